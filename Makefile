@@ -1,0 +1,49 @@
+# tracker: `make run` to try it, `make test` to prove it. Both set everything up on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+PORT ?= 5000
+
+.PHONY: run test install assets migrate demo bench lint clean
+
+run: install assets migrate
+	@$(FLASK) tracker demo --if-empty
+	@PORT=$(PORT) FLASK="$(FLASK)" scripts/run-dev
+
+test: install assets
+	$(BIN)/pytest
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+assets: static/.built
+
+static/.built: node_modules/.installed $(wildcard assets/*)
+	scripts/build-assets
+	@touch $@
+
+migrate: install
+	$(FLASK) db upgrade
+
+demo: install migrate
+	$(FLASK) tracker demo
+
+bench: install assets
+	$(BIN)/python benchmarks/bench.py
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/bandit -q -r tracker -c pyproject.toml
+
+clean:
+	rm -rf $(VENV) node_modules static

@@ -1,0 +1,159 @@
+"""Test fixtures: one app per database (SQLite always, PostgreSQL when TEST_DATABASE_URL is set), the schema
+built by running the migrations, the Barking demo loaded once, and each test rolled back at its end."""
+
+import os
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from tracker import create_app
+from tracker.extensions import db
+
+#: the date the demo data and every date-sensitive test are built around
+DEMO_TODAY = date(2026, 11, 26)
+
+
+def database_urls() -> list[tuple[str, str | None]]:
+    urls: list[tuple[str, str | None]] = [("sqlite", None)]
+    if os.environ.get("TEST_DATABASE_URL"):
+        urls.append(("postgresql", os.environ["TEST_DATABASE_URL"]))
+    return urls
+
+
+def reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def make_app(tmp_path: Path, url: str | None, **overrides) -> Flask:
+    if url is None:
+        url = f"sqlite:///{tmp_path / 'test.sqlite'}"
+    else:
+        reset_postgres(url)
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "UPLOAD_PATH": str(tmp_path / "uploads"),
+        "WTF_CSRF_ENABLED": False,
+        "DEMO_PASSWORD": "demo-password-for-tests",
+        "APP_BASE_URL": "http://tracker.test",
+        "MAIL_BACKEND": "sink",
+    }
+    config.update(overrides)
+    app = create_app(config)
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture(scope="session", params=[name for name, _ in database_urls()])
+def app(request, tmp_path_factory) -> Iterator[Flask]:
+    """The app with the Barking demo loaded, committed once for the whole session."""
+    url = dict(database_urls())[request.param]
+    app = make_app(tmp_path_factory.mktemp(request.param), url)
+    from tracker.demo.services import load_demo
+
+    with app.app_context():
+        load_demo(today=DEMO_TODAY, password="demo-password-for-tests", quiet=True)
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def rollback(request) -> Iterator[None]:
+    """Run each test inside a transaction that is rolled back, so tests cannot see each other's changes."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        engine = db.engine
+        connection = engine.connect()
+        outer = connection.begin()
+        engines = db._app_engines[app]
+        engines[None] = connection
+        db.session.remove()
+        db.session.configure(join_transaction_mode="create_savepoint")
+        try:
+            yield
+        finally:
+            db.session.remove()
+            outer.rollback()
+            connection.close()
+            engines[None] = engine
+
+
+class PageClient(FlaskClient):
+    """A test client that checks what every page owes a user: a title, unique ids, no server error."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        assert response.status_code != 500, response.get_data(as_text=True)[:2000]
+        if response.mimetype == "text/html" and response.status_code != 302:
+            check_page(response.get_data(as_text=True))
+        return response
+
+
+def check_page(html: str) -> None:
+    soup = BeautifulSoup(html, "html.parser")
+    title = soup.title.get_text(strip=True) if soup.title else ""
+    assert title and not title.startswith("GOV.UK - The best place"), "page has no title of its own"
+    ids = [tag["id"] for tag in soup.select("[id]")]
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    assert not duplicates, f"duplicate ids: {duplicates}"
+
+
+@pytest.fixture
+def client(app) -> FlaskClient:
+    app.test_client_class = PageClient
+    return app.test_client()
+
+
+def sign_in_as(client: FlaskClient, email: str):
+    """Sign a test client in without the password round trip (sign-in itself is tested separately)."""
+    from tracker.auth.services import find_user
+
+    with client.application.app_context():
+        user = find_user(email)
+        assert user is not None, email
+        user_id = user.id
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True
+    return client
+
+
+@pytest.fixture
+def as_user(client):
+    def sign_in(email: str):
+        return sign_in_as(client, email)
+
+    return sign_in
+
+
+def soup_of(response) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def text_of(element) -> str:
+    return re.sub(r"\s+", " ", element.get_text(" ", strip=True)).strip()
+
+
+HEAD = "head.bdh@example.org"
+DIRECTOR = "london.director@example.org"
+HMPPS = "hmpps.lead@example.org"
+OWNER = "action.owner@example.org"
+VIEWER = "inspector@example.org"
+ADMIN = "admin@example.org"

@@ -1,0 +1,1 @@
+"""Actions, target dates and progress updates."""

@@ -1,0 +1,98 @@
+"""Use cases for actions: create, edit, revise a target date (with a reason), and post progress."""
+
+from datetime import date
+
+from tracker.actions.models import COMPLETE, STATUSES, Action, ProgressUpdate, TargetDateRevision
+from tracker.audit.services import changed, record_event, snapshot
+from tracker.db_types import today
+from tracker.extensions import db
+
+ACTION_FIELDS = ("description", "owner_id", "original_target_on", "target_on", "status", "completed_on")
+
+
+class ActionError(ValueError):
+    """A change that the rules refuse; the message is shown to the user."""
+
+
+def _audit(actor, action: Action, verb: str, summary: str, before=None, after=None) -> None:
+    record_event(actor, "action", action.id, verb, summary, before=before, after=after,
+                 recommendation_id=action.recommendation_id,
+                 inspection_id=action.recommendation.inspection_id)
+
+
+def build_action(recommendation, description: str, owner_id: int | None, target_on: date,
+                 status: str = "not_started") -> Action:
+    action = Action(recommendation=recommendation, description=description.strip(), owner_id=owner_id,
+                    original_target_on=target_on, target_on=target_on, status=status)
+    db.session.add(action)
+    db.session.flush()
+    return action
+
+
+def create_action(actor, recommendation, description: str, owner_id: int | None, target_on: date) -> Action:
+    action = build_action(recommendation, description, owner_id, target_on)
+    _audit(actor, action, "create", f"Added action: {action.description}",
+           after=snapshot(action, ACTION_FIELDS))
+    db.session.commit()
+    return action
+
+
+def edit_action(actor, action: Action, description: str, owner_id: int | None) -> Action:
+    before = snapshot(action, ACTION_FIELDS)
+    action.description = description.strip()
+    action.owner_id = owner_id
+    db.session.flush()
+    old, new = changed(before, snapshot(action, ACTION_FIELDS))
+    if new:
+        _audit(actor, action, "update", "Edited the action", before=old, after=new)
+    db.session.commit()
+    return action
+
+
+def revise_target_date(actor, action: Action, new_on: date, reason: str) -> TargetDateRevision:
+    """Move the target date; the original stays and the reason is kept, so nothing is deferred silently."""
+    reason = reason.strip()
+    if not reason:
+        raise ActionError("Enter the reason for changing the target date")
+    if new_on == action.target_on:
+        raise ActionError("The new target date must be different from the current one")
+    revision = TargetDateRevision(action=action, previous_on=action.target_on, new_on=new_on, reason=reason,
+                                  revised_by_id=getattr(actor, "id", None))
+    db.session.add(revision)
+    before = {"target_on": action.target_on.isoformat()}
+    action.target_on = new_on
+    _audit(actor, action, "revise_date",
+           f"Target date changed from {before['target_on']} to {new_on.isoformat()}: {reason}",
+           before=before, after={"target_on": new_on.isoformat(), "reason": reason})
+    db.session.commit()
+    return revision
+
+
+def apply_status(action: Action, status: str, on: date) -> None:
+    if status not in STATUSES:
+        raise ActionError("Select a valid status")
+    action.status = status
+    action.completed_on = on if status == COMPLETE else None
+
+
+def post_update(actor, action: Action, narrative: str, new_status: str | None = None,
+                on: date | None = None) -> ProgressUpdate:
+    """A dated narrative by a person, optionally moving the action's status."""
+    narrative = narrative.strip()
+    if not narrative:
+        raise ActionError("Enter what has happened since the last update")
+    before = snapshot(action, ("status", "completed_on"))
+    update = ProgressUpdate(action=action, author_id=getattr(actor, "id", None), narrative=narrative)
+    if new_status and new_status != action.status:
+        update.status_from = action.status
+        update.status_to = new_status
+        apply_status(action, new_status, on or today())
+    db.session.add(update)
+    db.session.flush()
+    old, new = changed(before, snapshot(action, ("status", "completed_on")))
+    summary = "Posted a progress update" + (f", status now {STATUSES[action.status]}" if new else "")
+    record_event(actor, "progress_update", update.id, "create", summary, before=old or None,
+                 after={"narrative": narrative, **new}, recommendation_id=action.recommendation_id,
+                 inspection_id=action.recommendation.inspection_id)
+    db.session.commit()
+    return update

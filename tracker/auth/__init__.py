@@ -1,0 +1,1 @@
+"""Sign-in, roles, permissions and API tokens."""

@@ -1,0 +1,44 @@
+"""Route decorators that declare, on every view, who may reach it; a test fails on a view without one."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+PUBLIC = "public"
+SIGNED_IN = "signed_in"
+ADMIN_ONLY = "admin"
+#: signed in, then the view checks the record with a rule from tracker.auth.permissions
+RECORD = "record"
+
+
+def permission(kind: str) -> Callable:
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if kind != PUBLIC and not current_user.is_authenticated:
+                from tracker.extensions import login_manager
+                return login_manager.unauthorized()
+            if kind == ADMIN_ONLY:
+                from tracker.auth.permissions import is_admin
+                if not is_admin(current_user):
+                    abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.permission = kind
+        return wrapped
+
+    return decorate
+
+
+public = permission(PUBLIC)
+signed_in = permission(SIGNED_IN)
+admin_only = permission(ADMIN_ONLY)
+record_rule = permission(RECORD)
+
+
+def authorise(allowed: bool) -> None:
+    """Refuse with a 403 page; called in views after loading the record the rule is about."""
+    if not allowed:
+        abort(403)

@@ -1,0 +1,93 @@
+"""People, the roles they hold in organisations, and the API tokens they are issued."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db_types import UTCDateTime, utcnow
+from tracker.extensions import db
+
+ADMIN = "admin"
+HMPPS_LEAD = "hmpps_lead"
+REGIONAL_DIRECTOR = "regional_director"
+HEAD_OF_PDU = "head_of_pdu"
+ACTION_OWNER = "action_owner"
+VIEWER = "viewer"
+ROLES = (ADMIN, HMPPS_LEAD, REGIONAL_DIRECTOR, HEAD_OF_PDU, ACTION_OWNER, VIEWER)
+ROLE_LABELS = {
+    ADMIN: "Administrator",
+    HMPPS_LEAD: "HMPPS national lead",
+    REGIONAL_DIRECTOR: "Regional director",
+    HEAD_OF_PDU: "Head of PDU",
+    ACTION_OWNER: "Action owner",
+    VIEWER: "Viewer",
+}
+
+IMMEDIATE = "immediate"
+WEEKLY = "weekly"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: Werkzeug scrypt hash; the password itself is never stored.
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    #: immediate reminders, or a weekly digest only (escalations always go)
+    reminder_preference: Mapped[str] = mapped_column(String(20), default=IMMEDIATE)
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    locked_until_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    roles: Mapped[list["RoleAssignment"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+    def has_role(self, role: str) -> bool:
+        return any(assignment.role == role for assignment in self.roles)
+
+    def orgs_with_role(self, role: str) -> list[int]:
+        return [assignment.organisation_id for assignment in self.roles if assignment.role == role]
+
+    @property
+    def role_summary(self) -> str:
+        return ", ".join(
+            f"{ROLE_LABELS[a.role]} ({a.organisation.display_name})" for a in self.roles
+        )
+
+
+class RoleAssignment(db.Model):
+    __tablename__ = "role_assignments"
+    __table_args__ = (UniqueConstraint("user_id", "role", "organisation_id", name="uq_role_assignments_user_role_org"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(30))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+
+    user: Mapped["User"] = relationship(back_populates="roles")
+    organisation: Mapped["Organisation"] = relationship(lazy="joined")  # noqa: F821
+
+
+class ApiToken(db.Model):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: SHA-256 of the token; the token itself is shown once and never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped["User"] = relationship()

@@ -1,0 +1,105 @@
+"""Who may see and change what: every rule the pages and the API enforce, as plain functions."""
+
+from tracker.auth.models import (
+    ACTION_OWNER,
+    ADMIN,
+    HEAD_OF_PDU,
+    HMPPS_LEAD,
+    REGIONAL_DIRECTOR,
+    User,
+)
+from tracker.organisations.models import NATIONAL, PDU, REGION, Organisation
+
+#: the role that owns recommendations addressed to each level of the hierarchy
+OWNER_ROLE_FOR_KIND = {PDU: HEAD_OF_PDU, REGION: REGIONAL_DIRECTOR, NATIONAL: HMPPS_LEAD}
+
+
+def is_admin(user: User) -> bool:
+    return user.is_authenticated and user.has_role(ADMIN)
+
+
+def covers(scope: Organisation, org: Organisation) -> bool:
+    """True when `scope` is `org` or one of its ancestors."""
+    node: Organisation | None = org
+    while node is not None:
+        if node.id == scope.id:
+            return True
+        node = node.parent
+    return False
+
+
+def can_see_org(user: User, org: Organisation) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_admin(user):
+        return True
+    return any(covers(assignment.organisation, org) for assignment in user.roles)
+
+
+def visible_pdu_filter(user: User):
+    """None when the user sees every PDU, else the set of PDU ids they may see."""
+    if is_admin(user) or any(a.organisation.kind == NATIONAL for a in user.roles):
+        return None
+    pdu_ids: set[int] = set()
+    for assignment in user.roles:
+        org = assignment.organisation
+        if org.kind == PDU:
+            pdu_ids.add(org.id)
+        elif org.kind == REGION:
+            pdu_ids.update(child.id for child in org.children)
+    return pdu_ids
+
+
+def can_view_inspection(user, inspection) -> bool:
+    return can_see_org(user, inspection.pdu)
+
+
+def can_view_recommendation(user, recommendation) -> bool:
+    return can_view_inspection(user, recommendation.inspection)
+
+
+def owns_recommendation(user, recommendation) -> bool:
+    """The owner role at the owning organisation (head of PDU, regional director or HMPPS lead)."""
+    if not user.is_authenticated:
+        return False
+    role = OWNER_ROLE_FOR_KIND.get(recommendation.owner_org.kind)
+    return role is not None and recommendation.owner_org_id in user.orgs_with_role(role)
+
+
+def can_manage_recommendation(user, recommendation) -> bool:
+    """Set the response and lead, add actions and evidence: the owner, or the named lead."""
+    if not user.is_authenticated:
+        return False
+    return owns_recommendation(user, recommendation) or recommendation.lead_id == user.id
+
+
+def can_update_action(user, action) -> bool:
+    """Post progress and evidence on an action: whoever manages its recommendation, or its owner."""
+    if not user.is_authenticated:
+        return False
+    if action.owner_id == user.id and can_view_recommendation(user, action.recommendation):
+        return True
+    return can_manage_recommendation(user, action.recommendation)
+
+
+def can_edit_action(user, action) -> bool:
+    """Change an action's description, owner or target date: only whoever manages the recommendation."""
+    return can_manage_recommendation(user, action.recommendation)
+
+
+def can_view_evidence(user, evidence) -> bool:
+    return can_view_recommendation(user, evidence.recommendation)
+
+
+def is_action_owner_anywhere(user) -> bool:
+    return user.is_authenticated and user.has_role(ACTION_OWNER)
+
+
+def can_manage_inspection(user, inspection) -> bool:
+    """Set re-inspection dates: the head of the PDU, its regional director, or an HMPPS lead."""
+    if not user.is_authenticated:
+        return False
+    pdu = inspection.pdu
+    return (pdu.id in user.orgs_with_role(HEAD_OF_PDU)
+            or pdu.parent_id in user.orgs_with_role(REGIONAL_DIRECTOR)
+            or bool(user.orgs_with_role(HMPPS_LEAD)))

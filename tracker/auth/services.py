@@ -1,0 +1,93 @@
+"""Signing in (with lockout), passwords, roles and API tokens."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from tracker.audit.services import record_event
+from tracker.auth.models import ApiToken, RoleAssignment, User
+from tracker.db_types import utcnow
+from tracker.extensions import db
+
+# Checked against when the address is unknown, so a wrong address takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+@dataclass
+class SignInResult:
+    user: User | None
+    error: str | None = None
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def set_password(user: User, password: str) -> None:
+    user.password_hash = generate_password_hash(password)
+
+
+def authenticate(email: str, password: str) -> SignInResult:
+    """Check a sign-in; count failures and lock the account after too many, whatever the address."""
+    user = find_user(email)
+    now = utcnow()
+    generic = "Enter a correct email address and password"
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return SignInResult(None, generic)
+    if user.locked_until_at and user.locked_until_at > now:
+        return SignInResult(None, "This account is locked after too many failed attempts. Try again later, "
+                                  "or ask an administrator to unlock it.")
+    if not user.is_active or not check_password_hash(user.password_hash, password):
+        user.failed_sign_ins += 1
+        if user.failed_sign_ins >= current_app.config["SECURITY_MAX_FAILED_SIGN_INS"]:
+            user.locked_until_at = now + timedelta(minutes=current_app.config["SECURITY_LOCKOUT_MINUTES"])
+            user.failed_sign_ins = 0
+            record_event(None, "user", user.id, "lock", f"{user.email} locked after repeated failed sign-ins")
+        db.session.commit()
+        return SignInResult(None, generic)
+    user.failed_sign_ins = 0
+    user.locked_until_at = None
+    user.last_sign_in_at = now
+    db.session.commit()
+    return SignInResult(user)
+
+
+def create_user(email: str, name: str, password: str, roles: list[tuple[str, int]] = ()) -> User:
+    user = User(email=normalise_email(email), name=name, password_hash="")
+    set_password(user, password)
+    for role, organisation_id in roles:
+        user.roles.append(RoleAssignment(role=role, organisation_id=organisation_id))
+    db.session.add(user)
+    return user
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(user: User, name: str = "") -> str:
+    """Issue a bearer token; only its hash is stored, so it is shown this once."""
+    token = "trk_" + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user_id=user.id, token_hash=hash_token(token), name=name))
+    record_event(None, "api_token", None, "create", f"API token issued to {user.email}")
+    db.session.commit()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    api_token = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
+    )
+    if api_token is None or not api_token.user.is_active:
+        return None
+    return api_token.user

@@ -1,0 +1,86 @@
+"""Reads config.toml, applies TRACKER_<SECTION>_<KEY> environment overrides and maps keys to Flask settings."""
+
+import os
+import tomllib
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG_FILE = PROJECT_ROOT / "config.toml"
+DEFAULT_SECRET_KEY = "change-me-this-is-the-development-key"
+ENV_PREFIX = "TRACKER_"
+
+
+def flatten(sections: dict[str, Any]) -> dict[str, Any]:
+    """Turn {"database": {"url": ...}} into {"DATABASE_URL": ...}, the shape Flask's config expects."""
+    flat: dict[str, Any] = {}
+    for section, values in sections.items():
+        if isinstance(values, dict):
+            for key, value in values.items():
+                flat[f"{section}_{key}".upper()] = value
+        else:
+            flat[section.upper()] = values
+    return flat
+
+
+def load_toml(handle) -> dict[str, Any]:
+    return flatten(tomllib.load(handle))
+
+
+def parse_env_value(raw: str) -> Any:
+    """Environment values are read as TOML values when they parse (numbers, booleans, lists), else as text."""
+    try:
+        return tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        return raw
+
+
+def env_overrides(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    environ = os.environ if environ is None else environ
+    return {
+        key[len(ENV_PREFIX):]: parse_env_value(value)
+        for key, value in environ.items()
+        if key.startswith(ENV_PREFIX) and key != "TRACKER_CONFIG"
+    }
+
+
+def config_file() -> Path:
+    return Path(os.environ.get("TRACKER_CONFIG", DEFAULT_CONFIG_FILE))
+
+
+def derive_flask_settings(config: dict[str, Any], instance_path: str) -> dict[str, Any]:
+    """Flask and its extensions read their own key names; derive them from ours."""
+    url = config["DATABASE_URL"]
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////") and url != "sqlite:///:memory:":
+        url = "sqlite:///" + str(Path(instance_path) / url.removeprefix("sqlite:///"))
+    upload_folder = Path(config["UPLOADS_FOLDER"])
+    if not upload_folder.is_absolute():
+        upload_folder = Path(instance_path) / upload_folder
+    secure = bool(config.get("SECURITY_SECURE_COOKIES", False))
+    return {
+        "SECRET_KEY": config["SECURITY_SECRET_KEY"],
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MAX_CONTENT_LENGTH": int(config["UPLOADS_MAX_BYTES"]),
+        "UPLOAD_PATH": str(upload_folder),
+        "PERMANENT_SESSION_LIFETIME": timedelta(minutes=int(config["SECURITY_SESSION_IDLE_MINUTES"])),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "TRACKER_PRODUCTION": config["APP_ENV"] == "production",
+    }
+
+
+class ConfigurationError(RuntimeError):
+    """Raised at start-up when the configuration would make the service unsafe or unusable."""
+
+
+def check_production_safety(config: dict[str, Any]) -> None:
+    if config.get("APP_ENV") == "production" and config.get("SECURITY_SECRET_KEY") in (DEFAULT_SECRET_KEY, "", None):
+        raise ConfigurationError(
+            "Refusing to start in production with the default secret key: set TRACKER_SECURITY_SECRET_KEY."
+        )

@@ -1,0 +1,55 @@
+"""`flask tracker demo` and `flask tracker sign-ins`."""
+
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from tracker.db_types import today
+
+
+def sign_ins_file() -> Path:
+    return Path(current_app.instance_path) / "demo-sign-ins.txt"
+
+
+def print_sign_ins(password: str | None) -> None:
+    from tracker.demo.services import load_plan
+
+    click.echo("Demo sign-ins:")
+    for spec in load_plan()["users"]:
+        click.echo(f"  {spec['email']:<30} {spec['role'].replace('_', ' ')}")
+    if password:
+        click.echo(f"  password for all of them: {password}")
+
+
+def register(group: click.Group) -> None:
+    @group.command("demo")
+    @click.option("--if-empty", is_flag=True, help="Only load when the demo users are not there yet.")
+    @click.option("--scale", type=click.Choice(["barking", "national"]), default="barking",
+                  help="'national' also adds synthetic data for every region and about 108 PDUs.")
+    def demo(if_empty: bool, scale: str) -> None:
+        """Load the Barking, Dagenham and Havering demo inspection and one user per role."""
+        from tracker.demo import services
+
+        if if_empty and services.has_demo_users():
+            return
+        result = services.load_demo(today())
+        if result.password:
+            path = sign_ins_file()
+            path.write_text(result.password)
+            path.chmod(0o600)
+        status = "Loaded" if result.created else "Already loaded"
+        click.echo(f"{status}: {result.inspection.title} "
+                   f"({len(result.inspection.recommendations)} recommendations)")
+        if scale == "national":
+            from tracker.demo import national
+
+            click.echo(national.load_national(today()))
+        print_sign_ins(result.password or current_app.config.get("DEMO_PASSWORD"))
+
+    @group.command("sign-ins")
+    def sign_ins() -> None:
+        """Print the demo users and, for a generated password, where it is kept."""
+        path = sign_ins_file()
+        password = current_app.config.get("DEMO_PASSWORD") or (path.read_text().strip() if path.exists() else None)
+        print_sign_ins(password)

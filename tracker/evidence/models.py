@@ -1,0 +1,42 @@
+"""Evidence that an action or recommendation has been delivered: an uploaded file or a link."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db_types import UTCDateTime, utcnow
+from tracker.extensions import db
+
+FILE = "file"
+LINK = "link"
+
+
+class Evidence(db.Model):
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: always set, so a recommendation's evidence is one query away
+    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id"), index=True)
+    #: set when the evidence is for one action rather than the recommendation as a whole
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"), index=True)
+    #: file or link
+    kind: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str | None] = mapped_column(String(2000))
+    #: random name under the upload folder; never derived from the uploaded name
+    stored_name: Mapped[str | None] = mapped_column(String(64))
+    original_filename: Mapped[str | None] = mapped_column(String(255))
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    size_bytes: Mapped[int | None]
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version_id: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    recommendation: Mapped["Recommendation"] = relationship(back_populates="evidence")  # noqa: F821
+    action: Mapped["Action | None"] = relationship(back_populates="evidence")  # noqa: F821
+    uploaded_by: Mapped["User | None"] = relationship()  # noqa: F821

@@ -1,0 +1,149 @@
+"""Storing evidence: files checked by their content, kept outside static under random names; or links."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import filetype
+from flask import current_app
+
+from tracker.audit.services import record_event, snapshot
+from tracker.evidence.models import FILE, LINK, Evidence
+from tracker.extensions import db
+
+EVIDENCE_FIELDS = ("kind", "title", "description", "url", "original_filename", "content_type", "size_bytes",
+                   "action_id")
+
+#: allowed kinds: what the content must look like, and the extensions a name may carry for it
+KINDS = {
+    "pdf": ("application/pdf", (".pdf",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",)),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",)),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", (".pptx",)),
+    "odt": ("application/vnd.oasis.opendocument.text", (".odt",)),
+    "ods": ("application/vnd.oasis.opendocument.spreadsheet", (".ods",)),
+    "png": ("image/png", (".png",)),
+    "jpg": ("image/jpeg", (".jpg", ".jpeg")),
+    "gif": ("image/gif", (".gif",)),
+    "csv": ("text/csv", (".csv",)),
+    "txt": ("text/plain", (".txt",)),
+}
+ZIP_KINDS = {"docx", "xlsx", "pptx", "odt", "ods"}
+TEXT_KINDS = {"csv", "txt"}
+
+
+class EvidenceError(ValueError):
+    """Evidence refused; the message says why, for the error summary."""
+
+
+@dataclass
+class CheckedFile:
+    kind: str
+    content_type: str
+
+
+def _kind_for_name(filename: str) -> str | None:
+    suffix = Path(filename).suffix.lower()
+    return next((kind for kind, (_, suffixes) in KINDS.items() if suffix in suffixes), None)
+
+
+def _looks_like_text(data: bytes) -> bool:
+    if b"\x00" in data[:8192]:
+        return False
+    try:
+        data[:65536].decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return not data.lstrip()[:15].lower().startswith((b"<!doctype", b"<html", b"<script", b"<svg"))
+
+
+def _content_matches(kind: str, data: bytes) -> bool:
+    if kind in TEXT_KINDS:
+        return _looks_like_text(data)
+    guessed = filetype.guess(data)
+    if guessed is None:
+        return False
+    if kind in ZIP_KINDS:
+        # Office files are zip archives; filetype recognises most by their inner names.
+        return guessed.mime == KINDS[kind][0] or guessed.extension == "zip"
+    return guessed.mime == KINDS[kind][0]
+
+
+def check_file(filename: str, data: bytes) -> CheckedFile:
+    """Accept a file only when its name and its content agree on an allowed kind."""
+    if not data:
+        raise EvidenceError("The selected file is empty")
+    allowed = current_app.config["UPLOADS_ALLOWED_TYPES"]
+    kind = _kind_for_name(filename or "")
+    if kind is None or kind not in allowed:
+        raise EvidenceError("The selected file must be a " + ", ".join(k.upper() for k in allowed))
+    if not _content_matches(kind, data):
+        raise EvidenceError(f"The selected file is not a real {kind.upper()} file: its content does not match "
+                            "its name")
+    return CheckedFile(kind, KINDS[kind][0])
+
+
+def upload_folder() -> Path:
+    folder = Path(current_app.config["UPLOAD_PATH"])
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def stored_path(evidence: Evidence) -> Path:
+    return upload_folder() / evidence.stored_name
+
+
+def _audit(actor, evidence: Evidence) -> None:
+    target = f"action {evidence.action_id}" if evidence.action_id else "the recommendation"
+    record_event(actor, "evidence", evidence.id, "create", f"Added evidence '{evidence.title}' to {target}",
+                 after=snapshot(evidence, EVIDENCE_FIELDS), recommendation_id=evidence.recommendation_id,
+                 inspection_id=evidence.recommendation.inspection_id)
+
+
+def build_file_evidence(actor, recommendation, action, title: str, description: str, filename: str,
+                        data: bytes) -> Evidence:
+    checked = check_file(filename, data)
+    stored_name = secrets.token_hex(16)
+    (upload_folder() / stored_name).write_bytes(data)
+    evidence = Evidence(
+        recommendation=recommendation, action=action, kind=FILE, title=title.strip(),
+        description=description.strip(), stored_name=stored_name, original_filename=Path(filename).name[:255],
+        content_type=checked.content_type, size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(evidence)
+    db.session.flush()
+    _audit(actor, evidence)
+    return evidence
+
+
+def check_link(url: str) -> str:
+    url = url.strip()
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise EvidenceError("Enter a link starting with https:// or http://")
+    return url
+
+
+def build_link_evidence(actor, recommendation, action, title: str, description: str, url: str) -> Evidence:
+    evidence = Evidence(recommendation=recommendation, action=action, kind=LINK, title=title.strip(),
+                        description=description.strip(), url=check_link(url),
+                        uploaded_by_id=getattr(actor, "id", None))
+    db.session.add(evidence)
+    db.session.flush()
+    _audit(actor, evidence)
+    return evidence
+
+
+def add_file_evidence(actor, recommendation, action, title, description, filename, data) -> Evidence:
+    evidence = build_file_evidence(actor, recommendation, action, title, description, filename, data)
+    db.session.commit()
+    return evidence
+
+
+def add_link_evidence(actor, recommendation, action, title, description, url) -> Evidence:
+    evidence = build_link_evidence(actor, recommendation, action, title, description, url)
+    db.session.commit()
+    return evidence

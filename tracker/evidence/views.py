@@ -1,0 +1,86 @@
+"""Adding evidence to an action or a recommendation, and downloading it."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask_login import current_user
+
+from tracker.actions.views import action_or_404
+from tracker.auth import permissions
+from tracker.auth.access import authorise, record_rule
+from tracker.evidence import services
+from tracker.evidence.forms import FileEvidenceForm, LinkEvidenceForm
+from tracker.evidence.models import FILE, Evidence
+from tracker.extensions import db
+from tracker.recommendations.views import recommendation_or_404
+
+bp = Blueprint("evidence", __name__)
+
+
+def target_for(recommendation_id: int | None, action_id: int | None):
+    """The recommendation and (optionally) action the evidence is for, after checking who may add it."""
+    if action_id is not None:
+        action = action_or_404(action_id)
+        authorise(permissions.can_update_action(current_user, action))
+        return action.recommendation, action
+    recommendation = recommendation_or_404(recommendation_id)
+    authorise(permissions.can_manage_recommendation(current_user, recommendation))
+    return recommendation, None
+
+
+def done(recommendation, action):
+    flash("Evidence added.", "success")
+    if action is not None:
+        return redirect(url_for("actions.show_action", action_id=action.id))
+    return redirect(url_for("recommendations.show_recommendation", recommendation_id=recommendation.id))
+
+
+def upload(recommendation_id: int | None = None, action_id: int | None = None):
+    recommendation, action = target_for(recommendation_id, action_id)
+    form = FileEvidenceForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            services.add_file_evidence(current_user, recommendation, action, form.title.data,
+                                       form.description.data or "", upload.filename or "", upload.read())
+        except services.EvidenceError as error:
+            form.file.errors = [str(error)]
+        else:
+            return done(recommendation, action)
+    return render_template("evidence/upload.html", recommendation=recommendation, action=action, form=form)
+
+
+def link(recommendation_id: int | None = None, action_id: int | None = None):
+    recommendation, action = target_for(recommendation_id, action_id)
+    form = LinkEvidenceForm()
+    if form.validate_on_submit():
+        try:
+            services.add_link_evidence(current_user, recommendation, action, form.title.data,
+                                       form.description.data or "", form.url.data)
+        except services.EvidenceError as error:
+            form.url.errors = [str(error)]
+        else:
+            return done(recommendation, action)
+    return render_template("evidence/link.html", recommendation=recommendation, action=action, form=form)
+
+
+bp.add_url_rule("/recommendations/<int:recommendation_id>/evidence/upload", "upload_recommendation_evidence",
+                record_rule(upload), methods=["GET", "POST"])
+bp.add_url_rule("/actions/<int:action_id>/evidence/upload", "upload_action_evidence", record_rule(upload),
+                methods=["GET", "POST"])
+bp.add_url_rule("/recommendations/<int:recommendation_id>/evidence/link", "link_recommendation_evidence",
+                record_rule(link), methods=["GET", "POST"])
+bp.add_url_rule("/actions/<int:action_id>/evidence/link", "link_action_evidence", record_rule(link),
+                methods=["GET", "POST"])
+
+
+@bp.get("/evidence/<int:evidence_id>/download")
+@record_rule
+def download_evidence(evidence_id: int):
+    evidence = db.session.get(Evidence, evidence_id)
+    if evidence is None or evidence.kind != FILE:
+        abort(404)
+    authorise(permissions.can_view_evidence(current_user, evidence))
+    path = services.stored_path(evidence)
+    if not path.exists():
+        abort(404)
+    return send_file(path, mimetype=evidence.content_type, as_attachment=True,
+                     download_name=evidence.original_filename or f"evidence-{evidence.id}")

@@ -1,0 +1,59 @@
+"""Reading inspections for the pages and the API, and setting re-inspection dates."""
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker.audit.services import changed, record_event, snapshot
+from tracker.auth.permissions import visible_pdu_filter
+from tracker.extensions import db
+from tracker.inspections.models import Inspection, Standard
+from tracker.recommendations.models import ADDRESSEE_HMPPS, ADDRESSEE_PDU, ADDRESSEE_REGION, Recommendation
+
+ADDRESSEE_GROUP_ORDER = (ADDRESSEE_PDU, ADDRESSEE_REGION, ADDRESSEE_HMPPS)
+
+
+def visible_inspections(user) -> list[Inspection]:
+    query = select(Inspection).order_by(Inspection.published_on.desc(), Inspection.id.desc())
+    pdu_ids = visible_pdu_filter(user)
+    if pdu_ids is not None:
+        query = query.where(Inspection.pdu_id.in_(pdu_ids))
+    return list(db.session.scalars(query))
+
+
+def load_inspection(inspection_id: int) -> Inspection | None:
+    """One inspection with everything its page shows, loaded in a fixed number of queries."""
+    return db.session.scalar(
+        select(Inspection)
+        .where(Inspection.id == inspection_id)
+        .options(
+            selectinload(Inspection.standards).selectinload(Standard.key_questions),
+            selectinload(Inspection.recommendations).selectinload(Recommendation.actions),
+            selectinload(Inspection.recommendations).selectinload(Recommendation.lead),
+        )
+    )
+
+
+def group_by_addressee(recommendations: list[Recommendation]) -> list[tuple[str, list[Recommendation]]]:
+    """Recommendations grouped under their report headings: the PDU, the region, HMPPS, then others."""
+    groups: dict[str, list[Recommendation]] = {}
+    ordered = sorted(recommendations, key=lambda r: (
+        ADDRESSEE_GROUP_ORDER.index(r.addressee_kind) if r.addressee_kind in ADDRESSEE_GROUP_ORDER else 9, r.number))
+    for recommendation in ordered:
+        groups.setdefault(recommendation.addressee_name, []).append(recommendation)
+    return list(groups.items())
+
+
+def set_reinspection_dates(actor, inspection: Inspection, expected_on: date | None,
+                           confirmed_on: date | None) -> Inspection:
+    fields = ("expected_reinspection_on", "confirmed_reinspection_on")
+    before = snapshot(inspection, fields)
+    inspection.expected_reinspection_on = expected_on
+    inspection.confirmed_reinspection_on = confirmed_on
+    old, new = changed(before, snapshot(inspection, fields))
+    if new:
+        record_event(actor, "inspection", inspection.id, "update", "Changed the re-inspection dates",
+                     before=old, after=new, inspection_id=inspection.id)
+    db.session.commit()
+    return inspection

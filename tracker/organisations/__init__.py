@@ -1,0 +1,1 @@
+"""The organisation hierarchy: HMPPS, regions and PDUs."""

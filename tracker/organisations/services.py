@@ -1,0 +1,65 @@
+"""Seeding and looking up the organisation hierarchy; names are data an administrator can edit."""
+
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.organisations.models import NATIONAL, PDU, REGION, Organisation
+
+HMPPS_NAME = "HM Prison and Probation Service"
+
+#: the 12 probation regions (domain.md)
+REGIONS = (
+    "Wales", "London", "Greater Manchester", "North West", "West Midlands", "East Midlands", "North East",
+    "Yorkshire and the Humber", "East of England", "Kent, Surrey and Sussex", "South West", "South Central",
+)
+
+#: London's 18 PDUs (domain.md)
+LONDON_PDUS = (
+    "Barking, Dagenham and Havering", "Brent", "Camden and Islington", "Croydon", "Ealing and Hillingdon",
+    "Enfield and Haringey", "Greenwich and Bexley", "Hackney and City",
+    "Hammersmith, Fulham, Kensington, Chelsea and Westminster", "Harrow and Barnet",
+    "Kingston, Richmond and Hounslow", "Lambeth", "Lewisham and Bromley", "Newham", "Redbridge and Waltham Forest",
+    "Southwark", "Tower Hamlets", "Wandsworth, Merton and Sutton",
+)
+
+
+def national() -> Organisation | None:
+    return db.session.scalar(select(Organisation).where(Organisation.kind == NATIONAL))
+
+
+def find(kind: str, name: str, parent: Organisation | None = None) -> Organisation | None:
+    query = select(Organisation).where(Organisation.kind == kind, Organisation.name == name)
+    if parent is not None:
+        query = query.where(Organisation.parent_id == parent.id)
+    return db.session.scalar(query)
+
+
+def find_region(name: str) -> Organisation | None:
+    cleaned = name.strip().removesuffix(" region").removesuffix(" Region").strip()
+    return db.session.scalar(
+        select(Organisation).where(Organisation.kind == REGION, Organisation.name.ilike(cleaned))
+    )
+
+
+def find_pdu(name: str) -> Organisation | None:
+    cleaned = name.strip().removesuffix(" PDU").strip()
+    return db.session.scalar(select(Organisation).where(Organisation.kind == PDU, Organisation.name.ilike(cleaned)))
+
+
+def get_or_create(kind: str, name: str, parent: Organisation | None) -> Organisation:
+    existing = find(kind, name, parent)
+    if existing is not None:
+        return existing
+    org = Organisation(kind=kind, name=name, parent=parent)
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+def seed_organisations() -> Organisation:
+    """Create HMPPS, the 12 regions and London's 18 PDUs where missing; running it again changes nothing."""
+    hmpps = national() or get_or_create(NATIONAL, HMPPS_NAME, None)
+    regions = {name: get_or_create(REGION, name, hmpps) for name in REGIONS}
+    for name in LONDON_PDUS:
+        get_or_create(PDU, name, regions["London"])
+    return hmpps

@@ -1,0 +1,62 @@
+"""What needs a person's attention: their overdue and due-soon actions and the recommendations they own."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from tracker.actions.models import COMPLETE, Action
+from tracker.auth.permissions import OWNER_ROLE_FOR_KIND
+from tracker.extensions import db
+from tracker.organisations.models import Organisation
+from tracker.recommendations.models import Recommendation
+
+DUE_SOON_DAYS = 14
+
+
+@dataclass
+class Attention:
+    overdue: list[Action] = field(default_factory=list)
+    due_soon: list[Action] = field(default_factory=list)
+    recommendations: list[Recommendation] = field(default_factory=list)
+
+
+def owned_recommendations_query(user):
+    """Recommendations the user owns through a role at the owning organisation, or leads."""
+    conditions = [Recommendation.lead_id == user.id]
+    for kind, role in OWNER_ROLE_FOR_KIND.items():
+        org_ids = user.orgs_with_role(role)
+        if org_ids:
+            conditions.append(Recommendation.owner_org_id.in_(
+                select(Organisation.id).where(Organisation.kind == kind, Organisation.id.in_(org_ids))
+            ))
+    return (
+        select(Recommendation)
+        .where(or_(*conditions))
+        .options(selectinload(Recommendation.actions), selectinload(Recommendation.inspection))
+        .order_by(Recommendation.inspection_id, Recommendation.number)
+    )
+
+
+def attention_for(user, on: date) -> Attention:
+    open_actions = db.session.scalars(
+        select(Action)
+        .where(Action.owner_id == user.id, Action.status != COMPLETE)
+        .options(selectinload(Action.recommendation))
+        .order_by(Action.target_on)
+    ).all()
+    horizon = on + timedelta(days=DUE_SOON_DAYS)
+    return Attention(
+        overdue=[a for a in open_actions if a.target_on < on],
+        due_soon=[a for a in open_actions if on <= a.target_on <= horizon],
+        recommendations=list(db.session.scalars(owned_recommendations_query(user))),
+    )
+
+
+#: templates other features add to the home page (e.g. what awaits my review); each reads `current_user`
+HOME_PANELS: list[str] = []
+
+
+def home_panels() -> list[str]:
+    return list(HOME_PANELS)

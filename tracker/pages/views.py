@@ -1,0 +1,41 @@
+"""Home page (what needs my attention), accessibility statement, privacy notice and health check."""
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+from sqlalchemy import text
+
+from tracker.auth.access import public, signed_in
+from tracker.db_types import today
+from tracker.extensions import db
+from tracker.pages import services
+from tracker.recommendations.status import recommendation_status
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+@signed_in
+def home():
+    on = today()
+    attention = services.attention_for(current_user, on)
+    return render_template("pages/home.html", attention=attention, home_panels=services.home_panels(),
+                           status_of=lambda rec: recommendation_status(rec, on))
+
+
+@bp.get("/accessibility")
+@public
+def accessibility():
+    return render_template("pages/accessibility.html")
+
+
+@bp.get("/privacy")
+@public
+def privacy():
+    return render_template("pages/privacy.html")
+
+
+@bp.get("/healthcheck")
+@public
+def healthcheck():
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}

@@ -1,0 +1,1 @@
+"""Recommendations, their owners and responses."""

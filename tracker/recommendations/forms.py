@@ -1,0 +1,28 @@
+"""Form for the service's response to a recommendation and its lead."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
+from wtforms import HiddenField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from tracker.recommendations.models import NOT_AGREED, PARTLY_AGREED, RESPONSES
+
+
+class ResponseForm(FlaskForm):
+    response = RadioField(
+        "Response", choices=list(RESPONSES.items()), widget=GovRadioInput(),
+        validators=[DataRequired(message="Select whether the recommendation is agreed, partly agreed or not agreed")],
+    )
+    rationale = TextAreaField(
+        "Rationale", widget=GovTextArea(), validators=[Length(max=5000)],
+        description="Required when partly agreed or not agreed: which part is not agreed, and why "
+                    "(commissioning, policy, operational or affordability reasons).",
+    )
+    lead_id = SelectField("Lead", coerce=int, widget=GovSelect(),
+                          description="The person accountable for delivering this recommendation.")
+    version = HiddenField()
+    submit = SubmitField("Save response", widget=GovSubmitInput())
+
+    def validate_rationale(self, field):
+        if self.response.data in (PARTLY_AGREED, NOT_AGREED) and not (field.data or "").strip():
+            raise ValidationError("Explain why the recommendation is not fully agreed")

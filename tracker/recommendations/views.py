@@ -1,0 +1,57 @@
+"""The recommendation page and the response form."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from tracker.audit.services import history_for_recommendation
+from tracker.auth.access import authorise, record_rule
+from tracker.auth import permissions
+from tracker.db_types import today
+from tracker.recommendations import services
+from tracker.recommendations.forms import ResponseForm
+from tracker.recommendations.status import action_status, recommendation_status
+
+bp = Blueprint("recommendations", __name__)
+
+
+def recommendation_or_404(recommendation_id: int):
+    recommendation = services.load_recommendation(recommendation_id)
+    if recommendation is None:
+        abort(404)
+    authorise(permissions.can_view_recommendation(current_user, recommendation))
+    return recommendation
+
+
+@bp.get("/recommendations/<int:recommendation_id>")
+@record_rule
+def show_recommendation(recommendation_id: int):
+    recommendation = recommendation_or_404(recommendation_id)
+    on = today()
+    updates = sorted((u for a in recommendation.actions for u in a.updates), key=lambda u: u.created_at,
+                     reverse=True)
+    return render_template(
+        "recommendations/show.html",
+        recommendation=recommendation,
+        status=recommendation_status(recommendation, on),
+        action_status=lambda action: action_status(action, on),
+        updates=updates,
+        history=history_for_recommendation(recommendation.id),
+        can_manage=permissions.can_manage_recommendation(current_user, recommendation),
+        can_update=lambda action: permissions.can_update_action(current_user, action),
+    )
+
+
+@bp.route("/recommendations/<int:recommendation_id>/response", methods=["GET", "POST"])
+@record_rule
+def edit_response(recommendation_id: int):
+    recommendation = recommendation_or_404(recommendation_id)
+    authorise(permissions.can_manage_recommendation(current_user, recommendation))
+    form = ResponseForm(data={"response": recommendation.response, "rationale": recommendation.response_rationale,
+                              "lead_id": recommendation.lead_id or 0})
+    form.lead_id.choices = services.people_choices(recommendation, blank="No lead yet")
+    if form.validate_on_submit():
+        services.set_response(current_user, recommendation, form.response.data, form.rationale.data or "",
+                              form.lead_id.data or None)
+        flash("Response saved.", "success")
+        return redirect(url_for("recommendations.show_recommendation", recommendation_id=recommendation.id))
+    return render_template("recommendations/response.html", recommendation=recommendation, form=form)

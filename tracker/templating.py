@@ -1,0 +1,79 @@
+"""Template set-up: GOV.UK Frontend macros, WTForms widgets, and the filters every page uses."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return "Not set"
+    if isinstance(value, datetime):
+        value = value.astimezone(ZoneInfo("Europe/London")).date()
+    return f"{value.day} {value:%B %Y}"
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo("Europe/London"))
+    hour = local.strftime("%I").lstrip("0") or "12"
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{local:%p}".replace("AM", "am").replace("PM", "pm")
+
+
+def pluralise(count: int, singular: str, plural: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(app.template_folder),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.globals["pluralise"] = pluralise
+    WTFormsHelpers(app)
+
+    @app.context_processor
+    def service_context():
+        from flask_login import current_user
+        return {
+            "service_name": app.config.get("APP_SERVICE_NAME", "tracker"),
+            "navigation_items": lambda: navigation_items_for(app, current_user),
+        }
+
+
+#: (text, endpoint, who sees it); features register their pages here, shown only when the endpoint exists
+NAVIGATION = (
+    ("Home", "pages.home", "any"),
+    ("Inspections", "inspections.list_inspections", "any"),
+    ("Dashboard", "readiness.dashboard", "any"),
+    ("Review queue", "assurance.review_queue", "reviewer"),
+    ("Administration", "admin.index", "admin"),
+)
+
+
+def navigation_items_for(app: Flask, user) -> list[dict]:
+    from flask import url_for
+
+    from tracker.auth.models import ADMIN, HMPPS_LEAD, REGIONAL_DIRECTOR
+
+    audiences = {
+        "any": True,
+        "admin": user.has_role(ADMIN),
+        "reviewer": user.has_role(REGIONAL_DIRECTOR) or user.has_role(HMPPS_LEAD),
+    }
+    return [
+        {"text": text, "href": url_for(endpoint)}
+        for text, endpoint, audience in NAVIGATION
+        if endpoint in app.view_functions and audiences[audience]
+    ]
