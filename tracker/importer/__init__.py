@@ -1,0 +1,1 @@
+"""Reads HM Inspectorate of Probation PDU inspection reports into structured, reviewable data."""

@@ -1,0 +1,160 @@
+"""Finds the numbered recommendations and the addressee heading each one sits under."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tracker.importer.cleaning import is_footnote, squash, strip_markers
+from tracker.importer.schema import RecommendationData
+
+_SECTION_RE = re.compile(r"^[#\s]*(?:our\s+)?recommendations\s*:?\s*(?:\(\s*back to top\s*\))?$", re.IGNORECASE)
+_ADDRESSEE_RE = re.compile(r"^(?!\d)[#*\s]*(.{2,150}?)\s+should(?:\s+to)?\s*:\**$", re.IGNORECASE)
+_ITEM_RE = re.compile(r"^\(?(\d{1,2})[.)](?:\s+(.*))?$")
+# Headings that follow the recommendations in the inspectorate's reports; any of them ends the list.
+_END_RE = re.compile(
+    r"^[#\s]*(?:\d\.\s+)?(?:Background|Introduction|Context|Contextual facts|Annexe|Annex|Appendix|Domain|"
+    r"Organisational delivery|Court work|Methodology|Glossary|Acknowledgements|Contents|Ratings|Foreword|"
+    r"Executive summary|Summary|Key findings|Findings|Case supervision)\b[^.]{0,80}$"
+)
+_BACK_TO_TOP_RE = re.compile(r"\(\s*back to top\s*\)", re.IGNORECASE)
+_PDU_WORDS_RE = re.compile(r"\b(?:the|pdu|probation delivery unit)\b")
+
+
+@dataclass
+class _Item:
+    number: int
+    addressee: str | None
+    parts: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        joined = ""
+        for part in self.parts:
+            # A word hyphenated across a line break is joined back without a space.
+            if joined.endswith("-") and joined[-2:-1].isalpha() and part[:1].islower():
+                joined += part
+            else:
+                joined = f"{joined} {part}" if joined else part
+        return squash(strip_markers(joined))
+
+
+def find_recommendations(lines: list[str], pdu_name: str | None, warnings: list[str]) -> list[RecommendationData]:
+    """Read the first recommendations section that has numbered items, warning about gaps and repeats."""
+    items: list[_Item] = []
+    for start in _section_starts(lines):
+        items = _read_section(_merge_split_headings(lines[start + 1:]))
+        if items:
+            break
+    return _to_recommendations(items, pdu_name, warnings)
+
+
+def _section_starts(lines: list[str]) -> list[int]:
+    starts = [index for index, line in enumerate(lines) if _SECTION_RE.match(line)]
+    # Without a "Recommendations" heading, start just before the first addressee heading.
+    first_addressee = next((index for index, line in enumerate(lines) if _ADDRESSEE_RE.match(line)), None)
+    if first_addressee is not None:
+        starts.append(first_addressee - 1)
+    return starts
+
+
+def _merge_split_headings(lines: list[str]) -> list[str]:
+    """Join an addressee heading whose "should:" wrapped onto a line of its own."""
+    merged: list[str] = []
+    for line in lines:
+        if line.lower().strip(" *") == "should:" and merged:
+            previous = merged.pop()
+            merged.append(f"{previous} {line}" if previous else line)
+        else:
+            merged.append(line)
+    return merged
+
+
+def _read_section(lines: list[str]) -> list[_Item]:
+    items: list[_Item] = []
+    current: _Item | None = None
+    addressee: str | None = None
+    after_blank = False
+    for line in lines:
+        if not line:
+            after_blank = True
+            continue
+        if _is_end(line):
+            break
+        heading = _ADDRESSEE_RE.match(line)
+        item = _ITEM_RE.match(line)
+        if heading:
+            addressee, current = squash(heading[1].strip("#* ")), None
+        elif item:
+            current = _Item(int(item[1]), addressee, [item[2]] if item[2] else [])
+            items.append(current)
+        elif current and not is_footnote(line) and _continues(current, line, after_blank):
+            current.parts.append(line)
+        else:
+            current = None
+        after_blank = False
+    return items
+
+
+def _is_end(line: str) -> bool:
+    if _END_RE.match(line):
+        return True
+    # On web pages every section heading carries a "(Back to top)" link.
+    return bool(_BACK_TO_TOP_RE.search(line)) and not _SECTION_RE.match(line)
+
+
+def _continues(item: _Item, line: str, after_blank: bool) -> bool:
+    """Whether a line carries on the current recommendation rather than starting unrelated prose."""
+    if not item.parts:
+        return True
+    finished = item.parts[-1].rstrip("¹²³⁴⁵⁶⁷⁸⁹⁰0123456789").endswith(".")
+    return not (after_blank and finished and line[:1].isupper())
+
+
+def _to_recommendations(items: list[_Item], pdu_name: str | None, warnings: list[str]) -> list[RecommendationData]:
+    recommendations: list[RecommendationData] = []
+    seen: set[int] = set()
+    for item in items:
+        if item.number in seen:
+            warnings.append(f"Recommendation {item.number} appears twice; the first was kept")
+            continue
+        seen.add(item.number)
+        if not item.addressee:
+            warnings.append(f"Recommendation {item.number} is not under a heading saying who should act")
+        kind = classify_addressee(item.addressee or "", pdu_name)
+        recommendations.append(RecommendationData(item.number, item.text(), kind, item.addressee or ""))
+    if seen:
+        missing = sorted(set(range(1, max(seen) + 1)) - seen)
+        if missing:
+            warnings.append(f"Recommendation numbers are not consecutive: missing {', '.join(map(str, missing))}")
+    for recommendation in recommendations:
+        if not recommendation.text:
+            warnings.append(f"Recommendation {recommendation.number} has no text")
+    return recommendations
+
+
+def classify_addressee(heading: str, pdu_name: str | None) -> str:
+    """Say whether a heading addresses the PDU, the region, HMPPS or another body."""
+    if _is_pdu(heading, pdu_name):
+        return "pdu"
+    lowered = heading.lower()
+    if re.search(r"\bregion", lowered):
+        return "region"
+    if "hmpps" in lowered or "prison and probation service" in lowered:
+        return "hmpps"
+    return "other"
+
+
+def _is_pdu(heading: str, pdu_name: str | None) -> bool:
+    key = _name_key(heading)
+    if key == "" and re.search(r"\b(?:pdu|probation delivery unit)\b", heading.lower()):
+        return True
+    if pdu_name:
+        return key == _name_key(pdu_name)
+    return heading.strip().upper().endswith(" PDU")
+
+
+def _name_key(name: str) -> str:
+    """Compare names ignoring case, punctuation, "the", "PDU" and "&" versus "and"."""
+    lowered = name.lower().replace("&", " and ")
+    lowered = _PDU_WORDS_RE.sub(" ", re.sub(r"[^a-z ]", " ", lowered))
+    return squash(lowered)

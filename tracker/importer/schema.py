@@ -1,0 +1,56 @@
+"""Plain data classes describing what was read from an inspection report, before anything is saved."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass
+class KeyQuestionData:
+    text: str
+    percentage: int
+
+
+@dataclass
+class StandardData:
+    code: str
+    name: str
+    domain: int
+    rating: str
+    key_questions: list[KeyQuestionData] = field(default_factory=list)
+
+
+@dataclass
+class RecommendationData:
+    number: int
+    text: str
+    addressee_kind: str
+    addressee_name: str
+
+
+@dataclass
+class ReportExtraction:
+    pdu_name: str | None = None
+    region_name: str | None = None
+    title: str | None = None
+    fieldwork_on: date | None = None
+    fieldwork_text: str | None = None
+    published_on: date | None = None
+    overall_rating: str | None = None
+    score: int | None = None
+    score_max: int | None = None
+    standards: list[StandardData] = field(default_factory=list)
+    outcomes_question: str | None = None
+    outcomes_percentage: int | None = None
+    recommendations: list[RecommendationData] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-serialisable data, with dates as ISO strings, for previews and tests."""
+        data = asdict(self)
+        for key in ("fieldwork_on", "published_on"):
+            value = data[key]
+            data[key] = value.isoformat() if value else None
+        return data
