@@ -52,6 +52,7 @@ def make_app(tmp_path: Path, url: str | None, **overrides) -> Flask:
     }
     config.update(overrides)
     app = create_app(config)
+    app.test_client_class = PageClient
     with app.app_context():
         upgrade()
     return app
@@ -96,10 +97,14 @@ def rollback(request) -> Iterator[None]:
 
 
 class PageClient(FlaskClient):
-    """A test client that checks what every page owes a user: a title, unique ids, no server error."""
+    """A test client that checks what every page owes a user: a title, unique ids, no server error.
+
+    Each request runs in an application context of its own, as in production; otherwise it would share the
+    test's context, and with it `g` (the signed-in user) and the database session, with every other request."""
 
     def open(self, *args, **kwargs):
-        response = super().open(*args, **kwargs)
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
         assert response.status_code != 500, response.get_data(as_text=True)[:2000]
         if response.mimetype == "text/html" and response.status_code != 302:
             check_page(response.get_data(as_text=True))
@@ -117,7 +122,6 @@ def check_page(html: str) -> None:
 
 @pytest.fixture
 def client(app) -> FlaskClient:
-    app.test_client_class = PageClient
     return app.test_client()
 
 

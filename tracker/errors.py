@@ -6,6 +6,7 @@ from werkzeug.exceptions import HTTPException
 
 TITLES = {
     400: "Sorry, there is a problem with your request",
+    401: "Sign in or use an API token",
     403: "You do not have permission to see this page",
     404: "Page not found",
     405: "Sorry, you cannot do that here",

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user
 
 PUBLIC = "public"
@@ -18,6 +18,8 @@ def permission(kind: str) -> Callable:
         @wraps(view)
         def wrapped(*args, **kwargs):
             if kind != PUBLIC and not current_user.is_authenticated:
+                if request.path.startswith("/api/"):
+                    abort(401)
                 from tracker.extensions import login_manager
                 return login_manager.unauthorized()
             if kind == ADMIN_ONLY:

@@ -15,7 +15,12 @@ ADDRESSEE_GROUP_ORDER = (ADDRESSEE_PDU, ADDRESSEE_REGION, ADDRESSEE_HMPPS)
 
 
 def visible_inspections(user) -> list[Inspection]:
-    query = select(Inspection).order_by(Inspection.published_on.desc(), Inspection.id.desc())
+    query = (
+        select(Inspection)
+        .options(selectinload(Inspection.standards).selectinload(Standard.key_questions),
+                 selectinload(Inspection.recommendations))
+        .order_by(Inspection.published_on.desc(), Inspection.id.desc())
+    )
     pdu_ids = visible_pdu_filter(user)
     if pdu_ids is not None:
         query = query.where(Inspection.pdu_id.in_(pdu_ids))

@@ -63,3 +63,43 @@ def seed_organisations() -> Organisation:
     for name in LONDON_PDUS:
         get_or_create(PDU, name, regions["London"])
     return hmpps
+
+
+class OrganisationError(ValueError):
+    """A change an administrator cannot make; the message is shown on the form."""
+
+
+def regions() -> list[Organisation]:
+    return list(db.session.scalars(select(Organisation).where(Organisation.kind == REGION)
+                                   .order_by(Organisation.name)))
+
+
+def parent_choices(kind: str) -> list[tuple[int, str]]:
+    if kind == PDU:
+        return [(r.id, r.name) for r in regions()]
+    hmpps = national()
+    return [(hmpps.id, hmpps.name)] if hmpps else []
+
+
+def save_organisation(actor, org: Organisation | None, kind: str, name: str, parent_id: int,
+                      is_active: bool) -> Organisation:
+    """Create or rename an organisation; names stay unique within their parent."""
+    from tracker.audit.services import changed, record_event, snapshot
+
+    name = " ".join(name.split())
+    clash = db.session.scalar(select(Organisation).where(Organisation.parent_id == parent_id,
+                                                         Organisation.name.ilike(name)))
+    if clash is not None and clash is not org:
+        raise OrganisationError(f"There is already an organisation called {name} there")
+    fields = ("name", "parent_id", "is_active")
+    before = snapshot(org, fields) if org else {}
+    if org is None:
+        org = Organisation(kind=kind)
+        db.session.add(org)
+    org.name, org.parent_id, org.is_active = name, parent_id, is_active
+    db.session.flush()
+    old, new = changed(before, snapshot(org, fields))
+    record_event(actor, "organisation", org.id, "update" if before else "create",
+                 f"{'Changed' if before else 'Added'} {org.display_name}", before=old or None, after=new)
+    db.session.commit()
+    return org

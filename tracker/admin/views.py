@@ -1,0 +1,60 @@
+"""Administration: the index of admin pages, and managing people."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from tracker.admin import services
+from tracker.admin.forms import UserForm
+from tracker.auth.access import admin_only
+from tracker.auth.models import User
+from tracker.db_types import utcnow
+from tracker.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+#: (title, endpoint, description) of each admin page; shown when the feature providing it is present
+ADMIN_PAGES = (
+    ("Regions and PDUs", "organisations.list_organisations", "Add and rename regions and PDUs."),
+    ("Users", "admin.list_users", "Add people, give them roles and unlock accounts."),
+    ("Import a report", "importer.new_import", "Read an inspection report and create its inspection."),
+    ("Outbox", "notifications.outbox", "Emails waiting, sent and failed; the local mail sink."),
+)
+
+
+@bp.get("")
+@admin_only
+def index():
+    pages = [page for page in ADMIN_PAGES if page[1] in current_app.view_functions]
+    return render_template("admin/index.html", pages=pages)
+
+
+@bp.get("/users")
+@admin_only
+def list_users():
+    return render_template("admin/users.html", users=services.all_users(), now=utcnow())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_only
+def create_user():
+    form = UserForm()
+    form.organisation_id.choices = services.organisation_choices()
+    if form.validate_on_submit():
+        try:
+            user = services.add_user(current_user, form.name.data, form.email.data, form.password.data,
+                                     form.role.data, form.organisation_id.data)
+        except services.AdminError as error:
+            form.email.errors = [str(error)]
+        else:
+            flash(f"{user.name} added.", "success")
+            return redirect(url_for("admin.list_users"))
+    return render_template("admin/new-user.html", form=form)
+
+
+@bp.post("/users/<int:user_id>/unlock")
+@admin_only
+def unlock_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    services.unlock_user(current_user, user)
+    flash(f"{user.email} unlocked.", "success")
+    return redirect(url_for("admin.list_users"))

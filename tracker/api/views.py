@@ -1,0 +1,71 @@
+"""The JSON API under /api/v1: the same facts and the same permissions as the pages."""
+
+from flask import Blueprint, abort, jsonify
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker.api.serialisers import inspection_json, recommendation_json
+from tracker.auth.access import authorise, record_rule, signed_in
+from tracker.auth.permissions import can_view_inspection, can_view_recommendation
+from tracker.db_types import today
+from tracker.extensions import csrf, db
+from tracker.inspections import services as inspections
+from tracker.recommendations.models import Recommendation
+from tracker.recommendations.services import load_recommendation
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Bearer-token clients send no cookie, so CSRF does not apply to them; cookie sessions may only read here.
+csrf.exempt(bp)
+
+
+@bp.before_request
+def read_only_for_cookie_sessions():
+    from flask import request
+
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not request.headers.get("Authorization", "").startswith(
+            "Bearer "):
+        abort(403)
+
+
+@bp.get("/inspections")
+@signed_in
+def list_inspections():
+    items = [inspection_json(i) for i in inspections.visible_inspections(current_user)]
+    return jsonify({"inspections": items})
+
+
+@bp.get("/inspections/<int:inspection_id>")
+@record_rule
+def get_inspection(inspection_id: int):
+    inspection = inspections.load_inspection(inspection_id)
+    if inspection is None:
+        abort(404)
+    authorise(can_view_inspection(current_user, inspection))
+    return jsonify(inspection_json(inspection))
+
+
+@bp.get("/inspections/<int:inspection_id>/recommendations")
+@record_rule
+def list_recommendations(inspection_id: int):
+    inspection = inspections.load_inspection(inspection_id)
+    if inspection is None:
+        abort(404)
+    authorise(can_view_inspection(current_user, inspection))
+    on = today()
+    recommendations = db.session.scalars(
+        select(Recommendation).where(Recommendation.inspection_id == inspection_id)
+        .options(selectinload(Recommendation.actions), selectinload(Recommendation.lead))
+        .order_by(Recommendation.number)
+    )
+    return jsonify({"recommendations": [recommendation_json(r, on) for r in recommendations]})
+
+
+@bp.get("/recommendations/<int:recommendation_id>")
+@record_rule
+def get_recommendation(recommendation_id: int):
+    recommendation = load_recommendation(recommendation_id)
+    if recommendation is None:
+        abort(404)
+    authorise(can_view_recommendation(current_user, recommendation))
+    return jsonify(recommendation_json(recommendation, today()))

@@ -1,0 +1,15 @@
+"""Forms for administrators to add and rename regions and PDUs."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovSubmitInput, GovTextInput
+from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField("Name", widget=GovTextInput(),
+                       validators=[DataRequired(message="Enter the name"), Length(max=200)])
+    parent_id = SelectField("Part of", coerce=int, widget=GovSelect(),
+                            description="A PDU belongs to a region; a region belongs to HMPPS.")
+    is_active = BooleanField("In use", widget=GovCheckboxInput(), default=True)
+    submit = SubmitField("Save", widget=GovSubmitInput())
