@@ -11,7 +11,6 @@ from tracker.evidence.models import FILE, Evidence
 from tracker.extensions import db
 from tracker.inspections.models import Inspection
 from tracker.organisations.services import find_pdu
-from tracker.recommendations.models import Recommendation
 
 PUBLIC_ENDPOINTS = {"static"}
 

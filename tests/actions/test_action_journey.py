@@ -21,7 +21,7 @@ def add_action(client, rec_id, **overrides):
     with client.application.app_context():
         owner_id = find_user(OWNER).id
     data = {"description": "Weekly SPO case review clinic", "owner_id": str(owner_id),
-            "target_on-day": "15", "target_on-month": "1", "target_on-year": "2027"}
+            "target_on": ["15", "1", "2027"]}
     data.update(overrides)
     return client.post(f"/recommendations/{rec_id}/actions/new", data=data)
 
@@ -33,7 +33,7 @@ def test_head_of_pdu_works_an_action_end_to_end(app, as_user, rec):
     action_url = response.headers["Location"]
 
     response = client.post(action_url + "/revise-date", data={
-        "target_on-day": "28", "target_on-month": "2", "target_on-year": "2027",
+        "target_on": ["28", "2", "2027"],
         "reason": "SPO recruitment delayed the clinic rota"})
     assert response.status_code == 302
     client.post(action_url + "/updates/new", data={"narrative": "First two clinics held.", "status": "in_progress"})
@@ -57,7 +57,7 @@ def test_revised_date_without_reason_is_refused_and_changes_nothing(app, as_user
     client = as_user(HEAD)
     action_url = add_action(client, rec).headers["Location"]
     page = soup_of(client.post(action_url + "/revise-date", data={
-        "target_on-day": "28", "target_on-month": "2", "target_on-year": "2027", "reason": " "}))
+        "target_on": ["28", "2", "2027"], "reason": " "}))
     errors = [text_of(a) for a in page.select(".govuk-error-summary__list a")]
     assert errors == ["Enter the reason for changing the target date"]
     with app.app_context():
@@ -78,7 +78,7 @@ def test_action_owner_can_post_updates_but_not_move_dates(app, as_user, rec):
     client = as_user(OWNER)
     assert client.post(action_url + "/updates/new", data={"narrative": "Clinic booked"}).status_code == 302
     response = client.post(action_url + "/revise-date", data={
-        "target_on-day": "1", "target_on-month": "6", "target_on-year": "2027", "reason": "later"})
+        "target_on": ["1", "6", "2027"], "reason": "later"})
     assert response.status_code == 403
 
 

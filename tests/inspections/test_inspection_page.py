@@ -80,8 +80,8 @@ def test_regional_director_can_set_a_confirmed_reinspection_date(app, as_user):
         inspection_id = db.session.scalar(select(Inspection.id))
     client = as_user(DIRECTOR)
     response = client.post(f"/inspections/{inspection_id}/reinspection-dates", data={
-        "expected_on-day": "26", "expected_on-month": "3", "expected_on-year": "2027",
-        "confirmed_on-day": "12", "confirmed_on-month": "4", "confirmed_on-year": "2027"})
+        "expected_on": ["26", "3", "2027"],
+        "confirmed_on": ["12", "4", "2027"]})
     assert response.status_code == 302
     page = soup_of(client.get(f"/inspections/{inspection_id}"))
     assert text_of(page.select_one("#reinspection")) == "12 April 2027 (confirmed)"
@@ -92,7 +92,7 @@ def test_impossible_reinspection_date_is_refused_inline(app, as_user):
         inspection_id = db.session.scalar(select(Inspection.id))
         before = db.session.get(Inspection, inspection_id).expected_reinspection_on
     page = soup_of(as_user(HEAD).post(f"/inspections/{inspection_id}/reinspection-dates", data={
-        "expected_on-day": "31", "expected_on-month": "2", "expected_on-year": "2027"}))
+        "expected_on": ["31", "2", "2027"]}))
     assert page.select_one(".govuk-error-summary") is not None
     with app.app_context():
         assert db.session.get(Inspection, inspection_id).expected_reinspection_on == before

@@ -1,11 +1,12 @@
 """Forms for adding and editing actions, revising a target date and posting progress."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
-from wtforms import DateField, HiddenField, RadioField, SelectField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
+from wtforms import HiddenField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from tracker.actions.models import STATUSES
+from tracker.form_fields import GovDateField
 
 DATE_HINT = "For example, 27 3 2027"
 
@@ -18,8 +19,8 @@ class ActionForm(FlaskForm):
     )
     owner_id = SelectField("Owner", coerce=int, widget=GovSelect(),
                            validators=[InputRequired(message="Select who owns this action")])
-    target_on = DateField("Target date", format="%d %m %Y", widget=GovDateInput(), description=DATE_HINT,
-                          validators=[DataRequired(message="Enter a real target date, like 27 3 2027")])
+    target_on = GovDateField("Target date", description=DATE_HINT, required=True,
+                             required_message="Enter the target date")
     submit = SubmitField("Save action", widget=GovSubmitInput())
 
 
@@ -35,8 +36,8 @@ class EditActionForm(FlaskForm):
 
 
 class ReviseDateForm(FlaskForm):
-    target_on = DateField("New target date", format="%d %m %Y", widget=GovDateInput(), description=DATE_HINT,
-                          validators=[DataRequired(message="Enter a real date, like 27 3 2027")])
+    target_on = GovDateField("New target date", description=DATE_HINT, required=True,
+                             required_message="Enter the new target date")
     reason = TextAreaField("Reason for the change", widget=GovTextArea(),
                            validators=[DataRequired(message="Enter the reason for changing the target date"),
                                        Length(max=2000)],
