@@ -13,8 +13,8 @@ VERSIONS = Path(__file__).resolve().parent.parent / "migrations" / "versions"
 
 
 def test_models_and_migrations_agree(app):
-    with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+    with app.app_context():
+        context = MigrationContext.configure(db.session.connection(), opts={"compare_type": True})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
 

@@ -46,7 +46,7 @@ def test_head_of_pdu_works_an_action_end_to_end(app, as_user, rec):
 
     director_page = soup_of(as_user(DIRECTOR).get(f"/recommendations/{rec}"))
     assert "Weekly SPO case review clinic" in text_of(director_page.select_one("#actions-table"))
-    history = text_of(director_page.select_one("#history"))
+    history = text_of(director_page.select_one("#history-events"))
     assert "Added action: Weekly SPO case review clinic" in history
     assert "Target date changed from 2027-01-15 to 2027-02-28: SPO recruitment delayed the clinic rota" in history
     assert "Posted a progress update, status now In progress" in history
@@ -102,7 +102,7 @@ def test_partly_agreed_response_needs_a_rationale(app, as_user, rec):
     assert response.status_code == 302
     page = soup_of(client.get(f"/recommendations/{rec}"))
     assert "Partly agreed" in text_of(page.select_one("#response"))
-    assert "Response set to Partly agreed" in text_of(page.select_one("#history"))
+    assert "Response set to Partly agreed" in text_of(page.select_one("#history-events"))
 
 
 def test_another_pdus_head_cannot_touch_barking(app, as_user, rec):

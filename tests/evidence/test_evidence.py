@@ -119,4 +119,4 @@ def test_evidence_added_to_action_is_audited(app, as_user, action_id):
         action = db.session.get(Action, action_id)
         rec_id = action.recommendation_id
     page = soup_of(as_user(HEAD).get(f"/recommendations/{rec_id}"))
-    assert f"Added evidence 'Audit sheet' to action {action_id}" in text_of(page.select_one("#history"))
+    assert f"Added evidence 'Audit sheet' to action {action_id}" in text_of(page.select_one("#history-events"))
