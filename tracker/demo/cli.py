@@ -24,14 +24,15 @@ def print_sign_ins(password: str | None) -> None:
 
 def register(group: click.Group) -> None:
     @group.command("demo")
-    @click.option("--if-empty", is_flag=True, help="Only load when the demo users are not there yet.")
+    @click.option("--if-empty", is_flag=True,
+                  help="Only load when the demo users are not there yet and demo.load_on_first_run is true.")
     @click.option("--scale", type=click.Choice(["barking", "national"]), default="barking",
                   help="'national' also adds synthetic data for every region and about 108 PDUs.")
     def demo(if_empty: bool, scale: str) -> None:
         """Load the Barking, Dagenham and Havering demo inspection and one user per role."""
         from tracker.demo import services
 
-        if if_empty and services.has_demo_users():
+        if if_empty and (services.has_demo_users() or not current_app.config.get("DEMO_LOAD_ON_FIRST_RUN", True)):
             return
         result = services.load_demo(today())
         if result.password:
