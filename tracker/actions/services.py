@@ -3,6 +3,7 @@
 from datetime import date
 
 from tracker.actions.models import COMPLETE, STATUSES, Action, ProgressUpdate, TargetDateRevision
+from tracker.assurance.conflicts import guarded
 from tracker.audit.services import changed, record_event, snapshot
 from tracker.db_types import today
 from tracker.extensions import db
@@ -37,7 +38,13 @@ def create_action(actor, recommendation, description: str, owner_id: int | None,
     return action
 
 
-def edit_action(actor, action: Action, description: str, owner_id: int | None) -> Action:
+def edit_action(actor, action: Action, description: str, owner_id: int | None, expected_version=None) -> Action:
+    """Raises ConflictError when `expected_version` (from the form) is not the stored version."""
+    with guarded(action, expected_version):
+        return _edit_action(actor, action, description, owner_id)
+
+
+def _edit_action(actor, action: Action, description: str, owner_id: int | None) -> Action:
     before = snapshot(action, ACTION_FIELDS)
     action.description = description.strip()
     action.owner_id = owner_id
@@ -49,8 +56,14 @@ def edit_action(actor, action: Action, description: str, owner_id: int | None) -
     return action
 
 
-def revise_target_date(actor, action: Action, new_on: date, reason: str) -> TargetDateRevision:
+def revise_target_date(actor, action: Action, new_on: date, reason: str,
+                       expected_version=None) -> TargetDateRevision:
     """Move the target date; the original stays and the reason is kept, so nothing is deferred silently."""
+    with guarded(action, expected_version):
+        return _revise_target_date(actor, action, new_on, reason)
+
+
+def _revise_target_date(actor, action: Action, new_on: date, reason: str) -> TargetDateRevision:
     reason = reason.strip()
     if not reason:
         raise ActionError("Enter the reason for changing the target date")
@@ -76,8 +89,15 @@ def apply_status(action: Action, status: str, on: date) -> None:
 
 
 def post_update(actor, action: Action, narrative: str, new_status: str | None = None,
-                on: date | None = None) -> ProgressUpdate:
-    """A dated narrative by a person, optionally moving the action's status."""
+                on: date | None = None, expected_version=None) -> ProgressUpdate:
+    """A dated narrative by a person, optionally moving the action's status; refused with ConflictError when the
+    action changed since `expected_version` was read."""
+    with guarded(action, expected_version):
+        return _post_update(actor, action, narrative, new_status, on)
+
+
+def _post_update(actor, action: Action, narrative: str, new_status: str | None,
+                 on: date | None) -> ProgressUpdate:
     narrative = narrative.strip()
     if not narrative:
         raise ActionError("Enter what has happened since the last update")

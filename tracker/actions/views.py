@@ -5,7 +5,9 @@ from flask_login import current_user
 
 from tracker.actions import services
 from tracker.actions.forms import ActionForm, EditActionForm, ProgressUpdateForm, ReviseDateForm
-from tracker.actions.models import Action
+from tracker.actions.models import STATUSES, Action
+from tracker.assurance.conflict_views import conflict_page
+from tracker.assurance.conflicts import ConflictError, ConflictRow
 from tracker.auth import permissions
 from tracker.auth.access import authorise, record_rule
 from tracker.db_types import today
@@ -64,11 +66,35 @@ def edit_action(action_id: int):
     authorise(permissions.can_edit_action(current_user, action))
     form = EditActionForm(obj=action)
     form.owner_id.choices = people_choices(action.recommendation)
+    stamp_version(form, action)
     if form.validate_on_submit():
-        services.edit_action(current_user, action, form.description.data, form.owner_id.data)
+        try:
+            services.edit_action(current_user, action, form.description.data, form.owner_id.data,
+                                 expected_version=form.version.data)
+        except ConflictError:
+            people = dict(form.owner_id.choices)
+            return action_conflict(action, [
+                ConflictRow("What will be done", form.description.data, action.description),
+                ConflictRow("Owner", people.get(form.owner_id.data, ""), action.owner.name if action.owner else ""),
+            ])
         flash("Action updated.", "success")
         return back_to(action)
     return render_template("actions/edit.html", action=action, form=form)
+
+
+def stamp_version(form, action: Action) -> None:
+    """The version the person is looking at travels with the form, so a stale save can be recognised."""
+    if not form.is_submitted():
+        form.version.data = action.version_id
+
+
+def action_conflict(action: Action, rows: list[ConflictRow]):
+    """Someone changed the action first: show their version beside this person's, nothing overwritten."""
+    shown = {row.label for row in rows}
+    context = [ConflictRow("Status", "", action.status_label),
+               ConflictRow("Target date", "", action.target_on.isoformat())]
+    rows = rows + [row for row in context if row.label not in shown]
+    return conflict_page(action, rows, url_for("actions.show_action", action_id=action.id), "this action")
 
 
 @bp.route("/actions/<int:action_id>/revise-date", methods=["GET", "POST"])
@@ -77,9 +103,16 @@ def revise_target_date(action_id: int):
     action = action_or_404(action_id)
     authorise(permissions.can_edit_action(current_user, action))
     form = ReviseDateForm()
+    stamp_version(form, action)
     if form.validate_on_submit():
         try:
-            services.revise_target_date(current_user, action, form.target_on.data, form.reason.data)
+            services.revise_target_date(current_user, action, form.target_on.data, form.reason.data,
+                                        expected_version=form.version.data)
+        except ConflictError:
+            return action_conflict(action, [
+                ConflictRow("Target date", form.target_on.data.isoformat(), action.target_on.isoformat()),
+                ConflictRow("Reason", form.reason.data, ""),
+            ])
         except services.ActionError as error:
             refuse_with(form, "target_on", error)
         else:
@@ -94,8 +127,16 @@ def post_update(action_id: int):
     action = action_or_404(action_id)
     authorise(permissions.can_update_action(current_user, action))
     form = ProgressUpdateForm()
+    stamp_version(form, action)
     if form.validate_on_submit():
-        services.post_update(current_user, action, form.narrative.data, form.status.data or None)
+        try:
+            services.post_update(current_user, action, form.narrative.data, form.status.data or None,
+                                 expected_version=form.version.data)
+        except ConflictError:
+            return action_conflict(action, [
+                ConflictRow("Update", form.narrative.data, ""),
+                ConflictRow("Status", STATUSES.get(form.status.data or "", "No change"), action.status_label),
+            ])
         flash("Progress update posted.", "success")
         return back_to(action)
     return render_template("actions/post-update.html", action=action, form=form)

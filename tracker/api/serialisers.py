@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from tracker.assurance.api import review_json
 from tracker.recommendations.status import action_status, recommendation_status
 
 
@@ -70,5 +71,7 @@ def recommendation_json(recommendation, on: date) -> dict:
         "response_rationale": recommendation.response_rationale,
         "status": status.key,
         "status_label": status.label,
+        "status_colour": status.colour,
+        "review": review_json(recommendation),
         "actions": [action_json(a, on) for a in recommendation.actions],
     }

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.api.serialisers import inspection_json, recommendation_json
+from tracker.assurance.api import post_action_update
 from tracker.auth.access import authorise, record_rule, signed_in
 from tracker.auth.permissions import can_view_inspection, can_view_recommendation
 from tracker.db_types import today
@@ -69,3 +70,8 @@ def get_recommendation(recommendation_id: int):
         abort(404)
     authorise(can_view_recommendation(current_user, recommendation))
     return jsonify(recommendation_json(recommendation, today()))
+
+
+# Writing progress is the one write in the API: bearer-token clients only, checked inside (tracker.assurance.api).
+bp.add_url_rule("/actions/<int:action_id>/updates", "create_action_update", record_rule(post_action_update),
+                methods=["POST"])

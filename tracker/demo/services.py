@@ -16,8 +16,8 @@ from tracker.auth.models import RoleAssignment, User
 from tracker.auth.services import create_user, find_user
 from tracker.evidence.services import build_file_evidence, build_link_evidence
 from tracker.extensions import db
-from tracker.importer.parser import parse_report
 from tracker.importer.extract import extract_text
+from tracker.importer.parser import parse_report
 from tracker.importer.services import build_inspection, existing_import, fingerprint
 from tracker.inspections.models import Inspection
 from tracker.organisations import services as organisations
@@ -133,6 +133,18 @@ def build_plan(inspection: Inspection, plan: dict, users: dict[str, User], today
             add_action(recommendation, action_spec, users, today)
 
 
+def add_dependencies(inspection: Inspection, plan: dict) -> None:
+    """The cross-level dependencies of the plan; called only when the plan is first built, so loading again
+    adds nothing."""
+    from tracker.assurance.dependencies import build_dependency
+
+    by_number = {r.number: r for r in inspection.recommendations}
+    for waiting, blocking in plan.get("dependencies", []):
+        for action in by_number[waiting].actions:
+            for blocker in by_number[blocking].actions:
+                build_dependency(None, action, blocker)
+
+
 def load_demo(today: date, password: str | None = None, quiet: bool = False) -> DemoResult:
     """Seed organisations, users and the Barking inspection with its plan; idempotent, one commit."""
     hmpps = organisations.seed_organisations()
@@ -148,6 +160,7 @@ def load_demo(today: date, password: str | None = None, quiet: bool = False) -> 
     if created:
         inspection = build_inspection(parse_report(text), pdu, sha)
         build_plan(inspection, plan, users, today)
+        add_dependencies(inspection, plan)
     db.session.commit()
     return DemoResult(inspection, created, password if generated and created else None)
 

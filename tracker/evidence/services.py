@@ -1,7 +1,9 @@
 """Storing evidence: files checked by their content, kept outside static under random names; or links."""
 
 import hashlib
+import io
 import secrets
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -31,6 +33,13 @@ KINDS = {
     "txt": ("text/plain", (".txt",)),
 }
 ZIP_KINDS = {"docx", "xlsx", "pptx", "odt", "ods"}
+#: the part every genuine Office or OpenDocument file of each kind holds
+ZIP_MARKERS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "pptx": "ppt/presentation.xml",
+               "odt": "mimetype", "ods": "mimetype"}
+#: beyond these an archive is a decompression bomb, not a document
+ZIP_MAX_ENTRIES = 10_000
+ZIP_MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+ZIP_MAX_RATIO = 100
 TEXT_KINDS = {"csv", "txt"}
 
 
@@ -67,8 +76,26 @@ def _content_matches(kind: str, data: bytes) -> bool:
         return False
     if kind in ZIP_KINDS:
         # Office files are zip archives; filetype recognises most by their inner names.
-        return guessed.mime == KINDS[kind][0] or guessed.extension == "zip"
+        return (guessed.mime == KINDS[kind][0] or guessed.extension == "zip") and _zip_is_document(kind, data)
     return guessed.mime == KINDS[kind][0]
+
+
+def _zip_is_document(kind: str, data: bytes) -> bool:
+    """A zip passes only if it holds the document's own part and would not unpack to something enormous."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+            if len(entries) > ZIP_MAX_ENTRIES or sum(e.file_size for e in entries) > ZIP_MAX_UNPACKED_BYTES:
+                return False
+            if any(e.file_size > 1024 * 1024 and e.file_size > ZIP_MAX_RATIO * max(e.compress_size, 1)
+                   for e in entries):
+                return False
+            names = {e.filename for e in entries}
+            if ZIP_MARKERS[kind] not in names:
+                return False
+            return kind not in ("odt", "ods") or archive.read("mimetype").strip() == KINDS[kind][0].encode()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, OSError):
+        return False
 
 
 def check_file(filename: str, data: bytes) -> CheckedFile:

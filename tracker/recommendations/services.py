@@ -1,5 +1,6 @@
 """Use cases for recommendations: record the service's response and name its lead."""
 
+from tracker.assurance.conflicts import guarded
 from tracker.audit.services import changed, record_event, snapshot
 from tracker.extensions import db
 from tracker.recommendations.models import RESPONSES, Recommendation
@@ -12,7 +13,14 @@ class RecommendationError(ValueError):
 
 
 def set_response(actor, recommendation: Recommendation, response: str, rationale: str,
-                 lead_id: int | None) -> Recommendation:
+                 lead_id: int | None, expected_version=None) -> Recommendation:
+    """Raises ConflictError when `expected_version` (from the form) is not the stored version."""
+    with guarded(recommendation, expected_version):
+        return _set_response(actor, recommendation, response, rationale, lead_id)
+
+
+def _set_response(actor, recommendation: Recommendation, response: str, rationale: str,
+                  lead_id: int | None) -> Recommendation:
     if response not in RESPONSES:
         raise RecommendationError("Select whether the recommendation is agreed, partly agreed or not agreed")
     rationale = rationale.strip()

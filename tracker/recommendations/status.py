@@ -1,9 +1,12 @@
-"""A recommendation's status, derived from its response and actions rather than typed by anyone."""
+"""A recommendation's status, derived from its response, actions and assurance rather than typed by anyone.
+
+The same Status tags are used by every page, the API, emails and dashboards."""
 
 from dataclasses import dataclass
 from datetime import date
 
 from tracker.actions.models import COMPLETE, IN_PROGRESS, NOT_STARTED
+from tracker.assurance.models import ASSURED, RETURNED, SUBMITTED
 from tracker.recommendations.models import NOT_AGREED
 
 
@@ -20,6 +23,13 @@ IN_PROGRESS_STATUS = Status("in_progress", "In progress", "blue")
 ACTIONS_COMPLETE_STATUS = Status("actions_complete", "Actions complete", "turquoise")
 NOT_AGREED_STATUS = Status("not_agreed", "Not agreed", "orange")
 OVERDUE_STATUS = Status("overdue", "Overdue", "red")
+SUBMITTED_STATUS = Status("submitted", "Submitted for assurance", "purple")
+RETURNED_STATUS = Status("returned", "Returned", "pink")
+ASSURED_STATUS = Status("assured", "Assured", "green")
+
+#: the latest submission's state decides the status while it is open, returned or assured; a reopened one
+#: falls back to the actions, so work starts again where it left off
+SUBMISSION_STATUS = {SUBMITTED: SUBMITTED_STATUS, RETURNED: RETURNED_STATUS, ASSURED: ASSURED_STATUS}
 
 ACTION_STATUS_TAGS = {
     NOT_STARTED: Status(NOT_STARTED, "Not started", "grey"),
@@ -35,9 +45,18 @@ def action_status(action, on: date) -> Status:
     return ACTION_STATUS_TAGS[action.status]
 
 
+def latest_submission(recommendation):
+    """The newest submission, from the selectin-loaded collection (no query per recommendation)."""
+    submissions = getattr(recommendation, "submissions", None) or []
+    return submissions[-1] if submissions else None
+
+
 def recommendation_status(recommendation, on: date) -> Status:
     if recommendation.response == NOT_AGREED:
         return NOT_AGREED_STATUS
+    submission = latest_submission(recommendation)
+    if submission is not None and submission.state in SUBMISSION_STATUS:
+        return SUBMISSION_STATUS[submission.state]
     actions = recommendation.actions
     if not actions or all(action.status == NOT_STARTED for action in actions):
         return NOT_STARTED_STATUS

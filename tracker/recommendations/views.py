@@ -3,9 +3,11 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from tracker.assurance.conflict_views import conflict_page
+from tracker.assurance.conflicts import ConflictError, ConflictRow
 from tracker.audit.services import history_for_recommendation
-from tracker.auth.access import authorise, record_rule
 from tracker.auth import permissions
+from tracker.auth.access import authorise, record_rule
 from tracker.db_types import today
 from tracker.recommendations import services
 from tracker.recommendations.forms import ResponseForm
@@ -47,11 +49,29 @@ def edit_response(recommendation_id: int):
     recommendation = recommendation_or_404(recommendation_id)
     authorise(permissions.can_manage_recommendation(current_user, recommendation))
     form = ResponseForm(data={"response": recommendation.response, "rationale": recommendation.response_rationale,
-                              "lead_id": recommendation.lead_id or 0})
+                              "lead_id": recommendation.lead_id or 0, "version": recommendation.version_id})
     form.lead_id.choices = services.people_choices(recommendation, blank="No lead yet")
     if form.validate_on_submit():
-        services.set_response(current_user, recommendation, form.response.data, form.rationale.data or "",
-                              form.lead_id.data or None)
+        try:
+            services.set_response(current_user, recommendation, form.response.data, form.rationale.data or "",
+                                  form.lead_id.data or None, expected_version=form.version.data)
+        except ConflictError:
+            return response_conflict(recommendation, form)
         flash("Response saved.", "success")
         return redirect(url_for("recommendations.show_recommendation", recommendation_id=recommendation.id))
     return render_template("recommendations/response.html", recommendation=recommendation, form=form)
+
+
+def response_conflict(recommendation, form):
+    """Someone saved the response first: show theirs beside this person's, nothing overwritten."""
+    from tracker.recommendations.models import RESPONSES
+
+    people = dict(form.lead_id.choices)
+    rows = [
+        ConflictRow("Response", RESPONSES.get(form.response.data, ""), recommendation.response_label),
+        ConflictRow("Rationale", form.rationale.data or "", recommendation.response_rationale),
+        ConflictRow("Lead", people.get(form.lead_id.data or 0, "No lead yet"),
+                    recommendation.lead.name if recommendation.lead else "No lead yet"),
+    ]
+    back = url_for("recommendations.show_recommendation", recommendation_id=recommendation.id)
+    return conflict_page(recommendation, rows, back, f"the response to recommendation {recommendation.number}")

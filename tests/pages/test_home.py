@@ -1,0 +1,44 @@
+"""The home page tells each person what needs their attention, and nothing that does not."""
+
+import time_machine
+
+from tests.conftest import DEMO_TODAY, DIRECTOR, HEAD, OWNER, VIEWER, soup_of, text_of
+
+
+def rows(page, table_id):
+    table = page.select_one(f"#{table_id}")
+    return [text_of(row) for row in table.select("tbody tr")] if table else []
+
+
+@time_machine.travel(DEMO_TODAY.isoformat() + " 09:00 +0000", tick=False)
+def test_action_owner_sees_overdue_and_due_soon_actions(as_user):
+    page = soup_of(as_user(OWNER).get("/"))
+    assert text_of(page.h1) == "Hello, Taylor Okafor"
+    overdue = rows(page, "overdue-actions")
+    assert any("Cap PQiP learners' caseloads" in row for row in overdue)
+    due_soon = rows(page, "due-soon-actions")
+    assert any("countersigning standard" in row for row in due_soon)
+    assert any("monthly risk of harm case audits" in row for row in due_soon)
+    assert not any("Cap PQiP" in row for row in due_soon)
+    assert rows(page, "my-recommendations") == []
+
+
+@time_machine.travel(DEMO_TODAY.isoformat() + " 09:00 +0000", tick=False)
+def test_head_of_pdu_sees_the_pdu_recommendations_they_own(as_user):
+    page = soup_of(as_user(HEAD).get("/"))
+    numbers = [row.split(" ")[0] for row in rows(page, "my-recommendations")]
+    assert numbers == [str(n) for n in range(1, 8)]
+    assert any("domestic abuse call-out process" in row for row in rows(page, "overdue-actions"))
+
+
+@time_machine.travel(DEMO_TODAY.isoformat() + " 09:00 +0000", tick=False)
+def test_regional_director_owns_the_region_recommendations(as_user):
+    page = soup_of(as_user(DIRECTOR).get("/"))
+    numbers = [row.split(" ")[0] for row in rows(page, "my-recommendations")]
+    assert numbers == ["8", "9", "10", "11"]
+
+
+def test_viewer_owns_nothing(as_user):
+    page = soup_of(as_user(VIEWER).get("/"))
+    assert rows(page, "my-recommendations") == []
+    assert rows(page, "overdue-actions") == []

@@ -1,0 +1,1 @@
+"""Assurance: submitting a recommendation, reviewing its evidence, signing it off, and cross-level dependencies."""

@@ -1,0 +1,63 @@
+"""Forms for submitting, reviewing evidence, assuring, returning and reopening, and for action dependencies."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
+from wtforms import HiddenField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from tracker.assurance.models import DECISIONS, REJECTED
+
+
+class SubmitForm(FlaskForm):
+    version = HiddenField()
+    submit = SubmitField("Submit for assurance", widget=GovSubmitInput())
+
+
+class EvidenceDecisionForm(FlaskForm):
+    """One per evidence item on the review page; field ids are prefixed with the item's id so they stay unique."""
+
+    decision = RadioField("Decision", choices=list(DECISIONS.items()), widget=GovRadioInput(),
+                          validators=[DataRequired(message="Select accept or reject")])
+    comment = TextAreaField("Comment", widget=GovTextArea(), validators=[Length(max=5000)],
+                            description="Required when you reject the evidence: say what is missing.")
+    version = HiddenField()
+    submit = SubmitField("Save decision", widget=GovSubmitInput())
+
+    def validate_comment(self, field):
+        if self.decision.data == REJECTED and not (field.data or "").strip():
+            raise ValidationError("Explain why the evidence is rejected")
+
+
+class AssureForm(FlaskForm):
+    comment = TextAreaField("Comment (optional)", widget=GovTextArea(), validators=[Length(max=5000)])
+    version = HiddenField()
+    submit = SubmitField("Assure the recommendation", widget=GovSubmitInput())
+
+
+class ReturnForm(FlaskForm):
+    reasons = TextAreaField("Reasons for returning it", widget=GovTextArea(),
+                            validators=[DataRequired(message="Enter the reasons for returning the recommendation"),
+                                        Length(max=5000)],
+                            description="The owner sees these reasons; say what must change before resubmitting.")
+    version = HiddenField()
+    submit = SubmitField("Return the recommendation", widget=GovSubmitInput())
+
+
+class ReopenForm(FlaskForm):
+    reason = TextAreaField("Reason for reopening", widget=GovTextArea(),
+                           validators=[DataRequired(message="Enter the reason for reopening the recommendation"),
+                                       Length(max=5000)],
+                           description="For example, new concerns before re-inspection. The history is kept.")
+    version = HiddenField()
+    submit = SubmitField("Reopen the recommendation", widget=GovSubmitInput())
+
+
+class DependencyForm(FlaskForm):
+    blocker_id = SelectField("This action waits on", coerce=int, widget=GovSelect(),
+                             validators=[InputRequired(message="Select the action this one waits on")],
+                             description="Usually an action at region or HMPPS level.")
+    submit = SubmitField("Add dependency", widget=GovSubmitInput())
+
+
+class RemoveDependencyForm(FlaskForm):
+    submit = SubmitField("Remove", widget=GovSubmitInput())

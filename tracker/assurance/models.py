@@ -1,0 +1,104 @@
+"""Records of assurance: each submission of a recommendation, each decision on its evidence, and the actions that
+wait on other actions."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+
+from tracker.db_types import UTCDateTime, utcnow
+from tracker.extensions import db
+
+SUBMITTED = "submitted"
+RETURNED = "returned"
+ASSURED = "assured"
+#: an assured recommendation its reviewer reopened; the submission stays on record
+REOPENED = "reopened"
+SUBMISSION_STATES = (SUBMITTED, RETURNED, ASSURED, REOPENED)
+
+ACCEPTED = "accepted"
+REJECTED = "rejected"
+DECISIONS = {ACCEPTED: "Accepted", REJECTED: "Rejected"}
+
+
+class Submission(db.Model):
+    """One round of assurance: the owner submits, then the reviewer assures or returns (and may later reopen)."""
+
+    __tablename__ = "submissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id"), index=True)
+    #: submitted, returned, assured or reopened
+    state: Mapped[str] = mapped_column(String(20), default=SUBMITTED)
+    #: the person who submitted; they may never review this submission
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the reasons for returning it, or the reviewer's comment on assuring it
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    reopened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reopen_reason: Mapped[str] = mapped_column(Text, default="")
+    version_id: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    # selectin: every list that shows a status loads all submissions of its recommendations in one query
+    recommendation: Mapped["Recommendation"] = relationship(  # noqa: F821
+        backref=backref("submissions", lazy="selectin", order_by="Submission.id", cascade="all, delete-orphan"),
+    )
+    submitted_by: Mapped["User | None"] = relationship(foreign_keys=[submitted_by_id])  # noqa: F821
+    decided_by: Mapped["User | None"] = relationship(foreign_keys=[decided_by_id])  # noqa: F821
+    reopened_by: Mapped["User | None"] = relationship(foreign_keys=[reopened_by_id])  # noqa: F821
+    reviews: Mapped[list["EvidenceReview"]] = relationship(
+        back_populates="submission", order_by="EvidenceReview.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == SUBMITTED
+
+
+class EvidenceReview(db.Model):
+    """A reviewer's decision on one evidence item; a later decision on the same item supersedes it."""
+
+    __tablename__ = "evidence_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id"), index=True)
+    #: accepted or rejected
+    decision: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    submission: Mapped["Submission"] = relationship(back_populates="reviews")
+    evidence: Mapped["Evidence"] = relationship()  # noqa: F821
+    reviewed_by: Mapped["User | None"] = relationship()  # noqa: F821
+
+    @property
+    def decision_label(self) -> str:
+        return DECISIONS[self.decision]
+
+
+class ActionDependency(db.Model):
+    """`action` cannot finish until `blocker` does, e.g. a PDU's training waits on the region's recruitment."""
+
+    __tablename__ = "action_dependencies"
+    __table_args__ = (
+        UniqueConstraint("action_id", "blocker_id", name="uq_action_dependencies_action_id_blocker_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the action that waits
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id"), index=True)
+    #: the action it waits on
+    blocker_id: Mapped[int] = mapped_column(ForeignKey("actions.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    action: Mapped["Action"] = relationship(foreign_keys=[action_id])  # noqa: F821
+    blocker: Mapped["Action"] = relationship(foreign_keys=[blocker_id])  # noqa: F821
+    created_by: Mapped["User | None"] = relationship()  # noqa: F821

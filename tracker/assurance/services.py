@@ -1,0 +1,278 @@
+"""Assurance use cases: submit a recommendation, decide on each evidence item, assure, return or reopen it; and
+the queries other features read (what awaits a reviewer, how much evidence is accepted).
+
+Decisions on evidence carry over between rounds: an item accepted once stays accepted; an item rejected in an
+earlier round is set aside (kept on record, no longer counted), so the owner fixes a return by adding evidence.
+"""
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import flag_modified
+
+from tracker.assurance import rules
+from tracker.assurance.conflicts import guarded
+from tracker.assurance.models import (
+    ACCEPTED,
+    ASSURED,
+    DECISIONS,
+    REJECTED,
+    REOPENED,
+    RETURNED,
+    SUBMITTED,
+    EvidenceReview,
+    Submission,
+)
+from tracker.audit.services import record_event
+from tracker.auth.models import HMPPS_LEAD, REGIONAL_DIRECTOR
+from tracker.db_types import utcnow
+from tracker.evidence.models import Evidence
+from tracker.extensions import db
+from tracker.organisations.models import PDU, Organisation
+from tracker.recommendations.models import NOT_AGREED, Recommendation
+from tracker.recommendations.status import latest_submission
+
+
+class AssuranceError(ValueError):
+    """A step the rules refuse; the message says what to do, for the page or the error summary."""
+
+
+def quoted(text: str, limit: int = 80) -> str:
+    return "“" + (text if len(text) <= limit else text[: limit - 1].rstrip() + "…") + "”"
+
+
+def _audit(actor, recommendation, entity_type: str, entity_id: int, verb: str, summary: str, **details) -> None:
+    record_event(actor, entity_type, entity_id, verb, summary, after=details or None,
+                 recommendation_id=recommendation.id, inspection_id=recommendation.inspection_id)
+
+
+def _touch(recommendation) -> None:
+    """Every transition bumps the recommendation's version, so two reviewers acting at once cannot both win."""
+    recommendation.updated_at = utcnow()
+
+
+def open_submission(recommendation) -> Submission | None:
+    submission = latest_submission(recommendation)
+    return submission if submission is not None and submission.state == SUBMITTED else None
+
+
+def latest_decisions(recommendation) -> dict[int, EvidenceReview]:
+    """The latest decision on each evidence item of the recommendation, in one query."""
+    reviews = db.session.scalars(
+        select(EvidenceReview).join(Evidence).where(Evidence.recommendation_id == recommendation.id)
+        .options(selectinload(EvidenceReview.reviewed_by)).order_by(EvidenceReview.id)
+    )
+    return {review.evidence_id: review for review in reviews}
+
+
+def set_aside(evidence, decisions: dict[int, EvidenceReview], submission: Submission | None) -> bool:
+    """Rejected in an earlier round: kept on record, but no longer counts for submission or assurance."""
+    decision = decisions.get(evidence.id)
+    current_round = submission is not None and decision is not None and decision.submission_id == submission.id
+    return decision is not None and decision.decision == REJECTED and not current_round
+
+
+def missing_for_submission(recommendation) -> list[str]:
+    """Everything that stops the owner submitting, one sentence each; empty when it can be submitted."""
+    if recommendation.response == NOT_AGREED:
+        return ["The recommendation is not agreed, so there is nothing to assure."]
+    latest = latest_submission(recommendation)
+    if latest is not None and latest.state in (SUBMITTED, ASSURED):
+        return ["The recommendation is already " + ("submitted for assurance." if latest.state == SUBMITTED
+                                                    else "assured.")]
+    missing = [] if recommendation.response else ["Record the service's response to the recommendation."]
+    if not recommendation.actions:
+        return missing + ["Add at least one action."]
+    decisions = latest_decisions(recommendation)
+    for action in recommendation.actions:
+        if not action.is_complete:
+            missing.append(f"Action {quoted(action.description, 200)} is not complete.")
+    for action in recommendation.actions:
+        if not [item for item in action.evidence if not set_aside(item, decisions, None)]:
+            missing.append(f"Action {quoted(action.description, 200)} has no evidence"
+                           + (" other than evidence the reviewer rejected." if action.evidence else "."))
+    return missing
+
+
+def submit_recommendation(actor, recommendation, expected_version=None) -> Submission:
+    if not rules.can_submit(actor, recommendation):
+        raise AssuranceError("Only the recommendation's owner can submit it for assurance.")
+    with guarded(recommendation, expected_version):
+        missing = missing_for_submission(recommendation)
+        if missing:
+            raise AssuranceError("The recommendation cannot be submitted yet: " + " ".join(missing))
+        round_number = len(recommendation.submissions) + 1
+        submission = Submission(recommendation=recommendation, submitted_by_id=actor.id, state=SUBMITTED)
+        db.session.add(submission)
+        _touch(recommendation)
+        db.session.flush()
+        evidence_count = len(recommendation.evidence)
+        summary = ("Resubmitted" if round_number > 1 else "Submitted") + (
+            f" the recommendation for assurance: {len(recommendation.actions)} actions complete, "
+            f"{evidence_count} evidence items")
+        _audit(actor, recommendation, "submission", submission.id, "submit", summary, round=round_number)
+        db.session.commit()
+    return submission
+
+
+def _check_reviewer(actor, recommendation, submission) -> None:
+    if submission is None:
+        raise AssuranceError("The recommendation is not waiting for review.")
+    if not rules.holds_reviewer_role(actor, recommendation):
+        raise AssuranceError("Only the recommendation's reviewer can do this.")
+    reason = rules.conflict_of_interest(actor, recommendation, submission)
+    if reason:
+        raise AssuranceError(reason)
+
+
+def decide_evidence(actor, recommendation, evidence, decision: str, comment: str,
+                    expected_version=None) -> EvidenceReview:
+    """Accept or reject one evidence item; a rejection must say why. Checked against the evidence's version."""
+    submission = open_submission(recommendation)
+    _check_reviewer(actor, recommendation, submission)
+    comment = (comment or "").strip()
+    if decision not in DECISIONS:
+        raise AssuranceError("Select accept or reject")
+    if decision == REJECTED and not comment:
+        raise AssuranceError("Explain why the evidence is rejected")
+    if evidence.recommendation_id != recommendation.id:
+        raise AssuranceError("That evidence belongs to another recommendation")
+    with guarded(evidence, expected_version):
+        review = EvidenceReview(submission=submission, evidence=evidence, decision=decision, comment=comment,
+                                reviewed_by_id=actor.id)
+        db.session.add(review)
+        # bumps the evidence's version, so a second reviewer deciding from the same page is refused
+        flag_modified(evidence, "title")
+        db.session.flush()
+        verb = "Accepted" if decision == ACCEPTED else "Rejected"
+        _audit(actor, recommendation, "evidence_review", review.id, decision,
+               f"{verb} evidence {quoted(evidence.title)}" + (f": {comment}" if comment else ""),
+               evidence_id=evidence.id, comment=comment)
+        db.session.commit()
+    return review
+
+
+def blockers_to_assurance(recommendation, submission, decisions=None) -> list[str]:
+    """What stops the reviewer assuring: undecided or rejected evidence in this round."""
+    decisions = latest_decisions(recommendation) if decisions is None else decisions
+    blockers = []
+    for item in recommendation.evidence:
+        if set_aside(item, decisions, submission):
+            continue
+        decision = decisions.get(item.id)
+        if decision is None:
+            blockers.append(f"Accept or reject the evidence {quoted(item.title)}.")
+        elif decision.decision == REJECTED:
+            blockers.append(f"The evidence {quoted(item.title)} is rejected: return the recommendation instead.")
+    if not recommendation.evidence:
+        blockers.append("There is no evidence to accept.")
+    return blockers
+
+
+def assure_recommendation(actor, recommendation, comment: str = "", expected_version=None) -> Submission:
+    submission = open_submission(recommendation)
+    _check_reviewer(actor, recommendation, submission)
+    with guarded(recommendation, expected_version):
+        blockers = blockers_to_assurance(recommendation, submission)
+        if blockers:
+            raise AssuranceError("The recommendation cannot be assured yet: " + " ".join(blockers))
+        comment = (comment or "").strip()
+        submission.state, submission.decided_by_id, submission.decided_at = ASSURED, actor.id, utcnow()
+        submission.decision_reason = comment
+        _touch(recommendation)
+        _audit(actor, recommendation, "submission", submission.id, "assure",
+               "Assured the recommendation: all evidence accepted" + (f". {comment}" if comment else ""),
+               comment=comment)
+        db.session.commit()
+    return submission
+
+
+def return_recommendation(actor, recommendation, reasons: str, expected_version=None) -> Submission:
+    submission = open_submission(recommendation)
+    _check_reviewer(actor, recommendation, submission)
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise AssuranceError("Enter the reasons for returning the recommendation")
+    with guarded(recommendation, expected_version):
+        submission.state, submission.decided_by_id, submission.decided_at = RETURNED, actor.id, utcnow()
+        submission.decision_reason = reasons
+        _touch(recommendation)
+        submitter = submission.submitted_by.name if submission.submitted_by else "the owner"
+        _audit(actor, recommendation, "submission", submission.id, "return",
+               f"Returned the recommendation to {submitter}: {reasons}", reasons=reasons)
+        db.session.commit()
+    return submission
+
+
+def can_reopen(user, recommendation) -> bool:
+    latest = latest_submission(recommendation)
+    return latest is not None and latest.state == ASSURED and rules.can_review(user, recommendation, latest)
+
+
+def reopen_recommendation(actor, recommendation, reason: str, expected_version=None) -> Submission:
+    """The reviewer reopens an assured recommendation; the submission and every decision stay on record."""
+    latest = latest_submission(recommendation)
+    if latest is None or latest.state != ASSURED:
+        raise AssuranceError("Only an assured recommendation can be reopened.")
+    _check_reviewer(actor, recommendation, latest)
+    reason = (reason or "").strip()
+    if not reason:
+        raise AssuranceError("Enter the reason for reopening the recommendation")
+    with guarded(recommendation, expected_version):
+        latest.state, latest.reopened_by_id, latest.reopened_at, latest.reopen_reason = (
+            REOPENED, actor.id, utcnow(), reason)
+        _touch(recommendation)
+        _audit(actor, recommendation, "submission", latest.id, "reopen",
+               f"Reopened the assured recommendation: {reason}", reason=reason)
+        db.session.commit()
+    return latest
+
+
+def awaiting_review(user) -> list[Recommendation]:
+    """Recommendations submitted for assurance that this user may review, oldest submission first."""
+    if not user.is_authenticated:
+        return []
+    scopes = []
+    regions = user.orgs_with_role(REGIONAL_DIRECTOR)
+    if regions:
+        scopes.append((Organisation.kind == PDU) & Organisation.parent_id.in_(regions))
+    if user.orgs_with_role(HMPPS_LEAD):
+        scopes.append(Organisation.kind != PDU)
+    if not scopes:
+        return []
+    submissions = db.session.scalars(
+        select(Submission).join(Submission.recommendation).join(Organisation,
+                                                                Recommendation.owner_org_id == Organisation.id)
+        .where(Submission.state == SUBMITTED, or_(*scopes))
+        .options(selectinload(Submission.recommendation).selectinload(Recommendation.inspection))
+        .order_by(Submission.submitted_at, Submission.id)
+    )
+    return [s.recommendation for s in submissions if rules.can_review(user, s.recommendation, s)]
+
+
+def _accepted_evidence_ids():
+    latest = select(func.max(EvidenceReview.id)).group_by(EvidenceReview.evidence_id)
+    return select(EvidenceReview.evidence_id).where(EvidenceReview.id.in_(latest),
+                                                    EvidenceReview.decision == ACCEPTED)
+
+
+def evidence_review_counts(recommendation_ids) -> dict[int, tuple[int, int]]:
+    """{recommendation id: (evidence items whose latest decision is accepted, all evidence items)}, in one query.
+
+    `recommendation_ids` is a list of ids or a select of them; ids with no evidence map to (0, 0)."""
+    rows = db.session.execute(
+        select(Evidence.recommendation_id, func.sum(case((Evidence.id.in_(_accepted_evidence_ids()), 1), else_=0)),
+               func.count(Evidence.id))
+        .where(Evidence.recommendation_id.in_(recommendation_ids)).group_by(Evidence.recommendation_id)
+    )
+    counts = {rec_id: (int(accepted or 0), int(total)) for rec_id, accepted, total in rows}
+    if isinstance(recommendation_ids, list | tuple | set):
+        return {rec_id: counts.get(rec_id, (0, 0)) for rec_id in recommendation_ids}
+    return counts
+
+
+def evidence_accepted_count(scope) -> int:
+    """Evidence items whose latest review accepted them, for an Inspection or a list (or select) of
+    recommendation ids; one query."""
+    if hasattr(scope, "recommendations") and hasattr(scope, "id"):
+        scope = select(Recommendation.id).where(Recommendation.inspection_id == scope.id)
+    return sum(accepted for accepted, _ in evidence_review_counts(scope).values())
