@@ -1,0 +1,1 @@
+"""Scheduled reminders, digests and readiness summaries, delivered by email through an outbox."""

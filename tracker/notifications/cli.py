@@ -1,0 +1,55 @@
+"""`flask tracker scheduler`, `flask tracker run-jobs` and `flask tracker send-outbox`."""
+
+import logging
+from datetime import date
+
+import click
+from flask import current_app
+
+
+def echo_outcome(outcome) -> None:
+    verb = "would queue" if outcome.dry_run else "queued"
+    if outcome.skipped:
+        click.echo(f"{outcome.job} ({outcome.as_of}): skipped. {outcome.skipped}")
+        return
+    click.echo(f"{outcome.job} ({outcome.as_of}): {verb} {len(outcome.queued)} of {outcome.planned} planned")
+    for message in outcome.queued:
+        click.echo(f"  {message.kind:<17} {message.recipient.email:<32} {message.subject}")
+
+
+def register(group: click.Group) -> None:
+    @group.command("scheduler")
+    def scheduler() -> None:
+        """Run the scheduled jobs (reminders, digests, readiness, delivery) until stopped."""
+        from tracker.notifications import scheduler as process
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+        process.run(current_app._get_current_object())
+
+    @group.command("run-jobs")
+    @click.option("--as-of", "as_of", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+                  help="Run the jobs due on this day (YYYY-MM-DD) as if it were today.")
+    @click.option("--dry-run", is_flag=True, help="Print what would be queued and save nothing.")
+    def run_jobs(as_of, dry_run: bool) -> None:
+        """Run one day's jobs as of a date, print what they queued, then deliver the outbox."""
+        from tracker.notifications import jobs, services
+
+        day: date = as_of.date()
+        outcomes = jobs.run_day(current_app.config, day, dry_run=dry_run)
+        if not outcomes:
+            click.echo(f"No jobs are scheduled on {day:%A %d %B %Y}.")
+        for outcome in outcomes:
+            echo_outcome(outcome)
+        if not dry_run:
+            result = services.send_outbox()
+            click.echo(f"outbox: {result.sent} sent, {result.retrying} to retry, {result.failed} failed")
+
+    @group.command("send-outbox")
+    def send_outbox() -> None:
+        """Deliver every pending email that is due."""
+        from tracker.notifications import services
+
+        result = services.send_outbox()
+        click.echo(f"outbox: {result.sent} sent, {result.retrying} to retry, {result.failed} failed")
+        if result.last_error:
+            click.echo(f"last error: {result.last_error}", err=True)

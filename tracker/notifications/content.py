@@ -1,0 +1,68 @@
+"""What every email shares: the planned message, links to the app's pages, and rendering both parts."""
+
+from dataclasses import dataclass
+
+from flask import current_app, render_template
+
+from tracker.templating import pluralise
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: int
+    email: str
+    name: str
+
+
+@dataclass(frozen=True)
+class PlannedMessage:
+    """An email a job has decided to send; the key makes queuing it a second time a no-op."""
+
+    key: str
+    kind: str
+    recipient: Recipient
+    subject: str
+    body_text: str
+    body_html: str
+
+
+class Links:
+    """Absolute links to the app's pages, from the public base URL, since emails are read outside the app."""
+
+    def __init__(self, base_url: str | None = None):
+        self.base = (base_url or current_app.config.get("APP_BASE_URL", "")).rstrip("/")
+
+    def recommendation(self, recommendation_id: int) -> str:
+        return f"{self.base}/recommendations/{recommendation_id}"
+
+    def action(self, action_id: int) -> str:
+        return f"{self.base}/actions/{action_id}"
+
+    def inspection(self, inspection_id: int) -> str:
+        return f"{self.base}/inspections/{inspection_id}"
+
+    def settings(self) -> str:
+        return f"{self.base}/account/notifications"
+
+    def home(self) -> str:
+        return f"{self.base}/"
+
+
+def render_parts(template: str, **context) -> tuple[str, str]:
+    """The plain-text and HTML parts from templates/emails/<template>.txt and .html."""
+    context.setdefault("links", Links())
+    context.setdefault("service_name", current_app.config.get("APP_SERVICE_NAME", "tracker"))
+    text = render_template(f"emails/{template}.txt", **context)
+    html = render_template(f"emails/{template}.html", **context)
+    return text.strip() + "\n", html
+
+
+def subject_counts(parts: list[tuple[int, str]]) -> str:
+    """Join non-zero counts: [(2, 'overdue'), (1, 'due in 3 days')] → '2 actions overdue, 1 due in 3 days'."""
+    phrases = [(count, phrase) for count, phrase in parts if count]
+    if not phrases:
+        return ""
+    first_count, first_phrase = phrases[0]
+    words = [f"{pluralise(first_count, 'action')} {first_phrase}"]
+    words += [f"{count} {phrase}" for count, phrase in phrases[1:]]
+    return ", ".join(words)

@@ -1,0 +1,66 @@
+"""The scheduled jobs: thin wrappers that run a use case in an app context, then deliver the outbox."""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+from flask import Flask
+
+from tracker.notifications import services
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def reminders_job(app: Flask) -> None:
+    with app.app_context():
+        services.queue_reminders(services.london_today())
+        services.send_outbox()
+
+
+def digest_job(app: Flask) -> None:
+    with app.app_context():
+        services.queue_digests(services.london_today())
+        services.send_outbox()
+
+
+def readiness_job(app: Flask) -> None:
+    with app.app_context():
+        services.queue_readiness(services.london_today())
+        services.send_outbox()
+
+
+def send_outbox_job(app: Flask) -> None:
+    with app.app_context():
+        services.send_outbox()
+
+
+#: job name → (entry point, the config key holding its cron expression)
+JOBS = {
+    "reminders": (reminders_job, "SCHEDULER_REMINDERS_CRON"),
+    "digest": (digest_job, "SCHEDULER_DIGEST_CRON"),
+    "readiness": (readiness_job, "SCHEDULER_READINESS_CRON"),
+    "send_outbox": (send_outbox_job, "SCHEDULER_SEND_OUTBOX_CRON"),
+}
+#: the jobs that queue mail, in the order a day runs them
+QUEUE_JOBS = {"reminders": services.queue_reminders, "readiness": services.queue_readiness,
+              "digest": services.queue_digests}
+
+
+def trigger_for(expression: str) -> CronTrigger:
+    """Cron in London time, so 07:00 stays 07:00 for people on both sides of a clock change."""
+    return CronTrigger.from_crontab(expression, timezone=LONDON)
+
+
+def fires_on(expression: str, day: date) -> bool:
+    start = datetime.combine(day, time(0, 0), tzinfo=LONDON)
+    next_fire = trigger_for(expression).get_next_fire_time(None, start)
+    return next_fire is not None and next_fire < datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=LONDON)
+
+
+def jobs_on(config, day: date) -> list[str]:
+    return [name for name in QUEUE_JOBS if fires_on(str(config[JOBS[name][1]]), day)]
+
+
+def run_day(config, day: date, dry_run: bool = False) -> list[services.JobOutcome]:
+    """Every mail-queuing job whose schedule fires on `day`, as of that day (the command-line run-jobs)."""
+    return [QUEUE_JOBS[name](day, dry_run=dry_run) for name in jobs_on(config, day)]

@@ -1,0 +1,185 @@
+"""The outbox: queue a message at most once per key, and deliver pending ones so that two workers at once,
+a crash mid-batch or a mail server that is down neither lose a message nor send it twice."""
+
+import logging
+import secrets
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from tracker.db_types import utcnow
+from tracker.extensions import db
+from tracker.notifications import mail
+from tracker.notifications.content import PlannedMessage
+from tracker.notifications.models import FAILED, PENDING, SENDING, SENT, DeliveryAttempt, OutboxMessage
+
+log = logging.getLogger(__name__)
+
+
+def dialect_name() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def enqueue(planned: list[PlannedMessage], job_run_id: int | None = None) -> list[PlannedMessage]:
+    """Insert each message unless its key is already there; returns those that were new.
+
+    INSERT ... ON CONFLICT DO NOTHING makes a second scheduler, or a second run of the same day, harmless:
+    the database, not a check-then-insert race, decides."""
+    insert = postgresql.insert if dialect_name() == "postgresql" else sqlite.insert
+    now = utcnow()
+    queued = []
+    for message in planned:
+        statement = insert(OutboxMessage).values(
+            key=message.key, kind=message.kind, recipient_id=message.recipient.user_id,
+            to_address=message.recipient.email, to_name=message.recipient.name, subject=message.subject,
+            body_text=message.body_text, body_html=message.body_html, status=PENDING, attempts=0,
+            next_attempt_at=now, created_at=now, job_run_id=job_run_id,
+        ).on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.id)
+        # RETURNING says reliably whether the row went in; rowcount is not dependable for ORM-enabled inserts
+        if db.session.execute(statement).scalar_one_or_none() is not None:
+            queued.append(message)
+    return queued
+
+
+@dataclass
+class DeliveryResult:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    last_error: str | None = None
+
+    @property
+    def claimed(self) -> int:
+        return self.sent + self.retrying + self.failed
+
+
+OUTCOME_FIELDS = {SENT: "sent", PENDING: "retrying", FAILED: "failed"}
+
+
+def claimable(now: datetime, lease: timedelta):
+    """Pending and due, or claimed by a worker whose lease has run out (it crashed or was killed)."""
+    return or_(
+        and_(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_at < now - lease),
+    )
+
+
+def claim(limit: int, now: datetime, lease: timedelta) -> tuple[list[int], str]:
+    """Mark up to `limit` messages as ours, committed before anything is sent.
+
+    PostgreSQL skips rows another worker has locked; SQLite locks the whole file, so each row is taken with
+    a conditional UPDATE whose row count says whether we won it."""
+    token = secrets.token_hex(16)
+    claim_values = {"status": SENDING, "claimed_at": now, "claim_token": token}
+    base = select(OutboxMessage.id).where(claimable(now, lease)).order_by(OutboxMessage.id).limit(limit)
+    if dialect_name() == "postgresql":
+        ids = list(db.session.scalars(base.with_for_update(skip_locked=True)))
+        if ids:
+            db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(**claim_values))
+        db.session.commit()
+        return ids, token
+    candidates = list(db.session.scalars(base))
+    db.session.commit()
+    ids = []
+    for message_id in candidates:
+        won = db.session.execute(update(OutboxMessage)
+                                 .where(OutboxMessage.id == message_id, claimable(now, lease))
+                                 .values(**claim_values))
+        if won.rowcount == 1:
+            ids.append(message_id)
+    db.session.commit()
+    return ids, token
+
+
+def describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+def is_permanent(error: Exception) -> bool:
+    """A 5xx refusal will not change on retry: the message fails at once rather than after every backoff."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(500 <= code < 600 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException) and not isinstance(error, smtplib.SMTPServerDisconnected):
+        return 500 <= error.smtp_code < 600
+    return False
+
+
+def settle(message_id: int, attempts: int, token: str, backend: str, now: datetime,
+           error: str | None, permanent: bool = False) -> str:
+    """Record the attempt and the outcome; only the worker holding the claim may settle the message."""
+    config = current_app.config
+    attempts += 1
+    if error is None:
+        values = {"status": SENT, "sent_at": now, "sent_via": backend, "last_error": None}
+    elif permanent or attempts >= int(config.get("MAIL_MAX_ATTEMPTS", 6)):
+        values = {"status": FAILED, "last_error": error}
+    else:
+        delay = int(config.get("MAIL_RETRY_BASE_SECONDS", 60)) * 2 ** (attempts - 1)
+        values = {"status": PENDING, "last_error": error, "next_attempt_at": now + timedelta(seconds=delay)}
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.claim_token == token, OutboxMessage.status == SENDING)
+        .values(attempts=attempts, claim_token=None, **values)
+    )
+    if result.rowcount != 1:
+        log.warning("Outbox message %s was reclaimed by another worker before this one settled it", message_id)
+    db.session.add(DeliveryAttempt(message_id=message_id, attempted_at=now, backend=backend,
+                                   is_success=error is None, error=error))
+    db.session.commit()
+    return values["status"]
+
+
+def deliver(limit: int | None = None, now: datetime | None = None) -> DeliveryResult:
+    """Send one batch of what is pending over one connection; each outcome is committed as it happens,
+    so a crash part-way leaves the sent ones sent and the rest claimable again once the lease runs out."""
+    config = current_app.config
+    settings = mail.MailSettings.from_config(config)
+    clock_is_fixed = now is not None
+    now = now or utcnow()
+    lease = timedelta(seconds=int(config.get("MAIL_LEASE_SECONDS", 600)))
+    ids, token = claim(int(limit or config.get("MAIL_BATCH_SIZE", 100)), now, lease)
+    result = DeliveryResult()
+    if not ids:
+        return result
+    messages = list(db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)))
+    emails = [(m.id, m.attempts, mail.build_email(m, settings, config.get("APP_SERVICE_NAME", "tracker")))
+              for m in messages]
+    db.session.commit()
+    broken: str | None = None
+    with mail.sender_for(settings) as sender:
+        for message_id, attempts, email in emails:
+            error, permanent = broken, False
+            if broken is None:
+                try:
+                    sender.send(email)
+                except OSError as exc:  # smtplib's errors are OSErrors too
+                    error, permanent = describe(exc), is_permanent(exc)
+                    if mail.breaks_batch(exc):
+                        broken = error
+                        sender.drop()
+            outcome = settle(message_id, attempts, token, sender.name, now if clock_is_fixed else utcnow(),
+                             error, permanent)
+            result.last_error = error or result.last_error
+            field = OUTCOME_FIELDS[outcome]
+            setattr(result, field, getattr(result, field) + 1)
+    if result.retrying or result.failed:
+        log.warning("Outbox delivery: %s sent, %s to retry, %s failed", result.sent, result.retrying, result.failed)
+    return result
+
+
+def deliver_all(now: datetime | None = None) -> DeliveryResult:
+    """Batches until nothing due is left (a failing batch stops the loop: its messages wait for backoff)."""
+    total = DeliveryResult()
+    while True:
+        batch = deliver(now=now)
+        total.sent += batch.sent
+        total.retrying += batch.retrying
+        total.failed += batch.failed
+        total.last_error = batch.last_error or total.last_error
+        if batch.claimed == 0 or batch.retrying or batch.failed:
+            return total

@@ -1,0 +1,193 @@
+"""Use cases of the notifications feature: queue a day's emails, deliver the outbox, retry a message and
+choose how often to be reminded. Each records what it did and commits once."""
+
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, update
+
+from tracker.audit.services import record_event
+from tracker.auth.models import IMMEDIATE, WEEKLY
+from tracker.db_types import utcnow
+from tracker.extensions import db
+from tracker.notifications import digests, outbox, reminders, rules
+from tracker.notifications.content import PlannedMessage
+from tracker.notifications.models import (
+    FAILED,
+    JOB_FAILED,
+    PENDING,
+    RUNNING,
+    SKIPPED,
+    SUCCEEDED,
+    JobRun,
+    OutboxMessage,
+)
+
+log = logging.getLogger("tracker.jobs")
+LONDON = ZoneInfo("Europe/London")
+PREFERENCES = {IMMEDIATE: "Immediate reminders", WEEKLY: "A weekly summary only"}
+
+
+def london_today() -> date:
+    return datetime.now(LONDON).date()
+
+
+@dataclass
+class JobOutcome:
+    job: str
+    as_of: date
+    queued: list[PlannedMessage] = field(default_factory=list)
+    planned: int = 0
+    skipped: str = ""
+    dry_run: bool = False
+
+
+def plan_digests(as_of: date) -> list[PlannedMessage]:
+    return digests.plan_director_digests(as_of) + reminders.plan_weekly_reminders(as_of)
+
+
+#: the jobs that decide what to send, by name
+PLANNERS: dict[str, Callable[[date], list[PlannedMessage]]] = {
+    "reminders": reminders.plan_daily_reminders,
+    "digest": plan_digests,
+    "readiness": digests.plan_readiness,
+}
+#: jobs that only run on working days
+WORKING_DAYS_ONLY = {"reminders", "readiness"}
+
+
+def skip_reason(job: str, as_of: date) -> str:
+    if job in WORKING_DAYS_ONLY and not rules.ReminderSettings.from_config().is_working_day(as_of):
+        return "Not a working day (weekend or bank holiday): nothing sent."
+    return ""
+
+
+def start_run(job: str, as_of: date) -> int:
+    run = JobRun(job=job, as_of=as_of, started_at=utcnow(), status=RUNNING)
+    db.session.add(run)
+    db.session.flush()
+    run_id = run.id
+    db.session.commit()
+    return run_id
+
+
+def finish_run(run_id: int, **values) -> None:
+    """A plain UPDATE: on SQLite a transaction that reads before it writes can deadlock with another worker."""
+    db.session.execute(update(JobRun).where(JobRun.id == run_id).values(finished_at=utcnow(), **values))
+    db.session.commit()
+
+
+def fail_run(job: str, as_of: date, run_id: int | None, error: Exception) -> None:
+    """Record the failure in its own transaction, since the job's own work has been rolled back."""
+    db.session.rollback()
+    log.error("Job %s for %s failed", job, as_of, exc_info=error)
+    if run_id is not None:
+        finish_run(run_id, status=JOB_FAILED, error="".join(traceback.format_exception(error))[-4000:])
+
+
+def run_queue_job(job: str, as_of: date, dry_run: bool = False) -> JobOutcome:
+    """Decide what a job should send as of a day and queue it; a dry run queues it and rolls back."""
+    outcome = JobOutcome(job, as_of, dry_run=dry_run)
+    run_id = None if dry_run else start_run(job, as_of)
+    try:
+        outcome.skipped = skip_reason(job, as_of)
+        planned = [] if outcome.skipped else PLANNERS[job](as_of)
+        # The reads are over: end that transaction so the writes start a fresh one (SQLite cannot upgrade a
+        # read lock to a write lock while another process waits to do the same).
+        db.session.commit()
+        outcome.planned = len(planned)
+        outcome.queued = outbox.enqueue(planned, run_id)
+    except Exception as error:
+        fail_run(job, as_of, run_id, error)
+        raise
+    if dry_run:
+        db.session.rollback()
+        return outcome
+    note = outcome.skipped or f"{outcome.planned} planned, {len(outcome.queued)} new"
+    counts = {kind: sum(1 for m in outcome.queued if m.kind == kind) for kind in {m.kind for m in outcome.queued}}
+    finish_run(run_id, status=SKIPPED if outcome.skipped else SUCCEEDED, note=note,
+               queued_count=len(outcome.queued), counts=counts)
+    log.info("Job %s for %s: %s", job, as_of, note)
+    return outcome
+
+
+def queue_reminders(as_of: date, dry_run: bool = False) -> JobOutcome:
+    return run_queue_job("reminders", as_of, dry_run)
+
+
+def queue_digests(as_of: date, dry_run: bool = False) -> JobOutcome:
+    return run_queue_job("digest", as_of, dry_run)
+
+
+def queue_readiness(as_of: date, dry_run: bool = False) -> JobOutcome:
+    return run_queue_job("readiness", as_of, dry_run)
+
+
+def send_outbox(now: datetime | None = None) -> outbox.DeliveryResult:
+    """Deliver what is due. A run that claimed nothing leaves no record; one that failed to deliver is
+    recorded as failed with the mail server's error, so an outage shows on the admin page."""
+    try:
+        result = outbox.deliver_all(now)
+    except Exception as error:
+        db.session.rollback()
+        fail_run("send_outbox", london_today(), start_run("send_outbox", london_today()), error)
+        raise
+    if result.claimed:
+        note = f"{result.sent} sent, {result.retrying} to retry, {result.failed} failed"
+        db.session.add(JobRun(
+            job="send_outbox", as_of=london_today(), started_at=now or utcnow(), finished_at=utcnow(),
+            sent_count=result.sent, failed_count=result.failed + result.retrying, note=note,
+            status=JOB_FAILED if result.retrying or result.failed else SUCCEEDED,
+            error=f"Messages not delivered: {result.last_error}" if result.last_error else None,
+        ))
+        db.session.commit()
+        log.info("Job send_outbox: %s", note)
+    return result
+
+
+def retry_message(actor, message: OutboxMessage) -> None:
+    """Give a failed message a fresh set of attempts, now."""
+    if message.status != FAILED:
+        raise ValueError("Only a failed message can be retried")
+    message.status = PENDING
+    message.attempts = 0
+    message.next_attempt_at = utcnow()
+    record_event(actor, "outbox_message", message.id, "retry",
+                 f"Email “{message.subject}” to {message.to_address} queued to be sent again")
+    db.session.commit()
+
+
+def set_reminder_preference(user, preference: str) -> bool:
+    """Returns False when nothing changed (and so nothing was recorded)."""
+    if preference not in PREFERENCES:
+        raise ValueError(f"Unknown reminder preference {preference!r}")
+    if user.reminder_preference == preference:
+        return False
+    before = {"reminder_preference": user.reminder_preference}
+    user.reminder_preference = preference
+    record_event(user, "user", user.id, "update", f"{user.name} chose: {PREFERENCES[preference].lower()}",
+                 before=before, after={"reminder_preference": preference})
+    db.session.commit()
+    return True
+
+
+def list_messages(status: str | None, kind: str | None, limit: int = 200) -> list[OutboxMessage]:
+    query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit)
+    if status:
+        query = query.where(OutboxMessage.status == status)
+    if kind:
+        query = query.where(OutboxMessage.kind == kind)
+    return list(db.session.scalars(query))
+
+
+def status_counts() -> dict[str, int]:
+    query = select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(OutboxMessage.status)
+    return dict(db.session.execute(query).all())
+
+
+def recent_job_runs(limit: int = 20) -> list[JobRun]:
+    return list(db.session.scalars(select(JobRun).order_by(JobRun.started_at.desc(), JobRun.id.desc()).limit(limit)))
