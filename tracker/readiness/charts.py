@@ -1,0 +1,259 @@
+"""Accessible SVG charts drawn on the server, each with the table of the same figures shown beside it.
+
+No script and no fonts from elsewhere; colours and shapes go in SVG presentation attributes, because the
+content security policy forbids style attributes. Each line also differs by marker shape and dash pattern,
+so the charts do not rely on colour alone.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from markupsafe import Markup, escape
+
+from tracker.readiness.projection import Bands
+from tracker.recommendations.models import ADDRESSEE_KINDS
+from tracker.templating import format_date
+
+#: GOV.UK Design System colours
+COLOURS = {"blue": "#1d70b8", "green": "#00703c", "orange": "#f47738", "red": "#d4351c", "purple": "#4c2c92",
+           "turquoise": "#28a197", "grey": "#505a5f", "pink": "#d53880", "yellow": "#ffdd00", "": "#1d70b8"}
+SERIES = (("#1d70b8", "circle", ""), ("#f47738", "square", "6 3"), ("#4c2c92", "triangle", "2 3"))
+TEXT = "#0b0c0c"
+ADDRESSEE_LABELS = {"pdu": "PDU", "region": "Region", "hmpps": "HMPPS", "other": "Other bodies"}
+WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 520, 320, 50, 120, 20, 64
+#: bars start further in than lines, to leave room for the addressee names
+BAR_LEFT = 110
+FONT = "'GDS Transport', arial, sans-serif"
+
+
+@dataclass
+class Chart:
+    id: str
+    title: str
+    description: str
+    svg: Markup
+    caption: str
+    head: list[str]
+    rows: list[list[str]]
+    #: what the short column headings stand for, listed under the chart
+    key: list[str] | None = None
+
+
+def _svg(chart_id: str, title: str, description: str, body: list[str], height: int = HEIGHT) -> Markup:
+    # Every piece of text in the body went through escape(); the rest is numbers and fixed attribute values.
+    return Markup(  # noqa: S704  # nosec B704
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="tracker-chart" viewBox="0 0 {WIDTH} {height}" '
+        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="{FONT}" font-size="15">'
+        f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(description)}</desc>'
+        + "".join(body) + "</svg>"
+    )
+
+
+def _text(x: float, y: float, content: str, anchor: str = "start", fill: str = TEXT) -> str:
+    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{fill}">{escape(content)}</text>'
+
+
+def _marker(shape: str, x: float, y: float, colour: str) -> str:
+    if shape == "square":
+        return f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}"/>'
+    if shape == "triangle":
+        points = f"{x:.1f},{y - 5:.1f} {x - 5:.1f},{y + 4:.1f} {x + 5:.1f},{y + 4:.1f}"
+        return f'<polygon points="{points}" fill="{colour}"/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{colour}"/>'
+
+
+def _y_axis(maximum: int, step: int, suffix: str = "") -> tuple[list[str], callable]:
+    plot_height = HEIGHT - TOP - BOTTOM
+
+    def y_of(value: float) -> float:
+        return TOP + plot_height * (1 - value / maximum) if maximum else TOP + plot_height
+
+    body = [f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{HEIGHT - BOTTOM}" stroke="{TEXT}"/>']
+    for value in range(0, maximum + 1, step):
+        body.append(_text(LEFT - 8, y_of(value) + 4, f"{value}{suffix}", "end"))
+        body.append(f'<line x1="{LEFT}" y1="{y_of(value):.1f}" x2="{WIDTH - RIGHT}" y2="{y_of(value):.1f}" '
+                    f'stroke="#b1b4b6" stroke-width="0.5"/>')
+    return body, y_of
+
+
+def _line_series(labels: list[str], series: list[tuple[str, list[float | None]]], maximum: int, step: int,
+                 suffix: str = "") -> list[str]:
+    """Lines over evenly spaced points, a legend on the right; None leaves a gap."""
+    body, y_of = _y_axis(maximum, step, suffix)
+    span = WIDTH - LEFT - RIGHT - 40
+    x_of = (lambda i: LEFT + 20 + span * i / (len(labels) - 1)) if len(labels) > 1 else (lambda i: LEFT + 20 + span / 2)
+    for index, label in enumerate(labels):
+        body.append(_text(x_of(index), HEIGHT - BOTTOM + 18, label, "middle"))
+    for number, (name, values) in enumerate(series):
+        colour, shape, dash = SERIES[number % len(SERIES)]
+        points = [(x_of(i), y_of(v)) for i, v in enumerate(values) if v is not None]
+        if len(points) > 1:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+            dashes = f' stroke-dasharray="{dash}"' if dash else ""
+            body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"{dashes}/>')
+        body.extend(_marker(shape, x, y, colour) for x, y in points)
+        legend_x = LEFT + 150 * number
+        body.append(_marker(shape, legend_x + 6, HEIGHT - 14, colour))
+        body.append(_text(legend_x + 16, HEIGHT - 9, name))
+    return body
+
+
+def key_question_charts(readiness, bands: Bands) -> list[Chart]:
+    """One chart per audited case-supervision standard: each key question's percentage at the inspection and
+    at every audit round, against the rating bands."""
+    charts = []
+    points = [("Inspection", readiness.inspection.fieldwork_on, None)] + [
+        (f"Audit {n}", view.audit_round.held_on, view.audit_round) for n, view in enumerate(readiness.rounds, 1)]
+    for standard in readiness.inspection.standards:
+        if standard.domain != 2 or not standard.is_rated or not standard.key_questions:
+            continue
+        series = [(f"Question {n}", [_kq_percentage(standard, kq, round_) for _, _, round_ in points])
+                  for n, kq in enumerate(standard.key_questions, 1)]
+        charts.append(_key_question_chart(standard, kq_texts=[kq.text for kq in standard.key_questions],
+                                          points=points, series=series, bands=bands))
+    return charts
+
+
+def _kq_percentage(standard, kq, audit_round) -> int | None:
+    from tracker.readiness.projection import percentage
+
+    if audit_round is None:
+        return kq.percentage
+    samples = {s.standard_id: s.cases_sampled for s in audit_round.standards}
+    answers = {a.key_question_id: a.yes_count for a in audit_round.answers}
+    if not samples.get(standard.id) or kq.id not in answers:
+        return None
+    return percentage(answers[kq.id], samples[standard.id])
+
+
+def _key_question_chart(standard, kq_texts, points, series, bands: Bands) -> Chart:
+    chart_id = f"chart-kq-{standard.code.replace('.', '-')}"
+    labels = [label for label, _, _ in points]
+    body = _line_series(labels, series, 100, 20, "%")
+    _, y_of = _y_axis(100, 20)
+    for threshold, rating in bands.thresholds:
+        body.append(f'<line x1="{LEFT}" y1="{y_of(threshold):.1f}" x2="{WIDTH - RIGHT}" y2="{y_of(threshold):.1f}" '
+                    f'stroke="{COLOURS["red"]}" stroke-width="1" stroke-dasharray="4 4"/>')
+        # The band's name and threshold on two short lines in the right margin, level with its line.
+        y = y_of(threshold)
+        lines = ([rating] if len(rating) <= 12 else rating.split(" ", 1)) + [f"{threshold}% or more"]
+        spans = "".join(f'<tspan x="{WIDTH - RIGHT + 6}" dy="{0 if n == 0 else 14}">{escape(line)}</tspan>'
+                        for n, line in enumerate(lines))
+        body.append(f'<text y="{y - 3:.1f}" fill="{COLOURS["red"]}" font-size="13">{spans}</text>')
+    described = "; ".join(
+        f"{label}: " + ", ".join(f"question {n} {v}%" if v is not None else f"question {n} not audited"
+                                 for n, (_, values) in enumerate(series, 1) for v in [values[i]])
+        for i, label in enumerate(labels))
+    title = f"{standard.code} {standard.name}: key-question percentages over time"
+    description = (f"Percentage of cases answered 'Yes' for each key question, against the rating bands "
+                   f"(Outstanding {bands.outstanding}%, Good {bands.good}%, Requires improvement "
+                   f"{bands.requires_improvement}%). {described}.")
+    rows = [[f"{label} ({format_date(day)})"] + [_pc(values[i]) for _, values in series]
+            for i, (label, day, _) in enumerate(points)]
+    head = ["When"] + [f"Question {n}" for n in range(1, len(kq_texts) + 1)]
+    return Chart(chart_id, title, description, _svg(chart_id, title, description, body),
+                 f"{standard.code} {standard.name}: percentage of cases answered 'Yes'", head, rows, list(kq_texts))
+
+
+def _pc(value: int | None) -> str:
+    return "Not audited" if value is None else f"{value}%"
+
+
+def status_by_addressee_chart(readiness) -> Chart:
+    """Stacked bars: for each addressee, how many of its recommendations are in each status."""
+    statuses = [status for status, _ in readiness.status_counts]
+    kinds = [kind for kind in ADDRESSEE_KINDS if any(r.addressee_kind == kind for r in readiness.recommendations)]
+    counts = {(kind, status.key): sum(1 for r in readiness.recommendations
+                                      if r.addressee_kind == kind and readiness.statuses[r.id].key == status.key)
+              for kind in kinds for status in statuses}
+    totals = {kind: sum(counts[(kind, s.key)] for s in statuses) for kind in kinds}
+    chart_id = "chart-status-by-addressee"
+    height = TOP + 40 * max(len(kinds), 1) + 30 + 20 * len(statuses)
+    body = _stacked_bars(kinds, statuses, counts, totals)
+    title = "Recommendations by status and addressee"
+    description = "; ".join(
+        f"{ADDRESSEE_LABELS[kind]}: " + ", ".join(f"{counts[(kind, s.key)]} {s.label.lower()}" for s in statuses)
+        for kind in kinds) or "No recommendations."
+    rows = [[ADDRESSEE_LABELS[kind]] + [str(counts[(kind, s.key)]) for s in statuses] + [str(totals[kind])]
+            for kind in kinds]
+    return Chart(chart_id, title, description, _svg(chart_id, title, description, body, height),
+                 "Recommendations by status and addressee", ["Addressee"] + [s.label for s in statuses] + ["Total"],
+                 rows)
+
+
+def _stacked_bars(kinds, statuses, counts, totals) -> list[str]:
+    body = []
+    widest = max(totals.values(), default=1) or 1
+    span = WIDTH - BAR_LEFT - 60
+    for row, kind in enumerate(kinds):
+        y = TOP + 40 * row
+        body.append(_text(BAR_LEFT - 8, y + 20, ADDRESSEE_LABELS[kind], "end"))
+        x = float(BAR_LEFT)
+        for status in statuses:
+            width = span * counts[(kind, status.key)] / widest
+            if width:
+                body.append(f'<rect x="{x:.1f}" y="{y + 4}" width="{width:.1f}" height="24" '
+                            f'fill="{COLOURS.get(status.colour, COLOURS["blue"])}" stroke="#ffffff"/>')
+            x += width
+        body.append(_text(x + 6, y + 20, str(totals[kind])))
+    legend_y = TOP + 40 * max(len(kinds), 1) + 16
+    for number, status in enumerate(statuses):
+        y = legend_y + 20 * number
+        body.append(f'<rect x="{BAR_LEFT}" y="{y - 10}" width="12" height="12" '
+                    f'fill="{COLOURS.get(status.colour, COLOURS["blue"])}"/>')
+        body.append(_text(BAR_LEFT + 18, y, status.label))
+    return body
+
+
+def _month_ends(start: date, end: date) -> list[date]:
+    ends = []
+    cursor = date(start.year, start.month, 1)
+    while cursor <= end:
+        following = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
+        ends.append(following - timedelta(days=1))
+        cursor = following
+    return ends
+
+
+def actions_over_time_chart(readiness) -> Chart:
+    """Cumulative actions completed, month by month, against how many were due by their original and current
+    target dates."""
+    actions = readiness.actions
+    chart_id = "chart-actions-over-time"
+    title = "Actions completed over time against their target dates"
+    if not actions:
+        return Chart(chart_id, title, "No actions yet.", _svg(chart_id, title, "No actions yet.", []),
+                     title, ["Month end", "Due (original date)", "Due (current date)", "Completed"], [])
+    dates = [a.original_target_on for a in actions] + [a.target_on for a in actions]
+    dates += [a.completed_on for a in actions if a.completed_on] + [readiness.on]
+    dates += [readiness.reinspection_on] if readiness.reinspection_on else []
+    months = _month_ends(min(dates), max(dates))
+    original = [sum(1 for a in actions if a.original_target_on <= m) for m in months]
+    current = [sum(1 for a in actions if a.target_on <= m) for m in months]
+    # Completions after this month are not known yet, so the line stops rather than running flat.
+    completed = [sum(1 for a in actions if a.completed_on and a.completed_on <= m)
+                 if m <= _month_end(readiness.on) else None for m in months]
+    labels = [f"{m:%b %y}" for m in months]
+    body = _line_series(labels, [("Due (original)", original), ("Due (current)", current),
+                                 ("Completed", completed)], len(actions), max(1, len(actions) // 5 or 1))
+    description = (f"{len(actions)} actions. By the end of each month: "
+                   + "; ".join(f"{label} {o} due originally, {c} due now, "
+                               + ("completion not yet known" if d is None else f"{d} completed")
+                               for label, o, c, d in zip(labels, original, current, completed, strict=True)) + ".")
+    rows = [[format_date(m), str(o), str(c), "Not yet" if d is None else str(d)]
+            for m, o, c, d in zip(months, original, current, completed, strict=True)]
+    return Chart(chart_id, title, description, _svg(chart_id, title, description, body),
+                 "Actions due and completed by the end of each month (running totals)",
+                 ["Month end", "Due (original date)", "Due (current date)", "Completed"], rows)
+
+
+def _month_end(day: date) -> date:
+    return _month_ends(day, day)[-1]
+
+
+def charts_for(readiness, bands: Bands) -> dict[str, list[Chart] | Chart]:
+    return {
+        "key_questions": key_question_charts(readiness, bands),
+        "status": status_by_addressee_chart(readiness),
+        "actions": actions_over_time_chart(readiness),
+    }

@@ -1,0 +1,156 @@
+"""Dashboard figures for many PDUs at once, in a fixed number of queries whatever the number of PDUs.
+
+A PDU's row is about its current inspection (the latest published), since that is the one it is preparing
+to be re-inspected on; a region's row adds up its PDUs' rows.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from tracker.auth.permissions import visible_pdu_filter
+from tracker.extensions import db
+from tracker.inspections.models import Inspection
+from tracker.organisations.models import PDU, REGION, Organisation
+from tracker.readiness import facts, services
+from tracker.readiness.projection import project
+from tracker.recommendations import status as status_rules
+
+#: what "awaiting review" counts: recommendations submitted for assurance and not yet reviewed
+AWAITING_REVIEW = "submitted"
+
+
+@dataclass
+class Filters:
+    #: a recommendation status key: only rows with at least one recommendation in it
+    status: str = ""
+    #: an addressee kind (pdu, region, hmpps): only recommendations addressed to that level are counted
+    owner: str = ""
+    #: count open actions due on or before this date
+    due_by: date | None = None
+
+
+@dataclass
+class Row:
+    name: str
+    href: str
+    organisation: Organisation
+    inspection: Inspection | None = None
+    counts: Counter = field(default_factory=Counter)
+    overdue: int = 0
+    due_by: int = 0
+    days_to_reinspection: int | None = None
+    score: int = 0
+    score_max: int = 0
+    pdus: int = 0
+
+    @property
+    def awaiting_review(self) -> int:
+        return self.counts.get(AWAITING_REVIEW, 0)
+
+    @property
+    def score_fraction(self) -> float | None:
+        return self.score / self.score_max if self.score_max else None
+
+    def add(self, other: "Row") -> None:
+        self.counts.update(other.counts)
+        self.overdue += other.overdue
+        self.due_by += other.due_by
+        self.score += other.score
+        self.score_max += other.score_max
+        self.pdus += 1
+        if other.days_to_reinspection is not None and (
+                self.days_to_reinspection is None or other.days_to_reinspection < self.days_to_reinspection):
+            self.days_to_reinspection = other.days_to_reinspection
+
+
+def all_statuses() -> list[status_rules.Status]:
+    """Every recommendation status the status rules define, so statuses other features add appear too."""
+    found: dict[str, status_rules.Status] = {}
+    for name, value in vars(status_rules).items():
+        if isinstance(value, status_rules.Status) and name.endswith("_STATUS") and name != "OVERDUE_STATUS":
+            found.setdefault(value.key, value)
+    return list(found.values())
+
+
+def visible_pdus(user, region_id: int | None = None) -> list[Organisation]:
+    allowed = visible_pdu_filter(user)
+    query = select(Organisation).where(Organisation.kind == PDU).options(joinedload(Organisation.parent))
+    if region_id is not None:
+        query = query.where(Organisation.parent_id == region_id)
+    pdus = list(db.session.scalars(query.order_by(Organisation.name)).unique())
+    return pdus if allowed is None else [pdu for pdu in pdus if pdu.id in allowed]
+
+
+def inspections_of(pdu_ids: list[int]) -> list[Inspection]:
+    return list(db.session.scalars(
+        select(Inspection).where(Inspection.pdu_id.in_(pdu_ids))
+        .order_by(Inspection.pdu_id, Inspection.published_on, Inspection.id)
+    ).unique())
+
+
+def current_inspections(inspections: list[Inspection]) -> list[Inspection]:
+    latest: dict[int, Inspection] = {}
+    for inspection in inspections:
+        latest[inspection.pdu_id] = inspection
+    return list(latest.values())
+
+
+def inspection_rows(inspections: list[Inspection], on: date, filters: Filters, href_for) -> list[Row]:
+    """A row per inspection: its recommendations by status, overdue actions and projected score."""
+    ids = [i.id for i in inspections]
+    recommendations = facts.recommendation_facts(ids)
+    latest_rounds = facts.projection_facts(ids)
+    bands = services.bands()
+    rows = {i.id: Row(i.pdu.name, href_for(i), i.pdu, i, days_to_reinspection=(
+        (i.reinspection_on - on).days if i.reinspection_on else None)) for i in inspections}
+    for rec in recommendations:
+        if filters.owner and rec.addressee_kind != filters.owner:
+            continue
+        row = rows[rec.inspection_id]
+        row.counts[status_rules.recommendation_status(rec, on).key] += 1
+        row.overdue += sum(1 for action in rec.actions if action.is_overdue(on))
+        if filters.due_by:
+            row.due_by += sum(1 for a in rec.actions if not a.is_complete and a.target_on <= filters.due_by)
+    for inspection_id, (standards, audit_round) in latest_rounds.items():
+        projection = project(services.standard_inputs(standards, audit_round), bands)
+        rows[inspection_id].score, rows[inspection_id].score_max = projection.score, projection.score_max
+    return [row for row in rows.values() if not filters.status or row.counts.get(filters.status)]
+
+
+def all_regions() -> list[Organisation]:
+    return list(db.session.scalars(select(Organisation).where(Organisation.kind == REGION)
+                                   .order_by(Organisation.name)))
+
+
+def region_rows(regions: list[Organisation], pdu_rows: list[Row], href_for) -> list[Row]:
+    """A row per region, adding up its PDUs' rows; a region with no PDUs yet still has its row."""
+    totals = {region.id: Row(region.name, href_for(region), region) for region in regions}
+    for row in pdu_rows:
+        if row.organisation.parent_id in totals:
+            totals[row.organisation.parent_id].add(row)
+    return list(totals.values())
+
+
+def regions_user_directs(user) -> list[int]:
+    return [a.organisation_id for a in user.roles if a.organisation.kind == REGION]
+
+
+SORT_KEYS = {
+    "name": lambda row: row.name.lower(),
+    "overdue": lambda row: row.overdue,
+    "awaiting": lambda row: row.awaiting_review,
+    "due_by": lambda row: row.due_by,
+    "days": lambda row: (row.days_to_reinspection is None, row.days_to_reinspection or 0),
+    "score": lambda row: (row.score_fraction is None, row.score_fraction or 0),
+}
+
+
+def sort_rows(rows: list[Row], key: str, descending: bool) -> list[Row]:
+    if key.startswith("status-"):
+        status_key = key.removeprefix("status-")
+        return sorted(rows, key=lambda row: row.counts.get(status_key, 0), reverse=descending)
+    return sorted(rows, key=SORT_KEYS.get(key, SORT_KEYS["name"]), reverse=descending)

@@ -1,0 +1,210 @@
+"""Readiness pages: the readiness page and its printable report, audit rounds, dashboards and exports."""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from tracker.auth.access import authorise, record_rule, signed_in
+from tracker.auth.permissions import can_see_org, can_view_inspection
+from tracker.db_types import today
+from tracker.extensions import db
+from tracker.organisations.models import REGION, Organisation
+from tracker.readiness import charts, dashboards, exports, services
+from tracker.readiness.forms import (
+    DashboardFilterForm,
+    audit_round_form,
+    sample_name,
+    self_name,
+    validate_counts,
+    yes_name,
+)
+from tracker.readiness.models import AuditRound
+from tracker.readiness.summary import readiness_for
+
+bp = Blueprint("readiness", __name__)
+
+
+def viewable_inspection(inspection_id: int):
+    inspection = services.inspection_with_rounds(inspection_id)
+    if inspection is None:
+        abort(404)
+    authorise(can_view_inspection(current_user, inspection))
+    return inspection
+
+
+@bp.get("/inspections/<int:inspection_id>/readiness")
+@record_rule
+def show_readiness(inspection_id: int):
+    inspection = viewable_inspection(inspection_id)
+    readiness = readiness_for(inspection, today())
+    return render_template("readiness/readiness.html", readiness=readiness,
+                           charts=charts.charts_for(readiness, services.bands()),
+                           can_record=services.can_record_audit(current_user, inspection))
+
+
+@bp.get("/inspections/<int:inspection_id>/readiness/print")
+@record_rule
+def print_readiness(inspection_id: int):
+    inspection = viewable_inspection(inspection_id)
+    readiness = readiness_for(inspection, today())
+    return render_template("readiness/print.html", readiness=readiness,
+                           charts=charts.charts_for(readiness, services.bands()))
+
+
+def _form_input(form) -> services.AuditRoundInput:
+    data = services.AuditRoundInput(held_on=form.held_on.data, notes=form.notes.data or "")
+    for standard in form.inspection.standards:
+        if hasattr(form, self_name(standard)):
+            data.self_ratings[standard.id] = getattr(form, self_name(standard)).data or None
+        if hasattr(form, sample_name(standard)):
+            data.samples[standard.id] = getattr(form, sample_name(standard)).data
+            for kq in standard.key_questions:
+                data.yes_counts[kq.id] = getattr(form, yes_name(kq)).data
+    return data
+
+
+def _save(form, save) -> bool:
+    """Validate, then save through the service; a refusal from the service is shown in the error summary."""
+    valid = form.validate()
+    if not (validate_counts(form) and valid):
+        return False
+    try:
+        save(_form_input(form))
+    except services.AuditRoundError as error:
+        form.held_on.errors = [*form.held_on.errors, str(error)]
+        return False
+    return True
+
+
+@bp.route("/inspections/<int:inspection_id>/audit-rounds/new", methods=["GET", "POST"])
+@record_rule
+def create_audit_round(inspection_id: int):
+    inspection = viewable_inspection(inspection_id)
+    authorise(services.can_record_audit(current_user, inspection))
+    form = audit_round_form(inspection)
+    if request.method == "POST" and _save(form, lambda data: services.record_audit_round(current_user, inspection,
+                                                                                           data)):
+        flash("Audit round saved", "success")
+        return redirect(url_for(".show_readiness", inspection_id=inspection.id))
+    return render_template("readiness/audit-round.html", form=form, inspection=inspection, audit_round=None)
+
+
+def _prefill(audit_round: AuditRound) -> dict:
+    values = {"held_on": audit_round.held_on, "notes": audit_round.notes, "version": audit_round.version}
+    for recorded in audit_round.standards:
+        values[f"sample_{recorded.standard_id}"] = recorded.cases_sampled
+        values[f"self_{recorded.standard_id}"] = recorded.self_assessed_rating or ""
+    for answer in audit_round.answers:
+        values[f"yes_{answer.key_question_id}"] = answer.yes_count
+    return values
+
+
+@bp.route("/inspections/<int:inspection_id>/audit-rounds/<int:audit_round_id>/edit", methods=["GET", "POST"])
+@record_rule
+def edit_audit_round(inspection_id: int, audit_round_id: int):
+    inspection = viewable_inspection(inspection_id)
+    authorise(services.can_record_audit(current_user, inspection))
+    audit_round = db.session.get(AuditRound, audit_round_id)
+    if audit_round is None or audit_round.inspection_id != inspection.id:
+        abort(404)
+    form = audit_round_form(inspection, data=None if request.method == "POST" else _prefill(audit_round))
+
+    def save(data):
+        services.update_audit_round(current_user, audit_round, data, int(form.version.data or 0))
+
+    if request.method == "POST" and _save(form, save):
+        flash("Audit round updated", "success")
+        return redirect(url_for(".show_readiness", inspection_id=inspection.id))
+    return render_template("readiness/audit-round.html", form=form, inspection=inspection, audit_round=audit_round)
+
+
+@bp.get("/inspections/<int:inspection_id>/action-plan.<any(xlsx, csv):extension>")
+@record_rule
+def export_action_plan(inspection_id: int, extension: str):
+    inspection = viewable_inspection(inspection_id)
+    rows = exports.action_plan_rows(inspection, today())
+    filename = f"action-plan-{inspection.pdu.name.lower().replace(',', '').replace(' ', '-')}-{inspection.id}"
+    if extension == "csv":
+        body, mimetype = exports.to_csv(rows), "text/csv"
+    else:
+        body = exports.to_xlsx(rows, f"Action plan: {inspection.title}")
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}.{extension}"'})
+
+
+def _filters() -> tuple[DashboardFilterForm, dashboards.Filters]:
+    form = DashboardFilterForm(request.args)
+    form.status.choices = [("", "Any status")] + [(s.key, s.label) for s in dashboards.all_statuses()]
+    form.validate()
+    filters = dashboards.Filters(
+        status=(form.status.data or "") if not form.status.errors else "",
+        owner=(form.owner.data or "") if not form.owner.errors else "",
+        due_by=form.due_by.data if not form.due_by.errors else None)
+    return form, filters
+
+
+def _render_dashboard(template: str, rows, form, filters, **context):
+    sort = request.args.get("sort", "name")
+    descending = request.args.get("order") == "desc"
+    rows = dashboards.sort_rows(rows, sort, descending)
+    statuses = [s for s in dashboards.all_statuses() if any(row.counts.get(s.key) for row in rows)]
+    return render_template(template, rows=rows, form=form, filters=filters, statuses=statuses, sort=sort,
+                           descending=descending, **context)
+
+
+def _inspection_href(inspection) -> str:
+    return url_for(".show_readiness", inspection_id=inspection.id)
+
+
+@bp.get("/dashboard")
+@signed_in
+def dashboard():
+    form, filters = _filters()
+    regions = dashboards.regions_user_directs(current_user)
+    if dashboards.visible_pdu_filter(current_user) is None:
+        return _national(form, filters)
+    if len(regions) == 1:
+        return _region(db.session.get(Organisation, regions[0]), form, filters, national=False)
+    pdus = dashboards.visible_pdus(current_user)
+    inspections = dashboards.inspections_of([pdu.id for pdu in pdus])
+    rows = dashboards.inspection_rows(inspections, today(), filters, _inspection_href)
+    for row in rows:
+        row.name = row.inspection.title
+    return _render_dashboard("readiness/dashboard.html", rows, form, filters, scope="pdu",
+                             heading="Your PDU's inspections", first_column="Inspection")
+
+
+def _pdu_rows(pdus, filters):
+    """A row for every PDU: its current inspection's figures, or an empty row while it has no inspection."""
+    inspections = dashboards.current_inspections(dashboards.inspections_of([pdu.id for pdu in pdus]))
+    rows = dashboards.inspection_rows(inspections, today(), filters, _inspection_href)
+    if not filters.status:
+        inspected = {inspection.pdu_id for inspection in inspections}
+        rows += [dashboards.Row(pdu.name, "", pdu) for pdu in pdus if pdu.id not in inspected]
+    return rows
+
+
+def _national(form, filters):
+    rows = dashboards.region_rows(dashboards.all_regions(),
+                                  _pdu_rows(dashboards.visible_pdus(current_user), filters),
+                                  lambda region: url_for(".region_dashboard", region_id=region.id))
+    return _render_dashboard("readiness/dashboard.html", rows, form, filters, scope="national",
+                             heading="Readiness in every region", first_column="Region")
+
+
+def _region(region, form, filters, national: bool):
+    rows = _pdu_rows(dashboards.visible_pdus(current_user, region.id), filters)
+    return _render_dashboard("readiness/dashboard.html", rows, form, filters, scope="region", region=region,
+                             national=national, heading=f"Readiness in {region.display_name}",
+                             first_column="PDU")
+
+
+@bp.get("/dashboard/regions/<int:region_id>")
+@record_rule
+def region_dashboard(region_id: int):
+    region = db.get_or_404(Organisation, region_id)
+    if region.kind != REGION:
+        abort(404)
+    authorise(can_see_org(current_user, region))
+    form, filters = _filters()
+    return _region(region, form, filters, national=True)
