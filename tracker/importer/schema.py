@@ -54,3 +54,16 @@ class ReportExtraction:
             value = data[key]
             data[key] = value.isoformat() if value else None
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ReportExtraction:
+        """Rebuild an extraction from `to_dict()` output, as stored with an upload awaiting review."""
+        values = dict(data)
+        for key in ("fieldwork_on", "published_on"):
+            values[key] = date.fromisoformat(values[key]) if values.get(key) else None
+        values["standards"] = [
+            StandardData(**{**s, "key_questions": [KeyQuestionData(**q) for q in s.get("key_questions", [])]})
+            for s in values.get("standards", [])
+        ]
+        values["recommendations"] = [RecommendationData(**r) for r in values.get("recommendations", [])]
+        return cls(**values)

@@ -1,6 +1,7 @@
 """Saving an extracted report as an inspection with its standards, key questions and recommendations."""
 
 import hashlib
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
@@ -8,8 +9,8 @@ from tracker.audit.services import record_event
 from tracker.extensions import db
 from tracker.inspections.models import Inspection, KeyQuestion, Standard
 from tracker.organisations import services as organisations
-from tracker.organisations.models import Organisation
-from tracker.recommendations.models import ADDRESSEE_HMPPS, ADDRESSEE_REGION, Recommendation
+from tracker.organisations.models import PDU, REGION, Organisation
+from tracker.recommendations.models import ADDRESSEE_HMPPS, ADDRESSEE_KINDS, ADDRESSEE_REGION, Recommendation
 
 
 class DuplicateReport(ValueError):
@@ -80,3 +81,140 @@ def build_inspection(extraction, pdu: Organisation, sha256: str | None, actor=No
                      after={"text": recommendation.text, "owner": recommendation.owner_org.display_name},
                      recommendation_id=recommendation.id, inspection_id=inspection.id)
     return inspection
+
+
+class ImportProblem(ValueError):
+    """A reason the extracted report cannot be saved as it stands, worded for the person importing it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class PduTarget:
+    """The PDU a report is saved against: an existing one, or a new one to be created under a region."""
+
+    pdu: Organisation | None = None
+    new_name: str | None = None
+    region: Organisation | None = None
+
+    @property
+    def is_new(self) -> bool:
+        return self.pdu is None
+
+    @property
+    def description(self) -> str:
+        if self.pdu is not None:
+            return self.pdu.display_name
+        return f"{self.new_name} PDU (new, in the {self.region.name} region)"
+
+
+@dataclass
+class ImportResult:
+    inspection: Inspection
+    #: False when an existing inspection was updated in place
+    created: bool
+    new_pdu: Organisation | None = None
+    #: one sentence per change made by an update, or per thing an update left alone
+    changes: list[str] = field(default_factory=list)
+
+
+def count_changes(result: "ImportResult") -> str:
+    count = len(result.changes)
+    return "no changes" if count == 0 else f"{count} change{'' if count == 1 else 's'}"
+
+
+def clean_pdu_name(name: str) -> str:
+    return " ".join(name.split()).removesuffix(" PDU").removesuffix(" (PDU)").strip()
+
+
+def find_target(pdu_name: str | None, region_name: str | None) -> PduTarget:
+    """The PDU by name, else where a PDU of that name would be created; raises ImportProblem when neither works."""
+    if not pdu_name or not pdu_name.strip():
+        raise ImportProblem("No PDU name was found in the report. Say which PDU it is for.")
+    pdu = organisations.find_pdu(clean_pdu_name(pdu_name))
+    if pdu is not None:
+        return PduTarget(pdu=pdu, region=pdu.parent)
+    name = clean_pdu_name(pdu_name)
+    if not region_name or not region_name.strip():
+        raise ImportProblem(f"The PDU '{name}' is not in the tracker and no region was found in the report, "
+                            "so it cannot be created. Say which region it belongs to.")
+    region = organisations.find_region(region_name)
+    if region is None:
+        raise ImportProblem(f"The PDU '{name}' is not in the tracker, and neither is a region called "
+                            f"'{region_name.strip()}'. Regions: {', '.join(region_names())}.")
+    return PduTarget(new_name=name, region=region)
+
+
+def region_names() -> list[str]:
+    return list(db.session.scalars(select(Organisation.name).where(Organisation.kind == REGION)
+                                   .order_by(Organisation.name)))
+
+
+def same_report(sha256: str | None, pdu: Organisation | None, extraction) -> Inspection | None:
+    """An inspection already imported from this report: the same words, or the same PDU and publication date
+    (the same report as a PDF and as a web page differs in headers and footers, so the words alone can miss it)."""
+    if sha256 and (existing := existing_import(sha256)) is not None:
+        return existing
+    if pdu is None or pdu.id is None or extraction.published_on is None:
+        return None
+    return db.session.scalar(select(Inspection).where(Inspection.pdu_id == pdu.id,
+                                                      Inspection.published_on == extraction.published_on))
+
+
+def check_extraction(extraction) -> None:
+    """Refuse data the tracker cannot hold, whether it came from the parser or from an administrator's corrections."""
+    numbers = [r.number for r in extraction.recommendations]
+    if not numbers:
+        raise ImportProblem("There are no recommendations to save.")
+    if len(set(numbers)) != len(numbers):
+        raise ImportProblem("Two recommendations have the same number.")
+    for recommendation in extraction.recommendations:
+        if not recommendation.text.strip():
+            raise ImportProblem(f"Recommendation {recommendation.number} has no text.")
+        if recommendation.addressee_kind not in ADDRESSEE_KINDS:
+            raise ImportProblem(f"Recommendation {recommendation.number} has no addressee.")
+    percentages = [q.percentage for s in extraction.standards for q in s.key_questions]
+    if any(p is None or not 0 <= p <= 100 for p in percentages):
+        raise ImportProblem("Every key-question percentage must be between 0 and 100.")
+
+
+def create_pdu(target: PduTarget, actor) -> Organisation:
+    if organisations.find_pdu(target.new_name) is not None:
+        raise ImportProblem(f"There is already a PDU called '{target.new_name}'. Choose it instead of creating it.")
+    pdu = Organisation(kind=PDU, name=target.new_name, parent=target.region)
+    db.session.add(pdu)
+    db.session.flush()
+    record_event(actor, "organisation", pdu.id, "create",
+                 f"Created {pdu.display_name} in the {target.region.name} region to import its inspection report",
+                 after={"name": pdu.name, "region": target.region.name})
+    return pdu
+
+
+def add_report(extraction, sha256: str | None, target: PduTarget, actor=None, *, update: bool = False) -> ImportResult:
+    """Add the import to the session without committing, so a caller can add its own changes to the transaction."""
+    from tracker.importer.updating import update_inspection
+
+    check_extraction(extraction)
+    existing = same_report(sha256, target.pdu, extraction)
+    if existing is not None and not update:
+        raise DuplicateReport(existing)
+    if existing is not None:
+        return ImportResult(existing, created=False, changes=update_inspection(existing, extraction, actor))
+    new_pdu = create_pdu(target, actor) if target.is_new else None
+    inspection = build_inspection(extraction, new_pdu or target.pdu, sha256, actor)
+    return ImportResult(inspection, created=True, new_pdu=new_pdu)
+
+
+def import_report(extraction, sha256: str | None, target: PduTarget, actor=None, *,
+                  update: bool = False) -> ImportResult:
+    """Save an extracted report as an inspection (or, with update, refresh the one already imported from it)
+    in one transaction; nothing is saved when it raises."""
+    try:
+        result = add_report(extraction, sha256, target, actor, update=update)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return result

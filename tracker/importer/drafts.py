@@ -1,0 +1,100 @@
+"""Uploads awaiting review: reading an uploaded report into a draft, correcting it, and saving it."""
+
+import copy
+
+from sqlalchemy import select
+
+from tracker.audit.services import record_event
+from tracker.extensions import db
+from tracker.importer import services
+from tracker.importer.extract import extract_text
+from tracker.importer.models import ReportImportDraft
+from tracker.importer.parser import parse_report
+from tracker.importer.schema import ReportExtraction
+from tracker.organisations.models import PDU, REGION, Organisation
+from tracker.recommendations.models import ADDRESSEE_HMPPS, ADDRESSEE_PDU, ADDRESSEE_REGION
+
+HMPPS_HEADING = "HM Prison and Probation Service (HMPPS)"
+
+
+def create_draft(actor, filename: str, data: bytes) -> ReportImportDraft:
+    """Read the upload and keep what was found for review; raises ReportError (saving nothing) when unreadable."""
+    text = extract_text(data, filename or None)
+    extraction = parse_report(text)
+    draft = ReportImportDraft(filename=(filename or "report")[:255], extraction=extraction.to_dict(),
+                              source_sha256=services.fingerprint(text), uploaded_by=actor)
+    db.session.add(draft)
+    db.session.flush()
+    record_event(actor, "report_import_draft", draft.id, "upload",
+                 f"Uploaded '{draft.filename}' for review: {len(extraction.recommendations)} recommendations found",
+                 after={"filename": draft.filename, "pdu": extraction.pdu_name})
+    db.session.commit()
+    return draft
+
+
+def extraction_of(draft: ReportImportDraft) -> ReportExtraction:
+    return ReportExtraction.from_dict(draft.extraction)
+
+
+def suggested_target(extraction: ReportExtraction) -> services.PduTarget | None:
+    """The PDU the report names, or the region a new one would go in; None when the report names neither."""
+    try:
+        return services.find_target(extraction.pdu_name, extraction.region_name)
+    except services.ImportProblem:
+        region = db.session.scalar(select(Organisation).where(Organisation.kind == REGION,
+                                                              Organisation.name.ilike(extraction.region_name or "")))
+        return services.PduTarget(new_name=extraction.pdu_name, region=region) if region else None
+
+
+def pdu_choices() -> list[tuple[str, str]]:
+    pdus = db.session.scalars(select(Organisation).where(Organisation.kind == PDU, Organisation.is_active))
+    ordered = sorted(pdus, key=lambda pdu: (pdu.parent.name if pdu.parent else "", pdu.name))
+    return [(str(pdu.id), f"{pdu.name} ({pdu.parent.name if pdu.parent else 'no region'})") for pdu in ordered]
+
+
+def region_choices() -> list[tuple[str, str]]:
+    regions = db.session.scalars(select(Organisation).where(Organisation.kind == REGION).order_by(Organisation.name))
+    return [(str(region.id), region.name) for region in regions]
+
+
+def corrected(extraction: ReportExtraction, changes: dict, target: services.PduTarget) -> ReportExtraction:
+    """A copy of the extraction with the reviewer's corrections: `changes` is the review form's data."""
+    result = copy.deepcopy(extraction)
+    for name in ("title", "fieldwork_on", "published_on", "score", "score_max", "outcomes_percentage"):
+        setattr(result, name, changes[name])
+    result.overall_rating = changes["overall_rating"] or None
+    for standard, fields in zip(result.standards, changes["standards"], strict=True):
+        standard.rating = fields["rating"]
+        for question, answer in zip(standard.key_questions, fields["key_questions"], strict=True):
+            question.percentage = answer["percentage"]
+    for recommendation, fields in zip(result.recommendations, changes["recommendations"], strict=True):
+        recommendation.text = " ".join(fields["text"].split())
+        if fields["addressee_kind"] != recommendation.addressee_kind:
+            recommendation.addressee_kind = fields["addressee_kind"]
+            recommendation.addressee_name = heading_for(fields["addressee_kind"], target,
+                                                        recommendation.addressee_name)
+    return result
+
+
+def heading_for(kind: str, target: services.PduTarget, current: str) -> str:
+    """The addressee wording to show once a reviewer has moved a recommendation to another addressee."""
+    if kind == ADDRESSEE_PDU:
+        return f"{target.pdu.name if target.pdu else target.new_name} PDU"
+    if kind == ADDRESSEE_REGION and target.region is not None:
+        return f"{target.region.name} region"
+    if kind == ADDRESSEE_HMPPS:
+        return HMPPS_HEADING
+    return current
+
+
+def save_draft(draft: ReportImportDraft, extraction: ReportExtraction, target: services.PduTarget, actor, *,
+               update: bool) -> services.ImportResult:
+    """Save the reviewed report and mark the draft as saved, in one transaction; nothing is saved when it raises."""
+    try:
+        result = services.add_report(extraction, draft.source_sha256, target, actor, update=update)
+        draft.inspection = result.inspection
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return result

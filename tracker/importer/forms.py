@@ -1,0 +1,129 @@
+"""Forms for uploading a report and for checking and correcting what was read from it before saving."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovDateInput,
+    GovFileInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from tracker.inspections.models import NOT_APPLICABLE, RATINGS
+
+NEW_PDU = "new"
+ADDRESSEE_CHOICES = [("pdu", "The PDU"), ("region", "The region"), ("hmpps", "HMPPS"),
+                     ("other", "Another body (for example the police or a local authority)")]
+RATING_CHOICES = [(rating, rating) for rating in (*RATINGS, NOT_APPLICABLE)]
+WHOLE_PERCENT = "Enter a whole number from 0 to 100"
+
+
+class UploadReportForm(FlaskForm):
+    file = FileField("Inspection report", widget=GovFileInput(), validators=[FileRequired(message="Select a report")],
+                     description="The report as a PDF, the report's web page saved as HTML, or a text file.")
+    submit = SubmitField("Upload and check", widget=GovSubmitInput())
+
+
+class KeyQuestionFields(Form):
+    percentage = IntegerField("Percentage", widget=GovTextInput(), validators=[
+        InputRequired(message=WHOLE_PERCENT), NumberRange(min=0, max=100, message=WHOLE_PERCENT)])
+
+
+class StandardFields(Form):
+    rating = SelectField("Rating", widget=GovSelect(), choices=RATING_CHOICES)
+    key_questions = FieldList(FormField(KeyQuestionFields))
+
+
+class RecommendationFields(Form):
+    text = TextAreaField("Text", widget=GovTextArea(), validators=[
+        DataRequired(message="Enter the recommendation's text"), Length(max=5000)])
+    addressee_kind = SelectField("Addressed to", widget=GovSelect(), choices=ADDRESSEE_CHOICES)
+
+
+class ReviewImportForm(FlaskForm):
+    pdu = SelectField("PDU", widget=GovSelect(), validators=[DataRequired(message="Choose the PDU the report is for")])
+    new_pdu_name = StringField("Name of the new PDU", widget=GovTextInput(), validators=[Length(max=200)])
+    new_pdu_region = SelectField("Region of the new PDU", widget=GovSelect())
+    confirm_new_pdu = BooleanField("Create this PDU", widget=GovCheckboxInput())
+    title = StringField("Report title", widget=GovTextInput(),
+                        validators=[DataRequired(message="Enter the report's title"), Length(max=300)])
+    fieldwork_on = DateField("Fieldwork started", format="%d %m %Y", widget=GovDateInput(), validators=[Optional()])
+    published_on = DateField("Published", format="%d %m %Y", widget=GovDateInput(), validators=[Optional()])
+    overall_rating = SelectField("Overall rating", widget=GovSelect(),
+                                 choices=[("", "Not rated"), *[(r, r) for r in RATINGS]])
+    score = IntegerField("Score", widget=GovTextInput(), validators=[
+        Optional(), NumberRange(min=0, max=100, message="Enter the score as a whole number")])
+    score_max = IntegerField("Out of", widget=GovTextInput(), validators=[
+        Optional(), NumberRange(min=1, max=100, message="Enter the maximum score as a whole number")])
+    outcomes_percentage = IntegerField("Outcomes percentage", widget=GovTextInput(), validators=[
+        Optional(), NumberRange(min=0, max=100, message=WHOLE_PERCENT)])
+    standards = FieldList(FormField(StandardFields))
+    recommendations = FieldList(FormField(RecommendationFields))
+    update_existing = BooleanField("Update the existing inspection with this report's figures and wording",
+                                   widget=GovCheckboxInput())
+    submit = SubmitField("Save inspection", widget=GovSubmitInput())
+
+    def __init__(self, *args, pdu_choices, region_choices, extraction, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pdu.choices = [("", "Choose a PDU"), *pdu_choices, (NEW_PDU, "A PDU not in the tracker yet")]
+        self.new_pdu_region.choices = [("", "Choose a region"), *region_choices]
+        self.extraction = extraction
+
+    def validate_new_pdu_name(self, field):
+        if self.pdu.data == NEW_PDU and not (field.data or "").strip():
+            raise ValidationError("Enter the new PDU's name")
+
+    def validate_new_pdu_region(self, field):
+        if self.pdu.data == NEW_PDU and not field.data:
+            raise ValidationError("Choose the region the new PDU belongs to")
+
+    def validate_confirm_new_pdu(self, field):
+        if self.pdu.data == NEW_PDU and not field.data:
+            raise ValidationError("Confirm that the new PDU should be created")
+
+    def validate_score_max(self, field):
+        if (self.score.data is None) != (field.data is None):
+            raise ValidationError("Enter both the score and the maximum, or neither")
+        if field.data is not None and self.score.data is not None and self.score.data > field.data:
+            raise ValidationError("The score cannot be more than the maximum")
+
+    def validate_standards(self, field):
+        expected = [len(s.key_questions) for s in self.extraction.standards]
+        if [len(entry.key_questions.entries) for entry in field.entries] != expected:
+            raise ValidationError("The ratings were not all sent; reload the page and try again")
+
+    def validate_recommendations(self, field):
+        if len(field.entries) != len(self.extraction.recommendations):
+            raise ValidationError("The recommendations were not all sent; reload the page and try again")
+
+    def name_errors(self) -> None:
+        """Say which recommendation or key question each error is about, since the summary lists them together."""
+        for entry, data in zip(self.recommendations.entries, self.extraction.recommendations, strict=False):
+            for subfield in entry.form:
+                _prefix_errors(subfield, f"Recommendation {data.number}")
+        for entry, data in zip(self.standards.entries, self.extraction.standards, strict=False):
+            for number, question in enumerate(entry.key_questions.entries, start=1):
+                for subfield in question.form:
+                    _prefix_errors(subfield, f"Standard {data.code}, key question {number}")
+
+
+def _prefix_errors(field, prefix: str) -> None:
+    # Changed in place: the form's cached error summary holds these same lists.
+    if isinstance(field.errors, list):
+        field.errors[:] = [f"{prefix}: {error}" for error in field.errors]
