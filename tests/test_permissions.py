@@ -6,6 +6,7 @@ from sqlalchemy import select
 from tests.conftest import sign_in_as
 from tests.matrix import MATRIX, ROLES
 from tracker.actions.models import Action
+from tracker.assurance.models import ActionDependency
 from tracker.auth.services import find_user
 from tracker.evidence.models import FILE, Evidence
 from tracker.extensions import db
@@ -28,6 +29,10 @@ def ids(app):
         "rec_ready": recs[7].id, "rec_region_ready": recs[9].id, "rec_hmpps_ready": recs[13].id,
         "action_owned": action.id, "action_region": recs[8].actions[0].id, "evidence_file": evidence.id,
         "user_head": find_user("head.bdh@example.org").id, "pdu": find_pdu("Barking, Dagenham and Havering").id,
+        "region": find_pdu("Barking, Dagenham and Havering").parent_id,
+        "rec_ready_evidence": recs[7].evidence[0].id, "action_pdu_5": recs[5].actions[0].id,
+        "dependency": db.session.scalar(select(ActionDependency.id).where(
+            ActionDependency.action_id == recs[5].actions[0].id).order_by(ActionDependency.id)),
     }
 
 

@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.globals["pluralise"] = pluralise
+    app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in app.view_functions
     WTFormsHelpers(app)
 
     @app.context_processor

@@ -16,8 +16,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 ADMIN_PAGES = (
     ("Regions and PDUs", "organisations.list_organisations", "Add and rename regions and PDUs."),
     ("Users", "admin.list_users", "Add people, give them roles and unlock accounts."),
-    ("Import a report", "importer.new_import", "Read an inspection report and create its inspection."),
-    ("Outbox", "notifications.outbox", "Emails waiting, sent and failed; the local mail sink."),
+    ("Import a report", "importer.upload_report", "Read an inspection report and create its inspection."),
+    ("Outbox", "notifications.list_outbox", "Emails waiting, sent and failed; the local mail sink."),
 )
 
 
