@@ -8,7 +8,7 @@ PORT ?= 5000
 .PHONY: run test install assets migrate demo bench lint clean
 
 run: install assets migrate
-	@$(FLASK) tracker demo --if-empty
+	@$(FLASK) tracker demo --if-empty --quiet
 	@PORT=$(PORT) FLASK="$(FLASK)" scripts/run-dev
 
 test: install assets

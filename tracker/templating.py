@@ -16,6 +16,11 @@ def format_date(value: date | datetime | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def format_month(value: date | None) -> str:
+    """Reports give their publication month, not a day."""
+    return f"{value:%B %Y}" if value else "Not set"
+
+
 def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
@@ -40,6 +45,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["month"] = format_month
     app.jinja_env.globals["pluralise"] = pluralise
     app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in app.view_functions
     WTFormsHelpers(app)

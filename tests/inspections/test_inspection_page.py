@@ -102,3 +102,11 @@ def test_unknown_inspection_is_a_styled_404(as_user):
     response = as_user(HEAD).get("/inspections/999999")
     assert response.status_code == 404
     assert text_of(soup_of(response).h1) == "Page not found"
+
+
+def test_inspection_links_to_readiness_and_exports(inspection_page):
+    links = [text_of(a) for a in inspection_page.select("#inspection-links a")]
+    assert links == ["Readiness for re-inspection", "Download the action plan (XLSX)",
+                     "Download the action plan (CSV)", "Printable readiness report"]
+    published = inspection_page.find("dt", string="Published").find_next_sibling("dd")
+    assert text_of(published) == "November 2022"

@@ -15,9 +15,11 @@ def sign_ins_file() -> Path:
 def print_sign_ins(password: str | None) -> None:
     from tracker.demo.services import load_plan
 
+    from tracker.auth.models import ROLE_LABELS
+
     click.echo("Demo sign-ins:")
     for spec in load_plan()["users"]:
-        click.echo(f"  {spec['email']:<30} {spec['role'].replace('_', ' ')}")
+        click.echo(f"  {spec['email']:<30} {ROLE_LABELS[spec['role']]}")
     if password:
         click.echo(f"  password for all of them: {password}")
 
@@ -27,8 +29,9 @@ def register(group: click.Group) -> None:
     @click.option("--if-empty", is_flag=True,
                   help="Only load when the demo users are not there yet and demo.load_on_first_run is true.")
     @click.option("--scale", type=click.Choice(["barking", "national"]), default="barking",
-                  help="'national' also adds synthetic data for every region and about 108 PDUs.")
-    def demo(if_empty: bool, scale: str) -> None:
+                  help="'national' also adds synthetic data for every region and their 111 PDUs.")
+    @click.option("--quiet", is_flag=True, help="Do not print the sign-ins (make run prints them once it starts).")
+    def demo(if_empty: bool, scale: str, quiet: bool) -> None:
         """Load the Barking, Dagenham and Havering demo inspection and one user per role."""
         from tracker.demo import services
 
@@ -46,7 +49,8 @@ def register(group: click.Group) -> None:
             from tracker.demo import national
 
             click.echo(national.load_national(today()))
-        print_sign_ins(result.password or current_app.config.get("DEMO_PASSWORD"))
+        if not quiet:
+            print_sign_ins(result.password or current_app.config.get("DEMO_PASSWORD"))
 
     @group.command("sign-ins")
     def sign_ins() -> None:
