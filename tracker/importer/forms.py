@@ -4,7 +4,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
-    GovDateInput,
     GovFileInput,
     GovSelect,
     GovSubmitInput,
@@ -13,7 +12,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -25,6 +23,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from tracker.form_fields import GovDateField
 from tracker.inspections.models import NOT_APPLICABLE, RATINGS
 
 NEW_PDU = "new"
@@ -63,8 +62,8 @@ class ReviewImportForm(FlaskForm):
     confirm_new_pdu = BooleanField("Create this PDU", widget=GovCheckboxInput())
     title = StringField("Report title", widget=GovTextInput(),
                         validators=[DataRequired(message="Enter the report's title"), Length(max=300)])
-    fieldwork_on = DateField("Fieldwork started", format="%d %m %Y", widget=GovDateInput(), validators=[Optional()])
-    published_on = DateField("Published", format="%d %m %Y", widget=GovDateInput(), validators=[Optional()])
+    fieldwork_on = GovDateField("Fieldwork started")
+    published_on = GovDateField("Published")
     overall_rating = SelectField("Overall rating", widget=GovSelect(),
                                  choices=[("", "Not rated"), *[(r, r) for r in RATINGS]])
     score = IntegerField("Score", widget=GovTextInput(), validators=[

@@ -2,16 +2,16 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from tracker.form_fields import GovDateField
 from tracker.inspections.models import RATINGS
 
 WHOLE_NUMBER = "must be a whole number, like 12"
@@ -31,19 +31,9 @@ class CountField(IntegerField):
             raise ValueError(f"{self.label.text} {WHOLE_NUMBER}") from error
 
 
-class GovDateField(DateField):
-    """A date in three boxes; a date missing from the submission renders as empty boxes rather than failing."""
-
-    def process(self, formdata, data=None, extra_filters=None):
-        super().process(formdata, data, extra_filters)
-        if self.raw_data is not None and len(self.raw_data) != 3:
-            self.raw_data = None
-
-
 class AuditRoundBaseForm(FlaskForm):
-    held_on = GovDateField("Date the audit was completed", format="%d %m %Y", widget=GovDateInput(),
-                        validators=[DataRequired(message="Enter the date the audit was completed, "
-                                                         "for example 27 10 2026")])
+    held_on = GovDateField("Date the audit was completed", required=True,
+                           required_message="Enter the date the audit was completed, for example 27 10 2026")
     notes = StringField("Notes (optional)", widget=GovTextArea(), validators=[Length(max=5000)])
     version = HiddenField()
     submit = SubmitField("Save audit round", widget=GovSubmitInput())
@@ -141,7 +131,7 @@ class DashboardFilterForm(FlaskForm):
     status = SelectField("Recommendation status", widget=GovSelect(), validators=[Optional()])
     owner = SelectField("Addressed to", widget=GovSelect(), validators=[Optional()], choices=[
         ("", "Anyone"), ("pdu", "The PDU"), ("region", "The region"), ("hmpps", "HMPPS"), ("other", "Other bodies")])
-    due_by = GovDateField("Open actions due by", format="%d %m %Y", widget=GovDateInput(), validators=[Optional()])
+    due_by = GovDateField("Open actions due by")
     sort = HiddenField()
     order = HiddenField()
     submit = SubmitField("Apply filters", widget=GovSubmitInput())
