@@ -3,8 +3,9 @@
 import secrets
 from datetime import datetime
 
-from flask import Flask, g, session
+from flask import Flask, g, request, session
 from flask_login import current_user, logout_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker.db_types import utcnow
 
@@ -24,10 +25,21 @@ def csp_header(nonce: str) -> str:
 
 
 def init_app(app: Flask) -> None:
+    proxies = int(app.config.get("SECURITY_TRUSTED_PROXIES", 0))
+    if proxies:
+        # Behind a reverse proxy every request comes from the proxy; trust its X-Forwarded-For (only as many hops
+        # as configured, so a client cannot forge its own) so that sign-in throttling sees the real address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+
     @app.before_request
     def prepare_request():
         g.csp_nonce = secrets.token_urlsafe(16)
         expire_idle_session(app)
+        if request.method in ("POST", "PUT", "PATCH") and has_null_character():
+            from tracker.errors import render_error
+
+            return render_error(400, "What you entered contains a null character, which cannot be saved. "
+                                     "Nothing was saved.")
 
     @app.context_processor
     def nonce_context():
@@ -41,11 +53,29 @@ def init_app(app: Flask) -> None:
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         if current_user and getattr(current_user, "is_authenticated", False):
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def _contains_null(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_null(k) or _contains_null(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_contains_null(v) for v in value)
+    return False
+
+
+def has_null_character() -> bool:
+    """NUL is never meaningful in text here, and PostgreSQL cannot store it: refuse it before any view sees it."""
+    if request.is_json:
+        return _contains_null(request.get_json(silent=True))
+    return any("\x00" in key or any("\x00" in v for v in request.form.getlist(key)) for key in request.form)
 
 
 def expire_idle_session(app: Flask) -> None:

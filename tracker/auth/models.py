@@ -91,3 +91,14 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped["User"] = relationship()
+
+
+class SignInAttempt(db.Model):
+    """A failed sign-in from one client address, kept in the database so every web worker sees the same count."""
+
+    __tablename__ = "sign_in_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the client address as the web server saw it (after any trusted proxies)
+    address: Mapped[str] = mapped_column(String(45), index=True)
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

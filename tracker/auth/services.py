@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.audit.services import record_event
-from tracker.auth.models import ApiToken, RoleAssignment, User
+from tracker.auth.models import ApiToken, RoleAssignment, SignInAttempt, User
 from tracker.db_types import utcnow
 from tracker.extensions import db
 
@@ -18,10 +18,16 @@ from tracker.extensions import db
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
+#: failed attempts older than this are forgotten; the throttle itself only looks back one minute
+_ATTEMPT_MEMORY = timedelta(hours=1)
+
+
 @dataclass
 class SignInResult:
     user: User | None
     error: str | None = None
+    #: refused before the password was checked, because the address has failed too often this minute
+    is_throttled: bool = False
 
 
 def normalise_email(email: str) -> str:
@@ -36,13 +42,35 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = generate_password_hash(password)
 
 
-def authenticate(email: str, password: str) -> SignInResult:
-    """Check a sign-in; count failures and lock the account after too many, whatever the address."""
+def is_throttled(address: str) -> bool:
+    """Whether this client address has used up its failed sign-ins for the last minute.
+
+    Counted in the database, not in memory, so that every gunicorn worker applies the same limit."""
+    since = utcnow() - timedelta(minutes=1)
+    failures = db.session.scalar(select(func.count(SignInAttempt.id)).where(
+        SignInAttempt.address == address, SignInAttempt.attempted_at > since))
+    return failures >= current_app.config["SECURITY_SIGN_IN_RATE_PER_MINUTE"]
+
+
+def _remember_failure(address: str | None, now) -> None:
+    if address is None:
+        return
+    db.session.execute(delete(SignInAttempt).where(SignInAttempt.attempted_at < now - _ATTEMPT_MEMORY))
+    db.session.add(SignInAttempt(address=address, attempted_at=now))
+
+
+def authenticate(email: str, password: str, address: str | None = None) -> SignInResult:
+    """Check a sign-in; throttle failing addresses, and lock an account after too many failures from anywhere."""
+    if address is not None and is_throttled(address):
+        return SignInResult(None, "Too many failed sign-ins from your network. Wait a minute, then try again.",
+                            is_throttled=True)
     user = find_user(email)
     now = utcnow()
     generic = "Enter a correct email address and password"
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
+        _remember_failure(address, now)
+        db.session.commit()
         return SignInResult(None, generic)
     if user.locked_until_at and user.locked_until_at > now:
         return SignInResult(None, "This account is locked after too many failed attempts. Try again later, "
@@ -53,6 +81,7 @@ def authenticate(email: str, password: str) -> SignInResult:
             user.locked_until_at = now + timedelta(minutes=current_app.config["SECURITY_LOCKOUT_MINUTES"])
             user.failed_sign_ins = 0
             record_event(None, "user", user.id, "lock", f"{user.email} locked after repeated failed sign-ins")
+        _remember_failure(address, now)
         db.session.commit()
         return SignInResult(None, generic)
     user.failed_sign_ins = 0

@@ -8,6 +8,7 @@ from tracker.auth import services
 from tracker.auth.access import public
 from tracker.auth.forms import SignInForm
 from tracker.auth.models import User
+from tracker.errors import render_error
 from tracker.extensions import db, login_manager
 
 bp = Blueprint("auth", __name__)
@@ -48,7 +49,10 @@ def sign_in():
         return redirect(url_for("pages.home"))
     form = SignInForm()
     if form.validate_on_submit():
-        result = services.authenticate(form.email.data, form.password.data)
+        result = services.authenticate(form.email.data, form.password.data, request.remote_addr or "unknown")
+        if result.is_throttled:
+            body, code = render_error(429, result.error)
+            return body, code, {"Retry-After": "60"}
         if result.user is not None:
             session.clear()
             login_user(result.user)

@@ -1,0 +1,35 @@
+"""Record ids of the demo data, read straight from a browser server's SQLite file, to build page addresses."""
+
+import sqlite3
+from pathlib import Path
+
+HEAD = "head.bdh@example.org"
+DIRECTOR = "london.director@example.org"
+HMPPS = "hmpps.lead@example.org"
+OWNER = "action.owner@example.org"
+VIEWER = "inspector@example.org"
+ADMIN = "admin@example.org"
+
+
+def demo_ids(database: Path) -> dict[str, int]:
+    with sqlite3.connect(database) as connection:
+        def one(sql: str, *args) -> int:
+            row = connection.execute(sql, args).fetchone()
+            assert row is not None, sql
+            return row[0]
+
+        inspection = one("SELECT id FROM inspections ORDER BY id")
+        recs = dict(connection.execute("SELECT number, id FROM recommendations WHERE inspection_id = ?",
+                                       (inspection,)).fetchall())
+        ids = {
+            "inspection": inspection,
+            "action_owned": one("SELECT a.id FROM actions a JOIN users u ON u.id = a.owner_id WHERE "
+                                "a.recommendation_id = ? AND u.email = ? ORDER BY a.id", recs[1], OWNER),
+            "evidence_file": one("SELECT id FROM evidence WHERE kind = 'file' ORDER BY id"),
+            "pdu": one("SELECT id FROM organisations WHERE name = 'Barking, Dagenham and Havering'"),
+            "london": one("SELECT id FROM organisations WHERE kind = 'region' AND name = 'London'"),
+            "user_head": one("SELECT id FROM users WHERE email = ?", HEAD),
+            "outbox_message": one("SELECT id FROM outbox_messages ORDER BY id"),
+        }
+        ids.update({f"rec{number}": rec_id for number, rec_id in recs.items()})
+        return ids

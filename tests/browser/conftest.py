@@ -1,0 +1,185 @@
+"""Browser fixtures: a fresh demo database served by a real server on a free port, and Debian's Chromium.
+
+The database is built once with the same commands an operator runs (`flask db upgrade`, `flask tracker demo`),
+then copied for each server, so the journeys and the accessibility sweep cannot see each other's changes."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+PASSWORD = "browser-demo-password"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def tracker_env(folder: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "TRACKER_DATABASE_URL": f"sqlite:///{folder / 'tracker.sqlite'}",
+        "TRACKER_DEMO_PASSWORD": PASSWORD,
+        "TRACKER_UPLOADS_FOLDER": str(folder / "uploads"),
+        "TRACKER_MAIL_BACKEND": "sink",
+        "FLASK_DEBUG": "0",
+    })
+    return env
+
+
+def flask(folder: Path, *args: str) -> str:
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=tracker_env(folder),
+                            capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server stopped:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url + "/healthcheck", timeout=2) as response:  # noqa: S310 (local URL)
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"the server at {url} did not answer within {seconds} seconds")
+
+
+class Server(NamedTuple):
+    url: str
+    database: Path
+
+
+@pytest.fixture(scope="session")
+def demo_folder(tmp_path_factory) -> Path:
+    """Migrations run, the Barking demo loaded and a Monday's jobs run (so the outbox has mail), once, by the
+    command-line tools."""
+    folder = tmp_path_factory.mktemp("browser-demo")
+    flask(folder, "db", "upgrade")
+    flask(folder, "tracker", "demo")
+    today = date.today()
+    flask(folder, "tracker", "run-jobs", "--as-of", (today + timedelta(days=7 - today.weekday())).isoformat())
+    return folder
+
+
+@pytest.fixture(scope="session")
+def start_server(demo_folder, tmp_path_factory) -> Iterator[Callable[[str], Server]]:
+    """Start a server on its own copy of the demo database. All are stopped at the end of the session."""
+    processes: list[subprocess.Popen] = []
+    logs = []
+
+    def start(name: str) -> Server:
+        folder = tmp_path_factory.mktemp(name)
+        shutil.copy(demo_folder / "tracker.sqlite", folder / "tracker.sqlite")
+        if (demo_folder / "uploads").exists():
+            shutil.copytree(demo_folder / "uploads", folder / "uploads")
+        port = free_port()
+        # The request log goes to a file: an unread pipe would fill up and stall the server.
+        log = folder / "server.log"
+        logs.append(log.open("w"))
+        process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "app", "run", "--host", "127.0.0.1", "--port", str(port),
+             "--no-reload", "--no-debugger", "--with-threads"],
+            cwd=ROOT, env=tracker_env(folder), stdout=logs[-1], stderr=subprocess.STDOUT)
+        processes.append(process)
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(url, process, log)
+        return Server(url, folder / "tracker.sqlite")
+
+    yield start
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=10)
+    for handle in logs:
+        handle.close()
+
+
+@pytest.fixture(scope="session")
+def server(start_server) -> Server:
+    """The server the journeys share; each journey changes different records."""
+    return start_server("journeys")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright; skipped when absent, unless TRACKER_REQUIRE_BROWSER=1 (as in CI)."""
+    required = os.environ.get("TRACKER_REQUIRE_BROWSER") == "1"
+    problem = None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:
+        problem = f"Playwright is not installed ({error})"
+    if problem is None and not CHROMIUM.exists():
+        problem = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+    if problem:
+        if required:
+            pytest.fail(f"TRACKER_REQUIRE_BROWSER=1 but {problem}", pytrace=False)
+        pytest.skip(f"browser tests skipped: {problem}")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(accept_downloads=True)
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def sign_in(page, base_url: str, email: str) -> None:
+    page.goto(base_url + "/sign-in")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(base_url + "/")
+
+
+@pytest.fixture(scope="session")
+def axe_server(start_server) -> Server:
+    """A server of its own for the accessibility sweep, which submits and assures records to reach every page."""
+    return start_server("accessibility")
+
+
+@pytest.fixture
+def axe_page(browser):
+    """A page whose context ignores the CSP, only so that axe-core can be injected; the journeys keep the CSP."""
+    context = browser.new_context(bypass_csp=True, accept_downloads=True)
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page) -> list[str]:
+    """Run axe-core on the page at WCAG 2.2 AA; one line per violation with its id, impact, targets and help."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    return [f"{page.url}: {v['id']} ({v['impact']}) at {[n['target'] for n in v['nodes']]}: {v['help']}"
+            for v in result["violations"]]

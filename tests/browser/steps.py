@@ -1,0 +1,86 @@
+"""Steps of the main journeys, done in the browser the way a person does them; each takes an optional `look`
+callback, run on every page the step shows (the accessibility sweep runs axe-core there)."""
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+Look = Callable[[object, str], None]
+
+
+def nothing(_page, _label: str) -> None:
+    """The default look: the journeys assert on what they see instead."""
+
+
+def go(page, url: str, look: Look = nothing, label: str = "") -> None:
+    page.goto(url)
+    look(page, label or url)
+
+
+def click_and_wait(page, name: str) -> None:
+    """Press a form's submit button and wait for the answer to the POST to be shown."""
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        page.get_by_role("button", name=name, exact=True).click()
+    page.wait_for_load_state()
+
+
+def fill_date(page, field: str, on: date) -> None:
+    boxes = page.locator(f"input[name={field}]")
+    for index, part in enumerate((on.day, on.month, on.year)):
+        boxes.nth(index).fill(str(part))
+
+
+def error_summary(page) -> str:
+    summary = page.locator(".govuk-error-summary")
+    return summary.inner_text() if summary.count() else ""
+
+
+def submit_for_assurance(page, base: str, rec_id: int, look: Look = nothing) -> None:
+    go(page, f"{base}/recommendations/{rec_id}", look, "recommendation ready to submit")
+    go(page, f"{base}/recommendations/{rec_id}/submit", look, "submit for assurance")
+    click_and_wait(page, "Submit for assurance")
+
+
+def review_and_assure(page, base: str, rec_id: int, look: Look = nothing) -> None:
+    """The reviewer opens the queue and the review, accepts every evidence item, then assures."""
+    go(page, f"{base}/reviews", look, "review queue")
+    page.locator(f"#review-queue a[href$='/recommendations/{rec_id}/review']").first.click()
+    page.wait_for_load_state()
+    look(page, "review")
+    click_and_wait(page, "Return the recommendation")
+    assert "Enter" in error_summary(page), "returning without reasons should be refused"
+    look(page, "review with errors")
+    while page.locator(".evidence-review:has(.govuk-tag--grey) input[value=accepted]").count():
+        card = page.locator(".evidence-review:has(.govuk-tag--grey)").first
+        card.locator("input[value=accepted]").check()
+        with page.expect_response(lambda response: response.request.method == "POST"):
+            card.get_by_role("button", name="Save decision").click()
+        page.wait_for_load_state()
+    look(page, "review with every item accepted")
+    click_and_wait(page, "Assure the recommendation")
+
+
+def upload_evidence(page, base: str, action_id: int, title: str, pdf: Path, look: Look = nothing) -> None:
+    go(page, f"{base}/actions/{action_id}/evidence/upload", look, "upload evidence")
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Description (optional)").fill("Signed minutes of the audit meeting.")
+    page.locator("input[type=file]").set_input_files(str(pdf))
+    click_and_wait(page, "Upload evidence")
+
+
+def small_pdf(folder: Path) -> Path:
+    """A minimal, valid one-page PDF, generated rather than kept as a binary fixture."""
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"]
+    body = b"%PDF-1.4\n"
+    offsets = []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += f"{number} 0 obj\n{content}\nendobj\n".encode()
+    xref = len(body)
+    body += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    body += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
+    body += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    path = folder / "minutes.pdf"
+    path.write_bytes(body)
+    return path

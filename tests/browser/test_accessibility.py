@@ -1,0 +1,155 @@
+"""axe-core at WCAG 2.2 AA on every page the demo users can reach, including forms showing their errors,
+the error pages and the pages only reached part-way through assurance or an import."""
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.browser.catalogue import ADMIN, DIRECTOR, HEAD, HMPPS, OWNER, VIEWER, demo_ids
+from tests.browser.conftest import axe_violations, sign_in
+from tests.browser.steps import click_and_wait, error_summary, fill_date, go, review_and_assure, submit_for_assurance
+
+pytestmark = pytest.mark.browser
+
+IMPORT_REPORT = Path(__file__).resolve().parents[1] / "importer" / "fixtures" / "lambeth-2023.html"
+
+#: pages per role; a trailing "!" means: check it, then submit it empty and check it again showing its errors
+PAGES: dict[str | None, list[str]] = {
+    None: ["/sign-in!", "/accessibility", "/privacy", "/no-such-page"],
+    HEAD: [
+        "/", "/inspections", "/inspections/{inspection}", "/recommendations/{rec1}", "/actions/{action_owned}",
+        "/recommendations/{rec1}/actions/new!", "/actions/{action_owned}/edit!", "/actions/{action_owned}/revise-date!",
+        "/actions/{action_owned}/updates/new!", "/recommendations/{rec1}/response",
+        "/actions/{action_owned}/evidence/upload!", "/actions/{action_owned}/evidence/link!",
+        "/recommendations/{rec1}/evidence/upload!", "/recommendations/{rec1}/evidence/link!",
+        "/inspections/{inspection}/reinspection-dates!", "/inspections/{inspection}/readiness",
+        "/inspections/{inspection}/readiness/print", "/inspections/{inspection}/audit-rounds/new!", "/dashboard",
+        "/account/notifications", "/recommendations/{rec7}/submit", "/admin",
+    ],
+    OWNER: ["/", "/actions/{action_owned}", "/actions/{action_owned}/updates/new!", "/recommendations/{rec1}",
+            "/dashboard"],
+    DIRECTOR: ["/", "/dashboard", "/dashboard/regions/{london}", "/reviews", "/recommendations/{rec8}",
+               "/recommendations/{rec9}/submit"],
+    HMPPS: ["/", "/dashboard", "/reviews", "/recommendations/{rec12}", "/inspections"],
+    VIEWER: ["/", "/inspections", "/inspections/{inspection}", "/recommendations/{rec1}", "/dashboard"],
+    ADMIN: ["/", "/admin", "/admin/users", "/admin/users/new!", "/admin/organisations",
+            "/admin/organisations/new/pdu!", "/admin/organisations/{pdu}/edit!", "/admin/outbox",
+            "/admin/outbox/{outbox_message}", "/admin/imports/new!"],
+}
+
+CHECKED: list[str] = []
+
+
+def submit_empty(page) -> None:
+    """Clear every text box of the page's main form and send it, to show the error summary and messages."""
+    form = page.locator("#main-content form").first
+    for box in form.locator("input[type=text]:visible, input[type=email]:visible, input[type=password]:visible, "
+                            "input:not([type]):visible, textarea:visible").all():
+        box.fill("")
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        form.locator("button.govuk-button:not([type=button]), input[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert page.locator(".govuk-error-summary").count() == 1, f"{page.url} showed no error summary"
+
+
+def check(page, url: str, violations: list[str]) -> None:
+    violations.extend(axe_violations(page))
+    CHECKED.append(url)
+
+
+def sweep(page, base: str, paths: list[str], ids: dict[str, int]) -> list[str]:
+    violations: list[str] = []
+    for template in paths:
+        path = template.removesuffix("!").format(**ids)
+        page.goto(base + path)
+        check(page, path, violations)
+        if template.endswith("!"):
+            submit_empty(page)
+            check(page, path + " (with errors)", violations)
+    return violations
+
+
+@pytest.mark.parametrize("email", list(PAGES), ids=lambda e: e or "signed-out")
+def test_every_page_of_each_role_passes_axe(axe_page, axe_server, email):
+    ids = demo_ids(axe_server.database)
+    if email is not None:
+        sign_in(axe_page, axe_server.url, email)
+    violations = sweep(axe_page, axe_server.url, PAGES[email], ids)
+    assert violations == [], "\n".join(violations)
+
+
+def looker(violations: list[str]):
+    def look(page, label: str) -> None:
+        violations.extend(axe_violations(page))
+        CHECKED.append(label)
+
+    return look
+
+
+def switch_user(page, base: str, email: str) -> None:
+    page.context.clear_cookies()
+    sign_in(page, base, email)
+
+
+def test_pages_reached_through_assurance_pass_axe(axe_page, axe_server):
+    ids, base, violations = demo_ids(axe_server.database), axe_server.url, []
+    look = looker(violations)
+    sign_in(axe_page, base, HEAD)
+    submit_for_assurance(axe_page, base, ids["rec7"], look)
+    look(axe_page, "recommendation submitted")
+    go(axe_page, f"{base}/recommendations/{ids['rec7']}/review", look, "review refused to the submitter")
+    switch_user(axe_page, base, DIRECTOR)
+    review_and_assure(axe_page, base, ids["rec7"], look)
+    look(axe_page, "recommendation assured")
+    go(axe_page, f"{base}/recommendations/{ids['rec7']}/reopen", look, "reopen")
+    click_and_wait(axe_page, "Reopen the recommendation")
+    assert error_summary(axe_page), "reopening without a reason should be refused"
+    look(axe_page, "reopen with errors")
+    assert violations == [], "\n".join(violations)
+
+
+def test_import_and_audit_round_pages_pass_axe(axe_page, axe_server):
+    ids, base, violations = demo_ids(axe_server.database), axe_server.url, []
+    look = looker(violations)
+    sign_in(axe_page, base, ADMIN)
+    go(axe_page, f"{base}/admin/imports/new", look, "import upload")
+    axe_page.locator("input[type=file]").set_input_files(str(IMPORT_REPORT))
+    click_and_wait(axe_page, "Upload and check")
+    assert "/admin/imports/" in axe_page.url and error_summary(axe_page) == ""
+    look(axe_page, "import review")
+    click_and_wait(axe_page, "Save inspection")
+    look(axe_page, "imported inspection")
+
+    switch_user(axe_page, base, HEAD)
+    go(axe_page, f"{base}/inspections/{ids['inspection']}/audit-rounds/new", look, "new audit round")
+    fill_date(axe_page, "held_on", date.today() - timedelta(days=3))
+    for box in axe_page.locator(".tracker-audit-standard").first.locator("input").all():
+        box.fill("8")
+    click_and_wait(axe_page, "Save audit round")
+    assert error_summary(axe_page) == "", error_summary(axe_page)
+    look(axe_page, "readiness with an audit round")
+    axe_page.locator("a[href*='/audit-rounds/'][href*='/edit']").first.click()
+    axe_page.wait_for_load_state()
+    look(axe_page, "edit audit round")
+    fill_date(axe_page, "held_on", date(2027, 2, 1))
+    axe_page.locator("input[name=held_on]").first.fill("31")
+    axe_page.locator("input[name=held_on]").nth(1).fill("2")
+    click_and_wait(axe_page, "Save audit round")
+    assert error_summary(axe_page), "31 February should be refused"
+    look(axe_page, "edit audit round with errors")
+    assert violations == [], "\n".join(violations)
+
+
+def test_axe_reports_a_known_violation(axe_page, axe_server):
+    """The sweep can fail: an image without a text alternative on a real page is reported."""
+    axe_page.goto(axe_server.url + "/accessibility")
+    axe_page.evaluate("() => document.querySelector('main').append(Object.assign(document.createElement('img'), "
+                      "{src: '/assets/images/favicon.png'}))")
+    assert any(": image-alt (critical)" in line for line in axe_violations(axe_page))
+
+
+def test_zz_report_pages_checked():
+    """Prints the pages the sweep checked (run with -s to see them); there are many, or the sweep did not run."""
+    print(f"\naxe-core checked {len(CHECKED)} pages:\n  " + "\n  ".join(CHECKED))
+    assert len(CHECKED) >= 60 or not CHECKED

@@ -1,0 +1,172 @@
+"""The main journeys in Chromium, as each role, under the real Content Security Policy: progress, a revised
+date, evidence, submission and assurance, the dashboards and the exports, and one journey by keyboard alone."""
+
+import csv
+import io
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+
+from tests.browser.catalogue import DIRECTOR, HEAD, HMPPS, OWNER, VIEWER, demo_ids
+from tests.browser.conftest import PASSWORD, sign_in
+from tests.browser.steps import (
+    click_and_wait,
+    error_summary,
+    fill_date,
+    review_and_assure,
+    small_pdf,
+    submit_for_assurance,
+    upload_evidence,
+)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def ids(server):
+    return demo_ids(server.database)
+
+
+def banner(page) -> str:
+    return page.locator(".govuk-notification-banner").first.inner_text()
+
+
+def test_action_owner_posts_a_progress_update(page, server, ids):
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    sign_in(page, server.url, OWNER)
+    assert page.locator("h1").inner_text() == "Hello, Taylor Okafor"
+    page.goto(f"{server.url}/actions/{ids['action_owned']}")
+    page.get_by_role("link", name="Post a progress update").click()
+    click_and_wait(page, "Post update")
+    assert "Enter what has happened" in error_summary(page)
+    page.get_by_label("What has happened").fill("Second audit round booked with the senior probation officers.")
+    page.get_by_label("In progress").check()
+    click_and_wait(page, "Post update")
+    assert "Progress update posted." in banner(page)
+    assert "Second audit round booked" in page.locator("#progress ~ *").first.inner_text() or \
+        "Second audit round booked" in page.content()
+    assert errors == [], "the page's scripts failed under the CSP"
+
+
+def test_head_revises_a_target_date_with_a_reason(page, server, ids):
+    sign_in(page, server.url, HEAD)
+    page.goto(f"{server.url}/actions/{ids['action_owned']}")
+    page.get_by_role("link", name="Change target date").click()
+    new_date = date.today() + timedelta(days=75)
+    fill_date(page, "target_on", new_date)
+    click_and_wait(page, "Change target date")
+    assert "Enter the reason for changing the target date" in error_summary(page)
+    page.get_by_label("Reason for the change").fill("Auditors are on leave in the first two weeks.")
+    click_and_wait(page, "Change target date")
+    assert "Target date changed" in banner(page)
+    assert page.locator("#target-date").inner_text().strip() == f"{new_date.day} {new_date:%B %Y}"
+    assert "Auditors are on leave" in page.locator("#revisions-table").inner_text()
+
+
+def test_owner_uploads_evidence_and_downloads_it(page, server, ids, tmp_path):
+    sign_in(page, server.url, OWNER)
+    upload_evidence(page, server.url, ids["action_owned"], "Audit meeting minutes", small_pdf(tmp_path))
+    assert "Evidence added." in banner(page)
+    link = page.get_by_role("link", name="minutes.pdf").first
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.path().read_bytes().startswith(b"%PDF-")
+
+
+def test_refused_upload_is_explained(page, server, ids, tmp_path):
+    fake = tmp_path / "report.pdf"
+    fake.write_text("#!/bin/sh\necho this is not a PDF\n")
+    sign_in(page, server.url, OWNER)
+    page.goto(f"{server.url}/actions/{ids['action_owned']}/evidence/upload")
+    page.get_by_label("Title").fill("Not really a PDF")
+    page.locator("input[type=file]").set_input_files(str(fake))
+    click_and_wait(page, "Upload evidence")
+    assert error_summary(page), "a file whose content is not an accepted kind must be refused"
+
+
+def test_head_submits_and_director_assures(browser, server, ids):
+    head = browser.new_context().new_page()
+    sign_in(head, server.url, HEAD)
+    submit_for_assurance(head, server.url, ids["rec7"])
+    assert "Submitted for assurance" in head.locator("h1").inner_text()
+    director = browser.new_context().new_page()
+    sign_in(director, server.url, DIRECTOR)
+    review_and_assure(director, server.url, ids["rec7"])
+    head.goto(f"{server.url}/recommendations/{ids['rec7']}")
+    assert "Assured" in head.locator("h1").inner_text()
+    head.context.close()
+    director.context.close()
+
+
+def test_director_reads_the_dashboards_and_exports_the_action_plan(page, server, ids):
+    sign_in(page, server.url, DIRECTOR)
+    page.get_by_role("link", name="Dashboard").first.click()
+    page.wait_for_load_state()
+    assert page.locator("table").count() >= 1
+    assert "Barking, Dagenham and Havering" in page.locator("main").inner_text()
+    page.goto(f"{server.url}/inspections/{ids['inspection']}/readiness")
+    with page.expect_download() as xlsx:
+        page.get_by_role("link", name="Download the action plan (XLSX spreadsheet)").click()
+    assert xlsx.value.suggested_filename.endswith(".xlsx")
+    with zipfile.ZipFile(xlsx.value.path()) as workbook:
+        assert "xl/workbook.xml" in workbook.namelist()
+    with page.expect_download() as plain:
+        page.get_by_role("link", name="Download the action plan (CSV)").click()
+    rows = list(csv.reader(io.StringIO(plain.value.path().read_text(encoding="utf-8-sig"))))
+    assert len(rows) > 10 and any("risk of harm" in " ".join(row).lower() for row in rows)
+
+
+def test_hmpps_lead_and_viewer_see_without_changing(page, server, ids):
+    sign_in(page, server.url, VIEWER)
+    page.goto(f"{server.url}/actions/{ids['action_owned']}")
+    assert page.get_by_role("link", name="Post a progress update").count() == 0
+    page.goto(f"{server.url}/actions/{ids['action_owned']}/updates/new")
+    assert page.locator("h1").inner_text() == "You do not have permission to see this page"
+    page.context.clear_cookies()
+    sign_in(page, server.url, HMPPS)
+    page.goto(f"{server.url}/dashboard")
+    assert "London" in page.locator("main").inner_text()
+
+
+def tab_to(page, selector: str, limit: int = 120) -> None:
+    """Press Tab until the focused element matches; fails if it never does, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector} on {page.url}")
+
+
+def test_keyboard_only_sign_in_progress_update_and_sign_out(page, server):
+    page.goto(server.url + "/sign-in")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    tab_to(page, "#email")
+    page.keyboard.type(OWNER)
+    tab_to(page, "#password")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(server.url + "/")
+    tab_to(page, "#main-content a[href^='/actions/']")
+    action_path = page.evaluate("document.activeElement.getAttribute('href')")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{action_path}")
+    tab_to(page, "a[href$='/updates/new']")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/updates/new")
+    tab_to(page, "textarea#narrative")
+    page.keyboard.type("Typed without a mouse: audit schedule shared with the team.")
+    tab_to(page, "input[type=radio][name=status]")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Space")
+    tab_to(page, "button.govuk-button:not([type=button])")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Progress update posted." in banner(page)
+    assert "Typed without a mouse" in page.content()
+    tab_to(page, "button.tracker-link-button")
+    with page.expect_navigation():
+        page.keyboard.press("Space")
+    assert page.url.endswith("/sign-in")

@@ -1,0 +1,158 @@
+"""Random and hostile input to every form and API endpoint, signed in as someone allowed to use it: never a
+server error, and a refused request changes nothing (no rows added or removed, no audit event written)."""
+
+import io
+from pathlib import Path
+
+import pytest
+from flask import url_for
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select, text
+from werkzeug.routing import AnyConverter, IntegerConverter
+
+from tests.conftest import ADMIN, DIRECTOR, HEAD, OWNER, sign_in_as, soup_of
+from tests.security.helpers import snapshot
+from tracker.actions.models import Action
+from tracker.audit.models import AuditEvent
+from tracker.auth.services import create_api_token, find_user
+from tracker.extensions import db
+from tracker.recommendations.models import Recommendation
+
+REPORT = Path(__file__).resolve().parents[1] / "importer" / "fixtures" / "lambeth-2023.html"
+#: field names sent to every endpoint besides those its form shows
+COMMON_FIELDS = ["title", "description", "narrative", "reason", "reasons", "comment", "version", "status",
+                 "decision", "url", "target_on", "held_on", "email", "name", "role", "organisation_id", "owner_id",
+                 "response", "rationale", "blocker_id", "kind", "parent_id", "password", "reminder_preference"]
+#: who uses each blueprint's forms; the rest are the head of PDU's
+USER_FOR = {"admin": ADMIN, "organisations": ADMIN, "importer": ADMIN, "notifications.retry_outbox_message": ADMIN,
+            "assurance.assure_recommendation": DIRECTOR, "assurance.return_recommendation": DIRECTOR,
+            "assurance.decide_evidence": DIRECTOR, "assurance.reopen_recommendation": DIRECTOR,
+            "actions.post_update": OWNER, "auth": None}
+#: successful writes answer with a redirect, or 201 from the API
+ACCEPTED = {201, 302, 303}
+
+hostile_text = st.one_of(
+    st.text(max_size=50),
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=30),
+    st.just("x" * 200_000),
+    st.just("\x00\x00<script>alert(1)</script>"),
+    st.just("'; DROP TABLE users; --"),
+    st.sampled_from(["-1", "0", "99999999999999999999", "1e308", "NaN", "true", "[]", "{}", "%s%n", "../../etc"]),
+)
+hostile_value = st.one_of(
+    hostile_text,
+    st.lists(hostile_text, min_size=2, max_size=3),
+    st.sampled_from([["31", "2", "2027"], ["x"], ["", "", ""], ["1", "1"], ["0", "13", "-5"], ["29", "2", "2027"]]),
+)
+
+
+def user_for(endpoint: str) -> str | None:
+    return USER_FOR.get(endpoint, USER_FOR.get(endpoint.split(".")[0], HEAD))
+
+
+def first_id(table: str) -> int:
+    if table not in db.metadata.tables:
+        return 1
+    return db.session.scalar(select(func.min(db.metadata.tables[table].c.id))) or 1
+
+
+def record_ids() -> dict[str, int]:
+    owner = find_user(OWNER)
+    recs = {r.number: r for r in db.session.scalars(select(Recommendation))}
+    action = db.session.scalar(select(Action).where(Action.recommendation_id == recs[1].id,
+                                                    Action.owner_id == owner.id, Action.status != "complete"))
+    dependency = db.session.execute(text("SELECT id, action_id FROM action_dependencies ORDER BY id")).first()
+    return {
+        "action_id": action.id, "recommendation_id": recs[1].id, "inspection_id": recs[1].inspection_id,
+        "evidence_id": recs[7].evidence[0].id if recs[7].evidence else first_id("evidence"),
+        "user_id": find_user(HEAD).id, "organisation_id": recs[1].owner_org_id, "region_id": recs[8].owner_org_id,
+        "draft_id": first_id("report_import_drafts"), "message_id": first_id("outbox_messages"),
+        "audit_round_id": first_id("audit_rounds"), "dependency_id": dependency.id if dependency else 1,
+        "dependency_action_id": dependency.action_id if dependency else action.id, "rec7": recs[7].id,
+    }
+
+
+def url_of(app, rule, ids: dict[str, int]) -> str:
+    values = {}
+    for name, converter in rule._converters.items():
+        if isinstance(converter, IntegerConverter):
+            values[name] = ids.get(name, 1)
+        elif isinstance(converter, AnyConverter):
+            values[name] = sorted(converter.items)[0]
+        else:
+            values[name] = "pdu"
+    if rule.endpoint.startswith("assurance.") and "recommendation_id" in values:
+        values["recommendation_id"] = ids["rec7"]
+    if "dependency_id" in values:
+        values["action_id"] = ids["dependency_action_id"]
+    with app.test_request_context():
+        return url_for(rule.endpoint, **values)
+
+
+def post_routes(app) -> list[str]:
+    return sorted({rule.endpoint for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ())})
+
+
+def form_fields(client, url: str) -> list[str]:
+    """The names of the fields the page's main form shows, when the route also answers GET."""
+    response = client.get(url)
+    if response.status_code != 200 or response.mimetype != "text/html":
+        return []
+    return sorted({field["name"] for field in soup_of(response).select(
+        "#main-content form [name]") if field["name"] != "csrf_token"})
+
+
+@pytest.fixture
+def prepared(app):
+    """Recommendation 7 submitted for assurance and an import draft waiting, so those forms validate input."""
+    from tracker.assurance.services import submit_recommendation
+    from tracker.importer.drafts import create_draft
+
+    rec7 = db.session.scalar(select(Recommendation).where(Recommendation.number == 7))
+    submit_recommendation(find_user(HEAD), rec7)
+    create_draft(find_user(ADMIN), REPORT.name, REPORT.read_bytes())
+    db.session.commit()
+    return record_ids()
+
+
+def audit_count() -> int:
+    return db.session.scalar(select(func.count(AuditEvent.id)))
+
+
+@pytest.mark.parametrize("endpoint", post_routes(__import__("tracker").create_app({"TESTING": True})))
+def test_hostile_input_never_breaks_or_half_saves(app, prepared, endpoint):
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint and "POST" in r.methods)
+    client = app.test_client()
+    email = user_for(endpoint)
+    headers = {}
+    if endpoint.startswith("api."):
+        headers["Authorization"] = f"Bearer {create_api_token(find_user(OWNER))}"
+    elif email:
+        sign_in_as(client, email)
+    url = url_of(app, rule, prepared)
+    fields = form_fields(client, url) + COMMON_FIELDS
+    statuses = []
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    @given(data=st.dictionaries(st.sampled_from(fields), hostile_value, max_size=8),
+           upload=st.one_of(st.none(), st.tuples(st.binary(max_size=2000), st.sampled_from(
+               ["a.pdf", "b.docx", "c.csv", "d.svg", "", "../../x.txt", "e.png"]))),
+           as_json=st.booleans())
+    def attempt(data, upload, as_json):
+        before, events = snapshot(), audit_count()
+        if endpoint.startswith("api.") and as_json:
+            response = client.post(url, json=data, headers=headers)
+        else:
+            if upload is not None:
+                data = {**data, "file": (io.BytesIO(upload[0]), upload[1])}
+            response = client.post(url, data=data, headers=headers, content_type="multipart/form-data")
+        statuses.append(response.status_code)
+        assert response.status_code < 500, f"{endpoint}: {response.status_code} for {data!r}"[:2000]
+        if response.status_code not in ACCEPTED and endpoint != "auth.sign_in":
+            assert snapshot() == before and audit_count() == events, f"{endpoint} refused {data!r} but saved"
+
+    attempt()
+    assert statuses, endpoint
+    if email and endpoint != "auth.sign_out":
+        assert set(statuses) != {403}, f"{email} is not allowed to use {endpoint}: choose another user"
