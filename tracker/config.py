@@ -8,7 +8,7 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_FILE = PROJECT_ROOT / "config.toml"
-DEFAULT_SECRET_KEY = "change-me-this-is-the-development-key"
+DEFAULT_SECRET_KEY = "change-me-this-is-the-development-key"  # noqa: S105 (the key production refuses)
 ENV_PREFIX = "TRACKER_"
 
 

@@ -1,15 +1,14 @@
 """create core tables
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-26 09:02:22.137479
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import tracker.db_types
-
 
 # revision identifiers, used by Alembic.
 revision = '0001'

@@ -5,11 +5,10 @@ Revises: 0001
 Create Date: 2026-11-26 09:40:00
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import tracker.db_types
-
 
 # revision identifiers, used by Alembic.
 revision = '0002'

@@ -20,7 +20,7 @@ def standard_json(standard) -> dict:
     }
 
 
-def inspection_json(inspection, detail: bool = True) -> dict:
+def inspection_json(inspection, recommendations_count: int | None = None) -> dict:
     data = {
         "id": inspection.id,
         "title": inspection.title,
@@ -34,10 +34,10 @@ def inspection_json(inspection, detail: bool = True) -> dict:
         "expected_reinspection_on": iso(inspection.expected_reinspection_on),
         "confirmed_reinspection_on": iso(inspection.confirmed_reinspection_on),
     }
-    if detail:
-        data["standards"] = [standard_json(s) for s in inspection.standards]
-        data["outcomes"] = {"question": inspection.outcomes_question, "percentage": inspection.outcomes_percentage}
-        data["recommendations_count"] = len(inspection.recommendations)
+    data["standards"] = [standard_json(s) for s in inspection.standards]
+    data["outcomes"] = {"question": inspection.outcomes_question, "percentage": inspection.outcomes_percentage}
+    data["recommendations_count"] = (len(inspection.recommendations) if recommendations_count is None
+                                     else recommendations_count)
     return data
 
 

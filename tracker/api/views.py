@@ -32,7 +32,9 @@ def read_only_for_cookie_sessions():
 @bp.get("/inspections")
 @signed_in
 def list_inspections():
-    items = [inspection_json(i) for i in inspections.visible_inspections(current_user)]
+    visible = inspections.visible_inspections(current_user, with_ratings=True)
+    counts = inspections.recommendation_counts(visible)
+    items = [inspection_json(i, counts.get(i.id, 0)) for i in visible]
     return jsonify({"inspections": items})
 
 

@@ -13,9 +13,8 @@ def sign_ins_file() -> Path:
 
 
 def print_sign_ins(password: str | None) -> None:
-    from tracker.demo.services import load_plan
-
     from tracker.auth.models import ROLE_LABELS
+    from tracker.demo.services import load_plan
 
     click.echo("Demo sign-ins:")
     for spec in load_plan()["users"]:

@@ -2,29 +2,43 @@
 
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, inspect, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.audit.services import changed, record_event, snapshot
 from tracker.auth.permissions import visible_pdu_filter
 from tracker.extensions import db
 from tracker.inspections.models import Inspection, Standard
+from tracker.loading import attach_collection
+from tracker.organisations.models import Organisation
 from tracker.recommendations.models import ADDRESSEE_HMPPS, ADDRESSEE_PDU, ADDRESSEE_REGION, Recommendation
 
 ADDRESSEE_GROUP_ORDER = (ADDRESSEE_PDU, ADDRESSEE_REGION, ADDRESSEE_HMPPS)
 
 
-def visible_inspections(user) -> list[Inspection]:
-    query = (
-        select(Inspection)
-        .options(selectinload(Inspection.standards).selectinload(Standard.key_questions),
-                 selectinload(Inspection.recommendations))
-        .order_by(Inspection.published_on.desc(), Inspection.id.desc())
-    )
+def visible_inspections(user, with_ratings: bool = False) -> list[Inspection]:
+    """Inspections the user may see, newest first; with their ratings, in the same number of queries at any size."""
+    query = select(Inspection).options(joinedload(Inspection.pdu).joinedload(Organisation.parent))
     pdu_ids = visible_pdu_filter(user)
     if pdu_ids is not None:
         query = query.where(Inspection.pdu_id.in_(pdu_ids))
-    return list(db.session.scalars(query))
+    inspections = list(db.session.scalars(query.order_by(Inspection.published_on.desc(), Inspection.id.desc())))
+    if with_ratings:
+        inspection_ids = query.with_only_columns(Inspection.id)
+        standards = attach_collection(inspections, inspect(Inspection).relationships["standards"], inspection_ids)
+        standard_ids = select(Standard.id).where(Standard.inspection_id.in_(inspection_ids))
+        attach_collection(standards, inspect(Standard).relationships["key_questions"], standard_ids)
+    return inspections
+
+
+def recommendation_counts(inspections: list[Inspection]) -> dict[int, int]:
+    """How many recommendations each inspection has, in one query."""
+    rows = db.session.execute(
+        select(Recommendation.inspection_id, func.count())
+        .where(Recommendation.inspection_id.in_([i.id for i in inspections]))
+        .group_by(Recommendation.inspection_id)
+    )
+    return {inspection_id: count for inspection_id, count in rows}
 
 
 def load_inspection(inspection_id: int) -> Inspection | None:

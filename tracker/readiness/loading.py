@@ -1,10 +1,4 @@
-"""Loads action plans for many inspections in a fixed number of queries, whatever the number of rows.
-
-selectinload splits large parent lists into chunks of 500, so its query count grows with the data; here each
-collection is fetched once with a subquery filter and attached with set_committed_value, so nothing lazy-loads.
-"""
-
-from collections import defaultdict
+"""Loads action plans for many inspections in a fixed number of queries, whatever the number of rows."""
 
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import joinedload, lazyload
@@ -14,29 +8,12 @@ from tracker.actions.models import Action
 from tracker.auth.models import User
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
+from tracker.loading import attach, attach_collection
 from tracker.recommendations.models import Recommendation
 
 
 def _one_to_many(relationship) -> bool:
     return relationship.direction.name == "ONETOMANY" and len(relationship.local_remote_pairs) == 1
-
-
-def attach(parents: list, key: str, children: list, parent_key) -> None:
-    grouped = defaultdict(list)
-    for child in children:
-        grouped[parent_key(child)].append(child)
-    for parent in parents:
-        set_committed_value(parent, key, grouped.get(parent.id, []))
-
-
-def attach_collection(parents: list, relationship, parent_ids) -> None:
-    """One query for a one-to-many collection of every parent, ordered as the relationship orders it."""
-    remote = relationship.local_remote_pairs[0][1]
-    query = select(relationship.mapper.class_).where(remote.in_(parent_ids))
-    if relationship.order_by:
-        query = query.order_by(*relationship.order_by)
-    children = list(db.session.scalars(query))
-    attach(parents, relationship.key, children, lambda child: getattr(child, remote.key))
 
 
 def load_recommendations(inspection_ids, skip: tuple[str, ...] = ()) -> list[Recommendation]:

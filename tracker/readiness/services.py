@@ -14,7 +14,7 @@ from tracker.auth.models import HEAD_OF_PDU, REGIONAL_DIRECTOR, User
 from tracker.db_types import utcnow
 from tracker.extensions import db
 from tracker.inspections.models import Inspection, Standard
-from tracker.readiness.loading import attach
+from tracker.loading import attach
 from tracker.readiness.models import AuditRound, AuditRoundAnswer, AuditRoundStandard
 from tracker.readiness.projection import Bands, StandardInput, percentage
 
