@@ -42,3 +42,17 @@ def test_viewer_owns_nothing(as_user):
     page = soup_of(as_user(VIEWER).get("/"))
     assert rows(page, "my-recommendations") == []
     assert rows(page, "overdue-actions") == []
+
+
+def test_assured_recommendations_leave_the_owners_list(app, as_user):
+    from sqlalchemy import select
+
+    from tracker.assurance.models import ASSURED, Submission
+    from tracker.extensions import db
+    from tracker.recommendations.models import Recommendation
+
+    rec = db.session.scalar(select(Recommendation).where(Recommendation.number == 7))
+    db.session.add(Submission(recommendation_id=rec.id, state=ASSURED))
+    db.session.commit()
+    numbers = [row.split(" ")[0] for row in rows(soup_of(as_user(HEAD).get("/")), "my-recommendations")]
+    assert numbers == [str(n) for n in range(1, 7)]

@@ -23,7 +23,7 @@ class Attention:
 
 
 def owned_recommendations_query(user):
-    """Recommendations the user owns through a role at the owning organisation, or leads."""
+    """Open recommendations the user owns through a role at the owning organisation, or leads."""
     conditions = [Recommendation.lead_id == user.id]
     for kind, role in OWNER_ROLE_FOR_KIND.items():
         org_ids = user.orgs_with_role(role)
@@ -31,9 +31,14 @@ def owned_recommendations_query(user):
             conditions.append(Recommendation.owner_org_id.in_(
                 select(Organisation.id).where(Organisation.kind == kind, Organisation.id.in_(org_ids))
             ))
+    from tracker.assurance.models import ASSURED, Submission
+
+    # Assured recommendations are closed: they no longer need their owner's attention.
+    assured = select(Submission.id).where(Submission.recommendation_id == Recommendation.id,
+                                          Submission.state == ASSURED).exists()
     return (
         select(Recommendation)
-        .where(or_(*conditions))
+        .where(or_(*conditions), ~assured)
         .options(selectinload(Recommendation.actions), selectinload(Recommendation.inspection))
         .order_by(Recommendation.inspection_id, Recommendation.number)
     )
