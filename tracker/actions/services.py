@@ -116,3 +116,31 @@ def _post_update(actor, action: Action, narrative: str, new_status: str | None,
                  inspection_id=action.recommendation.inspection_id)
     db.session.commit()
     return update
+
+
+def deletion_blockers(action: Action) -> list[str]:
+    """Why an action cannot be deleted: once work is recorded against it, it stays on the record."""
+    from sqlalchemy import or_, select
+
+    from tracker.assurance.models import ActionDependency
+
+    reasons = []
+    if action.updates:
+        reasons.append("it has progress updates")
+    if action.evidence:
+        reasons.append("it has evidence")
+    linked = db.session.scalar(select(ActionDependency.id).where(
+        or_(ActionDependency.action_id == action.id, ActionDependency.blocker_id == action.id)))
+    if linked is not None:
+        reasons.append("another action depends on it, or it depends on another")
+    return reasons
+
+
+def delete_action(actor, action: Action) -> None:
+    """Delete an action added by mistake; refused once anything has been recorded against it."""
+    if reasons := deletion_blockers(action):
+        raise ActionError("This action cannot be deleted because " + " and ".join(reasons))
+    before = snapshot(action, ACTION_FIELDS)
+    _audit(actor, action, "delete", f"Deleted action: {action.description}", before=before)
+    db.session.delete(action)
+    db.session.commit()

@@ -12,6 +12,7 @@ from tracker.auth import permissions
 from tracker.auth.access import authorise, record_rule
 from tracker.db_types import today
 from tracker.extensions import db
+from tracker.forms_confirm import ConfirmForm
 from tracker.recommendations.services import people_choices
 from tracker.recommendations.status import action_status
 from tracker.recommendations.views import recommendation_or_404
@@ -41,7 +42,8 @@ def show_action(action_id: int):
     action = action_or_404(action_id)
     return render_template("actions/show.html", action=action, status=action_status(action, today()),
                            can_update=permissions.can_update_action(current_user, action),
-                           can_edit=permissions.can_edit_action(current_user, action))
+                           can_edit=permissions.can_edit_action(current_user, action),
+                           can_remove=lambda evidence: permissions.can_remove_evidence(current_user, evidence))
 
 
 @bp.route("/recommendations/<int:recommendation_id>/actions/new", methods=["GET", "POST"])
@@ -140,3 +142,18 @@ def post_update(action_id: int):
         flash("Progress update posted.", "success")
         return back_to(action)
     return render_template("actions/post-update.html", action=action, form=form)
+
+
+@bp.route("/actions/<int:action_id>/delete", methods=["GET", "POST"])
+@record_rule
+def delete_action(action_id: int):
+    action = action_or_404(action_id)
+    authorise(permissions.can_edit_action(current_user, action))
+    form = ConfirmForm()
+    blockers = services.deletion_blockers(action)
+    if form.validate_on_submit() and not blockers:
+        recommendation_id = action.recommendation_id
+        services.delete_action(current_user, action)
+        flash("Action deleted.", "success")
+        return redirect(url_for("recommendations.show_recommendation", recommendation_id=recommendation_id))
+    return render_template("actions/delete.html", action=action, form=form, blockers=blockers)

@@ -103,3 +103,10 @@ def can_manage_inspection(user, inspection) -> bool:
     return (pdu.id in user.orgs_with_role(HEAD_OF_PDU)
             or pdu.parent_id in user.orgs_with_role(REGIONAL_DIRECTOR)
             or bool(user.orgs_with_role(HMPPS_LEAD)))
+
+
+def can_remove_evidence(user, evidence) -> bool:
+    """Whoever may add evidence where it is may remove it (while it is not yet reviewed)."""
+    if evidence.action is not None:
+        return can_update_action(user, evidence.action)
+    return can_manage_recommendation(user, evidence.recommendation)

@@ -174,3 +174,27 @@ def add_link_evidence(actor, recommendation, action, title, description, url) ->
     evidence = build_link_evidence(actor, recommendation, action, title, description, url)
     db.session.commit()
     return evidence
+
+
+def removal_blocker(evidence: Evidence) -> str | None:
+    """Evidence a reviewer has decided on is part of the assurance record and stays."""
+    from sqlalchemy import select
+
+    from tracker.assurance.models import EvidenceReview
+
+    reviewed = db.session.scalar(select(EvidenceReview.id).where(EvidenceReview.evidence_id == evidence.id))
+    return "This evidence has been reviewed for assurance, so it stays on the record" if reviewed else None
+
+
+def remove_evidence(actor, evidence: Evidence) -> None:
+    """Remove evidence added by mistake (and its file), unless it has been reviewed."""
+    if reason := removal_blocker(evidence):
+        raise EvidenceError(reason)
+    path = stored_path(evidence) if evidence.kind == FILE and evidence.stored_name else None
+    record_event(actor, "evidence", evidence.id, "delete", f"Removed evidence '{evidence.title}'",
+                 before=snapshot(evidence, EVIDENCE_FIELDS), recommendation_id=evidence.recommendation_id,
+                 inspection_id=evidence.recommendation.inspection_id)
+    db.session.delete(evidence)
+    db.session.commit()
+    if path is not None:
+        path.unlink(missing_ok=True)

@@ -10,6 +10,7 @@ from tracker.evidence import services
 from tracker.evidence.forms import FileEvidenceForm, LinkEvidenceForm
 from tracker.evidence.models import FILE, Evidence
 from tracker.extensions import db
+from tracker.forms_confirm import ConfirmForm
 from tracker.recommendations.views import recommendation_or_404
 
 bp = Blueprint("evidence", __name__)
@@ -84,3 +85,21 @@ def download_evidence(evidence_id: int):
         abort(404)
     return send_file(path, mimetype=evidence.content_type, as_attachment=True,
                      download_name=evidence.original_filename or f"evidence-{evidence.id}")
+
+
+@bp.route("/evidence/<int:evidence_id>/remove", methods=["GET", "POST"])
+@record_rule
+def remove_evidence(evidence_id: int):
+    evidence = db.get_or_404(Evidence, evidence_id)
+    authorise(permissions.can_view_evidence(current_user, evidence))
+    authorise(permissions.can_remove_evidence(current_user, evidence))
+    form = ConfirmForm()
+    blocker = services.removal_blocker(evidence)
+    if form.validate_on_submit() and blocker is None:
+        recommendation, action = evidence.recommendation, evidence.action
+        services.remove_evidence(current_user, evidence)
+        flash("Evidence removed.", "success")
+        if action is not None:
+            return redirect(url_for("actions.show_action", action_id=action.id))
+        return redirect(url_for("recommendations.show_recommendation", recommendation_id=recommendation.id))
+    return render_template("evidence/remove.html", evidence=evidence, form=form, blocker=blocker)

@@ -40,6 +40,7 @@ def show_recommendation(recommendation_id: int):
         history=history_for_recommendation(recommendation.id),
         can_manage=permissions.can_manage_recommendation(current_user, recommendation),
         can_update=lambda action: permissions.can_update_action(current_user, action),
+        can_remove=lambda evidence: permissions.can_remove_evidence(current_user, evidence),
     )
 
 
