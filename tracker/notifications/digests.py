@@ -9,9 +9,9 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from tracker.assurance import services as assurance
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import HEAD_OF_PDU, HMPPS_LEAD, REGIONAL_DIRECTOR
-from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.inspections.models import Inspection
 from tracker.notifications import rules
@@ -38,14 +38,8 @@ def week_key(day: date) -> str:
 
 
 def awaiting_review_for(user) -> list[Recommendation]:
-    """What the assurance feature says awaits this person's review; nothing while that feature is absent."""
-    try:
-        from tracker.assurance.services import awaiting_review
-    except ModuleNotFoundError as error:
-        if error.name not in ("tracker.assurance", "tracker.assurance.services"):
-            raise
-        return []
-    return list(awaiting_review(user))
+    """What the assurance feature says awaits this person's review."""
+    return list(assurance.awaiting_review(user))
 
 
 def load_inspections(where) -> list[Inspection]:
@@ -157,19 +151,10 @@ def due_lead(days_left: int, leads: list[int]) -> int | None:
 
 
 def evidence_counts(recommendation_ids: list[int]) -> dict[int, tuple[int | None, int]]:
-    """{recommendation id: (evidence accepted by a reviewer, all evidence)}; accepted is None without assurance."""
+    """{recommendation id: (evidence accepted by a reviewer, all evidence)}."""
     if not recommendation_ids:
         return {}
-    try:
-        from tracker.assurance.services import evidence_review_counts
-    except ModuleNotFoundError as error:
-        if error.name not in ("tracker.assurance", "tracker.assurance.services"):
-            raise
-        query = (select(Evidence.recommendation_id, func.count(Evidence.id))
-                 .where(Evidence.recommendation_id.in_(recommendation_ids))
-                 .group_by(Evidence.recommendation_id))
-        return {rec_id: (None, total) for rec_id, total in db.session.execute(query)}
-    return evidence_review_counts(recommendation_ids)
+    return assurance.evidence_review_counts(recommendation_ids)
 
 
 @dataclass

@@ -7,6 +7,7 @@ from datetime import date
 from flask import current_app
 
 from tracker.actions.models import Action
+from tracker.assurance import services as assurance
 from tracker.inspections.models import Inspection
 from tracker.readiness import services
 from tracker.readiness.loading import load_recommendations
@@ -78,16 +79,9 @@ class Readiness:
         return self.rounds[-1] if self.rounds else None
 
 
-def evidence_accepted_count(inspection: Inspection) -> int | None:
-    """Evidence accepted by a reviewer, from the assurance feature; None while that feature is not installed."""
-    try:
-        from tracker.assurance import services as assurance
-    except ModuleNotFoundError as error:
-        if error.name in ("tracker.assurance", "tracker.assurance.services"):
-            return None
-        raise
-    counter = getattr(assurance, "evidence_accepted_count", None)
-    return counter(inspection) if counter else None
+def evidence_accepted_count(inspection: Inspection) -> int:
+    """Evidence accepted by a reviewer, from the assurance feature."""
+    return assurance.evidence_accepted_count(inspection)
 
 
 def readiness_for(inspection: Inspection, on: date) -> Readiness:
