@@ -5,6 +5,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from tracker.demo.services import minimal_pdf
+
 Look = Callable[[object, str], None]
 
 
@@ -70,17 +72,6 @@ def upload_evidence(page, base: str, action_id: int, title: str, pdf: Path, look
 
 def small_pdf(folder: Path) -> Path:
     """A minimal, valid one-page PDF, generated rather than kept as a binary fixture."""
-    objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"]
-    body = b"%PDF-1.4\n"
-    offsets = []
-    for number, content in enumerate(objects, start=1):
-        offsets.append(len(body))
-        body += f"{number} 0 obj\n{content}\nendobj\n".encode()
-    xref = len(body)
-    body += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    body += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
-    body += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     path = folder / "minutes.pdf"
-    path.write_bytes(body)
+    path.write_bytes(minimal_pdf("Audit meeting minutes"))
     return path
