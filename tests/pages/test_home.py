@@ -56,3 +56,17 @@ def test_assured_recommendations_leave_the_owners_list(app, as_user):
     db.session.commit()
     numbers = [row.split(" ")[0] for row in rows(soup_of(as_user(HEAD).get("/")), "my-recommendations")]
     assert numbers == [str(n) for n in range(1, 7)]
+
+
+def test_a_national_lead_sees_the_first_recommendations_and_a_way_to_the_rest(app, as_user):
+    from tests.conftest import HMPPS
+    from tracker.demo.national import load_national
+    from tracker.pages.services import HOME_LIMIT
+
+    load_national(DEMO_TODAY, pdus_per_region=2, inspections_per_pdu=2, updates_per_action=1)
+    page = soup_of(as_user(HMPPS).get("/"))
+    assert len(rows(page, "my-recommendations")) == HOME_LIMIT
+    caption = text_of(page.select_one("#my-recommendations caption"))
+    total = int(caption.split("(")[1].rstrip(")"))
+    assert total > HOME_LIMIT
+    assert f"Showing the first {HOME_LIMIT} of {total}." in text_of(page.select_one("#more-recommendations"))

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from tracker.actions.models import COMPLETE, Action
@@ -13,6 +13,8 @@ from tracker.organisations.models import Organisation
 from tracker.recommendations.models import Recommendation
 
 DUE_SOON_DAYS = 14
+#: the home page is for what needs attention now; a national lead's full list belongs on the dashboard
+HOME_LIMIT = 25
 
 
 @dataclass
@@ -20,6 +22,8 @@ class Attention:
     overdue: list[Action] = field(default_factory=list)
     due_soon: list[Action] = field(default_factory=list)
     recommendations: list[Recommendation] = field(default_factory=list)
+    #: how many open recommendations the user owns in all; the page lists the first HOME_LIMIT
+    recommendations_total: int = 0
 
 
 def owned_recommendations_query(user):
@@ -52,10 +56,13 @@ def attention_for(user, on: date) -> Attention:
         .order_by(Action.target_on)
     ).all()
     horizon = on + timedelta(days=DUE_SOON_DAYS)
+    owned = owned_recommendations_query(user)
+    total = db.session.scalar(select(func.count()).select_from(owned.order_by(None).subquery()))
     return Attention(
         overdue=[a for a in open_actions if a.target_on < on],
         due_soon=[a for a in open_actions if on <= a.target_on <= horizon],
-        recommendations=list(db.session.scalars(owned_recommendations_query(user))),
+        recommendations=list(db.session.scalars(owned.limit(HOME_LIMIT))),
+        recommendations_total=total,
     )
 
 
