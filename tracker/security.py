@@ -47,7 +47,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def add_security_headers(response):
-        response.headers["Content-Security-Policy"] = csp_header(g.get("csp_nonce", ""))
+        response.headers["Content-Security-Policy"] = g.get("csp_override") or csp_header(g.get("csp_nonce", ""))
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
@@ -92,3 +92,11 @@ def expire_idle_session(app: Flask) -> None:
         return
     session.permanent = True
     session["last_seen_at"] = now.isoformat()
+
+
+#: for showing an email's HTML as a mail program would: its inline styles, in a sandbox where nothing runs
+EMAIL_PREVIEW_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:"
+
+
+def use_email_preview_policy() -> None:
+    g.csp_override = EMAIL_PREVIEW_CSP

@@ -29,6 +29,9 @@ def test_admin_sees_the_outbox_and_reads_a_message(app, client, as_user):
     html_link = next(a for a in message.select("a") if text_of(a) == "Open the HTML version")
     html = client.get(html_link["href"])
     assert html.status_code == 200 and "<th scope=\"col\">Action</th>" in html.get_data(as_text=True)
+    policy = html.headers["Content-Security-Policy"]
+    assert policy.startswith("sandbox;") and "script-src" not in policy and "'unsafe-inline'" in policy
+    assert "sandbox" not in client.get("/admin/outbox").headers["Content-Security-Policy"]
 
 
 def test_outbox_filters_by_status(app, client, as_user):

@@ -8,6 +8,7 @@ from tracker.extensions import db
 from tracker.notifications import services
 from tracker.notifications.forms import ReminderPreferenceForm, RetryForm
 from tracker.notifications.models import FAILED, KIND_LABELS, MESSAGE_STATUSES, OutboxMessage
+from tracker.security import use_email_preview_policy
 
 bp = Blueprint("notifications", __name__)
 
@@ -36,8 +37,9 @@ def show_outbox_message(message_id: int):
 @bp.get("/admin/outbox/<int:message_id>/html")
 @admin_only
 def show_outbox_message_html(message_id: int):
-    """The HTML part as the recipient's mail program would show it (the site's CSP still applies)."""
+    """The HTML part as the recipient's mail program would show it: styled, sandboxed so no script can run."""
     message = db.get_or_404(OutboxMessage, message_id)
+    use_email_preview_policy()
     return message.body_html, 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
