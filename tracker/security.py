@@ -1,7 +1,7 @@
 """HTTP security headers, a per-request CSP nonce, and session inactivity expiry."""
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Flask, g, request, session
 from flask_login import current_user, logout_user
@@ -79,8 +79,12 @@ def has_null_character() -> bool:
 
 
 def expire_idle_session(app: Flask) -> None:
-    """Sign the person out after the configured minutes without a request, as shared laptops demand."""
-    if "_user_id" not in session:
+    """Sign the person out after the configured minutes without a request, as shared laptops demand.
+
+    Fetching a stylesheet or an icon is not the person doing anything, and must not rewrite the cookie: a
+    browser fetches those in the background, and a late answer would bring back a session just signed out of.
+    """
+    if "_user_id" not in session or request.endpoint == "static":
         return
     now = utcnow()
     last_seen = session.get("last_seen_at")
@@ -91,7 +95,9 @@ def expire_idle_session(app: Flask) -> None:
         session["expired"] = True
         return
     session.permanent = True
-    session["last_seen_at"] = now.isoformat()
+    # Rewriting the cookie once a minute is precise enough for a limit counted in minutes.
+    if last_seen is None or now - datetime.fromisoformat(last_seen) > timedelta(minutes=1):
+        session["last_seen_at"] = now.isoformat()
 
 
 #: for showing an email's HTML as a mail program would: its inline styles, in a sandbox where nothing runs

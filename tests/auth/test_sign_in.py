@@ -89,3 +89,12 @@ def test_inactive_user_cannot_sign_in(app, client):
         find_user(HEAD).is_active = False
         db.session.commit()
     assert sign_in(client).status_code == 200
+
+
+def test_fetching_assets_never_rewrites_the_session_cookie(client):
+    sign_in(client)
+    client.get("/")
+    response = client.get("/assets/tracker.css")
+    assert "Set-Cookie" not in response.headers
+    response.close()
+    assert "Set-Cookie" not in client.get("/").headers, "the cookie is rewritten at most once a minute"
