@@ -94,7 +94,8 @@ def expire_idle_session(app: Flask) -> None:
         session.clear()
         session["expired"] = True
         return
-    session.permanent = True
+    if not session.permanent:
+        session.permanent = True
     # Rewriting the cookie once a minute is precise enough for a limit counted in minutes.
     if last_seen is None or now - datetime.fromisoformat(last_seen) > timedelta(minutes=1):
         session["last_seen_at"] = now.isoformat()
