@@ -14,6 +14,7 @@ from tracker.actions.models import COMPLETE, ProgressUpdate, TargetDateRevision
 from tracker.actions.services import build_action
 from tracker.auth.models import RoleAssignment, User
 from tracker.auth.services import create_user, find_user
+from tracker.demo.pdf import text_pdf
 from tracker.evidence.services import build_file_evidence, build_link_evidence
 from tracker.extensions import db
 from tracker.importer.extract import extract_text
@@ -74,26 +75,7 @@ def demo_file_bytes(filename: str, title: str) -> bytes:
 
 def minimal_pdf(title: str) -> bytes:
     """A one-page PDF with the title as its text: enough to be a real PDF for the demo's evidence."""
-    safe = title.replace("\\", "").replace("(", "").replace(")", "")
-    stream = f"BT /F1 18 Tf 72 720 Td ({safe}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return text_pdf(title)
 
 
 def add_action(recommendation, spec: dict, users: dict[str, User], today: date) -> None:
