@@ -1,7 +1,6 @@
 """Who may see and change what: every rule the pages and the API enforce, as plain functions."""
 
 from tracker.auth.models import (
-    ACTION_OWNER,
     ADMIN,
     HEAD_OF_PDU,
     HMPPS_LEAD,
@@ -90,9 +89,6 @@ def can_edit_action(user, action) -> bool:
 def can_view_evidence(user, evidence) -> bool:
     return can_view_recommendation(user, evidence.recommendation)
 
-
-def is_action_owner_anywhere(user) -> bool:
-    return user.is_authenticated and user.has_role(ACTION_OWNER)
 
 
 def can_manage_inspection(user, inspection) -> bool:
