@@ -87,6 +87,8 @@ def rollback(request) -> Iterator[None]:
         engines[None] = connection
         db.session.remove()
         db.session.configure(join_transaction_mode="create_savepoint")
+        # Rolled-back tests reuse data version numbers, so fragments cached by one test must not reach the next.
+        app.extensions.pop("tracker_fragments", None)
         try:
             yield
         finally:

@@ -24,6 +24,7 @@ FEATURES = (
     "admin",
     "api",
     "pages",
+    "caching",
 )
 
 
@@ -32,6 +33,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(root / "templates"), static_folder=str(root / "static"),
                 static_url_path="/assets",
                 instance_relative_config=True)
+    from tracker.templating import TrackerEnvironment
+    app.jinja_environment = TrackerEnvironment
     app.config.from_file(str(tracker_config.config_file()), load=tracker_config.load_toml, text=False)
     app.config.update(tracker_config.env_overrides())
     if test_config:

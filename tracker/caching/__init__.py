@@ -1,0 +1,1 @@
+"""Caching of rendered page fragments, kept correct by a counter of committed changes."""
