@@ -2,9 +2,11 @@
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from tracker.auth.access import authorise, record_rule, signed_in
 from tracker.auth.permissions import can_see_org, can_view_inspection
+from tracker.caching.services import cached
 from tracker.db_types import today
 from tracker.extensions import db
 from tracker.organisations.models import REGION, Organisation
@@ -143,13 +145,26 @@ def _filters() -> tuple[DashboardFilterForm, dashboards.Filters]:
     return form, filters
 
 
-def _render_dashboard(template: str, rows, form, filters, **context):
+def _dashboard_page(build, **page) -> str:
+    """The dashboard page. Its filters and table are built by `build(form, filters, sort, descending)` and cached:
+    everyone with the same roles asking with the same filters and sort on the same day shares them until the data
+    next changes."""
     sort = request.args.get("sort", "name")
     descending = request.args.get("order") == "desc"
+    key = ("dashboard", request.endpoint, tuple(sorted((request.view_args or {}).items())),
+           tuple(sorted(request.args.items(multi=True))),
+           tuple(sorted((a.role, a.organisation_id) for a in current_user.roles)), today())
+    built = cached(key, lambda: build(*_filters(), sort, descending))
+    return render_template("readiness/dashboard.html", **built, **page)
+
+
+def _table(rows, form, filters, sort: str, descending: bool, **context) -> dict:
     rows = dashboards.sort_rows(rows, sort, descending)
     statuses = [s for s in dashboards.all_statuses() if any(row.counts.get(s.key) for row in rows)]
-    return render_template(template, rows=rows, form=form, filters=filters, statuses=statuses, sort=sort,
-                           descending=descending, **context)
+    table = render_template("readiness/_dashboard-table.html", rows=rows, form=form, filters=filters,
+                            statuses=statuses, sort=sort, descending=descending, **context)
+    return {"heading": context["heading"], "has_errors": bool(form.errors),
+            "table": Markup(table)}  # noqa: S704  # nosec B704 (our own autoescaped template's output)
 
 
 def _inspection_href(inspection) -> str:
@@ -159,19 +174,22 @@ def _inspection_href(inspection) -> str:
 @bp.get("/dashboard")
 @signed_in
 def dashboard():
-    form, filters = _filters()
+    return _dashboard_page(_dashboard_for_user)
+
+
+def _dashboard_for_user(form, filters, sort, descending) -> dict:
     regions = dashboards.regions_user_directs(current_user)
     if dashboards.visible_pdu_filter(current_user) is None:
-        return _national(form, filters)
+        return _national(form, filters, sort, descending)
     if len(regions) == 1:
-        return _region(db.session.get(Organisation, regions[0]), form, filters, national=False)
+        return _region(db.session.get(Organisation, regions[0]), form, filters, sort, descending)
     pdus = dashboards.visible_pdus(current_user)
     inspections = dashboards.inspections_of([pdu.id for pdu in pdus])
     rows = dashboards.inspection_rows(inspections, today(), filters, _inspection_href)
     for row in rows:
         row.name = row.inspection.title
-    return _render_dashboard("readiness/dashboard.html", rows, form, filters, scope="pdu",
-                             heading="Your PDU's inspections", first_column="Inspection")
+    return _table(rows, form, filters, sort, descending, scope="pdu", heading="Your PDU's inspections",
+                  first_column="Inspection")
 
 
 def _pdu_rows(pdus, filters):
@@ -184,19 +202,18 @@ def _pdu_rows(pdus, filters):
     return rows
 
 
-def _national(form, filters):
+def _national(form, filters, sort, descending) -> dict:
     rows = dashboards.region_rows(dashboards.all_regions(),
                                   _pdu_rows(dashboards.visible_pdus(current_user), filters),
                                   lambda region: url_for(".region_dashboard", region_id=region.id))
-    return _render_dashboard("readiness/dashboard.html", rows, form, filters, scope="national",
-                             heading="Readiness in every region", first_column="Region")
+    return _table(rows, form, filters, sort, descending, scope="national", heading="Readiness in every region",
+                  first_column="Region")
 
 
-def _region(region, form, filters, national: bool):
+def _region(region, form, filters, sort, descending) -> dict:
     rows = _pdu_rows(dashboards.visible_pdus(current_user, region.id), filters)
-    return _render_dashboard("readiness/dashboard.html", rows, form, filters, scope="region", region=region,
-                             national=national, heading=f"Readiness in {region.display_name}",
-                             first_column="PDU")
+    return _table(rows, form, filters, sort, descending, scope="region", region=region,
+                  heading=f"Readiness in {region.display_name}", first_column="PDU")
 
 
 @bp.get("/dashboard/regions/<int:region_id>")
@@ -206,5 +223,5 @@ def region_dashboard(region_id: int):
     if region.kind != REGION:
         abort(404)
     authorise(can_see_org(current_user, region))
-    form, filters = _filters()
-    return _region(region, form, filters, national=True)
+    return _dashboard_page(lambda form, filters, sort, descending: _region(region, form, filters, sort, descending),
+                           back_to_regions=True)
