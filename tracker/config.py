@@ -61,7 +61,8 @@ def derive_flask_settings(config: dict[str, Any], instance_path: str) -> dict[st
     return {
         "SECRET_KEY": config["SECURITY_SECRET_KEY"],
         "SQLALCHEMY_DATABASE_URI": url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A server can drop a pooled connection; an SQLite file cannot, so it skips the check on every request.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not url.startswith("sqlite")},
         "MAX_CONTENT_LENGTH": int(config["UPLOADS_MAX_BYTES"]),
         "UPLOAD_PATH": str(upload_folder),
         "PERMANENT_SESSION_LIFETIME": timedelta(minutes=int(config["SECURITY_SESSION_IDLE_MINUTES"])),
