@@ -75,3 +75,12 @@ def small_pdf(folder: Path) -> Path:
     path = folder / "minutes.pdf"
     path.write_bytes(minimal_pdf("Audit meeting minutes"))
     return path
+
+
+def tab_to(page, selector: str, limit: int = 120) -> None:
+    """Press Tab until the focused element matches; fails if it never does, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector} on {page.url}")

@@ -1,5 +1,6 @@
 """The main journeys in Chromium, as each role, under the real Content Security Policy: progress, a revised
-date, evidence, submission and assurance, the dashboards and the exports, and one journey by keyboard alone."""
+date, evidence, submission and assurance, the dashboards and the exports. test_keyboard walks them again with the
+keyboard alone."""
 
 import csv
 import io
@@ -17,6 +18,7 @@ from tests.browser.steps import (
     review_and_assure,
     small_pdf,
     submit_for_assurance,
+    tab_to,
     upload_evidence,
 )
 
@@ -133,15 +135,6 @@ def test_hmpps_lead_and_viewer_see_without_changing(page, server, ids):
         assert "London" in lead.locator("main").inner_text()
     finally:
         context.close()
-
-
-def tab_to(page, selector: str, limit: int = 120) -> None:
-    """Press Tab until the focused element matches; fails if it never does, as a keyboard user would."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"Tab never reached {selector} on {page.url}")
 
 
 def test_keyboard_only_sign_in_progress_update_and_sign_out(page, server):
