@@ -152,3 +152,14 @@ def test_the_remembered_page_header_follows_the_person_and_the_page(app):
     anonymous = soup_of(app.test_client().get("/accessibility"))
     assert anonymous.select_one(".tracker-sign-out") is None
     assert anonymous.select(".govuk-service-navigation__item") == []
+
+
+def test_a_savepoint_rolled_back_keeps_the_changes_made_before_it(app):
+    before = committed_version()
+    an_overdue_barking_action().description = "Changed before the savepoint"
+    db.session.flush()
+    savepoint = db.session.begin_nested()
+    db.session.add(SignInAttempt(address="203.0.113.10"))
+    savepoint.rollback()
+    db.session.commit()
+    assert committed_version() == before + 1

@@ -75,7 +75,9 @@ def _forget_read_version(_session: Session) -> None:
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_changes(session: Session, _transaction) -> None:
-    session.info.pop(_CHANGED, None)
+    # Only once the whole transaction is gone: a savepoint rolled back leaves the changes made before it.
+    if not session.in_transaction():
+        session.info.pop(_CHANGED, None)
 
 
 def version_column():
