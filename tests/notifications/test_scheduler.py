@@ -34,6 +34,8 @@ def test_scheduler_registers_every_job_from_config(app):
         2026, 11, 30, 8, 0, tzinfo=UTC)
     assert jobs["reminders"].trigger.get_next_fire_time(None, monday).astimezone(UTC) == datetime(
         2026, 11, 30, 7, 0, tzinfo=UTC)
+    assert jobs["housekeeping"].trigger.get_next_fire_time(None, monday).astimezone(UTC) == datetime(
+        2026, 11, 30, 3, 0, tzinfo=UTC)
 
 
 def test_which_jobs_a_day_runs(app):

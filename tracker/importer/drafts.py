@@ -1,10 +1,13 @@
 """Uploads awaiting review: reading an uploaded report into a draft, correcting it, and saving it."""
 
 import copy
+from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from tracker.audit.services import record_event
+from tracker.db_types import utcnow
 from tracker.extensions import db
 from tracker.importer import services
 from tracker.importer.extract import extract_text
@@ -98,3 +101,23 @@ def save_draft(draft: ReportImportDraft, extraction: ReportExtraction, target: s
         db.session.rollback()
         raise
     return result
+
+
+def discard_unsaved_drafts(now: datetime | None = None) -> int:
+    """Delete uploads that nobody saved within `[importer] unsaved_draft_days`: they hold a report's text and have
+    no use once abandoned. Saved drafts stay, as the record of what was imported. Returns how many went."""
+    days = int(current_app.config.get("IMPORTER_UNSAVED_DRAFT_DAYS", 14))
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    stale = list(db.session.scalars(select(ReportImportDraft).where(
+        ReportImportDraft.inspection_id.is_(None), ReportImportDraft.created_at < cutoff)
+        .order_by(ReportImportDraft.id)))
+    if not stale:
+        return 0
+    for draft in stale:
+        db.session.delete(draft)
+    record_event(None, "report_import_draft", None, "delete",
+                 f"Discarded {len(stale)} uploaded report{'s' if len(stale) != 1 else ''} not saved within {days} "
+                 "days", before={"drafts": [{"id": d.id, "filename": d.filename,
+                                             "uploaded_at": d.created_at.isoformat()} for d in stale]})
+    db.session.commit()
+    return len(stale)

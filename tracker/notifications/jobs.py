@@ -1,4 +1,5 @@
-"""The scheduled jobs: thin wrappers that run a use case in an app context, then deliver the outbox."""
+"""The scheduled jobs: thin wrappers that run a use case in an app context (the mail jobs then deliver the
+outbox)."""
 
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -34,12 +35,21 @@ def send_outbox_job(app: Flask) -> None:
         services.send_outbox()
 
 
+def housekeeping_job(app: Flask) -> None:
+    from tracker.importer.drafts import discard_unsaved_drafts
+
+    with app.app_context():
+        discarded = discard_unsaved_drafts()
+        app.logger.info("Housekeeping: discarded %d unsaved report uploads", discarded)
+
+
 #: job name → (entry point, the config key holding its cron expression)
 JOBS = {
     "reminders": (reminders_job, "SCHEDULER_REMINDERS_CRON"),
     "digest": (digest_job, "SCHEDULER_DIGEST_CRON"),
     "readiness": (readiness_job, "SCHEDULER_READINESS_CRON"),
     "send_outbox": (send_outbox_job, "SCHEDULER_SEND_OUTBOX_CRON"),
+    "housekeeping": (housekeeping_job, "SCHEDULER_HOUSEKEEPING_CRON"),
 }
 #: the jobs that queue mail, in the order a day runs them
 QUEUE_JOBS = {"reminders": services.queue_reminders, "readiness": services.queue_readiness,
