@@ -30,8 +30,8 @@ PAGES: dict[str | None, list[str]] = {
     ],
     OWNER: ["/", "/actions/{action_owned}", "/actions/{action_owned}/updates/new!", "/recommendations/{rec1}",
             "/dashboard"],
-    DIRECTOR: ["/", "/dashboard", "/dashboard/regions/{london}", "/reviews", "/recommendations/{rec8}",
-               "/recommendations/{rec9}/submit"],
+    DIRECTOR: ["/", "/dashboard", "/dashboard?sort=overdue&order=desc", "/dashboard?due_by=31&due_by=2&due_by=2027",
+               "/dashboard/regions/{london}", "/reviews", "/recommendations/{rec8}", "/recommendations/{rec9}/submit"],
     HMPPS: ["/", "/dashboard", "/reviews", "/recommendations/{rec12}", "/inspections"],
     VIEWER: ["/", "/inspections", "/inspections/{inspection}", "/recommendations/{rec1}", "/dashboard"],
     ADMIN: ["/", "/admin", "/admin/users", "/admin/users/new!", "/admin/organisations",
@@ -139,6 +139,28 @@ def test_import_and_audit_round_pages_pass_axe(axe_page, axe_server):
     click_and_wait(axe_page, "Save audit round")
     assert error_summary(axe_page), "31 February should be refused"
     look(axe_page, "edit audit round with errors")
+    assert violations == [], "\n".join(violations)
+
+
+def test_the_lost_update_page_passes_axe(axe_page, axe_server):
+    """Two tabs edit the same action; the second to save is shown what changed instead of overwriting it."""
+    ids, base, violations = demo_ids(axe_server.database), axe_server.url, []
+    look = looker(violations)
+    sign_in(axe_page, base, HEAD)
+    edit = f"{base}/actions/{ids['action_owned']}/edit"
+    axe_page.goto(edit)
+    other_tab = axe_page.context.new_page()
+    other_tab.goto(edit)
+    other_tab.get_by_label("What will be done").fill("Changed in the other tab first.")
+    with other_tab.expect_response(lambda response: response.request.method == "POST"):
+        other_tab.locator("#main-content form button.govuk-button").first.click()
+    other_tab.close()
+    axe_page.get_by_label("What will be done").fill("Changed here second.")
+    with axe_page.expect_response(lambda response: response.request.method == "POST"):
+        axe_page.locator("#main-content form button.govuk-button").first.click()
+    axe_page.wait_for_load_state()
+    assert "Someone else changed this" in axe_page.locator("h1").inner_text()
+    look(axe_page, "lost-update conflict")
     assert violations == [], "\n".join(violations)
 
 
