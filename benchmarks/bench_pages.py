@@ -55,7 +55,9 @@ def build_app(url: str | None, folder: str):
     else:
         _reset_postgres(url)
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "UPLOAD_PATH": f"{folder}/uploads",
-                      "DEMO_PASSWORD": PASSWORD, "WTF_CSRF_ENABLED": False})
+                      "DEMO_PASSWORD": PASSWORD, "WTF_CSRF_ENABLED": False,
+                      # every request builds its page: these figures are about the work, not the cache
+                      "CACHE_ENABLED": False})
     with app.app_context():
         upgrade()
         from tracker.demo.national import load_national
