@@ -7,13 +7,13 @@ from sqlalchemy.orm import selectinload
 
 from tracker.api.serialisers import inspection_json, recommendation_json
 from tracker.assurance.api import post_action_update
-from tracker.auth.access import authorise, record_rule, signed_in
-from tracker.auth.permissions import can_view_inspection, can_view_recommendation
+from tracker.auth.access import record_rule, signed_in
 from tracker.db_types import today
 from tracker.extensions import csrf, db
 from tracker.inspections import services as inspections
+from tracker.inspections.views import inspection_or_404
 from tracker.recommendations.models import Recommendation
-from tracker.recommendations.services import load_recommendation
+from tracker.recommendations.views import recommendation_or_404
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Bearer-token clients send no cookie, so CSRF does not apply to them; cookie sessions may only read here.
@@ -41,20 +41,14 @@ def list_inspections():
 @bp.get("/inspections/<int:inspection_id>")
 @record_rule
 def get_inspection(inspection_id: int):
-    inspection = inspections.load_inspection(inspection_id)
-    if inspection is None:
-        abort(404)
-    authorise(can_view_inspection(current_user, inspection))
+    inspection = inspection_or_404(inspection_id)
     return jsonify(inspection_json(inspection))
 
 
 @bp.get("/inspections/<int:inspection_id>/recommendations")
 @record_rule
 def list_recommendations(inspection_id: int):
-    inspection = inspections.load_inspection(inspection_id)
-    if inspection is None:
-        abort(404)
-    authorise(can_view_inspection(current_user, inspection))
+    inspection_or_404(inspection_id)  # 404 or 403 before anything is read
     on = today()
     recommendations = db.session.scalars(
         select(Recommendation).where(Recommendation.inspection_id == inspection_id)
@@ -67,10 +61,7 @@ def list_recommendations(inspection_id: int):
 @bp.get("/recommendations/<int:recommendation_id>")
 @record_rule
 def get_recommendation(recommendation_id: int):
-    recommendation = load_recommendation(recommendation_id)
-    if recommendation is None:
-        abort(404)
-    authorise(can_view_recommendation(current_user, recommendation))
+    recommendation = recommendation_or_404(recommendation_id)
     return jsonify(recommendation_json(recommendation, today()))
 
 

@@ -13,8 +13,9 @@ from tracker.recommendations.status import recommendation_status
 bp = Blueprint("inspections", __name__)
 
 
-def inspection_or_404(inspection_id: int):
-    inspection = services.load_inspection(inspection_id)
+def inspection_or_404(inspection_id: int, load=services.load_inspection):
+    """The inspection, loaded by `load`, if the signed-in person may see it: else 404 or 403."""
+    inspection = load(inspection_id)
     if inspection is None:
         abort(404)
     authorise(can_view_inspection(current_user, inspection))

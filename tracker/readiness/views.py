@@ -5,10 +5,11 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from tracker.auth.access import authorise, record_rule, signed_in
-from tracker.auth.permissions import can_see_org, can_view_inspection
+from tracker.auth.permissions import can_see_org
 from tracker.caching.services import cached
 from tracker.db_types import today
 from tracker.extensions import db
+from tracker.inspections.views import inspection_or_404
 from tracker.organisations.models import REGION, Organisation
 from tracker.readiness import charts, dashboards, exports, services
 from tracker.readiness.forms import (
@@ -26,11 +27,7 @@ bp = Blueprint("readiness", __name__)
 
 
 def viewable_inspection(inspection_id: int):
-    inspection = services.inspection_with_rounds(inspection_id)
-    if inspection is None:
-        abort(404)
-    authorise(can_view_inspection(current_user, inspection))
-    return inspection
+    return inspection_or_404(inspection_id, load=services.inspection_with_rounds)
 
 
 @bp.get("/inspections/<int:inspection_id>/readiness")
