@@ -12,6 +12,8 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from markupsafe import Markup
 
+from tracker.caching.services import fragments
+
 
 def format_date(value: date | datetime | None) -> str:
     if value is None:
@@ -55,8 +57,6 @@ def remember(*key, caller) -> Markup:
 
     For the parts of the page frame that depend only on what the key names (the header for a given menu and
     sign-out form, the footer): GOV.UK Frontend's macros are the costliest part of a small page to render."""
-    from tracker.caching.services import fragments
-
     return fragments().get_or_build(("frame", json.dumps(key, sort_keys=True, default=str)),
                                     lambda: Markup(caller()))  # noqa: S704  # nosec B704 (our own templates' output)
 
