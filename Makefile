@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 PORT ?= 5000
 
-.PHONY: run test install assets migrate demo bench lint clean
+.PHONY: run test date-matrix install assets migrate demo bench lint clean
 
 run: install assets migrate
 	@$(FLASK) tracker demo --if-empty --quiet
@@ -13,6 +13,10 @@ run: install assets migrate
 
 test: install assets
 	$(BIN)/pytest
+
+# The date-sensitive tests as of several days (today, next Monday, a bank holiday, after each clock change, ...).
+date-matrix: install assets
+	$(BIN)/python scripts/date-matrix
 
 install: $(VENV)/.installed
 

@@ -1,24 +1,40 @@
 """Test fixtures: one app per database (SQLite always, PostgreSQL when TEST_DATABASE_URL is set), the schema
-built by running the migrations, the Barking demo loaded once, and each test rolled back at its end."""
+built by running the migrations, the Barking demo loaded once, and each test rolled back at its end.
+
+The whole suite runs on a declared clock: it starts at 09:00 London time on DEMO_TODAY and ticks on from there, so
+the demo data and the code under test see the same "today" whatever the real date. TEST_TODAY moves that
+day (the date matrix in `.ci/run` runs the date-sensitive tests on several days with it)."""
 
 import os
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
+import time_machine
 from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from tracker import create_app
+from tracker.db_types import LONDON
 from tracker.extensions import db
 
 #: the date the demo data and every date-sensitive test are built around
-DEMO_TODAY = date(2026, 11, 26)
+DEMO_TODAY = date.fromisoformat(os.environ.get("TEST_TODAY") or "2026-11-26")
+#: the moment the suite's clock starts from
+DEMO_START = datetime.combine(DEMO_TODAY, time(9, 0), LONDON)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def declared_clock() -> Iterator[None]:
+    """Every test, and the demo it runs on, sees DEMO_TODAY as today: no test reads the real date."""
+    with time_machine.travel(DEMO_START, tick=True):
+        yield
 
 
 def database_urls() -> list[tuple[str, str | None]]:
@@ -58,18 +74,38 @@ def make_app(tmp_path: Path, url: str | None, **overrides) -> Flask:
     return app
 
 
-@pytest.fixture(scope="session", params=[name for name, _ in database_urls()])
-def app(request, tmp_path_factory) -> Iterator[Flask]:
-    """The app with the Barking demo loaded, committed once for the whole session."""
+def sibling_database(url: str, suffix: str) -> str:
+    """A PostgreSQL database beside the given one, created if need be, for an app that must not share its schema."""
+    parsed = make_url(url)
+    name = f"{parsed.database}_{suffix}"
+    engine = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}):
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+def demo_app(request, tmp_path_factory, today: date, suffix: str = "") -> Iterator[Flask]:
+    """An app on its own database with the Barking demo loaded as of `today`, on a clock started that morning."""
     url = dict(database_urls())[request.param]
-    app = make_app(tmp_path_factory.mktemp(request.param), url)
+    if url is not None and suffix:
+        url = sibling_database(url, suffix)
+    app = make_app(tmp_path_factory.mktemp(request.param + suffix), url)
     from tracker.demo.services import load_demo
 
     with app.app_context():
-        load_demo(today=DEMO_TODAY, password="demo-password-for-tests", quiet=True)
+        with time_machine.travel(datetime.combine(today, time(9, 0), LONDON), tick=True):
+            load_demo(today=today, password="demo-password-for-tests", quiet=True)
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session", params=[name for name, _ in database_urls()])
+def app(request, tmp_path_factory) -> Iterator[Flask]:
+    """The app with the Barking demo loaded as of DEMO_TODAY, committed once for the whole session."""
+    yield from demo_app(request, tmp_path_factory, DEMO_TODAY)
 
 
 @pytest.fixture(autouse=True)

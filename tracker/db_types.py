@@ -1,9 +1,14 @@
 """Column types and clock helpers shared by every feature's models."""
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
+
+
+#: tracker's calendar: every "today", due date and scheduled time is a day in London
+LONDON = ZoneInfo("Europe/London")
 
 
 def utcnow() -> datetime:
@@ -11,7 +16,8 @@ def utcnow() -> datetime:
 
 
 def today() -> date:
-    return utcnow().date()
+    """Today in London: between midnight and 1 a.m. in summer the UTC date is still yesterday."""
+    return datetime.now(LONDON).date()
 
 
 class UTCDateTime(TypeDecorator):

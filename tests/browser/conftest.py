@@ -11,7 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
@@ -33,12 +33,20 @@ def tracker_env(folder: Path) -> dict[str, str]:
         "TRACKER_UPLOADS_FOLDER": str(folder / "uploads"),
         "TRACKER_MAIL_BACKEND": "sink",
         "FLASK_DEBUG": "0",
+        # The server runs on the suite's clock (see clocked.py) while Chromium keeps the real one: a session cookie
+        # that lives long enough for both, so that only the server's own idle check ends a session.
+        "TEST_CLOCK_START": datetime.now(UTC).isoformat(),
+        "TRACKER_SECURITY_SESSION_IDLE_MINUTES": str(60 * 24 * 365 * 10),
     })
     return env
 
 
+#: the flask command, started on the suite's declared clock
+FLASK_COMMAND = [sys.executable, "-m", "tests.browser.clocked", "--app", "app"]
+
+
 def flask(folder: Path, *args: str) -> str:
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=tracker_env(folder),
+    result = subprocess.run([*FLASK_COMMAND, *args], cwd=ROOT, env=tracker_env(folder),
                             capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
     return result.stdout
@@ -97,7 +105,7 @@ def start_server(demo_folder, tmp_path_factory) -> Iterator[Callable[[str], Serv
         log = folder / "server.log"
         logs.append(log.open("w"))
         process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "app", "run", "--host", "127.0.0.1", "--port", str(port),
+            [*FLASK_COMMAND, "run", "--host", "127.0.0.1", "--port", str(port),
              "--no-reload", "--no-debugger", "--with-threads"],
             cwd=ROOT, env=tracker_env(folder), stdout=logs[-1], stderr=subprocess.STDOUT)
         processes.append(process)

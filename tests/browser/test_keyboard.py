@@ -7,6 +7,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.catalogue import DIRECTOR, HEAD, OWNER, demo_ids
 from tests.browser.conftest import PASSWORD
@@ -32,7 +33,7 @@ def focused(page) -> str:
 
 def press_and_wait(page, key: str = "Enter") -> None:
     """Press a key on the focused link or button and wait for the page it leads to."""
-    with page.expect_navigation():
+    with page.expect_navigation(timeout=30000):
         page.keyboard.press(key)
     page.wait_for_load_state()
 
@@ -92,13 +93,15 @@ def test_owner_uploads_evidence_choosing_the_file_from_the_keyboard(page, keyboa
     tab_to(page, "#description")
     page.keyboard.type("Audit meeting, second round.")
     tab_to(page, "input[type=file]")
-    with page.expect_file_chooser() as chooser:
+    with page.expect_file_chooser(timeout=30000) as chooser:
         page.keyboard.press("Space")
     chooser.value.set_files(str(small_pdf(tmp_path)))
+    # Wait on what the page holds, not on time: the chosen file is in the input before the form is sent.
+    expect(page.locator("input[type=file]")).to_have_js_property("value", "C:\\fakepath\\minutes.pdf")
     tab_to(page, "button.govuk-button")
     press_and_wait(page)
-    assert "Evidence added." in page.locator(".govuk-notification-banner").inner_text()
-    assert "Minutes typed up without a mouse" in page.locator("main").inner_text()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Evidence added.", timeout=30000)
+    expect(page.locator("main")).to_contain_text("Minutes typed up without a mouse")
 
 
 def test_head_submits_and_director_reviews_and_assures(browser, keyboard_server, ids):

@@ -1,15 +1,40 @@
-"""Fixtures for the notification tests: a real SMTP server in the test process, and helpers to run a day."""
+"""Fixtures for the notification tests: a real SMTP server in the test process, and helpers to run a day.
+
+The reminder and digest tests are scenarios written for the demo as it stands on one declared day, Thursday
+26 November 2026: which action falls due on which weekday, the weekend, Christmas and the Monday digests. They run
+on that day whatever TEST_TODAY says, on an app of their own; tests/calendar/ checks the rules that must hold on any
+day, and the date matrix runs those on many."""
 
 import email
 import email.policy
 import socket
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 import pytest
+import time_machine
 from aiosmtpd.controller import Controller
+from flask import Flask
 
+from tests.conftest import database_urls, demo_app
+from tracker.db_types import LONDON
 from tracker.extensions import db
+
+#: the day the notification scenarios are written for (a Thursday, four weeks before Christmas)
+SCENARIO_DAY = date(2026, 11, 26)
+
+
+@pytest.fixture(scope="session", params=[name for name, _ in database_urls()])
+def app(request, tmp_path_factory) -> Iterator[Flask]:
+    """The demo as of SCENARIO_DAY, on its own database, for every test in this folder."""
+    yield from demo_app(request, tmp_path_factory, SCENARIO_DAY, suffix="scenario")
+
+
+@pytest.fixture(autouse=True)
+def scenario_clock() -> Iterator[None]:
+    with time_machine.travel(datetime.combine(SCENARIO_DAY, time(9, 0), LONDON), tick=True):
+        yield
 
 
 def free_port() -> int:

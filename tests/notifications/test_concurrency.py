@@ -8,29 +8,16 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
-from tests.conftest import DEMO_TODAY, make_app
-from tests.notifications.conftest import SmtpServer
+from tests.conftest import make_app, sibling_database
+from tests.notifications.conftest import SCENARIO_DAY, SmtpServer
 from tracker import create_app
 from tracker.extensions import db
 from tracker.notifications import jobs, services
 from tracker.notifications.models import SENT, OutboxMessage
 
-DAYS = [DEMO_TODAY + timedelta(days=n) for n in (0, 1, 4, 33)]
-
-
-def own_postgres_database() -> str:
-    """A database beside TEST_DATABASE_URL's, since make_app resets the schema of the one it is given."""
-    url = make_url(os.environ["TEST_DATABASE_URL"])
-    name = f"{url.database}_workers"
-    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}):
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
+DAYS = [SCENARIO_DAY + timedelta(days=n) for n in (0, 1, 4, 33)]
 
 
 def database_url(kind: str) -> str | None:
@@ -38,7 +25,7 @@ def database_url(kind: str) -> str | None:
         return None
     if not os.environ.get("TEST_DATABASE_URL"):
         pytest.skip("TEST_DATABASE_URL is not set: the two-schedulers test on PostgreSQL needs a server")
-    return own_postgres_database()
+    return sibling_database(os.environ["TEST_DATABASE_URL"], "workers")
 
 
 def worker(app, barrier: threading.Barrier, errors: list) -> None:
@@ -64,7 +51,7 @@ def test_two_schedulers_at_once_send_each_message_once(tmp_path, kind):
     with first.app_context():
         from tracker.demo.services import load_demo
 
-        load_demo(today=DEMO_TODAY, password="demo-password-for-tests", quiet=True)
+        load_demo(today=SCENARIO_DAY, password="demo-password-for-tests", quiet=True)
         db.session.remove()
     second = create_app({key: first.config[key] for key in (
         "TESTING", "SQLALCHEMY_DATABASE_URI", "UPLOAD_PATH", "APP_BASE_URL", *mail)})

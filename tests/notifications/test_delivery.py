@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from tests.conftest import ADMIN, DEMO_TODAY, HEAD, soup_of, text_of
-from tests.notifications.conftest import SmtpServer, free_port, use_smtp
+from tests.conftest import ADMIN, HEAD, soup_of, text_of
+from tests.notifications.conftest import SCENARIO_DAY, SmtpServer, free_port, use_smtp
 from tracker.audit.models import AuditEvent
 from tracker.db_types import utcnow
 from tracker.extensions import db
@@ -14,7 +14,7 @@ from tracker.notifications.models import FAILED, PENDING, SENT, DeliveryAttempt,
 
 
 def queue_thursday() -> int:
-    services.queue_reminders(DEMO_TODAY)
+    services.queue_reminders(SCENARIO_DAY)
     return db.session.scalar(select(func.count(OutboxMessage.id)))
 
 

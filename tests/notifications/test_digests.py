@@ -5,18 +5,18 @@ from datetime import UTC, datetime, timedelta
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from tests.conftest import ADMIN, DEMO_TODAY, DIRECTOR, HEAD, HMPPS, OWNER
-from tests.notifications.conftest import run_day
+from tests.conftest import ADMIN, DIRECTOR, HEAD, HMPPS, OWNER
+from tests.notifications.conftest import SCENARIO_DAY, run_day
 from tracker.audit.services import record_event
 from tracker.auth.models import HMPPS_LEAD, RoleAssignment, User
 from tracker.extensions import db
 from tracker.inspections.models import Inspection
 from tracker.recommendations.models import Recommendation
 
-MONDAY = DEMO_TODAY + timedelta(days=4)
+MONDAY = SCENARIO_DAY + timedelta(days=4)
 #: re-inspection is expected 120 days after the demo's day; 90 days before falls at a weekend and
 #: bank holidays, so the summary goes on the next working day
-READINESS_DAY = DEMO_TODAY + timedelta(days=33)
+READINESS_DAY = SCENARIO_DAY + timedelta(days=33)
 
 
 def hmpps_leads() -> list[str]:
@@ -56,7 +56,7 @@ def test_director_digest_on_monday(app, smtp):
 
 
 def test_no_digest_on_other_days(app, smtp):
-    run_day(app, DEMO_TODAY)
+    run_day(app, SCENARIO_DAY)
     assert not [r for r in smtp.received if "weekly digest" in r.subject]
 
 
@@ -87,6 +87,6 @@ def test_each_lead_time_is_sent_once(app, smtp):
     recipients = 2 + len(hmpps_leads())
     assert len([r for r in smtp.received if "readiness summary" in r.subject]) == recipients
 
-    run_day(app, DEMO_TODAY + timedelta(days=60))  # Monday 25 January: 60 days to go
+    run_day(app, SCENARIO_DAY + timedelta(days=60))  # Monday 25 January: 60 days to go
     sixty = [r for r in smtp.received if "in 60 days" in r.subject]
     assert len(sixty) == recipients and "This is the 60-day summary" in sixty[0].text

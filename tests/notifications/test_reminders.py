@@ -5,15 +5,15 @@ from datetime import timedelta
 from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
-from tests.conftest import ADMIN, DEMO_TODAY, DIRECTOR, HEAD, HMPPS, OWNER, VIEWER
-from tests.notifications.conftest import run_day, set_preference
+from tests.conftest import ADMIN, DIRECTOR, HEAD, HMPPS, OWNER, VIEWER
+from tests.notifications.conftest import SCENARIO_DAY, run_day, set_preference
 from tracker.actions.models import Action
 from tracker.extensions import db
 from tracker.notifications.models import SKIPPED, JobRun, OutboxMessage
 
-FRIDAY = DEMO_TODAY + timedelta(days=1)
-SATURDAY = DEMO_TODAY + timedelta(days=2)
-CHRISTMAS = DEMO_TODAY.replace(month=12, day=25)
+FRIDAY = SCENARIO_DAY + timedelta(days=1)
+SATURDAY = SCENARIO_DAY + timedelta(days=2)
+CHRISTMAS = SCENARIO_DAY.replace(month=12, day=25)
 
 
 def action_id(description_start: str) -> int:
@@ -27,7 +27,7 @@ def only_one(smtp, address):
 
 
 def test_thursday_due_soon_due_today_and_quiet_actions(app, smtp):
-    run_day(app, DEMO_TODAY)
+    run_day(app, SCENARIO_DAY)
 
     assert sorted(r.to[0] for r in smtp.received) == sorted([OWNER, DIRECTOR, HEAD])
     owner = only_one(smtp, OWNER)
@@ -85,9 +85,9 @@ def test_html_part_is_accessible_and_links_to_pages(app, smtp):
 
 
 def test_same_day_twice_sends_nothing_new(app, smtp):
-    run_day(app, DEMO_TODAY)
+    run_day(app, SCENARIO_DAY)
     first = len(smtp.received)
-    outcomes = run_day(app, DEMO_TODAY)
+    outcomes = run_day(app, SCENARIO_DAY)
 
     assert first == 3
     assert len(smtp.received) == first
@@ -109,7 +109,7 @@ def test_weekend_and_bank_holiday_send_no_reminders(app, smtp):
 
 def test_monday_catches_up_on_what_fell_due_at_the_weekend(app, smtp):
     """Rec 5's action is due on Saturday 26 December: its 14-day reminder fell on Saturday the 12th."""
-    run_day(app, DEMO_TODAY + timedelta(days=18))
+    run_day(app, SCENARIO_DAY + timedelta(days=18))
 
     owner = only_one(smtp, OWNER)
     assert "Train every senior probation officer" in owner.text
@@ -118,10 +118,10 @@ def test_monday_catches_up_on_what_fell_due_at_the_weekend(app, smtp):
 
 def test_weekly_preference_gets_no_daily_reminders_but_a_monday_summary(app, smtp):
     set_preference(OWNER, "weekly")
-    run_day(app, DEMO_TODAY)
+    run_day(app, SCENARIO_DAY)
     assert smtp.to(OWNER) == []
 
-    run_day(app, DEMO_TODAY + timedelta(days=4))  # Monday: the digests
+    run_day(app, SCENARIO_DAY + timedelta(days=4))  # Monday: the digests
     summary = only_one(smtp, OWNER)
     assert summary.subject.startswith("Tracker weekly summary: 2 actions overdue")
     assert "Cap PQiP learners' caseloads" in summary.text

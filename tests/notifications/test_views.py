@@ -2,7 +2,8 @@
 
 from sqlalchemy import func, select
 
-from tests.conftest import ADMIN, DEMO_TODAY, DIRECTOR, HEAD, OWNER, soup_of, text_of
+from tests.conftest import ADMIN, DIRECTOR, HEAD, OWNER, soup_of, text_of
+from tests.notifications.conftest import SCENARIO_DAY
 from tracker.audit.models import AuditEvent
 from tracker.auth.services import find_user
 from tracker.extensions import db
@@ -11,7 +12,7 @@ from tracker.notifications.models import JobRun, OutboxMessage
 
 
 def test_admin_sees_the_outbox_and_reads_a_message(app, client, as_user):
-    services.queue_reminders(DEMO_TODAY)
+    services.queue_reminders(SCENARIO_DAY)
     services.send_outbox()
     as_user(ADMIN)
 
@@ -35,7 +36,7 @@ def test_admin_sees_the_outbox_and_reads_a_message(app, client, as_user):
 
 
 def test_outbox_filters_by_status(app, client, as_user):
-    services.queue_reminders(DEMO_TODAY)
+    services.queue_reminders(SCENARIO_DAY)
     as_user(ADMIN)
 
     assert len(soup_of(client.get("/admin/outbox?status=pending")).select("#outbox-messages tbody tr a")) == 3
@@ -49,7 +50,7 @@ def test_a_failing_job_is_shown_on_the_admin_page(app, client, as_user, monkeypa
 
     monkeypatch.setitem(services.PLANNERS, "reminders", broken)
     try:
-        services.queue_reminders(DEMO_TODAY)
+        services.queue_reminders(SCENARIO_DAY)
     except RuntimeError:
         pass
     else:
@@ -62,7 +63,7 @@ def test_a_failing_job_is_shown_on_the_admin_page(app, client, as_user, monkeypa
 
 
 def test_non_admins_get_403(app, client, as_user):
-    services.queue_reminders(DEMO_TODAY)
+    services.queue_reminders(SCENARIO_DAY)
     message_id = db.session.scalar(select(OutboxMessage.id))
     for email in (HEAD, DIRECTOR, OWNER):
         as_user(email)
