@@ -53,7 +53,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from tracker import errors, security, templating
+    from tracker import errors, routing, security, templating
+    routing.init_app(app)
     templating.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -1,0 +1,19 @@
+"""URL converters shared by every blueprint."""
+
+from werkzeug.routing import IntegerConverter
+
+#: the largest id any table here can hold (SQLite's and PostgreSQL's signed 64-bit integer)
+MAX_ID = 2**63 - 1
+
+
+class RecordIdConverter(IntegerConverter):
+    """`<int:...>` that matches only ids a database can hold: a longer number is a 404, never an overflow."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def init_app(app) -> None:
+    """Must run before any blueprint is registered: rules bind their converter when they are added."""
+    app.url_map.converters["int"] = RecordIdConverter
