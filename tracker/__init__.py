@@ -7,6 +7,7 @@ from flask import Flask
 from sqlalchemy import event
 
 from tracker import config as tracker_config
+from tracker.db_types import never_reuse_ids
 from tracker.extensions import csrf, db, login_manager, migrate
 
 # Each feature is a package with a `views.bp` blueprint; their order is the order of registration.
@@ -101,6 +102,7 @@ def load_models() -> None:
     """Import every feature's models so the metadata is complete for migrations and relationships resolve."""
     for name in FEATURES:
         import_feature_module(name, "models")
+    never_reuse_ids(db.metadata)
 
 
 def register_features(app: Flask) -> None:
