@@ -2,8 +2,9 @@
 
 from werkzeug.routing import IntegerConverter
 
-#: the largest id any table here can hold (SQLite's and PostgreSQL's signed 64-bit integer)
-MAX_ID = 2**63 - 1
+#: the largest id any table here can hold: ids are INTEGER columns, 32-bit signed on PostgreSQL (SQLite's hold
+#: more, but no id there comes near this); a larger one in a query overflows the database's type
+MAX_ID = 2**31 - 1
 
 
 class RecordIdConverter(IntegerConverter):

@@ -9,6 +9,7 @@ from tests.conftest import ADMIN, OWNER, soup_of, text_of
 from tracker.actions.models import Action, ProgressUpdate
 from tracker.auth.services import create_api_token, find_user
 from tracker.extensions import db
+from tracker.routing import MAX_ID
 
 HUGE = 99999999999999999999  # above 2**63 - 1
 
@@ -38,9 +39,11 @@ def test_every_route_with_an_id_answers_404_for_an_id_too_large_to_store(app, as
             assert text_of(soup_of(response).select_one("h1")) == "Page not found"
 
 
-def test_the_largest_storable_id_is_an_ordinary_404(as_user):
-    response = as_user(ADMIN).get(f"/recommendations/{2**63 - 1}")
-    assert response.status_code == 404
+@pytest.mark.parametrize("record_id", [MAX_ID, MAX_ID + 1, 2**63 - 1, 2**63])
+def test_ids_at_the_edges_of_the_column_types_are_an_ordinary_404(as_user, record_id):
+    for url in (f"/recommendations/{record_id}", f"/api/v1/recommendations/{record_id}"):
+        response = as_user(ADMIN).get(url)
+        assert response.status_code == 404, url
 
 
 @pytest.fixture
