@@ -40,11 +40,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(tracker_config.env_overrides())
     if test_config:
         app.config.update(test_config)
-    tracker_config.check_production_safety(app.config)
     derived = tracker_config.derive_flask_settings(app.config, app.instance_path)
     for key, value in derived.items():
         if not (test_config and key in test_config):
             app.config[key] = value
+    tracker_config.check_production_safety(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
