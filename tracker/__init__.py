@@ -7,6 +7,7 @@ from flask import Flask
 from sqlalchemy import event
 
 from tracker import config as tracker_config
+from tracker.db_types import never_reuse_ids
 from tracker.extensions import csrf, db, login_manager, migrate
 
 # Each feature is a package with a `views.bp` blueprint; their order is the order of registration.
@@ -39,11 +40,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(tracker_config.env_overrides())
     if test_config:
         app.config.update(test_config)
-    tracker_config.check_production_safety(app.config)
     derived = tracker_config.derive_flask_settings(app.config, app.instance_path)
     for key, value in derived.items():
         if not (test_config and key in test_config):
             app.config[key] = value
+    tracker_config.check_production_safety(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
@@ -53,7 +54,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from tracker import errors, security, templating
+    from tracker import errors, routing, security, templating
+    routing.init_app(app)
     templating.init_app(app)
     security.init_app(app)
     errors.init_app(app)
@@ -100,6 +102,7 @@ def load_models() -> None:
     """Import every feature's models so the metadata is complete for migrations and relationships resolve."""
     for name in FEATURES:
         import_feature_module(name, "models")
+    never_reuse_ids(db.metadata)
 
 
 def register_features(app: Flask) -> None:

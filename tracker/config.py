@@ -59,7 +59,7 @@ def derive_flask_settings(config: dict[str, Any], instance_path: str) -> dict[st
         upload_folder = Path(instance_path) / upload_folder
     secure = bool(config.get("SECURITY_SECURE_COOKIES", False))
     return {
-        "SECRET_KEY": config["SECURITY_SECRET_KEY"],
+        "SECRET_KEY": str(config["SECURITY_SECRET_KEY"]),
         "SQLALCHEMY_DATABASE_URI": url,
         # A server can drop a pooled connection; an SQLite file cannot, so it skips the check on every request.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not url.startswith("sqlite")},
@@ -82,8 +82,40 @@ class ConfigurationError(RuntimeError):
     """Raised at start-up when the configuration would make the service unsafe or unusable."""
 
 
+#: the only environments there are; any other name (even "Production") is refused, never guessed at
+ENVIRONMENTS = ("development", "production")
+#: a production secret key must be at least this many bytes (256 bits)
+MIN_SECRET_BYTES = 32
+KEY_ADVICE = ("Set TRACKER_SECURITY_SECRET_KEY to at least 32 random bytes, for example the output of "
+              "python -c 'import secrets; print(secrets.token_urlsafe(32))'.")
+
+
+def check_environment(env: Any) -> None:
+    if env in ENVIRONMENTS:
+        return
+    hint = f" Names are lower case: did you mean {env.lower()!r}?" if str(env).lower() in ENVIRONMENTS else ""
+    raise ConfigurationError(f"Unknown app.env {env!r}: set TRACKER_APP_ENV to development or production.{hint}")
+
+
+def secret_key_problem(key: Any) -> str | None:
+    """Why a key cannot sign production sessions, or None. (Values from the environment are read as TOML, so a
+    key of digits arrives as a number.)"""
+    if key is None or str(key) == "":
+        return "no secret key is set."
+    key = str(key)
+    if key == DEFAULT_SECRET_KEY:
+        return "the secret key is the default secret key shipped for development in config.toml."
+    if len(key.encode()) < MIN_SECRET_BYTES:
+        return f"the secret key is {len(key.encode())} bytes long; it must be at least {MIN_SECRET_BYTES}."
+    if len(set(key)) < 8:
+        return "the secret key uses fewer than 8 different characters, so it is not random."
+    return None
+
+
 def check_production_safety(config: dict[str, Any]) -> None:
-    if config.get("APP_ENV") == "production" and config.get("SECURITY_SECRET_KEY") in (DEFAULT_SECRET_KEY, "", None):
-        raise ConfigurationError(
-            "Refusing to start in production with the default secret key: set TRACKER_SECURITY_SECRET_KEY."
-        )
+    """Run on the final settings: the development key never signs a session outside development."""
+    check_environment(config.get("APP_ENV"))
+    if config["APP_ENV"] == "development":
+        return
+    if problem := secret_key_problem(config.get("SECRET_KEY")):
+        raise ConfigurationError(f"Refusing to start in {config['APP_ENV']}: {problem} {KEY_ADVICE}")

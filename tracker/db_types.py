@@ -39,3 +39,12 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def never_reuse_ids(metadata) -> None:
+    """Give every table with an integer `id` SQLite's AUTOINCREMENT, so a deleted row's id is never handed out
+    again: audit events name records by id, and a reused id would join one record's history to another's.
+    (PostgreSQL's sequences never go back; the option means nothing there.)"""
+    for table in metadata.tables.values():
+        if [column.name for column in table.primary_key.columns] == ["id"]:
+            table.dialect_options["sqlite"]["autoincrement"] = True

@@ -4,6 +4,8 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from tracker.text_limits import TextTooLong
+
 TITLES = {
     400: "Sorry, there is a problem with your request",
     401: "Sign in or use an API token",
@@ -32,6 +34,10 @@ def init_app(app: Flask) -> None:
     def csrf_error(error):
         return render_error(400, "Your form expired or was sent from another site. Go back, refresh the page and "
                                  "try again. Nothing was saved.")
+
+    @app.errorhandler(TextTooLong)
+    def text_too_long(error: TextTooLong):
+        return render_error(400, str(error))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -1,6 +1,8 @@
 """HTTP security headers, a per-request CSP nonce, and session inactivity expiry."""
 
+import re
 import secrets
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from flask import Flask, g, request, session
@@ -35,11 +37,8 @@ def init_app(app: Flask) -> None:
     def prepare_request():
         g.csp_nonce = secrets.token_urlsafe(16)
         expire_idle_session(app)
-        if request.method in ("POST", "PUT", "PATCH") and has_null_character():
-            from tracker.errors import render_error
-
-            return render_error(400, "What you entered contains a null character, which cannot be saved. "
-                                     "Nothing was saved.")
+        if request.method in ("POST", "PUT", "PATCH"):
+            return refuse_unstorable_text()
 
     @app.context_processor
     def nonce_context():
@@ -61,21 +60,49 @@ def init_app(app: Flask) -> None:
         return response
 
 
-def _contains_null(value) -> bool:
+def _texts(value) -> Iterator[str]:
+    """Every string in a parsed JSON body, keys included."""
     if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_contains_null(k) or _contains_null(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_contains_null(v) for v in value)
-    return False
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(key)
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
 
 
-def has_null_character() -> bool:
-    """NUL is never meaningful in text here, and PostgreSQL cannot store it: refuse it before any view sees it."""
+def submitted_texts() -> Iterator[str]:
     if request.is_json:
-        return _contains_null(request.get_json(silent=True))
-    return any("\x00" in key or any("\x00" in v for v in request.form.getlist(key)) for key in request.form)
+        yield from _texts(request.get_json(silent=True))
+        return
+    for key in request.form:
+        yield key
+        yield from request.form.getlist(key)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_lone_surrogate(value: str) -> bool:
+    """Half of a UTF-16 pair, which JSON's \\ud800 escapes can carry but no database encoding can store."""
+    return _SURROGATE.search(value) is not None
+
+
+def refuse_unstorable_text():
+    """NUL is never meaningful in text here and PostgreSQL cannot store it; a lone surrogate cannot be encoded at
+    all. Refuse both before any view sees them."""
+    from tracker.errors import render_error
+
+    for value in submitted_texts():
+        if "\x00" in value:
+            return render_error(400, "What you entered contains a null character, which cannot be saved. "
+                                     "Nothing was saved.")
+        if has_lone_surrogate(value):
+            return render_error(400, "What you entered contains a character that is not valid text, which cannot "
+                                     "be saved. Nothing was saved.")
+    return None
 
 
 def expire_idle_session(app: Flask) -> None:

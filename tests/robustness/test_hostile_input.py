@@ -46,6 +46,15 @@ hostile_value = st.one_of(
     st.sampled_from([["31", "2", "2027"], ["x"], ["", "", ""], ["1", "1"], ["0", "13", "-5"], ["29", "2", "2027"]]),
 )
 
+#: JSON can carry what a form cannot: numbers, booleans, null, lists and objects where text is expected
+json_value = st.recursive(
+    st.one_of(hostile_text, st.integers(), st.floats(), st.booleans(), st.none()),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)),
+    max_leaves=6,
+)
+#: ids no database column can hold, drawn in place of the real ids in the path
+huge_id = st.integers(min_value=2**31, max_value=10**40)
+
 
 def user_for(endpoint: str) -> str | None:
     return USER_FOR.get(endpoint, USER_FOR.get(endpoint.split(".")[0], HEAD))
@@ -73,18 +82,18 @@ def record_ids() -> dict[str, int]:
     }
 
 
-def url_of(app, rule, ids: dict[str, int]) -> str:
+def url_of(app, rule, ids: dict[str, int], huge: int | None = None) -> str:
     values = {}
     for name, converter in rule._converters.items():
         if isinstance(converter, IntegerConverter):
-            values[name] = ids.get(name, 1)
+            values[name] = huge or ids.get(name, 1)
         elif isinstance(converter, AnyConverter):
             values[name] = sorted(converter.items)[0]
         else:
             values[name] = "pdu"
-    if rule.endpoint.startswith("assurance.") and "recommendation_id" in values:
+    if not huge and rule.endpoint.startswith("assurance.") and "recommendation_id" in values:
         values["recommendation_id"] = ids["rec7"]
-    if "dependency_id" in values:
+    if not huge and "dependency_id" in values:
         values["action_id"] = ids["dependency_action_id"]
     with app.test_request_context():
         return url_for(rule.endpoint, **values)
@@ -138,15 +147,17 @@ def test_hostile_input_never_breaks_or_half_saves(app, prepared, endpoint):
     @given(data=st.dictionaries(st.sampled_from(fields), hostile_value, max_size=8),
            upload=st.one_of(st.none(), st.tuples(st.binary(max_size=2000), st.sampled_from(
                ["a.pdf", "b.docx", "c.csv", "d.svg", "", "../../x.txt", "e.png"]))),
-           as_json=st.booleans())
-    def attempt(data, upload, as_json):
+           as_json=st.booleans(), json_data=st.dictionaries(st.sampled_from(fields), json_value, max_size=6),
+           huge=st.one_of(st.none(), st.none(), huge_id))
+    def attempt(data, upload, as_json, json_data, huge):
         before, events = snapshot(), audit_count()
+        target = url_of(app, rule, prepared, huge) if huge and rule._converters else url
         if endpoint.startswith("api.") and as_json:
-            response = client.post(url, json=data, headers=headers)
+            response = client.post(target, json=json_data, headers=headers)
         else:
             if upload is not None:
                 data = {**data, "file": (io.BytesIO(upload[0]), upload[1])}
-            response = client.post(url, data=data, headers=headers, content_type="multipart/form-data")
+            response = client.post(target, data=data, headers=headers, content_type="multipart/form-data")
         statuses.append(response.status_code)
         assert response.status_code < 500, f"{endpoint}: {response.status_code} for {data!r}"[:2000]
         if response.status_code not in ACCEPTED and endpoint != "auth.sign_in":

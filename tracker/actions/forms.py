@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from tracker.actions.models import STATUSES
 from tracker.form_fields import GovDateField
+from tracker.text_limits import LONG_TEXT, REASON
 
 DATE_HINT = "For example, 27 3 2027"
 
@@ -14,7 +15,7 @@ DATE_HINT = "For example, 27 3 2027"
 class ActionForm(FlaskForm):
     description = TextAreaField(
         "What will be done", widget=GovTextArea(),
-        validators=[DataRequired(message="Enter what will be done"), Length(max=5000)],
+        validators=[DataRequired(message="Enter what will be done"), Length(max=LONG_TEXT)],
         description="Specific and measurable: what, by whom, and how you will know it is done.",
     )
     owner_id = SelectField("Owner", coerce=int, widget=GovSelect(),
@@ -27,7 +28,7 @@ class ActionForm(FlaskForm):
 class EditActionForm(FlaskForm):
     description = TextAreaField(
         "What will be done", widget=GovTextArea(),
-        validators=[DataRequired(message="Enter what will be done"), Length(max=5000)],
+        validators=[DataRequired(message="Enter what will be done"), Length(max=LONG_TEXT)],
     )
     owner_id = SelectField("Owner", coerce=int, widget=GovSelect(),
                            validators=[InputRequired(message="Select who owns this action")])
@@ -40,7 +41,7 @@ class ReviseDateForm(FlaskForm):
                              required_message="Enter the new target date")
     reason = TextAreaField("Reason for the change", widget=GovTextArea(),
                            validators=[DataRequired(message="Enter the reason for changing the target date"),
-                                       Length(max=2000)],
+                                       Length(max=REASON)],
                            description="The original date and this reason stay on the record.")
     version = HiddenField()
     submit = SubmitField("Change target date", widget=GovSubmitInput())
@@ -49,7 +50,7 @@ class ReviseDateForm(FlaskForm):
 class ProgressUpdateForm(FlaskForm):
     narrative = TextAreaField(
         "What has happened", widget=GovTextArea(),
-        validators=[DataRequired(message="Enter what has happened since the last update"), Length(max=5000)],
+        validators=[DataRequired(message="Enter what has happened since the last update"), Length(max=LONG_TEXT)],
     )
     status = RadioField("Status", choices=[("", "No change")] + list(STATUSES.items()), default="",
                         widget=GovRadioInput(), validators=[])

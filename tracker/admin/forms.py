@@ -6,15 +6,16 @@ from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
 from tracker.auth.models import ROLE_LABELS
+from tracker.text_limits import EMAIL, NAME
 
 
 class UserForm(FlaskForm):
     name = StringField("Full name", widget=GovTextInput(),
-                       validators=[DataRequired(message="Enter the person's full name"), Length(max=200)])
+                       validators=[DataRequired(message="Enter the person's full name"), Length(max=NAME)])
     email = StringField("Email address", widget=GovTextInput(),
                         validators=[DataRequired(message="Enter an email address"),
                                     Email(message="Enter an email address in the correct format, like "
-                                                  "name@example.org"), Length(max=254)])
+                                                  "name@example.org"), Length(max=EMAIL)])
     password = PasswordField("Temporary password", widget=GovPasswordInput(),
                              validators=[DataRequired(message="Enter a temporary password"),
                                          Length(min=12, message="The password must be 12 characters or more")])

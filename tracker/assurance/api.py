@@ -59,7 +59,7 @@ def parse_update(body) -> tuple[str, str | None]:
     narrative, status = body.get("narrative"), body.get("status")
     if not isinstance(narrative, str) or not narrative.strip():
         raise ValueError("narrative is required: what has happened since the last update")
-    if status is not None and status not in STATUSES:
+    if status is not None and (not isinstance(status, str) or status not in STATUSES):
         raise ValueError("status must be one of " + ", ".join(STATUSES))
     return narrative, status
 

@@ -6,6 +6,7 @@ from wtforms import HiddenField, RadioField, SelectField, SubmitField, TextAreaF
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from tracker.assurance.models import DECISIONS, REJECTED
+from tracker.text_limits import LONG_TEXT
 
 
 class SubmitForm(FlaskForm):
@@ -18,7 +19,7 @@ class EvidenceDecisionForm(FlaskForm):
 
     decision = RadioField("Decision", choices=list(DECISIONS.items()), widget=GovRadioInput(),
                           validators=[DataRequired(message="Select accept or reject")])
-    comment = TextAreaField("Comment", widget=GovTextArea(), validators=[Length(max=5000)],
+    comment = TextAreaField("Comment", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)],
                             description="Required when you reject the evidence: say what is missing.")
     version = HiddenField()
     submit = SubmitField("Save decision", widget=GovSubmitInput())
@@ -29,7 +30,7 @@ class EvidenceDecisionForm(FlaskForm):
 
 
 class AssureForm(FlaskForm):
-    comment = TextAreaField("Comment (optional)", widget=GovTextArea(), validators=[Length(max=5000)])
+    comment = TextAreaField("Comment (optional)", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)])
     version = HiddenField()
     submit = SubmitField("Assure the recommendation", widget=GovSubmitInput())
 
@@ -37,7 +38,7 @@ class AssureForm(FlaskForm):
 class ReturnForm(FlaskForm):
     reasons = TextAreaField("Reasons for returning it", widget=GovTextArea(),
                             validators=[DataRequired(message="Enter the reasons for returning the recommendation"),
-                                        Length(max=5000)],
+                                        Length(max=LONG_TEXT)],
                             description="The owner sees these reasons; say what must change before resubmitting.")
     version = HiddenField()
     submit = SubmitField("Return the recommendation", widget=GovSubmitInput())
@@ -46,7 +47,7 @@ class ReturnForm(FlaskForm):
 class ReopenForm(FlaskForm):
     reason = TextAreaField("Reason for reopening", widget=GovTextArea(),
                            validators=[DataRequired(message="Enter the reason for reopening the recommendation"),
-                                       Length(max=5000)],
+                                       Length(max=LONG_TEXT)],
                            description="For example, new concerns before re-inspection. The history is kept.")
     version = HiddenField()
     submit = SubmitField("Reopen the recommendation", widget=GovSubmitInput())

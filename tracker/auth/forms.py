@@ -5,6 +5,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput,
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
+from tracker.text_limits import EMAIL
+
 
 class SignInForm(FlaskForm):
     email = StringField(
@@ -12,7 +14,7 @@ class SignInForm(FlaskForm):
         widget=GovTextInput(),
         validators=[DataRequired(message="Enter your email address"),
                     Email(message="Enter an email address in the correct format, like name@example.org"),
-                    Length(max=254)],
+                    Length(max=EMAIL)],
     )
     password = PasswordField(
         "Password", widget=GovPasswordInput(), validators=[DataRequired(message="Enter your password")]

@@ -12,6 +12,7 @@ from tracker.auth import services
 from tracker.auth.access import public
 from tracker.auth.forms import SignInForm
 from tracker.auth.models import User
+from tracker.auth.redirects import safe_next
 from tracker.caching import services as caching
 from tracker.errors import render_error
 from tracker.extensions import db, login_manager
@@ -51,13 +52,6 @@ def load_user_from_token(req) -> User | None:
     if req.path.startswith("/api/") and header.startswith("Bearer "):
         return services.user_for_token(header.removeprefix("Bearer ").strip())
     return None
-
-
-def safe_next(target: str | None) -> str:
-    """Only follow a `next` that stays on this site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("pages.home")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

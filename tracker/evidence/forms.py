@@ -6,11 +6,13 @@ from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, Gov
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from tracker.text_limits import LINK, LONG_TEXT, NAME
+
 
 class EvidenceDetails(FlaskForm):
     title = StringField("Title", widget=GovTextInput(),
-                        validators=[DataRequired(message="Enter a title for the evidence"), Length(max=200)])
-    description = TextAreaField("Description (optional)", widget=GovTextArea(), validators=[Length(max=5000)],
+                        validators=[DataRequired(message="Enter a title for the evidence"), Length(max=NAME)])
+    description = TextAreaField("Description (optional)", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)],
                                 description="What it shows and how it proves the action is done.")
 
 
@@ -22,6 +24,6 @@ class FileEvidenceForm(EvidenceDetails):
 
 class LinkEvidenceForm(EvidenceDetails):
     url = StringField("Link", widget=GovTextInput(),
-                      validators=[DataRequired(message="Enter the link"), Length(max=2000)],
+                      validators=[DataRequired(message="Enter the link"), Length(max=LINK)],
                       description="For example, https://intranet.example.org/document")
     submit = SubmitField("Add link", widget=GovSubmitInput())

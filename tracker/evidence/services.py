@@ -1,9 +1,12 @@
 """Storing evidence: files checked by their content, kept outside static under random names; or links."""
 
+import codecs
 import hashlib
 import io
+import re
 import secrets
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -40,7 +43,11 @@ ZIP_MARKERS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "pptx": "
 ZIP_MAX_ENTRIES = 10_000
 ZIP_MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 ZIP_MAX_RATIO = 100
+#: the most an OpenDocument `mimetype` entry may declare, and so the most the check ever unpacks
+ZIP_MAX_MIMETYPE_BYTES = 256
 TEXT_KINDS = {"csv", "txt"}
+#: blank space and byte-order marks, then the `<` that opens any tag, comment or XML declaration
+_MARKUP_START = re.compile(r"[\s\ufeff]*<")
 
 
 class EvidenceError(ValueError):
@@ -59,13 +66,17 @@ def _kind_for_name(filename: str) -> str | None:
 
 
 def _looks_like_text(data: bytes) -> bool:
+    """UTF-8 text that no browser would take for markup.
+
+    A browser that sniffs content treats a file starting with `<` (after any byte-order mark and blank space) as
+    HTML or XML, whatever tag follows (`<body`, `<!--`, `<?xml ...><svg`), so no text or CSV file may start so."""
     if b"\x00" in data[:8192]:
         return False
     try:
-        data[:65536].decode("utf-8")
+        start = codecs.getincrementaldecoder("utf-8")().decode(data[:65536], final=False)
     except UnicodeDecodeError:
         return False
-    return not data.lstrip()[:15].lower().startswith((b"<!doctype", b"<html", b"<script", b"<svg"))
+    return _MARKUP_START.match(start) is None
 
 
 def _content_matches(kind: str, data: bytes) -> bool:
@@ -80,21 +91,35 @@ def _content_matches(kind: str, data: bytes) -> bool:
     return guessed.mime == KINDS[kind][0]
 
 
+def _is_bomb(entries: list[zipfile.ZipInfo]) -> bool:
+    """Judged on the sizes the archive declares, before anything is unpacked (zipfile never unpacks an entry
+    beyond its declared size, so these also cap what any reader of the file can be made to unpack)."""
+    if len(entries) > ZIP_MAX_ENTRIES or sum(e.file_size for e in entries) > ZIP_MAX_UNPACKED_BYTES:
+        return True
+    return any(e.file_size > 1024 * 1024 and e.file_size > ZIP_MAX_RATIO * max(e.compress_size, 1) for e in entries)
+
+
+def _opendocument_type_matches(kind: str, archive: zipfile.ZipFile) -> bool:
+    """OpenDocument's `mimetype` entry is its type and nothing else: one that declares more is refused unread,
+    and only the bytes the comparison needs are ever unpacked."""
+    expected = KINDS[kind][0].encode()
+    if archive.getinfo("mimetype").file_size > ZIP_MAX_MIMETYPE_BYTES:
+        return False
+    with archive.open("mimetype") as entry:
+        return entry.read(ZIP_MAX_MIMETYPE_BYTES + 1).strip() == expected
+
+
 def _zip_is_document(kind: str, data: bytes) -> bool:
     """A zip passes only if it holds the document's own part and would not unpack to something enormous."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
-            if len(entries) > ZIP_MAX_ENTRIES or sum(e.file_size for e in entries) > ZIP_MAX_UNPACKED_BYTES:
+            if _is_bomb(entries) or ZIP_MARKERS[kind] not in {e.filename for e in entries}:
                 return False
-            if any(e.file_size > 1024 * 1024 and e.file_size > ZIP_MAX_RATIO * max(e.compress_size, 1)
-                   for e in entries):
-                return False
-            names = {e.filename for e in entries}
-            if ZIP_MARKERS[kind] not in names:
-                return False
-            return kind not in ("odt", "ods") or archive.read("mimetype").strip() == KINDS[kind][0].encode()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, OSError):
+            return kind not in ("odt", "ods") or _opendocument_type_matches(kind, archive)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, OSError, EOFError, RuntimeError,
+            zlib.error):
+        # RuntimeError: encrypted or an unsupported compression method; zlib.error: a corrupt stream
         return False
 
 

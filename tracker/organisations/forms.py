@@ -5,10 +5,12 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovS
 from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from tracker.text_limits import NAME
+
 
 class OrganisationForm(FlaskForm):
     name = StringField("Name", widget=GovTextInput(),
-                       validators=[DataRequired(message="Enter the name"), Length(max=200)])
+                       validators=[DataRequired(message="Enter the name"), Length(max=NAME)])
     parent_id = SelectField("Part of", coerce=int, widget=GovSelect(),
                             description="A PDU belongs to a region; a region belongs to HMPPS.")
     is_active = BooleanField("In use", widget=GovCheckboxInput(), default=True)

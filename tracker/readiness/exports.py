@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date
 
 from openpyxl import Workbook
@@ -27,6 +28,12 @@ def safe_cell(value: str) -> str:
 
 def _date(value: date | None) -> str:
     return value.isoformat() if value else ""
+
+
+def file_name(inspection, extension: str) -> str:
+    """The PDU's name as a lower-case slug: letters in any script kept, everything else a hyphen."""
+    slug = re.sub(r"[\W_]+", "-", inspection.pdu.name.lower()).strip("-")
+    return f"action-plan-{slug}-{inspection.id}.{extension}"
 
 
 def action_plan_rows(inspection, on: date) -> list[list[str]]:

@@ -13,6 +13,7 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from tracker.form_fields import GovDateField
 from tracker.inspections.models import RATINGS
+from tracker.text_limits import LONG_TEXT
 
 WHOLE_NUMBER = "must be a whole number, like 12"
 
@@ -34,7 +35,7 @@ class CountField(IntegerField):
 class AuditRoundBaseForm(FlaskForm):
     held_on = GovDateField("Date the audit was completed", required=True,
                            required_message="Enter the date the audit was completed, for example 27 10 2026")
-    notes = StringField("Notes (optional)", widget=GovTextArea(), validators=[Length(max=5000)])
+    notes = StringField("Notes (optional)", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)])
     version = HiddenField()
     submit = SubmitField("Save audit round", widget=GovSubmitInput())
 

@@ -1,6 +1,8 @@
 """Readiness pages: the readiness page and its printable report, audit rounds, dashboards and exports."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -121,14 +123,14 @@ def edit_audit_round(inspection_id: int, audit_round_id: int):
 def export_action_plan(inspection_id: int, extension: str):
     inspection = viewable_inspection(inspection_id)
     rows = exports.action_plan_rows(inspection, today())
-    filename = f"action-plan-{inspection.pdu.name.lower().replace(',', '').replace(' ', '-')}-{inspection.id}"
     if extension == "csv":
         body, mimetype = exports.to_csv(rows), "text/csv"
     else:
         body = exports.to_xlsx(rows, f"Action plan: {inspection.title}")
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}.{extension}"'})
+    # send_file writes the header itself, with an ASCII fallback and the RFC 6266 filename* form for any name.
+    return send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True,
+                     download_name=exports.file_name(inspection, extension))
 
 
 def _filters() -> tuple[DashboardFilterForm, dashboards.Filters]:

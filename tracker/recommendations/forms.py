@@ -6,6 +6,7 @@ from wtforms import HiddenField, RadioField, SelectField, SubmitField, TextAreaF
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker.recommendations.models import NOT_AGREED, PARTLY_AGREED, RESPONSES
+from tracker.text_limits import LONG_TEXT
 
 
 class ResponseForm(FlaskForm):
@@ -14,7 +15,7 @@ class ResponseForm(FlaskForm):
         validators=[DataRequired(message="Select whether the recommendation is agreed, partly agreed or not agreed")],
     )
     rationale = TextAreaField(
-        "Rationale", widget=GovTextArea(), validators=[Length(max=5000)],
+        "Rationale", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)],
         description="Required when partly agreed or not agreed: which part is not agreed, and why "
                     "(commissioning, policy, operational or affordability reasons).",
     )
