@@ -19,15 +19,18 @@ from tracker.assurance.models import (
     REOPENED,
     RETURNED,
     SUBMITTED,
+    WITHDRAWN,
     EvidenceReview,
     Submission,
 )
 from tracker.audit.services import record_event
 from tracker.auth.models import HMPPS_LEAD, REGIONAL_DIRECTOR
+from tracker.auth.permissions import can_manage_recommendation
 from tracker.db_types import utcnow
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.organisations.models import PDU, Organisation
+from tracker.recommendations.locking import fresh_state
 from tracker.recommendations.models import NOT_AGREED, Recommendation
 from tracker.recommendations.status import latest_submission
 
@@ -225,6 +228,29 @@ def reopen_recommendation(actor, recommendation, reason: str, expected_version=N
                f"Reopened the assured recommendation: {reason}", reason=reason)
         db.session.commit()
     return latest
+
+
+def may_withdraw(user, recommendation) -> bool:
+    """The submitter, or anyone who may manage the recommendation, may take back a submission still waiting."""
+    latest = latest_submission(recommendation)
+    is_submitter = latest is not None and latest.submitted_by_id == getattr(user, "id", None)
+    return is_submitter or can_manage_recommendation(user, recommendation)
+
+
+def withdraw_submission(actor, recommendation, expected_version=None) -> Submission:
+    """Take a submission back before the reviewer decides, so the owner can change what it vouched for."""
+    if not may_withdraw(actor, recommendation):
+        raise AssuranceError("Only the submitter or the recommendation's owner or lead can withdraw the submission.")
+    if fresh_state(recommendation) != SUBMITTED:
+        raise AssuranceError("The recommendation is not waiting for review, so there is nothing to withdraw.")
+    submission = open_submission(recommendation)
+    with guarded(recommendation, expected_version):
+        submission.state, submission.decided_by_id, submission.decided_at = WITHDRAWN, actor.id, utcnow()
+        _touch(recommendation)
+        _audit(actor, recommendation, "submission", submission.id, "withdraw",
+               "Withdrew the submission for assurance, to make changes", state=WITHDRAWN)
+        db.session.commit()
+    return submission
 
 
 def awaiting_review(user) -> list[Recommendation]:
