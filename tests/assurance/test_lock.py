@@ -162,3 +162,14 @@ def test_only_the_submitter_or_a_manager_may_withdraw(client_for):
     services.withdraw_submission(find_user(HEAD), recommendation)
     with pytest.raises(services.AssuranceError, match="nothing to withdraw"):
         services.withdraw_submission(find_user(HEAD), rec(7))
+
+
+def test_the_reviewer_sees_what_changed_since_submission(client_for):
+    recommendation = submitted_7()
+    director = client_for(DIRECTOR)
+    page = soup_of(director.get(f"/recommendations/{recommendation.id}/review"))
+    assert text_of(page.select_one("#changes-since-submission")) == "Nothing has changed since it was submitted."
+    actions.post_update(find_user(HEAD), rec(7).actions[0], "Briefed the new starters too.")
+    page = soup_of(director.get(f"/recommendations/{recommendation.id}/review"))
+    changes = [text_of(li) for li in page.select("#changes-since-submission li")]
+    assert len(changes) == 1 and changes[0].startswith("Posted a progress update")

@@ -18,6 +18,7 @@ from tracker.assurance.forms import (
     WithdrawForm,
 )
 from tracker.assurance.models import DECISIONS, ActionDependency
+from tracker.audit.services import changes_since
 from tracker.auth import permissions
 from tracker.auth.access import authorise, record_rule, signed_in
 from tracker.db_types import today
@@ -133,6 +134,8 @@ def review_page(recommendation, failing=None, status: int = 200):
         forms=forms, assure_form=assure, return_form=back, form=failing,
         set_aside=lambda item: services.set_aside(item, decisions, submission),
         blockers=services.blockers_to_assurance(recommendation, submission, decisions) if submission else [],
+        changes=changes_since(recommendation.id, submission.submitted_at, ("submission", "evidence_review"))
+        if submission else [],
     ), status
 
 
