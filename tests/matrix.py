@@ -82,6 +82,8 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
     "assurance.return_recommendation": ("/recommendations/{rec_ready}/return", {"POST": {DIRECTOR}}),
     "assurance.reopen_recommendation": ("/recommendations/{rec_region_ready}/reopen",
                                         {"GET": {HMPPS}, "POST": {HMPPS}}),
+    # the demo's rec_ready is not submitted, so those who may withdraw are sent back to it (still let in)
+    "assurance.withdraw_submission": ("/recommendations/{rec_ready}/withdraw", {"GET": {HEAD}, "POST": {HEAD}}),
     "assurance.add_dependency": ("/actions/{action_pdu_5}/dependencies", {"POST": {HEAD}}),
     "assurance.remove_dependency": ("/actions/{action_pdu_5}/dependencies/{dependency}/remove", {"POST": {HEAD}}),
     # cookie sessions may only read the API; writing needs a bearer token (tested in tests/assurance)

@@ -53,7 +53,8 @@ def test_reviewed_evidence_stays(app, as_user):
 
     rec = recommendation(7)
     evidence = rec.evidence[0]
-    submission = Submission(recommendation_id=rec.id)
+    # a returned round: the recommendation is no longer under review, but its evidence was reviewed
+    submission = Submission(recommendation_id=rec.id, state="returned")
     db.session.add(submission)
     db.session.flush()
     db.session.add(EvidenceReview(submission_id=submission.id, evidence_id=evidence.id, decision=ACCEPTED))

@@ -7,6 +7,7 @@ from tracker.assurance.conflicts import guarded
 from tracker.audit.services import changed, record_event, snapshot
 from tracker.db_types import today
 from tracker.extensions import db
+from tracker.recommendations.locking import ensure_unlocked
 
 ACTION_FIELDS = ("description", "owner_id", "original_target_on", "target_on", "status", "completed_on")
 
@@ -31,6 +32,7 @@ def build_action(recommendation, description: str, owner_id: int | None, target_
 
 
 def create_action(actor, recommendation, description: str, owner_id: int | None, target_on: date) -> Action:
+    ensure_unlocked(recommendation)
     action = build_action(recommendation, description, owner_id, target_on)
     _audit(actor, action, "create", f"Added action: {action.description}",
            after=snapshot(action, ACTION_FIELDS))
@@ -40,6 +42,7 @@ def create_action(actor, recommendation, description: str, owner_id: int | None,
 
 def edit_action(actor, action: Action, description: str, owner_id: int | None, expected_version=None) -> Action:
     """Raises ConflictError when `expected_version` (from the form) is not the stored version."""
+    ensure_unlocked(action.recommendation)
     with guarded(action, expected_version):
         return _edit_action(actor, action, description, owner_id)
 
@@ -59,6 +62,7 @@ def _edit_action(actor, action: Action, description: str, owner_id: int | None) 
 def revise_target_date(actor, action: Action, new_on: date, reason: str,
                        expected_version=None) -> TargetDateRevision:
     """Move the target date; the original stays and the reason is kept, so nothing is deferred silently."""
+    ensure_unlocked(action.recommendation)
     with guarded(action, expected_version):
         return _revise_target_date(actor, action, new_on, reason)
 
@@ -91,7 +95,10 @@ def apply_status(action: Action, status: str, on: date) -> None:
 def post_update(actor, action: Action, narrative: str, new_status: str | None = None,
                 on: date | None = None, expected_version=None) -> ProgressUpdate:
     """A dated narrative by a person, optionally moving the action's status; refused with ConflictError when the
-    action changed since `expected_version` was read."""
+    action changed since `expected_version` was read. A narrative alone may be posted while the recommendation is
+    under review; a change of status may not."""
+    if new_status and new_status != action.status:
+        ensure_unlocked(action.recommendation)
     with guarded(action, expected_version):
         return _post_update(actor, action, narrative, new_status, on)
 
@@ -138,6 +145,7 @@ def deletion_blockers(action: Action) -> list[str]:
 
 def delete_action(actor, action: Action) -> None:
     """Delete an action added by mistake; refused once anything has been recorded against it."""
+    ensure_unlocked(action.recommendation)
     if reasons := deletion_blockers(action):
         raise ActionError("This action cannot be deleted because " + " and ".join(reasons))
     before = snapshot(action, ACTION_FIELDS)

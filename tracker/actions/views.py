@@ -13,6 +13,7 @@ from tracker.auth.access import authorise, record_rule
 from tracker.db_types import today
 from tracker.extensions import db
 from tracker.forms_confirm import ConfirmForm
+from tracker.recommendations.locking import locked_reason, refuse_if_locked
 from tracker.recommendations.services import people_choices
 from tracker.recommendations.status import action_status
 from tracker.recommendations.views import recommendation_or_404
@@ -40,10 +41,13 @@ def refuse_with(form, field_name: str, error: Exception) -> None:
 @record_rule
 def show_action(action_id: int):
     action = action_or_404(action_id)
+    unlocked = locked_reason(action.recommendation) is None
     return render_template("actions/show.html", action=action, status=action_status(action, today()),
                            can_update=permissions.can_update_action(current_user, action),
-                           can_edit=permissions.can_edit_action(current_user, action),
-                           can_remove=lambda evidence: permissions.can_remove_evidence(current_user, evidence))
+                           can_add_evidence=unlocked and permissions.can_update_action(current_user, action),
+                           can_edit=unlocked and permissions.can_edit_action(current_user, action),
+                           can_remove=lambda evidence: unlocked and permissions.can_remove_evidence(current_user,
+                                                                                                   evidence))
 
 
 @bp.route("/recommendations/<int:recommendation_id>/actions/new", methods=["GET", "POST"])
@@ -51,6 +55,7 @@ def show_action(action_id: int):
 def create_action(recommendation_id: int):
     recommendation = recommendation_or_404(recommendation_id)
     authorise(permissions.can_manage_recommendation(current_user, recommendation))
+    refuse_if_locked(recommendation)
     form = ActionForm()
     form.owner_id.choices = people_choices(recommendation)
     if form.validate_on_submit():
@@ -66,6 +71,7 @@ def create_action(recommendation_id: int):
 def edit_action(action_id: int):
     action = action_or_404(action_id)
     authorise(permissions.can_edit_action(current_user, action))
+    refuse_if_locked(action.recommendation)
     form = EditActionForm(obj=action)
     form.owner_id.choices = people_choices(action.recommendation)
     stamp_version(form, action)
@@ -104,6 +110,7 @@ def action_conflict(action: Action, rows: list[ConflictRow]):
 def revise_target_date(action_id: int):
     action = action_or_404(action_id)
     authorise(permissions.can_edit_action(current_user, action))
+    refuse_if_locked(action.recommendation)
     form = ReviseDateForm()
     stamp_version(form, action)
     if form.validate_on_submit():
@@ -129,6 +136,10 @@ def post_update(action_id: int):
     action = action_or_404(action_id)
     authorise(permissions.can_update_action(current_user, action))
     form = ProgressUpdateForm()
+    if reason := locked_reason(action.recommendation):
+        # a narrative may still be posted under review; a change of status may not
+        form.status.choices = [("", "No change")]
+        form.status.description = reason
     stamp_version(form, action)
     if form.validate_on_submit():
         try:
@@ -149,6 +160,7 @@ def post_update(action_id: int):
 def delete_action(action_id: int):
     action = action_or_404(action_id)
     authorise(permissions.can_edit_action(current_user, action))
+    refuse_if_locked(action.recommendation)
     form = ConfirmForm()
     blockers = services.deletion_blockers(action)
     if form.validate_on_submit() and not blockers:

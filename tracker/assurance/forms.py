@@ -53,6 +53,11 @@ class ReopenForm(FlaskForm):
     submit = SubmitField("Reopen the recommendation", widget=GovSubmitInput())
 
 
+class WithdrawForm(FlaskForm):
+    version = HiddenField()
+    submit = SubmitField("Withdraw the submission", widget=GovSubmitInput())
+
+
 class DependencyForm(FlaskForm):
     blocker_id = SelectField("This action waits on", coerce=int, widget=GovSelect(),
                              validators=[InputRequired(message="Select the action this one waits on")],

@@ -14,7 +14,9 @@ RETURNED = "returned"
 ASSURED = "assured"
 #: an assured recommendation its reviewer reopened; the submission stays on record
 REOPENED = "reopened"
-SUBMISSION_STATES = (SUBMITTED, RETURNED, ASSURED, REOPENED)
+#: taken back by its submitter (or another manager) before the review, to change something
+WITHDRAWN = "withdrawn"
+SUBMISSION_STATES = (SUBMITTED, RETURNED, ASSURED, REOPENED, WITHDRAWN)
 
 ACCEPTED = "accepted"
 REJECTED = "rejected"
@@ -28,7 +30,7 @@ class Submission(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id"), index=True)
-    #: submitted, returned, assured or reopened
+    #: submitted, returned, assured, reopened or withdrawn
     state: Mapped[str] = mapped_column(String(20), default=SUBMITTED)
     #: the person who submitted; they may never review this submission
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

@@ -18,6 +18,8 @@ class RecommendationPanel:
     #: why the current user may not review although they hold the reviewer role
     conflict: str | None
     decisions: dict = field(default_factory=dict)
+    #: may take the open submission back to change what it vouched for
+    can_withdraw: bool = False
 
 
 def recommendation_panel(user, recommendation) -> RecommendationPanel:
@@ -33,6 +35,7 @@ def recommendation_panel(user, recommendation) -> RecommendationPanel:
         missing=services.missing_for_submission(recommendation),
         conflict=rules.conflict_of_interest(user, recommendation, open_submission) if reviewer else None,
         decisions=services.latest_decisions(recommendation) if submission is not None else {},
+        can_withdraw=open_submission is not None and services.may_withdraw(user, recommendation),
     )
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
+from tracker.actions.models import Action
 from tracker.assurance import rules
 from tracker.assurance.conflicts import guarded
 from tracker.assurance.models import (
@@ -19,15 +20,18 @@ from tracker.assurance.models import (
     REOPENED,
     RETURNED,
     SUBMITTED,
+    WITHDRAWN,
     EvidenceReview,
     Submission,
 )
 from tracker.audit.services import record_event
 from tracker.auth.models import HMPPS_LEAD, REGIONAL_DIRECTOR
+from tracker.auth.permissions import can_manage_recommendation
 from tracker.db_types import utcnow
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.organisations.models import PDU, Organisation
+from tracker.recommendations.locking import fresh_state
 from tracker.recommendations.models import NOT_AGREED, Recommendation
 from tracker.recommendations.status import latest_submission
 
@@ -73,12 +77,20 @@ def set_aside(evidence, decisions: dict[int, EvidenceReview], submission: Submis
 
 def missing_for_submission(recommendation) -> list[str]:
     """Everything that stops the owner submitting, one sentence each; empty when it can be submitted."""
-    if recommendation.response == NOT_AGREED:
-        return ["The recommendation is not agreed, so there is nothing to assure."]
     latest = latest_submission(recommendation)
-    if latest is not None and latest.state in (SUBMITTED, ASSURED):
+    if recommendation.response != NOT_AGREED and latest is not None and latest.state in (SUBMITTED, ASSURED):
         return ["The recommendation is already " + ("submitted for assurance." if latest.state == SUBMITTED
                                                     else "assured.")]
+    return unmet_conditions(recommendation)
+
+
+def unmet_conditions(recommendation, submission: Submission | None = None) -> list[str]:
+    """What the recommendation itself lacks for assurance: a response, actions, all complete, each evidenced.
+
+    Checked when it is submitted and again when the reviewer assures it, so nothing that changed in between slips
+    through."""
+    if recommendation.response == NOT_AGREED:
+        return ["The recommendation is not agreed, so there is nothing to assure."]
     missing = [] if recommendation.response else ["Record the service's response to the recommendation."]
     if not recommendation.actions:
         return missing + ["Add at least one action."]
@@ -87,7 +99,7 @@ def missing_for_submission(recommendation) -> list[str]:
         if not action.is_complete:
             missing.append(f"Action {quoted(action.description, 200)} is not complete.")
     for action in recommendation.actions:
-        if not [item for item in action.evidence if not set_aside(item, decisions, None)]:
+        if not [item for item in action.evidence if not set_aside(item, decisions, submission)]:
             missing.append(f"Action {quoted(action.description, 200)} has no evidence"
                            + (" other than evidence the reviewer rejected." if action.evidence else "."))
     return missing
@@ -152,9 +164,10 @@ def decide_evidence(actor, recommendation, evidence, decision: str, comment: str
 
 
 def blockers_to_assurance(recommendation, submission, decisions=None) -> list[str]:
-    """What stops the reviewer assuring: undecided or rejected evidence in this round."""
+    """What stops the reviewer assuring: anything short of the submission's conditions, then undecided or rejected
+    evidence in this round."""
     decisions = latest_decisions(recommendation) if decisions is None else decisions
-    blockers = []
+    blockers = unmet_conditions(recommendation, submission)
     for item in recommendation.evidence:
         if set_aside(item, decisions, submission):
             continue
@@ -168,10 +181,23 @@ def blockers_to_assurance(recommendation, submission, decisions=None) -> list[st
     return blockers
 
 
+def reread_under_lock(recommendation) -> str | None:
+    """Lock the recommendation, then read its submission, actions and evidence afresh from the database: a change
+    another session committed since this one loaded them counts, and none can commit until this transaction ends."""
+    state = fresh_state(recommendation)
+    for model in (Action, Evidence):
+        db.session.scalars(select(model).where(model.recommendation_id == recommendation.id)
+                           .execution_options(populate_existing=True)).all()
+    db.session.expire(recommendation, ["actions", "evidence", "response"])
+    return state
+
+
 def assure_recommendation(actor, recommendation, comment: str = "", expected_version=None) -> Submission:
     submission = open_submission(recommendation)
     _check_reviewer(actor, recommendation, submission)
     with guarded(recommendation, expected_version):
+        if reread_under_lock(recommendation) != SUBMITTED:
+            raise AssuranceError("The recommendation is no longer waiting for review.")
         blockers = blockers_to_assurance(recommendation, submission)
         if blockers:
             raise AssuranceError("The recommendation cannot be assured yet: " + " ".join(blockers))
@@ -225,6 +251,29 @@ def reopen_recommendation(actor, recommendation, reason: str, expected_version=N
                f"Reopened the assured recommendation: {reason}", reason=reason)
         db.session.commit()
     return latest
+
+
+def may_withdraw(user, recommendation) -> bool:
+    """The submitter, or anyone who may manage the recommendation, may take back a submission still waiting."""
+    latest = latest_submission(recommendation)
+    is_submitter = latest is not None and latest.submitted_by_id == getattr(user, "id", None)
+    return is_submitter or can_manage_recommendation(user, recommendation)
+
+
+def withdraw_submission(actor, recommendation, expected_version=None) -> Submission:
+    """Take a submission back before the reviewer decides, so the owner can change what it vouched for."""
+    if not may_withdraw(actor, recommendation):
+        raise AssuranceError("Only the submitter or the recommendation's owner or lead can withdraw the submission.")
+    if fresh_state(recommendation) != SUBMITTED:
+        raise AssuranceError("The recommendation is not waiting for review, so there is nothing to withdraw.")
+    submission = open_submission(recommendation)
+    with guarded(recommendation, expected_version):
+        submission.state, submission.decided_by_id, submission.decided_at = WITHDRAWN, actor.id, utcnow()
+        _touch(recommendation)
+        _audit(actor, recommendation, "submission", submission.id, "withdraw",
+               "Withdrew the submission for assurance, to make changes", state=WITHDRAWN)
+        db.session.commit()
+    return submission
 
 
 def awaiting_review(user) -> list[Recommendation]:

@@ -1,6 +1,6 @@
 """Assurance pages: submit, the review queue, reviewing evidence, assure, return, reopen; action dependencies."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
 from tracker.actions.models import Action
@@ -8,14 +8,25 @@ from tracker.actions.views import action_or_404
 from tracker.assurance import dependencies, panels, rules, services
 from tracker.assurance.conflict_views import conflict_page
 from tracker.assurance.conflicts import ConflictError, ConflictRow
-from tracker.assurance.forms import AssureForm, DependencyForm, EvidenceDecisionForm, ReopenForm, ReturnForm, SubmitForm
+from tracker.assurance.forms import (
+    AssureForm,
+    DependencyForm,
+    EvidenceDecisionForm,
+    ReopenForm,
+    ReturnForm,
+    SubmitForm,
+    WithdrawForm,
+)
 from tracker.assurance.models import DECISIONS, ActionDependency
+from tracker.audit.services import changes_since
 from tracker.auth import permissions
 from tracker.auth.access import authorise, record_rule, signed_in
 from tracker.db_types import today
+from tracker.errors import wants_json
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.pages.services import HOME_PANELS
+from tracker.recommendations.locking import UnderReviewError, locked_reason
 from tracker.recommendations.status import action_status, recommendation_status
 from tracker.recommendations.views import recommendation_or_404
 
@@ -35,7 +46,21 @@ def assurance_hooks():
         "assurance_home": lambda: {"reviews": services.awaiting_review(current_user),
                                    "waiting": dependencies.waiting_on(current_user)},
         "assurance_status": lambda item: action_status(item, today()),
+        "locked_reason": locked_reason,
     }
+
+
+@bp.app_errorhandler(UnderReviewError)
+def under_review(error: UnderReviewError):
+    """A change refused by the lock under review: say why, and offer the way out (withdraw, or ask for a reopen)."""
+    if wants_json():
+        return jsonify({"error": {"status": 409, "title": "Under review", "message": str(error)}}), 409
+    recommendation = error.recommendation
+    return render_template(
+        "assurance/locked.html", recommendation=recommendation, reason=str(error),
+        can_withdraw=error.state == "submitted" and services.may_withdraw(current_user, recommendation),
+        can_reopen=services.can_reopen(current_user, recommendation),
+    ), 409
 
 
 def show(recommendation):
@@ -109,6 +134,8 @@ def review_page(recommendation, failing=None, status: int = 200):
         forms=forms, assure_form=assure, return_form=back, form=failing,
         set_aside=lambda item: services.set_aside(item, decisions, submission),
         blockers=services.blockers_to_assurance(recommendation, submission, decisions) if submission else [],
+        changes=changes_since(recommendation.id, submission.submitted_at, ("submission", "evidence_review"))
+        if submission else [],
     ), status
 
 
@@ -225,6 +252,28 @@ def reopen_recommendation(recommendation_id: int):
     return render_template("assurance/reopen.html", recommendation=recommendation, form=form)
 
 
+@bp.route("/recommendations/<int:recommendation_id>/withdraw", methods=["GET", "POST"])
+@record_rule
+def withdraw_submission(recommendation_id: int):
+    recommendation = recommendation_or_404(recommendation_id)
+    authorise(services.may_withdraw(current_user, recommendation))
+    if services.open_submission(recommendation) is None:
+        flash("This recommendation is not waiting for review, so there is nothing to withdraw.", "info")
+        return show(recommendation)
+    form = WithdrawForm(data={"version": recommendation.version_id})
+    if form.validate_on_submit():
+        try:
+            services.withdraw_submission(current_user, recommendation, expected_version=form.version.data)
+        except ConflictError:
+            return transition_conflict(recommendation, "Withdrawn")
+        except services.AssuranceError as error:
+            flash(str(error), "info")
+            return show(recommendation)
+        flash("Submission withdrawn. You can now change the recommendation, then submit it again.", "success")
+        return show(recommendation)
+    return render_template("assurance/withdraw.html", recommendation=recommendation, form=form)
+
+
 @bp.post("/actions/<int:action_id>/dependencies")
 @record_rule
 def add_dependency(action_id: int):
@@ -244,6 +293,7 @@ def add_dependency(action_id: int):
     elif form.is_submitted() and not form.errors:
         form.blocker_id.errors = ["Select the action this one waits on"]
     return render_template("actions/show.html", action=action, status=action_status(action, today()), form=form,
+                           can_add_evidence=permissions.can_update_action(current_user, action),
                            dependency_form=panel.form, can_edit=True,
                            can_update=permissions.can_update_action(current_user, action)), 422
 

@@ -51,3 +51,14 @@ def history_for_recommendation(recommendation_id: int) -> list[AuditEvent]:
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
     )
     return list(db.session.scalars(query))
+
+
+def changes_since(recommendation_id: int, since, leaving_out: tuple[str, ...] = ()) -> list[AuditEvent]:
+    """What happened to a recommendation after a moment (oldest first), leaving out the kinds of event named."""
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.recommendation_id == recommendation_id, AuditEvent.occurred_at > since,
+               AuditEvent.entity_type.not_in(leaving_out))
+        .order_by(AuditEvent.occurred_at, AuditEvent.id)
+    )
+    return list(db.session.scalars(query))

@@ -17,6 +17,7 @@ from flask import current_app
 from tracker.audit.services import record_event, snapshot
 from tracker.evidence.models import FILE, LINK, Evidence
 from tracker.extensions import db
+from tracker.recommendations.locking import ensure_unlocked
 
 EVIDENCE_FIELDS = ("kind", "title", "description", "url", "original_filename", "content_type", "size_bytes",
                    "action_id")
@@ -190,12 +191,14 @@ def build_link_evidence(actor, recommendation, action, title: str, description: 
 
 
 def add_file_evidence(actor, recommendation, action, title, description, filename, data) -> Evidence:
+    ensure_unlocked(recommendation)
     evidence = build_file_evidence(actor, recommendation, action, title, description, filename, data)
     db.session.commit()
     return evidence
 
 
 def add_link_evidence(actor, recommendation, action, title, description, url) -> Evidence:
+    ensure_unlocked(recommendation)
     evidence = build_link_evidence(actor, recommendation, action, title, description, url)
     db.session.commit()
     return evidence
@@ -213,6 +216,7 @@ def removal_blocker(evidence: Evidence) -> str | None:
 
 def remove_evidence(actor, evidence: Evidence) -> None:
     """Remove evidence added by mistake (and its file), unless it has been reviewed."""
+    ensure_unlocked(evidence.recommendation)
     if reason := removal_blocker(evidence):
         raise EvidenceError(reason)
     path = stored_path(evidence) if evidence.kind == FILE and evidence.stored_name else None

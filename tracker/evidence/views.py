@@ -11,6 +11,7 @@ from tracker.evidence.forms import FileEvidenceForm, LinkEvidenceForm
 from tracker.evidence.models import FILE, Evidence
 from tracker.extensions import db
 from tracker.forms_confirm import ConfirmForm
+from tracker.recommendations.locking import refuse_if_locked
 from tracker.recommendations.views import recommendation_or_404
 
 bp = Blueprint("evidence", __name__)
@@ -21,9 +22,11 @@ def target_for(recommendation_id: int | None, action_id: int | None):
     if action_id is not None:
         action = action_or_404(action_id)
         authorise(permissions.can_update_action(current_user, action))
+        refuse_if_locked(action.recommendation)
         return action.recommendation, action
     recommendation = recommendation_or_404(recommendation_id)
     authorise(permissions.can_manage_recommendation(current_user, recommendation))
+    refuse_if_locked(recommendation)
     return recommendation, None
 
 
@@ -93,6 +96,7 @@ def remove_evidence(evidence_id: int):
     evidence = db.get_or_404(Evidence, evidence_id)
     authorise(permissions.can_view_evidence(current_user, evidence))
     authorise(permissions.can_remove_evidence(current_user, evidence))
+    refuse_if_locked(evidence.recommendation)
     form = ConfirmForm()
     blocker = services.removal_blocker(evidence)
     if form.validate_on_submit() and blocker is None:

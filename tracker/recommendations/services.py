@@ -3,6 +3,7 @@
 from tracker.assurance.conflicts import guarded
 from tracker.audit.services import changed, record_event, snapshot
 from tracker.extensions import db
+from tracker.recommendations.locking import ensure_unlocked
 from tracker.recommendations.models import RESPONSES, Recommendation
 
 RESPONSE_FIELDS = ("response", "response_rationale", "lead_id")
@@ -15,6 +16,7 @@ class RecommendationError(ValueError):
 def set_response(actor, recommendation: Recommendation, response: str, rationale: str,
                  lead_id: int | None, expected_version=None) -> Recommendation:
     """Raises ConflictError when `expected_version` (from the form) is not the stored version."""
+    ensure_unlocked(recommendation)
     with guarded(recommendation, expected_version):
         return _set_response(actor, recommendation, response, rationale, lead_id)
 

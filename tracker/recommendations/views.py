@@ -11,6 +11,7 @@ from tracker.auth.access import authorise, record_rule
 from tracker.db_types import today
 from tracker.recommendations import services
 from tracker.recommendations.forms import ResponseForm
+from tracker.recommendations.locking import locked_reason, refuse_if_locked
 from tracker.recommendations.status import action_status, recommendation_status
 
 bp = Blueprint("recommendations", __name__)
@@ -31,6 +32,7 @@ def show_recommendation(recommendation_id: int):
     on = today()
     updates = sorted((u for a in recommendation.actions for u in a.updates), key=lambda u: u.created_at,
                      reverse=True)
+    unlocked = locked_reason(recommendation) is None
     return render_template(
         "recommendations/show.html",
         recommendation=recommendation,
@@ -38,9 +40,9 @@ def show_recommendation(recommendation_id: int):
         action_status=lambda action: action_status(action, on),
         updates=updates,
         history=history_for_recommendation(recommendation.id),
-        can_manage=permissions.can_manage_recommendation(current_user, recommendation),
+        can_manage=unlocked and permissions.can_manage_recommendation(current_user, recommendation),
         can_update=lambda action: permissions.can_update_action(current_user, action),
-        can_remove=lambda evidence: permissions.can_remove_evidence(current_user, evidence),
+        can_remove=lambda evidence: unlocked and permissions.can_remove_evidence(current_user, evidence),
     )
 
 
@@ -49,6 +51,7 @@ def show_recommendation(recommendation_id: int):
 def edit_response(recommendation_id: int):
     recommendation = recommendation_or_404(recommendation_id)
     authorise(permissions.can_manage_recommendation(current_user, recommendation))
+    refuse_if_locked(recommendation)
     form = ResponseForm(data={"response": recommendation.response, "rationale": recommendation.response_rationale,
                               "lead_id": recommendation.lead_id or 0, "version": recommendation.version_id})
     form.lead_id.choices = services.people_choices(recommendation, blank="No lead yet")
