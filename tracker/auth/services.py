@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.audit.services import record_event
+from tracker.auth import sessions
 from tracker.auth.models import ApiToken, RoleAssignment, SignInAttempt, User
 from tracker.db_types import utcnow
 from tracker.extensions import db
@@ -89,6 +90,12 @@ def authenticate(email: str, password: str, address: str | None = None) -> SignI
     user.last_sign_in_at = now
     db.session.commit()
     return SignInResult(user)
+
+
+def end_sessions(user: User) -> None:
+    """Sign the person out everywhere (every copy of every session cookie)."""
+    sessions.end_sessions(user)
+    db.session.commit()
 
 
 def create_user(email: str, name: str, password: str, roles: list[tuple[str, int]] = ()) -> User:

@@ -3,12 +3,12 @@
 from functools import cache
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import joinedload
 
-from tracker.auth import services
+from tracker.auth import services, sessions
 from tracker.auth.access import public
 from tracker.auth.forms import SignInForm
 from tracker.auth.models import User
@@ -42,7 +42,9 @@ def load_user(user_id: str) -> User | None:
         return None
     user, version = row
     caching.note_version(version)
-    return user if user is not None and user.is_active else None
+    if user is None or not user.is_active or not sessions.is_current(user):
+        return None
+    return user
 
 
 @login_manager.request_loader
@@ -72,8 +74,7 @@ def sign_in():
             body, code = render_error(429, result.error)
             return body, code, {"Retry-After": "60"}
         if result.user is not None:
-            session.clear()
-            login_user(result.user)
+            sessions.start_session(result.user)
             return redirect(safe_next(request.args.get("next")))
         form.password.errors = [result.error]
     expired = session.pop("expired", False)
@@ -83,7 +84,9 @@ def sign_in():
 @bp.post("/sign-out")
 @public
 def sign_out():
-    logout_user()
-    session.clear()
+    """Ends the session on the server too: a copy of the cookie taken before is refused from now on."""
+    if current_user.is_authenticated:
+        services.end_sessions(current_user)
+    sessions.sign_out_here()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.sign_in"))
