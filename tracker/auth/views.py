@@ -90,3 +90,7 @@ def sign_out():
     sessions.sign_out_here()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.sign_in"))
+
+
+# The password pages share this blueprint; importing them registers their routes on it.
+from tracker.auth import password_views  # noqa: E402,F401
