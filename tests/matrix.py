@@ -70,6 +70,10 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
     "admin.edit_roles": ("/admin/users/{user_head}/roles", {"GET": {ADMIN}, "POST": {ADMIN}}),
     "admin.remove_role": ("/admin/users/{user_head}/roles/{user_head_role}/remove", {"POST": {ADMIN}}),
     "admin.resend_invitation": ("/admin/users/{user_head}/invite", {"POST": {ADMIN}}),
+    "admin.deactivate_user": ("/admin/users/{user_head}/deactivate", {"GET": {ADMIN}, "POST": {ADMIN}}),
+    "admin.reactivate_user": ("/admin/users/{user_head}/reactivate", {"POST": {ADMIN}}),
+    # everyone signed in may open it; it lists only the work each may reassign (tested in tests/handover)
+    "handover.reassign_work": ("/needs-a-new-owner", {"GET": EVERYONE, "POST": EVERYONE}),
     # the demo issues no API token, so an admin gets a 404 (let in) and everyone else a 403
     "admin.revoke_token": ("/admin/users/{user_head}/tokens/1/revoke", {"POST": {ADMIN}}),
     "organisations.list_organisations": ("/admin/organisations", {"GET": {ADMIN}}),

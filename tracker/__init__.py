@@ -22,6 +22,7 @@ FEATURES = (
     "readiness",
     "importer",
     "admin",
+    "handover",
     "api",
     "pages",
     "caching",

@@ -79,3 +79,25 @@ class GovGroupedSelect(GovSelect):
             parts.append(Markup("</optgroup>"))
         parts.append(Markup("</select></div>"))
         return Markup("").join(parts)
+
+
+def optional_id(value) -> int | None:
+    """An id from a select, or None for its "Select ..." option or anything that is not a number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def one_of_the_choices(message: str):
+    def check(_form, field) -> None:
+        if field.data is None or field.data not in {value for value, *_ in _flat_choices(field)}:
+            raise StopValidation(message)
+
+    return check
+
+
+def _flat_choices(field):
+    if isinstance(field.choices, dict):
+        return [choice for group in field.choices.values() for choice in group]
+    return list(field.choices or [])

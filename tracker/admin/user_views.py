@@ -3,7 +3,7 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from tracker.admin import services
+from tracker.admin import leavers, services
 from tracker.admin.forms import RoleForm, UserDetailsForm
 from tracker.admin.views import bp
 from tracker.auth import services as auth_services
@@ -11,6 +11,8 @@ from tracker.auth.access import admin_only
 from tracker.auth.models import ROLE_LABELS, ApiToken, User
 from tracker.db_types import utcnow
 from tracker.extensions import db
+from tracker.forms_confirm import ConfirmForm
+from tracker.handover.services import open_work_of
 
 
 def user_or_404(user_id: int) -> User:
@@ -92,3 +94,34 @@ def revoke_token(user_id: int, token_id: int):
     auth_services.revoke_api_token(current_user, token)
     flash("The API token has been revoked. It no longer works.", "success")
     return redirect(url_for("admin.show_user", user_id=user_id))
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
+@admin_only
+def deactivate_user(user_id: int):
+    user = user_or_404(user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            leavers.deactivate(current_user, user)
+        except services.AdminError as error:
+            flash(str(error), "error")
+        else:
+            flash(f"{user.name} has been deactivated and signed out everywhere. Their open work now shows as "
+                  "needing a new owner.", "success")
+        return redirect(url_for("admin.show_user", user_id=user.id))
+    return render_template("admin/deactivate.html", form=form, user=user,
+                           work=open_work_of(user))
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+@admin_only
+def reactivate_user(user_id: int):
+    user = user_or_404(user_id)
+    try:
+        leavers.reactivate(current_user, user)
+    except services.AdminError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"{user.name} has been reactivated.", "success")
+    return redirect(url_for("admin.show_user", user_id=user.id))
