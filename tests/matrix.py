@@ -27,6 +27,9 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
     # an unknown link gets the "expired" page (404) for anyone; the link itself is the permission
     "auth.set_password": ("/set-password/not-a-real-token", {"GET": EVERYONE, "POST": EVERYONE}),
     "auth.change_password": ("/account/password", {"GET": EVERYONE, "POST": EVERYONE}),
+    # single sign-on is not configured for the matrix, so both answer 404 for anyone (tested in tests/auth/test_oidc)
+    "auth.sign_in_oidc": ("/sign-in/oidc", {"GET": EVERYONE}),
+    "auth.oidc_callback": ("/sign-in/oidc/callback", {"GET": EVERYONE}),
     "inspections.list_inspections": ("/inspections", {"GET": EVERYONE}),
     "inspections.show_inspection": ("/inspections/{inspection}", {"GET": EVERYONE}),
     "inspections.edit_reinspection_dates": ("/inspections/{inspection}/reinspection-dates",

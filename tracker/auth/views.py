@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import joinedload
 
-from tracker.auth import services, sessions
+from tracker.auth import oidc, passwords, services, sessions
 from tracker.auth.access import public
 from tracker.auth.forms import SignInForm
 from tracker.auth.models import User
@@ -62,11 +62,18 @@ def safe_next(target: str | None) -> str:
     return url_for("pages.home")
 
 
+@bp.app_context_processor
+def sign_in_options():
+    return {"oidc_configured": oidc.is_configured(), "oidc_provider_name": oidc.provider_name()}
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))
+    if not passwords.local_passwords_on():
+        return render_template("auth/sign-in.html", form=None, expired=session.pop("expired", False))
     form = SignInForm()
     if form.validate_on_submit():
         result = services.authenticate(form.email.data, form.password.data, request.remote_addr or "unknown")
@@ -84,13 +91,18 @@ def sign_in():
 @bp.post("/sign-out")
 @public
 def sign_out():
-    """Ends the session on the server too: a copy of the cookie taken before is refused from now on."""
+    """Ends the session on the server too (a copy of the cookie taken before is refused from now on), then at the
+    identity provider where the person signed in through one that supports it."""
     if current_user.is_authenticated:
         services.end_sessions(current_user)
+    id_token = session.get("oidc_id_token")
     sessions.sign_out_here()
+    provider_logout = oidc.logout_url(id_token) if id_token and oidc.is_configured() else None
+    if provider_logout:
+        return redirect(provider_logout)
     flash("You have signed out.", "success")
     return redirect(url_for("auth.sign_in"))
 
 
-# The password pages share this blueprint; importing them registers their routes on it.
-from tracker.auth import password_views  # noqa: E402,F401
+# The password and single sign-on pages share this blueprint; importing them registers their routes on it.
+from tracker.auth import oidc_views, password_views  # noqa: E402,F401
