@@ -170,10 +170,11 @@ def sign_in_as(client: FlaskClient, email: str):
     with client.application.app_context():
         user = find_user(email)
         assert user is not None, email
-        user_id = user.id
+        user_id, generation = user.id, user.session_generation
     with client.session_transaction() as session:
         session["_user_id"] = str(user_id)
         session["_fresh"] = True
+        session["session_generation"] = generation
     return client
 
 

@@ -28,7 +28,9 @@ def ids(app):
         "inspection": inspection.id, "rec_pdu": recs[1].id, "rec_region": recs[8].id, "rec_hmpps": recs[12].id,
         "rec_ready": recs[7].id, "rec_region_ready": recs[9].id, "rec_hmpps_ready": recs[13].id,
         "action_owned": action.id, "action_region": recs[8].actions[0].id, "evidence_file": evidence.id,
-        "user_head": find_user("head.bdh@example.org").id, "pdu": find_pdu("Barking, Dagenham and Havering").id,
+        "user_head": find_user("head.bdh@example.org").id,
+        "user_head_role": find_user("head.bdh@example.org").roles[0].id,
+        "pdu": find_pdu("Barking, Dagenham and Havering").id,
         "region": find_pdu("Barking, Dagenham and Havering").parent_id,
         "rec_ready_evidence": recs[7].evidence[0].id, "action_pdu_5": recs[5].actions[0].id,
         "dependency": db.session.scalar(select(ActionDependency.id).where(
@@ -77,7 +79,10 @@ def test_each_role_reaches_exactly_its_routes(app, ids, email):
 
 @pytest.mark.parametrize("endpoint", sorted(e for e in MATRIX if e not in {"static", "pages.accessibility",
                                                                             "pages.privacy", "pages.healthcheck",
-                                                                            "auth.sign_in", "auth.sign_out"}))
+                                                                            "auth.sign_in", "auth.sign_out",
+                                                                            "auth.forgot_password",
+                                                                            "auth.set_password", "auth.sign_in_oidc",
+                                                                            "auth.oidc_callback"}))
 def test_signed_out_visitors_are_kept_out(app, ids, endpoint):
     template, methods = MATRIX[endpoint]
     for method in methods:

@@ -23,6 +23,7 @@ FEATURES = (
     "readiness",
     "importer",
     "admin",
+    "handover",
     "api",
     "pages",
     "caching",

@@ -19,14 +19,19 @@ def register_feature_commands() -> None:
 @tracker_cli.command("create-token")
 @click.argument("email")
 @click.option("--name", default="command line", help="A label for the token, shown to administrators.")
-def create_token(email: str, name: str) -> None:
+@click.option("--expires-in", default=None, help="Stop the token working after this long, e.g. 90d, 12w or 24h.")
+def create_token(email: str, name: str, expires_in: str | None) -> None:
     """Print a new API bearer token for the user with EMAIL."""
     from tracker.auth import services
 
     user = services.find_user(email)
-    if user is None:
-        raise click.ClickException(f"No user with the email address {email}")
-    click.echo(services.create_api_token(user, name))
+    if user is None or not user.is_active:
+        raise click.ClickException(f"No active user with the email address {email}")
+    try:
+        lifetime = services.parse_duration(expires_in) if expires_in else None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--expires-in") from error
+    click.echo(services.create_api_token(user, name, lifetime))
 
 
 register_feature_commands()

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from flask import Flask, g, request, session
-from flask_login import current_user, logout_user
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker.db_types import utcnow
@@ -117,8 +117,10 @@ def expire_idle_session(app: Flask) -> None:
     last_seen = session.get("last_seen_at")
     limit = app.config["PERMANENT_SESSION_LIFETIME"]
     if last_seen is not None and now - datetime.fromisoformat(last_seen) > limit:
-        logout_user()
-        session.clear()
+        from tracker.auth import sessions
+
+        sessions.end_session_for(int(session["_user_id"]), session.get(sessions.GENERATION_KEY, 0))
+        sessions.sign_out_here()
         session["expired"] = True
         return
     if not session.permanent:

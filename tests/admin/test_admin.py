@@ -7,31 +7,61 @@ from tracker.audit.models import AuditEvent
 from tracker.auth.services import find_user
 from tracker.db_types import utcnow
 from tracker.extensions import db
+from tracker.notifications.models import OutboxMessage
 from tracker.organisations.models import Organisation
 from tracker.organisations.services import find_pdu, find_region
 
 
-def test_admin_adds_a_head_of_pdu_who_can_then_sign_in(app, as_user):
+def test_admin_adds_a_head_of_pdu_who_is_invited_by_email(as_user):
     lambeth = find_pdu("Lambeth")
     response = as_user(ADMIN).post("/admin/users/new", data={
-        "name": "Sam Lambeth", "email": "Head.Lambeth@Example.org", "password": "a-long-temporary-password",
+        "name": "Sam Lambeth", "email": "Head.Lambeth@Example.org",
         "role": "head_of_pdu", "organisation_id": str(lambeth.id)})
-    assert response.status_code == 302
     user = find_user("head.lambeth@example.org")
+    assert response.headers["Location"] == f"/admin/users/{user.id}"
     assert [(a.role, a.organisation_id) for a in user.roles] == [("head_of_pdu", lambeth.id)]
-    signed_in = app.test_client().post("/sign-in", data={"email": "head.lambeth@example.org",
-                                                         "password": "a-long-temporary-password"})
-    assert signed_in.headers["Location"] == "/"
+    assert user.password_hash == ""
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient_id == user.id))
+    assert message.kind == "account" and "/set-password/" in message.body_text
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.entity_type == "user",
                                                       AuditEvent.entity_id == user.id)) is not None
 
 
-def test_duplicate_email_and_short_password_are_refused(as_user):
+def test_the_add_user_form_chooses_no_role_and_groups_pdus_under_their_region(as_user):
+    page = soup_of(as_user(ADMIN).get("/admin/users/new"))
+    role = page.select_one("select#role")
+    assert text_of(role.select_one("option[selected]") or role.select_one("option")) == "Select a role"
+    assert role.select_one("option").get("value") == ""
+    groups = {group["label"]: [text_of(o) for o in group.select("option")]
+              for group in page.select("select#organisation_id optgroup")}
+    assert groups["London region"][0] == "London region"
+    assert "Lambeth PDU" in groups["London region"]
+    assert "Barking, Dagenham and Havering PDU" in groups["London region"]
+    assert all("PDU" not in name for name in groups["National"])
+
+
+def test_no_role_or_organisation_chosen_names_both(as_user):
     page = soup_of(as_user(ADMIN).post("/admin/users/new", data={
-        "name": "Again", "email": HEAD, "password": "short", "role": "viewer",
+        "name": "Nobody Yet", "email": "nobody.yet@example.org", "role": "", "organisation_id": ""}))
+    errors = [text_of(a) for a in page.select(".govuk-error-summary__list a")]
+    assert errors == ["Select a role", "Select an organisation"]
+    assert find_user("nobody.yet@example.org") is None
+
+
+def test_duplicate_email_is_refused(as_user):
+    page = soup_of(as_user(ADMIN).post("/admin/users/new", data={
+        "name": "Again", "email": HEAD, "role": "viewer",
         "organisation_id": str(find_pdu("Lambeth").id)}))
     errors = [text_of(a) for a in page.select(".govuk-error-summary__list a")]
-    assert "The password must be 12 characters or more" in errors
+    assert errors == ["There is already a user with this email address"]
+
+
+def test_a_head_of_pdu_must_be_given_a_pdu(as_user):
+    page = soup_of(as_user(ADMIN).post("/admin/users/new", data={
+        "name": "Wrong Place", "email": "wrong.place@example.org", "role": "head_of_pdu",
+        "organisation_id": str(find_region("London").id)}))
+    errors = [text_of(a) for a in page.select(".govuk-error-summary__list a")]
+    assert errors == ["Choose a PDU for the head of PDU role"]
 
 
 def test_admin_adds_and_renames_a_pdu(as_user):

@@ -1,33 +1,120 @@
-"""Administration use cases: adding people with a role and unlocking accounts."""
+"""Administration use cases for people: adding them, changing their details and roles, and unlocking accounts.
+
+A change of role or organisation takes effect on the person's next request: their roles are read with them on every
+request, and the change raises the data version, so no cached page built for their old roles is served again."""
 
 from sqlalchemy import select
 
-from tracker.audit.services import record_event
-from tracker.auth.models import User
-from tracker.auth.services import create_user, find_user
+from tracker.audit.models import AuditEvent
+from tracker.audit.services import changed, record_event
+from tracker.auth import passwords
+from tracker.auth.models import INVITE, ROLE_LABELS, ApiToken, RoleAssignment, User
+from tracker.auth.permissions import OWNER_ROLE_FOR_KIND
+from tracker.auth.services import create_user, find_user, normalise_email
 from tracker.extensions import db
-from tracker.organisations.models import Organisation
+from tracker.organisations.models import NATIONAL, PDU, REGION, Organisation
+
+#: the kind of organisation each owner role must be held at (the other roles may be held anywhere)
+KIND_FOR_ROLE = {role: kind for kind, role in OWNER_ROLE_FOR_KIND.items()}
+KIND_NAMES = {NATIONAL: "HMPPS", REGION: "a region", PDU: "a PDU"}
 
 
 class AdminError(ValueError):
     """Refused; the message is shown on the form."""
 
 
-def organisation_choices() -> list[tuple[int, str]]:
-    orgs = db.session.scalars(select(Organisation).where(Organisation.is_active)
-                              .order_by(Organisation.kind, Organisation.name))
-    return [(org.id, org.display_name) for org in orgs]
+def organisation_groups() -> dict[str, list[tuple[int, str]]]:
+    """Active organisations for a select: HMPPS first, then each region followed by its PDUs."""
+    orgs = list(db.session.scalars(select(Organisation).where(Organisation.is_active).order_by(Organisation.name)))
+    groups = {"National": [(o.id, o.display_name) for o in orgs if o.kind == NATIONAL]}
+    for region in (o for o in orgs if o.kind == REGION):
+        groups[region.display_name] = [(region.id, region.display_name)] + [
+            (o.id, o.display_name) for o in orgs if o.kind == PDU and o.parent_id == region.id]
+    return {group: choices for group, choices in groups.items() if choices}
 
 
-def add_user(actor, name: str, email: str, password: str, role: str, organisation_id: int) -> User:
+def role_phrase(role: str) -> str:
+    """The role's label as it reads mid-sentence: "head of PDU", "HMPPS national lead"."""
+    label = ROLE_LABELS[role]
+    return label if label.split()[0].isupper() else label[0].lower() + label[1:]
+
+
+def role_details(user: User) -> list[dict]:
+    return [{"role": a.role, "organisation_id": a.organisation_id} for a in user.roles]
+
+
+def _check_role(role: str, organisation_id: int) -> Organisation:
+    organisation = db.session.get(Organisation, organisation_id)
+    if role not in ROLE_LABELS:
+        raise AdminError("Select a role")
+    if organisation is None or not organisation.is_active:
+        raise AdminError("Select an organisation")
+    kind = KIND_FOR_ROLE.get(role)
+    if kind is not None and organisation.kind != kind:
+        raise AdminError(f"Choose {KIND_NAMES[kind]} for the {role_phrase(role)} role")
+    return organisation
+
+
+def add_user(actor, name: str, email: str, role: str, organisation_id: int) -> User:
+    """A joiner: the account, its first role, and an emailed invitation to choose a password (when local
+    passwords are on; with single sign-on only, they sign in through the identity provider)."""
     if find_user(email) is not None:
         raise AdminError("There is already a user with this email address")
-    user = create_user(email, name.strip(), password, [(role, organisation_id)])
+    organisation = _check_role(role, organisation_id)
+    user = create_user(email, name.strip(), None, [(role, organisation_id)])
     db.session.flush()
-    record_event(actor, "user", user.id, "create", f"Added {user.name} ({user.email}) as {role.replace('_', ' ')}",
-                 after={"email": user.email, "role": role, "organisation_id": organisation_id})
+    if passwords.local_passwords_on():
+        passwords.email_link(user, INVITE)
+    record_event(actor, "user", user.id, "create",
+                 f"Added {user.name} ({user.email}) as {role_phrase(role)} at {organisation.display_name}",
+                 after={"email": user.email, "name": user.name, "roles": role_details(user)})
     db.session.commit()
     return user
+
+
+def resend_invitation(actor, user: User) -> None:
+    passwords.email_link(user, INVITE)
+    record_event(actor, "user", user.id, "invite", f"Sent {user.name} a new invitation")
+    db.session.commit()
+
+
+def update_details(actor, user: User, name: str, email: str) -> None:
+    email = normalise_email(email)
+    other = find_user(email)
+    if other is not None and other.id != user.id:
+        raise AdminError("There is already a user with this email address")
+    before = {"name": user.name, "email": user.email}
+    user.name, user.email = name.strip(), email
+    before, after = changed(before, {"name": user.name, "email": user.email})
+    if after:
+        record_event(actor, "user", user.id, "update", f"Changed the details of {user.name}",
+                     before=before, after=after)
+    db.session.commit()
+
+
+def add_role(actor, user: User, role: str, organisation_id: int) -> None:
+    organisation = _check_role(role, organisation_id)
+    if any(a.role == role and a.organisation_id == organisation_id for a in user.roles):
+        raise AdminError(f"{user.name} is already {role_phrase(role)} at {organisation.display_name}")
+    before = role_details(user)
+    user.roles.append(RoleAssignment(role=role, organisation_id=organisation_id))
+    record_event(actor, "user", user.id, "add_role",
+                 f"Made {user.name} {role_phrase(role)} at {organisation.display_name}",
+                 before={"roles": before}, after={"roles": role_details(user)})
+    db.session.commit()
+
+
+def remove_role(actor, user: User, assignment_id: int) -> None:
+    assignment = next((a for a in user.roles if a.id == assignment_id), None)
+    if assignment is None:
+        raise AdminError("That role has already been removed")
+    before = role_details(user)
+    user.roles.remove(assignment)
+    record_event(actor, "user", user.id, "remove_role",
+                 f"Removed {user.name}'s role as {role_phrase(assignment.role)} at "
+                 f"{assignment.organisation.display_name}",
+                 before={"roles": before}, after={"roles": role_details(user)})
+    db.session.commit()
 
 
 def unlock_user(actor, user: User) -> None:
@@ -39,5 +126,31 @@ def unlock_user(actor, user: User) -> None:
     db.session.commit()
 
 
+def status_of(user: User, now) -> str:
+    if not user.is_active:
+        return "Deactivated" + (f" on {user.deactivated_at:%-d %B %Y}" if user.deactivated_at else "")
+    if user.locked_until_at and user.locked_until_at > now:
+        return "Locked after repeated failed sign-ins"
+    if not user.password_hash and user.last_sign_in_at is None:
+        return "Invited: has not chosen a password yet"
+    if not user.roles:
+        return "Waiting for a role"
+    return "Active"
+
+
+def user_page_extras(user: User) -> dict:
+    """What the person's page shows beside their details: their API tokens."""
+    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                                .order_by(ApiToken.created_at.desc(), ApiToken.id.desc()))
+    return {"tokens": list(tokens)}
+
+
 def all_users() -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.name)))
+
+
+def history(user: User) -> list[AuditEvent]:
+    """Changes made to this person (their account, roles, password and tokens), newest first."""
+    return list(db.session.scalars(
+        select(AuditEvent).where(AuditEvent.entity_type == "user", AuditEvent.entity_id == user.id)
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())))

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from tracker.admin import services
 from tracker.admin.forms import UserForm
+from tracker.auth import passwords
 from tracker.auth.access import admin_only
 from tracker.auth.models import User
 from tracker.db_types import utcnow
@@ -15,7 +16,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 #: (title, endpoint, description) of each admin page; shown when the feature providing it is present
 ADMIN_PAGES = (
     ("Regions and PDUs", "organisations.list_organisations", "Add and rename regions and PDUs."),
-    ("Users", "admin.list_users", "Add people, give them roles and unlock accounts."),
+    ("Users", "admin.list_users", "Invite people, change their roles, deactivate leavers and unlock accounts."),
     ("Import a report", "importer.upload_report", "Read an inspection report and create its inspection."),
     ("Outbox", "notifications.list_outbox", "Emails waiting, sent and failed; the local mail sink."),
 )
@@ -31,23 +32,25 @@ def index():
 @bp.get("/users")
 @admin_only
 def list_users():
-    return render_template("admin/users.html", users=services.all_users(), now=utcnow())
+    return render_template("admin/users.html", users=services.all_users(), now=utcnow(), status_of=services.status_of)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @admin_only
 def create_user():
     form = UserForm()
-    form.organisation_id.choices = services.organisation_choices()
+    form.organisation_id.choices = services.organisation_groups()
     if form.validate_on_submit():
         try:
-            user = services.add_user(current_user, form.name.data, form.email.data, form.password.data,
-                                     form.role.data, form.organisation_id.data)
+            user = services.add_user(current_user, form.name.data, form.email.data, form.role.data,
+                                     form.organisation_id.data)
         except services.AdminError as error:
-            form.email.errors = [str(error)]
+            field = form.email if "email" in str(error) else form.organisation_id
+            field.errors = [str(error)]
         else:
-            flash(f"{user.name} added.", "success")
-            return redirect(url_for("admin.list_users"))
+            flash(f"{user.name} added." + (" An invitation to choose a password has been emailed to them."
+                                           if passwords.local_passwords_on() else ""), "success")
+            return redirect(url_for("admin.show_user", user_id=user.id))
     return render_template("admin/new-user.html", form=form)
 
 
@@ -58,3 +61,7 @@ def unlock_user(user_id: int):
     services.unlock_user(current_user, user)
     flash(f"{user.email} unlocked.", "success")
     return redirect(url_for("admin.list_users"))
+
+
+# The pages about one person share this blueprint; importing them registers their routes on it.
+from tracker.admin import user_views  # noqa: E402,F401

@@ -1,9 +1,9 @@
-"""Sign-in form."""
+"""Sign-in and password forms."""
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from tracker.text_limits import EMAIL
 
@@ -20,3 +20,39 @@ class SignInForm(FlaskForm):
         "Password", widget=GovPasswordInput(), validators=[DataRequired(message="Enter your password")]
     )
     submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+def new_password_field(label: str = "New password") -> PasswordField:
+    return PasswordField(label, widget=GovPasswordInput(),
+                         description="At least 12 characters. Three random words make a strong password that is "
+                                     "easy to remember.",
+                         validators=[DataRequired(message="Enter a new password")])
+
+
+def confirm_field() -> PasswordField:
+    return PasswordField("Confirm new password", widget=GovPasswordInput(),
+                         validators=[DataRequired(message="Enter the new password again"),
+                                     EqualTo("password", message="The passwords do not match")])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = StringField(
+        "Email address", widget=GovTextInput(),
+        validators=[DataRequired(message="Enter your email address"),
+                    Email(message="Enter an email address in the correct format, like name@example.org"),
+                    Length(max=254)])
+    submit = SubmitField("Send reset link", widget=GovSubmitInput())
+
+
+class SetPasswordForm(FlaskForm):
+    password = new_password_field()
+    confirm = confirm_field()
+    submit = SubmitField("Set password", widget=GovSubmitInput())
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField("Current password", widget=GovPasswordInput(),
+                            validators=[DataRequired(message="Enter your current password")])
+    password = new_password_field()
+    confirm = confirm_field()
+    submit = SubmitField("Change password", widget=GovSubmitInput())

@@ -44,9 +44,18 @@ class User(UserMixin, db.Model):
     locked_until_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: raised to end every session of this person at once (sign-out, password change, deactivation): a session
+    #: remembers the generation it began in and is refused once that is no longer the current one
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: when an administrator deactivated this leaver; the account and its history stay
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: base32 TOTP secret, set while the second factor is being set up and kept once it is confirmed
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: when the person confirmed their authenticator app; until then the second factor is not asked for
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     roles: Mapped[list["RoleAssignment"]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="RoleAssignment.id"
     )
 
     def __repr__(self) -> str:
@@ -89,8 +98,44 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the token stops working after this; empty for a token without an expiry
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped["User"] = relationship()
+
+
+INVITE = "invite"
+RESET = "reset"
+
+
+class UserToken(db.Model):
+    """A single-use, expiring link for setting a password: an invitation or a reset."""
+
+    __tablename__ = "user_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: invite or reset
+    purpose: Mapped[str] = mapped_column(String(20))
+    #: SHA-256 of the token in the link; the link itself is only in the email
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped["User"] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the authenticator app when it is lost."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: SHA-256 of the code; the codes are shown once, when they are made
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class SignInAttempt(db.Model):

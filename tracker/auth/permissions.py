@@ -106,3 +106,12 @@ def can_remove_evidence(user, evidence) -> bool:
     if evidence.action is not None:
         return can_update_action(user, evidence.action)
     return can_manage_recommendation(user, evidence.recommendation)
+
+
+def can_reassign_work(user, recommendation) -> bool:
+    """Give a leaver's work on this recommendation to someone else: whoever owns the recommendation, the director
+    of the region of the inspected PDU, or an administrator."""
+    if not user.is_authenticated:
+        return False
+    return (is_admin(user) or owns_recommendation(user, recommendation)
+            or recommendation.inspection.pdu.parent_id in user.orgs_with_role(REGIONAL_DIRECTOR))

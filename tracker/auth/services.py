@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.audit.services import record_event
+from tracker.auth import sessions
 from tracker.auth.models import ApiToken, RoleAssignment, SignInAttempt, User
 from tracker.db_types import utcnow
 from tracker.extensions import db
@@ -91,9 +92,17 @@ def authenticate(email: str, password: str, address: str | None = None) -> SignI
     return SignInResult(user)
 
 
-def create_user(email: str, name: str, password: str, roles: list[tuple[str, int]] = ()) -> User:
+def end_sessions(user: User) -> None:
+    """Sign the person out everywhere (every copy of every session cookie)."""
+    sessions.end_sessions(user)
+    db.session.commit()
+
+
+def create_user(email: str, name: str, password: str | None, roles: list[tuple[str, int]] = ()) -> User:
+    """Without a password the account cannot be signed in to with one until the person sets theirs."""
     user = User(email=normalise_email(email), name=name, password_hash="")
-    set_password(user, password)
+    if password is not None:
+        set_password(user, password)
     for role, organisation_id in roles:
         user.roles.append(RoleAssignment(role=role, organisation_id=organisation_id))
     db.session.add(user)
@@ -104,19 +113,47 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_api_token(user: User, name: str = "") -> str:
+def parse_duration(text: str) -> timedelta:
+    """"90d", "12w" or "24h" as a timedelta, for token expiry on the command line."""
+    units = {"h": "hours", "d": "days", "w": "weeks"}
+    number, unit = text.strip()[:-1], text.strip()[-1:].lower()
+    if unit not in units or not number.isdigit() or int(number) < 1:
+        raise ValueError(f"{text!r} is not a duration like 90d, 12w or 24h")
+    return timedelta(**{units[unit]: int(number)})
+
+
+def create_api_token(user: User, name: str = "", expires_in: timedelta | None = None) -> str:
     """Issue a bearer token; only its hash is stored, so it is shown this once."""
     token = "trk_" + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, token_hash=hash_token(token), name=name))
-    record_event(None, "api_token", None, "create", f"API token issued to {user.email}")
+    expires_at = utcnow() + expires_in if expires_in else None
+    api_token = ApiToken(user_id=user.id, token_hash=hash_token(token), name=name, expires_at=expires_at)
+    db.session.add(api_token)
+    db.session.flush()
+    record_event(None, "user", user.id, "create_token", f"API token “{name or 'unnamed'}” issued to {user.email}"
+                 + (f", expiring {expires_at:%-d %B %Y}" if expires_at else ""),
+                 after={"token_id": api_token.id, "expires_at": expires_at.isoformat() if expires_at else None})
     db.session.commit()
     return token
 
 
 def user_for_token(token: str) -> User | None:
+    """The active owner of an unrevoked, unexpired token; notes its use at most once a minute."""
+    now = utcnow()
     api_token = db.session.scalar(
         select(ApiToken).where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
     )
-    if api_token is None or not api_token.user.is_active:
+    if api_token is None or not api_token.user.is_active or (api_token.expires_at and api_token.expires_at <= now):
         return None
+    if api_token.last_used_at is None or now - api_token.last_used_at > timedelta(minutes=1):
+        api_token.last_used_at = now
+        db.session.commit()
     return api_token.user
+
+
+def revoke_api_token(actor, api_token: ApiToken) -> None:
+    if api_token.revoked_at is None:
+        api_token.revoked_at = utcnow()
+        record_event(actor, "user", api_token.user_id, "revoke_token",
+                     f"Revoked the API token “{api_token.name or 'unnamed'}” of {api_token.user.email}",
+                     after={"token_id": api_token.id})
+    db.session.commit()

@@ -3,12 +3,12 @@
 from functools import cache
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import joinedload
 
-from tracker.auth import services
+from tracker.auth import oidc, passwords, services, sessions
 from tracker.auth.access import public
 from tracker.auth.forms import SignInForm
 from tracker.auth.models import User
@@ -43,7 +43,9 @@ def load_user(user_id: str) -> User | None:
         return None
     user, version = row
     caching.note_version(version)
-    return user if user is not None and user.is_active else None
+    if user is None or not user.is_active or not sessions.is_current(user):
+        return None
+    return user
 
 
 @login_manager.request_loader
@@ -54,11 +56,18 @@ def load_user_from_token(req) -> User | None:
     return None
 
 
+@bp.app_context_processor
+def sign_in_options():
+    return {"oidc_configured": oidc.is_configured(), "oidc_provider_name": oidc.provider_name()}
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))
+    if not passwords.local_passwords_on():
+        return render_template("auth/sign-in.html", form=None, expired=session.pop("expired", False))
     form = SignInForm()
     if form.validate_on_submit():
         result = services.authenticate(form.email.data, form.password.data, request.remote_addr or "unknown")
@@ -66,8 +75,7 @@ def sign_in():
             body, code = render_error(429, result.error)
             return body, code, {"Retry-After": "60"}
         if result.user is not None:
-            session.clear()
-            login_user(result.user)
+            sessions.start_session(result.user)
             return redirect(safe_next(request.args.get("next")))
         form.password.errors = [result.error]
     expired = session.pop("expired", False)
@@ -77,7 +85,18 @@ def sign_in():
 @bp.post("/sign-out")
 @public
 def sign_out():
-    logout_user()
-    session.clear()
+    """Ends the session on the server too (a copy of the cookie taken before is refused from now on), then at the
+    identity provider where the person signed in through one that supports it."""
+    if current_user.is_authenticated:
+        services.end_sessions(current_user)
+    id_token = session.get("oidc_id_token")
+    sessions.sign_out_here()
+    provider_logout = oidc.logout_url(id_token) if id_token and oidc.is_configured() else None
+    if provider_logout:
+        return redirect(provider_logout)
     flash("You have signed out.", "success")
     return redirect(url_for("auth.sign_in"))
+
+
+# The password and single sign-on pages share this blueprint; importing them registers their routes on it.
+from tracker.auth import oidc_views, password_views  # noqa: E402,F401

@@ -18,11 +18,15 @@ REMINDERS = "reminders"
 WEEKLY_REMINDERS = "weekly_reminders"
 DIRECTOR_DIGEST = "director_digest"
 READINESS = "readiness"
+ACCOUNT = "account"
+REASSIGNED = "reassigned"
 KIND_LABELS = {
     REMINDERS: "Daily reminders",
     WEEKLY_REMINDERS: "Weekly summary",
     DIRECTOR_DIGEST: "Regional director's digest",
     READINESS: "Readiness summary",
+    ACCOUNT: "Invitations and password resets",
+    REASSIGNED: "Work reassigned",
 }
 
 RUNNING = "running"

@@ -1,0 +1,176 @@
+"""Single sign-on against a real OpenID Connect provider running in the test process (oidc-provider-mock): known
+and unknown people, tampered state, expired and wrong-audience ID tokens, a provider that is down, local passwords
+switched off, and sign-out at the provider."""
+
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from oidc_provider_mock import run_server_in_thread
+from sqlalchemy import select
+
+from tests.conftest import HEAD, soup_of, text_of
+from tracker.audit.models import AuditEvent
+from tracker.auth.services import find_user
+from tracker.extensions import db
+
+SETTINGS = ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_PROVIDER_NAME", "OIDC_CREATE_USERS",
+            "AUTH_LOCAL_PASSWORDS")
+
+
+@pytest.fixture(scope="module")
+def provider():
+    with run_server_in_thread() as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+@pytest.fixture
+def sso(app, provider):
+    saved = {key: app.config.get(key) for key in SETTINGS}
+    app.config.update(OIDC_ISSUER=provider, OIDC_CLIENT_ID="tracker", OIDC_CLIENT_SECRET="client-secret",
+                      OIDC_PROVIDER_NAME="Test Identity")
+    yield provider
+    app.config.update(saved)
+
+
+def person(provider, sub, **claims):
+    claims.setdefault("email_verified", True)
+    requests.put(f"{provider}/users/{sub}", json=claims, timeout=5).raise_for_status()
+    return sub
+
+
+def to_provider(client):
+    start = client.get("/sign-in/oidc")
+    assert start.status_code == 302, start.get_data(as_text=True)[:500]
+    return start.headers["Location"]
+
+
+def back_from_provider(authorize_url, sub) -> str:
+    """What the person's browser does at the provider: choose who to sign in as, and follow it back."""
+    answer = requests.post(authorize_url, data={"sub": sub}, allow_redirects=False, timeout=5)
+    assert answer.status_code == 302, answer.text[:500]
+    back = urlsplit(answer.headers["Location"])
+    return f"{back.path}?{back.query}"
+
+
+def sign_in_through(client, sub):
+    return client.get(back_from_provider(to_provider(client), sub))
+
+
+def is_signed_in(client) -> bool:
+    return client.get("/").status_code == 200
+
+
+def test_the_request_uses_pkce_state_and_nonce(client, sso):
+    query = parse_qs(urlsplit(to_provider(client)).query)
+    assert query["code_challenge_method"] == ["S256"] and len(query["code_challenge"][0]) >= 43
+    assert query["state"][0] and query["nonce"][0]
+    assert query["redirect_uri"] == ["http://tracker.test/sign-in/oidc/callback"]
+    assert query["scope"] == ["openid email profile"]
+
+
+def test_the_sign_in_page_offers_the_provider(client, sso):
+    page = soup_of(client.get("/sign-in"))
+    assert text_of(page.select_one("#sign-in-oidc")) == "Sign in with Test Identity"
+    assert page.select_one("input[name=password]") is not None
+
+
+def test_a_known_person_signs_in_for_the_first_time(client, sso):
+    response = sign_in_through(client, person(sso, "chris", email=HEAD.upper(), name="C Morgan"))
+    assert response.headers["Location"] == "/"
+    assert text_of(soup_of(client.get("/")).h1) == "Hello, Chris Morgan"
+    db.session.expire_all()
+    assert find_user(HEAD).last_sign_in_at is not None
+
+
+def test_an_unknown_person_is_refused_by_default(client, sso):
+    response = sign_in_through(client, person(sso, "stranger", email="stranger@example.org"))
+    assert response.status_code == 403
+    assert "There is no account for stranger@example.org" in text_of(soup_of(response).select_one("#reason"))
+    assert find_user("stranger@example.org") is None and not is_signed_in(client)
+
+
+def test_an_unknown_person_can_be_added_without_a_role_to_wait_for_an_administrator(app, client, sso):
+    app.config["OIDC_CREATE_USERS"] = True
+    response = sign_in_through(client, person(sso, "joiner", email="joiner@example.org", name="Jo Iner"))
+    assert response.headers["Location"] == "/"
+    user = find_user("joiner@example.org")
+    assert user.name == "Jo Iner" and user.roles == []
+    assert "You do not have a role yet" in text_of(soup_of(client.get("/")).select_one("#no-role"))
+    assert client.get("/dashboard").status_code in (200, 403)
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.entity_id == user.id,
+                                                      AuditEvent.verb == "create")) is not None
+
+
+def test_an_unverified_email_is_not_trusted(client, sso):
+    response = sign_in_through(client, person(sso, "unverified", email=HEAD, email_verified=False))
+    assert response.status_code == 403 and not is_signed_in(client)
+
+
+def test_a_deactivated_person_is_refused(client, sso):
+    find_user(HEAD).is_active = False
+    db.session.commit()
+    response = sign_in_through(client, person(sso, "left", email=HEAD))
+    assert response.status_code == 403 and "deactivated" in text_of(soup_of(response).select_one("#reason"))
+    assert not is_signed_in(client)
+
+
+def test_a_tampered_state_signs_nobody_in(client, sso):
+    callback = back_from_provider(to_provider(client), person(sso, "chris", email=HEAD))
+    query = parse_qs(urlsplit(callback).query)
+    response = client.get(f"/sign-in/oidc/callback?code={query['code'][0]}&state=forged-{query['state'][0]}")
+    assert response.status_code == 400
+    assert text_of(soup_of(response).h1) == "You have not been signed in"
+    assert not is_signed_in(client)
+
+
+def test_an_expired_id_token_signs_nobody_in(client, sso):
+    response = sign_in_through(client, person(sso, "expired", email=HEAD, exp=int(time.time()) - 3600))
+    assert response.status_code == 400 and not is_signed_in(client)
+
+
+def test_an_id_token_for_another_service_signs_nobody_in(client, sso):
+    response = sign_in_through(client, person(sso, "elsewhere", email=HEAD, aud="another-service"))
+    assert response.status_code == 400 and not is_signed_in(client)
+
+
+def test_a_provider_that_cannot_be_reached_gets_a_clear_page(app, client, sso):
+    app.config["OIDC_ISSUER"] = "http://localhost:9"
+    response = client.get("/sign-in/oidc")
+    assert response.status_code == 503
+    assert "We could not reach Test Identity" in text_of(soup_of(response).select_one("#reason"))
+    assert not is_signed_in(client)
+
+
+def test_a_provider_that_goes_down_mid_sign_in_leaves_nobody_half_signed_in(app, client, sso):
+    with run_server_in_thread() as server:
+        app.config["OIDC_ISSUER"] = issuer = f"http://localhost:{server.server_port}"
+        callback = back_from_provider(to_provider(client), person(issuer, "chris", email=HEAD))
+    response = client.get(callback)
+    assert response.status_code == 503 and not is_signed_in(client)
+    with client.session_transaction() as session:
+        assert not any(key.startswith("_state_") for key in session) and "_user_id" not in session
+
+
+def test_sign_out_also_ends_the_provider_session(app, sso):
+    browser = app.test_client()
+    sign_in_through(browser, person(sso, "chris", email=HEAD))
+    copy = app.test_client()
+    copy.set_cookie("session", browser.get_cookie("session").value)
+    response = browser.post("/sign-out")
+    location = urlsplit(response.headers["Location"])
+    assert f"{location.scheme}://{location.netloc}{location.path}" == f"{sso}/oauth2/end_session"
+    query = parse_qs(location.query)
+    assert query["post_logout_redirect_uri"] == ["http://tracker.test/sign-in"] and query["id_token_hint"]
+    assert not is_signed_in(copy)
+
+
+def test_with_local_passwords_off_only_the_provider_signs_people_in(app, client, sso):
+    app.config["AUTH_LOCAL_PASSWORDS"] = False
+    page = soup_of(client.get("/sign-in"))
+    assert page.select_one("#sign-in-oidc") is not None and page.select_one("input[name=password]") is None
+    response = client.post("/sign-in", data={"email": HEAD, "password": "demo-password-for-tests"})
+    assert response.status_code == 200 and not is_signed_in(client)
+    assert client.get("/forgot-password").status_code == 404
+    assert sign_in_through(client, person(sso, "chris", email=HEAD)).headers["Location"] == "/"

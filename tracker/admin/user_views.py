@@ -1,0 +1,127 @@
+"""Administration pages about one person: their page, details, roles and invitation."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from tracker.admin import leavers, services
+from tracker.admin.forms import RoleForm, UserDetailsForm
+from tracker.admin.views import bp
+from tracker.auth import services as auth_services
+from tracker.auth.access import admin_only
+from tracker.auth.models import ROLE_LABELS, ApiToken, User
+from tracker.db_types import utcnow
+from tracker.extensions import db
+from tracker.forms_confirm import ConfirmForm
+from tracker.handover.services import open_work_of
+
+
+def user_or_404(user_id: int) -> User:
+    return db.get_or_404(User, user_id)
+
+
+@bp.get("/users/<int:user_id>")
+@admin_only
+def show_user(user_id: int):
+    user = user_or_404(user_id)
+    organisations = list(dict.fromkeys(a.organisation.display_name for a in user.roles))
+    now = utcnow()
+    return render_template("admin/user.html", user=user, history=services.history(user), role_labels=ROLE_LABELS,
+                           status=services.status_of(user, now), organisations=organisations, now=now,
+                           **services.user_page_extras(user))
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@admin_only
+def edit_user(user_id: int):
+    user = user_or_404(user_id)
+    form = UserDetailsForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            services.update_details(current_user, user, form.name.data, form.email.data)
+        except services.AdminError as error:
+            form.email.errors = [str(error)]
+        else:
+            flash("Details saved.", "success")
+            return redirect(url_for("admin.show_user", user_id=user.id))
+    return render_template("admin/edit-user.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/roles", methods=["GET", "POST"])
+@admin_only
+def edit_roles(user_id: int):
+    user = user_or_404(user_id)
+    form = RoleForm()
+    form.organisation_id.choices = services.organisation_groups()
+    if form.validate_on_submit():
+        try:
+            services.add_role(current_user, user, form.role.data, form.organisation_id.data)
+        except services.AdminError as error:
+            form.organisation_id.errors = [str(error)]
+        else:
+            flash("Role added. It applies from their next page.", "success")
+            return redirect(url_for("admin.edit_roles", user_id=user.id))
+    return render_template("admin/roles.html", form=form, user=user, role_labels=ROLE_LABELS)
+
+
+@bp.post("/users/<int:user_id>/roles/<int:assignment_id>/remove")
+@admin_only
+def remove_role(user_id: int, assignment_id: int):
+    user = user_or_404(user_id)
+    try:
+        services.remove_role(current_user, user, assignment_id)
+    except services.AdminError as error:
+        flash(str(error), "error")
+    else:
+        flash("Role removed. It no longer applies from their next page.", "success")
+    return redirect(url_for("admin.edit_roles", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/invite")
+@admin_only
+def resend_invitation(user_id: int):
+    user = user_or_404(user_id)
+    services.resend_invitation(current_user, user)
+    flash(f"A new invitation has been emailed to {user.email}. Earlier links no longer work.", "success")
+    return redirect(url_for("admin.show_user", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
+@admin_only
+def revoke_token(user_id: int, token_id: int):
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user_id:
+        abort(404)
+    auth_services.revoke_api_token(current_user, token)
+    flash("The API token has been revoked. It no longer works.", "success")
+    return redirect(url_for("admin.show_user", user_id=user_id))
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
+@admin_only
+def deactivate_user(user_id: int):
+    user = user_or_404(user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            leavers.deactivate(current_user, user)
+        except services.AdminError as error:
+            flash(str(error), "error")
+        else:
+            flash(f"{user.name} has been deactivated and signed out everywhere. Their open work now shows as "
+                  "needing a new owner.", "success")
+        return redirect(url_for("admin.show_user", user_id=user.id))
+    return render_template("admin/deactivate.html", form=form, user=user,
+                           work=open_work_of(user))
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+@admin_only
+def reactivate_user(user_id: int):
+    user = user_or_404(user_id)
+    try:
+        leavers.reactivate(current_user, user)
+    except services.AdminError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"{user.name} has been reactivated.", "success")
+    return redirect(url_for("admin.show_user", user_id=user.id))

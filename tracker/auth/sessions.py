@@ -1,0 +1,61 @@
+"""Sessions that end on the server: each session carries the user's session generation from when it began, and
+raising the generation (sign-out, idle expiry, password change, deactivation) refuses every older copy of the cookie.
+
+The session itself stays in the signed cookie; what the server keeps is one number per person, read with the user
+on every request anyway, so ending sessions costs no extra query."""
+
+from datetime import datetime
+
+from flask import current_app, session
+from flask_login import login_user, logout_user
+from sqlalchemy import update
+
+from tracker.auth.models import User
+from tracker.db_types import utcnow
+from tracker.extensions import db
+
+GENERATION_KEY = "session_generation"
+STARTED_KEY = "signed_in_at"
+
+
+def start_session(user: User) -> None:
+    """A fresh session (nothing carried over from before sign-in) bound to the user's current generation."""
+    session.clear()
+    login_user(user)
+    session[GENERATION_KEY] = user.session_generation
+    session[STARTED_KEY] = utcnow().isoformat()
+
+
+def is_current(user: User) -> bool:
+    """Whether this request's session began in the user's current generation and is within its absolute limit."""
+    if session.get(GENERATION_KEY, 0) != user.session_generation:
+        return False
+    started = session.get(STARTED_KEY)
+    if started is None:
+        return True
+    limit = current_app.config.get("SECURITY_SESSION_MAX_HOURS", 12)
+    return (utcnow() - datetime.fromisoformat(started)).total_seconds() < limit * 3600
+
+
+def end_sessions(user: User) -> None:
+    """End every session the person has, on every device; the caller commits."""
+    user.session_generation += 1
+
+
+def end_session_for(user_id: int, generation: int) -> None:
+    """End the sessions of the generation a stale cookie belongs to, unless they have already been ended.
+
+    Used for idle expiry, before the user is loaded: a copy of the cookie elsewhere ends with it."""
+    db.session.execute(update(User).where(User.id == user_id, User.session_generation == generation)
+                       .values(session_generation=User.session_generation + 1))
+    db.session.commit()
+
+
+def keep_current_session(user: User) -> None:
+    """After ending every session (a password change), keep the one the person is using."""
+    session[GENERATION_KEY] = user.session_generation
+
+
+def sign_out_here() -> None:
+    logout_user()
+    session.clear()
