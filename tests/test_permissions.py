@@ -77,6 +77,7 @@ def test_each_role_reaches_exactly_its_routes(app, ids, email):
 
 @pytest.mark.parametrize("endpoint", sorted(e for e in MATRIX if e not in {"static", "pages.accessibility",
                                                                             "pages.privacy", "pages.healthcheck",
+                                                                            "operations.healthz",
                                                                             "auth.sign_in", "auth.sign_out"}))
 def test_signed_out_visitors_are_kept_out(app, ids, endpoint):
     template, methods = MATRIX[endpoint]

@@ -25,6 +25,7 @@ FEATURES = (
     "api",
     "pages",
     "caching",
+    "operations",
 )
 
 
