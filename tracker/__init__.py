@@ -54,7 +54,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from tracker import errors, security, templating
+    from tracker import errors, request_log, security, templating
+    request_log.init_app(app)
     templating.init_app(app)
     security.init_app(app)
     errors.init_app(app)
