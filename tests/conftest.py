@@ -163,3 +163,18 @@ HMPPS = "hmpps.lead@example.org"
 OWNER = "action.owner@example.org"
 VIEWER = "inspector@example.org"
 ADMIN = "admin@example.org"
+
+
+def own_postgres_database(suffix: str) -> str:
+    """A database beside TEST_DATABASE_URL's, for tests whose processes must see each other's commits (make_app
+    resets the schema of the database it is given, so never the session's own)."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(os.environ["TEST_DATABASE_URL"])
+    name = f"{url.database}_{suffix}"
+    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}):
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)

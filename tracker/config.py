@@ -96,6 +96,8 @@ class ConfigurationError(RuntimeError):
 
 
 def check_production_safety(config: dict[str, Any]) -> None:
+    if config.get("UPLOADS_BACKEND", "filesystem") not in ("filesystem", "database"):
+        raise ConfigurationError('[uploads] backend must be "filesystem" or "database"')
     if config.get("APP_ENV") == "production" and config.get("SECURITY_SECRET_KEY") in (DEFAULT_SECRET_KEY, "", None):
         raise ConfigurationError(
             "Refusing to start in production with the default secret key: set TRACKER_SECURITY_SECRET_KEY."

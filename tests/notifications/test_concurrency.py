@@ -8,10 +8,9 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
-from tests.conftest import DEMO_TODAY, make_app
+from tests.conftest import DEMO_TODAY, make_app, own_postgres_database
 from tests.notifications.conftest import SmtpServer
 from tracker import create_app
 from tracker.extensions import db
@@ -21,24 +20,12 @@ from tracker.notifications.models import SENT, OutboxMessage
 DAYS = [DEMO_TODAY + timedelta(days=n) for n in (0, 1, 4, 33)]
 
 
-def own_postgres_database() -> str:
-    """A database beside TEST_DATABASE_URL's, since make_app resets the schema of the one it is given."""
-    url = make_url(os.environ["TEST_DATABASE_URL"])
-    name = f"{url.database}_workers"
-    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}):
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
-
-
 def database_url(kind: str) -> str | None:
     if kind == "sqlite":
         return None
     if not os.environ.get("TEST_DATABASE_URL"):
         pytest.skip("TEST_DATABASE_URL is not set: the two-schedulers test on PostgreSQL needs a server")
-    return own_postgres_database()
+    return own_postgres_database("workers")
 
 
 def worker(app, barrier: threading.Barrier, errors: list) -> None:

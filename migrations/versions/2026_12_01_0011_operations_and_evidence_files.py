@@ -1,4 +1,5 @@
-"""Job heartbeats: the scheduler's last and next run of each job, for the status page and `tracker status`
+"""Running on more than one server: job heartbeats (the scheduler's last and next run of each job) and evidence
+file bytes kept in the database ([uploads] backend = "database")
 
 Revision ID: 0011
 Revises: 0007
@@ -28,7 +29,15 @@ def upgrade():
     sa.Column('updated_at', tracker.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('job', name=op.f('pk_job_heartbeats'))
     )
+    op.create_table('evidence_files',
+    sa.Column('evidence_id', sa.Integer(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['evidence_id'], ['evidence.id'], name=op.f('fk_evidence_files_evidence_id_evidence'),
+                            ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('evidence_id', name=op.f('pk_evidence_files'))
+    )
 
 
 def downgrade():
+    op.drop_table('evidence_files')
     op.drop_table('job_heartbeats')
