@@ -21,6 +21,8 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
     "pages.accessibility": ("/accessibility", {"GET": EVERYONE}),
     "pages.privacy": ("/privacy", {"GET": EVERYONE}),
     "pages.healthcheck": ("/healthcheck", {"GET": EVERYONE}),
+    "operations.healthz": ("/healthz", {"GET": EVERYONE}),
+    "operations.show_status": ("/admin/status", {"GET": {ADMIN}}),
     "auth.sign_in": ("/sign-in", {"GET": EVERYONE, "POST": EVERYONE}),
     "auth.sign_out": ("/sign-out", {"POST": EVERYONE}),
     "auth.forgot_password": ("/forgot-password", {"GET": EVERYONE, "POST": EVERYONE}),

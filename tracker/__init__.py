@@ -27,6 +27,7 @@ FEATURES = (
     "api",
     "pages",
     "caching",
+    "operations",
 )
 
 
@@ -55,8 +56,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from tracker import errors, routing, security, templating
+    from tracker import errors, request_log, routing, security, templating
     routing.init_app(app)
+    request_log.init_app(app)
     templating.init_app(app)
     security.init_app(app)
     errors.init_app(app)

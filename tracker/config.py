@@ -37,12 +37,25 @@ def parse_env_value(raw: str) -> Any:
 
 
 def env_overrides(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """TRACKER_<SECTION>_<KEY> variables, and DATABASE_URL as hosting platforms hand it over (the
+    TRACKER_DATABASE_URL spelling wins when both are set)."""
     environ = os.environ if environ is None else environ
-    return {
+    overrides = {"DATABASE_URL": environ["DATABASE_URL"]} if environ.get("DATABASE_URL") else {}
+    overrides.update({
         key[len(ENV_PREFIX):]: parse_env_value(value)
         for key, value in environ.items()
         if key.startswith(ENV_PREFIX) and key != "TRACKER_CONFIG"
-    }
+    })
+    return overrides
+
+
+def normalise_database_url(url: str) -> str:
+    """Operators write `postgresql://` or `postgres://`; SQLAlchemy reads both as psycopg2, which is not
+    installed, so they are pointed at the psycopg 3 driver the service ships with."""
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url.removeprefix(scheme)
+    return url
 
 
 def config_file() -> Path:
@@ -51,7 +64,7 @@ def config_file() -> Path:
 
 def derive_flask_settings(config: dict[str, Any], instance_path: str) -> dict[str, Any]:
     """Flask and its extensions read their own key names; derive them from ours."""
-    url = config["DATABASE_URL"]
+    url = normalise_database_url(str(config["DATABASE_URL"]))
     if url.startswith("sqlite:///") and not url.startswith("sqlite:////") and url != "sqlite:///:memory:":
         url = "sqlite:///" + str(Path(instance_path) / url.removeprefix("sqlite:///"))
     upload_folder = Path(config["UPLOADS_FOLDER"])
@@ -115,6 +128,8 @@ def secret_key_problem(key: Any) -> str | None:
 def check_production_safety(config: dict[str, Any]) -> None:
     """Run on the final settings: the development key never signs a session outside development."""
     check_environment(config.get("APP_ENV"))
+    if config.get("UPLOADS_BACKEND", "filesystem") not in ("filesystem", "database"):
+        raise ConfigurationError('[uploads] backend must be "filesystem" or "database"')
     if config["APP_ENV"] == "development":
         return
     if problem := secret_key_problem(config.get("SECRET_KEY")):

@@ -36,7 +36,7 @@ PAGES: dict[str | None, list[str]] = {
     VIEWER: ["/", "/inspections", "/inspections/{inspection}", "/recommendations/{rec1}", "/dashboard"],
     ADMIN: ["/", "/admin", "/admin/users", "/admin/users/new!", "/admin/organisations",
             "/admin/organisations/new/pdu!", "/admin/organisations/{pdu}/edit!", "/admin/outbox",
-            "/admin/outbox/{outbox_message}", "/admin/imports/new!"],
+            "/admin/outbox/{outbox_message}", "/admin/imports/new!", "/admin/status"],
 }
 
 CHECKED: list[str] = []

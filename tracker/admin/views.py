@@ -19,6 +19,7 @@ ADMIN_PAGES = (
     ("Users", "admin.list_users", "Invite people, change their roles, deactivate leavers and unlock accounts."),
     ("Import a report", "importer.upload_report", "Read an inspection report and create its inspection."),
     ("Outbox", "notifications.list_outbox", "Emails waiting, sent and failed; the local mail sink."),
+    ("Service status", "operations.show_status", "Scheduled jobs' last and next runs, and the outbox backlog."),
 )
 
 

@@ -26,7 +26,7 @@ T = TypeVar("T")
 #: tables whose changes no cached fragment shows
 UNCOUNTED_TABLES = frozenset({
     "data_version", "audit_events", "sign_in_attempts", "api_tokens",
-    "outbox_messages", "delivery_attempts", "job_runs", "report_import_drafts",
+    "outbox_messages", "delivery_attempts", "job_runs", "report_import_drafts", "job_heartbeats",
 })
 _CHANGED = "tracker_data_changed"
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db_types import UTCDateTime, utcnow
@@ -40,3 +40,18 @@ class Evidence(db.Model):
     recommendation: Mapped["Recommendation"] = relationship(back_populates="evidence")  # noqa: F821
     action: Mapped["Action | None"] = relationship(back_populates="evidence")  # noqa: F821
     uploaded_by: Mapped["User | None"] = relationship()  # noqa: F821
+    #: the file's bytes when they are kept in the database; the database removes them with the evidence
+    stored_file: Mapped["EvidenceFile | None"] = relationship(
+        back_populates="evidence", cascade="all, delete-orphan", passive_deletes=True)
+
+
+class EvidenceFile(db.Model):
+    """An uploaded file's bytes, in the database beside its evidence record (`[uploads] backend = "database"`),
+    so every app server sees every file and one backup holds everything."""
+
+    __tablename__ = "evidence_files"
+
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+    evidence: Mapped["Evidence"] = relationship(back_populates="stored_file")

@@ -15,6 +15,7 @@ import filetype
 from flask import current_app
 
 from tracker.audit.services import record_event, snapshot
+from tracker.evidence import storage
 from tracker.evidence.models import FILE, LINK, Evidence
 from tracker.extensions import db
 from tracker.recommendations.locking import ensure_unlocked
@@ -138,14 +139,9 @@ def check_file(filename: str, data: bytes) -> CheckedFile:
     return CheckedFile(kind, KINDS[kind][0])
 
 
-def upload_folder() -> Path:
-    folder = Path(current_app.config["UPLOAD_PATH"])
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def stored_path(evidence: Evidence) -> Path:
-    return upload_folder() / evidence.stored_name
+    """Where the filesystem backend keeps (or would keep) the file."""
+    return storage.storage_named("filesystem").path(evidence)
 
 
 def _audit(actor, evidence: Evidence) -> None:
@@ -158,15 +154,14 @@ def _audit(actor, evidence: Evidence) -> None:
 def build_file_evidence(actor, recommendation, action, title: str, description: str, filename: str,
                         data: bytes) -> Evidence:
     checked = check_file(filename, data)
-    stored_name = secrets.token_hex(16)
-    (upload_folder() / stored_name).write_bytes(data)
     evidence = Evidence(
         recommendation=recommendation, action=action, kind=FILE, title=title.strip(),
-        description=description.strip(), stored_name=stored_name, original_filename=Path(filename).name[:255],
-        content_type=checked.content_type, size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
-        uploaded_by_id=getattr(actor, "id", None),
+        description=description.strip(), stored_name=secrets.token_hex(16),
+        original_filename=Path(filename).name[:255], content_type=checked.content_type, size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=getattr(actor, "id", None),
     )
     db.session.add(evidence)
+    storage.configured_storage().save(evidence, data)
     db.session.flush()
     _audit(actor, evidence)
     return evidence
@@ -219,11 +214,11 @@ def remove_evidence(actor, evidence: Evidence) -> None:
     ensure_unlocked(evidence.recommendation)
     if reason := removal_blocker(evidence):
         raise EvidenceError(reason)
-    path = stored_path(evidence) if evidence.kind == FILE and evidence.stored_name else None
+    on_disk = storage.storage_named("filesystem") if evidence.kind == FILE and evidence.stored_name else None
     record_event(actor, "evidence", evidence.id, "delete", f"Removed evidence '{evidence.title}'",
                  before=snapshot(evidence, EVIDENCE_FIELDS), recommendation_id=evidence.recommendation_id,
                  inspection_id=evidence.recommendation.inspection_id)
     db.session.delete(evidence)
-    db.session.commit()
-    if path is not None:
-        path.unlink(missing_ok=True)
+    db.session.commit()  # bytes kept in the database go with the record
+    if on_disk is not None:
+        on_disk.delete(evidence)

@@ -1,12 +1,14 @@
 """Adding evidence to an action or a recommendation, and downloading it."""
 
+import io
+
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
 from tracker.actions.views import action_or_404
 from tracker.auth import permissions
 from tracker.auth.access import authorise, record_rule
-from tracker.evidence import services
+from tracker.evidence import services, storage
 from tracker.evidence.forms import FileEvidenceForm, LinkEvidenceForm
 from tracker.evidence.models import FILE, Evidence
 from tracker.extensions import db
@@ -83,10 +85,10 @@ def download_evidence(evidence_id: int):
     if evidence is None or evidence.kind != FILE:
         abort(404)
     authorise(permissions.can_view_evidence(current_user, evidence))
-    path = services.stored_path(evidence)
-    if not path.exists():
+    data = storage.load_file(evidence)
+    if data is None:
         abort(404)
-    return send_file(path, mimetype=evidence.content_type, as_attachment=True,
+    return send_file(io.BytesIO(data), mimetype=evidence.content_type, as_attachment=True,
                      download_name=evidence.original_filename or f"evidence-{evidence.id}")
 
 

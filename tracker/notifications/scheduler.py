@@ -4,11 +4,19 @@ their times from config. A second one started by mistake is harmless: the outbox
 import logging
 import signal
 
-from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MISSED,
+    EVENT_JOB_SUBMITTED,
+    EVENT_SCHEDULER_START,
+)
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
+from tracker.db_types import utcnow
 from tracker.notifications.jobs import JOBS, LONDON, trigger_for
+from tracker.operations.models import FAILED, MISSED, SUCCEEDED
 
 log = logging.getLogger("tracker.scheduler")
 
@@ -21,6 +29,9 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
     for name, (function, config_key) in JOBS.items():
         scheduler.add_job(function, trigger_for(str(app.config[config_key])), args=[app], id=name, name=name)
     scheduler.add_listener(log_event, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    scheduler.add_listener(lambda event: write_heartbeat(app, scheduler, event),
+                           EVENT_SCHEDULER_START | EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR
+                           | EVENT_JOB_MISSED)
     return scheduler
 
 
@@ -29,6 +40,41 @@ def log_event(event) -> None:
         log.error("Scheduled job %s failed: %r", event.job_id, event.exception)
     else:
         log.info("Scheduled job %s finished", event.job_id)
+
+
+def heartbeat_fields(event) -> dict:
+    """What the event says about its job's last run, in the heartbeat's terms."""
+    now = utcnow()
+    if event.code == EVENT_JOB_SUBMITTED:
+        return {"last_started_at": now}
+    if event.code == EVENT_JOB_MISSED:
+        return {"last_status": MISSED, "last_error": None}
+    failed = event.exception is not None
+    return {"last_finished_at": now, "last_status": FAILED if failed else SUCCEEDED,
+            "last_error": repr(event.exception) if failed else None}
+
+
+def next_run_of(job):
+    """The scheduler's own next run time; a job not yet added to a running scheduler has none, so its trigger's."""
+    return getattr(job, "next_run_time", None) or job.trigger.get_next_fire_time(None, utcnow())
+
+
+def write_heartbeat(app: Flask, scheduler, event) -> None:
+    """Every job's next run when the scheduler starts, then each run's start and end as they happen, so the
+    status page and `tracker status` show a scheduler that has stopped."""
+    from tracker.operations.services import record_heartbeat
+
+    with app.app_context():
+        try:
+            if event.code == EVENT_SCHEDULER_START:
+                for job in scheduler.get_jobs():
+                    record_heartbeat(job.id, next_run_at=next_run_of(job))
+                return
+            job = scheduler.get_job(event.job_id)
+            record_heartbeat(event.job_id, next_run_at=next_run_of(job) if job else None, **heartbeat_fields(event))
+        except Exception:
+            # The heartbeat must never stop the jobs it reports on.
+            log.exception("Could not write the heartbeat of %s", getattr(event, "job_id", "the scheduler"))
 
 
 def run(app: Flask) -> None:

@@ -1,0 +1,47 @@
+"""A database URL as operators write it (`postgresql://`, `postgres://`, in DATABASE_URL) uses psycopg 3."""
+
+import os
+
+import pytest
+from sqlalchemy import text
+
+from tracker import create_app
+from tracker.config import env_overrides, normalise_database_url
+from tracker.extensions import db
+
+
+@pytest.mark.parametrize("written", ["postgresql://app:secret@db.internal:5432/tracker",
+                                     "postgres://app:secret@db.internal:5432/tracker"])
+def test_platform_urls_use_psycopg_3(written):
+    assert normalise_database_url(written) == "postgresql+psycopg://app:secret@db.internal:5432/tracker"
+
+
+@pytest.mark.parametrize("kept", ["postgresql+psycopg://u@h/db", "sqlite:///tracker.sqlite"])
+def test_other_urls_are_kept(kept):
+    assert normalise_database_url(kept) == kept
+
+
+def test_database_url_is_read_and_tracker_spelling_wins():
+    assert env_overrides({"DATABASE_URL": "postgres://h/a"}) == {"DATABASE_URL": "postgres://h/a"}
+    both = env_overrides({"DATABASE_URL": "postgres://h/a", "TRACKER_DATABASE_URL": "postgres://h/b"})
+    assert both == {"DATABASE_URL": "postgres://h/b"}
+
+
+def test_config_file_url_is_normalised(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("TRACKER_DATABASE_URL", "postgres://app@db.internal/tracker")
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://app@db.internal/tracker"
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs TEST_DATABASE_URL (PostgreSQL)")
+def test_a_postgresql_url_in_database_url_connects(monkeypatch):
+    written = os.environ["TEST_DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://", 1)
+    monkeypatch.setenv("DATABASE_URL", written)
+    monkeypatch.delenv("TRACKER_DATABASE_URL", raising=False)
+    app = create_app()
+    with app.app_context():
+        assert db.engine.dialect.driver == "psycopg"
+        assert db.session.scalar(text("SELECT 1")) == 1
+        db.session.remove()
+        db.engine.dispose()

@@ -1,0 +1,1 @@
+"""Running the service: the health check, the scheduler's heartbeat and the status operators read."""
