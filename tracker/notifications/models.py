@@ -60,6 +60,8 @@ class OutboxMessage(db.Model):
     sent_via: Mapped[str | None] = mapped_column(String(10))
     last_error: Mapped[str | None] = mapped_column(Text)
     job_run_id: Mapped[int | None] = mapped_column(ForeignKey("job_runs.id"), index=True)
+    #: the actions the message mentions, so the rest of the week does not mention them again
+    action_ids: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     recipient: Mapped["User | None"] = relationship()  # noqa: F821

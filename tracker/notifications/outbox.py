@@ -38,6 +38,7 @@ def enqueue(planned: list[PlannedMessage], job_run_id: int | None = None) -> lis
             to_address=message.recipient.email, to_name=message.recipient.name, subject=message.subject,
             body_text=message.body_text, body_html=message.body_html, status=PENDING, attempts=0,
             next_attempt_at=now, created_at=now, job_run_id=job_run_id,
+            action_ids=list(message.action_ids) or None,
         ).on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.id)
         # RETURNING says reliably whether the row went in; rowcount is not dependable for ORM-enabled inserts
         if db.session.execute(statement).scalar_one_or_none() is not None:

@@ -14,7 +14,7 @@ from tracker.audit.services import record_event
 from tracker.auth.models import IMMEDIATE, WEEKLY
 from tracker.db_types import utcnow
 from tracker.extensions import db
-from tracker.notifications import digests, outbox, reminders, rules
+from tracker.notifications import daily, outbox, rules
 from tracker.notifications.content import PlannedMessage
 from tracker.notifications.models import (
     FAILED,
@@ -46,18 +46,10 @@ class JobOutcome:
     dry_run: bool = False
 
 
-def plan_digests(as_of: date) -> list[PlannedMessage]:
-    return digests.plan_director_digests(as_of) + reminders.plan_weekly_reminders(as_of)
-
-
-#: the jobs that decide what to send, by name
-PLANNERS: dict[str, Callable[[date], list[PlannedMessage]]] = {
-    "reminders": reminders.plan_daily_reminders,
-    "digest": plan_digests,
-    "readiness": digests.plan_readiness,
-}
+#: the jobs that decide what to send, by name: one message per person per working day holds everything
+PLANNERS: dict[str, Callable[[date], list[PlannedMessage]]] = {"reminders": daily.plan_day}
 #: jobs that only run on working days
-WORKING_DAYS_ONLY = {"reminders", "readiness"}
+WORKING_DAYS_ONLY = {"reminders"}
 
 
 def skip_reason(job: str, as_of: date) -> str:
@@ -117,14 +109,6 @@ def run_queue_job(job: str, as_of: date, dry_run: bool = False) -> JobOutcome:
 
 def queue_reminders(as_of: date, dry_run: bool = False) -> JobOutcome:
     return run_queue_job("reminders", as_of, dry_run)
-
-
-def queue_digests(as_of: date, dry_run: bool = False) -> JobOutcome:
-    return run_queue_job("digest", as_of, dry_run)
-
-
-def queue_readiness(as_of: date, dry_run: bool = False) -> JobOutcome:
-    return run_queue_job("readiness", as_of, dry_run)
 
 
 def send_outbox(now: datetime | None = None) -> outbox.DeliveryResult:
