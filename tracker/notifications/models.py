@@ -18,11 +18,13 @@ REMINDERS = "reminders"
 WEEKLY_REMINDERS = "weekly_reminders"
 DIRECTOR_DIGEST = "director_digest"
 READINESS = "readiness"
+MAIL_ALERT = "mail_alert"
 KIND_LABELS = {
     REMINDERS: "Daily reminders",
     WEEKLY_REMINDERS: "Weekly summary",
     DIRECTOR_DIGEST: "Regional director's digest",
     READINESS: "Readiness summary",
+    MAIL_ALERT: "Undelivered mail alert",
 }
 
 RUNNING = "running"
@@ -60,6 +62,8 @@ class OutboxMessage(db.Model):
     sent_via: Mapped[str | None] = mapped_column(String(10))
     last_error: Mapped[str | None] = mapped_column(Text)
     job_run_id: Mapped[int | None] = mapped_column(ForeignKey("job_runs.id"), index=True)
+    #: retries stop after this time (the message is then failed); "send again" sets it afresh
+    give_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the actions the message mentions, so the rest of the week does not mention them again
     action_ids: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
