@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from tests.conftest import DEMO_TODAY, DIRECTOR, HEAD, HMPPS, OWNER
+from tests.conftest import DEMO_TODAY, DIRECTOR, HEAD, HMPPS, OWNER, soup_of, text_of
 from tests.notifications.conftest import run_day
 from tracker.audit.services import record_event
 from tracker.auth.models import HMPPS_LEAD, RoleAssignment, User
@@ -68,13 +68,12 @@ def test_readiness_summary_in_the_days_one_message(app, smtp):
     assert "Dear Chris Morgan" in text
     assert "READINESS FOR RE-INSPECTION: BARKING, DAGENHAM AND HAVERING PDU" in text
     assert "in 92 days (90-day summary)" in text
-    assert f"Readiness page: http://tracker.test/inspections/{inspection().id}" in text
+    assert f"Readiness page: http://tracker.test/inspections/{inspection().id}/readiness" in text
     assert "- Recommendation 6: In progress. 0 of 1 action complete." in text
     assert "Recommendation 7: Actions complete. 2 of 2 actions complete." in text
-    assert "Complete “Map intervention gaps" in text and "Taylor Okafor, due" in text
     html = BeautifulSoup(summary.html, "html.parser")
     rows = html.select("table")[-1].select("tbody tr")
-    assert len(rows) == 13
+    assert len(rows) == 13 and html.select("table")[-2].caption.get_text() == "Ratings at inspection"
     assert rows[0].select_one("th[scope=row] a")["href"].startswith("http://tracker.test/recommendations/")
 
 
@@ -87,3 +86,37 @@ def test_each_lead_time_is_sent_once(app, smtp):
     run_day(app, DEMO_TODAY + timedelta(days=60))  # Monday 25 January: 60 days to go
     sixty = [r for r in smtp.received if "(60-day summary)" in r.text]
     assert len(sixty) == recipients
+
+
+def test_readiness_summary_carries_the_readiness_pages_own_projection(app, smtp, as_user):
+    from tests.readiness.conftest import AUDIT_COUNTS, AUDIT_SAMPLES, round_form
+
+    client = as_user(HEAD)
+    barking = inspection()
+    client.post(f"/inspections/{barking.id}/audit-rounds/new", data=round_form(
+        barking, counts=AUDIT_COUNTS, samples=AUDIT_SAMPLES, self_ratings={"1.1": "Good"}))
+    page = soup_of(client.get(f"/inspections/{barking.id}/readiness"))
+
+    run_day(app, READINESS_DAY)
+
+    text = smtp.to(HEAD)[0].text.split("READINESS FOR RE-INSPECTION")[1]
+    overall = text_of(page.select_one("#projection-overall td[data-round], #projection-overall td:last-child"))
+    assert f"Projected overall rating: {overall} (score " in text
+    assert "from the internal case audit of 12 November 2026" in text
+    for row in page.select("#projection-table tr[data-standard]"):
+        code = row["data-standard"]
+        projected = text_of(row.select_one('td[data-round="1"]'))
+        if projected != "Not applicable":
+            rating = text_of(row.select_one('td[data-round="1"] strong'))
+            line = next(line for line in text.splitlines() if line.startswith(f"- {code} "))
+            assert f": {rating}" in line, (line, projected)
+            assert ("Near a boundary" in line) == ("Near a boundary" in projected), (line, projected)
+    assert f"Readiness page: http://tracker.test/inspections/{barking.id}/readiness" in text
+
+
+def test_readiness_summary_without_an_audit_prompts_for_one(app, smtp):
+    run_day(app, READINESS_DAY)
+
+    text = smtp.to(HEAD)[0].text
+    assert "No internal case audit has been recorded: run one and record it" in text
+    assert "What must still happen:" in text and "(Taylor Okafor), due" in text

@@ -43,6 +43,9 @@ class Links:
     def inspection(self, inspection_id: int) -> str:
         return f"{self.base}/inspections/{inspection_id}"
 
+    def readiness(self, inspection_id: int) -> str:
+        return f"{self.base}/inspections/{inspection_id}/readiness"
+
     def failed_outbox(self) -> str:
         return f"{self.base}/admin/outbox?status=failed"
 

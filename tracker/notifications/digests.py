@@ -15,11 +15,10 @@ from tracker.audit.models import AuditEvent
 from tracker.auth.models import HEAD_OF_PDU, HMPPS_LEAD, REGIONAL_DIRECTOR
 from tracker.extensions import db
 from tracker.inspections.models import Inspection
-from tracker.notifications.content import Links
 from tracker.organisations.models import Organisation
-from tracker.recommendations.models import NOT_AGREED, Recommendation
+from tracker.readiness.summary import Readiness, readiness_for
+from tracker.recommendations.models import Recommendation
 from tracker.recommendations.status import recommendation_status
-from tracker.templating import format_date
 
 LONDON = ZoneInfo("Europe/London")
 #: changes listed per PDU in a region's week; the rest are counted
@@ -106,7 +105,6 @@ class RecommendationReadiness:
     accepted: int
     evidence: int
     overdue: list
-    still_to_do: list[tuple[str, str]]
 
 
 @dataclass
@@ -115,34 +113,21 @@ class ReadinessSummary:
     lead: int
     days_left: int
     rows: list[RecommendationReadiness]
+    #: the readiness page's own figures: projected ratings, the latest internal audit, what must happen
+    readiness: Readiness
 
     @property
     def behind(self) -> int:
         """How far behind: overdue actions and things still to do."""
-        return sum(len(row.overdue) + len(row.still_to_do) for row in self.rows)
+        return sum(len(row.overdue) for row in self.rows) + len(self.readiness.must_happen)
 
-
-def still_to_do(inspection: Inspection, recommendation: Recommendation, evidence: int, links: Links) -> list:
-    """What must still happen before the inspectors return, each with the page where it is done."""
-    todo = []
-    page = links.recommendation(recommendation.id)
-    if recommendation.response is None:
-        todo.append(("Record the service's response to the recommendation", page))
-    elif recommendation.response != NOT_AGREED and not recommendation.actions:
-        todo.append(("Agree actions to deliver the recommendation", page))
-    for action in recommendation.actions:
-        if not action.is_complete:
-            late = " – after the re-inspection date" if action.target_on > inspection.reinspection_on else ""
-            owner = action.owner.name if action.owner else "no owner"
-            todo.append((f"Complete “{action.description}” ({owner}, due {format_date(action.target_on)}{late})",
-                         links.action(action.id)))
-    if recommendation.response != NOT_AGREED and not evidence:
-        todo.append(("Add evidence that the recommendation has been delivered", page))
-    return todo
+    @property
+    def projection(self):
+        latest = self.readiness.latest
+        return latest.projection if latest else self.readiness.baseline
 
 
 def readiness_rows(inspection: Inspection, evidence: dict, as_of: date) -> list[RecommendationReadiness]:
-    links = Links()
     rows = []
     for recommendation in inspection.recommendations:
         actions = recommendation.actions
@@ -150,7 +135,7 @@ def readiness_rows(inspection: Inspection, evidence: dict, as_of: date) -> list[
         rows.append(RecommendationReadiness(
             recommendation, recommendation_status(recommendation, as_of),
             sum(1 for a in actions if a.is_complete), len(actions), accepted, count,
-            [a for a in actions if a.is_overdue(as_of)], still_to_do(inspection, recommendation, count, links),
+            [a for a in actions if a.is_overdue(as_of)],
         ))
     return rows
 
@@ -166,8 +151,8 @@ def readiness_recipients(inspection: Inspection, holders) -> list:
 
 def summaries(inspections: list[Inspection], as_of: date, lead_for) -> list[ReadinessSummary]:
     evidence = assurance.evidence_review_counts([r.id for i in inspections for r in i.recommendations])
-    return [ReadinessSummary(i, lead_for(i), (i.reinspection_on - as_of).days, readiness_rows(i, evidence, as_of))
-            for i in inspections]
+    return [ReadinessSummary(i, lead_for(i), (i.reinspection_on - as_of).days, readiness_rows(i, evidence, as_of),
+                             readiness_for(i, as_of)) for i in inspections]
 
 
 def readiness_due(days: list[date], as_of: date, settings) -> list[ReadinessSummary]:
