@@ -63,15 +63,19 @@ class Received:
 
 
 class Recorder:
-    """An aiosmtpd handler that keeps every message; `refuse` makes it reject recipients with a 550."""
+    """An aiosmtpd handler that keeps every message; `refuse` makes it reject recipients with a 550,
+    `defer` with a 451 (try again later)."""
 
     def __init__(self):
         self.received: list[Received] = []
         self.refuse: set[str] = set()
+        self.defer: set[str] = set()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
             return "550 5.1.1 No such user here"
+        if address in self.defer:
+            return "451 4.3.0 Mailbox busy, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -1,11 +1,13 @@
-"""The regional director's weekly digest and the readiness summaries before re-inspection."""
+"""The region's week in a director's Monday message, and readiness summaries on milestone days, inside
+the one message a person gets that day."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from tests.conftest import ADMIN, DIRECTOR, HEAD, HMPPS, OWNER
+from tests.conftest import DIRECTOR, HEAD, HMPPS, OWNER, soup_of, text_of
 from tests.notifications.conftest import SCENARIO_DAY, run_day
 from tracker.audit.services import record_event
 from tracker.auth.models import HMPPS_LEAD, RoleAssignment, User
@@ -14,9 +16,9 @@ from tracker.inspections.models import Inspection
 from tracker.recommendations.models import Recommendation
 
 MONDAY = SCENARIO_DAY + timedelta(days=4)
-#: re-inspection is expected 120 days after the demo's day; 90 days before falls at a weekend and
-#: bank holidays, so the summary goes on the next working day
-READINESS_DAY = SCENARIO_DAY + timedelta(days=33)
+#: re-inspection is expected 120 days after the demo's day, 26 March 2027; 90 days before falls on Saturday
+#: 26 December, a bank holiday weekend, so the summary goes on the working day before: Thursday 24 December
+READINESS_DAY = SCENARIO_DAY + timedelta(days=28)
 
 
 def hmpps_leads() -> list[str]:
@@ -28,7 +30,7 @@ def inspection() -> Inspection:
     return db.session.scalar(select(Inspection))
 
 
-def test_director_digest_on_monday(app, smtp):
+def test_directors_monday_message_holds_the_regions_week(app, smtp):
     rec = db.session.scalar(select(Recommendation).where(Recommendation.number == 4))
     event = record_event(None, "recommendation", rec.id, "update",
                          "Lead changed on recommendation 4 for the digest test", recommendation_id=rec.id)
@@ -37,56 +39,84 @@ def test_director_digest_on_monday(app, smtp):
 
     run_day(app, MONDAY)
 
-    digests = [r for r in smtp.to(DIRECTOR) if "weekly digest" in r.subject]
-    assert len(digests) == 1
-    digest = digests[0]
-    assert digest.subject.startswith("Tracker weekly digest for London region: 4 actions overdue")
-    assert "Barking, Dagenham and Havering PDU" in digest.text
-    assert "Recommendations by status:" in digest.text
-    assert "- In progress: " in digest.text
-    assert "Cap PQiP learners' caseloads" in digest.text
-    assert "Lead changed on recommendation 4 for the digest test" in digest.text
-    assert f"http://tracker.test/inspections/{inspection().id}" in digest.text
-    html = BeautifulSoup(digest.html, "html.parser")
-    assert [c.get_text(" ", strip=True).split(" (")[0] for c in html.select("caption")][:2] == [
-        "Recommendations by status", "Overdue actions"]
-    assert all(th.get("scope") in ("col", "row") for th in html.select("th"))
-    for other in (HEAD, OWNER, HMPPS, ADMIN):
-        assert not [r for r in smtp.to(other) if "weekly digest" in r.subject]
+    director = smtp.to(DIRECTOR)
+    assert len(director) == 1
+    text = director[0].text.split("LONDON REGION THIS WEEK")[1]
+    assert "Barking, Dagenham and Havering PDU: " in text and "4 actions overdue" in text
+    assert re.search(r"\d+ changes in the last 7 days", text)
+    assert f"http://tracker.test/inspections/{inspection().id}" in text
+    html = BeautifulSoup(director[0].html, "html.parser")
+    assert "London region this week" in [h.get_text() for h in html.select("h2")]
+    for other in (HEAD, OWNER, HMPPS):
+        assert all("THIS WEEK" not in r.text for r in smtp.to(other))
 
 
-def test_no_digest_on_other_days(app, smtp):
+def test_no_regions_week_on_other_days(app, smtp):
     run_day(app, SCENARIO_DAY)
-    assert not [r for r in smtp.received if "weekly digest" in r.subject]
+    assert not [r for r in smtp.received if "REGION THIS WEEK" in r.text]
 
 
-def test_readiness_summary_to_head_director_and_hmpps_lead(app, smtp):
+def test_readiness_summary_in_the_days_one_message(app, smtp):
     run_day(app, READINESS_DAY)
 
     summaries = [r for r in smtp.received if "readiness summary" in r.subject]
     assert HMPPS in hmpps_leads()
     assert sorted(r.to[0] for r in summaries) == sorted([HEAD, DIRECTOR, *hmpps_leads()])
-    summary = next(r for r in summaries if r.to == [HEAD])
-    assert summary.subject == ("Tracker: readiness summary for Barking, Dagenham and Havering PDU, "
-                               "re-inspection in 87 days: 7 actions overdue")
-    assert "Dear Chris Morgan" in summary.text
-    assert "This is the 90-day summary" in summary.text
-    assert "Recommendation 6: In progress. Actions complete: 0 of 1." in summary.text
-    assert "Recommendation 7: Actions complete. Actions complete: 2 of 2. Evidence accepted:" in summary.text
-    assert "WHAT MUST STILL HAPPEN BEFORE 26 MARCH 2027" in summary.text
-    assert "Complete “Map intervention gaps" in summary.text
+    assert len(smtp.to(HEAD)) == 1 and len(smtp.to(DIRECTOR)) == 1
+    summary = smtp.to(HEAD)[0]
+    text = summary.text
+    assert "Dear Chris Morgan" in text
+    assert "READINESS FOR RE-INSPECTION: BARKING, DAGENHAM AND HAVERING PDU" in text
+    assert "in 92 days (90-day summary)" in text
+    assert f"Readiness page: http://tracker.test/inspections/{inspection().id}/readiness" in text
+    assert "- Recommendation 6: In progress. 0 of 1 action complete." in text
+    assert "Recommendation 7: Actions complete. 2 of 2 actions complete." in text
     html = BeautifulSoup(summary.html, "html.parser")
-    rows = html.select("table tbody tr")
-    assert len(rows) == 13
+    rows = html.select("table")[-1].select("tbody tr")
+    assert len(rows) == 13 and html.select("table")[-2].caption.get_text() == "Ratings at inspection"
     assert rows[0].select_one("th[scope=row] a")["href"].startswith("http://tracker.test/recommendations/")
 
 
 def test_each_lead_time_is_sent_once(app, smtp):
     run_day(app, READINESS_DAY)
-    run_day(app, READINESS_DAY + timedelta(days=1))
+    run_day(app, READINESS_DAY + timedelta(days=5))
     recipients = 2 + len(hmpps_leads())
     assert len([r for r in smtp.received if "readiness summary" in r.subject]) == recipients
 
     run_day(app, SCENARIO_DAY + timedelta(days=60))  # Monday 25 January: 60 days to go
-    sixty = [r for r in smtp.received if "in 60 days" in r.subject]
-    assert len(sixty) == recipients and "This is the 60-day summary" in sixty[0].text
+    sixty = [r for r in smtp.received if "(60-day summary)" in r.text]
+    assert len(sixty) == recipients
+
+
+def test_readiness_summary_carries_the_readiness_pages_own_projection(app, smtp, as_user):
+    from tests.readiness.conftest import AUDIT_COUNTS, AUDIT_SAMPLES, round_form
+
+    client = as_user(HEAD)
+    barking = inspection()
+    client.post(f"/inspections/{barking.id}/audit-rounds/new", data=round_form(
+        barking, counts=AUDIT_COUNTS, samples=AUDIT_SAMPLES, self_ratings={"1.1": "Good"}))
+    page = soup_of(client.get(f"/inspections/{barking.id}/readiness"))
+
+    run_day(app, READINESS_DAY)
+
+    text = smtp.to(HEAD)[0].text.split("READINESS FOR RE-INSPECTION")[1]
+    overall = text_of(page.select_one("#projection-overall td[data-round], #projection-overall td:last-child"))
+    assert f"Projected overall rating: {overall} (score " in text
+    assert "from the internal case audit of 12 November 2026" in text
+    for row in page.select("#projection-table tr[data-standard]"):
+        code = row["data-standard"]
+        projected = text_of(row.select_one('td[data-round="1"]'))
+        if projected != "Not applicable":
+            rating = text_of(row.select_one('td[data-round="1"] strong'))
+            line = next(line for line in text.splitlines() if line.startswith(f"- {code} "))
+            assert f": {rating}" in line, (line, projected)
+            assert ("Near a boundary" in line) == ("Near a boundary" in projected), (line, projected)
+    assert f"Readiness page: http://tracker.test/inspections/{barking.id}/readiness" in text
+
+
+def test_readiness_summary_without_an_audit_prompts_for_one(app, smtp):
+    run_day(app, READINESS_DAY)
+
+    text = smtp.to(HEAD)[0].text
+    assert "No internal case audit has been recorded: run one and record it" in text
+    assert "What must still happen:" in text and "(Taylor Okafor), due" in text

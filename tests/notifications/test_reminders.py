@@ -1,4 +1,5 @@
-"""Reminder emails for the Barking demo at chosen dates, sent through a real SMTP server in the test process."""
+"""The one message a day for the Barking demo at chosen dates, sent through a real SMTP server in the test
+process: who gets what, each action once, under its most urgent heading."""
 
 from datetime import timedelta
 
@@ -8,11 +9,15 @@ from sqlalchemy import func, select
 from tests.conftest import ADMIN, DIRECTOR, HEAD, HMPPS, OWNER, VIEWER
 from tests.notifications.conftest import SCENARIO_DAY, run_day, set_preference
 from tracker.actions.models import Action
+from tracker.auth.services import find_user
 from tracker.extensions import db
+from tracker.notifications.content import shorten
 from tracker.notifications.models import SKIPPED, JobRun, OutboxMessage
+from tracker.recommendations.models import Recommendation
 
 FRIDAY = SCENARIO_DAY + timedelta(days=1)
 SATURDAY = SCENARIO_DAY + timedelta(days=2)
+MONDAY = SCENARIO_DAY + timedelta(days=4)
 CHRISTMAS = SCENARIO_DAY.replace(month=12, day=25)
 
 
@@ -24,6 +29,11 @@ def only_one(smtp, address):
     messages = smtp.to(address)
     assert len(messages) == 1, [m.subject for m in messages]
     return messages[0]
+
+
+def run_days(app, first, count):
+    for n in range(count):
+        run_day(app, first + timedelta(days=n))
 
 
 def test_thursday_due_soon_due_today_and_quiet_actions(app, smtp):
@@ -38,50 +48,103 @@ def test_thursday_due_soon_due_today_and_quiet_actions(app, smtp):
     assert f"http://tracker.test/actions/{action_id('Set a countersigning')}" in owner.text
 
     director = only_one(smtp, DIRECTOR)
-    assert director.subject == "Tracker: 1 action due today, 1 due in 14 days, 1 to check on recommendations you own"
+    assert director.subject == "Tracker: 1 action due today, 1 due in 14 days, 1 to check on recommendations you lead"
     assert "Return quality and performance team staff" in director.text  # due today
     assert "targeted recruitment campaign" in director.text  # due in 14 days
     assert "Review MAPPA arrangements" in director.text  # no update for 30 days
 
     head = only_one(smtp, HEAD)
-    assert head.subject == "Tracker: 1 action to check on recommendations you own"
+    assert head.subject == "Tracker: 1 action to check on recommendations you lead"
     assert "domestic abuse call-out process" in head.text
     assert "Last progress update: 27 October 2026 (30 days ago)" in head.text
     for nobody in (HMPPS, ADMIN, VIEWER):
         assert smtp.to(nobody) == []
 
 
-def test_friday_overdue_and_escalation(app, smtp):
-    run_day(app, FRIDAY)
+def test_each_item_names_the_recommendation_its_addressee_and_what_to_do(app, smtp):
+    run_day(app, SCENARIO_DAY)
 
+    director = only_one(smtp, DIRECTOR).text
+    assert 'Recommendation 11 to London region: "increase quality assurance activity at PDU level."' in director
+    assert "Owner: Priya Shah. Target date 26 November 2026: due today." in director
+    assert "Open each link to post a progress update" in director
+    assert "Choose how often you get these emails: http://tracker.test/account/notifications" in director
+    assert "to action " not in director and "1 actions" not in director
+
+
+def test_long_recommendations_are_shortened_at_a_word():
+    words = "make sure every case has a timely, well-informed and analytical assessment " * 3
+    short = shorten(words)
+    assert len(short) <= 141 and short.endswith("…") and words.startswith(short[:-1])
+    assert not short[:-1].endswith((" ", ","))
+    assert shorten("deliver the plan.") == "deliver the plan."
+
+
+def test_overdue_repeats_on_the_weekly_day_not_on_the_actions_anniversary(app, smtp):
+    """Cap PQiP is 36 days overdue on Friday: under the old cycle it came that day; now on Monday."""
+    run_day(app, FRIDAY)
+    assert smtp.to(OWNER) == []
+    assert only_one(smtp, DIRECTOR).subject == "Tracker: 1 action overdue"  # its first day overdue
+    assert not [r for r in smtp.received if "Cap PQiP" in r.text]
+    smtp.received.clear()
+
+    run_day(app, MONDAY)
     owner = only_one(smtp, OWNER)
-    assert owner.subject == "Tracker: 1 action overdue"
-    assert "Cap PQiP learners' caseloads" in owner.text
-    assert "overdue by 36 days" in owner.text
+    assert owner.subject == "Tracker: 2 actions overdue"
+    assert "Cap PQiP learners' caseloads" in owner.text and "overdue by 39 days" in owner.text
 
     director = only_one(smtp, DIRECTOR)
-    assert director.subject == "Tracker: 1 action overdue, 1 escalated to you"
-    assert "ESCALATED TO YOU (more than 28 days overdue)" in director.text
-    escalated = director.text.split("ESCALATED TO YOU")[1]
+    escalated = director.text.split("ESCALATED TO YOU (more than 28 days overdue)")[1].split("YOUR ACTIONS")[0]
     assert "Cap PQiP learners' caseloads" in escalated and "Owner: Taylor Okafor" in escalated
-
-    head = only_one(smtp, HEAD)
-    assert "Cap PQiP learners' caseloads" in head.text
+    assert "Escalated again: first escalated 1 week ago." in escalated
     assert smtp.to(HMPPS) == []
 
 
-def test_html_part_is_accessible_and_links_to_pages(app, smtp):
-    run_day(app, FRIDAY)
+def test_one_message_a_day_and_no_action_twice_in_a_week(app, smtp):
+    run_days(app, SCENARIO_DAY, 11)  # Thursday to the Sunday after next
 
-    html = BeautifulSoup(only_one(smtp, DIRECTOR).html, "html.parser")
-    assert html.html["lang"] == "en"
-    assert html.title.get_text() == "Tracker: 1 action overdue, 1 escalated to you"
-    assert [h.get_text() for h in html.select("h2")] == ["Your actions", "Escalated to you"]
-    headers = html.select("table")[1].select("thead th")
-    assert [th["scope"] for th in headers] == ["col"] * 5
-    row_header = html.select("table")[1].select_one("tbody th[scope=row] a")
-    assert row_header["href"] == f"http://tracker.test/actions/{action_id('Cap PQiP')}"
-    assert "Dear Priya Shah" in html.get_text()
+    messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    per_day = [(m.recipient_id, m.key.split(":")[1]) for m in messages]
+    assert len(per_day) == len(set(per_day))
+    seen = {}
+    for message in messages:
+        day = SCENARIO_DAY.fromisoformat(message.key.split(":")[1])
+        for action in message.action_ids or []:
+            week = (message.recipient_id, action, day.isocalendar()[:2])
+            assert week not in seen, (message.subject, seen.get(week))
+            seen[week] = message.subject
+        assert len(message.action_ids or []) == len(set(message.action_ids or []))
+
+
+def test_an_action_never_escalates_to_its_own_owner(app, smtp):
+    """The London director owns an action on a PDU recommendation; escalated, it would go to them."""
+    action = db.session.get(Action, action_id("Cap PQiP"))
+    action.owner_id = find_user(DIRECTOR).id
+    db.session.commit()
+
+    run_day(app, MONDAY)
+
+    director = only_one(smtp, DIRECTOR)
+    assert "ESCALATED TO YOU" not in director.text
+    actions = director.text.split("LONDON REGION THIS WEEK")[0]  # the region's week lists changes too
+    assert actions.count("Cap PQiP learners' caseloads") == 1
+    assert "Cap PQiP" in director.text.split("YOUR ACTIONS")[1]
+
+
+def test_reminders_go_to_the_recommendations_named_lead_not_every_hmpps_lead(app, smtp):
+    recommendation = db.session.scalar(select(Recommendation).where(Recommendation.number == 12))
+    action = Action(recommendation=recommendation, description="Publish national guidance on PQiP caseloads",
+                    target_on=MONDAY - timedelta(days=10), original_target_on=MONDAY - timedelta(days=10),
+                    owner_id=find_user(OWNER).id)
+    db.session.add(action)
+    db.session.commit()
+
+    run_day(app, MONDAY)
+
+    lead = recommendation.lead.email
+    assert "Publish national guidance" in only_one(smtp, lead).text
+    others = [r for r in smtp.received if r.to[0] not in (lead, OWNER)]
+    assert not [r for r in others if "Publish national guidance" in r.text]
 
 
 def test_same_day_twice_sends_nothing_new(app, smtp):
@@ -95,10 +158,10 @@ def test_same_day_twice_sends_nothing_new(app, smtp):
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 3
 
 
-def test_weekend_and_bank_holiday_send_no_reminders(app, smtp):
+def test_weekend_and_bank_holiday_send_nothing(app, smtp):
     from tracker.notifications import services
 
-    assert run_day(app, SATURDAY) == []  # the reminders' schedule does not fire at weekends
+    assert run_day(app, SATURDAY) == []  # the schedule does not fire at weekends
     services.queue_reminders(SATURDAY)  # and run by hand, the job declines
     run_day(app, CHRISTMAS)
 
@@ -116,22 +179,32 @@ def test_monday_catches_up_on_what_fell_due_at_the_weekend(app, smtp):
     assert "due in 12 days" in owner.text
 
 
-def test_weekly_preference_gets_no_daily_reminders_but_a_monday_summary(app, smtp):
+def test_weekly_choice_gets_exactly_one_message_a_week_escalations_included(app, smtp):
     set_preference(OWNER, "weekly")
-    run_day(app, SCENARIO_DAY)
-    assert smtp.to(OWNER) == []
+    set_preference(DIRECTOR, "weekly")
+    run_days(app, SCENARIO_DAY, 12)  # Thursday to the Monday after next
 
-    run_day(app, SCENARIO_DAY + timedelta(days=4))  # Monday: the digests
-    summary = only_one(smtp, OWNER)
+    assert [m.subject.split(":")[0] for m in smtp.to(OWNER)] == ["Tracker weekly summary"] * 2
+    director = smtp.to(DIRECTOR)
+    assert [m.subject.split(":")[0] for m in director] == ["Tracker weekly summary"] * 2
+    first = director[0]
+    assert "ESCALATED TO YOU" in first.text and "Cap PQiP learners' caseloads" in first.text
+    assert "LONDON REGION THIS WEEK" in first.text
+    summary = smtp.to(OWNER)[0]
     assert summary.subject.startswith("Tracker weekly summary: 2 actions overdue")
-    assert "Cap PQiP learners' caseloads" in summary.text
     assert "Set a countersigning standard" in summary.text
 
 
-def test_escalations_still_go_to_people_who_chose_weekly(app, smtp):
-    set_preference(DIRECTOR, "weekly")
-    run_day(app, FRIDAY)
+def test_html_part_is_accessible_and_links_to_pages(app, smtp):
+    run_day(app, MONDAY)
 
-    director = only_one(smtp, DIRECTOR)
-    assert director.subject == "Tracker: 1 action escalated to you"
-    assert "YOUR ACTIONS" not in director.text
+    html = BeautifulSoup(only_one(smtp, DIRECTOR).html, "html.parser")
+    assert html.html["lang"] == "en"
+    assert html.title.get_text() == only_one(smtp, DIRECTOR).subject
+    assert [h.get_text() for h in html.select("h2")][:2] == ["Escalated to you", "Your actions"]
+    headers = html.select("table")[0].select("thead th")
+    assert [th["scope"] for th in headers] == ["col"] * 5
+    row_header = html.select("table")[0].select_one("tbody th[scope=row] a")
+    assert row_header["href"] == f"http://tracker.test/actions/{action_id('Cap PQiP')}"
+    assert "Dear Priya Shah" in html.get_text()
+    assert "Open each link to post a progress update" in html.get_text()

@@ -30,8 +30,6 @@ def test_scheduler_registers_every_job_from_config(app):
 
     assert set(jobs) == set(JOBS)
     monday = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
-    assert jobs["digest"].trigger.get_next_fire_time(None, monday).astimezone(UTC) == datetime(
-        2026, 11, 30, 8, 0, tzinfo=UTC)
     assert jobs["reminders"].trigger.get_next_fire_time(None, monday).astimezone(UTC) == datetime(
         2026, 11, 30, 7, 0, tzinfo=UTC)
     assert jobs["housekeeping"].trigger.get_next_fire_time(None, monday).astimezone(UTC) == datetime(
@@ -39,7 +37,7 @@ def test_scheduler_registers_every_job_from_config(app):
 
 
 def test_which_jobs_a_day_runs(app):
-    assert jobs_on(app.config, date(2026, 11, 30)) == ["reminders", "readiness", "digest"]
-    assert jobs_on(app.config, date(2026, 11, 26)) == ["reminders", "readiness"]
+    assert jobs_on(app.config, date(2026, 11, 30)) == ["reminders"]
+    assert jobs_on(app.config, date(2026, 11, 26)) == ["reminders"]
     assert jobs_on(app.config, date(2026, 11, 28)) == []
     assert fires_on("0 8 * * mon", date(2026, 11, 30)) and not fires_on("0 8 * * mon", date(2026, 12, 1))

@@ -117,6 +117,6 @@ def test_run_jobs_queues_and_delivers(app):
     again = runner.invoke(args=["tracker", "run-jobs", "--as-of", "2026-11-26"])
 
     assert "reminders (2026-11-26): queued 3 of 3 planned" in result.output
-    assert "outbox: 3 sent, 0 to retry, 0 failed" in result.output
+    assert "outbox: 3 sent; waiting: 0 pending, 0 retrying, 0 failed" in result.output
     assert "queued 0 of 3 planned" in again.output
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 3

@@ -17,6 +17,21 @@ def echo_outcome(outcome) -> None:
         click.echo(f"  {message.kind:<17} {message.recipient.email:<32} {message.subject}")
 
 
+def report_delivery(result) -> None:
+    """What this run did and what waits in the outbox; a non-zero exit when mail has failed for good."""
+    from tracker.notifications import services
+
+    counts = services.outbox_counts()
+    click.echo(f"outbox: {result.sent} sent; waiting: {counts['pending']} pending, {counts['retrying']} retrying, "
+               f"{counts['failed']} failed")
+    for answer in dict.fromkeys(result.failures):
+        click.echo(f"failed: {answer}", err=True)
+    if result.last_error and not result.failures:
+        click.echo(f"last error: {result.last_error}", err=True)
+    if result.failed or counts["failed"]:
+        raise SystemExit(1)
+
+
 def register(group: click.Group) -> None:
     @group.command("scheduler")
     def scheduler() -> None:
@@ -41,15 +56,11 @@ def register(group: click.Group) -> None:
         for outcome in outcomes:
             echo_outcome(outcome)
         if not dry_run:
-            result = services.send_outbox()
-            click.echo(f"outbox: {result.sent} sent, {result.retrying} to retry, {result.failed} failed")
+            report_delivery(services.send_outbox())
 
     @group.command("send-outbox")
     def send_outbox() -> None:
-        """Deliver every pending email that is due."""
+        """Deliver every pending email that is due; exits 1 when any email has failed for good."""
         from tracker.notifications import services
 
-        result = services.send_outbox()
-        click.echo(f"outbox: {result.sent} sent, {result.retrying} to retry, {result.failed} failed")
-        if result.last_error:
-            click.echo(f"last error: {result.last_error}", err=True)
+        report_delivery(services.send_outbox())

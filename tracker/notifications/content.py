@@ -24,6 +24,8 @@ class PlannedMessage:
     subject: str
     body_text: str
     body_html: str
+    #: the actions it mentions
+    action_ids: tuple[int, ...] = ()
 
 
 class Links:
@@ -41,6 +43,12 @@ class Links:
     def inspection(self, inspection_id: int) -> str:
         return f"{self.base}/inspections/{inspection_id}"
 
+    def readiness(self, inspection_id: int) -> str:
+        return f"{self.base}/inspections/{inspection_id}/readiness"
+
+    def failed_outbox(self) -> str:
+        return f"{self.base}/admin/outbox?status=failed"
+
     def settings(self) -> str:
         return f"{self.base}/account/notifications"
 
@@ -48,9 +56,21 @@ class Links:
         return f"{self.base}/"
 
 
+#: a recommendation's words are cut to about this many characters, at a word boundary
+WORDS_SHOWN = 140
+
+
+def shorten(text: str, limit: int = WORDS_SHOWN) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
 def render_parts(template: str, **context) -> tuple[str, str]:
     """The plain-text and HTML parts from templates/emails/<template>.txt and .html."""
     context.setdefault("links", Links())
+    context.setdefault("shorten", shorten)
     context.setdefault("service_name", current_app.config.get("APP_SERVICE_NAME", "tracker"))
     text = render_template(f"emails/{template}.txt", **context)
     html = render_template(f"emails/{template}.html", **context)

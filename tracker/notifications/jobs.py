@@ -18,18 +18,6 @@ def reminders_job(app: Flask) -> None:
         services.send_outbox()
 
 
-def digest_job(app: Flask) -> None:
-    with app.app_context():
-        services.queue_digests(services.london_today())
-        services.send_outbox()
-
-
-def readiness_job(app: Flask) -> None:
-    with app.app_context():
-        services.queue_readiness(services.london_today())
-        services.send_outbox()
-
-
 def send_outbox_job(app: Flask) -> None:
     with app.app_context():
         services.send_outbox()
@@ -46,14 +34,11 @@ def housekeeping_job(app: Flask) -> None:
 #: job name → (entry point, the config key holding its cron expression)
 JOBS = {
     "reminders": (reminders_job, "SCHEDULER_REMINDERS_CRON"),
-    "digest": (digest_job, "SCHEDULER_DIGEST_CRON"),
-    "readiness": (readiness_job, "SCHEDULER_READINESS_CRON"),
     "send_outbox": (send_outbox_job, "SCHEDULER_SEND_OUTBOX_CRON"),
     "housekeeping": (housekeeping_job, "SCHEDULER_HOUSEKEEPING_CRON"),
 }
 #: the jobs that queue mail, in the order a day runs them
-QUEUE_JOBS = {"reminders": services.queue_reminders, "readiness": services.queue_readiness,
-              "digest": services.queue_digests}
+QUEUE_JOBS = {"reminders": services.queue_reminders}
 
 
 def trigger_for(expression: str) -> CronTrigger:

@@ -3,10 +3,14 @@
 import smtplib
 import ssl
 from dataclasses import dataclass
+from datetime import datetime
+from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formatdate
+from email.utils import format_datetime
+from zoneinfo import ZoneInfo
 
+LONDON = ZoneInfo("Europe/London")
 SINK = "sink"
 SMTP = "smtp"
 
@@ -39,16 +43,19 @@ class MailSettings:
         )
 
 
-def build_email(message, settings: MailSettings, service_name: str) -> EmailMessage:
+def build_email(message, settings: MailSettings, config, now: datetime) -> EmailMessage:
     """A multipart/alternative email; its Message-ID comes from the outbox row so a receiver can drop a
-    duplicate should a crash between sending and recording ever make us send it again."""
-    email = EmailMessage()
+    duplicate should a crash between sending and recording ever make us send it again. The Date is London
+    time with its real offset (+0000 in winter, +0100 in summer), and List-Unsubscribe leads to the page
+    where a person chooses how often to hear from us."""
+    email = EmailMessage(policy=policy.SMTP)
     email["Subject"] = message.subject
-    email["From"] = Address(service_name, addr_spec=settings.from_address)
+    email["From"] = Address(str(config.get("APP_SERVICE_NAME", "tracker")), addr_spec=settings.from_address)
     email["To"] = Address(message.to_name, addr_spec=message.to_address)
-    email["Date"] = formatdate(localtime=False)
+    email["Date"] = format_datetime(now.astimezone(LONDON))
     domain = settings.from_address.rpartition("@")[2] or "tracker.invalid"
     email["Message-ID"] = f"<outbox-{message.id}@{domain}>"
+    email["List-Unsubscribe"] = f"<{str(config.get('APP_BASE_URL', '')).rstrip('/')}/account/notifications>"
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.body_text)
     email.add_alternative(message.body_html, subtype="html")

@@ -20,6 +20,7 @@ DIRECTOR_DIGEST = "director_digest"
 READINESS = "readiness"
 ACCOUNT = "account"
 REASSIGNED = "reassigned"
+MAIL_ALERT = "mail_alert"
 KIND_LABELS = {
     REMINDERS: "Daily reminders",
     WEEKLY_REMINDERS: "Weekly summary",
@@ -27,6 +28,7 @@ KIND_LABELS = {
     READINESS: "Readiness summary",
     ACCOUNT: "Invitations and password resets",
     REASSIGNED: "Work reassigned",
+    MAIL_ALERT: "Undelivered mail alert",
 }
 
 RUNNING = "running"
@@ -64,6 +66,10 @@ class OutboxMessage(db.Model):
     sent_via: Mapped[str | None] = mapped_column(String(10))
     last_error: Mapped[str | None] = mapped_column(Text)
     job_run_id: Mapped[int | None] = mapped_column(ForeignKey("job_runs.id"), index=True)
+    #: retries stop after this time (the message is then failed); "send again" sets it afresh
+    give_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the actions the message mentions, so the rest of the week does not mention them again
+    action_ids: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     recipient: Mapped["User | None"] = relationship()  # noqa: F821

@@ -4,7 +4,7 @@ a crash mid-batch or a mail server that is down neither lose a message nor send 
 import logging
 import secrets
 import smtplib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -31,6 +31,7 @@ def enqueue(planned: list[PlannedMessage], job_run_id: int | None = None) -> lis
     the database, not a check-then-insert race, decides."""
     insert = postgresql.insert if dialect_name() == "postgresql" else sqlite.insert
     now = utcnow()
+    give_up_at = now + give_up_after()
     queued = []
     for message in planned:
         statement = insert(OutboxMessage).values(
@@ -38,11 +39,16 @@ def enqueue(planned: list[PlannedMessage], job_run_id: int | None = None) -> lis
             to_address=message.recipient.email, to_name=message.recipient.name, subject=message.subject,
             body_text=message.body_text, body_html=message.body_html, status=PENDING, attempts=0,
             next_attempt_at=now, created_at=now, job_run_id=job_run_id,
+            action_ids=list(message.action_ids) or None, give_up_at=give_up_at,
         ).on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.id)
         # RETURNING says reliably whether the row went in; rowcount is not dependable for ORM-enabled inserts
         if db.session.execute(statement).scalar_one_or_none() is not None:
             queued.append(message)
     return queued
+
+
+def give_up_after() -> timedelta:
+    return timedelta(hours=float(current_app.config.get("MAIL_GIVE_UP_AFTER_HOURS", 72)))
 
 
 @dataclass
@@ -51,6 +57,15 @@ class DeliveryResult:
     retrying: int = 0
     failed: int = 0
     last_error: str | None = None
+    #: the answers that made messages fail for good: what a person must look at
+    failures: list[str] = field(default_factory=list)
+
+    def add(self, other: "DeliveryResult") -> None:
+        self.sent += other.sent
+        self.retrying += other.retrying
+        self.failed += other.failed
+        self.last_error = other.last_error or self.last_error
+        self.failures += other.failures
 
     @property
     def claimed(self) -> int:
@@ -100,26 +115,32 @@ def describe(error: Exception) -> str:
 
 
 def is_permanent(error: Exception) -> bool:
-    """A 5xx refusal will not change on retry: the message fails at once rather than after every backoff."""
+    """Only a 5xx refusal of the recipient is final: anything else (no connection, a 4xx deferral, a
+    server-wide 5xx) may clear, so the message is retried until it is given up."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(500 <= code < 600 for code, _ in error.recipients.values())
-    if isinstance(error, smtplib.SMTPResponseException) and not isinstance(error, smtplib.SMTPServerDisconnected):
-        return 500 <= error.smtp_code < 600
-    return False
+    return bool(getattr(error, "is_permanent", False))
+
+
+def next_try(now: datetime, attempts: int, give_up_at: datetime) -> datetime:
+    """Doubling backoff, at most an hour apart, with a last try at the moment of giving up."""
+    config = current_app.config
+    delay = min(int(config.get("MAIL_RETRY_BASE_SECONDS", 60)) * 2 ** min(attempts - 1, 20),
+                int(config.get("MAIL_RETRY_MAX_SECONDS", 3600)))
+    return min(now + timedelta(seconds=delay), give_up_at)
 
 
 def settle(message_id: int, attempts: int, token: str, backend: str, now: datetime,
-           error: str | None, permanent: bool = False) -> str:
+           error: str | None, permanent: bool = False, give_up_at: datetime | None = None) -> str:
     """Record the attempt and the outcome; only the worker holding the claim may settle the message."""
-    config = current_app.config
     attempts += 1
+    give_up_at = give_up_at or now
     if error is None:
         values = {"status": SENT, "sent_at": now, "sent_via": backend, "last_error": None}
-    elif permanent or attempts >= int(config.get("MAIL_MAX_ATTEMPTS", 6)):
+    elif permanent or now >= give_up_at:
         values = {"status": FAILED, "last_error": error}
     else:
-        delay = int(config.get("MAIL_RETRY_BASE_SECONDS", 60)) * 2 ** (attempts - 1)
-        values = {"status": PENDING, "last_error": error, "next_attempt_at": now + timedelta(seconds=delay)}
+        values = {"status": PENDING, "last_error": error, "next_attempt_at": next_try(now, attempts, give_up_at)}
     result = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.claim_token == token, OutboxMessage.status == SENDING)
@@ -147,12 +168,12 @@ def deliver(limit: int | None = None, now: datetime | None = None) -> DeliveryRe
         return result
     messages = list(db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)))
-    emails = [(m.id, m.attempts, mail.build_email(m, settings, config.get("APP_SERVICE_NAME", "tracker")))
-              for m in messages]
+    emails = [(m.id, m.attempts, m.give_up_at or m.created_at + give_up_after(),
+               mail.build_email(m, settings, config, now)) for m in messages]
     db.session.commit()
     broken: str | None = None
     with mail.sender_for(settings) as sender:
-        for message_id, attempts, email in emails:
+        for message_id, attempts, give_up_at, email in emails:
             error, permanent = broken, False
             if broken is None:
                 try:
@@ -163,8 +184,10 @@ def deliver(limit: int | None = None, now: datetime | None = None) -> DeliveryRe
                         broken = error
                         sender.drop()
             outcome = settle(message_id, attempts, token, sender.name, now if clock_is_fixed else utcnow(),
-                             error, permanent)
+                             error, permanent, give_up_at)
             result.last_error = error or result.last_error
+            if outcome == FAILED:
+                result.failures.append(error)
             field = OUTCOME_FIELDS[outcome]
             setattr(result, field, getattr(result, field) + 1)
     if result.retrying or result.failed:
@@ -177,9 +200,6 @@ def deliver_all(now: datetime | None = None) -> DeliveryResult:
     total = DeliveryResult()
     while True:
         batch = deliver(now=now)
-        total.sent += batch.sent
-        total.retrying += batch.retrying
-        total.failed += batch.failed
-        total.last_error = batch.last_error or total.last_error
+        total.add(batch)
         if batch.claimed == 0 or batch.retrying or batch.failed:
             return total

@@ -11,21 +11,25 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 
 from tracker.audit.services import record_event
-from tracker.auth.models import IMMEDIATE, WEEKLY
+from tracker.auth.models import ADMIN, IMMEDIATE, WEEKLY, RoleAssignment, User
 from tracker.db_types import utcnow
 from tracker.extensions import db
-from tracker.notifications import digests, outbox, reminders, rules
-from tracker.notifications.content import PlannedMessage
+from tracker.notifications import daily, outbox, rules
+from tracker.notifications.content import Links, PlannedMessage, Recipient, render_parts
 from tracker.notifications.models import (
     FAILED,
     JOB_FAILED,
+    MAIL_ALERT,
     PENDING,
     RUNNING,
+    SENDING,
+    SENT,
     SKIPPED,
     SUCCEEDED,
     JobRun,
     OutboxMessage,
 )
+from tracker.templating import pluralise
 
 log = logging.getLogger("tracker.jobs")
 LONDON = ZoneInfo("Europe/London")
@@ -46,18 +50,10 @@ class JobOutcome:
     dry_run: bool = False
 
 
-def plan_digests(as_of: date) -> list[PlannedMessage]:
-    return digests.plan_director_digests(as_of) + reminders.plan_weekly_reminders(as_of)
-
-
-#: the jobs that decide what to send, by name
-PLANNERS: dict[str, Callable[[date], list[PlannedMessage]]] = {
-    "reminders": reminders.plan_daily_reminders,
-    "digest": plan_digests,
-    "readiness": digests.plan_readiness,
-}
+#: the jobs that decide what to send, by name: one message per person per working day holds everything
+PLANNERS: dict[str, Callable[[date], list[PlannedMessage]]] = {"reminders": daily.plan_day}
 #: jobs that only run on working days
-WORKING_DAYS_ONLY = {"reminders", "readiness"}
+WORKING_DAYS_ONLY = {"reminders"}
 
 
 def skip_reason(job: str, as_of: date) -> str:
@@ -119,34 +115,70 @@ def queue_reminders(as_of: date, dry_run: bool = False) -> JobOutcome:
     return run_queue_job("reminders", as_of, dry_run)
 
 
-def queue_digests(as_of: date, dry_run: bool = False) -> JobOutcome:
-    return run_queue_job("digest", as_of, dry_run)
-
-
-def queue_readiness(as_of: date, dry_run: bool = False) -> JobOutcome:
-    return run_queue_job("readiness", as_of, dry_run)
-
-
 def send_outbox(now: datetime | None = None) -> outbox.DeliveryResult:
     """Deliver what is due. A run that claimed nothing leaves no record; one that failed to deliver is
-    recorded as failed with the mail server's error, so an outage shows on the admin page."""
+    recorded as failed with the mail server's answers, so an outage shows on the admin page. When a
+    message fails for good, the administrators are told once that day."""
     try:
         result = outbox.deliver_all(now)
+        if result.failed and alert_administrators(result):
+            result.add(outbox.deliver_all(now))
     except Exception as error:
         db.session.rollback()
         fail_run("send_outbox", london_today(), start_run("send_outbox", london_today()), error)
         raise
     if result.claimed:
-        note = f"{result.sent} sent, {result.retrying} to retry, {result.failed} failed"
-        db.session.add(JobRun(
-            job="send_outbox", as_of=london_today(), started_at=now or utcnow(), finished_at=utcnow(),
-            sent_count=result.sent, failed_count=result.failed + result.retrying, note=note,
-            status=JOB_FAILED if result.retrying or result.failed else SUCCEEDED,
-            error=f"Messages not delivered: {result.last_error}" if result.last_error else None,
-        ))
-        db.session.commit()
-        log.info("Job send_outbox: %s", note)
+        record_delivery_run(result, now)
     return result
+
+
+def record_delivery_run(result: outbox.DeliveryResult, now: datetime | None) -> None:
+    note = f"{result.sent} sent, {result.retrying} to retry, {result.failed} failed"
+    # the answers that need a person come first: a 550 must not hide behind a passing 451
+    errors = [*dict.fromkeys(result.failures), result.last_error] if result.last_error else []
+    db.session.add(JobRun(
+        job="send_outbox", as_of=london_today(), started_at=now or utcnow(), finished_at=utcnow(),
+        sent_count=result.sent, failed_count=result.failed + result.retrying, note=note,
+        status=JOB_FAILED if result.retrying or result.failed else SUCCEEDED,
+        error=("Messages not delivered: " + "; ".join(dict.fromkeys(errors)))[:4000] if errors else None,
+    ))
+    db.session.commit()
+    log.info("Job send_outbox: %s", note)
+
+
+def alert_administrators(result: outbox.DeliveryResult) -> int:
+    """One email a day to each administrator when mail has failed for good; returns how many were new."""
+    today = london_today()
+    failed = db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.status == FAILED))
+    planned = []
+    for admin in administrators():
+        subject = f"Tracker: {pluralise(failed, 'email')} could not be delivered"
+        text, html = render_parts("mail-alert", user=admin, failed=failed, failures=result.failures,
+                                  subject=subject, outbox_url=Links().failed_outbox())
+        planned.append(PlannedMessage(f"{MAIL_ALERT}:{today.isoformat()}:user:{admin.id}", MAIL_ALERT,
+                                      Recipient(admin.id, admin.email, admin.name), subject, text, html))
+    queued = outbox.enqueue(planned)
+    db.session.commit()
+    return len(queued)
+
+
+def administrators() -> list:
+    query = (select(User).join(RoleAssignment, RoleAssignment.user_id == User.id)
+             .where(RoleAssignment.role == ADMIN, User.is_active).order_by(User.id))
+    return list(db.session.scalars(query).unique())
+
+
+def outbox_counts() -> dict[str, int]:
+    """What waits in the outbox: pending (never tried), retrying (tried, waiting for backoff), failed."""
+    query = select(OutboxMessage.status, OutboxMessage.attempts, func.count(OutboxMessage.id)).where(
+        OutboxMessage.status != SENT).group_by(OutboxMessage.status, OutboxMessage.attempts)
+    counts = {"pending": 0, "retrying": 0, "failed": 0}
+    for status, attempts, count in db.session.execute(query):
+        if status == FAILED:
+            counts["failed"] += count
+        elif status in (PENDING, SENDING):
+            counts["retrying" if attempts else "pending"] += count
+    return counts
 
 
 def retry_message(actor, message: OutboxMessage) -> None:
@@ -156,6 +188,7 @@ def retry_message(actor, message: OutboxMessage) -> None:
     message.status = PENDING
     message.attempts = 0
     message.next_attempt_at = utcnow()
+    message.give_up_at = utcnow() + outbox.give_up_after()
     record_event(actor, "outbox_message", message.id, "retry",
                  f"Email “{message.subject}” to {message.to_address} queued to be sent again")
     db.session.commit()

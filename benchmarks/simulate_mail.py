@@ -1,0 +1,138 @@
+"""Simulates 26 weeks of daily `run-jobs` on the Barking demo left untouched, then on national data, and
+prints per person per week what the email would feel like: messages (mean and max, and at most per day),
+the same action in two messages of one week, an action twice in one message, escalations to the owner.
+
+A third of the people (by id) choose the weekly summary, the rest immediate reminders. Mail goes to the
+sink of a scratch SQLite database; the figures are read back from the outbox.
+
+Usage: PYTHONPATH=. .venv/bin/python benchmarks/simulate_mail.py [--weeks 26] [--skip-national]"""
+
+import argparse
+import re
+import tempfile
+import time
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from tracker import create_app
+from tracker.extensions import db
+
+TODAY = date(2026, 11, 26)
+PASSWORD = "simulate-" + "password"
+ACTION_LINK = re.compile(r"/actions/(\d+)")
+#: parts of a message that summarise rather than list a person's actions
+SUMMARY_HEADINGS = ("\nREADINESS FOR RE-INSPECTION", "\nRE-INSPECTION HAS HAPPENED", " THIS WEEK\n")
+
+
+def choose_preferences() -> None:
+    from tracker.auth.models import IMMEDIATE, WEEKLY, User
+
+    for user in db.session.scalars(select(User)):
+        user.reminder_preference = WEEKLY if user.id % 3 == 0 else IMMEDIATE
+    db.session.commit()
+
+
+def run_weeks(first: date, weeks: int) -> None:
+    from flask import current_app
+
+    from tracker.notifications import jobs, services
+
+    for n in range(weeks * 7):
+        jobs.run_day(current_app.config, first + timedelta(days=n))
+        services.send_outbox()
+
+
+def action_sections(text: str) -> tuple[list[int], list[int]]:
+    """Action links in the parts that list actions, and those under 'ESCALATED TO YOU'."""
+    for heading in SUMMARY_HEADINGS:
+        text = text.split(heading)[0]
+    escalated = text.split("ESCALATED TO YOU")[1].split("\n\n")[0:999] if "ESCALATED TO YOU" in text else []
+    escalated_text = "\n\n".join(escalated).split("\nYOUR ACTIONS")[0].split("\nACTIONS ON RECOMMENDATIONS")[0]
+    return [int(i) for i in ACTION_LINK.findall(text)], [int(i) for i in ACTION_LINK.findall(escalated_text)]
+
+
+def measure(first: date, weeks: int) -> dict:
+    from tracker.actions.models import Action
+    from tracker.auth.models import User
+    from tracker.notifications.models import OutboxMessage
+
+    owners = dict(db.session.execute(select(Action.id, Action.owner_id)).all())
+    preference = dict(db.session.execute(select(User.id, User.reminder_preference)).all())
+    per_week, per_day, seen = Counter(), Counter(), defaultdict(int)
+    twice_in_one, self_escalations, messages = 0, 0, 0
+    for key, recipient, text in db.session.execute(
+            select(OutboxMessage.key, OutboxMessage.recipient_id, OutboxMessage.body_text)):
+        day = date.fromisoformat(key.split(":")[1]) if "-W" not in key else week_monday(key.split(":")[1])
+        if not first <= day < first + timedelta(weeks=weeks):
+            continue
+        messages += 1
+        week = (day - first).days // 7
+        per_week[(recipient, week)] += 1
+        per_day[(recipient, day)] += 1
+        listed, escalated = action_sections(text)
+        twice_in_one += len(listed) != len(set(listed))
+        self_escalations += sum(1 for action in escalated if owners.get(action) == recipient)
+        for action in set(listed):
+            seen[(recipient, action, day.isocalendar()[:2])] += 1
+    return {"messages": messages, "per_week": per_week, "per_day": per_day, "preference": preference,
+            "weeks": weeks, "twice_in_one": twice_in_one, "self_escalations": self_escalations,
+            "repeated_in_week": sum(1 for count in seen.values() if count > 1), "person_action_weeks": len(seen)}
+
+
+def week_monday(iso_week: str) -> date:
+    year, week = iso_week.split("-W")
+    return date.fromisocalendar(int(year), int(week), 1)
+
+
+def report(label: str, figures: dict) -> None:
+    print(f"\n{label}: {figures['messages']} messages in {figures['weeks']} weeks")
+    people = {recipient for recipient, _ in figures["per_week"]}
+    for choice in ("immediate", "weekly"):
+        chosen = [p for p in people if figures["preference"].get(p) == choice]
+        counts = [figures["per_week"].get((p, w), 0) for p in chosen for w in range(figures["weeks"])]
+        daily = [c for (p, _), c in figures["per_day"].items() if p in chosen]
+        if counts:
+            print(f"  {choice:<9} {len(chosen):>4} people: messages a week mean {sum(counts) / len(counts):.2f}, "
+                  f"max {max(counts)}, min {min(counts)}; most in one day {max(daily, default=0)}")
+    print(f"  same action in two messages of one week: {figures['repeated_in_week']} "
+          f"of {figures['person_action_weeks']} person-action-weeks")
+    print(f"  an action twice in one message: {figures['twice_in_one']}")
+    print(f"  escalations to the action's own owner: {figures['self_escalations']}")
+
+
+def simulate(label: str, weeks: int) -> None:
+    started = time.perf_counter()
+    choose_preferences()
+    run_weeks(TODAY, weeks)
+    report(f"{label} ({time.perf_counter() - started:.0f}s)", measure(TODAY, weeks))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--weeks", type=int, default=26)
+    parser.add_argument("--skip-national", action="store_true")
+    args = parser.parse_args()
+    for national in (False,) if args.skip_national else (False, True):
+        with tempfile.TemporaryDirectory() as scratch:
+            app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(scratch) / 'simulate.sqlite'}",
+                              "UPLOAD_PATH": str(Path(scratch) / "uploads"), "DEMO_PASSWORD": PASSWORD,
+                              "MAIL_BACKEND": "sink", "TESTING": True})
+            with app.app_context():
+                from tracker.demo.services import load_demo
+
+                db.create_all()
+                load_demo(TODAY, password=PASSWORD, quiet=True)
+                if national:
+                    from tracker.demo.national import load_national
+
+                    print(load_national(TODAY))
+                simulate("National data" if national else "Barking demo, plan untouched", args.weeks)
+                db.session.remove()
+                db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
