@@ -45,7 +45,10 @@ class ReportExtraction:
     outcomes_question: str | None = None
     outcomes_percentage: int | None = None
     recommendations: list[RecommendationData] = field(default_factory=list)
+    #: findings an administrator must accept before saving ("should")
     warnings: list[str] = field(default_factory=list)
+    #: reasons the report cannot be saved as it stands ("must"): it is incomplete or inconsistent
+    problems: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-serialisable data, with dates as ISO strings, for previews and tests."""

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from tracker.audit.services import record_event
 from tracker.extensions import db
+from tracker.importer import completeness
 from tracker.inspections.models import Inspection, KeyQuestion, Standard
 from tracker.organisations import services as organisations
 from tracker.organisations.models import PDU, REGION, Organisation
@@ -163,8 +164,19 @@ def same_report(sha256: str | None, pdu: Organisation | None, extraction) -> Ins
                                                       Inspection.published_on == extraction.published_on))
 
 
+class IncompleteReport(ImportProblem):
+    """The report is cut short, damaged or inconsistent: every reason is listed, and nothing is saved."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(f"This report is incomplete or inconsistent, so it cannot be saved: {'; '.join(problems)}.")
+        self.problems = problems
+
+
 def check_extraction(extraction) -> None:
     """Refuse data the tracker cannot hold, whether it came from the parser or from an administrator's corrections."""
+    problems = list(extraction.problems) or completeness.problems_in(extraction)
+    if problems:
+        raise IncompleteReport(problems)
     numbers = [r.number for r in extraction.recommendations]
     if not numbers:
         raise ImportProblem("There are no recommendations to save.")
@@ -192,7 +204,8 @@ def create_pdu(target: PduTarget, actor) -> Organisation:
     return pdu
 
 
-def add_report(extraction, sha256: str | None, target: PduTarget, actor=None, *, update: bool = False) -> ImportResult:
+def add_report(extraction, sha256: str | None, target: PduTarget, actor=None, *, update: bool = False,
+               accept_shorter: bool = False) -> ImportResult:
     """Add the import to the session without committing, so a caller can add its own changes to the transaction."""
     from tracker.importer.updating import update_inspection
 
@@ -201,18 +214,19 @@ def add_report(extraction, sha256: str | None, target: PduTarget, actor=None, *,
     if existing is not None and not update:
         raise DuplicateReport(existing)
     if existing is not None:
-        return ImportResult(existing, created=False, changes=update_inspection(existing, extraction, actor))
+        changes = update_inspection(existing, extraction, actor, accept_shorter=accept_shorter)
+        return ImportResult(existing, created=False, changes=changes)
     new_pdu = create_pdu(target, actor) if target.is_new else None
     inspection = build_inspection(extraction, new_pdu or target.pdu, sha256, actor)
     return ImportResult(inspection, created=True, new_pdu=new_pdu)
 
 
 def import_report(extraction, sha256: str | None, target: PduTarget, actor=None, *,
-                  update: bool = False) -> ImportResult:
+                  update: bool = False, accept_shorter: bool = False) -> ImportResult:
     """Save an extracted report as an inspection (or, with update, refresh the one already imported from it)
     in one transaction; nothing is saved when it raises."""
     try:
-        result = add_report(extraction, sha256, target, actor, update=update)
+        result = add_report(extraction, sha256, target, actor, update=update, accept_shorter=accept_shorter)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -2,7 +2,8 @@
 
 from tracker.audit.services import changed, record_event, snapshot
 from tracker.extensions import db
-from tracker.importer.services import owner_for
+from tracker.importer.diffing import is_shorter_prefix
+from tracker.importer.services import ImportProblem, owner_for
 from tracker.inspections.models import Inspection, KeyQuestion, Standard
 from tracker.recommendations.models import Recommendation
 
@@ -12,15 +13,38 @@ STANDARD_FIELDS = ("name", "domain", "rating")
 RECOMMENDATION_FIELDS = ("text", "addressee_kind", "addressee_name")
 
 
-def update_inspection(inspection: Inspection, extraction, actor) -> list[str]:
+class ShorterText(ImportProblem):
+    """A re-read recommendation is the saved one cut short, which is how a truncated report looks."""
+
+    def __init__(self, numbers: list[int]) -> None:
+        listed = ", ".join(map(str, numbers))
+        super().__init__(
+            f"The report's text of recommendation{'s' if len(numbers) > 1 else ''} {listed} is only the beginning "
+            "of the saved text, so the report may be cut short. Nothing was changed. If the report really "
+            "shortened it, import again with --accept-shorter.")
+        self.numbers = numbers
+
+
+def update_inspection(inspection: Inspection, extraction, actor, *, accept_shorter: bool = False) -> list[str]:
     """Change the published figures and recommendation wording to the report's, leaving the plan alone.
 
     Actions, evidence, leads and responses belong to the service, not the report, so they are never touched;
-    standards and recommendations that are no longer in the report are kept, since work may hang off them."""
+    standards and recommendations that are no longer in the report are kept, since work may hang off them.
+    A text that is only the beginning of the saved one is refused unless `accept_shorter`."""
+    if not accept_shorter:
+        refuse_shorter_texts(inspection, extraction)
     changes = _update_fields(inspection, extraction, actor)
     changes += _update_standards(inspection, extraction.standards, actor)
     changes += _update_recommendations(inspection, extraction.recommendations, actor)
     return changes
+
+
+def refuse_shorter_texts(inspection: Inspection, extraction) -> None:
+    saved = {recommendation.number: recommendation.text for recommendation in inspection.recommendations}
+    shorter = [data.number for data in extraction.recommendations
+               if data.number in saved and is_shorter_prefix(saved[data.number], data.text)]
+    if shorter:
+        raise ShorterText(shorter)
 
 
 def _update_fields(inspection: Inspection, extraction, actor) -> list[str]:
