@@ -34,11 +34,13 @@ def parse_report(text: str) -> ReportExtraction:
     recommendations = find_recommendations(lines, identity.pdu_name, problems)
     _require_content(bool(ratings.standards or overall), bool(recommendations))
     score, score_max = find_score(joined)
-    fieldwork_on, fieldwork_text = find_fieldwork(joined, lines)
+    fieldwork = find_fieldwork(joined, lines)
+    published = find_published(joined)
     region = identity.region_name or region_from_headings([r.addressee_name for r in recommendations])
     extraction = ReportExtraction(
         pdu_name=identity.pdu_name, region_name=region, title=identity.title,
-        fieldwork_on=fieldwork_on, fieldwork_text=fieldwork_text, published_on=find_published(joined),
+        fieldwork_on=fieldwork.on, fieldwork_text=fieldwork.text, is_fieldwork_month_only=fieldwork.is_month_only,
+        published_on=published.on, is_published_month_only=published.is_month_only,
         overall_rating=overall, score=score, score_max=score_max, standards=ratings.standards,
         outcomes_question=ratings.outcomes_question, outcomes_percentage=ratings.outcomes_percentage,
         recommendations=recommendations, warnings=warnings, problems=problems,

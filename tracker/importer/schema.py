@@ -38,6 +38,10 @@ class ReportExtraction:
     fieldwork_on: date | None = None
     fieldwork_text: str | None = None
     published_on: date | None = None
+    #: the report gives only the month and year of fieldwork (the date is the 1st of that month)
+    is_fieldwork_month_only: bool = False
+    #: the report gives only the month and year of publication (the date is the 1st of that month)
+    is_published_month_only: bool = False
     overall_rating: str | None = None
     score: int | None = None
     score_max: int | None = None

@@ -53,6 +53,8 @@ def build_inspection(extraction, pdu: Organisation, sha256: str | None, actor=No
     inspection = Inspection(
         pdu=pdu, title=extraction.title or default_title(extraction, pdu),
         fieldwork_on=extraction.fieldwork_on, published_on=extraction.published_on,
+        is_fieldwork_month_only=extraction.is_fieldwork_month_only,
+        is_published_month_only=extraction.is_published_month_only,
         overall_rating=extraction.overall_rating, score=extraction.score, score_max=extraction.score_max,
         outcomes_question=extraction.outcomes_question, outcomes_percentage=extraction.outcomes_percentage,
         source_sha256=sha256,
@@ -154,14 +156,29 @@ def region_names() -> list[str]:
 
 
 def same_report(sha256: str | None, pdu: Organisation | None, extraction) -> Inspection | None:
-    """An inspection already imported from this report: the same words, or the same PDU and publication date
-    (the same report as a PDF and as a web page differs in headers and footers, so the words alone can miss it)."""
+    """An inspection already imported from this report: the same words, or the same PDU and inspection.
+
+    One report, one inspection, whatever the format: a PDF, a web page and a text copy differ in words and in how
+    precisely they date themselves ("June 2025" against "26 June 2025"), so inspections are compared by month:
+    the fieldwork month when both give one, else the publication month."""
     if sha256 and (existing := existing_import(sha256)) is not None:
         return existing
-    if pdu is None or pdu.id is None or extraction.published_on is None:
+    if pdu is None or pdu.id is None:
         return None
-    return db.session.scalar(select(Inspection).where(Inspection.pdu_id == pdu.id,
-                                                      Inspection.published_on == extraction.published_on))
+    inspections = db.session.scalars(select(Inspection).where(Inspection.pdu_id == pdu.id).order_by(Inspection.id))
+    return next((inspection for inspection in inspections if same_inspection(inspection, extraction)), None)
+
+
+def same_inspection(inspection: Inspection, extraction) -> bool:
+    if inspection.fieldwork_on and extraction.fieldwork_on:
+        return _month(inspection.fieldwork_on) == _month(extraction.fieldwork_on)
+    if inspection.published_on and extraction.published_on:
+        return _month(inspection.published_on) == _month(extraction.published_on)
+    return False
+
+
+def _month(value) -> tuple[int, int]:
+    return value.year, value.month
 
 
 class IncompleteReport(ImportProblem):

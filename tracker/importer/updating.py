@@ -7,8 +7,9 @@ from tracker.importer.services import ImportProblem, owner_for
 from tracker.inspections.models import Inspection, KeyQuestion, Standard
 from tracker.recommendations.models import Recommendation
 
-INSPECTION_FIELDS = ("title", "fieldwork_on", "published_on", "overall_rating", "score", "score_max",
-                     "outcomes_question", "outcomes_percentage")
+INSPECTION_FIELDS = ("title", "fieldwork_on", "is_fieldwork_month_only", "published_on", "is_published_month_only",
+                     "overall_rating", "score", "score_max", "outcomes_question", "outcomes_percentage")
+_DATE_OF = {"is_fieldwork_month_only": "fieldwork_on", "is_published_month_only": "published_on"}
 STANDARD_FIELDS = ("name", "domain", "rating")
 RECOMMENDATION_FIELDS = ("text", "addressee_kind", "addressee_name")
 
@@ -50,8 +51,9 @@ def refuse_shorter_texts(inspection: Inspection, extraction) -> None:
 def _update_fields(inspection: Inspection, extraction, actor) -> list[str]:
     before = snapshot(inspection, INSPECTION_FIELDS)
     for name in INSPECTION_FIELDS:
-        # A figure the new reading did not find is left as it was rather than blanked.
-        if (value := getattr(extraction, name)) is not None:
+        # A figure the new reading did not find is left as it was rather than blanked, with its precision.
+        dated = name not in _DATE_OF or getattr(extraction, _DATE_OF[name]) is not None
+        if (value := getattr(extraction, name)) is not None and dated:
             setattr(inspection, name, value)
     old, new = changed(before, snapshot(inspection, INSPECTION_FIELDS))
     if not new:
