@@ -28,6 +28,11 @@ def format_month(value: date | None) -> str:
     return f"{value:%B %Y}" if value else "Not set"
 
 
+def format_stated_date(value: date | None, is_month_only: bool) -> str:
+    """A date as precisely as its source gave it: "August 2022" when only the month is known."""
+    return format_month(value) if is_month_only else format_date(value)
+
+
 def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
@@ -78,6 +83,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["month"] = format_month
+    app.jinja_env.filters["stated_date"] = format_stated_date
     app.jinja_env.globals["pluralise"] = pluralise
     app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in app.view_functions
     app.jinja_env.globals["remember"] = remember

@@ -161,7 +161,7 @@ def test_uploading_barking_again_shows_all_13_recommendations_and_refuses_a_dupl
     warning = page.select_one("#already-imported")
     assert warning.a["href"] == f"/inspections/{existing.id}"
     before = row_counts()
-    response = admin.post(preview.request.path, data=form_values(preview))
+    response = admin.post(preview.request.path, data=form_values(preview) | {"accept_warnings": "y"})
     assert response.status_code == 200
     assert error_summary(response) == [
         f"This report has already been imported as '{existing.title}'. Choose to update the existing inspection, "
@@ -178,6 +178,7 @@ def test_choosing_to_update_the_existing_inspection_changes_it_in_place(admin):
         "barking-revised.txt").headers["Location"])
     values = form_values(preview)
     values["update_existing"] = "y"
+    values["accept_warnings"] = "y"
     response = admin.post(preview.request.path, data=values)
     assert response.status_code == 302, error_summary(response)
     assert response.headers["Location"].endswith(f"/inspections/{existing.id}")
@@ -317,11 +318,37 @@ def test_a_form_missing_recommendations_is_refused_not_saved_short(admin):
     assert row_counts() == before
 
 
-def test_warnings_are_shown_as_gov_uk_warning_text(admin):
+def test_a_repeated_number_is_refused_with_every_reason_and_no_save_button(admin):
     text = BARKING_TEXT.replace("increase quality assurance activity at PDU level.",
                                 "increase quality assurance activity at PDU level.\n11. increase it again.")
-    text = text.replace("Barking, Dagenham and Havering PDU", "Havering Test PDU")
+    text = text.replace("4. ensure that interventions", "3. ensure that interventions")
+    before = row_counts()
     preview = admin.get(upload(admin, "twice.txt", text.encode(), "twice.txt").headers["Location"])
+    page = soup_of(preview)
+    assert text_of(page.select_one("#problems h2")) == "This report cannot be saved"
+    assert [text_of(li) for li in page.select("#problem-list li")] == [
+        "Recommendation 3 appears twice", "Recommendation 11 appears twice",
+        "Recommendation numbers are not consecutive from 1: missing 4"]
+    assert page.select_one("#review-form") is None and page.select_one("main form") is None
+    response = admin.post(preview.request.path, data={"pdu": "1"})
+    assert [text_of(li) for li in soup_of(response).select("#problem-list li")][0] == "Recommendation 3 appears twice"
+    # Only the draft holding the upload was written.
+    assert row_counts() == {**before, "report_import_drafts": before["report_import_drafts"] + 1,
+                            "audit_events": before["audit_events"] + 1}
+
+
+def test_warnings_must_be_ticked_before_saving(admin):
+    text = BARKING_TEXT.replace("Barking, Dagenham and Havering PDU", "Havering Test PDU")
+    preview = admin.get(upload(admin, "havering.txt", text.encode(), "havering.txt").headers["Location"])
     warnings = [text_of(w) for w in soup_of(preview).select("#warning-list .govuk-warning-text__text")]
-    assert "Warning Recommendation 11 appears twice; the first was kept" in warnings
-    assert text_of(soup_of(preview).select_one("#warnings")).endswith("to check")
+    assert any("Standard 2.4 Implementation and delivery is rated Requires improvement although its lowest "
+               "key-question score, 48%, is in the Inadequate band" in warning for warning in warnings)
+    values = form_values(preview)
+    values["pdu"] = str(organisations.find_pdu("Newham").id)
+    before = row_counts()
+    refused = admin.post(preview.request.path, data=values)
+    assert error_summary(refused) == ["Confirm that you have checked each warning against the report"]
+    assert row_counts() == before
+    values["accept_warnings"] = "y"
+    assert admin.post(preview.request.path, data=values).status_code == 302
+    assert len(inspection_for("Newham").recommendations) == 13

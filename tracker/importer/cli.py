@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask import current_app, url_for
 
-from tracker.importer import services
+from tracker.importer import diffing, services
 from tracker.importer.errors import ReportError
 from tracker.importer.extract import extract_text
 from tracker.importer.parser import parse_report
@@ -47,6 +47,18 @@ def describe(extraction, echo) -> None:
              f"{recommendation.text}")
 
 
+def refuse_incomplete(extraction, echo) -> None:
+    """List every reason an incomplete report cannot be saved, then exit with status 1."""
+    if not extraction.problems:
+        return
+    for problem in extraction.problems:
+        echo(f"Problem: {problem}")
+    count = len(extraction.problems)
+    raise click.ClickException(
+        f"This report is incomplete or inconsistent ({count} problem{'' if count == 1 else 's'} listed above), so "
+        f"it cannot be saved. Upload the complete report. {NOTHING_SAVED}")
+
+
 def confirm_new_pdu(target: services.PduTarget, yes: bool) -> None:
     if yes:
         return
@@ -59,7 +71,16 @@ def confirm_new_pdu(target: services.PduTarget, yes: bool) -> None:
                   abort=True)
 
 
-def save(text: str, extraction, pdu_name: str | None, region_name: str | None, update: bool, yes: bool):
+def show_planned_changes(existing, extraction, echo) -> None:
+    """Print every change an update would make, before it is made, so nothing changes unseen."""
+    lines = diffing.planned_changes(existing, extraction)
+    echo(f"Changes to '{existing.title}' (inspection {existing.id}):" if lines else "No changes to make.")
+    for line in lines:
+        echo(f"  {line}")
+
+
+def save(text: str, extraction, options: dict, echo):
+    pdu_name, region_name, update = options["pdu_name"], options["region_name"], options["update"]
     sha = services.fingerprint(text)
     try:
         target = services.find_target(pdu_name or extraction.pdu_name, region_name or extraction.region_name)
@@ -70,8 +91,11 @@ def save(text: str, extraction, pdu_name: str | None, region_name: str | None, u
                 f"{inspection_url(existing)}). Run again with --update to refresh its figures and recommendation "
                 f"texts. {NOTHING_SAVED}")
         if existing is None and target.is_new:
-            confirm_new_pdu(target, yes)
-        return services.import_report(extraction, sha, target, update=update)
+            confirm_new_pdu(target, options["yes"])
+        if existing is not None:
+            show_planned_changes(existing, extraction, echo)
+        return services.import_report(extraction, sha, target, update=update,
+                                      accept_shorter=options["accept_shorter"])
     except services.ImportProblem as error:
         raise click.ClickException(f"{error.message} {NOTHING_SAVED}") from error
 
@@ -99,8 +123,9 @@ def register(group: click.Group) -> None:
     @click.option("--json", "as_json", is_flag=True, help="Print the extraction as JSON.")
     @click.option("--update", is_flag=True, help="Refresh an inspection already imported from this report.")
     @click.option("--yes", is_flag=True, help="Create an unknown PDU without asking.")
-    def import_report(file: Path, pdu_name: str | None, region_name: str | None, dry_run: bool, as_json: bool,
-                      update: bool, yes: bool) -> None:
+    @click.option("--accept-shorter", is_flag=True,
+                  help="With --update, accept a recommendation text that is only the beginning of the saved one.")
+    def import_report(file: Path, dry_run: bool, as_json: bool, **options) -> None:
         """Import an inspection report FILE (text, saved web page or PDF) as an inspection."""
         text, extraction = read(file)
         # With --json, standard output carries only the JSON, so it can be piped; messages go to standard error.
@@ -111,7 +136,8 @@ def register(group: click.Group) -> None:
             describe(extraction, echo)
         for warning in extraction.warnings:
             echo(f"Warning: {warning}")
+        refuse_incomplete(extraction, echo)
         if dry_run:
             echo(f"Dry run. {NOTHING_SAVED}")
             return
-        report_result(save(text, extraction, pdu_name, region_name, update, yes), echo)
+        report_result(save(text, extraction, options, echo), echo)

@@ -65,6 +65,11 @@ def corrected(extraction: ReportExtraction, changes: dict, target: services.PduT
     result = copy.deepcopy(extraction)
     for name in ("title", "fieldwork_on", "published_on", "score", "score_max", "outcomes_percentage"):
         setattr(result, name, changes[name])
+    # A date the reviewer changed is as precise as they typed it: a day.
+    if result.fieldwork_on != extraction.fieldwork_on:
+        result.is_fieldwork_month_only = False
+    if result.published_on != extraction.published_on:
+        result.is_published_month_only = False
     result.overall_rating = changes["overall_rating"] or None
     for standard, fields in zip(result.standards, changes["standards"], strict=True):
         standard.rating = fields["rating"]

@@ -74,6 +74,7 @@ class ReviewImportForm(FlaskForm):
         Optional(), NumberRange(min=0, max=100, message=WHOLE_PERCENT)])
     standards = FieldList(FormField(StandardFields))
     recommendations = FieldList(FormField(RecommendationFields))
+    accept_warnings = BooleanField("I have checked each warning against the report", widget=GovCheckboxInput())
     update_existing = BooleanField("Update the existing inspection with this report's figures and wording",
                                    widget=GovCheckboxInput())
     submit = SubmitField("Save inspection", widget=GovSubmitInput())
@@ -95,6 +96,10 @@ class ReviewImportForm(FlaskForm):
     def validate_confirm_new_pdu(self, field):
         if self.pdu.data == NEW_PDU and not field.data:
             raise ValidationError("Confirm that the new PDU should be created")
+
+    def validate_accept_warnings(self, field):
+        if self.extraction.warnings and not field.data:
+            raise ValidationError("Confirm that you have checked each warning against the report")
 
     def validate_score_max(self, field):
         if (self.score.data is None) != (field.data is None):

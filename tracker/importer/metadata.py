@@ -24,6 +24,10 @@ _FIELDWORK_LABEL_RE = re.compile(
     r"^[#*\s]*fieldwork\s+(?:started|starts|began|commenced|dates?|date of)\b\s*:?\s*(.{3,60}?)[*\s]*$",
     re.IGNORECASE,
 )
+# The same label after other words on a line, as in a table caption: "Ratings for Lambeth PDU. Fieldwork started …".
+_FIELDWORK_MIDLINE_RE = re.compile(
+    rf"\bfieldwork\s+(?:started|starts|began|commenced|dates?|date of|took place)\b\s*(?:in|on)?\s*:?\s*"
+    rf"((?:{_DAY}\s+)?(?:{MONTH_PATTERN})\s+\d{{4}})", re.IGNORECASE)
 _MONTH_YEAR_RE = re.compile(rf"\b({MONTH_PATTERN})\s+(\d{{4}})\b", re.IGNORECASE)
 _PUBLISHED_RES = (
     re.compile(rf"\bpublish(?:ed|ing date|ication date)(?:\s+on)?\s*:?\s*(?:{_DAY}\s+)?({MONTH_PATTERN})\s+(\d{{4}})",
@@ -86,26 +90,32 @@ def region_from_headings(addressees: list[str]) -> str | None:
     return None
 
 
-def find_fieldwork(text: str, lines: list[str]) -> tuple[date | None, str | None]:
-    """The day fieldwork began, and the fieldwork wording as printed in the ratings summary."""
+@dataclass
+class StatedDate:
+    """A date as the report states it: `is_month_only` when it gives a month and year but no day."""
+
+    on: date | None = None
+    is_month_only: bool = False
+    #: the wording as printed, for the reviewer
+    text: str | None = None
+
+
+def find_fieldwork(text: str, lines: list[str]) -> StatedDate:
+    """The day fieldwork began (or only its month, when that is all the report gives), and its wording."""
     label = next((m[1] for line in lines if (m := _FIELDWORK_LABEL_RE.match(line))), None)
-    on = None
-    phrase = None
+    label = label or next((m[1] for line in lines if (m := _FIELDWORK_MIDLINE_RE.search(line))), None)
     for pattern in (_WEEK_RE, _FIELDWORK_DATE_RE):
         match = pattern.search(text)
-        if match:
-            on, phrase = make_date(match[3], match[2], match[1]), squash(match[0])
-            break
-    if on is None and label:
-        month = _MONTH_YEAR_RE.search(label)
-        # Only the month is printed, so the first of the month stands in for the start date.
-        on = make_date(month[2], month[1]) if month else None
-    return on, label or phrase
+        if match and (on := make_date(match[3], match[2], match[1])):
+            return StatedDate(on, False, label or squash(match[0]))
+    month = _MONTH_YEAR_RE.search(label) if label else None
+    on = make_date(month[2], month[1]) if month else None
+    return StatedDate(on, on is not None, label)
 
 
-def find_published(text: str) -> date | None:
+def find_published(text: str) -> StatedDate:
     for pattern in _PUBLISHED_RES:
         match = pattern.search(text)
-        if match:
-            return make_date(match[3], match[2], match[1])
-    return None
+        if match and (on := make_date(match[3], match[2], match[1])):
+            return StatedDate(on, match[1] is None)
+    return StatedDate()

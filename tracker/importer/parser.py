@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from tracker.importer import completeness
 from tracker.importer.cleaning import clean_lines
 from tracker.importer.errors import ReportError
 from tracker.importer.extract import extract_text
 from tracker.importer.metadata import find_fieldwork, find_identity, find_published, region_from_headings
-from tracker.importer.ratings import check_score, find_overall_rating, find_ratings, find_score
+from tracker.importer.ratings import find_overall_rating, find_ratings, find_score
 from tracker.importer.recommendations import find_recommendations
 from tracker.importer.schema import ReportExtraction
 
@@ -17,28 +18,35 @@ def read_report(data: bytes, filename: str | None = None) -> ReportExtraction:
 
 
 def parse_report(text: str) -> ReportExtraction:
-    """Parse a report's text; raise ReportError when it is not a complete inspection report."""
+    """Parse a report's text; raise ReportError when it is not an inspection report at all.
+
+    A report that is one but is incomplete (cut short, a table missing, numbers repeated) is returned with the
+    reasons in `problems`, so they can all be shown; nothing with problems may be saved."""
     lines = clean_lines(text)
     if not any(lines):
         raise ReportError("The file contains no text.")
     joined = "\n".join(lines)
     warnings: list[str] = []
+    problems: list[str] = []
     identity = find_identity(lines)
     ratings = find_ratings(lines, warnings)
     overall = find_overall_rating(lines, warnings)
-    recommendations = find_recommendations(lines, identity.pdu_name, warnings)
+    recommendations = find_recommendations(lines, identity.pdu_name, problems)
     _require_content(bool(ratings.standards or overall), bool(recommendations))
     score, score_max = find_score(joined)
-    check_score(ratings.standards, score, score_max, warnings)
-    fieldwork_on, fieldwork_text = find_fieldwork(joined, lines)
+    fieldwork = find_fieldwork(joined, lines)
+    published = find_published(joined)
     region = identity.region_name or region_from_headings([r.addressee_name for r in recommendations])
     extraction = ReportExtraction(
         pdu_name=identity.pdu_name, region_name=region, title=identity.title,
-        fieldwork_on=fieldwork_on, fieldwork_text=fieldwork_text, published_on=find_published(joined),
+        fieldwork_on=fieldwork.on, fieldwork_text=fieldwork.text, is_fieldwork_month_only=fieldwork.is_month_only,
+        published_on=published.on, is_published_month_only=published.is_month_only,
         overall_rating=overall, score=score, score_max=score_max, standards=ratings.standards,
         outcomes_question=ratings.outcomes_question, outcomes_percentage=ratings.outcomes_percentage,
-        recommendations=recommendations, warnings=warnings,
+        recommendations=recommendations, warnings=warnings, problems=problems,
     )
+    problems.extend(completeness.problems_in(extraction))
+    warnings.extend(completeness.warnings_in(extraction))
     warnings.extend(_missing_warnings(extraction))
     return extraction
 
@@ -70,8 +78,6 @@ def _missing_warnings(extraction: ReportExtraction) -> list[str]:
         (extraction.fieldwork_on, "No fieldwork date found"),
         (extraction.published_on, "No publication date found"),
         (extraction.overall_rating, "No overall rating found"),
-        (extraction.score is not None, "No score found"),
-        (extraction.standards, "No rated standards found"),
         (extraction.outcomes_percentage is not None, "No outcomes percentage found"),
     )
     return [message for value, message in checks if not value]

@@ -9,7 +9,6 @@ from tracker.importer.cleaning import (
     PERCENT_PATTERN,
     QUOTES,
     RATING_PATTERN,
-    RATING_POINTS,
     SUPERSCRIPTS,
     canonical_rating,
     rating_in_line,
@@ -171,8 +170,6 @@ def _build_standard(
                 "the summary rating was used"
             )
     questions = _questions_for(lines, headings, same_code)
-    if first.code.startswith("2.") and rating != "Not applicable" and not questions:
-        warnings.append(f"No key questions found for standard {label}")
     return StandardData(first.code, first.name, first.key[0], rating, questions)
 
 
@@ -243,19 +240,3 @@ def _overall_at(lines: list[str], index: int) -> str | None:
         return rating_only(match[1])
     following = [line for line in lines[index + 1:index + 6] if line][:2]
     return next((rating for line in following if (rating := rating_only(line))), None)
-
-
-def check_score(
-    standards: list[StandardData], score: int | None, score_max: int | None, warnings: list[str]
-) -> None:
-    """Warn when the printed score does not add up from the standards' ratings."""
-    rated = [s.rating for s in standards if s.rating in RATING_POINTS]
-    if score is None or not rated:
-        return
-    expected = sum(RATING_POINTS[rating] for rating in rated)
-    expected_max = 3 * len(rated)
-    if (score, score_max) != (expected, expected_max):
-        warnings.append(
-            f"The score {score}/{score_max} does not match the standards' ratings, which add up to "
-            f"{expected}/{expected_max}"
-        )

@@ -38,14 +38,17 @@ class _Item:
         return squash(strip_markers(joined))
 
 
-def find_recommendations(lines: list[str], pdu_name: str | None, warnings: list[str]) -> list[RecommendationData]:
-    """Read the first recommendations section that has numbered items, warning about gaps and repeats."""
+def find_recommendations(lines: list[str], pdu_name: str | None, problems: list[str]) -> list[RecommendationData]:
+    """Read the first recommendations section that has numbered items, listing repeats, headings without
+    recommendations and recommendations without a heading as reasons the report cannot be saved."""
     items: list[_Item] = []
+    empty: list[str] = []
     for start in _section_starts(lines):
-        items = _read_section(_merge_split_headings(lines[start + 1:]))
+        items, empty = _read_section(_merge_split_headings(lines[start + 1:]))
         if items:
             break
-    return _to_recommendations(items, pdu_name, warnings)
+    problems.extend(f"The heading '{heading} should:' has no recommendations under it" for heading in empty)
+    return _to_recommendations(items, pdu_name, problems)
 
 
 def _section_starts(lines: list[str]) -> list[int]:
@@ -69,8 +72,10 @@ def _merge_split_headings(lines: list[str]) -> list[str]:
     return merged
 
 
-def _read_section(lines: list[str]) -> list[_Item]:
+def _read_section(lines: list[str]) -> tuple[list[_Item], list[str]]:
+    """The numbered items, and the addressee headings that have none under them."""
     items: list[_Item] = []
+    headings: list[str] = []
     current: _Item | None = None
     addressee: str | None = None
     after_blank = False
@@ -84,6 +89,7 @@ def _read_section(lines: list[str]) -> list[_Item]:
         item = _ITEM_RE.match(line)
         if heading:
             addressee, current = squash(heading[1].strip("#* ")), None
+            headings.append(addressee)
         elif item:
             current = _Item(int(item[1]), addressee, [item[2]] if item[2] else [])
             items.append(current)
@@ -92,7 +98,8 @@ def _read_section(lines: list[str]) -> list[_Item]:
         else:
             current = None
         after_blank = False
-    return items
+    used = {item.addressee for item in items}
+    return items, [heading for heading in headings if heading not in used] if items else []
 
 
 def _is_end(line: str) -> bool:
@@ -110,25 +117,18 @@ def _continues(item: _Item, line: str, after_blank: bool) -> bool:
     return not (after_blank and finished and line[:1].isupper())
 
 
-def _to_recommendations(items: list[_Item], pdu_name: str | None, warnings: list[str]) -> list[RecommendationData]:
+def _to_recommendations(items: list[_Item], pdu_name: str | None, problems: list[str]) -> list[RecommendationData]:
     recommendations: list[RecommendationData] = []
     seen: set[int] = set()
     for item in items:
         if item.number in seen:
-            warnings.append(f"Recommendation {item.number} appears twice; the first was kept")
+            problems.append(f"Recommendation {item.number} appears twice")
             continue
         seen.add(item.number)
         if not item.addressee:
-            warnings.append(f"Recommendation {item.number} is not under a heading saying who should act")
+            problems.append(f"Recommendation {item.number} is not under a heading saying who should act")
         kind = classify_addressee(item.addressee or "", pdu_name)
         recommendations.append(RecommendationData(item.number, item.text(), kind, item.addressee or ""))
-    if seen:
-        missing = sorted(set(range(1, max(seen) + 1)) - seen)
-        if missing:
-            warnings.append(f"Recommendation numbers are not consecutive: missing {', '.join(map(str, missing))}")
-    for recommendation in recommendations:
-        if not recommendation.text:
-            warnings.append(f"Recommendation {recommendation.number} has no text")
     return recommendations
 
 

@@ -38,6 +38,10 @@ class ReportExtraction:
     fieldwork_on: date | None = None
     fieldwork_text: str | None = None
     published_on: date | None = None
+    #: the report gives only the month and year of fieldwork (the date is the 1st of that month)
+    is_fieldwork_month_only: bool = False
+    #: the report gives only the month and year of publication (the date is the 1st of that month)
+    is_published_month_only: bool = False
     overall_rating: str | None = None
     score: int | None = None
     score_max: int | None = None
@@ -45,7 +49,10 @@ class ReportExtraction:
     outcomes_question: str | None = None
     outcomes_percentage: int | None = None
     recommendations: list[RecommendationData] = field(default_factory=list)
+    #: findings an administrator must accept before saving ("should")
     warnings: list[str] = field(default_factory=list)
+    #: reasons the report cannot be saved as it stands ("must"): it is incomplete or inconsistent
+    problems: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-serialisable data, with dates as ISO strings, for previews and tests."""

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from tracker.audit.services import record_event
 from tracker.extensions import db
+from tracker.importer import completeness
 from tracker.inspections.models import Inspection, KeyQuestion, Standard
 from tracker.organisations import services as organisations
 from tracker.organisations.models import PDU, REGION, Organisation
@@ -52,6 +53,8 @@ def build_inspection(extraction, pdu: Organisation, sha256: str | None, actor=No
     inspection = Inspection(
         pdu=pdu, title=extraction.title or default_title(extraction, pdu),
         fieldwork_on=extraction.fieldwork_on, published_on=extraction.published_on,
+        is_fieldwork_month_only=extraction.is_fieldwork_month_only,
+        is_published_month_only=extraction.is_published_month_only,
         overall_rating=extraction.overall_rating, score=extraction.score, score_max=extraction.score_max,
         outcomes_question=extraction.outcomes_question, outcomes_percentage=extraction.outcomes_percentage,
         source_sha256=sha256,
@@ -153,18 +156,44 @@ def region_names() -> list[str]:
 
 
 def same_report(sha256: str | None, pdu: Organisation | None, extraction) -> Inspection | None:
-    """An inspection already imported from this report: the same words, or the same PDU and publication date
-    (the same report as a PDF and as a web page differs in headers and footers, so the words alone can miss it)."""
+    """An inspection already imported from this report: the same words, or the same PDU and inspection.
+
+    One report, one inspection, whatever the format: a PDF, a web page and a text copy differ in words and in how
+    precisely they date themselves ("June 2025" against "26 June 2025"), so inspections are compared by month:
+    the fieldwork month when both give one, else the publication month."""
     if sha256 and (existing := existing_import(sha256)) is not None:
         return existing
-    if pdu is None or pdu.id is None or extraction.published_on is None:
+    if pdu is None or pdu.id is None:
         return None
-    return db.session.scalar(select(Inspection).where(Inspection.pdu_id == pdu.id,
-                                                      Inspection.published_on == extraction.published_on))
+    inspections = db.session.scalars(select(Inspection).where(Inspection.pdu_id == pdu.id).order_by(Inspection.id))
+    return next((inspection for inspection in inspections if same_inspection(inspection, extraction)), None)
+
+
+def same_inspection(inspection: Inspection, extraction) -> bool:
+    if inspection.fieldwork_on and extraction.fieldwork_on:
+        return _month(inspection.fieldwork_on) == _month(extraction.fieldwork_on)
+    if inspection.published_on and extraction.published_on:
+        return _month(inspection.published_on) == _month(extraction.published_on)
+    return False
+
+
+def _month(value) -> tuple[int, int]:
+    return value.year, value.month
+
+
+class IncompleteReport(ImportProblem):
+    """The report is cut short, damaged or inconsistent: every reason is listed, and nothing is saved."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(f"This report is incomplete or inconsistent, so it cannot be saved: {'; '.join(problems)}.")
+        self.problems = problems
 
 
 def check_extraction(extraction) -> None:
     """Refuse data the tracker cannot hold, whether it came from the parser or from an administrator's corrections."""
+    problems = list(extraction.problems) or completeness.problems_in(extraction)
+    if problems:
+        raise IncompleteReport(problems)
     numbers = [r.number for r in extraction.recommendations]
     if not numbers:
         raise ImportProblem("There are no recommendations to save.")
@@ -192,7 +221,8 @@ def create_pdu(target: PduTarget, actor) -> Organisation:
     return pdu
 
 
-def add_report(extraction, sha256: str | None, target: PduTarget, actor=None, *, update: bool = False) -> ImportResult:
+def add_report(extraction, sha256: str | None, target: PduTarget, actor=None, *, update: bool = False,
+               accept_shorter: bool = False) -> ImportResult:
     """Add the import to the session without committing, so a caller can add its own changes to the transaction."""
     from tracker.importer.updating import update_inspection
 
@@ -201,18 +231,19 @@ def add_report(extraction, sha256: str | None, target: PduTarget, actor=None, *,
     if existing is not None and not update:
         raise DuplicateReport(existing)
     if existing is not None:
-        return ImportResult(existing, created=False, changes=update_inspection(existing, extraction, actor))
+        changes = update_inspection(existing, extraction, actor, accept_shorter=accept_shorter)
+        return ImportResult(existing, created=False, changes=changes)
     new_pdu = create_pdu(target, actor) if target.is_new else None
     inspection = build_inspection(extraction, new_pdu or target.pdu, sha256, actor)
     return ImportResult(inspection, created=True, new_pdu=new_pdu)
 
 
 def import_report(extraction, sha256: str | None, target: PduTarget, actor=None, *,
-                  update: bool = False) -> ImportResult:
+                  update: bool = False, accept_shorter: bool = False) -> ImportResult:
     """Save an extracted report as an inspection (or, with update, refresh the one already imported from it)
     in one transaction; nothing is saved when it raises."""
     try:
-        result = add_report(extraction, sha256, target, actor, update=update)
+        result = add_report(extraction, sha256, target, actor, update=update, accept_shorter=accept_shorter)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -2,32 +2,58 @@
 
 from tracker.audit.services import changed, record_event, snapshot
 from tracker.extensions import db
-from tracker.importer.services import owner_for
+from tracker.importer.diffing import is_shorter_prefix
+from tracker.importer.services import ImportProblem, owner_for
 from tracker.inspections.models import Inspection, KeyQuestion, Standard
 from tracker.recommendations.models import Recommendation
 
-INSPECTION_FIELDS = ("title", "fieldwork_on", "published_on", "overall_rating", "score", "score_max",
-                     "outcomes_question", "outcomes_percentage")
+INSPECTION_FIELDS = ("title", "fieldwork_on", "is_fieldwork_month_only", "published_on", "is_published_month_only",
+                     "overall_rating", "score", "score_max", "outcomes_question", "outcomes_percentage")
+_DATE_OF = {"is_fieldwork_month_only": "fieldwork_on", "is_published_month_only": "published_on"}
 STANDARD_FIELDS = ("name", "domain", "rating")
 RECOMMENDATION_FIELDS = ("text", "addressee_kind", "addressee_name")
 
 
-def update_inspection(inspection: Inspection, extraction, actor) -> list[str]:
+class ShorterText(ImportProblem):
+    """A re-read recommendation is the saved one cut short, which is how a truncated report looks."""
+
+    def __init__(self, numbers: list[int]) -> None:
+        listed = ", ".join(map(str, numbers))
+        super().__init__(
+            f"The report's text of recommendation{'s' if len(numbers) > 1 else ''} {listed} is only the beginning "
+            "of the saved text, so the report may be cut short. Nothing was changed. If the report really "
+            "shortened it, import again with --accept-shorter.")
+        self.numbers = numbers
+
+
+def update_inspection(inspection: Inspection, extraction, actor, *, accept_shorter: bool = False) -> list[str]:
     """Change the published figures and recommendation wording to the report's, leaving the plan alone.
 
     Actions, evidence, leads and responses belong to the service, not the report, so they are never touched;
-    standards and recommendations that are no longer in the report are kept, since work may hang off them."""
+    standards and recommendations that are no longer in the report are kept, since work may hang off them.
+    A text that is only the beginning of the saved one is refused unless `accept_shorter`."""
+    if not accept_shorter:
+        refuse_shorter_texts(inspection, extraction)
     changes = _update_fields(inspection, extraction, actor)
     changes += _update_standards(inspection, extraction.standards, actor)
     changes += _update_recommendations(inspection, extraction.recommendations, actor)
     return changes
 
 
+def refuse_shorter_texts(inspection: Inspection, extraction) -> None:
+    saved = {recommendation.number: recommendation.text for recommendation in inspection.recommendations}
+    shorter = [data.number for data in extraction.recommendations
+               if data.number in saved and is_shorter_prefix(saved[data.number], data.text)]
+    if shorter:
+        raise ShorterText(shorter)
+
+
 def _update_fields(inspection: Inspection, extraction, actor) -> list[str]:
     before = snapshot(inspection, INSPECTION_FIELDS)
     for name in INSPECTION_FIELDS:
-        # A figure the new reading did not find is left as it was rather than blanked.
-        if (value := getattr(extraction, name)) is not None:
+        # A figure the new reading did not find is left as it was rather than blanked, with its precision.
+        dated = name not in _DATE_OF or getattr(extraction, _DATE_OF[name]) is not None
+        if (value := getattr(extraction, name)) is not None and dated:
             setattr(inspection, name, value)
     old, new = changed(before, snapshot(inspection, INSPECTION_FIELDS))
     if not new:

@@ -80,7 +80,7 @@ def review_import(draft_id: int):
     suggested = drafts.suggested_target(extraction)
     form = review_form(extraction, suggested)
     existing = services.same_report(draft.source_sha256, suggested.pdu if suggested else None, extraction)
-    if form.validate_on_submit():
+    if not extraction.problems and form.validate_on_submit():
         target = chosen_target(form)
         try:
             result = drafts.save_draft(draft, drafts.corrected(extraction, form.data, target), target, current_user,
@@ -89,6 +89,8 @@ def review_import(draft_id: int):
             existing = error.inspection
             form.update_existing.errors = [f"This report has already been imported as '{existing.title}'. "
                                            "Choose to update the existing inspection, or leave this page."]
+        except services.IncompleteReport as error:
+            extraction.problems = error.problems
         except services.ImportProblem as error:
             form.pdu.errors = [error.message]
         else:

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db_types import UTCDateTime, utcnow
@@ -21,6 +21,10 @@ class Inspection(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     fieldwork_on: Mapped[date | None]
     published_on: Mapped[date | None]
+    #: the report gives only the month of fieldwork: `fieldwork_on` is the 1st and is shown as "August 2022"
+    is_fieldwork_month_only: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: the report gives only the month of publication, as most do
+    is_published_month_only: Mapped[bool] = mapped_column(default=False, server_default=false())
     overall_rating: Mapped[str | None] = mapped_column(String(30))
     score: Mapped[int | None]
     score_max: Mapped[int | None]
