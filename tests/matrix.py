@@ -38,6 +38,8 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
                                             {"GET": {HMPPS, DIRECTOR, HEAD}, "POST": {HMPPS, DIRECTOR, HEAD}}),
     "recommendations.show_recommendation": ("/recommendations/{rec_pdu}", {"GET": EVERYONE}),
     "recommendations.edit_response": ("/recommendations/{rec_pdu}/response", {"GET": {HEAD}, "POST": {HEAD}}),
+    "actions.list_actions": ("/actions", {"GET": EVERYONE}),
+    "actions.export_actions": ("/actions.csv", {"GET": EVERYONE}),
     "actions.show_action": ("/actions/{action_owned}", {"GET": EVERYONE}),
     "actions.create_action": ("/recommendations/{rec_pdu}/actions/new", {"GET": {HEAD}, "POST": {HEAD}}),
     "actions.edit_action": ("/actions/{action_owned}/edit", {"GET": {HEAD}, "POST": {HEAD}}),

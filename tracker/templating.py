@@ -102,6 +102,7 @@ def init_app(app: Flask) -> None:
 NAVIGATION = (
     ("Home", "pages.home", "any"),
     ("Inspections", "inspections.list_inspections", "any"),
+    ("Actions", "actions.list_actions", "any"),
     ("Dashboard", "readiness.dashboard", "any"),
     ("Review queue", "assurance.review_queue", "reviewer"),
     ("Administration", "admin.index", "admin"),

@@ -1,10 +1,27 @@
 """Forms for adding and editing actions, revising a target date and posting progress."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
-from wtforms import HiddenField, RadioField, SelectField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+)
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    SubmitField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from tracker.actions.lists import ADDRESSEE_CHOICES, ActionFilters
 from tracker.actions.models import STATUSES
 from tracker.form_fields import GovDateField
 from tracker.text_limits import LONG_TEXT, REASON
@@ -59,3 +76,47 @@ class ProgressUpdateForm(FlaskForm):
 
     def pre_validate_status(self):
         return True
+
+
+class ActionListFilterForm(FlaskForm):
+    """The actions list's filters, read from the address so a filtered list can be bookmarked and shared."""
+
+    class Meta:
+        csrf = False
+
+    organisation = SelectField("Organisation", widget=GovSelect(), validators=[Optional()])
+    addressee = SelectField("Recommendation addressed to", widget=GovSelect(), validators=[Optional()],
+                            choices=ADDRESSEE_CHOICES)
+    owner = SelectField("Action owner", widget=GovSelect(), validators=[Optional()])
+    status = SelectMultipleField("Status", widget=GovCheckboxesInput(), validators=[Optional()],
+                                 choices=[("open", "Not complete"), *STATUSES.items()])
+    overdue = BooleanField("Overdue only", widget=GovCheckboxInput())
+    due_from = GovDateField("Due on or after", description=DATE_HINT)
+    due_to = GovDateField("Due on or before", description=DATE_HINT)
+    recommendation = HiddenField()
+    inspection = HiddenField()
+    current = HiddenField()
+    mine = HiddenField()
+    sort = HiddenField()
+    order = HiddenField()
+    submit = SubmitField("Apply filters", widget=GovSubmitInput())
+
+    def to_filters(self) -> ActionFilters:
+        """The filters that are valid; one that is not is reported and left out, never a server error."""
+        def value(field):
+            return field.data if not field.errors else None
+
+        return ActionFilters(
+            organisation_id=_whole(value(self.organisation)), addressee=value(self.addressee) or "",
+            owner=value(self.owner) or "", statuses=value(self.status) or [], overdue=bool(self.overdue.data),
+            due_from=value(self.due_from), due_to=value(self.due_to),
+            recommendation_id=_whole(self.recommendation.data), inspection_id=_whole(self.inspection.data),
+            current_only=self.current.data == "1", recommendations_i_own=self.mine.data == "recommendations")
+
+    def validate_due_to(self, field):
+        if field.data and self.due_from.data and field.data < self.due_from.data:
+            raise ValidationError("Due on or before must be the same as or after due on or after")
+
+
+def _whole(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None

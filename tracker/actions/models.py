@@ -15,7 +15,26 @@ COMPLETE = "complete"
 STATUSES = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", BLOCKED: "Blocked", COMPLETE: "Complete"}
 
 
-class Action(db.Model):
+class ActionRules:
+    """What an action's status and dates mean, shared by the model and the work lists' plain rows."""
+
+    status: str
+    target_on: date
+    original_target_on: date
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status == COMPLETE
+
+    def is_overdue(self, on: date) -> bool:
+        return not self.is_complete and self.target_on < on
+
+    @property
+    def is_revised(self) -> bool:
+        return self.target_on != self.original_target_on
+
+
+class Action(ActionRules, db.Model):
     __tablename__ = "actions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,18 +66,6 @@ class Action(db.Model):
     @property
     def status_label(self) -> str:
         return STATUSES[self.status]
-
-    @property
-    def is_complete(self) -> bool:
-        return self.status == COMPLETE
-
-    def is_overdue(self, on: date) -> bool:
-        return not self.is_complete and self.target_on < on
-
-    @property
-    def is_revised(self) -> bool:
-        return self.target_on != self.original_target_on
-
 
 class TargetDateRevision(db.Model):
     __tablename__ = "target_date_revisions"

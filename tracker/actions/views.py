@@ -169,3 +169,6 @@ def delete_action(action_id: int):
         flash("Action deleted.", "success")
         return redirect(url_for("recommendations.show_recommendation", recommendation_id=recommendation_id))
     return render_template("actions/delete.html", action=action, form=form, blockers=blockers)
+
+# The work lists share this blueprint; imported last, once `bp` exists.
+from tracker.actions import list_views  # noqa: E402,F401

@@ -3,13 +3,12 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from tracker.actions.lists import owned_recommendation_condition
 from tracker.actions.models import COMPLETE, Action
-from tracker.auth.permissions import OWNER_ROLE_FOR_KIND
 from tracker.extensions import db
-from tracker.organisations.models import Organisation
 from tracker.recommendations.models import Recommendation
 
 DUE_SOON_DAYS = 14
@@ -28,13 +27,6 @@ class Attention:
 
 def owned_recommendations_query(user):
     """Open recommendations the user owns through a role at the owning organisation, or leads."""
-    conditions = [Recommendation.lead_id == user.id]
-    for kind, role in OWNER_ROLE_FOR_KIND.items():
-        org_ids = user.orgs_with_role(role)
-        if org_ids:
-            conditions.append(Recommendation.owner_org_id.in_(
-                select(Organisation.id).where(Organisation.kind == kind, Organisation.id.in_(org_ids))
-            ))
     from tracker.assurance.models import ASSURED, Submission
 
     # Assured recommendations are closed: they no longer need their owner's attention.
@@ -42,7 +34,7 @@ def owned_recommendations_query(user):
                                           Submission.state == ASSURED).exists()
     return (
         select(Recommendation)
-        .where(or_(*conditions), ~assured)
+        .where(owned_recommendation_condition(user), ~assured)
         .options(selectinload(Recommendation.actions), selectinload(Recommendation.inspection))
         .order_by(Recommendation.inspection_id, Recommendation.number)
     )

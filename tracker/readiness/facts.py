@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import inspect, select
 
-from tracker.actions.models import COMPLETE, Action
+from tracker.actions.models import Action, ActionRules
 from tracker.extensions import db
 from tracker.inspections.models import KeyQuestion, Standard
 from tracker.readiness.models import AuditRound, AuditRoundAnswer, AuditRoundStandard
@@ -21,16 +21,9 @@ NOT_NEEDED = ("actions", "evidence")
 
 
 @dataclass
-class ActionFacts:
+class ActionFacts(ActionRules):
     status: str
     target_on: date
-
-    @property
-    def is_complete(self) -> bool:
-        return self.status == COMPLETE
-
-    def is_overdue(self, on: date) -> bool:
-        return not self.is_complete and self.target_on < on
 
 
 @dataclass

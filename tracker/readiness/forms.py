@@ -11,6 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from tracker.actions.lists import ADDRESSEE_CHOICES
 from tracker.form_fields import GovDateField
 from tracker.inspections.models import RATINGS
 from tracker.text_limits import LONG_TEXT
@@ -130,8 +131,8 @@ class DashboardFilterForm(FlaskForm):
         csrf = False
 
     status = SelectField("Recommendation status", widget=GovSelect(), validators=[Optional()])
-    owner = SelectField("Addressed to", widget=GovSelect(), validators=[Optional()], choices=[
-        ("", "Anyone"), ("pdu", "The PDU"), ("region", "The region"), ("hmpps", "HMPPS"), ("other", "Other bodies")])
+    owner = SelectField("Addressed to", widget=GovSelect(), validators=[Optional()],
+                        choices=ADDRESSEE_CHOICES)
     due_by = GovDateField("Open actions due by")
     sort = HiddenField()
     order = HiddenField()

@@ -1,0 +1,121 @@
+"""The actions list (`/actions`): filtered, sorted and paged through the address, and as CSV."""
+
+import csv
+import io
+
+from flask import Response, render_template, request, url_for
+from flask_login import current_user
+
+from tracker.actions import lists
+from tracker.actions.forms import ActionListFilterForm
+from tracker.actions.views import bp
+from tracker.auth.access import signed_in
+from tracker.db_types import today
+from tracker.extensions import db
+from tracker.inspections.models import Inspection
+from tracker.readiness.exports import safe_cell
+from tracker.recommendations.models import Recommendation
+from tracker.recommendations.status import action_status
+from tracker.templating import format_date
+
+CSV_COLUMNS = ("PDU", "Inspection", "Recommendation number", "Action", "Owner", "Status", "Target date",
+               "Original target date")
+
+
+def filter_form() -> ActionListFilterForm:
+    form = ActionListFilterForm(request.args)
+    form.organisation.choices = [("", "Any")] + lists.organisation_choices(current_user)
+    form.owner.choices = [("", "Anyone"), ("me", "You")] + lists.owner_choices(current_user)
+    form.validate()
+    return form
+
+
+def sorting() -> tuple[str, bool]:
+    sort = request.args.get("sort", "due")
+    return (sort if sort in lists.SORTS else "due"), request.args.get("order") == "desc"
+
+
+def heading(filters: lists.ActionFilters) -> str:
+    if filters.recommendations_i_own:
+        return "Actions on recommendations you own"
+    return "Your actions" if filters.owner == "me" else "Actions"
+
+
+def without(key: str, value: str | None = None) -> str:
+    """This list's address with one filter (or one value of it) taken away, back on the first page."""
+    args = request.args.copy()
+    args.pop("page", None)
+    if value is None:
+        args.poplist(key)
+    else:
+        args.setlist(key, [v for v in args.getlist(key) if v != value])
+    return url_for("actions.list_actions", **args.to_dict(flat=False))
+
+
+def _choice(field, value) -> str:
+    return dict(field.choices).get(value, value)
+
+
+def selected_filters(form: ActionListFilterForm, filters: lists.ActionFilters) -> list[tuple[str, str, str]]:
+    """(heading, label, address without it) for each filter applied, for the MoJ filter's removable tags."""
+    chosen = [("Status", _choice(form.status, s), without("status", s)) for s in filters.statuses]
+    simple = [
+        (filters.organisation_id, "Organisation", lambda: _choice(form.organisation, str(filters.organisation_id)),
+         "organisation"),
+        (filters.addressee, "Addressed to", lambda: _choice(form.addressee, filters.addressee), "addressee"),
+        (filters.owner, "Action owner", lambda: _choice(form.owner, filters.owner), "owner"),
+        (filters.overdue, "Overdue", lambda: "Overdue only", "overdue"),
+        (filters.due_from, "Due on or after", lambda: format_date(filters.due_from), "due_from"),
+        (filters.due_to, "Due on or before", lambda: format_date(filters.due_to), "due_to"),
+        (filters.recommendation_id, "Recommendation", lambda: recommendation_label(filters.recommendation_id),
+         "recommendation"),
+        (filters.inspection_id, "Inspection", lambda: inspection_label(filters.inspection_id), "inspection"),
+        (filters.current_only, "Inspections", lambda: "Current inspection of each PDU", "current"),
+        (filters.recommendations_i_own, "Recommendations", lambda: "Those you own or lead", "mine"),
+    ]
+    return chosen + [(title, label(), without(key)) for active, title, label, key in simple if active]
+
+
+def recommendation_label(recommendation_id: int) -> str:
+    rec = db.session.get(Recommendation, recommendation_id)
+    return f"Recommendation {rec.number}, {rec.inspection.pdu.display_name}" if rec else "Not found"
+
+
+def inspection_label(inspection_id: int) -> str:
+    inspection = db.session.get(Inspection, inspection_id)
+    return inspection.title if inspection else "Not found"
+
+
+def page_number() -> int:
+    page = request.args.get("page", "1")
+    return int(page) if page.isdigit() else 1
+
+
+@bp.get("/actions")
+@signed_in
+def list_actions():
+    form = filter_form()
+    filters = form.to_filters()
+    sort, descending = sorting()
+    on = today()
+    page = lists.list_actions(current_user, filters, on, sort, descending, page_number())
+    return render_template("actions/list.html", form=form, filters=filters, page=page, sort=sort,
+                           descending=descending, heading=heading(filters), on=on,
+                           selected=selected_filters(form, filters), status_of=lambda row: action_status(row, on))
+
+
+@bp.get("/actions.csv")
+@signed_in
+def export_actions():
+    filters = filter_form().to_filters()
+    on = today()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in lists.all_actions(current_user, filters, on, *sorting()):
+        writer.writerow([safe_cell(cell) for cell in (
+            row.pdu_name, row.inspection_title, str(row.recommendation_number), row.description,
+            row.owner_name or "", action_status(row, on).label, row.target_on.strftime("%d/%m/%Y"),
+            row.original_target_on.strftime("%d/%m/%Y"))])
+    return Response(("\ufeff" + buffer.getvalue()).encode("utf-8"), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="actions.csv"'})

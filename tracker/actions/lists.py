@@ -1,0 +1,215 @@
+"""Work lists of actions: every filter, sort and page of the actions list as plain queries, scoped to what the
+person may see. Rows are plain values, so a national list of 20,000 actions builds no ORM objects."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
+
+from tracker.actions.models import COMPLETE, STATUSES, Action, ActionRules
+from tracker.auth.models import User
+from tracker.auth.permissions import OWNER_ROLE_FOR_KIND, visible_pdu_filter
+from tracker.extensions import db
+from tracker.inspections.models import Inspection
+from tracker.organisations.models import PDU, REGION, Organisation
+from tracker.recommendations.models import ADDRESSEE_KINDS, Recommendation
+
+PAGE_SIZE = 50
+ADDRESSEE_CHOICES = [("", "Anyone"), ("pdu", "The PDU"), ("region", "The region"), ("hmpps", "HMPPS"),
+                     ("other", "Other bodies")]
+OPEN = "open"
+
+
+@dataclass
+class ActionFilters:
+    #: a PDU, a region (its PDUs) or HMPPS (everything): where the inspected PDU sits
+    organisation_id: int | None = None
+    #: pdu, region, hmpps or other: who the recommendation is addressed to
+    addressee: str = ""
+    #: "me", or a user's id as text
+    owner: str = ""
+    #: action statuses, or "open" for everything not complete
+    statuses: list[str] = field(default_factory=list)
+    overdue: bool = False
+    due_from: date | None = None
+    due_to: date | None = None
+    recommendation_id: int | None = None
+    inspection_id: int | None = None
+    #: only each PDU's current (latest published) inspection, as the dashboards count
+    current_only: bool = False
+    #: only actions on recommendations the person owns or leads
+    recommendations_i_own: bool = False
+
+
+@dataclass
+class ActionRow(ActionRules):
+    id: int
+    description: str
+    status: str
+    target_on: date
+    original_target_on: date
+    owner_name: str | None
+    recommendation_id: int
+    recommendation_number: int
+    inspection_id: int
+    inspection_title: str
+    pdu_name: str
+
+
+@dataclass
+class ActionPage:
+    rows: list[ActionRow]
+    total: int
+    page: int
+    pages: int
+
+
+SORTS = ("due", "recommendation", "owner", "status", "pdu")
+
+
+@cache
+def aliases():
+    """The inspected PDU and the action's owner, aliased once the mappers are configured (not at import)."""
+    return aliased(Organisation, name="pdu_org"), aliased(User, name="action_owner")
+
+
+def sort_columns(sort: str) -> tuple:
+    pdu, owner = aliases()
+    return {
+        "recommendation": (pdu.name, Inspection.id, Recommendation.number, Action.id),
+        "owner": (owner.name, Action.target_on, Action.id),
+        "status": (Action.status, Action.target_on, Action.id),
+        "pdu": (pdu.name, Action.target_on, Action.id),
+    }.get(sort, (Action.target_on, Action.id))
+
+
+def owned_recommendation_condition(user):
+    """Recommendations the user owns through a role at the owning organisation, or leads."""
+    conditions = [Recommendation.lead_id == user.id]
+    for kind, role in OWNER_ROLE_FOR_KIND.items():
+        org_ids = user.orgs_with_role(role)
+        if org_ids:
+            conditions.append(Recommendation.owner_org_id.in_(
+                select(Organisation.id).where(Organisation.kind == kind, Organisation.id.in_(org_ids))))
+    return or_(*conditions)
+
+
+def current_inspection_condition():
+    """The inspection is its PDU's latest published one (no published date counts as the earliest)."""
+    other = aliased(Inspection)
+    later = or_(
+        and_(Inspection.published_on.is_(None), other.published_on.is_not(None)),
+        other.published_on > Inspection.published_on,
+        and_(or_(other.published_on == Inspection.published_on,
+                 and_(other.published_on.is_(None), Inspection.published_on.is_(None))), other.id > Inspection.id),
+    )
+    return ~select(other.id).where(other.pdu_id == Inspection.pdu_id, later).exists()
+
+
+def organisation_condition(organisation_id: int):
+    """The inspected PDU is the organisation, or in it (a region's PDUs, or every PDU under HMPPS)."""
+    region = aliased(Organisation)
+    pdus = (select(Organisation.id).outerjoin(region, Organisation.parent_id == region.id)
+            .where(Organisation.kind == PDU, or_(Organisation.id == organisation_id, region.id == organisation_id,
+                                                 region.parent_id == organisation_id)))
+    return Inspection.pdu_id.in_(pdus)
+
+
+def status_condition(statuses: list[str]):
+    wanted = [s for s in statuses if s in STATUSES]
+    conditions = [Action.status.in_(wanted)] if wanted else []
+    if OPEN in statuses:
+        conditions.append(Action.status != COMPLETE)
+    return or_(*conditions) if conditions else None
+
+
+def owner_condition(user, owner: str):
+    if owner == "me":
+        return Action.owner_id == user.id
+    return Action.owner_id == int(owner) if owner.isdigit() else None
+
+
+def filter_conditions(user, filters: ActionFilters, on: date) -> list:
+    conditions = [visibility_condition(user)]
+    optional = [
+        filters.organisation_id and organisation_condition(filters.organisation_id),
+        filters.addressee in ADDRESSEE_KINDS and Recommendation.addressee_kind == filters.addressee,
+        owner_condition(user, filters.owner),
+        status_condition(filters.statuses),
+        filters.overdue and and_(Action.status != COMPLETE, Action.target_on < on),
+        filters.due_from and Action.target_on >= filters.due_from,
+        filters.due_to and Action.target_on <= filters.due_to,
+        filters.recommendation_id and Action.recommendation_id == filters.recommendation_id,
+        filters.inspection_id and Recommendation.inspection_id == filters.inspection_id,
+        filters.current_only and current_inspection_condition(),
+        filters.recommendations_i_own and owned_recommendation_condition(user),
+    ]
+    # Each optional entry is a condition, or a falsy value when its filter is not set.
+    return conditions + [condition for condition in optional if isinstance(condition, ColumnElement)]
+
+
+def visibility_condition(user):
+    allowed = visible_pdu_filter(user)
+    return Inspection.pdu_id.is_not(None) if allowed is None else Inspection.pdu_id.in_(sorted(allowed))
+
+
+def _joined(query):
+    pdu, owner = aliases()
+    return (query.select_from(Action).join(Recommendation, Action.recommendation_id == Recommendation.id)
+            .join(Inspection, Recommendation.inspection_id == Inspection.id)
+            .join(pdu, Inspection.pdu_id == pdu.id)
+            .outerjoin(owner, Action.owner_id == owner.id))
+
+
+def rows_query(user, filters: ActionFilters, on: date, sort: str = "due", descending: bool = False):
+    pdu, owner = aliases()
+    columns = sort_columns(sort)
+    query = _joined(select(
+        Action.id, Action.description, Action.status, Action.target_on, Action.original_target_on, owner.name,
+        Recommendation.id, Recommendation.number, Inspection.id, Inspection.title, pdu.name,
+    )).where(*filter_conditions(user, filters, on))
+    return query.order_by(*[column.desc() if descending else column for column in columns])
+
+
+def count_actions(user, filters: ActionFilters, on: date) -> int:
+    query = _joined(select(func.count(Action.id))).where(*filter_conditions(user, filters, on))
+    return db.session.scalar(query) or 0
+
+
+def list_actions(user, filters: ActionFilters, on: date, sort: str = "due", descending: bool = False,
+                 page: int = 1) -> ActionPage:
+    """One page of the filtered list, and how many there are in all: two queries whatever the data."""
+    total = count_actions(user, filters, on)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    query = rows_query(user, filters, on, sort, descending).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    return ActionPage([ActionRow(*row) for row in db.session.execute(query)], total, page, pages)
+
+
+def all_actions(user, filters: ActionFilters, on: date, sort: str = "due", descending: bool = False):
+    """Every row of the filtered list, for the CSV download."""
+    return [ActionRow(*row) for row in db.session.execute(rows_query(user, filters, on, sort, descending))]
+
+
+def owner_choices(user) -> list[tuple[str, str]]:
+    """People who own an action the user can see, in one query."""
+    owners = (_joined(select(Action.owner_id)).where(visibility_condition(user), Action.owner_id.is_not(None)))
+    return [(str(uid), name) for uid, name in db.session.execute(
+        select(User.id, User.name).where(User.id.in_(owners)).order_by(User.name, User.id))]
+
+
+def organisation_choices(user) -> list[tuple[str, str]]:
+    """HMPPS, the regions and the PDUs the user can see, in one query."""
+    allowed = visible_pdu_filter(user)
+    rows = db.session.execute(select(Organisation.id, Organisation.name, Organisation.kind, Organisation.parent_id)
+                              .order_by(Organisation.kind, Organisation.name)).all()
+    if allowed is not None:
+        regions = {parent for oid, _, kind, parent in rows if kind == PDU and oid in allowed}
+        rows = [row for row in rows if (row.kind == PDU and row.id in allowed) or (row.kind == REGION
+                                                                                  and row.id in regions)]
+    labels = {"national": "{}", REGION: "{} region", PDU: "{} PDU"}
+    order = {"national": 0, REGION: 1, PDU: 2}
+    return [(str(row.id), labels[row.kind].format(row.name)) for row in sorted(rows, key=lambda r: order[r.kind])]
