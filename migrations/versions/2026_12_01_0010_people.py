@@ -2,7 +2,7 @@
 and the second factor
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-01 12:00:00
 
 """
@@ -13,7 +13,7 @@ import tracker.db_types
 
 # revision identifiers, used by Alembic.
 revision = '0010'
-down_revision = '0007'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 file bytes kept in the database ([uploads] backend = "database")
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0010
 Create Date: 2026-12-01 12:00:00
 
 """
@@ -13,7 +13,7 @@ import tracker.db_types
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0007'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 and when retrying a message stops
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0011
 Create Date: 2026-12-01 12:00:00
 
 """
@@ -13,7 +13,7 @@ import tracker.db_types
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0007'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Inspections keep the precision of their dates: a report that gives only a month is shown as that month
 
 Revision ID: 0014
-Revises: 0007
+Revises: 0012
 Create Date: 2026-12-01 12:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = '0007'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
