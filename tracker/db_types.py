@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
-
 #: tracker's calendar: every "today", due date and scheduled time is a day in London
 LONDON = ZoneInfo("Europe/London")
 

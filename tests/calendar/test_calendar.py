@@ -12,7 +12,7 @@ import holidays
 from sqlalchemy import func, select
 
 from tests.conftest import DEMO_TODAY
-from tests.notifications.conftest import run_day, smtp, smtp_server  # noqa: F401 (fixtures)
+from tests.notifications.conftest import run_day
 from tracker.db_types import today
 from tracker.extensions import db
 from tracker.notifications.models import SENT, OutboxMessage
