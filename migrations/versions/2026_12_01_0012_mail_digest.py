@@ -17,14 +17,17 @@ down_revision = '0011'
 branch_labels = None
 depends_on = None
 
+#: SQLite never reuses an id (see 0009): a table this migration builds or rebuilds keeps AUTOINCREMENT
+SQLITE_KEEPS_IDS = {'sqlite_autoincrement': True}
+
 
 def upgrade():
-    with op.batch_alter_table('outbox_messages') as batch_op:
+    with op.batch_alter_table('outbox_messages', table_kwargs=SQLITE_KEEPS_IDS) as batch_op:
         batch_op.add_column(sa.Column('action_ids', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('give_up_at', tracker.db_types.UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('outbox_messages') as batch_op:
+    with op.batch_alter_table('outbox_messages', table_kwargs=SQLITE_KEEPS_IDS) as batch_op:
         batch_op.drop_column('give_up_at')
         batch_op.drop_column('action_ids')

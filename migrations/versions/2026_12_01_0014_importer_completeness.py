@@ -14,9 +14,12 @@ down_revision = '0012'
 branch_labels = None
 depends_on = None
 
+#: SQLite never reuses an id (see 0009): a table this migration builds or rebuilds keeps AUTOINCREMENT
+SQLITE_KEEPS_IDS = {'sqlite_autoincrement': True}
+
 
 def upgrade():
-    with op.batch_alter_table('inspections', schema=None) as batch_op:
+    with op.batch_alter_table('inspections', table_kwargs=SQLITE_KEEPS_IDS) as batch_op:
         batch_op.add_column(sa.Column('is_fieldwork_month_only', sa.Boolean(), server_default=sa.false(),
                                       nullable=False))
         batch_op.add_column(sa.Column('is_published_month_only', sa.Boolean(), server_default=sa.false(),
@@ -24,6 +27,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('inspections', schema=None) as batch_op:
+    with op.batch_alter_table('inspections', table_kwargs=SQLITE_KEEPS_IDS) as batch_op:
         batch_op.drop_column('is_published_month_only')
         batch_op.drop_column('is_fieldwork_month_only')

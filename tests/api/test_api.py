@@ -83,4 +83,4 @@ def test_create_token_command_prints_a_working_token(app, client):
     assert result.exit_code == 0
     assert get(client, "/api/v1/inspections", result.output.strip()).status_code == 200
     missing = app.test_cli_runner().invoke(args=["tracker", "create-token", "nobody@example.org"])
-    assert missing.exit_code != 0 and "No user" in missing.output
+    assert missing.exit_code != 0 and "No active user with the email address nobody@example.org" in missing.output

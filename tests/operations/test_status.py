@@ -30,13 +30,13 @@ def queue_message(key: str, status: str) -> None:
 
 
 def run_jobs_through_the_listener(app):
-    """The events APScheduler sends when it starts, then when reminders succeeds and digest fails."""
+    """The events APScheduler sends when it starts, then when reminders succeeds and send_outbox fails."""
     scheduler = build_scheduler(app)
     write_heartbeat(app, scheduler, SchedulerEvent(EVENT_SCHEDULER_START))
     write_heartbeat(app, scheduler, JobSubmissionEvent(EVENT_JOB_SUBMITTED, "reminders", "default", [RUN_AT]))
     write_heartbeat(app, scheduler, JobExecutionEvent(EVENT_JOB_EXECUTED, "reminders", "default", RUN_AT))
-    write_heartbeat(app, scheduler, JobSubmissionEvent(EVENT_JOB_SUBMITTED, "digest", "default", [RUN_AT]))
-    write_heartbeat(app, scheduler, JobExecutionEvent(EVENT_JOB_ERROR, "digest", "default", RUN_AT,
+    write_heartbeat(app, scheduler, JobSubmissionEvent(EVENT_JOB_SUBMITTED, "send_outbox", "default", [RUN_AT]))
+    write_heartbeat(app, scheduler, JobExecutionEvent(EVENT_JOB_ERROR, "send_outbox", "default", RUN_AT,
                                                       exception=ConnectionRefusedError("mail server down")))
 
 
@@ -45,8 +45,8 @@ def test_each_run_writes_a_heartbeat(app):
     beats = {b.job: b for b in db.session.query(JobHeartbeat)}
     assert set(beats) == set(JOBS), "starting the scheduler writes every job's next run"
     assert beats["reminders"].last_status == "succeeded" and beats["reminders"].last_finished_at is not None
-    assert beats["digest"].last_status == "failed" and "mail server down" in beats["digest"].last_error
-    assert beats["readiness"].last_started_at is None and beats["readiness"].next_run_at is not None
+    assert beats["send_outbox"].last_status == "failed" and "mail server down" in beats["send_outbox"].last_error
+    assert beats["housekeeping"].last_started_at is None and beats["housekeeping"].next_run_at is not None
     assert all(b.next_run_at > datetime.now(UTC) - timedelta(minutes=1) for b in beats.values())
 
 
@@ -59,8 +59,8 @@ def test_the_status_page_shows_runs_and_the_outbox(app, as_user):
     rows = {text_of(r.th): [text_of(c) for c in r.select("td")] for r in page.select("#jobs tbody tr")}
     assert list(rows) == list(JOBS)
     assert rows["reminders"][1] == "Succeeded"
-    assert rows["digest"][1].startswith("Failed") and "mail server down" in rows["digest"][1]
-    assert rows["readiness"][:2] == ["Never", "Not run yet"] and rows["readiness"][2] != "Never"
+    assert rows["send_outbox"][1].startswith("Failed") and "mail server down" in rows["send_outbox"][1]
+    assert rows["housekeeping"][:2] == ["Never", "Not run yet"] and rows["housekeeping"][2] != "Never"
     summary = [text_of(dd) for dd in page.select("#outbox-summary dd")]
     assert summary[0].startswith("1 (oldest queued") and summary[1] == "1"
 
@@ -78,5 +78,5 @@ def test_tracker_status_prints_the_same(app):
     lines = result.output.splitlines()
     assert lines[0] == "database: ok, migrations: current"
     assert any(line.startswith("reminders") and "succeeded" in line for line in lines)
-    assert any(line.startswith("readiness") and "never" in line and "not run" in line for line in lines)
+    assert any(line.startswith("housekeeping") and "never" in line and "not run" in line for line in lines)
     assert lines[-1] == "outbox: 0 waiting, 1 failed"
