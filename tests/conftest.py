@@ -94,10 +94,15 @@ def demo_app(request, tmp_path_factory, today: date, suffix: str = "") -> Iterat
     app = make_app(tmp_path_factory.mktemp(request.param + suffix), url)
     from tracker.demo.services import load_demo
 
+    # No application context is held across the yield: session fixtures are torn down in the order pytest
+    # switches parameters, not in the order they were set up, so a context held open here would be popped
+    # out of turn by whichever fixture ends first. Each test gets its own context from `rollback`.
     with app.app_context():
         with time_machine.travel(datetime.combine(today, time(9, 0), LONDON), tick=True):
             load_demo(today=today, password="demo-password-for-tests", quiet=True)
-        yield app
+        db.session.remove()
+    yield app
+    with app.app_context():
         db.session.remove()
         db.engine.dispose()
 
@@ -188,6 +193,16 @@ def as_user(client):
 
 def soup_of(response) -> BeautifulSoup:
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def date_fields(on: date) -> list[str]:
+    """A date as a person types it into the day, month and year boxes."""
+    return [str(on.day), str(on.month), str(on.year)]
+
+
+def long_date(on: date) -> str:
+    """A date as pages show it: 15 January 2027."""
+    return f"{on.day} {on:%B %Y}"
 
 
 def text_of(element) -> str:

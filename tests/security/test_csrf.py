@@ -25,9 +25,18 @@ def csrf_app(tmp_path_factory) -> Iterator[Flask]:
 
     with app.app_context():
         load_demo(today=DEMO_TODAY, password="demo-password-for-tests", quiet=True)
-        yield app
         db.session.remove()
+    yield app
+    with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def csrf_context(csrf_app) -> Iterator[None]:
+    """Each test reads the database in a context of its own, never one held across tests."""
+    with csrf_app.app_context():
+        yield
+        db.session.remove()
 
 
 def state_changing_routes(app: Flask) -> list[tuple[str, str, str]]:
