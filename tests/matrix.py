@@ -45,6 +45,9 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
     "actions.edit_action": ("/actions/{action_owned}/edit", {"GET": {HEAD}, "POST": {HEAD}}),
     "actions.revise_target_date": ("/actions/{action_owned}/revise-date", {"GET": {HEAD}, "POST": {HEAD}}),
     "actions.post_update": ("/actions/{action_owned}/updates/new", {"GET": {HEAD, OWNER}, "POST": {HEAD, OWNER}}),
+    # only an update's author, within minutes of posting it: the demo's updates are all older than that
+    "actions.correct_update": ("/updates/{update_owned}/correct", {"GET": NOBODY, "POST": NOBODY}),
+    "actions.withdraw_update": ("/updates/{update_owned}/withdraw", {"GET": NOBODY, "POST": NOBODY}),
     "evidence.upload_action_evidence": ("/actions/{action_owned}/evidence/upload",
                                         {"GET": {HEAD, OWNER}, "POST": {HEAD, OWNER}}),
     "evidence.link_action_evidence": ("/actions/{action_owned}/evidence/link",

@@ -27,7 +27,8 @@ def ids(app):
     return {
         "inspection": inspection.id, "rec_pdu": recs[1].id, "rec_region": recs[8].id, "rec_hmpps": recs[12].id,
         "rec_ready": recs[7].id, "rec_region_ready": recs[9].id, "rec_hmpps_ready": recs[13].id,
-        "action_owned": action.id, "action_region": recs[8].actions[0].id, "evidence_file": evidence.id,
+        "action_owned": action.id, "update_owned": action.updates[0].id,
+        "action_region": recs[8].actions[0].id, "evidence_file": evidence.id,
         "user_head": find_user("head.bdh@example.org").id,
         "user_head_role": find_user("head.bdh@example.org").roles[0].id,
         "pdu": find_pdu("Barking, Dagenham and Havering").id,

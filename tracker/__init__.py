@@ -28,6 +28,7 @@ FEATURES = (
     "pages",
     "caching",
     "operations",
+    "submissions",
 )
 
 
@@ -47,6 +48,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         if not (test_config and key in test_config):
             app.config[key] = value
     tracker_config.check_production_safety(app.config)
+    from tracker.upload_limits import TrackerRequest
+    app.request_class = TrackerRequest
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
@@ -63,6 +66,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     register_features(app)
+    from tracker.submissions import services as submissions
+    submissions.init_app(app)
 
     from tracker.cli import tracker_cli
     app.cli.add_command(tracker_cli)

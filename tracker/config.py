@@ -76,7 +76,9 @@ def derive_flask_settings(config: dict[str, Any], instance_path: str) -> dict[st
         "SQLALCHEMY_DATABASE_URI": url,
         # A server can drop a pooled connection; an SQLite file cannot, so it skips the check on every request.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not url.startswith("sqlite")},
-        "MAX_CONTENT_LENGTH": int(config["UPLOADS_MAX_BYTES"]),
+        # The largest request read at all; within it, each file keeps only UPLOADS_MAX_BYTES (tracker.upload_limits).
+        "MAX_CONTENT_LENGTH": max(int(config.get("UPLOADS_MAX_REQUEST_BYTES") or 0),
+                                  int(config["UPLOADS_MAX_BYTES"]) + 1024 * 1024),
         "UPLOAD_PATH": str(upload_folder),
         "PERMANENT_SESSION_LIFETIME": timedelta(minutes=int(config["SECURITY_SESSION_IDLE_MINUTES"])),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -1,10 +1,13 @@
 """Error pages: every refusal is a styled page (or JSON under /api), never a bare server error."""
 
-from flask import Flask, jsonify, render_template, request
+from urllib.parse import urlsplit
+
+from flask import Flask, flash, jsonify, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from tracker.text_limits import TextTooLong
+from tracker.upload_limits import too_large_message
 
 TITLES = {
     400: "Sorry, there is a problem with your request",
@@ -29,6 +32,22 @@ def render_error(code: int, message: str | None = None):
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
+def page_to_return_to() -> str | None:
+    """Where a refused form post should send the person back to: the form's own page when it can be shown (a
+    GET of the same address), or else the page they came from on this site."""
+    from flask import current_app
+    from werkzeug.exceptions import HTTPException as RoutingRefusal
+
+    try:
+        current_app.url_map.bind_to_environ(request.environ).match(request.path, method="GET")
+    except RoutingRefusal:
+        referrer = urlsplit(request.referrer or "")
+        if referrer.netloc == request.host and referrer.path.startswith("/"):
+            return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+        return None
+    return request.full_path.rstrip("?")
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -44,8 +63,10 @@ def init_app(app: Flask) -> None:
         code = error.code or 500
         message = None
         if code == 413:
-            limit_mb = app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
-            message = f"The file must be smaller than {limit_mb:g} MB. Nothing was saved."
+            message = f"{too_large_message()}. Nothing was saved: choose a smaller file and try again."
+            if not wants_json() and (back := page_to_return_to()):
+                flash(message, "error")
+                return redirect(back, 303)
         elif code not in TITLES:
             message = error.description
         response = render_error(code if code in TITLES else code, message)

@@ -1,14 +1,20 @@
-"""A head of PDU adds an action, revises its date with a reason and posts an update; others see it all."""
+"""A head of PDU adds an action, posts an update and revises its date with a reason; others see it all."""
+
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import DIRECTOR, HEAD, OWNER, VIEWER, soup_of, text_of
+from tests.conftest import DEMO_TODAY, DIRECTOR, HEAD, OWNER, VIEWER, date_fields, long_date, soup_of, text_of
 from tracker.actions.models import Action, TargetDateRevision
 from tracker.audit.models import AuditEvent
 from tracker.auth.services import find_user
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
+
+#: the target date actions are added with, and the date it moves to
+FIRST = DEMO_TODAY + timedelta(days=50)
+LATER = DEMO_TODAY + timedelta(days=94)
 
 
 @pytest.fixture
@@ -21,7 +27,7 @@ def add_action(client, rec_id, **overrides):
     with client.application.app_context():
         owner_id = find_user(OWNER).id
     data = {"description": "Weekly SPO case review clinic", "owner_id": str(owner_id),
-            "target_on": ["15", "1", "2027"]}
+            "target_on": date_fields(FIRST)}
     data.update(overrides)
     return client.post(f"/recommendations/{rec_id}/actions/new", data=data)
 
@@ -32,15 +38,15 @@ def test_head_of_pdu_works_an_action_end_to_end(app, as_user, rec):
     assert response.status_code == 302
     action_url = response.headers["Location"]
 
+    client.post(action_url + "/updates/new", data={"narrative": "First two clinics held.", "status": "in_progress"})
     response = client.post(action_url + "/revise-date", data={
-        "target_on": ["28", "2", "2027"],
+        "target_on": date_fields(LATER),
         "reason": "SPO recruitment delayed the clinic rota"})
     assert response.status_code == 302
-    client.post(action_url + "/updates/new", data={"narrative": "First two clinics held.", "status": "in_progress"})
 
     page = soup_of(client.get(action_url))
-    assert text_of(page.select_one("#target-date")) == "28 February 2027"
-    assert text_of(page.select_one("#original-target-date")) == "15 January 2027"
+    assert text_of(page.select_one("#target-date")) == long_date(LATER)
+    assert text_of(page.select_one("#original-target-date")) == long_date(FIRST)
     assert "SPO recruitment delayed the clinic rota" in text_of(page.select_one("#revisions-table"))
     assert "First two clinics held." in text_of(page.select_one("#progress-updates"))
 
@@ -48,7 +54,8 @@ def test_head_of_pdu_works_an_action_end_to_end(app, as_user, rec):
     assert "Weekly SPO case review clinic" in text_of(director_page.select_one("#actions-table"))
     history = text_of(director_page.select_one("#history-events"))
     assert "Added action: Weekly SPO case review clinic" in history
-    assert "Target date changed from 2027-01-15 to 2027-02-28: SPO recruitment delayed the clinic rota" in history
+    assert (f"Target date changed from {FIRST.isoformat()} to {LATER.isoformat()}: "
+            "SPO recruitment delayed the clinic rota") in history
     assert "Posted a progress update, status now In progress" in history
     assert "Chris Morgan" in history
 
@@ -56,13 +63,14 @@ def test_head_of_pdu_works_an_action_end_to_end(app, as_user, rec):
 def test_revised_date_without_reason_is_refused_and_changes_nothing(app, as_user, rec):
     client = as_user(HEAD)
     action_url = add_action(client, rec).headers["Location"]
+    client.post(action_url + "/updates/new", data={"narrative": "Clinic booked"})
     page = soup_of(client.post(action_url + "/revise-date", data={
-        "target_on": ["28", "2", "2027"], "reason": " "}))
+        "target_on": date_fields(LATER), "reason": " "}))
     errors = [text_of(a) for a in page.select(".govuk-error-summary__list a")]
     assert errors == ["Enter the reason for changing the target date"]
     with app.app_context():
         action_id = int(action_url.rsplit("/", 1)[1])
-        assert db.session.get(Action, action_id).target_on.isoformat() == "2027-01-15"
+        assert db.session.get(Action, action_id).target_on == FIRST
         assert db.session.scalar(select(TargetDateRevision).where(TargetDateRevision.action_id == action_id)) is None
 
 
@@ -78,7 +86,7 @@ def test_action_owner_can_post_updates_but_not_move_dates(app, as_user, rec):
     client = as_user(OWNER)
     assert client.post(action_url + "/updates/new", data={"narrative": "Clinic booked"}).status_code == 302
     response = client.post(action_url + "/revise-date", data={
-        "target_on": ["1", "6", "2027"], "reason": "later"})
+        "target_on": date_fields(LATER), "reason": "later"})
     assert response.status_code == 403
 
 

@@ -149,8 +149,14 @@ def test_cannot_assure_with_undecided_evidence_or_submit_twice(client_for):
     assert "Accept or reject the evidence" in text_of(soup_of(page).select_one("#assure-blockers"))
     refused = director.post(f"/recommendations/{rec(7).id}/assure", data={"assure-version": rec(7).version_id})
     assert refused.status_code == 422
-    again = head.get(f"/recommendations/{rec(7).id}/submit")
-    assert "already submitted" in text_of(soup_of(again).select_one("#missing-list"))
+    # submitting again (Back, or a second tab) is not an error: a notice on the recommendation, nothing changed
+    again = head.post(f"/recommendations/{rec(7).id}/submit", data={"version": rec(7).version_id})
+    assert again.status_code == 302
+    page = soup_of(head.get(again.headers["Location"]))
+    assert "The recommendation is already submitted for assurance." in " ".join(
+        text_of(banner) for banner in page.select(".govuk-notification-banner"))
+    assert page.select_one(".govuk-error-summary") is None
+    assert [s.state for s in rec(7).submissions] == ["submitted"]
 
 
 def test_review_of_an_unsubmitted_recommendation_is_turned_away(client_for):

@@ -168,3 +168,24 @@ def test_keyboard_only_sign_in_progress_update_and_sign_out(page, server):
     with page.expect_navigation():
         page.keyboard.press("Space")
     assert page.url.endswith("/sign-in")
+
+
+def test_a_progress_update_sent_again_after_back_is_saved_once(page, server, ids):
+    """Back restores the filled form; sending it again lands on the first update with a notice, and saves nothing."""
+    sign_in(page, server.url, OWNER)
+    page.goto(f"{server.url}/actions/{ids['action_owned']}/updates/new")
+    narrative = "Sent once, whatever the Back button does."
+    page.get_by_label("What has happened").fill(narrative)
+    token = page.locator("main form input[name=submission_token]").input_value()
+    click_and_wait(page, "Post update")
+    assert "Progress update posted." in banner(page)
+    action_page = page.url
+    page.go_back()
+    page.wait_for_load_state()
+    # Chromium reloads the form and restores what was typed, and with it the form's first one-time token
+    assert page.get_by_label("What has happened").input_value() == narrative
+    assert page.locator("main form input[name=submission_token]").input_value() == token
+    click_and_wait(page, "Post update")
+    assert page.url == action_page
+    assert "This was already saved" in banner(page)
+    assert page.content().count(narrative) == 1

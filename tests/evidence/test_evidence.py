@@ -73,13 +73,51 @@ def test_unlisted_type_is_refused(app, as_user, action_id):
     assert "must be a PDF" in text_of(page.select_one(".govuk-error-summary"))
 
 
-def test_oversized_file_gets_a_styled_413(app, as_user, action_id):
+def test_a_file_over_the_limit_comes_back_on_the_form_with_what_was_typed(app, as_user, action_id):
     before = evidence_count(app)
-    big = b"%PDF-1.4\n" + b"0" * (app.config["MAX_CONTENT_LENGTH"] + 10)
-    response = upload(as_user(OWNER), action_id, "big.pdf", big)
-    assert response.status_code == 413
-    assert text_of(soup_of(response).h1) == "The file is too large"
+    limit = app.config["UPLOADS_MAX_BYTES"]
+    big = b"%PDF-1.4\n" + b"0" * limit
+    response = as_user(OWNER).post(f"/actions/{action_id}/evidence/upload", data={
+        "title": "Audit results for March", "description": "Countersigning rates by team",
+        "file": (io.BytesIO(big), "big.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 200
+    page = soup_of(response)
+    message = f"The selected file must be smaller than {limit // (1024 * 1024)}MB"
+    assert [text_of(a) for a in page.select(".govuk-error-summary__list a")] == [message]
+    assert message in text_of(page.select_one("#file-error"))
+    assert page.select_one("input[name=title]")["value"] == "Audit results for March"
+    assert page.select_one("textarea[name=description]").get_text() == "Countersigning rates by team"
     assert evidence_count(app) == before
+
+
+def test_a_file_exactly_at_the_limit_is_accepted(app, as_user, action_id):
+    limit = app.config["UPLOADS_MAX_BYTES"]
+    pdf = minimal_pdf("Audit results")
+    padded = pdf + b"\n%" + b"0" * (limit - len(pdf) - 2)
+    assert len(padded) == limit
+    assert upload(as_user(OWNER), action_id, "audit.pdf", padded).status_code == 302
+
+
+def test_a_request_beyond_what_is_read_goes_back_to_the_form_with_a_message(app, as_user, action_id):
+    before = evidence_count(app)
+    client = as_user(OWNER)
+    huge = b"0" * (app.config["MAX_CONTENT_LENGTH"] + 10)
+    response = client.post(f"/actions/{action_id}/evidence/upload", data={
+        "title": "Too big", "file": (io.BytesIO(huge), "huge.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/actions/{action_id}/evidence/upload")
+    page = soup_of(client.get(response.headers["Location"]))
+    assert "The selected file must be smaller than 10MB. Nothing was saved" in text_of(
+        page.select_one(".govuk-notification-banner"))
+    assert page.select_one("input[type=file]") is not None
+    assert evidence_count(app) == before
+
+
+def test_an_api_request_beyond_the_limit_gets_a_json_413(app, as_user):
+    response = as_user(OWNER).post("/api/v1/actions/1/updates", data=b"0" * (app.config["MAX_CONTENT_LENGTH"] + 10),
+                                   content_type="application/json")
+    assert response.status_code == 413
+    assert response.get_json()["error"]["status"] == 413
 
 
 def test_link_evidence_must_be_a_web_address(app, as_user, action_id):

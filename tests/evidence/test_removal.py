@@ -2,10 +2,11 @@
 reviewed or worked on stays on the record."""
 
 import io
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from tests.conftest import HEAD, OWNER, VIEWER, soup_of, text_of
+from tests.conftest import DEMO_TODAY, HEAD, OWNER, VIEWER, date_fields, soup_of, text_of
 from tracker.actions.models import Action
 from tracker.auth.services import find_user
 from tracker.demo.services import minimal_pdf
@@ -13,6 +14,8 @@ from tracker.evidence.models import Evidence
 from tracker.evidence.services import stored_path
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
+
+IN_TWO_MONTHS = DEMO_TODAY + timedelta(days=60)
 
 
 def recommendation(number: int) -> Recommendation:
@@ -77,7 +80,8 @@ def test_head_deletes_an_action_added_by_mistake(app, as_user):
     client = as_user(HEAD)
     rec = recommendation(3)
     response = client.post(f"/recommendations/{rec.id}/actions/new", data={
-        "description": "Duplicate action", "owner_id": str(find_user(OWNER).id), "target_on": ["1", "2", "2027"]})
+        "description": "Duplicate action", "owner_id": str(find_user(OWNER).id),
+        "target_on": date_fields(IN_TWO_MONTHS)})
     action_id = int(response.headers["Location"].rsplit("/", 1)[1])
     response = client.post(f"/actions/{action_id}/delete")
     assert response.headers["Location"] == f"/recommendations/{rec.id}"

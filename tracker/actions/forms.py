@@ -23,6 +23,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.actions.lists import ADDRESSEE_CHOICES, ActionFilters
 from tracker.actions.models import STATUSES
+from tracker.date_rules import check_revised_date, check_target_date
 from tracker.form_fields import GovDateField
 from tracker.text_limits import LONG_TEXT, REASON
 
@@ -40,6 +41,10 @@ class ActionForm(FlaskForm):
     target_on = GovDateField("Target date", description=DATE_HINT, required=True,
                              required_message="Enter the target date")
     submit = SubmitField("Save action", widget=GovSubmitInput())
+
+    def validate_target_on(self, field):
+        if field.data and (problem := check_target_date(field.data)):
+            raise ValidationError(problem)
 
 
 class EditActionForm(FlaskForm):
@@ -63,6 +68,14 @@ class ReviseDateForm(FlaskForm):
     version = HiddenField()
     submit = SubmitField("Change target date", widget=GovSubmitInput())
 
+    def __init__(self, current_on, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current_on = current_on
+
+    def validate_target_on(self, field):
+        if field.data and (problem := check_revised_date(field.data, self.current_on)):
+            raise ValidationError(problem)
+
 
 class ProgressUpdateForm(FlaskForm):
     narrative = TextAreaField(
@@ -76,6 +89,14 @@ class ProgressUpdateForm(FlaskForm):
 
     def pre_validate_status(self):
         return True
+
+
+class CorrectUpdateForm(FlaskForm):
+    narrative = TextAreaField(
+        "What has happened", widget=GovTextArea(),
+        validators=[DataRequired(message="Enter what has happened since the last update"), Length(max=LONG_TEXT)],
+    )
+    submit = SubmitField("Save correction", widget=GovSubmitInput())
 
 
 class ActionListFilterForm(FlaskForm):

@@ -93,6 +93,8 @@ class ProgressUpdate(db.Model):
     status_from: Mapped[str | None] = mapped_column(String(20))
     status_to: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: when its author last corrected it (allowed for `[actions] update_correction_minutes` after posting)
+    corrected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     action: Mapped["Action"] = relationship(back_populates="updates")
     author: Mapped["User | None"] = relationship()  # noqa: F821

@@ -1,11 +1,14 @@
 """Use cases for actions: create, edit, revise a target date (with a reason), and post progress."""
 
-from datetime import date
+from datetime import date, timedelta
+
+from flask import current_app
 
 from tracker.actions.models import COMPLETE, STATUSES, Action, ProgressUpdate, TargetDateRevision
 from tracker.assurance.conflicts import guarded
 from tracker.audit.services import changed, record_event, snapshot
-from tracker.db_types import today
+from tracker.date_rules import check_revised_date, check_target_date
+from tracker.db_types import today, utcnow
 from tracker.extensions import db
 from tracker.recommendations.locking import ensure_unlocked
 
@@ -33,6 +36,8 @@ def build_action(recommendation, description: str, owner_id: int | None, target_
 
 def create_action(actor, recommendation, description: str, owner_id: int | None, target_on: date) -> Action:
     ensure_unlocked(recommendation)
+    if problem := check_target_date(target_on):
+        raise ActionError(problem)
     action = build_action(recommendation, description, owner_id, target_on)
     _audit(actor, action, "create", f"Added action: {action.description}",
            after=snapshot(action, ACTION_FIELDS))
@@ -71,8 +76,8 @@ def _revise_target_date(actor, action: Action, new_on: date, reason: str) -> Tar
     reason = reason.strip()
     if not reason:
         raise ActionError("Enter the reason for changing the target date")
-    if new_on == action.target_on:
-        raise ActionError("The new target date must be different from the current one")
+    if problem := check_revised_date(new_on, action.target_on):
+        raise ActionError(problem)
     revision = TargetDateRevision(action=action, previous_on=action.target_on, new_on=new_on, reason=reason,
                                   revised_by_id=getattr(actor, "id", None))
     db.session.add(revision)
@@ -83,6 +88,30 @@ def _revise_target_date(actor, action: Action, new_on: date, reason: str) -> Tar
            before=before, after={"target_on": new_on.isoformat(), "reason": reason})
     db.session.commit()
     return revision
+
+
+def is_correctable(action: Action) -> bool:
+    """Until anything is recorded against an action, a wrong target date is a slip, corrected without a revision."""
+    return not deletion_blockers(action)
+
+
+def correct_target_date(actor, action: Action, new_on: date, expected_version=None) -> Action:
+    """Put right a target date typed wrongly: the action reads as if it had been entered correctly (no
+    "originally" date), and the audit trail alone records the correction."""
+    ensure_unlocked(action.recommendation)
+    with guarded(action, expected_version):
+        if not is_correctable(action):
+            raise ActionError("Work is recorded against this action, so give a reason for changing the target date")
+        if problem := check_revised_date(new_on, action.target_on):
+            raise ActionError(problem)
+        before = {"target_on": action.target_on.isoformat(),
+                  "original_target_on": action.original_target_on.isoformat()}
+        action.target_on = action.original_target_on = new_on
+        _audit(actor, action, "correct_date",
+               f"Target date corrected from {before['target_on']} to {new_on.isoformat()} before work began",
+               before=before, after={"target_on": new_on.isoformat(), "original_target_on": new_on.isoformat()})
+        db.session.commit()
+        return action
 
 
 def apply_status(action: Action, status: str, on: date) -> None:
@@ -123,6 +152,63 @@ def _post_update(actor, action: Action, narrative: str, new_status: str | None,
                  inspection_id=action.recommendation.inspection_id)
     db.session.commit()
     return update
+
+
+def correction_window() -> timedelta:
+    """How long after posting an update its author may correct or withdraw it: `[actions] update_correction_minutes`."""
+    return timedelta(minutes=int(current_app.config.get("ACTIONS_UPDATE_CORRECTION_MINUTES", 30)))
+
+
+def can_change_update(user, update: ProgressUpdate) -> bool:
+    """Only its author, and only within the correction window; after that an update is permanent."""
+    return (update.author_id is not None and update.author_id == getattr(user, "id", None)
+            and utcnow() - update.created_at <= correction_window())
+
+
+def _ensure_changeable(actor, update: ProgressUpdate) -> None:
+    if not can_change_update(actor, update):
+        minutes = int(correction_window().total_seconds() // 60)
+        raise ActionError(f"Only its author can change an update, within {minutes} minutes of posting it")
+
+
+def correct_update(actor, update: ProgressUpdate, narrative: str) -> ProgressUpdate:
+    """Put right what an update says (a typo, a wrong name); the history keeps what it said before."""
+    _ensure_changeable(actor, update)
+    narrative = narrative.strip()
+    if not narrative:
+        raise ActionError("Enter what has happened since the last update")
+    before = update.narrative
+    if narrative != before:
+        update.narrative = narrative
+        update.corrected_at = utcnow()
+        record_event(actor, "progress_update", update.id, "correct", "Corrected a progress update",
+                     before={"narrative": before}, after={"narrative": narrative},
+                     recommendation_id=update.action.recommendation_id,
+                     inspection_id=update.action.recommendation.inspection_id)
+    db.session.commit()
+    return update
+
+
+def withdraw_update(actor, update: ProgressUpdate) -> Action:
+    """Take back an update posted by mistake (twice, or on the wrong action). A change of status it made is undone,
+    if nothing has changed the status since; the history keeps the update's words."""
+    _ensure_changeable(actor, update)
+    action = update.action
+    after = None
+    if update.status_to:
+        latest = next((u for u in action.updates if u.status_to), None)
+        if latest is not update or action.status != update.status_to or update.status_from == COMPLETE:
+            raise ActionError("The status has changed since this update, so post a new update instead")
+        ensure_unlocked(action.recommendation)
+        apply_status(action, update.status_from or "not_started", today())
+        after = {"status": action.status}
+    record_event(actor, "progress_update", update.id, "withdraw", "Withdrew a progress update",
+                 before={"narrative": update.narrative, "status_from": update.status_from,
+                         "status_to": update.status_to}, after=after,
+                 recommendation_id=action.recommendation_id, inspection_id=action.recommendation.inspection_id)
+    action.updates.remove(update)
+    db.session.commit()
+    return action
 
 
 def deletion_blockers(action: Action) -> list[str]:

@@ -4,8 +4,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from tracker.actions import services
-from tracker.actions.forms import ActionForm, EditActionForm, ProgressUpdateForm, ReviseDateForm
-from tracker.actions.models import STATUSES, Action
+from tracker.actions.forms import ActionForm, CorrectUpdateForm, EditActionForm, ProgressUpdateForm, ReviseDateForm
+from tracker.actions.models import STATUSES, Action, ProgressUpdate
 from tracker.assurance.conflict_views import conflict_page
 from tracker.assurance.conflicts import ConflictError, ConflictRow
 from tracker.auth import permissions
@@ -43,6 +43,7 @@ def show_action(action_id: int):
     action = action_or_404(action_id)
     unlocked = locked_reason(action.recommendation) is None
     return render_template("actions/show.html", action=action, status=action_status(action, today()),
+                           changeable=lambda update: services.can_change_update(current_user, update),
                            can_update=permissions.can_update_action(current_user, action),
                            can_add_evidence=unlocked and permissions.can_update_action(current_user, action),
                            can_edit=unlocked and permissions.can_edit_action(current_user, action),
@@ -59,10 +60,14 @@ def create_action(recommendation_id: int):
     form = ActionForm()
     form.owner_id.choices = people_choices(recommendation)
     if form.validate_on_submit():
-        action = services.create_action(current_user, recommendation, form.description.data, form.owner_id.data,
-                                        form.target_on.data)
-        flash("Action added.", "success")
-        return back_to(action)
+        try:
+            action = services.create_action(current_user, recommendation, form.description.data,
+                                            form.owner_id.data, form.target_on.data)
+        except services.ActionError as error:
+            refuse_with(form, "target_on", error)
+        else:
+            flash("Action added.", "success")
+            return back_to(action)
     return render_template("actions/new.html", recommendation=recommendation, form=form)
 
 
@@ -111,23 +116,32 @@ def revise_target_date(action_id: int):
     action = action_or_404(action_id)
     authorise(permissions.can_edit_action(current_user, action))
     refuse_if_locked(action.recommendation)
-    form = ReviseDateForm()
+    form = ReviseDateForm(action.target_on)
+    correction = services.is_correctable(action)
+    if correction:
+        del form.reason  # nothing is recorded against the action yet: a wrong date is simply put right
+        form.submit.label.text = "Correct target date"
     stamp_version(form, action)
     if form.validate_on_submit():
         try:
-            services.revise_target_date(current_user, action, form.target_on.data, form.reason.data,
-                                        expected_version=form.version.data)
+            if correction:
+                services.correct_target_date(current_user, action, form.target_on.data,
+                                             expected_version=form.version.data)
+            else:
+                services.revise_target_date(current_user, action, form.target_on.data, form.reason.data,
+                                            expected_version=form.version.data)
         except ConflictError:
             return action_conflict(action, [
                 ConflictRow("Target date", form.target_on.data.isoformat(), action.target_on.isoformat()),
-                ConflictRow("Reason", form.reason.data, ""),
+                *([] if correction else [ConflictRow("Reason", form.reason.data, "")]),
             ])
         except services.ActionError as error:
             refuse_with(form, "target_on", error)
         else:
-            flash("Target date changed. The original date and your reason are kept.", "success")
+            flash("Target date corrected." if correction
+                  else "Target date changed. The original date and your reason are kept.", "success")
             return back_to(action)
-    return render_template("actions/revise-date.html", action=action, form=form)
+    return render_template("actions/revise-date.html", action=action, form=form, correction=correction)
 
 
 @bp.route("/actions/<int:action_id>/updates/new", methods=["GET", "POST"])
@@ -153,6 +167,52 @@ def post_update(action_id: int):
         flash("Progress update posted.", "success")
         return back_to(action)
     return render_template("actions/post-update.html", action=action, form=form)
+
+
+def update_or_404(update_id: int) -> ProgressUpdate:
+    """An update its author may still change: anyone else, or the author after the window, is refused."""
+    update = db.session.get(ProgressUpdate, update_id)
+    if update is None:
+        abort(404)
+    action_or_404(update.action_id)
+    authorise(permissions.can_update_action(current_user, update.action)
+              and services.can_change_update(current_user, update))
+    return update
+
+
+@bp.route("/updates/<int:update_id>/correct", methods=["GET", "POST"])
+@record_rule
+def correct_update(update_id: int):
+    update = update_or_404(update_id)
+    form = CorrectUpdateForm(obj=update)
+    if form.validate_on_submit():
+        try:
+            services.correct_update(current_user, update, form.narrative.data)
+        except services.ActionError as error:
+            refuse_with(form, "narrative", error)
+        else:
+            flash("Progress update corrected.", "success")
+            return back_to(update.action)
+    return render_template("actions/correct-update.html", update=update, action=update.action, form=form,
+                           window=services.correction_window())
+
+
+@bp.route("/updates/<int:update_id>/withdraw", methods=["GET", "POST"])
+@record_rule
+def withdraw_update(update_id: int):
+    update = update_or_404(update_id)
+    form = ConfirmForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            action = services.withdraw_update(current_user, update)
+        except services.ActionError as error:
+            problem = str(error)
+        else:
+            flash("Progress update withdrawn.", "success")
+            return back_to(action)
+    return render_template("actions/withdraw-update.html", update=update, action=update.action, form=form,
+                           problem=problem)
 
 
 @bp.route("/actions/<int:action_id>/delete", methods=["GET", "POST"])

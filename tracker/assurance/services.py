@@ -75,12 +75,19 @@ def set_aside(evidence, decisions: dict[int, EvidenceReview], submission: Submis
     return decision is not None and decision.decision == REJECTED and not current_round
 
 
-def missing_for_submission(recommendation) -> list[str]:
-    """Everything that stops the owner submitting, one sentence each; empty when it can be submitted."""
+def already_submitted(recommendation) -> str | None:
+    """"The recommendation is already submitted for assurance." (or assured), or None when it is neither."""
     latest = latest_submission(recommendation)
     if recommendation.response != NOT_AGREED and latest is not None and latest.state in (SUBMITTED, ASSURED):
-        return ["The recommendation is already " + ("submitted for assurance." if latest.state == SUBMITTED
-                                                    else "assured.")]
+        return "The recommendation is already " + ("submitted for assurance." if latest.state == SUBMITTED
+                                                   else "assured.")
+    return None
+
+
+def missing_for_submission(recommendation) -> list[str]:
+    """Everything that stops the owner submitting, one sentence each; empty when it can be submitted."""
+    if message := already_submitted(recommendation):
+        return [message]
     return unmet_conditions(recommendation)
 
 

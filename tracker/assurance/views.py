@@ -77,6 +77,10 @@ def refused(reason: str):
 def submit_recommendation(recommendation_id: int):
     recommendation = recommendation_or_404(recommendation_id)
     authorise(rules.can_submit(current_user, recommendation))
+    if message := services.already_submitted(recommendation):
+        # sent again (the Back button, a second tab): not a fault, so a notice on the recommendation, not an error
+        flash(message, "notice")
+        return show(recommendation)
     form = SubmitForm(data={"version": recommendation.version_id})
     missing = services.missing_for_submission(recommendation)
     if form.validate_on_submit() and not missing:

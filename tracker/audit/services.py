@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
+from flask import has_request_context
 from sqlalchemy import select
 
 from tracker.audit.models import AuditEvent
@@ -41,6 +42,10 @@ def record_event(actor, entity_type: str, entity_id: int | None, verb: str, summ
         inspection_id=inspection_id,
     )
     db.session.add(event)
+    if has_request_context():
+        from tracker.submissions.services import note_audit_event
+
+        note_audit_event(event)
     return event
 
 

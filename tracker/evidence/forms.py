@@ -7,6 +7,7 @@ from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from tracker.text_limits import LINK, LONG_TEXT, NAME
+from tracker.upload_limits import FileSmallerThanLimit
 
 
 class EvidenceDetails(FlaskForm):
@@ -17,7 +18,8 @@ class EvidenceDetails(FlaskForm):
 
 
 class FileEvidenceForm(EvidenceDetails):
-    file = FileField("File", widget=GovFileInput(), validators=[FileRequired(message="Select a file")],
+    file = FileField("File", widget=GovFileInput(),
+                     validators=[FileRequired(message="Select a file"), FileSmallerThanLimit()],
                      description="PDF, Word, Excel, PowerPoint, OpenDocument, CSV, text or an image.")
     submit = SubmitField("Upload evidence", widget=GovSubmitInput())
 

@@ -23,8 +23,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from tracker.date_rules import check_any_date
 from tracker.form_fields import GovDateField
 from tracker.inspections.models import NOT_APPLICABLE, RATINGS
+from tracker.upload_limits import FileSmallerThanLimit
 
 NEW_PDU = "new"
 ADDRESSEE_CHOICES = [("pdu", "The PDU"), ("region", "The region"), ("hmpps", "HMPPS"),
@@ -34,7 +36,8 @@ WHOLE_PERCENT = "Enter a whole number from 0 to 100"
 
 
 class UploadReportForm(FlaskForm):
-    file = FileField("Inspection report", widget=GovFileInput(), validators=[FileRequired(message="Select a report")],
+    file = FileField("Inspection report", widget=GovFileInput(),
+                     validators=[FileRequired(message="Select a report"), FileSmallerThanLimit()],
                      description="The report as a PDF, the report's web page saved as HTML, or a text file.")
     submit = SubmitField("Upload and check", widget=GovSubmitInput())
 
@@ -100,6 +103,14 @@ class ReviewImportForm(FlaskForm):
     def validate_accept_warnings(self, field):
         if self.extraction.warnings and not field.data:
             raise ValidationError("Confirm that you have checked each warning against the report")
+
+    def validate_fieldwork_on(self, field):
+        if field.data and (problem := check_any_date(field.data, "Fieldwork started")):
+            raise ValidationError(problem)
+
+    def validate_published_on(self, field):
+        if field.data and (problem := check_any_date(field.data, "Published")):
+            raise ValidationError(problem)
 
     def validate_score_max(self, field):
         if (self.score.data is None) != (field.data is None):

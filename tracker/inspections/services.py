@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.audit.services import changed, record_event, snapshot
 from tracker.auth.permissions import visible_pdu_filter
+from tracker.date_rules import check_reinspection_date
 from tracker.extensions import db
 from tracker.inspections.models import Inspection, Standard
 from tracker.loading import attach_collection
@@ -66,6 +67,9 @@ def group_by_addressee(recommendations: list[Recommendation]) -> list[tuple[str,
 
 def set_reinspection_dates(actor, inspection: Inspection, expected_on: date | None,
                            confirmed_on: date | None) -> Inspection:
+    for on, label in ((expected_on, "Expected re-inspection date"), (confirmed_on, "Confirmed re-inspection date")):
+        if on is not None and (problem := check_reinspection_date(on, inspection, label)):
+            raise ValueError(problem)
     fields = ("expected_reinspection_on", "confirmed_reinspection_on")
     before = snapshot(inspection, fields)
     inspection.expected_reinspection_on = expected_on

@@ -47,7 +47,7 @@ def show_inspection(inspection_id: int):
 def edit_reinspection_dates(inspection_id: int):
     inspection = inspection_or_404(inspection_id)
     authorise(can_manage_inspection(current_user, inspection))
-    form = ReinspectionDatesForm(data={"expected_on": inspection.expected_reinspection_on,
+    form = ReinspectionDatesForm(inspection, data={"expected_on": inspection.expected_reinspection_on,
                                        "confirmed_on": inspection.confirmed_reinspection_on})
     if form.validate_on_submit():
         services.set_reinspection_dates(current_user, inspection, form.expected_on.data, form.confirmed_on.data)

@@ -25,10 +25,13 @@ def send_outbox_job(app: Flask) -> None:
 
 def housekeeping_job(app: Flask) -> None:
     from tracker.importer.drafts import discard_unsaved_drafts
+    from tracker.submissions.services import discard_old_tokens
 
     with app.app_context():
         discarded = discard_unsaved_drafts()
         app.logger.info("Housekeeping: discarded %d unsaved report uploads", discarded)
+        forgotten = discard_old_tokens()
+        app.logger.info("Housekeeping: forgot %d form submission tokens over a week old", forgotten)
 
 
 #: job name → (entry point, the config key holding its cron expression)

@@ -205,6 +205,16 @@ def _stacked_bars(kinds, statuses, counts, totals) -> list[str]:
     return body
 
 
+#: the years either side of today that the actions chart covers; a date beyond them (a typing slip stored before
+#: dates were checked) is counted at the edge rather than stretching, or breaking, the chart
+CHART_YEARS_BEFORE, CHART_YEARS_AFTER = 10, 15
+#: the most points a line chart has before it moves from months to quarters, and from quarters to years
+MOST_POINTS = 36
+#: the most axis labels that fit under a chart without overlapping
+MOST_LABELS = 6
+PERIODS = {1: ("month", "%b %y"), 3: ("quarter", "%b %y"), 12: ("year", "%Y")}
+
+
 def _month_ends(start: date, end: date) -> list[date]:
     ends = []
     cursor = date(start.year, start.month, 1)
@@ -215,36 +225,64 @@ def _month_ends(start: date, end: date) -> list[date]:
     return ends
 
 
+def _period_ends(start: date, end: date) -> tuple[list[date], int]:
+    """The ends of the months from start to end; over a long span, of the quarters or the years instead. The last
+    point is always the end of the last month, so the line reaches the present."""
+    ends = _month_ends(start, end)
+    months = 1
+    for step in (3, 12):
+        if len(ends) <= MOST_POINTS:
+            break
+        ends = [e for e in ends if e.month % step == 0] + ([ends[-1]] if ends[-1].month % step else [])
+        months = step
+    return ends, months
+
+
+def _chart_window(on: date) -> tuple[date, date]:
+    return date(max(on.year - CHART_YEARS_BEFORE, 1), 1, 1), date(min(on.year + CHART_YEARS_AFTER, 9998), 12, 31)
+
+
+def _sparse_labels(labels: list[str]) -> list[str]:
+    """Every n-th label, so that no more than MOST_LABELS are drawn and none overlap; the rest are blank."""
+    step = -(-len(labels) // MOST_LABELS)
+    return [label if index % step == 0 else "" for index, label in enumerate(labels)]
+
+
 def actions_over_time_chart(readiness) -> Chart:
-    """Cumulative actions completed, month by month, against how many were due by their original and current
-    target dates."""
+    """Cumulative actions completed, month by month (quarter by quarter, or year by year, over a long span),
+    against how many were due by their original and current target dates."""
     actions = readiness.actions
     chart_id = "chart-actions-over-time"
     title = "Actions completed over time against their target dates"
+    head = ["Month end", "Due (original date)", "Due (current date)", "Completed"]
     if not actions:
         return Chart(chart_id, title, "No actions yet.", _svg(chart_id, title, "No actions yet.", []),
-                     title, ["Month end", "Due (original date)", "Due (current date)", "Completed"], [])
+                     title, head, [])
     dates = [a.original_target_on for a in actions] + [a.target_on for a in actions]
     dates += [a.completed_on for a in actions if a.completed_on] + [readiness.on]
     dates += [readiness.reinspection_on] if readiness.reinspection_on else []
-    months = _month_ends(min(dates), max(dates))
+    earliest, latest = _chart_window(readiness.on)
+    months, step = _period_ends(max(min(dates), earliest), min(max(dates), latest))
+    period, label_format = PERIODS[step]
     original = [sum(1 for a in actions if a.original_target_on <= m) for m in months]
     current = [sum(1 for a in actions if a.target_on <= m) for m in months]
     # Completions after this month are not known yet, so the line stops rather than running flat.
+    this_month = _month_end(min(readiness.on, latest))
     completed = [sum(1 for a in actions if a.completed_on and a.completed_on <= m)
-                 if m <= _month_end(readiness.on) else None for m in months]
-    labels = [f"{m:%b %y}" for m in months]
-    body = _line_series(labels, [("Due (original)", original), ("Due (current)", current),
-                                 ("Completed", completed)], len(actions), max(1, len(actions) // 5 or 1))
-    description = (f"{len(actions)} actions. By the end of each month: "
+                 if m <= this_month else None for m in months]
+    labels = [f"{m:{label_format}}" for m in months]
+    body = _line_series(_sparse_labels(labels), [("Due (original)", original), ("Due (current)", current),
+                                                 ("Completed", completed)],
+                        len(actions), max(1, len(actions) // 5 or 1))
+    description = (f"{len(actions)} actions. By the end of each {period}: "
                    + "; ".join(f"{label} {o} due originally, {c} due now, "
                                + ("completion not yet known" if d is None else f"{d} completed")
                                for label, o, c, d in zip(labels, original, current, completed, strict=True)) + ".")
     rows = [[format_date(m), str(o), str(c), "Not yet" if d is None else str(d)]
             for m, o, c, d in zip(months, original, current, completed, strict=True)]
     return Chart(chart_id, title, description, _svg(chart_id, title, description, body),
-                 "Actions due and completed by the end of each month (running totals)",
-                 ["Month end", "Due (original date)", "Due (current date)", "Completed"], rows)
+                 f"Actions due and completed by the end of each {period} (running totals)",
+                 [f"{period.capitalize()} end", *head[1:]], rows)
 
 
 def _month_end(day: date) -> date:

@@ -117,10 +117,13 @@ def _count_error(field, sample, sample_field) -> str | None:
 
 
 def _not_in_future(form, field):
+    from tracker.date_rules import check_any_date
     from tracker.db_types import today
 
     if field.data and field.data > today():
         raise ValidationError("The date the audit was completed must be today or in the past")
+    if field.data and (problem := check_any_date(field.data, "The date the audit was completed")):
+        raise ValidationError(problem)
 
 
 AuditRoundBaseForm.validate_held_on = _not_in_future
