@@ -93,7 +93,17 @@ def configure_engine(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        # A request that may write (any method but GET and HEAD) takes the write lock when its transaction
+        # begins: SQLite then queues simultaneous writers (for busy_timeout) instead of failing one that read
+        # before it wrote with "database is locked". Page views stay concurrent readers; the scheduler's long
+        # reads do not hold writers up.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if request_may_write() else "BEGIN")
+
+
+def request_may_write() -> bool:
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 def import_feature_module(feature: str, module: str):

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, flash, jsonify, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from tracker.text_limits import TextTooLong
@@ -17,6 +18,7 @@ TITLES = {
     405: "Sorry, you cannot do that here",
     413: "The file is too large",
     429: "Too many attempts",
+    503: "Sorry, the service is busy",
     500: "Sorry, there is a problem with the service",
 }
 
@@ -48,6 +50,14 @@ def page_to_return_to() -> str | None:
     return request.full_path.rstrip("?")
 
 
+def is_busy(error: OperationalError) -> bool:
+    """SQLite's "database is locked" (another writer held on past busy_timeout), or PostgreSQL giving up on a
+    lock or a serialisation conflict: a moment's contention, not a fault."""
+    message = str(error.orig).lower()
+    return any(sign in message for sign in ("database is locked", "database is busy", "lock timeout",
+                                            "could not serialize", "deadlock detected"))
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -71,6 +81,18 @@ def init_app(app: Flask) -> None:
             message = error.description
         response = render_error(code if code in TITLES else code, message)
         return response
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error: OperationalError):
+        if not is_busy(error):
+            return unexpected_error(error)
+        app.logger.warning("Database busy on %s %s: %s", request.method, request.path, error.orig)
+        from tracker.extensions import db
+
+        db.session.rollback()
+        body, code = render_error(503, "Too many changes arrived at once. Nothing was saved: wait a moment, then "
+                                       "try again.")
+        return body, code, {"Retry-After": "2"}
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

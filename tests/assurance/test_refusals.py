@@ -130,6 +130,46 @@ def test_the_lead_cannot_review_even_when_someone_else_submitted(client_for):
     assert "You lead this recommendation" in text_of(soup_of(refused).select_one("#refusal-reason"))
 
 
+def test_a_lead_who_steps_down_after_submission_still_cannot_review(client_for):
+    """Finding 1(a): the lock forbids changing the lead under review; even a change made round it (directly in the
+    database) does not make the lead independent, because the submission remembers who led."""
+    recommendation = rec(7)
+    recommendation.lead_id = find_user(DIRECTOR).id
+    db.session.commit()
+    assert submit(client_for(HEAD), 7).status_code == 302
+    db.session.expire_all()
+    assert services.latest_submission(rec(7)).lead_id == find_user(DIRECTOR).id
+    rec(7).lead_id = None
+    db.session.commit()
+    director = client_for(DIRECTOR)
+    refused = director.get(f"/recommendations/{rec(7).id}/review")
+    assert refused.status_code == 403
+    assert "You lead this recommendation" in text_of(soup_of(refused).select_one("#refusal-reason"))
+    with pytest.raises(services.AssuranceError, match="You lead this recommendation"):
+        services.assure_recommendation(find_user(DIRECTOR), rec(7), "")
+    assert services.latest_submission(rec(7)).state == "submitted"
+
+
+def test_nobody_decides_on_or_assures_evidence_they_added(client_for):
+    """Finding 1(b): a reviewer's own evidence (added round the lock) can be neither accepted by them nor assured."""
+    from tracker.evidence.models import Evidence
+
+    head, director = client_for(HEAD), client_for(DIRECTOR)
+    assert submit(head, 7).status_code == 302
+    for item in rec(7).evidence:
+        assert decide(director, 7, item.title, "accepted").status_code == 302
+    own = Evidence(recommendation_id=rec(7).id, kind="link", title="Director's own note", description="",
+                   url="https://intranet.example.org/note", uploaded_by_id=find_user(DIRECTOR).id)
+    db.session.add(own)
+    db.session.commit()
+    with pytest.raises(services.AssuranceError, match="You added this evidence"):
+        services.decide_evidence(find_user(DIRECTOR), rec(7), own, "accepted", "")
+    with pytest.raises(services.AssuranceError, match="You added evidence to this recommendation"):
+        services.assure_recommendation(find_user(DIRECTOR), rec(7), "")
+    db.session.rollback()
+    assert services.latest_submission(rec(7)).state == "submitted"
+
+
 def test_rejection_needs_a_comment_and_return_needs_reasons(client_for):
     submit(client_for(HEAD), 7)
     director = client_for(DIRECTOR)

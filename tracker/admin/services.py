@@ -3,12 +3,12 @@
 A change of role or organisation takes effect on the person's next request: their roles are read with them on every
 request, and the change raises the data version, so no cached page built for their old roles is served again."""
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from tracker.audit.models import AuditEvent
 from tracker.audit.services import changed, record_event
 from tracker.auth import passwords
-from tracker.auth.models import INVITE, ROLE_LABELS, ApiToken, RoleAssignment, User
+from tracker.auth.models import INVITE, ROLE_LABELS, ApiToken, RoleAssignment, SignInAttempt, User
 from tracker.auth.permissions import OWNER_ROLE_FOR_KIND
 from tracker.auth.services import create_user, find_user, normalise_email
 from tracker.extensions import db
@@ -121,6 +121,8 @@ def unlock_user(actor, user: User) -> None:
     before = {"locked_until_at": user.locked_until_at.isoformat() if user.locked_until_at else None}
     user.locked_until_at = None
     user.failed_sign_ins = 0
+    # and every address made to wait before trying this account again
+    db.session.execute(delete(SignInAttempt).where(SignInAttempt.email == normalise_email(user.email)))
     record_event(actor, "user", user.id, "unlock", f"Unlocked {user.email}", before=before,
                  after={"locked_until_at": None})
     db.session.commit()

@@ -35,6 +35,8 @@ class Submission(db.Model):
     #: the person who submitted; they may never review this submission
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: the recommendation's lead when it was submitted: independence is judged against the people as they were
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the reasons for returning it, or the reviewer's comment on assuring it

@@ -27,7 +27,7 @@ def conflict_of_interest(user, recommendation, submission) -> str | None:
     """
     if submission is not None and submission.submitted_by_id == user.id:
         return "You submitted this recommendation for assurance, so someone else must review it."
-    if recommendation.lead_id == user.id:
+    if recommendation.lead_id == user.id or (submission is not None and submission.lead_id == user.id):
         return "You lead this recommendation, so someone else must review it."
     owner_role = OWNER_ROLE_FOR_KIND.get(recommendation.owner_org.kind)
     if owner_role != reviewer_role(recommendation) and owns_recommendation(user, recommendation):

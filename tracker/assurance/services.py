@@ -120,7 +120,8 @@ def submit_recommendation(actor, recommendation, expected_version=None) -> Submi
         if missing:
             raise AssuranceError("The recommendation cannot be submitted yet: " + " ".join(missing))
         round_number = len(recommendation.submissions) + 1
-        submission = Submission(recommendation=recommendation, submitted_by_id=actor.id, state=SUBMITTED)
+        submission = Submission(recommendation=recommendation, submitted_by_id=actor.id, state=SUBMITTED,
+                                lead_id=recommendation.lead_id)
         db.session.add(submission)
         _touch(recommendation)
         db.session.flush()
@@ -155,6 +156,8 @@ def decide_evidence(actor, recommendation, evidence, decision: str, comment: str
         raise AssuranceError("Explain why the evidence is rejected")
     if evidence.recommendation_id != recommendation.id:
         raise AssuranceError("That evidence belongs to another recommendation")
+    if evidence.uploaded_by_id is not None and evidence.uploaded_by_id == actor.id:
+        raise AssuranceError("You added this evidence, so someone else must decide on it.")
     with guarded(evidence, expected_version):
         review = EvidenceReview(submission=submission, evidence=evidence, decision=decision, comment=comment,
                                 reviewed_by_id=actor.id)
@@ -205,6 +208,8 @@ def assure_recommendation(actor, recommendation, comment: str = "", expected_ver
     with guarded(recommendation, expected_version):
         if reread_under_lock(recommendation) != SUBMITTED:
             raise AssuranceError("The recommendation is no longer waiting for review.")
+        if any(item.uploaded_by_id == actor.id for item in recommendation.evidence):
+            raise AssuranceError("You added evidence to this recommendation, so someone else must assure it.")
         blockers = blockers_to_assurance(recommendation, submission)
         if blockers:
             raise AssuranceError("The recommendation cannot be assured yet: " + " ".join(blockers))

@@ -146,4 +146,7 @@ class SignInAttempt(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: the client address as the web server saw it (after any trusted proxies)
     address: Mapped[str] = mapped_column(String(45), index=True)
+    #: the address typed in (normalised), whether or not an account has it: sign-ins to one account from one
+    #: client address are slowed after repeated failures, without locking the owner out elsewhere
+    email: Mapped[str | None] = mapped_column(String(320), index=True)
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

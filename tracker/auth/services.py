@@ -53,38 +53,56 @@ def is_throttled(address: str) -> bool:
     return failures >= current_app.config["SECURITY_SIGN_IN_RATE_PER_MINUTE"]
 
 
-def _remember_failure(address: str | None, now) -> None:
+def _remember_failure(address: str | None, email: str, now) -> None:
     if address is None:
         return
     db.session.execute(delete(SignInAttempt).where(SignInAttempt.attempted_at < now - _ATTEMPT_MEMORY))
-    db.session.add(SignInAttempt(address=address, attempted_at=now))
+    db.session.add(SignInAttempt(address=address, email=email, attempted_at=now))
+
+
+def must_wait(email: str, address: str | None, now) -> bool:
+    """Whether this client address must wait before trying this account again: after `max_failed_sign_ins`
+    failures, each further one doubles the wait (1, 2, 4... minutes, up to `lockout_minutes`). The account's owner,
+    signing in from elsewhere, is not held up; an attacker guessing from one address is slowed to a crawl."""
+    if address is None:
+        return False
+    failures = list(db.session.scalars(
+        select(SignInAttempt.attempted_at).where(SignInAttempt.address == address, SignInAttempt.email == email,
+                                                 SignInAttempt.attempted_at > now - _ATTEMPT_MEMORY)
+        .order_by(SignInAttempt.attempted_at.desc())))
+    beyond = len(failures) - current_app.config["SECURITY_MAX_FAILED_SIGN_INS"]
+    if beyond < 0:
+        return False
+    longest = timedelta(minutes=current_app.config["SECURITY_LOCKOUT_MINUTES"])
+    wait = min(timedelta(minutes=2 ** min(beyond, 20)), longest)
+    return now < failures[0] + wait
+
+
+#: one message for every failure, so that no answer tells whether an address has an account, is deactivated, or
+#: is being slowed down
+FAILED = ("Enter a correct email address and password. After several wrong attempts, you must wait a few minutes "
+          "before trying again.")
 
 
 def authenticate(email: str, password: str, address: str | None = None) -> SignInResult:
-    """Check a sign-in; throttle failing addresses, and lock an account after too many failures from anywhere."""
+    """Check a sign-in; throttle failing addresses, and slow repeated failures on one account from one address.
+
+    Every refusal gives the same message after the same work (one password hash checked, one failure recorded),
+    whether the address is unknown, the account deactivated, the password wrong or the address made to wait."""
     if address is not None and is_throttled(address):
         return SignInResult(None, "Too many failed sign-ins from your network. Wait a minute, then try again.",
                             is_throttled=True)
+    email = normalise_email(email)
     user = find_user(email)
     now = utcnow()
-    generic = "Enter a correct email address and password"
-    if user is None:
+    usable = user is not None and user.is_active and not must_wait(email, address, now)
+    if not usable:
         check_password_hash(_DUMMY_HASH, password)
-        _remember_failure(address, now)
+    if not usable or not check_password_hash(user.password_hash, password):
+        _remember_failure(address, email, now)
         db.session.commit()
-        return SignInResult(None, generic)
-    if user.locked_until_at and user.locked_until_at > now:
-        return SignInResult(None, "This account is locked after too many failed attempts. Try again later, "
-                                  "or ask an administrator to unlock it.")
-    if not user.is_active or not check_password_hash(user.password_hash, password):
-        user.failed_sign_ins += 1
-        if user.failed_sign_ins >= current_app.config["SECURITY_MAX_FAILED_SIGN_INS"]:
-            user.locked_until_at = now + timedelta(minutes=current_app.config["SECURITY_LOCKOUT_MINUTES"])
-            user.failed_sign_ins = 0
-            record_event(None, "user", user.id, "lock", f"{user.email} locked after repeated failed sign-ins")
-        _remember_failure(address, now)
-        db.session.commit()
-        return SignInResult(None, generic)
+        return SignInResult(None, FAILED)
+    db.session.execute(delete(SignInAttempt).where(SignInAttempt.email == email, SignInAttempt.address == address))
     user.failed_sign_ins = 0
     user.locked_until_at = None
     user.last_sign_in_at = now

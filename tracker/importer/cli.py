@@ -9,7 +9,7 @@ from flask import current_app, url_for
 
 from tracker.importer import diffing, services
 from tracker.importer.errors import ReportError
-from tracker.importer.extract import extract_text
+from tracker.importer.extract import extract_text_in_time
 from tracker.importer.parser import parse_report
 
 NOTHING_SAVED = "Nothing was saved."
@@ -28,7 +28,7 @@ def can_ask() -> bool:
 
 def read(file: Path):
     try:
-        text = extract_text(file.read_bytes(), file.name)
+        text = extract_text_in_time(file.read_bytes(), file.name)
         return text, parse_report(text)
     except ReportError as error:
         raise click.ClickException(f"{error.message} {NOTHING_SAVED}") from error

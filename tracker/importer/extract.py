@@ -31,6 +31,70 @@ _SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _UPLOAD_HINT = "Please upload the report as a PDF, a saved web page (HTML) or a text file."
 
 
+#: a hostile file must not tie up the server: limits on what is read, and on how long reading may take
+MAX_PDF_PAGES = 400
+MAX_TEXT_CHARACTERS = 3_000_000
+MAX_HTML_DEPTH = 400
+DEFAULT_EXTRACT_SECONDS = 20
+_TAG = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
+_VOID = {b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"source",
+         b"track", b"wbr", b"p", b"li", b"td", b"th", b"tr", b"option", b"dt", b"dd"}
+
+
+def extract_text_in_time(data: bytes, filename: str | None = None, seconds: float | None = None) -> str:
+    """extract_text in a child process that is stopped after `seconds` (`[importer] extract_seconds`), so that a
+    report built to be slow to read is refused instead of holding a web worker."""
+    import multiprocessing
+
+    if seconds is None:
+        from flask import current_app, has_app_context
+
+        seconds = float(current_app.config.get("IMPORTER_EXTRACT_SECONDS", DEFAULT_EXTRACT_SECONDS)
+                        if has_app_context() else DEFAULT_EXTRACT_SECONDS)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_extract_into, args=(sender, data, filename), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(seconds):
+            raise ReportError(f"{_label(filename)} took more than {seconds:g} seconds to read, so it was not "
+                              f"imported. {_UPLOAD_HINT}")
+        kind, value = receiver.recv()
+    except EOFError as error:
+        raise ReportError(f"{_label(filename)} could not be read. {_UPLOAD_HINT}") from error
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if kind == "error":
+        raise ReportError(value)
+    return value
+
+
+def _extract_into(sender, data: bytes, filename: str | None) -> None:
+    try:
+        result = ("text", extract_text(data, filename))
+    except ReportError as error:
+        result = ("error", error.message)
+    except Exception:  # noqa: BLE001 (anything a hostile file provokes is a refusal, reported in the parent)
+        result = ("error", f"{_label(filename)} could not be read. {_UPLOAD_HINT}")
+    sender.send(result)
+    sender.close()
+
+
+def _label(filename: str | None) -> str:
+    return f"'{filename}'" if filename else "The file"
+
+
+def _too_long(text: str, label: str) -> str:
+    if len(text) > MAX_TEXT_CHARACTERS:
+        raise ReportError(f"{label} holds far more text than an inspection report ({len(text):,} characters), so "
+                          f"it was not imported. {_UPLOAD_HINT}")
+    return text
+
+
 def extract_text(data: bytes, filename: str | None = None) -> str:
     """Return the report's text, detecting the format from the content rather than the file name."""
     label = f"'{filename}'" if filename else "The file"
@@ -42,8 +106,23 @@ def extract_text(data: bytes, filename: str | None = None) -> str:
         if data.startswith(magic):
             raise ReportError(f"{label} looks like {kind}, which cannot be read. {_UPLOAD_HINT}")
     if _HTML_RE.search(data[:4096]):
-        return _html_text(data)
-    return _decode(data, label)
+        if _nesting_depth(data) > MAX_HTML_DEPTH:
+            raise ReportError(f"{label} is a web page nested far more deeply than a report, so it was not imported. "
+                              f"{_UPLOAD_HINT}")
+        return _too_long(_html_text(data), label)
+    return _too_long(_decode(data, label), label)
+
+
+def _nesting_depth(data: bytes) -> int:
+    """How deeply the page's elements nest, counted from its tags in one pass (the HTML parser's own cost grows
+    with the square of the depth, so this is checked first)."""
+    depth = deepest = 0
+    for closing, name, self_closing in _TAG.findall(data):
+        if name.lower() in _VOID or self_closing:
+            continue
+        depth = max(depth - 1, 0) if closing else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _pdf_text(data: bytes, label: str) -> str:
@@ -51,7 +130,15 @@ def _pdf_text(data: bytes, label: str) -> str:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise ReportError(f"{label} is a password-protected PDF. Please upload an unprotected copy.")
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise ReportError(f"{label} has {len(reader.pages)} pages; an inspection report has far fewer than "
+                              f"{MAX_PDF_PAGES}, so it was not imported. {_UPLOAD_HINT}")
+        pages = []
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            if sum(map(len, pages)) > MAX_TEXT_CHARACTERS:
+                _too_long("".join(pages), label)
+        text = "\n".join(pages)
     except ReportError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
@@ -93,7 +180,8 @@ def _html_text(data: bytes) -> str:
 def _number_list_items(soup: BeautifulSoup) -> None:
     """Write out the numbers a browser would show for ordered lists, since recommendations are numbered lists."""
     for ordered in soup.find_all("ol"):
-        start = int(ordered.get("start", 1)) if str(ordered.get("start", "1")).isdigit() else 1
+        written = str(ordered.get("start", "1")).strip()
+        start = int(written) if re.fullmatch(r"[0-9]{1,6}", written) else 1
         for offset, item in enumerate(ordered.find_all("li", recursive=False)):
             if not re.match(r"\s*\d{1,2}[.)]\s", item.get_text()):
                 item.insert(0, f"{start + offset}. ")

@@ -1,0 +1,80 @@
+"""Hostile reports do not tie up the importer (finding 9): limits on pages, text and nesting, odd list numbers,
+and a time limit on reading, each refused clearly and quickly, saving nothing."""
+
+import io
+import time
+
+import pytest
+from pypdf import PdfWriter
+
+from tests.conftest import ADMIN
+from tests.importer.conftest import BARKING_TEXT, row_counts
+from tests.importer.test_views import error_summary, upload
+from tracker.importer import extract
+from tracker.importer.errors import ReportError
+
+
+@pytest.fixture
+def admin(as_user):
+    return as_user(ADMIN)
+
+
+def many_pages(count: int) -> bytes:
+    writer = PdfWriter()
+    for _ in range(count):
+        writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def nested(depth: int) -> bytes:
+    return b"<html><body>" + b"<div>" * depth + b"x" + b"</div>" * depth + b"</body></html>"
+
+
+@pytest.mark.parametrize(("data", "filename", "message"), [
+    (many_pages(extract.MAX_PDF_PAGES + 1), "long.pdf", f"'long.pdf' has {extract.MAX_PDF_PAGES + 1} pages"),
+    (nested(10_000), "deep.html", "'deep.html' is a web page nested far more deeply than a report"),
+    (b"Recommendations\n" + b"x" * (extract.MAX_TEXT_CHARACTERS + 1), "huge.txt",
+     "'huge.txt' holds far more text than an inspection report"),
+])
+def test_an_oversized_report_is_refused_quickly_and_saves_nothing(admin, data, filename, message):
+    before = row_counts()
+    started = time.monotonic()
+    response = upload(admin, filename, data, filename)
+    assert time.monotonic() - started < 10
+    assert response.status_code == 200
+    errors = error_summary(response)
+    assert len(errors) == 1 and errors[0].startswith(message), errors
+    assert row_counts() == before
+
+
+def test_a_deep_page_within_the_limit_is_still_read():
+    assert extract.extract_text(nested(extract.MAX_HTML_DEPTH - 5), "ok.html").strip() == "x"
+
+
+@pytest.mark.parametrize("start", ["²", "9" * 5000, "-3", " 4 "])
+def test_odd_list_numbers_are_read_not_a_server_error(start):
+    page = f'<html><body><ol start="{start}"><li>Improve the quality of work</li></ol></body></html>'.encode()
+    text = extract.extract_text(page, "odd.html")
+    assert "Improve the quality of work" in text
+    assert text.startswith("4. " if start.strip() == "4" else "1. ")
+
+
+def test_reading_is_stopped_after_the_time_limit(monkeypatch):
+    def slow(data, filename=None):
+        time.sleep(30)
+        return "never"
+
+    monkeypatch.setattr(extract, "extract_text", slow)  # the reading child is forked with this in place
+    started = time.monotonic()
+    with pytest.raises(ReportError, match=r"'slow.pdf' took more than 0.5 seconds to read"):
+        extract.extract_text_in_time(b"%PDF-1.4", "slow.pdf", seconds=0.5)
+    assert time.monotonic() - started < 5
+
+
+def test_the_time_limited_reader_gives_the_same_text_and_refusals():
+    assert extract.extract_text_in_time(BARKING_TEXT.encode(), "barking.txt") == \
+        extract.extract_text(BARKING_TEXT.encode(), "barking.txt")
+    with pytest.raises(ReportError, match="'empty.txt' is empty"):
+        extract.extract_text_in_time(b"", "empty.txt")
