@@ -8,13 +8,10 @@ from datetime import date
 from flask import current_app
 
 from tracker.db_types import today
+from tracker.templating import format_date
 
 #: how far ahead a date may be, unless `[dates] years_ahead` says otherwise
 DEFAULT_YEARS_AHEAD = 10
-
-
-def long_date(on: date) -> str:
-    return f"{on.day} {on:%B %Y}"
 
 
 def latest_allowed() -> date:
@@ -27,17 +24,10 @@ def latest_allowed() -> date:
         return now.replace(year=now.year + years, day=28)
 
 
-def earliest_allowed(inspection) -> date:
-    """The first date that can belong to an inspection's plan: 1 January of the year its report was published
-    (or its fieldwork began, for a report not yet published)."""
-    known = inspection.published_on or inspection.fieldwork_on if inspection is not None else None
-    return date((known or today()).year, 1, 1)
-
-
 def _too_late(label: str, on: date) -> str | None:
     latest = latest_allowed()
     if on > latest:
-        return f"{label} must be on or before {long_date(latest)}"
+        return f"{label} must be on or before {format_date(latest)}"
     return None
 
 
@@ -51,7 +41,7 @@ def check_target_date(on: date, label: str = "Target date") -> str | None:
 def check_revised_date(on: date, current: date, label: str = "New target date") -> str | None:
     """A revised target date must move the date, to today or later."""
     if on == current:
-        return f"{label} must be different from the current target date, {long_date(current)}"
+        return f"{label} must be different from the current target date, {format_date(current)}"
     return check_target_date(on, label)
 
 
@@ -60,18 +50,8 @@ def check_reinspection_date(on: date, inspection, label: str) -> str | None:
     after = inspection.published_on or inspection.fieldwork_on
     if after is not None and on <= after:
         what = "published" if inspection.published_on else "fieldwork began"
-        return f"{label} must be after the report was {what}, {long_date(after)}"
+        return f"{label} must be after the report was {what}, {format_date(after)}"
     return _too_late(label, on)
-
-
-def check_past_date(on: date, label: str, inspection=None) -> str | None:
-    """A date something happened (an audit was held): not in the future, not before the inspection's year."""
-    if on > today():
-        return f"{label} must be today or in the past"
-    earliest = earliest_allowed(inspection)
-    if on < earliest:
-        return f"{label} must be on or after {long_date(earliest)}"
-    return None
 
 
 def check_any_date(on: date, label: str) -> str | None:

@@ -38,11 +38,10 @@ def page_to_return_to() -> str | None:
     """Where a refused form post should send the person back to: the form's own page when it can be shown (a
     GET of the same address), or else the page they came from on this site."""
     from flask import current_app
-    from werkzeug.exceptions import HTTPException as RoutingRefusal
 
     try:
         current_app.url_map.bind_to_environ(request.environ).match(request.path, method="GET")
-    except RoutingRefusal:
+    except HTTPException:  # no page to show at this address (405 Method Not Allowed, or 404)
         referrer = urlsplit(request.referrer or "")
         if referrer.netloc == request.host and referrer.path.startswith("/"):
             return referrer.path + (f"?{referrer.query}" if referrer.query else "")
