@@ -134,7 +134,7 @@ def slowed_phrase(failures: int) -> str:
 
 
 def sign_in_waits(users: list[User], now) -> dict[int, int]:
-    """For each active person whose account an address must now wait to try, their failed sign-ins (last hour)."""
+    """For each active person whose sign-ins are being slowed, their failed sign-ins in the last hour."""
     slowed = slowed_sign_ins(now)
     return {user.id: slowed[normalise_email(user.email)] for user in users
             if user.is_active and normalise_email(user.email) in slowed}

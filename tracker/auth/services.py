@@ -78,18 +78,17 @@ def must_wait(email: str, address: str | None, now) -> bool:
     return now < failures[0] + wait
 
 
-def slowed_sign_ins(now, email: str | None = None) -> dict[str, int]:
-    """Accounts (by normalised address) that some client address must now wait to try, each with its failed
-    sign-ins remembered (the last hour, from every address): for administrators, in one query for all accounts."""
-    recent = SignInAttempt.attempted_at > now - _ATTEMPT_MEMORY
+def slowed_sign_ins(now) -> dict[str, int]:
+    """Accounts (by normalised address) that some client address has failed on `max_failed_sign_ins` times in the
+    last hour, so that address is being made to wait, each with its failures in that hour from every address. One
+    query for every account, for the administrators' pages."""
     per_address = (select(SignInAttempt.email, func.count(SignInAttempt.id).label("failures"))
-                   .where(recent, SignInAttempt.email.is_not(None),
-                          *([SignInAttempt.email == normalise_email(email)] if email is not None else []))
+                   .where(SignInAttempt.attempted_at > now - _ATTEMPT_MEMORY, SignInAttempt.email.is_not(None))
                    .group_by(SignInAttempt.email, SignInAttempt.address).subquery())
     rows = db.session.execute(
         select(per_address.c.email, func.sum(per_address.c.failures)).group_by(per_address.c.email)
         .having(func.max(per_address.c.failures) >= current_app.config["SECURITY_MAX_FAILED_SIGN_INS"]))
-    return {row[0]: int(row[1]) for row in rows}
+    return {email: int(failures) for email, failures in rows}
 
 
 #: one message for every failure, so that no answer tells whether an address has an account, is deactivated, or
