@@ -28,6 +28,9 @@ class RecommendationData:
     text: str
     addressee_kind: str
     addressee_name: str
+    #: who tracks it ("pdu", "region" or "hmpps") when a reviewer chose; else the addressee's own organisation,
+    #: and for another body (the police, a council) a reviewer must choose
+    owner_kind: str | None = None
 
 
 @dataclass
