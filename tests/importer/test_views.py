@@ -140,6 +140,9 @@ def test_the_review_page_shows_each_thing_once(admin):
     words = text_of(page.select_one("main"))
     assert words.count("increase quality assurance activity at PDU level.") == 1
     assert "(HMPPS) (HMPPS)" not in words
+    # The report gives its publication month only, and the fieldwork day.
+    assert summary(page, "#inspection-fields")["Published"] == "November 2022"
+    assert summary(page, "#inspection-fields")["Fieldwork"] == "26 September 2022"
     assert [text_of(h) for h in page.select(".govuk-summary-card__title")][3:] == [
         "Barking, Dagenham and Havering should:", "London region should:",
         "HM Prison and Probation Service (HMPPS) should:"]

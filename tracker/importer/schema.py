@@ -63,6 +63,10 @@ class ReportExtraction:
         for key in ("fieldwork_on", "published_on"):
             value = data[key]
             data[key] = value.isoformat() if value else None
+        # Only a reviewer chooses an owner, so what the reader found carries none.
+        for recommendation in data["recommendations"]:
+            if recommendation["owner_kind"] is None:
+                del recommendation["owner_kind"]
         return data
 
     @classmethod
