@@ -154,3 +154,18 @@ def test_a_rating_outside_its_band_is_refused_but_discretion_only_warns():
         "Does the implementation and delivery of services effectively support the safety of other people?\t30%"))
     assert "The rating of standard 2.4 Implementation and delivery (Requires improvement) does not agree with its " \
            "lowest key-question score, 30%, which is in the Inadequate band" in far.problems
+
+
+def test_a_recommendation_that_runs_on_into_the_prose_after_a_lost_span_is_refused(run):
+    """Found by the property test: with recommendations 2 to 13 and the headings after them lost, recommendation 1
+    ran straight on into the Background section's first paragraph and ended as a sentence."""
+    lines = NEWHAM_TEXT.split("\n")
+    first, prose = recommendation_lines(NEWHAM_TEXT)[0], lines.index(next(
+        line for line in lines if line.startswith("We conducted fieldwork in Newham PDU")))
+    text = "\n".join(lines[:first + 1] + lines[prose:])
+    before = row_counts()
+    result = run(text, "--json")
+    assert result.exit_code == 1, result.output
+    problems = json.loads(result.stdout)["problems"]
+    assert any(problem.startswith("Recommendation 1 runs on past the end of its sentence ('…") for problem in problems)
+    assert row_counts() == before

@@ -2,29 +2,50 @@
 importer either refuses the damaged report, saving nothing, or saves every recommendation it keeps word for word
 as the complete report has it."""
 
+import re
+import textwrap
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.importer.conftest import row_counts
+from tests.importer.conftest import FIXTURES, row_counts
 from tests.importer.test_completeness import NEWHAM_TEXT
 from tracker.extensions import db
 from tracker.importer import services
 from tracker.importer.errors import ImportProblem, ReportError
 from tracker.importer.parser import parse_report
 
-LINES = NEWHAM_TEXT.split("\n")
-COMPLETE = {r.number: r.text for r in parse_report(NEWHAM_TEXT).recommendations}
-#: the lines from the start of the recommendations to the end of the report's main text, where damage matters most
-FIRST_RECOMMENDATION = next(i for i, line in enumerate(LINES) if line.startswith("1. improve"))
 
-spans = st.lists(st.tuples(st.integers(0, len(LINES) - 1), st.integers(1, 40)), min_size=1, max_size=3)
-near_recommendations = st.lists(st.tuples(st.integers(FIRST_RECOMMENDATION - 5, FIRST_RECOMMENDATION + 25),
-                                          st.integers(1, 6)), min_size=1, max_size=2)
+def wrapped(text: str, width: int = 60) -> str:
+    """The report with each recommendation wrapped over several lines, as a PDF lays it out, so that deleting a
+    line can cut one part-way through."""
+    return "\n".join("\n".join(textwrap.wrap(line, width)) if re.match(r"\d{1,2}\. [a-z]", line) else line
+                     for line in text.split("\n"))
 
 
-def without(deleted: list[tuple[int, int]]) -> str:
+#: the shipped report (renamed to a PDU with no inspection yet) and a generated one with a health board among its
+#: addressees, each recommendation on a line of its own as the inspectorate's text and web page give them
+REPORTS = {"shipped": NEWHAM_TEXT, "cardiff": (FIXTURES / "cardiff-vale-2023.txt").read_text(encoding="utf-8"),
+           "shipped-wrapped": wrapped(NEWHAM_TEXT)}
+PROPERTY_REPORTS = ["shipped", "cardiff"]
+LINES = {name: text.split("\n") for name, text in REPORTS.items()}
+COMPLETE = {name: {r.number: r.text for r in parse_report(text).recommendations} for name, text in REPORTS.items()}
+
+
+def around_recommendations(name: str):
+    """Spans of a few lines starting in or just before the recommendations, where damage matters most."""
+    first = next(i for i, line in enumerate(LINES[name]) if re.match(r"1\. [a-z]", line))
+    return st.lists(st.tuples(st.integers(first - 5, first + 40), st.integers(1, 6)), min_size=1, max_size=2)
+
+
+def anywhere(name: str):
+    return st.lists(st.tuples(st.integers(0, len(LINES[name]) - 1), st.integers(1, 40)), min_size=1, max_size=3)
+
+
+def without(name: str, deleted: list[tuple[int, int]]) -> str:
     gone = {line for start, length in deleted for line in range(start, start + length)}
-    return "\n".join(line for index, line in enumerate(LINES) if index not in gone)
+    return "\n".join(line for index, line in enumerate(LINES[name]) if index not in gone)
 
 
 def import_or_refuse(text: str) -> list[tuple[int, str]] | None:
@@ -43,29 +64,39 @@ def import_or_refuse(text: str) -> list[tuple[int, str]] | None:
         db.session.rollback()
 
 
-def check(deleted: list[tuple[int, int]]) -> None:
+def check(name: str, deleted: list[tuple[int, int]]) -> None:
     before = row_counts()
-    saved = import_or_refuse(without(deleted))
+    saved = import_or_refuse(without(name, deleted))
     if saved is not None:
         assert saved, "an import saved no recommendations"
         for number, text in saved:
-            assert text == COMPLETE[number], f"recommendation {number} was saved as {text!r}"
+            assert text == COMPLETE[name][number], f"recommendation {number} was saved as {text!r}"
         assert [number for number, _ in saved] == list(range(1, len(saved) + 1))
     assert row_counts() == before
 
 
-@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-@given(deleted=spans)
-def test_deleting_spans_of_lines_anywhere_never_saves_a_truncated_text(app, deleted):
-    check(deleted)
+EXAMPLES = settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 
 
-@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-@given(deleted=near_recommendations)
-def test_deleting_lines_in_and_around_the_recommendations_never_saves_a_truncated_text(app, deleted):
-    check(deleted)
+@pytest.mark.parametrize("name", PROPERTY_REPORTS)
+def test_deleting_spans_of_lines_anywhere_never_saves_a_truncated_text(app, name):
+    EXAMPLES(given(deleted=anywhere(name))(lambda deleted: check(name, deleted)))()
 
 
-def test_the_complete_report_is_saved_by_the_same_steps(app):
-    saved = import_or_refuse(NEWHAM_TEXT)
-    assert saved == sorted(COMPLETE.items())
+@pytest.mark.parametrize("name", PROPERTY_REPORTS)
+def test_deleting_lines_in_and_around_the_recommendations_never_saves_a_truncated_text(app, name):
+    EXAMPLES(given(deleted=around_recommendations(name))(lambda deleted: check(name, deleted)))()
+
+
+@pytest.mark.parametrize("name", list(REPORTS))
+def test_the_complete_reports_are_saved_by_the_same_steps(app, name):
+    assert parse_report(REPORTS[name]).problems == []
+    assert import_or_refuse(REPORTS[name]) == sorted(COMPLETE[name].items())
+
+
+@pytest.mark.xfail(strict=True, reason="a line lost from the middle of a wrapped recommendation that is not the "
+                   "last leaves a text the report's structure cannot tell from a complete one")
+def test_a_line_lost_inside_a_wrapped_recommendation_before_the_last(app):
+    lines = LINES["shipped-wrapped"]
+    continuation = next(i for i, line in enumerate(lines) if re.match(r"1\. [a-z]", line)) + 1
+    check("shipped-wrapped", [(continuation, 1)])
