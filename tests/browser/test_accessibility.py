@@ -122,6 +122,15 @@ def test_import_and_audit_round_pages_pass_axe(axe_page, axe_server):
     click_and_wait(axe_page, "Upload and check")
     assert "/admin/imports/" in axe_page.url and error_summary(axe_page) == ""
     look(axe_page, "import review")
+    review = axe_page.url
+    for section in ("pdu", "inspection", "ratings", "recommendations/1", "recommendations/new"):
+        go(axe_page, f"{review}/{section}", look, f"import: change {section}")
+    click_and_wait(axe_page, "Add recommendation")
+    assert error_summary(axe_page), "an empty recommendation should be refused"
+    look(axe_page, "import: add a recommendation, with errors")
+    go(axe_page, f"{review}/recommendations/8", look, "import: change recommendation 8")
+    axe_page.get_by_label("The PDU's region").check()
+    click_and_wait(axe_page, "Continue")
     click_and_wait(axe_page, "Save inspection")
     look(axe_page, "imported inspection")
 
