@@ -26,6 +26,8 @@ class PlannedMessage:
     body_html: str
     #: the actions it mentions
     action_ids: tuple[int, ...] = ()
+    #: the notification events it tells, marked as told in the transaction that queues it
+    event_ids: tuple[int, ...] = ()
 
 
 class Links:
