@@ -72,7 +72,7 @@ class OutboxMessage(db.Model):
     #: random token of the claiming worker, so only that worker can settle the message
     claim_token: Mapped[str | None] = mapped_column(String(32))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: smtp, or sink when mail is kept in the app rather than sent
+    #: smtp, notify, or sink when mail is kept in the app rather than sent
     sent_via: Mapped[str | None] = mapped_column(String(10))
     last_error: Mapped[str | None] = mapped_column(Text)
     job_run_id: Mapped[int | None] = mapped_column(ForeignKey("job_runs.id"), index=True)
@@ -103,7 +103,7 @@ class DeliveryAttempt(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("outbox_messages.id"), index=True)
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    #: smtp or sink
+    #: smtp, notify or sink
     backend: Mapped[str] = mapped_column(String(10))
     is_success: Mapped[bool] = mapped_column(default=False)
     #: the exception the mail server or network raised, empty on success

@@ -179,7 +179,7 @@ def deliver(limit: int | None = None, now: datetime | None = None) -> DeliveryRe
             if broken is None:
                 try:
                     sender.send(email)
-                except OSError as exc:  # smtplib's errors are OSErrors too
+                except mail.DELIVERY_ERRORS as exc:  # smtplib's errors are OSErrors too
                     error, permanent = describe(exc), is_permanent(exc)
                     if mail.breaks_batch(exc):
                         broken = error
