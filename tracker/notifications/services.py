@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 
-from tracker.audit.services import record_event
+from tracker.audit.services import changed, record_event
 from tracker.auth.models import ADMIN, EVENTS_IMMEDIATE, EVENTS_WITH_REMINDERS, IMMEDIATE, WEEKLY, RoleAssignment, User
 from tracker.db_types import utcnow
 from tracker.extensions import db
@@ -213,9 +213,9 @@ def set_reminder_preference(user, preference: str, event_preference: str | None 
     event_preference = event_preference or user.event_preference
     if preference not in PREFERENCES or event_preference not in EVENT_PREFERENCES:
         raise ValueError(f"Unknown reminder preference {preference!r}, {event_preference!r}")
-    before = {"reminder_preference": user.reminder_preference, "event_preference": user.event_preference}
-    after = {"reminder_preference": preference, "event_preference": event_preference}
-    if before == after:
+    current = {"reminder_preference": user.reminder_preference, "event_preference": user.event_preference}
+    before, after = changed(current, {"reminder_preference": preference, "event_preference": event_preference})
+    if not after:
         return False
     user.reminder_preference, user.event_preference = preference, event_preference
     record_event(user, "user", user.id, "update",
