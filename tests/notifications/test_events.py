@@ -76,7 +76,7 @@ def test_submitted_for_review_reaches_the_reviewer_not_the_submitter(app, smtp):
     [received] = smtp.to(DIRECTOR)
     assert received.subject == "Tracker: 1 recommendation submitted for your review"
     assert f"{find_user(HEAD).name} submitted it for assurance." in received.text
-    assert f"Review it: http://tracker.test/recommendations/{rec(7).id}" in received.text
+    assert f"Review it: http://tracker.test/recommendations/{rec(7).id}/review" in received.text
     assert "Recommendation 7 to Barking, Dagenham and Havering" in html_text(received)
     assert event_mail(smtp, HEAD) == []
 

@@ -39,6 +39,9 @@ class Links:
     def recommendation(self, recommendation_id: int) -> str:
         return f"{self.base}/recommendations/{recommendation_id}"
 
+    def review(self, recommendation_id: int) -> str:
+        return f"{self.base}/recommendations/{recommendation_id}/review"
+
     def action(self, action_id: int) -> str:
         return f"{self.base}/actions/{action_id}"
 

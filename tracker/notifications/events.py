@@ -114,8 +114,12 @@ class EventItem:
 
 def item_of(event: NotificationEvent, links: Links) -> EventItem:
     recommendation, action = event.recommendation, event.action
-    link = links.action(action.id) if action is not None and event.kind in (ASSIGNED, EVIDENCE_REJECTED) \
-        else links.recommendation(recommendation.id)
+    if action is not None and event.kind in (ASSIGNED, EVIDENCE_REJECTED):
+        link = links.action(action.id)
+    elif event.kind == SUBMITTED_FOR_REVIEW:
+        link = links.review(recommendation.id)
+    else:
+        link = links.recommendation(recommendation.id)
     return EventItem(
         kind=event.kind, actor_name=event.actor.name if event.actor else "Someone",
         recommendation_number=recommendation.number, recommendation_words=shorten(recommendation.text),
