@@ -200,3 +200,17 @@ def test_settings_page_saves_the_event_choice(app, as_user):
     owner = find_user(OWNER)
     assert (owner.reminder_preference, owner.event_preference) == ("weekly", EVENTS_WITH_REMINDERS)
 
+
+
+def test_folded_into_the_weekly_message_waits_for_the_week(app, smtp):
+    owner = find_user(OWNER)
+    services.set_reminder_preference(owner, "weekly", EVENTS_WITH_REMINDERS)
+    assign_new_action(HEAD, OWNER, "Audit every case allocated in May")
+    friday, monday = SCENARIO_DAY + timedelta(days=1), SCENARIO_DAY + timedelta(days=4)
+    run_day(app, friday)
+    assert smtp.to(OWNER) == []
+    run_day(app, monday)
+    [received] = smtp.to(OWNER)
+    assert received.subject.startswith("Tracker weekly summary: ")
+    assert "1 action assigned to you" in received.subject
+    assert "ASSIGNED TO YOU" in received.text and "Audit every case allocated in May" in received.text
