@@ -1,12 +1,14 @@
 """No lost updates: two people in two browsers load the same form and both save; the second is refused with the
 conflict page, the database keeps the first's change, and the second can re-apply theirs deliberately."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import text
 
 from tests.assurance.conftest import ASSURER, form_data, rec
 from tests.assurance.test_journey import submit
-from tests.conftest import DIRECTOR, HEAD, HMPPS, OWNER, soup_of, text_of
+from tests.conftest import DEMO_TODAY, DIRECTOR, HEAD, HMPPS, OWNER, date_fields, soup_of, text_of
 from tracker.actions import services as actions
 from tracker.actions.models import ProgressUpdate
 from tracker.assurance import services
@@ -75,7 +77,8 @@ def test_edit_action_and_revise_date_refuse_a_stale_version(client_for):
     assert refused.status_code == 409
     assert conflict_rows(refused)["What will be done"] == ("Mine.", "Countersigning, version 2.")
     moved = head_b.post(date_url, data=form_data(stale_date, "main form",
-                                                   target_on=["1", "3", "2027"], reason="Staff sickness."))
+                                                   target_on=date_fields(DEMO_TODAY + timedelta(days=95)),
+                                                       reason="Staff sickness."))
     assert moved.status_code == 409
     db.session.expire_all()
     assert rec(3).actions[0].description == "Countersigning, version 2."
