@@ -32,6 +32,8 @@ def tracker_env(folder: Path) -> dict[str, str]:
         "TRACKER_DEMO_PASSWORD": PASSWORD,
         "TRACKER_UPLOADS_FOLDER": str(folder / "uploads"),
         "TRACKER_MAIL_BACKEND": "sink",
+        # as `make run` does for the demo: the demo's administrator signs in with a password alone
+        "TRACKER_AUTH_REQUIRE_TOTP_FOR": "[]",
         "FLASK_DEBUG": "0",
         # The server runs on the suite's clock (see clocked.py) while Chromium keeps the real one: a session cookie
         # that lives long enough for both, so that only the server's own idle check ends a session.
