@@ -16,7 +16,7 @@ IMPORT_REPORT = Path(__file__).resolve().parents[1] / "importer" / "fixtures" / 
 
 #: pages per role; a trailing "!" means: check it, then submit it empty and check it again showing its errors
 PAGES: dict[str | None, list[str]] = {
-    None: ["/sign-in!", "/accessibility", "/privacy", "/no-such-page"],
+    None: ["/sign-in!", "/forgot-password!", "/accessibility", "/privacy", "/no-such-page"],
     HEAD: [
         "/", "/inspections", "/inspections/{inspection}", "/recommendations/{rec1}", "/actions/{action_owned}",
         "/recommendations/{rec1}/actions/new!", "/actions/{action_owned}/edit!", "/actions/{action_owned}/revise-date!",
@@ -26,7 +26,7 @@ PAGES: dict[str | None, list[str]] = {
         "/inspections/{inspection}/reinspection-dates!", "/inspections/{inspection}/readiness",
         "/inspections/{inspection}/readiness/print", "/inspections/{inspection}/audit-rounds/new!", "/dashboard",
         "/account/notifications", "/recommendations/{rec7}/submit", "/admin", "/actions/{action_owned}/delete",
-        "/evidence/{evidence_file}/remove",
+        "/evidence/{evidence_file}/remove", "/account", "/account/two-factor!",
     ],
     OWNER: ["/", "/actions/{action_owned}", "/actions/{action_owned}/updates/new!", "/recommendations/{rec1}",
             "/dashboard"],
