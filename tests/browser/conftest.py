@@ -97,7 +97,8 @@ def start_server(demo_folder, tmp_path_factory) -> Iterator[Callable[[str], Serv
     processes: list[subprocess.Popen] = []
     logs = []
 
-    def start(name: str) -> Server:
+    def start(name: str, **settings: str) -> Server:
+        """`settings` are more environment variables for this server (TRACKER_OIDC_ISSUER=...)."""
         folder = tmp_path_factory.mktemp(name)
         shutil.copy(demo_folder / "tracker.sqlite", folder / "tracker.sqlite")
         if (demo_folder / "uploads").exists():
@@ -109,7 +110,9 @@ def start_server(demo_folder, tmp_path_factory) -> Iterator[Callable[[str], Serv
         process = subprocess.Popen(
             [*FLASK_COMMAND, "run", "--host", "127.0.0.1", "--port", str(port),
              "--no-reload", "--no-debugger", "--with-threads"],
-            cwd=ROOT, env=tracker_env(folder), stdout=logs[-1], stderr=subprocess.STDOUT)
+            # PORT, as `make run` passes it: links in emails and the sign-on callback follow it
+            cwd=ROOT, env={**tracker_env(folder), "PORT": str(port), **settings}, stdout=logs[-1],
+            stderr=subprocess.STDOUT)
         processes.append(process)
         url = f"http://127.0.0.1:{port}"
         wait_until_up(url, process, log)
