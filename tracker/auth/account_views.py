@@ -100,4 +100,4 @@ def turn_off_totp():
             flash("Your authenticator app has been turned off. Signing in now needs only your password.", "success")
             return redirect(url_for("auth.show_account"))
     return render_template("auth/confirm-totp-change.html", form=form, title="Turn off your authenticator app",
-                           lead="Signing in will need only your password.", button="Turn off")
+                           lead="Signing in will need only your password.", button="Turn off", warning=True)
