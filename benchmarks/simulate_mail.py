@@ -63,9 +63,9 @@ def measure(first: date, weeks: int) -> dict:
     preference = dict(db.session.execute(select(User.id, User.reminder_preference)).all())
     per_week, per_day, seen = Counter(), Counter(), defaultdict(int)
     twice_in_one, self_escalations, messages = 0, 0, 0
-    for key, recipient, text in db.session.execute(
-            select(OutboxMessage.key, OutboxMessage.recipient_id, OutboxMessage.body_text)):
-        day = date.fromisoformat(key.split(":")[1]) if "-W" not in key else week_monday(key.split(":")[1])
+    for key, recipient, text, created_at in db.session.execute(
+            select(OutboxMessage.key, OutboxMessage.recipient_id, OutboxMessage.body_text, OutboxMessage.created_at)):
+        day = message_day(key, created_at)
         if not first <= day < first + timedelta(weeks=weeks):
             continue
         messages += 1
@@ -80,6 +80,17 @@ def measure(first: date, weeks: int) -> dict:
     return {"messages": messages, "per_week": per_week, "per_day": per_day, "preference": preference,
             "weeks": weeks, "twice_in_one": twice_in_one, "self_escalations": self_escalations,
             "repeated_in_week": sum(1 for count in seen.values() if count > 1), "person_action_weeks": len(seen)}
+
+
+def message_day(key: str, created_at) -> date:
+    """The day a message speaks for, from its key; event messages (keyed by person and event) by when queued."""
+    period = key.split(":")[1]
+    if "-W" in period:
+        return week_monday(period)
+    try:
+        return date.fromisoformat(period)
+    except ValueError:
+        return created_at.date()
 
 
 def week_monday(iso_week: str) -> date:

@@ -2,8 +2,9 @@
 
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, jsonify, redirect, render_template, request
+from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -23,6 +24,13 @@ TITLES = {
 }
 
 
+#: what a person sees when a form of ours arrives after their session ended (idle expiry, sign-out elsewhere)
+SESSION_TIMED_OUT = "Your session timed out, so that was not saved. Please try again."
+#: Flask-WTF's reasons when a well-formed token no longer fits the session: it ended, expired or was replaced
+SESSION_GONE_REASONS = ("The CSRF session token is missing.", "The CSRF token has expired.",
+                        "The CSRF tokens do not match.")
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -34,6 +42,16 @@ def render_error(code: int, message: str | None = None):
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
+def same_site_referrer() -> str | None:
+    """The page the request came from, when it is a page on this site."""
+    from tracker.auth.redirects import same_site_path
+
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host:
+        return None
+    return same_site_path(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
+
+
 def page_to_return_to() -> str | None:
     """Where a refused form post should send the person back to: the form's own page when it can be shown (a
     GET of the same address), or else the page they came from on this site."""
@@ -42,11 +60,23 @@ def page_to_return_to() -> str | None:
     try:
         current_app.url_map.bind_to_environ(request.environ).match(request.path, method="GET")
     except HTTPException:  # no page to show at this address (405 Method Not Allowed, or 404)
-        referrer = urlsplit(request.referrer or "")
-        if referrer.netloc == request.host and referrer.path.startswith("/"):
-            return referrer.path + (f"?{referrer.query}" if referrer.query else "")
-        return None
+        return same_site_referrer()
     return request.full_path.rstrip("?")
+
+
+def csrf_token_issued_here() -> bool:
+    """Whether the form's CSRF token was signed by this service (for a session since ended), not made up: a form
+    of ours that outlived its session, as against a forged or tokenless post."""
+    from flask import current_app
+
+    config = current_app.config
+    token = request.form.get(config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), "")
+    secret = config.get("WTF_CSRF_SECRET_KEY") or config["SECRET_KEY"]
+    try:
+        URLSafeTimedSerializer(secret, salt="wtf-csrf-token").loads(token)
+    except BadData:
+        return False
+    return bool(token)
 
 
 def is_busy(error: OperationalError) -> bool:
@@ -60,6 +90,11 @@ def is_busy(error: OperationalError) -> bool:
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        if not wants_json() and error.description in SESSION_GONE_REASONS and csrf_token_issued_here():
+            # Nothing was saved (the check runs before any view); take the person back to the form's page, or
+            # home, rather than to a dead end. A signed-out person is then asked to sign in first.
+            flash(SESSION_TIMED_OUT, "error")
+            return redirect(same_site_referrer() or url_for("pages.home"), 303)
         return render_error(400, "Your form expired or was sent from another site. Go back, refresh the page and "
                                  "try again. Nothing was saved.")
 

@@ -5,7 +5,6 @@ from sqlalchemy import select
 from tests.conftest import ADMIN, HEAD, soup_of, text_of
 from tracker.audit.models import AuditEvent
 from tracker.auth.services import find_user
-from tracker.db_types import utcnow
 from tracker.extensions import db
 from tracker.notifications.models import OutboxMessage
 from tracker.organisations.models import Organisation
@@ -85,13 +84,3 @@ def test_a_pdu_name_cannot_be_used_twice_in_a_region(as_user):
         "name": "lambeth", "parent_id": str(find_region("London").id), "is_active": "y"}))
     assert "There is already an organisation called lambeth there" in text_of(page.select_one(
         ".govuk-error-summary"))
-
-
-def test_admin_unlocks_a_locked_account(as_user):
-    user = find_user(HEAD)
-    user.locked_until_at = utcnow().replace(year=utcnow().year + 1)
-    db.session.commit()
-    response = as_user(ADMIN).post(f"/admin/users/{user.id}/unlock")
-    assert response.status_code == 302
-    db.session.expire_all()
-    assert find_user(HEAD).locked_until_at is None

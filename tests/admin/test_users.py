@@ -1,11 +1,14 @@
 """An administrator's view of one person: their page, details, roles (moves that apply at once) and API tokens."""
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from tests.conftest import ADMIN, HEAD, sign_in_as, soup_of, text_of
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import ApiToken
 from tracker.auth.services import create_api_token, find_user
+from tracker.db_types import utcnow
 from tracker.extensions import db
 from tracker.inspections.models import Inspection
 from tracker.organisations.services import find_pdu, find_region
@@ -118,3 +121,57 @@ def test_a_token_of_another_user_cannot_be_revoked_through_this_one(as_user):
     create_api_token(find_user(ADMIN), "admin's")
     stored = db.session.scalar(select(ApiToken).where(ApiToken.user_id == find_user(ADMIN).id))
     assert as_user(ADMIN).post(f"/admin/users/{head.id}/tokens/{stored.id}/revoke").status_code == 404
+
+
+PASSWORD = "demo-password-for-tests"
+
+
+def sign_in_from(app, address: str, password: str = "wrong", email: str = HEAD):
+    return app.test_client().post("/sign-in", data={"email": email, "password": password},
+                                  environ_base={"REMOTE_ADDR": address})
+
+
+def account_cell(page, email: str) -> str:
+    row = next(row for row in page.select("#users tbody tr") if email in text_of(row))
+    return text_of(row.select("td")[3])
+
+
+def test_failed_sign_ins_show_as_slowed_and_the_administrator_clears_the_waits(app, as_user, monkeypatch):
+    monkeypatch.setitem(app.config, "SECURITY_MAX_FAILED_SIGN_INS", 3)
+    head = find_user(HEAD)
+    admin = as_user(ADMIN)
+    for _ in range(2):
+        sign_in_from(app, "198.51.100.7")
+    sign_in_from(app, "198.51.100.8")
+    page = soup_of(admin.get("/admin/users"))
+    assert account_cell(page, HEAD) == "Active", "below the limit from every address: nobody is slowed yet"
+    sign_in_from(app, "198.51.100.7")
+    assert sign_in_from(app, "198.51.100.7", PASSWORD).status_code == 200, "the address must wait"
+
+    page = soup_of(admin.get("/admin/users"))
+    assert account_cell(page, HEAD) == f"Signing in slowed after 5 failed attempts Clear the waits for {HEAD}"
+    assert [text_of(button) for button in page.select("#users button")] == [f"Clear the waits for {HEAD}"]
+    user_page = soup_of(admin.get(f"/admin/users/{head.id}"))
+    assert summary(user_page)["Status"] == "Signing in slowed after 5 failed attempts"
+    assert text_of(user_page.select_one("#clear-sign-in-waits")) == "Clear the sign-in waits"
+
+    response = admin.post(f"/admin/users/{head.id}/unlock")
+    assert response.headers["Location"] == f"/admin/users/{head.id}"
+    user_page = soup_of(admin.get(response.headers["Location"]))
+    assert "Sign-in waits cleared" in text_of(user_page.select_one(".govuk-notification-banner"))
+    assert summary(user_page)["Status"] == "Active"
+    assert user_page.select_one("#clear-sign-in-waits") is None
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.entity_id == head.id, AuditEvent.verb == "unlock"))
+    assert event.summary == f"Cleared the sign-in waits on {HEAD} after 5 failed sign-ins"
+    assert event.actor_id == find_user(ADMIN).id
+    assert sign_in_from(app, "198.51.100.7", PASSWORD).status_code == 302, "the address may try again at once"
+
+
+def test_nobody_is_shown_as_locked_any_more(app, as_user):
+    """Failed sign-ins slow an address; they never lock an account, so no page may say one is locked, even for an
+    account an earlier version marked locked (sign-in no longer reads that mark)."""
+    head = find_user(HEAD)
+    head.locked_until_at = utcnow() + timedelta(days=365)
+    db.session.commit()
+    for path in ("/admin/users", f"/admin/users/{head.id}"):
+        assert "Locked" not in text_of(soup_of(as_user(ADMIN).get(path)).select_one("main"))

@@ -173,3 +173,66 @@ def test_the_reviewer_sees_what_changed_since_submission(client_for):
     page = soup_of(director.get(f"/recommendations/{recommendation.id}/review"))
     changes = [text_of(li) for li in page.select("#changes-since-submission li")]
     assert len(changes) == 1 and changes[0].startswith("Posted a progress update")
+
+
+@pytest.mark.parametrize("method,url", PAGES)
+def test_pages_refuse_once_assured_and_point_to_reopening(client_for, method, url):
+    recommendation = assured_7(client_for)
+    before = (len(recommendation.actions), len(recommendation.evidence), recommendation.response)
+    target = url.format(rec=recommendation.id, action=recommendation.actions[0].id,
+                        evidence=recommendation.evidence[0].id)
+    page = getattr(client_for(HEAD), method)(target, data={
+        "description": "Late", "owner_id": find_user(HEAD).id, "target_on": ["1", "1", str(LATER.year)],
+        "response": "partly_agreed", "title": "Late", "url": "https://example.org/late"})
+    assert page.status_code == 409
+    soup = soup_of(page)
+    assert text_of(soup.h1) == "You cannot change this recommendation now"
+    assert "is assured" in text_of(soup.select_one("#locked-reason"))
+    assert "Ask its reviewer to reopen it" in text_of(soup.select_one("#locked-reason"))
+    assert soup.select_one("#withdraw-link") is None, "an assured recommendation has no submission to withdraw"
+    db.session.expire_all()
+    after = rec(7)
+    assert (len(after.actions), len(after.evidence), after.response) == before
+
+
+def test_assured_pages_hide_the_changes_and_the_reviewer_is_offered_the_reopening(client_for):
+    recommendation = assured_7(client_for)
+    main = text_of(soup_of(client_for(HEAD).get(f"/recommendations/{recommendation.id}")).select_one("main"))
+    assert "Add an action" not in main and "Change response" not in main and "Change lead" not in main
+    locked = soup_of(client_for(DIRECTOR).get(f"/recommendations/{recommendation.id}"))
+    assert "is assured" in text_of(locked.select_one("#lock-notice"))
+    reopen = client_for(HEAD).get(f"/actions/{recommendation.actions[0].id}/revise-date")
+    assert soup_of(reopen).select_one("#reopen-link") is None, "the head cannot reopen; the reviewer can"
+
+
+@pytest.mark.parametrize("state", ["submitted", "assured"])
+def test_the_update_page_takes_no_change_of_status_under_review(client_for, state):
+    recommendation = submitted_7() if state == "submitted" else assured_7(client_for)
+    action = recommendation.actions[0]
+    assert action.status == "complete"
+    head = client_for(HEAD)
+    url = f"/actions/{action.id}/updates/new"
+    form = soup_of(head.get(url))
+    assert [radio["value"] for radio in form.select("input[name=status]")] == [""]
+    assert "cannot change" in text_of(form.select_one("main form"))
+    updates_before = db.session.scalar(select(db.func.count(ProgressUpdate.id)))
+    version = form.select_one("input[name=version]")["value"]
+    page = head.post(url, data={"narrative": "Reopening the work", "status": "in_progress", "version": version})
+    assert page.status_code == 200
+    assert soup_of(page).select_one(".govuk-error-summary") is not None
+    db.session.expire_all()
+    assert db.session.get(Action, action.id).status == "complete"
+    assert db.session.scalar(select(db.func.count(ProgressUpdate.id))) == updates_before
+
+
+def test_api_refuses_every_status_once_assured_and_saves_nothing(client, client_for):
+    action = assured_7(client_for).actions[0]
+    updates_before = db.session.scalar(select(db.func.count(ProgressUpdate.id)))
+    for status in ("not_started", "in_progress", "blocked"):
+        response = client.post(f"/api/v1/actions/{action.id}/updates", headers=bearer(HEAD),
+                               json={"narrative": "Undo", "status": status})
+        assert response.status_code == 409, status
+        assert "is assured" in response.get_json()["error"]["message"]
+    db.session.expire_all()
+    assert db.session.get(Action, action.id).status == "complete"
+    assert db.session.scalar(select(db.func.count(ProgressUpdate.id))) == updates_before

@@ -102,6 +102,9 @@ def test_pages_reached_through_assurance_pass_axe(axe_page, axe_server):
     sign_in(axe_page, base, HEAD)
     submit_for_assurance(axe_page, base, ids["rec7"], look)
     look(axe_page, "recommendation submitted")
+    go(axe_page, f"{base}/recommendations/{ids['rec7']}/actions/new", look, "change refused while submitted")
+    assert axe_page.locator("h1").inner_text() == "You cannot change this recommendation now"
+    go(axe_page, f"{base}/recommendations/{ids['rec7']}/withdraw", look, "withdraw the submission")
     go(axe_page, f"{base}/recommendations/{ids['rec7']}/review", look, "review refused to the submitter")
     switch_user(axe_page, base, DIRECTOR)
     review_and_assure(axe_page, base, ids["rec7"], look)
@@ -122,6 +125,15 @@ def test_import_and_audit_round_pages_pass_axe(axe_page, axe_server):
     click_and_wait(axe_page, "Upload and check")
     assert "/admin/imports/" in axe_page.url and error_summary(axe_page) == ""
     look(axe_page, "import review")
+    review = axe_page.url
+    for section in ("pdu", "inspection", "ratings", "recommendations/1", "recommendations/new"):
+        go(axe_page, f"{review}/{section}", look, f"import: change {section}")
+    click_and_wait(axe_page, "Add recommendation")
+    assert error_summary(axe_page), "an empty recommendation should be refused"
+    look(axe_page, "import: add a recommendation, with errors")
+    go(axe_page, f"{review}/recommendations/8", look, "import: change recommendation 8")
+    axe_page.get_by_label("The PDU's region").check()
+    click_and_wait(axe_page, "Continue")
     click_and_wait(axe_page, "Save inspection")
     look(axe_page, "imported inspection")
 
@@ -166,6 +178,26 @@ def test_the_lost_update_page_passes_axe(axe_page, axe_server):
     axe_page.wait_for_load_state()
     assert "Someone else changed this" in axe_page.locator("h1").inner_text()
     look(axe_page, "lost-update conflict")
+    assert violations == [], "\n".join(violations)
+
+
+def test_a_person_whose_sign_ins_are_slowed_passes_axe_on_the_users_pages(axe_page, axe_server):
+    """Wrong passwords for an account no other check signs in as, then the administrator's view of it."""
+    base, violations = axe_server.url, []
+    look = looker(violations)
+    slowed = "hmpps.assurance@example.org"
+    for _ in range(5):
+        axe_page.goto(base + "/sign-in")
+        axe_page.locator("#email").fill(slowed)
+        axe_page.locator("#password").fill("not the password")
+        click_and_wait(axe_page, "Sign in")
+    sign_in(axe_page, base, ADMIN)
+    go(axe_page, f"{base}/admin/users", look, "users with one being slowed")
+    assert "Signing in slowed after 5 failed attempts" in axe_page.locator("#users").inner_text()
+    axe_page.locator("#users a", has_text="Alex Carter").click()
+    axe_page.wait_for_load_state()
+    look(axe_page, "user being slowed")
+    assert axe_page.locator("#clear-sign-in-waits").count() == 1
     assert violations == [], "\n".join(violations)
 
 

@@ -189,3 +189,23 @@ def test_a_progress_update_sent_again_after_back_is_saved_once(page, server, ids
     assert page.url == action_page
     assert "This was already saved" in banner(page)
     assert page.content().count(narrative) == 1
+
+
+def test_a_form_sent_after_the_session_ended_returns_to_it_after_signing_in(page, server, ids):
+    """The session cookie is gone (it expired while the form was open): nothing is saved, and the person is taken
+    back to the form's page, by way of signing in, with a message instead of an error page."""
+    sign_in(page, server.url, OWNER)
+    form_page = f"{server.url}/actions/{ids['action_owned']}/updates/new"
+    page.goto(form_page)
+    narrative = "Typed while the session ran out."
+    page.get_by_label("What has happened").fill(narrative)
+    page.context.clear_cookies()
+    click_and_wait(page, "Post update")
+    assert page.locator("h1").inner_text() == "Sign in"
+    assert "Your session timed out, so that was not saved. Please try again." in page.locator("main").inner_text()
+    page.locator("#email").fill(OWNER)
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(form_page)
+    page.goto(f"{server.url}/actions/{ids['action_owned']}")
+    assert narrative not in page.content()

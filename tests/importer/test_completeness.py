@@ -13,7 +13,12 @@ from tracker.importer.parser import parse_report
 # The shipped report renamed to a PDU with no inspection yet, so a complete copy would be saved.
 NEWHAM_TEXT = BARKING_TEXT.replace("Barking, Dagenham and Havering", "Newham")
 ENFIELD_TEXT = (FIXTURES / "enfield-haringey-2024.txt").read_text(encoding="utf-8")
-REPORTS = {"shipped": NEWHAM_TEXT, "enfield": ENFIELD_TEXT}
+#: reports written for these tests in the inspectorate's layouts: 7 to 15 recommendations, other addressees
+#: (the police, local authorities, a health board), 21- and 24-point scores
+GENERATED = {name: (FIXTURES / f"{file}.txt").read_text(encoding="utf-8")
+             for name, file in (("enfield", "enfield-haringey-2024"), ("cardiff", "cardiff-vale-2023"),
+                                ("lewisham", "lewisham-bromley-2022"))}
+REPORTS = {"shipped": NEWHAM_TEXT, **GENERATED}
 _ITEM_RE = re.compile(r"\d{1,2}\. [a-z]")
 
 
@@ -48,10 +53,10 @@ def cuts(name: str) -> list[tuple[str, str]]:
 def damaged(name: str) -> list[tuple[str, str, str]]:
     text = REPORTS[name]
     numbered = [text.split("\n")[i] for i in recommendation_lines(text)]
-    key_table = re.search(r"Key question\tPercentage 'Yes'\n(?:[^\n]*\?\t\d+(?:%| per cent)\n)+", text)
+    key_table = _first_key_question_table(text)
     return [
         (f"{name}-no-ratings-table", re.sub(r"\nScore[^\n]*\n", "\n", text), "No score was found"),
-        (f"{name}-no-key-question-table", text.replace(key_table[0], "") if key_table else "",
+        (f"{name}-no-key-question-table", text.replace(key_table, "") if key_table else "",
          "No key-question table was found for standard"),
         (f"{name}-repeated-number", text.replace(numbered[3], numbered[3].replace("4.", "3.", 1)),
          "Recommendation 3 appears twice"),
@@ -62,6 +67,13 @@ def damaged(name: str) -> list[tuple[str, str, str]]:
     ]
 
 
+def _first_key_question_table(text: str) -> str | None:
+    """The first key-question table of a rated standard, from its heading row to the blank line after it, in any
+    of the layouts."""
+    tables = re.finditer(r"^[| ]*Key question\W+Percentage 'Yes'.*?(?=\n\s*\n)", text, re.MULTILINE | re.DOTALL)
+    return next((table[0] for table in tables if re.search(r"\d+(?:%|\*\*| per cent)", table[0])), None)
+
+
 def _without_last_addressees_recommendations(text: str) -> str:
     lines = text.split("\n")
     last_heading = max(i for i, line in enumerate(lines) if line.endswith("should:"))
@@ -69,8 +81,8 @@ def _without_last_addressees_recommendations(text: str) -> str:
     return "\n".join(line for i, line in enumerate(lines) if not (i > last_heading and i in numbered))
 
 
-ALL_CUTS = cuts("shipped") + cuts("enfield")
-ALL_DAMAGED = damaged("shipped") + damaged("enfield")
+ALL_CUTS = [cut for name in REPORTS for cut in cuts(name)]
+ALL_DAMAGED = [variant for name in REPORTS for variant in damaged(name)]
 
 
 def test_the_complete_reports_have_no_problems():
@@ -88,7 +100,7 @@ def test_a_report_cut_short_exits_1_and_saves_nothing(run, name, text):
     assert row_counts() == before
 
 
-@pytest.mark.parametrize("name", ["shipped", "enfield"])
+@pytest.mark.parametrize("name", list(REPORTS))
 def test_cut_reports_say_why_they_are_refused(name):
     for label, text in cuts(name):
         problems = parse_report(text).problems
@@ -142,3 +154,18 @@ def test_a_rating_outside_its_band_is_refused_but_discretion_only_warns():
         "Does the implementation and delivery of services effectively support the safety of other people?\t30%"))
     assert "The rating of standard 2.4 Implementation and delivery (Requires improvement) does not agree with its " \
            "lowest key-question score, 30%, which is in the Inadequate band" in far.problems
+
+
+def test_a_recommendation_that_runs_on_into_the_prose_after_a_lost_span_is_refused(run):
+    """Found by the property test: with recommendations 2 to 13 and the headings after them lost, recommendation 1
+    ran straight on into the Background section's first paragraph and ended as a sentence."""
+    lines = NEWHAM_TEXT.split("\n")
+    first, prose = recommendation_lines(NEWHAM_TEXT)[0], lines.index(next(
+        line for line in lines if line.startswith("We conducted fieldwork in Newham PDU")))
+    text = "\n".join(lines[:first + 1] + lines[prose:])
+    before = row_counts()
+    result = run(text, "--json")
+    assert result.exit_code == 1, result.output
+    problems = json.loads(result.stdout)["problems"]
+    assert any(problem.startswith("Recommendation 1 runs on past the end of its sentence ('…") for problem in problems)
+    assert row_counts() == before

@@ -78,3 +78,17 @@ def test_the_time_limited_reader_gives_the_same_text_and_refusals():
         extract.extract_text(BARKING_TEXT.encode(), "barking.txt")
     with pytest.raises(ReportError, match="'empty.txt' is empty"):
         extract.extract_text_in_time(b"", "empty.txt")
+
+
+@pytest.mark.parametrize("cut", [0.5, 0.9, 0.99])
+def test_a_truncated_pdf_is_refused_without_the_pdf_library_writing_to_stderr(capfd, caplog, cut):
+    from tests.importer import make_pdf
+
+    data = make_pdf.text_pdf(BARKING_TEXT)
+    capfd.readouterr()
+    with pytest.raises(ReportError) as refused:
+        extract.extract_text(data[:int(len(data) * cut)], "cut.pdf")
+    assert "'cut.pdf' could not be read as a PDF (it may be damaged)" in refused.value.message
+    captured = capfd.readouterr()
+    assert "EOF marker" not in captured.err + captured.out
+    assert not [record for record in caplog.records if record.name.startswith("pypdf")]

@@ -1,6 +1,7 @@
 """One report, one inspection: the same report as text, web page and PDF is imported once, whatever the order;
 dates keep the precision the report gives; metadata is found wherever the report states it."""
 
+from html import escape
 from itertools import permutations
 
 import pytest
@@ -136,3 +137,52 @@ def test_the_publication_date_is_found_wherever_it_is_stated(place, html):
 def test_a_fieldwork_day_given_mid_line_is_kept_as_a_day():
     extraction = parse_report(BARKING_TEXT)
     assert (extraction.fieldwork_on.isoformat(), extraction.is_fieldwork_month_only) == ("2022-09-26", False)
+
+
+# --- the shipped report in three formats --------------------------------------------------------------------------
+
+def shipped_as_web_page(text: str) -> bytes:
+    """The report as a web page: prose as paragraphs, tab-separated lines as table rows."""
+    body = []
+    for line in text.split("\n"):
+        cells = line.split("\t")
+        if len(cells) > 1:
+            body.append("<table><tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells) + "</tr></table>")
+        elif line.strip():
+            body.append(f"<p>{escape(line)}</p>")
+    return f"<!doctype html><html><body><main>{''.join(body)}</main></body></html>".encode()
+
+
+SHIPPED = BARKING_TEXT.replace("Barking, Dagenham and Havering", "Newham")
+SHIPPED_FORMATS = {
+    "text": ("newham.txt", SHIPPED.encode()),
+    # the web page gives the fieldwork month only; the PDF is laid out in pages of its own
+    "html": ("newham.html", shipped_as_web_page(SHIPPED.replace(" in the week beginning 26 September 2022", ""))),
+    "pdf": ("newham.pdf", make_pdf.text_pdf(SHIPPED)),
+}
+
+
+def test_the_shipped_report_reads_the_same_in_every_format():
+    read = {kind: read_report(data, filename) for kind, (filename, data) in SHIPPED_FORMATS.items()}
+    assert all(extraction.problems == [] for extraction in read.values()), {k: e.problems for k, e in read.items()}
+    texts = {kind: [(r.number, r.text) for r in extraction.recommendations] for kind, extraction in read.items()}
+    assert texts["html"] == texts["text"] == texts["pdf"] and len(texts["text"]) == 13
+    assert read["html"].is_fieldwork_month_only and not read["text"].is_fieldwork_month_only
+    assert len({extract_text(data, filename) for filename, data in SHIPPED_FORMATS.values()}) == 3
+
+
+@pytest.mark.parametrize(("first", "second"), list(permutations(SHIPPED_FORMATS, 2)), ids="-then-".join)
+def test_the_shipped_report_in_another_format_is_refused_naming_the_first(app, report_file, first, second):
+    runner = app.test_cli_runner()
+
+    def run(kind):
+        filename, data = SHIPPED_FORMATS[kind]
+        return runner.invoke(args=["tracker", "import-report", str(report_file(filename, data))])
+
+    assert run(first).exit_code == 0
+    inspection = inspection_for("Newham")
+    before = row_counts()
+    result = run(second)
+    assert result.exit_code == 1, result.output
+    assert f"already been imported as '{inspection.title}' (inspection {inspection.id}," in result.output
+    assert row_counts() == before

@@ -10,6 +10,7 @@ from tests.conftest import ADMIN, HEAD, HMPPS, make_app, sign_in_as, soup_of, te
 from tests.importer import make_pdf
 from tests.importer.conftest import BARKING_TEXT, report_bytes, row_counts
 from tracker.actions.models import Action
+from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 from tracker.importer.models import ReportImportDraft
 from tracker.inspections.models import Inspection
@@ -25,23 +26,40 @@ def upload(client, name: str, data: bytes | None = None, filename: str | None = 
                        content_type="multipart/form-data")
 
 
-def form_values(response) -> MultiDict:
-    """What a browser would send for the review form as it stands: inputs, text areas, chosen options, ticks."""
-    form = soup_of(response).select_one("#review-form")
+def form_values(response, form_id: str = "section-form") -> MultiDict:
+    """What a browser would send for a form as it stands: inputs, text areas, chosen options, ticks."""
+    form = soup_of(response).select_one(f"#{form_id}")
     values = MultiDict()
     for field in form.select("input[name], textarea[name], select[name]"):
         name = field["name"]
         if field.name == "textarea":
-            values.add(name, field.get_text())
+            values.add(name, field.get_text().removeprefix("\n"))
         elif field.name == "select":
             chosen = field.select_one("option[selected]") or field.select_one("option")
             values.add(name, chosen.get("value", chosen.get_text()))
-        elif field.get("type") == "checkbox":
+        elif field.get("type") in ("checkbox", "radio"):
             if field.has_attr("checked"):
                 values.add(name, field.get("value", "y"))
         elif field.get("type") not in ("submit", "button", "file"):
             values.add(name, field.get("value", ""))
     return values
+
+
+def change(client, review_url: str, section: str, **changes):
+    """Open a section's Change page, alter some fields as a person would, and send it."""
+    page = client.get(f"{review_url}/{section}")
+    assert page.status_code == 200
+    values = form_values(page)
+    for name, value in changes.items():
+        if isinstance(value, list):
+            values.setlist(name, value)
+        else:
+            values[name.replace("__", "-")] = value
+    return client.post(f"{review_url}/{section}", data=values)
+
+
+def save(client, review_url: str, **ticks):
+    return client.post(review_url, data={name: "y" for name in ticks})
 
 
 def inspection_for(pdu_name: str) -> Inspection | None:
@@ -70,102 +88,164 @@ def test_upload_page_has_a_file_field(admin):
     assert page.select_one("form[enctype='multipart/form-data'] input[type=file][name=file]") is not None
 
 
-def test_uploading_lambeth_shows_everything_found(admin):
+def summary(page, selector: str) -> dict[str, str]:
+    return {text_of(row.dt): text_of(row.dd) for row in page.select(f"{selector} .govuk-summary-list__row")}
+
+
+def recommendations_shown(page) -> list[tuple[str, str, str, str]]:
+    """Each recommendation as listed: its heading, number, text and who follows it up."""
+    return [(text_of(card.select_one(".govuk-summary-card__title")), text_of(row.dt),
+             text_of(row.select_one(".recommendation-text")), text_of(row.select_one(".recommendation-owner")))
+            for card in page.select(".govuk-summary-card:has(.recommendation-list)")
+            for row in card.select(".govuk-summary-list__row")]
+
+
+def test_uploading_lambeth_shows_everything_found_one_section_at_a_time(admin):
     response = upload(admin, "lambeth-2023")
     assert response.status_code == 302
     draft = db.session.scalars(select(ReportImportDraft).order_by(ReportImportDraft.id.desc())).first()
     assert response.headers["Location"].endswith(f"/admin/imports/{draft.id}")
     page = soup_of(admin.get(response.headers["Location"]))
     assert text_of(page.h1) == "Check the report before saving"
-    fields = {text_of(row.dt): text_of(row.dd) for row in page.select("#inspection-fields .govuk-summary-list__row")}
-    assert fields["PDU"] == "Lambeth"
-    assert fields["Region"] == "London"
+    # One summary list per section, each with its own Change link.
+    cards = {text_of(card.h2): card.select_one(".govuk-summary-card__actions a")["href"]
+             for card in page.select(".govuk-summary-card:has(h2)")}
+    url = f"/admin/imports/{draft.id}"
+    assert cards == {"PDU": f"{url}/pdu", "Inspection": f"{url}/inspection", "Ratings": f"{url}/ratings"}
+    assert summary(page, "#pdu-fields") == {"Named in the report": "Lambeth", "Saved against": "Lambeth PDU (London)"}
+    assert page.select_one("#new-pdu-name") is None and page.select("main select, main textarea") == []
+    fields = summary(page, "#inspection-fields")
     assert fields["Published"] == "14 June 2023"
-    assert fields["Overall rating"] == "Requires improvement"
-    assert fields["Score"] == "11/27"
-    standards = table_rows(page, "#found-standards")
-    assert [row[:2] for row in standards][4:6] == [["2.1 Court work", "Good"],
-                                                   ["2.2 Assessment", "Requires improvement"]]
-    assert "Does assessment focus sufficiently on engaging the person on probation? 75%" in standards[5][2]
-    recommendations = table_rows(page, "#found-recommendations")
-    assert len(recommendations) == 9
-    assert recommendations[7] == ["8", "The Metropolitan Police Service (Other body)",
-                                  "respond to probation requests for domestic abuse information within the agreed "
-                                  "timescales."]
+    ratings = summary(page, "#rating-fields")
+    assert ratings["Overall rating"] == "Requires improvement" and ratings["Score"] == "11/27"
+    assert ratings["2.1 Court work"].startswith("Good")
+    assert "75%: Does assessment focus sufficiently on engaging the person on probation?" in \
+        ratings["2.2 Assessment"]
+    shown = recommendations_shown(page)
+    assert [number for _, number, _, _ in shown] == [str(n) for n in range(1, 10)]
+    assert shown[7] == ("The Metropolitan Police Service should:", "8",
+                        "respond to probation requests for domestic abuse information within the agreed "
+                        "timescales.", "Followed up by: Not chosen")
+    assert shown[4][3] == "Followed up by: London region"
+    assert page.select_one("#recommendation-8 a")["href"] == f"{url}/recommendations/8"
+    assert page.select_one("#add-recommendation")["href"] == f"{url}/recommendations/new"
     assert page.select_one("#already-imported") is None
     assert page.select_one("#no-warnings") is not None
 
 
-def test_saving_an_upload_creates_the_inspection_and_shows_it(admin):
-    preview = admin.get(upload(admin, "lambeth-2023").headers["Location"])
-    response = admin.post(preview.request.path, data=form_values(preview))
+def test_the_review_page_shows_each_thing_once(admin):
+    """Nothing is shown twice (read-only and again as a form), and addressee names are not doubled."""
+    page = soup_of(admin.get(upload(admin, "barking-dagenham-havering-2022").headers["Location"]))
+    assert page.select("main textarea, main select, main input[type=text]:not([hidden])") == []
+    words = text_of(page.select_one("main"))
+    assert words.count("increase quality assurance activity at PDU level.") == 1
+    assert "(HMPPS) (HMPPS)" not in words
+    # The report gives its publication month only, and the fieldwork day.
+    assert summary(page, "#inspection-fields")["Published"] == "November 2022"
+    assert summary(page, "#inspection-fields")["Fieldwork"] == "26 September 2022"
+    assert [text_of(h) for h in page.select(".govuk-summary-card__title")][3:] == [
+        "Barking, Dagenham and Havering should:", "London region should:",
+        "HM Prison and Probation Service (HMPPS) should:"]
+
+
+def test_a_change_link_opens_just_that_section(admin):
+    url = upload(admin, "lambeth-2023").headers["Location"]
+    page = soup_of(admin.get(f"{url}/inspection"))
+    assert text_of(page.h1) == "Change the inspection's details"
+    names = {field["name"] for field in page.select("#section-form [name]")}
+    assert names == {"submission_token", "title", "fieldwork_on", "published_on", "submit"}
+    # No PDU matched? Then its name and region are asked; when one matched, they are not.
+    assert soup_of(admin.get(f"{url}/pdu")).select_one("[name=new_pdu_name]") is None
+
+
+def test_saving_needs_an_owner_for_a_recommendation_to_another_body(admin):
+    url = upload(admin, "lambeth-2023").headers["Location"]
+    before = row_counts()
+    refused = save(admin, url)
+    assert error_summary(refused) == ["Choose who will follow up recommendation 8, addressed to The Metropolitan "
+                                      "Police Service: use its Change link"]
+    assert row_counts() == before
+    owner_page = soup_of(admin.get(f"{url}/recommendations/8"))
+    assert owner_page.select("input[name=owner_kind][checked]") == []
+    missing = change(admin, url, "recommendations/8")
+    assert error_summary(missing) == ["Choose who will follow up this recommendation"]
+    assert change(admin, url, "recommendations/8", owner_kind="region").status_code == 302
+    assert text_of(soup_of(admin.get(url)).select_one("#recommendation-8 .recommendation-owner")) == \
+        "Followed up by: London region"
+    response = save(admin, url)
     inspection = inspection_for("Lambeth")
-    assert inspection is not None
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/inspections/{inspection.id}")
     shown = admin.get(response.headers["Location"])
     assert "Inspection saved with 9 recommendations." in text_of(soup_of(shown))
-    assert [r.owner_org.display_name for r in inspection.recommendations][4] == "London region"
-    assert db.session.get(ReportImportDraft, int(preview.request.path.rsplit("/", 1)[1])).inspection_id == \
-        inspection.id
+    owners = [r.owner_org.display_name for r in inspection.recommendations]
+    assert owners[4] == owners[7] == "London region" and owners[0] == "Lambeth PDU"
+    assert inspection.recommendations[7].addressee_name == "The Metropolitan Police Service"
+    assert db.session.get(ReportImportDraft, int(url.rsplit("/", 1)[1])).inspection_id == inspection.id
     # The saved draft now leads to its inspection rather than offering to save it again.
-    again = admin.get(preview.request.path)
-    assert again.status_code == 302 and again.headers["Location"].endswith(f"/inspections/{inspection.id}")
+    for again in (admin.get(url), admin.get(f"{url}/ratings")):
+        assert again.status_code == 302 and again.headers["Location"].endswith(f"/inspections/{inspection.id}")
 
 
 def test_a_field_corrected_before_saving_is_saved_corrected(admin):
-    preview = admin.get(upload(admin, "enfield-haringey-2024").headers["Location"])
-    values = form_values(preview)
-    assert values["recommendations-2-text"] == inspection_text("enfield-haringey-2024", 2)
-    values["recommendations-2-text"] = "  make sure   every case has a risk assessment  "
-    values["recommendations-10-addressee_kind"] = "region"
-    values["standards-5-key_questions-0-percentage"] = "61"
-    values["overall_rating"] = "Inadequate"
-    values.setlist("published_on", ["3", "4", "2024"])
-    response = admin.post(preview.request.path, data=values)
+    url = upload(admin, "enfield-haringey-2024").headers["Location"]
+    values = form_values(admin.get(f"{url}/recommendations/3"))
+    assert values["text"] == inspection_text("enfield-haringey-2024", 2)
+    assert change(admin, url, "recommendations/3", text="  make sure   every case has a risk assessment  "
+                  ).status_code == 302
+    assert change(admin, url, "recommendations/11", addressee_kind="region", owner_kind="region").status_code == 302
+    assert change(admin, url, "recommendations/12", owner_kind="pdu").status_code == 302
+    assert change(admin, url, "ratings", standards__5__key_questions__0__percentage="61",
+                  overall_rating="Inadequate").status_code == 302
+    assert change(admin, url, "inspection", published_on=["3", "4", "2024"]).status_code == 302
+    response = save(admin, url, accept_warnings=True)
     assert response.status_code == 302, error_summary(response)
     inspection = inspection_for("Enfield and Haringey")
     assert inspection.overall_rating == "Inadequate"
-    assert inspection.published_on.isoformat() == "2024-04-03"
+    assert (inspection.published_on.isoformat(), inspection.is_published_month_only) == ("2024-04-03", False)
     assert inspection.recommendations[2].text == "make sure every case has a risk assessment"
     moved = inspection.recommendations[10]
     assert (moved.addressee_kind, moved.addressee_name, moved.owner_org.display_name) == \
         ("region", "London region", "London region")
+    assert inspection.recommendations[11].owner_org.display_name == "Enfield and Haringey PDU"
     assert inspection.standards[5].key_questions[0].percentage == 61
+    changes = db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "report_import_draft",
+                                                          AuditEvent.verb == "change")).all()
+    assert [event.summary for event in changes][0] == \
+        "Changed recommendation 3 of 'enfield-haringey-2024.txt' before saving"
+    assert changes[0].after["text"] == "make sure every case has a risk assessment"
 
 
 def test_invalid_corrections_are_shown_inline_and_nothing_is_saved(admin):
-    preview = admin.get(upload(admin, "newham-2023").headers["Location"])
-    values = form_values(preview)
-    values["standards-5-key_questions-1-percentage"] = "150"
-    values["recommendations-0-text"] = " "
-    values["score"] = "30"
+    url = upload(admin, "newham-2023").headers["Location"]
+    draft = db.session.get(ReportImportDraft, int(url.rsplit("/", 1)[1]))
     before = row_counts()
-    response = admin.post(preview.request.path, data=values)
+    response = change(admin, url, "ratings", standards__5__key_questions__1__percentage="150", score="30")
     assert response.status_code == 200
     assert error_summary(response) == [
         "The score cannot be more than the maximum",
         "Standard 2.2, key question 2: Enter a whole number from 0 to 100",
-        "Recommendation 1: Enter the recommendation's text",
     ]
     assert soup_of(response).title.get_text().startswith("Error:")
+    assert error_summary(change(admin, url, "recommendations/1", text=" ")) == ["Enter the recommendation's text"]
     assert row_counts() == before
+    db.session.refresh(draft)
+    assert draft.review is None
 
 
 def test_uploading_barking_again_shows_all_13_recommendations_and_refuses_a_duplicate(admin):
     existing = inspection_for("Barking, Dagenham and Havering")
-    preview = admin.get(upload(admin, "barking-dagenham-havering-2022").headers["Location"])
-    page = soup_of(preview)
-    assert len(page.select("#found-recommendations tbody tr")) == 13
-    assert [text_of(row.th) for row in page.select("#found-recommendations tbody tr")] == [str(n) for n in range(1, 14)]
+    url = upload(admin, "barking-dagenham-havering-2022").headers["Location"]
+    page = soup_of(admin.get(url))
+    assert [number for _, number, _, _ in recommendations_shown(page)] == [str(n) for n in range(1, 14)]
     warning = page.select_one("#already-imported")
     assert warning.a["href"] == f"/inspections/{existing.id}"
     before = row_counts()
-    response = admin.post(preview.request.path, data=form_values(preview) | {"accept_warnings": "y"})
+    response = save(admin, url, accept_warnings=True)
     assert response.status_code == 200
     assert error_summary(response) == [
         f"This report has already been imported as '{existing.title}'. Choose to update the existing inspection, "
-        "or leave this page."]
+        "or discard this import."]
     assert row_counts() == before
 
 
@@ -173,13 +253,10 @@ def test_choosing_to_update_the_existing_inspection_changes_it_in_place(admin):
     existing = inspection_for("Barking, Dagenham and Havering")
     actions = db.session.scalar(select(db.func.count()).select_from(Action))
     inspections = db.session.scalar(select(db.func.count()).select_from(Inspection))
-    preview = admin.get(upload(admin, "barking-revised.txt", BARKING_TEXT.replace(
+    url = upload(admin, "barking-revised.txt", BARKING_TEXT.replace(
         "increase quality assurance activity at PDU level.", "increase quality assurance at PDU level.").encode(),
-        "barking-revised.txt").headers["Location"])
-    values = form_values(preview)
-    values["update_existing"] = "y"
-    values["accept_warnings"] = "y"
-    response = admin.post(preview.request.path, data=values)
+        "barking-revised.txt").headers["Location"]
+    response = save(admin, url, update_existing=True, accept_warnings=True)
     assert response.status_code == 302, error_summary(response)
     assert response.headers["Location"].endswith(f"/inspections/{existing.id}")
     db.session.expire_all()
@@ -197,18 +274,21 @@ def inspection_text(name: str, index: int) -> str:
 
 
 def test_unknown_pdu_is_created_under_its_region_only_once_confirmed(admin):
-    preview = admin.get(upload(admin, "cardiff-vale-2023").headers["Location"])
-    values = form_values(preview)
-    assert values["pdu"] == "new"
-    assert values["new_pdu_name"] == "Cardiff and the Vale"
+    url = upload(admin, "cardiff-vale-2023").headers["Location"]
+    page = soup_of(admin.get(url))
+    assert summary(page, "#pdu-fields") == {"Named in the report": "Cardiff and the Vale",
+                                            "Saved as": "Cardiff and the Vale PDU, new in the tracker",
+                                            "Region of the new PDU": "Wales"}
+    values = form_values(admin.get(f"{url}/pdu"))
+    assert (values["pdu"], values["new_pdu_name"]) == ("new", "Cardiff and the Vale")
     assert values["new_pdu_region"] == str(organisations.find_region("Wales").id)
+    assert change(admin, url, "recommendations/10", owner_kind="region").status_code == 302
     before = row_counts()
-    refused = admin.post(preview.request.path, data=values)
+    refused = save(admin, url)
     assert error_summary(refused) == ["Confirm that the new PDU should be created"]
     assert row_counts() == before
 
-    values["confirm_new_pdu"] = "y"
-    response = admin.post(preview.request.path, data=values)
+    response = save(admin, url, confirm_new_pdu=True)
     assert response.status_code == 302, error_summary(response)
     pdu = organisations.find_pdu("Cardiff and the Vale")
     assert pdu.parent.name == "Wales"
@@ -218,13 +298,66 @@ def test_unknown_pdu_is_created_under_its_region_only_once_confirmed(admin):
 
 
 def test_the_pdu_can_be_changed_to_an_existing_one(admin):
-    preview = admin.get(upload(admin, "cardiff-vale-2023").headers["Location"])
-    values = form_values(preview)
-    values["pdu"] = str(organisations.find_pdu("Croydon").id)
-    response = admin.post(preview.request.path, data=values)
+    url = upload(admin, "cardiff-vale-2023").headers["Location"]
+    assert change(admin, url, "pdu", pdu=str(organisations.find_pdu("Croydon").id)).status_code == 302
+    assert change(admin, url, "recommendations/10", owner_kind="pdu").status_code == 302
+    page = soup_of(admin.get(url))
+    assert page.select_one("#new-pdu-name") is None and page.select_one("[name=confirm_new_pdu]") is None
+    response = save(admin, url)
     assert response.status_code == 302, error_summary(response)
     assert len(inspection_for("Croydon").recommendations) == 10
     assert organisations.find_pdu("Cardiff and the Vale") is None
+
+
+def test_choosing_a_new_pdu_asks_its_name_and_region(admin):
+    url = upload(admin, "lambeth-2023").headers["Location"]
+    response = change(admin, url, "pdu", pdu="new")
+    assert error_summary(response) == ["Enter the new PDU's name", "Choose the region the new PDU belongs to"]
+    assert soup_of(response).select_one("[name=new_pdu_name]") is not None
+
+
+def test_discarding_an_import_deletes_it_audited_and_returns_to_the_upload_page(admin):
+    url = upload(admin, "lambeth-2023").headers["Location"]
+    draft_id = int(url.rsplit("/", 1)[1])
+    page = soup_of(admin.get(url))
+    assert page.select_one("#discard-form")["action"] == f"{url}/discard"
+    response = admin.post(f"{url}/discard")
+    assert response.status_code == 302 and response.headers["Location"].endswith(UPLOAD_URL)
+    assert db.session.get(ReportImportDraft, draft_id) is None
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "report_import_draft",
+                                                        AuditEvent.entity_id == draft_id,
+                                                        AuditEvent.verb == "delete")).one()
+    assert event.summary == "Discarded the upload 'lambeth-2023.html' without saving it"
+    banner = soup_of(admin.get(UPLOAD_URL)).select_one(".govuk-notification-banner")
+    assert "The import of 'lambeth-2023.html' was discarded. Nothing from it was saved." in text_of(banner)
+    assert admin.get(url).status_code == 404
+    assert inspection_for("Lambeth") is None
+
+
+def test_a_recommendation_the_reader_missed_can_be_added(admin):
+    text = BARKING_TEXT.replace("Barking, Dagenham and Havering", "Newham")
+    missed = "5. ensure staff responsible for case management oversight"
+    line = next(line for line in text.split("\n") if line.startswith(missed))
+    url = upload(admin, "newham.txt", text.replace(line + "\n", "").encode(), "newham.txt").headers["Location"]
+    page = soup_of(admin.get(url))
+    assert "Recommendation numbers are not consecutive from 1: missing 5" in \
+        [text_of(li) for li in page.select("#problem-list li")]
+    assert page.select_one("#review-form") is None
+    add_page = admin.get(f"{url}/recommendations/new")
+    assert [text_of(o) for o in soup_of(add_page).select("select[name=heading] option")] == [
+        "Newham should:", "London region should:", "HM Prison and Probation Service (HMPPS) should:"]
+    taken = change(admin, url, "recommendations/new", number="4", text="x")
+    assert error_summary(taken) == ["There is already a recommendation 4; change it instead"]
+    added = change(admin, url, "recommendations/new", number="5", text=line.removeprefix("5. "), owner_kind="pdu")
+    assert added.status_code == 302
+    page = soup_of(admin.get(url))
+    assert page.select_one("#problems") is None
+    assert [number for _, number, _, _ in recommendations_shown(page)] == [str(n) for n in range(1, 14)]
+    response = save(admin, url, accept_warnings=True)
+    assert response.status_code == 302, error_summary(response)
+    saved = inspection_for("Newham").recommendations
+    assert [r.number for r in saved] == list(range(1, 14))
+    assert (saved[4].text, saved[4].addressee_name) == (line.removeprefix("5. "), "Newham")
 
 
 @pytest.mark.parametrize(("data", "filename", "message"), [
@@ -250,8 +383,11 @@ def test_no_file_chosen_is_an_error(admin):
 
 def importer_urls(app) -> list[tuple[str, str]]:
     rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("importer.")]
-    assert {rule.endpoint for rule in rules} == {"importer.upload_report", "importer.review_import"}
-    return [(rule.rule.replace("<int:draft_id>", "{draft}"), method)
+    assert {rule.endpoint for rule in rules} == {
+        "importer.upload_report", "importer.review_import", "importer.change_import_pdu",
+        "importer.change_import_inspection", "importer.change_import_ratings",
+        "importer.change_import_recommendation", "importer.add_import_recommendation", "importer.discard_import"}
+    return [(rule.rule.replace("<int:draft_id>", "{draft}").replace("<int:number>", "1"), method)
             for rule in rules for method in sorted(rule.methods & {"GET", "POST"})]
 
 
@@ -306,16 +442,15 @@ def test_upload_without_a_csrf_token_is_refused(tmp_path):
         db.engine.dispose()
 
 
-def test_a_form_missing_recommendations_is_refused_not_saved_short(admin):
-    preview = admin.get(upload(admin, "newham-2023").headers["Location"])
-    values = form_values(preview)
-    for name in ("recommendations-4-text", "recommendations-4-addressee_kind"):
+def test_a_ratings_form_missing_a_standard_is_refused_not_saved_short(admin):
+    url = upload(admin, "newham-2023").headers["Location"]
+    values = form_values(admin.get(f"{url}/ratings"))
+    for name in [name for name in values if name.startswith("standards-5-")]:
         values.pop(name)
-    before = row_counts()
-    response = admin.post(preview.request.path, data=values)
+    response = admin.post(f"{url}/ratings", data=values)
     assert response.status_code == 200
-    assert error_summary(response) == ["The recommendations were not all sent; reload the page and try again"]
-    assert row_counts() == before
+    assert error_summary(response) == ["The ratings were not all sent; reload the page and try again"]
+    assert db.session.get(ReportImportDraft, int(url.rsplit("/", 1)[1])).review is None
 
 
 def test_a_repeated_number_is_refused_with_every_reason_and_no_save_button(admin):
@@ -329,8 +464,9 @@ def test_a_repeated_number_is_refused_with_every_reason_and_no_save_button(admin
     assert [text_of(li) for li in page.select("#problem-list li")] == [
         "Recommendation 3 appears twice", "Recommendation 11 appears twice",
         "Recommendation numbers are not consecutive from 1: missing 4"]
-    assert page.select_one("#review-form") is None and page.select_one("main form") is None
-    response = admin.post(preview.request.path, data={"pdu": "1"})
+    assert page.select_one("#review-form") is None
+    assert [text_of(button) for button in page.select("main button")] == ["Discard this import"]
+    response = admin.post(preview.request.path, data={"accept_warnings": "y"})
     assert [text_of(li) for li in soup_of(response).select("#problem-list li")][0] == "Recommendation 3 appears twice"
     # Only the draft holding the upload was written.
     assert row_counts() == {**before, "report_import_drafts": before["report_import_drafts"] + 1,
@@ -339,16 +475,17 @@ def test_a_repeated_number_is_refused_with_every_reason_and_no_save_button(admin
 
 def test_warnings_must_be_ticked_before_saving(admin):
     text = BARKING_TEXT.replace("Barking, Dagenham and Havering PDU", "Havering Test PDU")
-    preview = admin.get(upload(admin, "havering.txt", text.encode(), "havering.txt").headers["Location"])
-    warnings = [text_of(w) for w in soup_of(preview).select("#warning-list .govuk-warning-text__text")]
+    url = upload(admin, "havering.txt", text.encode(), "havering.txt").headers["Location"]
+    warnings = [text_of(w) for w in soup_of(admin.get(url)).select("#warning-list .govuk-warning-text__text")]
     assert any("Standard 2.4 Implementation and delivery is rated Requires improvement although its lowest "
                "key-question score, 48%, is in the Inadequate band" in warning for warning in warnings)
-    values = form_values(preview)
-    values["pdu"] = str(organisations.find_pdu("Newham").id)
+    assert change(admin, url, "pdu", pdu=str(organisations.find_pdu("Newham").id)).status_code == 302
+    # The report's own PDU heading no longer names the PDU, so its recommendations need an owner chosen.
+    for number in range(1, 8):
+        assert change(admin, url, f"recommendations/{number}", owner_kind="pdu").status_code == 302
     before = row_counts()
-    refused = admin.post(preview.request.path, data=values)
+    refused = save(admin, url)
     assert error_summary(refused) == ["Confirm that you have checked each warning against the report"]
     assert row_counts() == before
-    values["accept_warnings"] = "y"
-    assert admin.post(preview.request.path, data=values).status_code == 302
+    assert save(admin, url, accept_warnings=True).status_code == 302
     assert len(inspection_for("Newham").recommendations) == 13

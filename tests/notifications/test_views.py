@@ -78,7 +78,7 @@ def test_preferences_page_saves_and_audits(app, client, as_user):
     assert text_of(page.h1) == "Reminder emails"
     assert page.select_one("input[name=preference][value=immediate]").has_attr("checked")
 
-    response = client.post("/account/notifications", data={"preference": "weekly"})
+    response = client.post("/account/notifications", data={"preference": "weekly", "events": "immediate"})
     assert response.status_code == 302
     after = soup_of(client.get(response.location))
     assert after.select_one("input[name=preference][value=weekly]").has_attr("checked")

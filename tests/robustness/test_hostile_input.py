@@ -1,12 +1,16 @@
 """Random and hostile input to every form and API endpoint, signed in as someone allowed to use it: never a
-server error, and a refused request changes nothing (no rows added or removed, no audit event written)."""
+server error, and a refused request changes nothing (no rows added or removed, no audit event written). Every
+address with an id is also tried with ids no table holds (zero, negative, beyond 64 bits), and every API field with
+JSON values that are not text."""
 
 import io
+import json
+from functools import partial
 from pathlib import Path
 
 import pytest
 from flask import url_for
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 from werkzeug.routing import AnyConverter, IntegerConverter
@@ -52,8 +56,22 @@ json_value = st.recursive(
     lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)),
     max_leaves=6,
 )
-#: ids no database column can hold, drawn in place of the real ids in the path
-huge_id = st.integers(min_value=2**31, max_value=10**40)
+#: ids no table holds, drawn in place of the real ids in the path: beyond the 32-bit and 64-bit columns and far
+#: beyond, at the edges, zero and negative
+hostile_id = st.one_of(
+    st.integers(min_value=2**63, max_value=10**40),
+    st.integers(min_value=-(10**40), max_value=-1),
+    st.just(0),
+    st.sampled_from([2**31 - 1, 2**31, 2**63 - 1, 2**63, -(2**63), -(2**63) - 1]),
+    st.integers(min_value=2**31, max_value=2**63 - 1),
+)
+#: every kind of JSON value that is not a string, for fields that expect text
+non_string_json = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.integers(min_value=2**63, max_value=10**40), st.floats(),
+    st.lists(json_value, max_size=3), st.dictionaries(st.text(max_size=5), json_value, max_size=3),
+)
+#: the fields each API write reads from its JSON body; a new API write must be listed here to be tried
+API_FIELDS = {"api.create_action_update": ("narrative", "status")}
 
 
 def user_for(endpoint: str) -> str | None:
@@ -82,18 +100,19 @@ def record_ids() -> dict[str, int]:
     }
 
 
-def url_of(app, rule, ids: dict[str, int], huge: int | None = None) -> str:
+def url_of(app, rule, ids: dict[str, int], hostile: dict[str, int] | None = None) -> str:
+    """The rule's address with real ids, or with the hostile ids drawn for it (one per id in the path)."""
     values = {}
     for name, converter in rule._converters.items():
         if isinstance(converter, IntegerConverter):
-            values[name] = huge or ids.get(name, 1)
+            values[name] = hostile[name] if hostile else ids.get(name, 1)
         elif isinstance(converter, AnyConverter):
             values[name] = sorted(converter.items)[0]
         else:
             values[name] = "pdu"
-    if not huge and rule.endpoint.startswith("assurance.") and "recommendation_id" in values:
+    if not hostile and rule.endpoint.startswith("assurance.") and "recommendation_id" in values:
         values["recommendation_id"] = ids["rec7"]
-    if not huge and "dependency_id" in values:
+    if not hostile and "dependency_id" in values:
         values["action_id"] = ids["dependency_action_id"]
     with app.test_request_context():
         return url_for(rule.endpoint, **values)
@@ -101,6 +120,51 @@ def url_of(app, rule, ids: dict[str, int], huge: int | None = None) -> str:
 
 def post_routes(app) -> list[str]:
     return sorted({rule.endpoint for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ())})
+
+
+def id_names(rule) -> list[str]:
+    return [name for name, converter in rule._converters.items() if isinstance(converter, IntegerConverter)]
+
+
+def hostile_ids(rule):
+    """One hostile id for each id in the rule's path (or none, for the real ids), independently drawn."""
+    names = id_names(rule)
+    return st.one_of(st.none(), st.fixed_dictionaries({name: hostile_id for name in names})) if names else st.none()
+
+
+def get_routes_with_ids(app) -> list[str]:
+    return sorted({rule.endpoint for rule in app.url_map.iter_rules()
+                   if "GET" in (rule.methods or ()) and id_names(rule)})
+
+
+def api_body(endpoint: str):
+    """A JSON body for an API write: its own fields, each often a value that is not text, or any JSON at all."""
+    fields = API_FIELDS[endpoint]
+    return st.one_of(
+        st.fixed_dictionaries({field: st.one_of(non_string_json, non_string_json, hostile_text) for field in fields}),
+        st.fixed_dictionaries({}, optional={field: st.one_of(non_string_json, hostile_text) for field in fields}),
+        json_value,
+    )
+
+
+def kind_of(value) -> str:
+    return "int" if type(value) is int else type(value).__name__
+
+
+#: one value of every JSON kind that is not text, each tried in every API field on top of the random draws
+EVERY_NON_STRING = [None, True, False, 0, -1, 2**64, 1.5, float("nan"), float("inf"), [], ["complete"], {},
+                    {"narrative": "x"}]
+
+
+def with_each_non_string_field(endpoint: str, attempt):
+    """Add an example per API field and non-text value (the other fields valid), so each kind is surely sent."""
+    fields = API_FIELDS.get(endpoint, ())
+    valid = {"narrative": "A valid narrative.", "status": "in_progress"}
+    for field in fields:
+        for value in EVERY_NON_STRING:
+            body = {other: valid.get(other, "x") for other in fields} | {field: value}
+            attempt = example(data={}, upload=None, as_json=True, json_data=body, ids=None)(attempt)
+    return attempt
 
 
 def form_fields(client, url: str) -> list[str]:
@@ -129,41 +193,87 @@ def audit_count() -> int:
     return db.session.scalar(select(func.count(AuditEvent.id)))
 
 
-@pytest.mark.parametrize("endpoint", post_routes(__import__("tracker").create_app({"TESTING": True})))
+APP_FOR_ROUTES = __import__("tracker").create_app({"TESTING": True})
+
+
+def test_every_api_write_has_its_json_fields_listed():
+    api_writes = {endpoint for endpoint in post_routes(APP_FOR_ROUTES) if endpoint.startswith("api.")}
+    assert api_writes == set(API_FIELDS)
+
+
+@pytest.mark.parametrize("endpoint", post_routes(APP_FOR_ROUTES))
 def test_hostile_input_never_breaks_or_half_saves(app, prepared, endpoint):
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint and "POST" in r.methods)
     client = app.test_client()
     email = user_for(endpoint)
     headers = {}
-    if endpoint.startswith("api."):
+    is_api = endpoint.startswith("api.")
+    if is_api:
         headers["Authorization"] = f"Bearer {create_api_token(find_user(OWNER))}"
     elif email:
         sign_in_as(client, email)
     url = url_of(app, rule, prepared)
     fields = form_fields(client, url) + COMMON_FIELDS
-    statuses = []
+    statuses, json_kinds = [], {}
 
-    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    @settings(max_examples=60 if is_api else 25, deadline=None, suppress_health_check=list(HealthCheck),
+              derandomize=True)
     @given(data=st.dictionaries(st.sampled_from(fields), hostile_value, max_size=8),
            upload=st.one_of(st.none(), st.tuples(st.binary(max_size=2000), st.sampled_from(
                ["a.pdf", "b.docx", "c.csv", "d.svg", "", "../../x.txt", "e.png"]))),
-           as_json=st.booleans(), json_data=st.dictionaries(st.sampled_from(fields), json_value, max_size=6),
-           huge=st.one_of(st.none(), st.none(), huge_id))
-    def attempt(data, upload, as_json, json_data, huge):
+           as_json=st.booleans() if not is_api else st.sampled_from([True, True, True, False]),
+           json_data=api_body(endpoint) if is_api else st.just({}), ids=hostile_ids(rule))
+    @partial(with_each_non_string_field, endpoint)
+    def attempt(data, upload, as_json, json_data, ids):
         before, events = snapshot(), audit_count()
-        target = url_of(app, rule, prepared, huge) if huge and rule._converters else url
-        if endpoint.startswith("api.") and as_json:
-            response = client.post(target, json=json_data, headers=headers)
+        target = url_of(app, rule, prepared, ids) if ids else url
+        if is_api and as_json:
+            # sent as text, so that a body of null, a number or a list arrives as itself
+            response = client.post(target, data=json.dumps(json_data), headers=headers,
+                                   content_type="application/json")
+            if isinstance(json_data, dict):
+                for field, value in json_data.items():
+                    json_kinds.setdefault(field, set()).add(kind_of(value))
+            sent = json_data
         else:
             if upload is not None:
                 data = {**data, "file": (io.BytesIO(upload[0]), upload[1])}
             response = client.post(target, data=data, headers=headers, content_type="multipart/form-data")
+            sent = data
         statuses.append(response.status_code)
-        assert response.status_code < 500, f"{endpoint}: {response.status_code} for {data!r}"[:2000]
+        assert response.status_code < 500, f"{endpoint} {target}: {response.status_code} for {sent!r}"[:2000]
         if response.status_code not in ACCEPTED and endpoint != "auth.sign_in":
-            assert snapshot() == before and audit_count() == events, f"{endpoint} refused {data!r} but saved"
+            assert snapshot() == before and audit_count() == events, f"{endpoint} refused {sent!r} but saved"
 
     attempt()
     assert statuses, endpoint
     if email and endpoint != "auth.sign_out":
         assert set(statuses) != {403}, f"{email} is not allowed to use {endpoint}: choose another user"
+    if is_api:
+        for field in API_FIELDS[endpoint]:
+            missing = {"NoneType", "bool", "int", "float", "list", "dict"} - json_kinds.get(field, set())
+            assert not missing, f"{endpoint}: {field} was never sent as {sorted(missing)}"
+
+
+@pytest.mark.parametrize("endpoint", get_routes_with_ids(APP_FOR_ROUTES))
+def test_hostile_ids_in_every_address_never_break_a_page(app, prepared, endpoint):
+    """Every page and API read with an id, as someone allowed to see the real one: ids no table holds are a 404
+    (or a refusal), never a server error."""
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint and "GET" in r.methods)
+    client = app.test_client()
+    email = user_for(endpoint)
+    if endpoint.startswith("api."):
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {create_api_token(find_user(OWNER))}"
+    elif email:
+        sign_in_as(client, email)
+    names = id_names(rule)
+
+    @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    @given(ids=st.fixed_dictionaries({name: hostile_id for name in names}))
+    def attempt(ids):
+        target = url_of(app, rule, prepared, ids)
+        response = client.get(target)
+        assert response.status_code < 500, f"{endpoint} {target}: {response.status_code}"
+        assert response.status_code in (302, 400, 403, 404), f"{endpoint} {target}: {response.status_code}"
+
+    attempt()

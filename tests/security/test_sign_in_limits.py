@@ -1,5 +1,6 @@
-"""Sign-in is throttled per client address, in the database so every web worker shares the count, and an
-account is locked after repeated failures from anywhere; both limits come from the [security] configuration."""
+"""Sign-in is throttled per client address, in the database so every web worker shares the count, and repeated
+failures on one account from one address make that address wait, ever longer; never locking the account itself.
+Both limits come from the [security] configuration."""
 
 from datetime import timedelta
 

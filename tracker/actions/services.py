@@ -10,6 +10,7 @@ from tracker.audit.services import changed, record_event, snapshot
 from tracker.date_rules import check_revised_date, check_target_date
 from tracker.db_types import today, utcnow
 from tracker.extensions import db
+from tracker.notifications import events
 from tracker.recommendations.locking import ensure_unlocked
 
 ACTION_FIELDS = ("description", "owner_id", "original_target_on", "target_on", "status", "completed_on")
@@ -41,6 +42,7 @@ def create_action(actor, recommendation, description: str, owner_id: int | None,
     action = build_action(recommendation, description, owner_id, target_on)
     _audit(actor, action, "create", f"Added action: {action.description}",
            after=snapshot(action, ACTION_FIELDS))
+    events.action_assigned(actor, action)
     db.session.commit()
     return action
 
@@ -60,6 +62,8 @@ def _edit_action(actor, action: Action, description: str, owner_id: int | None) 
     old, new = changed(before, snapshot(action, ACTION_FIELDS))
     if new:
         _audit(actor, action, "update", "Edited the action", before=old, after=new)
+    if "owner_id" in new:
+        events.action_assigned(actor, action)
     db.session.commit()
     return action
 

@@ -26,8 +26,10 @@ def show_user(user_id: int):
     user = user_or_404(user_id)
     organisations = list(dict.fromkeys(a.organisation.display_name for a in user.roles))
     now = utcnow()
+    failed_sign_ins = services.sign_in_waits([user], now).get(user.id, 0)
     return render_template("admin/user.html", user=user, history=services.history(user), role_labels=ROLE_LABELS,
-                           status=services.status_of(user, now), organisations=organisations, now=now,
+                           status=services.status_of(user, now, failed_sign_ins), organisations=organisations,
+                           now=now, failed_sign_ins=failed_sign_ins,
                            **services.user_page_extras(user))
 
 

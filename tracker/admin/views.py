@@ -16,7 +16,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 #: (title, endpoint, description) of each admin page; shown when the feature providing it is present
 ADMIN_PAGES = (
     ("Regions and PDUs", "organisations.list_organisations", "Add and rename regions and PDUs."),
-    ("Users", "admin.list_users", "Invite people, change their roles, deactivate leavers and unlock accounts."),
+    ("Users", "admin.list_users", "Invite people, change their roles, deactivate leavers and clear sign-in waits."),
     ("Import a report", "importer.upload_report", "Read an inspection report and create its inspection."),
     ("Outbox", "notifications.list_outbox", "Emails waiting, sent and failed; the local mail sink."),
     ("Service status", "operations.show_status", "Scheduled jobs' last and next runs, and the outbox backlog."),
@@ -33,7 +33,9 @@ def index():
 @bp.get("/users")
 @admin_only
 def list_users():
-    return render_template("admin/users.html", users=services.all_users(), now=utcnow(), status_of=services.status_of)
+    users, now = services.all_users(), utcnow()
+    return render_template("admin/users.html", users=users, now=now, status_of=services.status_of,
+                           waits=services.sign_in_waits(users, now))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -60,8 +62,8 @@ def create_user():
 def unlock_user(user_id: int):
     user = db.get_or_404(User, user_id)
     services.unlock_user(current_user, user)
-    flash(f"{user.email} unlocked.", "success")
-    return redirect(url_for("admin.list_users"))
+    flash(f"Sign-in waits cleared: {user.email} can be tried again at once from any address.", "success")
+    return redirect(url_for("admin.show_user", user_id=user.id))
 
 
 # The pages about one person share this blueprint; importing them registers their routes on it.

@@ -30,6 +30,7 @@ from tracker.auth.permissions import can_manage_recommendation
 from tracker.db_types import utcnow
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
+from tracker.notifications import events
 from tracker.organisations.models import PDU, Organisation
 from tracker.recommendations.locking import fresh_state
 from tracker.recommendations.models import NOT_AGREED, Recommendation
@@ -130,6 +131,7 @@ def submit_recommendation(actor, recommendation, expected_version=None) -> Submi
             f" the recommendation for assurance: {len(recommendation.actions)} actions complete, "
             f"{evidence_count} evidence items")
         _audit(actor, recommendation, "submission", submission.id, "submit", summary, round=round_number)
+        events.submitted_for_review(actor, recommendation, submission)
         db.session.commit()
     return submission
 
@@ -169,6 +171,8 @@ def decide_evidence(actor, recommendation, evidence, decision: str, comment: str
         _audit(actor, recommendation, "evidence_review", review.id, decision,
                f"{verb} evidence {quoted(evidence.title)}" + (f": {comment}" if comment else ""),
                evidence_id=evidence.id, comment=comment)
+        if decision == REJECTED:
+            events.evidence_rejected(actor, evidence, comment)
         db.session.commit()
     return review
 
@@ -220,6 +224,7 @@ def assure_recommendation(actor, recommendation, comment: str = "", expected_ver
         _audit(actor, recommendation, "submission", submission.id, "assure",
                "Assured the recommendation: all evidence accepted" + (f". {comment}" if comment else ""),
                comment=comment)
+        events.assured(actor, recommendation, submission)
         db.session.commit()
     return submission
 
@@ -237,6 +242,7 @@ def return_recommendation(actor, recommendation, reasons: str, expected_version=
         submitter = submission.submitted_by.name if submission.submitted_by else "the owner"
         _audit(actor, recommendation, "submission", submission.id, "return",
                f"Returned the recommendation to {submitter}: {reasons}", reasons=reasons)
+        events.returned(actor, recommendation, submission)
         db.session.commit()
     return submission
 

@@ -27,6 +27,9 @@ ROLE_LABELS = {
 
 IMMEDIATE = "immediate"
 WEEKLY = "weekly"
+#: events (an action assigned, a review returned...) in a message of their own, or in the daily/weekly message
+EVENTS_IMMEDIATE = "immediate"
+EVENTS_WITH_REMINDERS = "with_reminders"
 
 
 class User(UserMixin, db.Model):
@@ -40,6 +43,9 @@ class User(UserMixin, db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     #: immediate reminders, or a weekly digest only (escalations always go)
     reminder_preference: Mapped[str] = mapped_column(String(20), default=IMMEDIATE)
+    #: immediate (gathered over a few minutes) or with_reminders (in the daily or weekly message)
+    event_preference: Mapped[str] = mapped_column(String(20), default=EVENTS_IMMEDIATE,
+                                                  server_default=EVENTS_IMMEDIATE)
     failed_sign_ins: Mapped[int] = mapped_column(default=0)
     locked_until_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

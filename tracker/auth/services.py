@@ -80,6 +80,19 @@ def must_wait(email: str, address: str | None, now) -> bool:
     return now < failures[0] + wait
 
 
+def slowed_sign_ins(now) -> dict[str, int]:
+    """Accounts (by normalised address) that some client address has failed on `max_failed_sign_ins` times in the
+    last hour, so that address is being made to wait, each with its failures in that hour from every address. One
+    query for every account, for the administrators' pages."""
+    per_address = (select(SignInAttempt.email, func.count(SignInAttempt.id).label("failures"))
+                   .where(SignInAttempt.attempted_at > now - _ATTEMPT_MEMORY, SignInAttempt.email.is_not(None))
+                   .group_by(SignInAttempt.email, SignInAttempt.address).subquery())
+    rows = db.session.execute(
+        select(per_address.c.email, func.sum(per_address.c.failures)).group_by(per_address.c.email)
+        .having(func.max(per_address.c.failures) >= current_app.config["SECURITY_MAX_FAILED_SIGN_INS"]))
+    return {email: int(failures) for email, failures in rows}
+
+
 #: one message for every failure, so that no answer tells whether an address has an account, is deactivated, or
 #: is being slowed down
 FAILED = ("Enter a correct email address and password. After several wrong attempts, you must wait a few minutes "

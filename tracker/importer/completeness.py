@@ -16,6 +16,9 @@ from tracker.readiness.projection import Bands, band_for, discretion_for
 
 # A sentence ends with a full stop, question or exclamation mark, perhaps inside a closing quote or bracket.
 _SENTENCE_END_RE = re.compile(r"[.!?][\"'’”)\]]*$")
+# A recommendation in the inspectorate's lists is one sentence, begun by its heading ("The PDU should:"); a text with
+# a second sentence has run on into the prose after it, which is how a lost line shows.
+_RUN_ON_RE = re.compile(r"[.!?][\"'’”)\]]*\s+(?=[A-Z])")
 
 
 def bands() -> Bands:
@@ -48,6 +51,10 @@ def _numbering_problems(extraction: ReportExtraction) -> list[str]:
     for recommendation in extraction.recommendations:
         if not recommendation.text.strip():
             problems.append(f"Recommendation {recommendation.number} has no text")
+        elif run_on := _RUN_ON_RE.search(recommendation.text):
+            problems.append(f"Recommendation {recommendation.number} runs on past the end of its sentence "
+                            f"('…{recommendation.text[max(run_on.start() - 30, 0):run_on.end() + 30]}…'), so a line of "
+                            "the report may be lost after it")
     last = max(extraction.recommendations, key=lambda r: r.number, default=None)
     if last is not None and last.text.strip() and not _SENTENCE_END_RE.search(last.text.strip()):
         problems.append(f"The last recommendation ({last.number}) does not end as a sentence, so the report may be "

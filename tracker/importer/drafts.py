@@ -1,6 +1,5 @@
 """Uploads awaiting review: reading an uploaded report into a draft, correcting it, and saving it."""
 
-import copy
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -15,9 +14,6 @@ from tracker.importer.models import ReportImportDraft
 from tracker.importer.parser import parse_report
 from tracker.importer.schema import ReportExtraction
 from tracker.organisations.models import PDU, REGION, Organisation
-from tracker.recommendations.models import ADDRESSEE_HMPPS, ADDRESSEE_PDU, ADDRESSEE_REGION
-
-HMPPS_HEADING = "HM Prison and Probation Service (HMPPS)"
 
 
 def create_draft(actor, filename: str, data: bytes) -> ReportImportDraft:
@@ -58,41 +54,6 @@ def pdu_choices() -> list[tuple[str, str]]:
 def region_choices() -> list[tuple[str, str]]:
     regions = db.session.scalars(select(Organisation).where(Organisation.kind == REGION).order_by(Organisation.name))
     return [(str(region.id), region.name) for region in regions]
-
-
-def corrected(extraction: ReportExtraction, changes: dict, target: services.PduTarget) -> ReportExtraction:
-    """A copy of the extraction with the reviewer's corrections: `changes` is the review form's data."""
-    result = copy.deepcopy(extraction)
-    for name in ("title", "fieldwork_on", "published_on", "score", "score_max", "outcomes_percentage"):
-        setattr(result, name, changes[name])
-    # A date the reviewer changed is as precise as they typed it: a day.
-    if result.fieldwork_on != extraction.fieldwork_on:
-        result.is_fieldwork_month_only = False
-    if result.published_on != extraction.published_on:
-        result.is_published_month_only = False
-    result.overall_rating = changes["overall_rating"] or None
-    for standard, fields in zip(result.standards, changes["standards"], strict=True):
-        standard.rating = fields["rating"]
-        for question, answer in zip(standard.key_questions, fields["key_questions"], strict=True):
-            question.percentage = answer["percentage"]
-    for recommendation, fields in zip(result.recommendations, changes["recommendations"], strict=True):
-        recommendation.text = " ".join(fields["text"].split())
-        if fields["addressee_kind"] != recommendation.addressee_kind:
-            recommendation.addressee_kind = fields["addressee_kind"]
-            recommendation.addressee_name = heading_for(fields["addressee_kind"], target,
-                                                        recommendation.addressee_name)
-    return result
-
-
-def heading_for(kind: str, target: services.PduTarget, current: str) -> str:
-    """The addressee wording to show once a reviewer has moved a recommendation to another addressee."""
-    if kind == ADDRESSEE_PDU:
-        return f"{target.pdu.name if target.pdu else target.new_name} PDU"
-    if kind == ADDRESSEE_REGION and target.region is not None:
-        return f"{target.region.name} region"
-    if kind == ADDRESSEE_HMPPS:
-        return HMPPS_HEADING
-    return current
 
 
 def save_draft(draft: ReportImportDraft, extraction: ReportExtraction, target: services.PduTarget, actor, *,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
+from contextlib import contextmanager
 
 from bs4 import BeautifulSoup, NavigableString
 from pypdf import PdfReader
@@ -125,7 +127,37 @@ def _nesting_depth(data: bytes) -> int:
     return deepest
 
 
+class _Kept(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _pdf_library_quiet():
+    """pypdf reports a damaged file ("EOF marker not found") through its logger, which with no handler set prints
+    to stderr, into the server's or the command's output; the uploader is told by the importer's own message."""
+    logger = logging.getLogger("pypdf")
+    kept, propagate = _Kept(), logger.propagate
+    logger.addHandler(kept)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(kept)
+        logger.propagate = propagate
+
+
 def _pdf_text(data: bytes, label: str) -> str:
+    # A file the library had to repair may have lost pages: the completeness checks then refuse what is missing.
+    with _pdf_library_quiet():
+        return _read_pdf(data, label)
+
+
+def _read_pdf(data: bytes, label: str) -> str:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):

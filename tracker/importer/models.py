@@ -21,6 +21,9 @@ class ReportImportDraft(db.Model):
     extraction: Mapped[dict[str, Any]] = mapped_column(JSON)
     #: importer.services.fingerprint of the report's text
     source_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    #: the report as corrected so far and the PDU chosen ({"extraction": ..., "pdu": ..., "new_pdu_name": ...,
+    #: "new_pdu_region": ...}); empty until the first change, when the extraction as read stands
+    review: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: the inspection saved (or updated) from this upload; empty while it awaits review

@@ -47,7 +47,7 @@ def parse_report(text: str) -> ReportExtraction:
     )
     problems.extend(completeness.problems_in(extraction))
     warnings.extend(completeness.warnings_in(extraction))
-    warnings.extend(_missing_warnings(extraction))
+    warnings.extend(missing_warnings(extraction))
     return extraction
 
 
@@ -70,7 +70,7 @@ def _require_content(has_ratings: bool, has_recommendations: bool) -> None:
         )
 
 
-def _missing_warnings(extraction: ReportExtraction) -> list[str]:
+def missing_warnings(extraction: ReportExtraction) -> list[str]:
     checks = (
         (extraction.pdu_name, "No PDU name found"),
         (extraction.region_name, "No region found"),

@@ -28,6 +28,9 @@ class RecommendationData:
     text: str
     addressee_kind: str
     addressee_name: str
+    #: who tracks it ("pdu", "region" or "hmpps") when a reviewer chose; else the addressee's own organisation,
+    #: and for another body (the police, a council) a reviewer must choose
+    owner_kind: str | None = None
 
 
 @dataclass
@@ -60,6 +63,10 @@ class ReportExtraction:
         for key in ("fieldwork_on", "published_on"):
             value = data[key]
             data[key] = value.isoformat() if value else None
+        # Only a reviewer chooses an owner, so what the reader found carries none.
+        for recommendation in data["recommendations"]:
+            if recommendation["owner_kind"] is None:
+                del recommendation["owner_kind"]
         return data
 
     @classmethod

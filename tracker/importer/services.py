@@ -8,10 +8,13 @@ from sqlalchemy import select
 from tracker.audit.services import record_event
 from tracker.extensions import db
 from tracker.importer import completeness
+from tracker.importer.errors import ImportProblem
+from tracker.importer.owners import OWNER_KINDS, owner_for
+from tracker.importer.updating import update_inspection
 from tracker.inspections.models import Inspection, KeyQuestion, Standard
 from tracker.organisations import services as organisations
 from tracker.organisations.models import PDU, REGION, Organisation
-from tracker.recommendations.models import ADDRESSEE_HMPPS, ADDRESSEE_KINDS, ADDRESSEE_REGION, Recommendation
+from tracker.recommendations.models import ADDRESSEE_KINDS, Recommendation
 
 
 class DuplicateReport(ValueError):
@@ -29,15 +32,6 @@ def fingerprint(text: str) -> str:
 
 def existing_import(sha256: str) -> Inspection | None:
     return db.session.scalar(select(Inspection).where(Inspection.source_sha256 == sha256))
-
-
-def owner_for(addressee_kind: str, pdu: Organisation) -> Organisation:
-    """PDU and partner recommendations are tracked by the PDU; region ones by its region; HMPPS ones nationally."""
-    if addressee_kind == ADDRESSEE_REGION:
-        return pdu.parent
-    if addressee_kind == ADDRESSEE_HMPPS:
-        return organisations.national()
-    return pdu
 
 
 def default_title(extraction, pdu: Organisation) -> str:
@@ -68,7 +62,7 @@ def build_inspection(extraction, pdu: Organisation, sha256: str | None, actor=No
     for data in extraction.recommendations:
         inspection.recommendations.append(Recommendation(
             number=data.number, text=data.text, addressee_kind=data.addressee_kind,
-            addressee_name=data.addressee_name, owner_org=owner_for(data.addressee_kind, pdu),
+            addressee_name=data.addressee_name, owner_org=owner_for(data.owner_kind or data.addressee_kind, pdu),
         ))
     db.session.add(inspection)
     db.session.flush()
@@ -84,14 +78,6 @@ def build_inspection(extraction, pdu: Organisation, sha256: str | None, actor=No
                      after={"text": recommendation.text, "owner": recommendation.owner_org.display_name},
                      recommendation_id=recommendation.id, inspection_id=inspection.id)
     return inspection
-
-
-class ImportProblem(ValueError):
-    """A reason the extracted report cannot be saved as it stands, worded for the person importing it."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
@@ -204,6 +190,8 @@ def check_extraction(extraction) -> None:
             raise ImportProblem(f"Recommendation {recommendation.number} has no text.")
         if recommendation.addressee_kind not in ADDRESSEE_KINDS:
             raise ImportProblem(f"Recommendation {recommendation.number} has no addressee.")
+        if recommendation.owner_kind not in (None, *OWNER_KINDS):
+            raise ImportProblem(f"Recommendation {recommendation.number} has no owner the tracker knows.")
     percentages = [q.percentage for s in extraction.standards for q in s.key_questions]
     if any(p is None or not 0 <= p <= 100 for p in percentages):
         raise ImportProblem("Every key-question percentage must be between 0 and 100.")
@@ -224,8 +212,6 @@ def create_pdu(target: PduTarget, actor) -> Organisation:
 def add_report(extraction, sha256: str | None, target: PduTarget, actor=None, *, update: bool = False,
                accept_shorter: bool = False) -> ImportResult:
     """Add the import to the session without committing, so a caller can add its own changes to the transaction."""
-    from tracker.importer.updating import update_inspection
-
     check_extraction(extraction)
     existing = same_report(sha256, target.pdu, extraction)
     if existing is not None and not update:

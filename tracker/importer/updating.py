@@ -3,7 +3,8 @@
 from tracker.audit.services import changed, record_event, snapshot
 from tracker.extensions import db
 from tracker.importer.diffing import is_shorter_prefix
-from tracker.importer.services import ImportProblem, owner_for
+from tracker.importer.errors import ImportProblem
+from tracker.importer.owners import owner_for
 from tracker.inspections.models import Inspection, KeyQuestion, Standard
 from tracker.recommendations.models import Recommendation
 
@@ -132,7 +133,7 @@ def _update_recommendations(inspection: Inspection, recommendations, actor) -> l
             continue
         if "addressee_kind" in new:
             # A recommendation now addressed to another level is owned at that level.
-            recommendation.owner_org = owner_for(data.addressee_kind, inspection.pdu)
+            recommendation.owner_org = owner_for(data.owner_kind or data.addressee_kind, inspection.pdu)
             new["owner"] = recommendation.owner_org.display_name
         summary = f"Recommendation {data.number}: updated {', '.join(k.replace('_', ' ') for k in new)} " \
                   "from the re-imported report"
@@ -148,7 +149,7 @@ def _update_recommendations(inspection: Inspection, recommendations, actor) -> l
 def _add_recommendation(inspection: Inspection, data, actor) -> str:
     recommendation = Recommendation(number=data.number, text=data.text, addressee_kind=data.addressee_kind,
                                     addressee_name=data.addressee_name,
-                                    owner_org=owner_for(data.addressee_kind, inspection.pdu))
+                                    owner_org=owner_for(data.owner_kind or data.addressee_kind, inspection.pdu))
     inspection.recommendations.append(recommendation)
     db.session.flush()
     summary = f"Recommendation {data.number} added from the re-imported report, addressed to {data.addressee_name}"

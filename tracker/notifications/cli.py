@@ -56,11 +56,14 @@ def register(group: click.Group) -> None:
         for outcome in outcomes:
             echo_outcome(outcome)
         if not dry_run:
+            services.queue_events()
             report_delivery(services.send_outbox())
 
     @group.command("send-outbox")
     def send_outbox() -> None:
-        """Deliver every pending email that is due; exits 1 when any email has failed for good."""
+        """Gather event notifications whose window has closed, then deliver every pending email that is due;
+        exits 1 when any email has failed for good."""
         from tracker.notifications import services
 
+        services.queue_events()
         report_delivery(services.send_outbox())

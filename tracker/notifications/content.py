@@ -26,6 +26,8 @@ class PlannedMessage:
     body_html: str
     #: the actions it mentions
     action_ids: tuple[int, ...] = ()
+    #: the notification events it tells, marked as told in the transaction that queues it
+    event_ids: tuple[int, ...] = ()
 
 
 class Links:
@@ -36,6 +38,9 @@ class Links:
 
     def recommendation(self, recommendation_id: int) -> str:
         return f"{self.base}/recommendations/{recommendation_id}"
+
+    def review(self, recommendation_id: int) -> str:
+        return f"{self.base}/recommendations/{recommendation_id}/review"
 
     def action(self, action_id: int) -> str:
         return f"{self.base}/actions/{action_id}"

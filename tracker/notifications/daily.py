@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 from tracker.assurance import services as assurance
 from tracker.auth.models import HMPPS_LEAD, IMMEDIATE, REGIONAL_DIRECTOR, WEEKLY
 from tracker.extensions import db
-from tracker.notifications import digests, reminders, rules
+from tracker.notifications import digests, events, reminders, rules
 from tracker.notifications.content import Links, PlannedMessage, Recipient, render_parts, subject_counts
 from tracker.notifications.models import REMINDERS, SKIPPED, SUCCEEDED, WEEKLY_REMINDERS, JobRun, OutboxMessage
 from tracker.notifications.reminders import PersonItems
@@ -106,17 +106,30 @@ def plan_day(as_of: date) -> list[PlannedMessage]:
     day = Day(as_of, settings, last_run_on("reminders", as_of))
     items, owners = reminders.load_open_actions(as_of)
     audience = reminders.audience_for(items, owners)
+    folded = events.for_reminders(None)
+    owners = {**owners, **{user_id: told[0].recipient for user_id, told in folded.items()}}
     daily = reminders.collect_daily(items, audience, day.window, settings, day.weekly_day is not None)
     daily.forget(mentioned_this_week(as_of))
     people = audience_of(daily, audience.holders, owners, IMMEDIATE)
     add_extras(people, day, False, audience.holders)
+    fold_events(people, folded)
     messages = [plan_message(p, day, REMINDERS) for p in sorted(people.values(), key=key_of) if not p.is_empty()]
     if day.weekly_day is not None:
         weekly = reminders.collect_weekly(items, audience, settings)
         people = audience_of(weekly, audience.holders, owners, WEEKLY)
         add_extras(people, day, True, audience.holders)
+        fold_events(people, folded)
         messages += [plan_message(p, day, WEEKLY_REMINDERS) for p in sorted(people.values(), key=key_of)]
     return messages
+
+
+def fold_events(people: dict[int, PersonItems], folded: dict[int, list]) -> None:
+    """Events for those who chose to hear of them in this message rather than straight away."""
+    links = Links()
+    for user_id, told in folded.items():
+        if user_id in people:
+            people[user_id].events = events.grouped(told, links)
+            people[user_id].event_ids = tuple(event.id for event in told)
 
 
 def key_of(person: PersonItems) -> int:
@@ -136,6 +149,7 @@ def message_subject(person: PersonItems, weekly: bool) -> str:
     parts += [(len(person.owned), "to check on recommendations you lead"),
               (len(person.escalated), "escalated to you")]
     words = [subject_counts(parts)] if subject_counts(parts) else []
+    words += events.subject_words(person.events)
     if person.awaiting:
         words.append(f"{pluralise(len(person.awaiting), 'recommendation')} awaiting your review")
     if person.readiness:
@@ -155,4 +169,5 @@ def plan_message(person: PersonItems, day: Day, kind: str) -> PlannedMessage:
                               weekly=weekly, settings=day.settings, user=user)
     return PlannedMessage(key=f"{kind}:{period}:user:{user.id}", kind=kind,
                           recipient=Recipient(user.id, user.email, user.name),
-                          subject=subject, body_text=text, body_html=html, action_ids=tuple(person.action_ids()))
+                          subject=subject, body_text=text, body_html=html, action_ids=tuple(person.action_ids()),
+                          event_ids=person.event_ids)

@@ -5,7 +5,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
 from wtforms import RadioField, SubmitField
 from wtforms.validators import InputRequired
 
-from tracker.auth.models import IMMEDIATE, WEEKLY
+from tracker.auth.models import EVENTS_IMMEDIATE, EVENTS_WITH_REMINDERS, IMMEDIATE, WEEKLY
 
 
 class ReminderPreferenceForm(FlaskForm):
@@ -17,6 +17,17 @@ class ReminderPreferenceForm(FlaskForm):
         ],
         widget=GovRadioInput(),
         validators=[InputRequired(message="Select how often you want reminders")],
+    )
+    events = RadioField(
+        "How do you want to hear when something happens to your work?",
+        description="An action assigned to you, a recommendation submitted for your review, returned to you or "
+                    "assured, or evidence of yours rejected.",
+        choices=[
+            (EVENTS_IMMEDIATE, "Straight away, in one email for what happens within a few minutes"),
+            (EVENTS_WITH_REMINDERS, "In my reminder email (daily, or weekly if that is what I chose)"),
+        ],
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Select how you want to hear when something happens to your work")],
     )
     submit = SubmitField("Save", widget=GovSubmitInput())
 

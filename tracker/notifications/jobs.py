@@ -19,7 +19,9 @@ def reminders_job(app: Flask) -> None:
 
 
 def send_outbox_job(app: Flask) -> None:
+    """Every few minutes: gather the events whose window has closed into one message a person, then deliver."""
     with app.app_context():
+        services.queue_events()
         services.send_outbox()
 
 

@@ -1,4 +1,5 @@
-"""Turns an outbox row into a MIME email and hands it to the configured backend: SMTP, or the in-app sink."""
+"""Turns an outbox row into a MIME email and hands it to the configured backend: SMTP, GOV.UK Notify, or the
+in-app sink."""
 
 import smtplib
 import ssl
@@ -10,7 +11,10 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from zoneinfo import ZoneInfo
 
+from tracker.notifications.notify import NOTIFY, NotifyError, NotifySender
+
 LONDON = ZoneInfo("Europe/London")
+
 SINK = "sink"
 SMTP = "smtp"
 
@@ -25,14 +29,21 @@ class MailSettings:
     password: str
     from_address: str
     timeout: float
+    notify_api_key: str = ""
+    notify_template_id: str = ""
+    notify_base_url: str = "https://api.notifications.service.gov.uk"
+    notify_reply_to_id: str = ""
 
     @classmethod
     def from_config(cls, config) -> "MailSettings":
         security = str(config.get("MAIL_SECURITY", "none")).lower()
         if security not in ("none", "starttls", "tls"):
             raise ValueError(f"mail.security must be none, starttls or tls, not {security!r}")
+        backend = str(config.get("MAIL_BACKEND", SINK)).lower()
+        if backend == NOTIFY and not (config.get("MAIL_NOTIFY_API_KEY") and config.get("MAIL_NOTIFY_TEMPLATE_ID")):
+            raise ValueError('mail.backend = "notify" needs mail.notify_api_key and mail.notify_template_id')
         return cls(
-            backend=str(config.get("MAIL_BACKEND", SINK)).lower(),
+            backend=backend,
             host=str(config.get("MAIL_HOST", "localhost")),
             port=int(config.get("MAIL_PORT", 25)),
             security=security,
@@ -40,6 +51,10 @@ class MailSettings:
             password=str(config.get("MAIL_PASSWORD", "")),
             from_address=str(config.get("MAIL_FROM_ADDRESS", "tracker@example.org")),
             timeout=float(config.get("MAIL_TIMEOUT_SECONDS", 10)),
+            notify_api_key=str(config.get("MAIL_NOTIFY_API_KEY", "")),
+            notify_template_id=str(config.get("MAIL_NOTIFY_TEMPLATE_ID", "")),
+            notify_base_url=str(config.get("MAIL_NOTIFY_BASE_URL") or "https://api.notifications.service.gov.uk"),
+            notify_reply_to_id=str(config.get("MAIL_NOTIFY_REPLY_TO_ID", "")),
         )
 
 
@@ -130,17 +145,25 @@ class SmtpSender:
             self.connection = None
 
 
+#: what a backend raises when a message does not go
+DELIVERY_ERRORS = (OSError, NotifyError)
+
+
 def sender_for(settings: MailSettings):
     if settings.backend == SMTP:
         return SmtpSender(settings)
     if settings.backend == SINK:
         return SinkSender()
-    raise ValueError(f"mail.backend must be sink or smtp, not {settings.backend!r}")
+    if settings.backend == NOTIFY:
+        return NotifySender(settings)
+    raise ValueError(f"mail.backend must be sink, smtp or notify, not {settings.backend!r}")
 
 
 def breaks_batch(error: Exception) -> bool:
     """Errors after which no message in the batch can go: no connection, a dropped one, or a refused login.
     A refusal of one message (a bad recipient, a rejected body) leaves the connection usable."""
+    if isinstance(error, NotifyError):
+        return error.breaks_batch
     if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError | smtplib.SMTPAuthenticationError):
         return True
     return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)

@@ -21,6 +21,7 @@ READINESS = "readiness"
 ACCOUNT = "account"
 REASSIGNED = "reassigned"
 MAIL_ALERT = "mail_alert"
+EVENTS = "events"
 KIND_LABELS = {
     REMINDERS: "Daily reminders",
     WEEKLY_REMINDERS: "Weekly summary",
@@ -29,7 +30,16 @@ KIND_LABELS = {
     ACCOUNT: "Invitations and password resets",
     REASSIGNED: "Work reassigned",
     MAIL_ALERT: "Undelivered mail alert",
+    EVENTS: "What happened to your work",
 }
+
+#: what a notification event tells its recipient, in the order a message lists them
+ASSIGNED = "assigned"
+SUBMITTED_FOR_REVIEW = "submitted"
+RETURNED_TO_YOU = "returned"
+ASSURED_YOURS = "assured"
+EVIDENCE_REJECTED = "evidence_rejected"
+EVENT_KINDS = (ASSIGNED, SUBMITTED_FOR_REVIEW, RETURNED_TO_YOU, ASSURED_YOURS, EVIDENCE_REJECTED)
 
 RUNNING = "running"
 SUCCEEDED = "succeeded"
@@ -62,7 +72,7 @@ class OutboxMessage(db.Model):
     #: random token of the claiming worker, so only that worker can settle the message
     claim_token: Mapped[str | None] = mapped_column(String(32))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: smtp, or sink when mail is kept in the app rather than sent
+    #: smtp, notify, or sink when mail is kept in the app rather than sent
     sent_via: Mapped[str | None] = mapped_column(String(10))
     last_error: Mapped[str | None] = mapped_column(Text)
     job_run_id: Mapped[int | None] = mapped_column(ForeignKey("job_runs.id"), index=True)
@@ -93,7 +103,7 @@ class DeliveryAttempt(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("outbox_messages.id"), index=True)
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    #: smtp or sink
+    #: smtp, notify or sink
     backend: Mapped[str] = mapped_column(String(10))
     is_success: Mapped[bool] = mapped_column(default=False)
     #: the exception the mail server or network raised, empty on success
@@ -122,3 +132,32 @@ class JobRun(db.Model):
     error: Mapped[str | None] = mapped_column(Text)
     #: counts by kind of item, e.g. {"overdue": 3}
     counts: Mapped[dict | None] = mapped_column(JSON)
+
+
+class NotificationEvent(db.Model):
+    """Something that happened to a person's work, recorded in the transaction that made it happen and told to
+    them once: in a message of its own after a short gathering window, or in their daily or weekly message."""
+
+    __tablename__ = "notification_events"
+    __table_args__ = (Index("ix_notification_events_recipient_id_message_key", "recipient_id", "message_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: assigned, submitted, returned, assured or evidence_rejected
+    kind: Mapped[str] = mapped_column(String(30))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: who made the change (never the recipient)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id"), index=True)
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="SET NULL"))
+    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id", ondelete="SET NULL"))
+    #: the reasons given for a return, or the comment on rejected evidence or on an assurance
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: the outbox key of the message that told the recipient; empty until then
+    message_key: Mapped[str | None] = mapped_column(String(300))
+
+    recipient: Mapped["User"] = relationship(foreign_keys=[recipient_id])  # noqa: F821
+    actor: Mapped["User | None"] = relationship(foreign_keys=[actor_id])  # noqa: F821
+    recommendation: Mapped["Recommendation"] = relationship()  # noqa: F821
+    action: Mapped["Action | None"] = relationship()  # noqa: F821
+    evidence: Mapped["Evidence | None"] = relationship()  # noqa: F821

@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.db_types import utcnow
 from tracker.extensions import db
-from tracker.notifications import mail
+from tracker.notifications import events, mail
 from tracker.notifications.content import PlannedMessage
 from tracker.notifications.models import FAILED, PENDING, SENDING, SENT, DeliveryAttempt, OutboxMessage
 
@@ -43,6 +43,7 @@ def enqueue(planned: list[PlannedMessage], job_run_id: int | None = None) -> lis
         ).on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.id)
         # RETURNING says reliably whether the row went in; rowcount is not dependable for ORM-enabled inserts
         if db.session.execute(statement).scalar_one_or_none() is not None:
+            events.mark_told(message.key, message.event_ids)
             queued.append(message)
     return queued
 
@@ -178,7 +179,7 @@ def deliver(limit: int | None = None, now: datetime | None = None) -> DeliveryRe
             if broken is None:
                 try:
                     sender.send(email)
-                except OSError as exc:  # smtplib's errors are OSErrors too
+                except mail.DELIVERY_ERRORS as exc:  # smtplib's errors are OSErrors too
                     error, permanent = describe(exc), is_permanent(exc)
                     if mail.breaks_batch(exc):
                         broken = error

@@ -59,9 +59,13 @@ class PersonItems:
     readiness: list = field(default_factory=list)
     closing: list = field(default_factory=list)
     region: list = field(default_factory=list)
+    #: events folded in for those who chose that: {kind: items}, and the events' ids
+    events: dict = field(default_factory=dict)
+    event_ids: tuple[int, ...] = ()
 
     def is_empty(self) -> bool:
-        return not any((self.escalated, self.own, self.owned, self.awaiting, self.readiness, self.closing))
+        return not any((self.escalated, self.own, self.owned, self.awaiting, self.readiness, self.closing,
+                        self.events))
 
     def action_ids(self) -> list[int]:
         return [item.action_id for section in SECTIONS for item in getattr(self, section)]

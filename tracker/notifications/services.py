@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 
-from tracker.audit.services import record_event
-from tracker.auth.models import ADMIN, IMMEDIATE, WEEKLY, RoleAssignment, User
+from tracker.audit.services import changed, record_event
+from tracker.auth.models import ADMIN, EVENTS_IMMEDIATE, EVENTS_WITH_REMINDERS, IMMEDIATE, WEEKLY, RoleAssignment, User
 from tracker.db_types import utcnow
 from tracker.extensions import db
-from tracker.notifications import daily, outbox, rules
+from tracker.notifications import daily, events, outbox, rules
 from tracker.notifications.content import Links, PlannedMessage, Recipient, render_parts
 from tracker.notifications.models import (
     FAILED,
@@ -34,6 +34,8 @@ from tracker.templating import pluralise
 log = logging.getLogger("tracker.jobs")
 LONDON = ZoneInfo("Europe/London")
 PREFERENCES = {IMMEDIATE: "Immediate reminders", WEEKLY: "A weekly summary only"}
+EVENT_PREFERENCES = {EVENTS_IMMEDIATE: "to hear of changes to their work straight away",
+                     EVENTS_WITH_REMINDERS: "to hear of changes to their work in their reminder email"}
 
 
 def london_today() -> date:
@@ -115,6 +117,18 @@ def queue_reminders(as_of: date, dry_run: bool = False) -> JobOutcome:
     return run_queue_job("reminders", as_of, dry_run)
 
 
+def queue_events(now: datetime | None = None) -> list[PlannedMessage]:
+    """One message per person whose gathering window has closed; run by the scheduler every few minutes.
+    The key names the person and their first event, so a second worker at once queues nothing."""
+    planned = events.plan_due(now)
+    db.session.commit()
+    queued = outbox.enqueue(planned)
+    db.session.commit()
+    if queued:
+        log.info("Events: %s queued", pluralise(len(queued), "message"))
+    return queued
+
+
 def send_outbox(now: datetime | None = None) -> outbox.DeliveryResult:
     """Deliver what is due. A run that claimed nothing leaves no record; one that failed to deliver is
     recorded as failed with the mail server's answers, so an outage shows on the admin page. When a
@@ -194,16 +208,19 @@ def retry_message(actor, message: OutboxMessage) -> None:
     db.session.commit()
 
 
-def set_reminder_preference(user, preference: str) -> bool:
+def set_reminder_preference(user, preference: str, event_preference: str | None = None) -> bool:
     """Returns False when nothing changed (and so nothing was recorded)."""
-    if preference not in PREFERENCES:
-        raise ValueError(f"Unknown reminder preference {preference!r}")
-    if user.reminder_preference == preference:
+    event_preference = event_preference or user.event_preference
+    if preference not in PREFERENCES or event_preference not in EVENT_PREFERENCES:
+        raise ValueError(f"Unknown reminder preference {preference!r}, {event_preference!r}")
+    current = {"reminder_preference": user.reminder_preference, "event_preference": user.event_preference}
+    before, after = changed(current, {"reminder_preference": preference, "event_preference": event_preference})
+    if not after:
         return False
-    before = {"reminder_preference": user.reminder_preference}
-    user.reminder_preference = preference
-    record_event(user, "user", user.id, "update", f"{user.name} chose: {PREFERENCES[preference].lower()}",
-                 before=before, after={"reminder_preference": preference})
+    user.reminder_preference, user.event_preference = preference, event_preference
+    record_event(user, "user", user.id, "update",
+                 f"{user.name} chose: {PREFERENCES[preference].lower()}, {EVENT_PREFERENCES[event_preference]}",
+                 before=before, after=after)
     db.session.commit()
     return True
 

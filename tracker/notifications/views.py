@@ -58,9 +58,9 @@ def retry_outbox_message(message_id: int):
 @bp.route("/account/notifications", methods=["GET", "POST"])
 @signed_in
 def notification_settings():
-    form = ReminderPreferenceForm(preference=current_user.reminder_preference)
+    form = ReminderPreferenceForm(preference=current_user.reminder_preference, events=current_user.event_preference)
     if form.validate_on_submit():
-        services.set_reminder_preference(current_user, form.preference.data)
+        services.set_reminder_preference(current_user, form.preference.data, form.events.data)
         flash("Your reminder settings have been saved.", "success")
         return redirect(url_for("notifications.notification_settings"))
     return render_template("notifications/notification-settings.html", form=form)

@@ -1,0 +1,204 @@
+"""Event notifications: an action assigned to you, a recommendation submitted for your review, returned to you,
+assured, or evidence of yours rejected. Each is recorded in the transaction of the change it tells of, then told
+once: gathered per person over `[notifications] event_batch_minutes` into one message, or folded into the
+person's daily or weekly message if that is what they chose. Nobody is told of their own change."""
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from tracker.auth.models import EVENTS_IMMEDIATE, EVENTS_WITH_REMINDERS, HMPPS_LEAD, REGIONAL_DIRECTOR, User
+from tracker.db_types import utcnow
+from tracker.extensions import db
+from tracker.notifications.content import Links, PlannedMessage, Recipient, render_parts, shorten
+from tracker.notifications.models import (
+    ASSIGNED,
+    ASSURED_YOURS,
+    EVENT_KINDS,
+    EVENTS,
+    EVIDENCE_REJECTED,
+    RETURNED_TO_YOU,
+    SUBMITTED_FOR_REVIEW,
+    NotificationEvent,
+)
+from tracker.templating import pluralise
+
+log = logging.getLogger("tracker.jobs")
+
+#: how each kind is counted in a subject line: (singular, plural, what happened)
+SUBJECT_WORDS = {
+    ASSIGNED: ("action", "actions", "assigned to you"),
+    SUBMITTED_FOR_REVIEW: ("recommendation", "recommendations", "submitted for your review"),
+    RETURNED_TO_YOU: ("recommendation", "recommendations", "returned to you"),
+    ASSURED_YOURS: ("recommendation", "recommendations", "assured"),
+    EVIDENCE_REJECTED: ("evidence item", "evidence items", "rejected"),
+}
+
+
+def record(kind: str, recipients, actor, recommendation, action=None, evidence=None, comment: str = "") -> None:
+    """Add one event per person told, in the caller's transaction; the actor and leavers are left out."""
+    told = set()
+    for user in recipients:
+        if user is None or not user.is_active or user.id == getattr(actor, "id", None) or user.id in told:
+            continue
+        told.add(user.id)
+        db.session.add(NotificationEvent(
+            kind=kind, recipient_id=user.id, actor_id=getattr(actor, "id", None), recommendation=recommendation,
+            action=action, evidence=evidence, comment=(comment or "").strip(), created_at=utcnow()))
+
+
+def action_assigned(actor, action) -> None:
+    if action.owner_id is not None:
+        record(ASSIGNED, [db.session.get(User, action.owner_id)], actor, action.recommendation, action=action)
+
+
+def submitted_for_review(actor, recommendation, submission) -> None:
+    record(SUBMITTED_FOR_REVIEW, reviewers(recommendation, submission), actor, recommendation)
+
+
+def returned(actor, recommendation, submission) -> None:
+    record(RETURNED_TO_YOU, [submission.submitted_by, recommendation.lead], actor, recommendation,
+           comment=submission.decision_reason)
+
+
+def assured(actor, recommendation, submission) -> None:
+    record(ASSURED_YOURS, [submission.submitted_by, recommendation.lead], actor, recommendation,
+           comment=submission.decision_reason)
+
+
+def evidence_rejected(actor, evidence, comment: str) -> None:
+    owner = evidence.action.owner if evidence.action is not None else None
+    record(EVIDENCE_REJECTED, [evidence.uploaded_by, owner], actor, evidence.recommendation,
+           action=evidence.action, evidence=evidence, comment=comment)
+
+
+def reviewers(recommendation, submission) -> list[User]:
+    """Everyone who may review this submission: the region's director for a PDU's recommendation, an HMPPS lead
+    otherwise; those whose own work it is are left out by the same rule that stops them reviewing it."""
+    from tracker.assurance import rules
+    from tracker.auth.models import RoleAssignment
+
+    role = rules.reviewer_role(recommendation)
+    query = select(User).join(RoleAssignment, RoleAssignment.user_id == User.id).where(
+        RoleAssignment.role == role, User.is_active).order_by(User.id)
+    if role == REGIONAL_DIRECTOR:
+        query = query.where(RoleAssignment.organisation_id == recommendation.owner_org.parent_id)
+    else:
+        query = query.where(RoleAssignment.role == HMPPS_LEAD)
+    return [user for user in db.session.scalars(query).unique() if rules.can_review(user, recommendation, submission)]
+
+
+def batch_window() -> timedelta:
+    return timedelta(minutes=float(current_app.config.get("NOTIFICATIONS_EVENT_BATCH_MINUTES", 10)))
+
+
+@dataclass(frozen=True)
+class EventItem:
+    """One event as an email shows it."""
+
+    kind: str
+    actor_name: str
+    recommendation_number: int
+    recommendation_words: str
+    addressee: str
+    inspection_name: str
+    action_description: str
+    evidence_title: str
+    comment: str
+    link: str
+
+
+def item_of(event: NotificationEvent, links: Links) -> EventItem:
+    recommendation, action = event.recommendation, event.action
+    if action is not None and event.kind in (ASSIGNED, EVIDENCE_REJECTED):
+        link = links.action(action.id)
+    elif event.kind == SUBMITTED_FOR_REVIEW:
+        link = links.review(recommendation.id)
+    else:
+        link = links.recommendation(recommendation.id)
+    return EventItem(
+        kind=event.kind, actor_name=event.actor.name if event.actor else "Someone",
+        recommendation_number=recommendation.number, recommendation_words=shorten(recommendation.text),
+        addressee=recommendation.owner_org.display_name, inspection_name=recommendation.inspection.pdu.name,
+        action_description=action.description if action is not None else "",
+        evidence_title=event.evidence.title if event.evidence is not None else "", comment=event.comment,
+        link=link)
+
+
+def grouped(events: list[NotificationEvent], links: Links | None = None) -> dict[str, list[EventItem]]:
+    """{kind: items}, in the order a message lists the kinds; kinds with nothing are left out."""
+    links = links or Links()
+    by_kind: dict[str, list[EventItem]] = defaultdict(list)
+    for event in sorted(events, key=lambda e: e.id):
+        by_kind[event.kind].append(item_of(event, links))
+    return {kind: by_kind[kind] for kind in EVENT_KINDS if by_kind.get(kind)}
+
+
+def subject_words(groups: dict[str, list[EventItem]]) -> list[str]:
+    """['1 action assigned to you', '2 recommendations returned to you']"""
+    words = []
+    for kind, items in groups.items():
+        singular, plural, happened = SUBJECT_WORDS[kind]
+        words.append(f"{pluralise(len(items), singular, plural)} {happened}")
+    return words
+
+
+def unsent(preference: str, user_ids=None) -> dict[int, list[NotificationEvent]]:
+    """Events not yet told, by recipient, for people with this preference (and among these people, if given)."""
+    query = (select(NotificationEvent).join(User, User.id == NotificationEvent.recipient_id)
+             .where(NotificationEvent.message_key.is_(None), User.event_preference == preference, User.is_active)
+             .order_by(NotificationEvent.id))
+    if user_ids is not None:
+        query = query.where(NotificationEvent.recipient_id.in_(list(user_ids)))
+    events: dict[int, list[NotificationEvent]] = defaultdict(list)
+    for event in db.session.scalars(query):
+        events[event.recipient_id].append(event)
+    return events
+
+
+def for_reminders(user_ids) -> dict[int, list[NotificationEvent]]:
+    """What the daily or weekly message folds in for those who chose that."""
+    return unsent(EVENTS_WITH_REMINDERS, user_ids)
+
+
+def closed_batch(events: list[NotificationEvent], now: datetime, window: timedelta) -> list[NotificationEvent]:
+    """The events of a person's first window, once it has closed: from their first untold event, `window` long.
+    The batch is fixed by its first event, so two workers at once build the same message under the same key."""
+    if not events or now < events[0].created_at + window:
+        return []
+    end = events[0].created_at + window
+    return [event for event in events if event.created_at < end]
+
+
+def plan_due(now: datetime | None = None) -> list[PlannedMessage]:
+    """One message per person whose window has closed, for those who hear of events straight away."""
+    now = now or utcnow()
+    window = batch_window()
+    links = Links()
+    planned = []
+    for pending in unsent(EVENTS_IMMEDIATE).values():
+        batch = closed_batch(pending, now, window)
+        if batch:
+            planned.append(plan_message(batch[0].recipient, batch, links))
+    return planned
+
+
+def plan_message(user: User, batch: list[NotificationEvent], links: Links) -> PlannedMessage:
+    groups = grouped(batch, links)
+    subject = "Tracker: " + ", ".join(subject_words(groups))
+    text, html = render_parts("events", user=user, groups=groups, subject=subject, links=links)
+    return PlannedMessage(key=f"{EVENTS}:user:{user.id}:{batch[0].id}", kind=EVENTS,
+                          recipient=Recipient(user.id, user.email, user.name), subject=subject,
+                          body_text=text, body_html=html, event_ids=tuple(event.id for event in batch))
+
+
+def mark_told(key: str, event_ids) -> None:
+    """In the transaction that queued the message: these events are told, by that message."""
+    if event_ids:
+        db.session.execute(update(NotificationEvent).where(NotificationEvent.id.in_(list(event_ids)),
+                                                           NotificationEvent.message_key.is_(None))
+                           .values(message_key=key))
