@@ -29,6 +29,13 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
     # an unknown link gets the "expired" page (404) for anyone; the link itself is the permission
     "auth.set_password": ("/set-password/not-a-real-token", {"GET": EVERYONE, "POST": EVERYONE}),
     "auth.change_password": ("/account/password", {"GET": EVERYONE, "POST": EVERYONE}),
+    # without a password just given, the code page sends anyone back to sign in (tested in tests/auth)
+    "auth.sign_in_code": ("/sign-in/code", {"GET": EVERYONE, "POST": EVERYONE}),
+    "auth.show_account": ("/account", {"GET": EVERYONE}),
+    "auth.set_up_totp": ("/account/two-factor", {"GET": EVERYONE, "POST": EVERYONE}),
+    # nobody in the demo has an authenticator app, so these send each person back to their account page
+    "auth.regenerate_recovery_codes": ("/account/two-factor/recovery-codes", {"GET": EVERYONE, "POST": EVERYONE}),
+    "auth.turn_off_totp": ("/account/two-factor/turn-off", {"GET": EVERYONE, "POST": EVERYONE}),
     # single sign-on is not configured for the matrix, so both answer 404 for anyone (tested in tests/auth/test_oidc)
     "auth.sign_in_oidc": ("/sign-in/oidc", {"GET": EVERYONE}),
     "auth.oidc_callback": ("/sign-in/oidc/callback", {"GET": EVERYONE}),
@@ -82,6 +89,7 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
     "admin.resend_invitation": ("/admin/users/{user_head}/invite", {"POST": {ADMIN}}),
     "admin.deactivate_user": ("/admin/users/{user_head}/deactivate", {"GET": {ADMIN}, "POST": {ADMIN}}),
     "admin.reactivate_user": ("/admin/users/{user_head}/reactivate", {"POST": {ADMIN}}),
+    "admin.reset_second_factor": ("/admin/users/{user_head}/reset-second-factor", {"POST": {ADMIN}}),
     # everyone signed in may open it; it lists only the work each may reassign (tested in tests/handover)
     "handover.reassign_work": ("/needs-a-new-owner", {"GET": EVERYONE, "POST": EVERYONE}),
     # the demo issues no API token, so an admin gets a 404 (let in) and everyone else a 403

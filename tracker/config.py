@@ -58,6 +58,13 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def base_url(config: dict[str, Any], environ: dict[str, str] | None = None) -> str:
+    """[app] base_url, or else this machine at the port the app was started on (`make run PORT=5050` passes PORT
+    to the web server and the scheduler alike), so links in emails reach the running app."""
+    environ = os.environ if environ is None else environ
+    return str(config.get("APP_BASE_URL") or f"http://127.0.0.1:{environ.get('PORT') or 5000}").rstrip("/")
+
+
 def config_file() -> Path:
     return Path(os.environ.get("TRACKER_CONFIG", DEFAULT_CONFIG_FILE))
 
@@ -72,6 +79,7 @@ def derive_flask_settings(config: dict[str, Any], instance_path: str) -> dict[st
         upload_folder = Path(instance_path) / upload_folder
     secure = bool(config.get("SECURITY_SECURE_COOKIES", False))
     return {
+        "APP_BASE_URL": base_url(config),
         "SECRET_KEY": str(config["SECURITY_SECRET_KEY"]),
         "SQLALCHEMY_DATABASE_URI": url,
         # A server can drop a pooled connection; an SQLite file cannot, so it skips the check on every request.

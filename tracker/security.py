@@ -4,12 +4,25 @@ import re
 import secrets
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from flask import Flask, g, request, session
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker.db_types import utcnow
+
+
+def form_action_sources() -> str:
+    """Where forms may lead. Signing out redirects to the identity provider's logout page (RP-initiated logout), and
+    browsers hold the redirect after a form to this rule too, so the provider's origin is allowed when it is set."""
+    from flask import current_app
+
+    sources = "'self'"
+    issuer = urlsplit(str(current_app.config.get("OIDC_ISSUER") or ""))
+    if issuer.scheme in ("http", "https") and issuer.netloc:
+        sources += f" {issuer.scheme}://{issuer.netloc}"
+    return sources
 
 
 def csp_header(nonce: str) -> str:
@@ -21,7 +34,7 @@ def csp_header(nonce: str) -> str:
         "font-src 'self'",
         "object-src 'none'",
         "base-uri 'none'",
-        "form-action 'self'",
+        f"form-action {form_action_sources()}",
         "frame-ancestors 'none'",
     ])
 

@@ -106,6 +106,7 @@ NAVIGATION = (
     ("Dashboard", "readiness.dashboard", "any"),
     ("Review queue", "assurance.review_queue", "reviewer"),
     ("Administration", "admin.index", "admin"),
+    ("Your account", "auth.show_account", "any"),
 )
 
 

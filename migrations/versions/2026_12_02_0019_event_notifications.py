@@ -2,7 +2,7 @@
 and each person's choice of hearing at once or in their daily or weekly message
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0018
 Create Date: 2026-12-02 03:00:00
 
 """
@@ -13,7 +13,7 @@ import tracker.db_types
 
 # revision identifiers, used by Alembic.
 revision = '0019'
-down_revision = '0016'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 

@@ -174,3 +174,14 @@ def test_with_local_passwords_off_only_the_provider_signs_people_in(app, client,
     assert response.status_code == 200 and not is_signed_in(client)
     assert client.get("/forgot-password").status_code == 404
     assert sign_in_through(client, person(sso, "chris", email=HEAD)).headers["Location"] == "/"
+
+
+def test_forms_may_lead_to_the_provider_only_when_it_is_set(client, sso):
+    """Browsers apply form-action to the redirect after the sign-out form, so without it the provider's logout
+    page would be blocked."""
+    policy = client.get("/sign-in").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {sso}" in policy
+
+
+def test_forms_stay_on_the_site_without_a_provider(client):
+    assert "form-action 'self';" in client.get("/sign-in").headers["Content-Security-Policy"]

@@ -32,6 +32,8 @@ def tracker_env(folder: Path) -> dict[str, str]:
         "TRACKER_DEMO_PASSWORD": PASSWORD,
         "TRACKER_UPLOADS_FOLDER": str(folder / "uploads"),
         "TRACKER_MAIL_BACKEND": "sink",
+        # as `make run` does for the demo: the demo's administrator signs in with a password alone
+        "TRACKER_AUTH_REQUIRE_TOTP_FOR": "[]",
         "FLASK_DEBUG": "0",
         # The server runs on the suite's clock (see clocked.py) while Chromium keeps the real one: a session cookie
         # that lives long enough for both, so that only the server's own idle check ends a session.
@@ -95,7 +97,8 @@ def start_server(demo_folder, tmp_path_factory) -> Iterator[Callable[[str], Serv
     processes: list[subprocess.Popen] = []
     logs = []
 
-    def start(name: str) -> Server:
+    def start(name: str, **settings: str) -> Server:
+        """`settings` are more environment variables for this server (TRACKER_OIDC_ISSUER=...)."""
         folder = tmp_path_factory.mktemp(name)
         shutil.copy(demo_folder / "tracker.sqlite", folder / "tracker.sqlite")
         if (demo_folder / "uploads").exists():
@@ -107,7 +110,9 @@ def start_server(demo_folder, tmp_path_factory) -> Iterator[Callable[[str], Serv
         process = subprocess.Popen(
             [*FLASK_COMMAND, "run", "--host", "127.0.0.1", "--port", str(port),
              "--no-reload", "--no-debugger", "--with-threads"],
-            cwd=ROOT, env=tracker_env(folder), stdout=logs[-1], stderr=subprocess.STDOUT)
+            # PORT, as `make run` passes it: links in emails and the sign-on callback follow it
+            cwd=ROOT, env={**tracker_env(folder), "PORT": str(port), **settings}, stdout=logs[-1],
+            stderr=subprocess.STDOUT)
         processes.append(process)
         url = f"http://127.0.0.1:{port}"
         wait_until_up(url, process, log)

@@ -16,7 +16,8 @@ IMPORT_REPORT = Path(__file__).resolve().parents[1] / "importer" / "fixtures" / 
 
 #: pages per role; a trailing "!" means: check it, then submit it empty and check it again showing its errors
 PAGES: dict[str | None, list[str]] = {
-    None: ["/sign-in!", "/accessibility", "/privacy", "/no-such-page"],
+    None: ["/sign-in!", "/forgot-password!", "/set-password/not-a-real-link", "/accessibility", "/privacy",
+           "/no-such-page"],
     HEAD: [
         "/", "/inspections", "/inspections/{inspection}", "/recommendations/{rec1}", "/actions/{action_owned}",
         "/recommendations/{rec1}/actions/new!", "/actions/{action_owned}/edit!", "/actions/{action_owned}/revise-date!",
@@ -26,7 +27,8 @@ PAGES: dict[str | None, list[str]] = {
         "/inspections/{inspection}/reinspection-dates!", "/inspections/{inspection}/readiness",
         "/inspections/{inspection}/readiness/print", "/inspections/{inspection}/audit-rounds/new!", "/dashboard",
         "/account/notifications", "/recommendations/{rec7}/submit", "/admin", "/actions/{action_owned}/delete",
-        "/evidence/{evidence_file}/remove",
+        "/evidence/{evidence_file}/remove", "/account", "/account/two-factor!", "/account/password!",
+        "/needs-a-new-owner",
     ],
     OWNER: ["/", "/actions/{action_owned}", "/actions/{action_owned}/updates/new!", "/recommendations/{rec1}",
             "/dashboard"],
@@ -36,7 +38,8 @@ PAGES: dict[str | None, list[str]] = {
     VIEWER: ["/", "/inspections", "/inspections/{inspection}", "/recommendations/{rec1}", "/dashboard"],
     ADMIN: ["/", "/admin", "/admin/users", "/admin/users/new!", "/admin/organisations",
             "/admin/organisations/new/pdu!", "/admin/organisations/{pdu}/edit!", "/admin/outbox",
-            "/admin/outbox/{outbox_message}", "/admin/imports/new!", "/admin/status"],
+            "/admin/outbox/{outbox_message}", "/admin/imports/new!", "/admin/status", "/admin/users/{user_head}",
+            "/admin/users/{user_head}/edit!", "/admin/users/{user_head}/roles", "/admin/users/{user_head}/deactivate"],
 }
 
 CHECKED: list[str] = []

@@ -45,3 +45,12 @@ def test_a_postgresql_url_in_database_url_connects(monkeypatch):
         assert db.session.scalar(text("SELECT 1")) == 1
         db.session.remove()
         db.engine.dispose()
+
+
+def test_links_in_emails_follow_the_port_unless_the_base_url_is_set():
+    from tracker.config import base_url
+
+    assert base_url({"APP_BASE_URL": ""}, {"PORT": "5050"}) == "http://127.0.0.1:5050"
+    assert base_url({"APP_BASE_URL": ""}, {}) == "http://127.0.0.1:5000"
+    explicit = {"APP_BASE_URL": "https://tracker.example.org/"}
+    assert base_url(explicit, {"PORT": "5050"}) == "https://tracker.example.org"

@@ -7,6 +7,7 @@ from tracker.admin import leavers, services
 from tracker.admin.forms import RoleForm, UserDetailsForm
 from tracker.admin.views import bp
 from tracker.auth import services as auth_services
+from tracker.auth import totp
 from tracker.auth.access import admin_only
 from tracker.auth.models import ROLE_LABELS, ApiToken, User
 from tracker.db_types import utcnow
@@ -126,4 +127,16 @@ def reactivate_user(user_id: int):
         flash(str(error), "error")
     else:
         flash(f"{user.name} has been reactivated.", "success")
+    return redirect(url_for("admin.show_user", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/reset-second-factor")
+@admin_only
+def reset_second_factor(user_id: int):
+    user = user_or_404(user_id)
+    totp.reset_by_admin(current_user, user)
+    flash(f"The second factor of {user.name} has been reset and they have been signed out everywhere. They set up "
+          "their authenticator app again when they next sign in" + (" (their role requires it)." if
+                                                                     totp.is_required(user) else ", if they choose."),
+          "success")
     return redirect(url_for("admin.show_user", user_id=user.id))

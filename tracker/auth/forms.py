@@ -56,3 +56,27 @@ class ChangePasswordForm(FlaskForm):
     password = new_password_field()
     confirm = confirm_field()
     submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+def code_field(label: str = "Code from your authenticator app", hint: str | None = None) -> StringField:
+    return StringField(label, widget=GovTextInput(), description=hint,
+                       validators=[DataRequired(message="Enter the code from your authenticator app"),
+                                   Length(max=40, message="Enter the code from your authenticator app")])
+
+
+class SignInCodeForm(FlaskForm):
+    code = code_field(hint="The 6-digit code your app shows now. If you have lost your phone, enter one of your "
+                           "recovery codes instead.")
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class SetUpTotpForm(FlaskForm):
+    code = code_field(hint="The 6-digit code your app shows after you add this account to it.")
+    submit = SubmitField("Turn on", widget=GovSubmitInput())
+
+
+class TotpCodeForm(FlaskForm):
+    """Proves the person holds the second factor before it is changed."""
+
+    code = code_field(hint="The 6-digit code your app shows now, or one of your recovery codes.")
+    submit = SubmitField("Continue", widget=GovSubmitInput())

@@ -59,6 +59,8 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     #: when the person confirmed their authenticator app; until then the second factor is not asked for
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the 30-second time step of the last authenticator code accepted; a code from that step or before is refused
+    totp_last_step: Mapped[int | None] = mapped_column()
 
     roles: Mapped[list["RoleAssignment"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="RoleAssignment.id"

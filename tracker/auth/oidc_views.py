@@ -49,6 +49,6 @@ def oidc_callback():
         user = oidc.user_for_claims(dict(token["userinfo"]))
     except oidc.SignInRefused as refusal:
         return _failed(str(refusal), 403)
-    sessions.start_session(user)
+    sessions.start_session(user, sessions.OIDC)
     session[ID_HINT_KEY] = token["id_token"]
     return redirect(url_for("pages.home"))

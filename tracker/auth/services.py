@@ -29,6 +29,8 @@ class SignInResult:
     error: str | None = None
     #: refused before the password was checked, because the address has failed too often this minute
     is_throttled: bool = False
+    #: the password was right, but the person must still give a code from their authenticator app
+    needs_code: bool = False
 
 
 def normalise_email(email: str) -> str:
@@ -53,7 +55,7 @@ def is_throttled(address: str) -> bool:
     return failures >= current_app.config["SECURITY_SIGN_IN_RATE_PER_MINUTE"]
 
 
-def _remember_failure(address: str | None, email: str, now) -> None:
+def record_failed_sign_in(address: str | None, email: str, now) -> None:
     if address is None:
         return
     db.session.execute(delete(SignInAttempt).where(SignInAttempt.attempted_at < now - _ATTEMPT_MEMORY))
@@ -112,15 +114,23 @@ def authenticate(email: str, password: str, address: str | None = None) -> SignI
     if not usable:
         check_password_hash(_DUMMY_HASH, password)
     if not usable or not check_password_hash(user.password_hash, password):
-        _remember_failure(address, email, now)
+        record_failed_sign_in(address, email, now)
         db.session.commit()
         return SignInResult(None, FAILED)
-    db.session.execute(delete(SignInAttempt).where(SignInAttempt.email == email, SignInAttempt.address == address))
+    if user.totp_enabled_at is not None:
+        # The failures are only forgotten once the code is right too, or the password would reset the waits
+        return SignInResult(user, needs_code=True)
+    complete_sign_in(user, address, now)
+    return SignInResult(user)
+
+
+def complete_sign_in(user: User, address: str | None, now) -> None:
+    db.session.execute(delete(SignInAttempt).where(SignInAttempt.email == user.email,
+                                                   SignInAttempt.address == address))
     user.failed_sign_ins = 0
     user.locked_until_at = None
     user.last_sign_in_at = now
     db.session.commit()
-    return SignInResult(user)
 
 
 def end_sessions(user: User) -> None:

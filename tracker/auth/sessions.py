@@ -16,14 +16,42 @@ from tracker.extensions import db
 
 GENERATION_KEY = "session_generation"
 STARTED_KEY = "signed_in_at"
+#: "password" or "oidc": a second factor is only asked of those who signed in with a password
+METHOD_KEY = "signed_in_with"
+PASSWORD, OIDC = "password", "oidc"
+#: who gave the right password and has yet to give their authenticator code, and since when
+PENDING_KEY = "pending_second_factor"
+#: how long the code page waits after the password before the person must start again
+PENDING_SECONDS = 300
 
 
-def start_session(user: User) -> None:
+def start_session(user: User, method: str = PASSWORD) -> None:
     """A fresh session (nothing carried over from before sign-in) bound to the user's current generation."""
     session.clear()
     login_user(user)
     session[GENERATION_KEY] = user.session_generation
     session[STARTED_KEY] = utcnow().isoformat()
+    session[METHOD_KEY] = method
+
+
+def signed_in_with_password() -> bool:
+    """Sessions from before the sign-in method was recorded count as password sign-ins: the stricter reading."""
+    return session.get(METHOD_KEY, PASSWORD) == PASSWORD
+
+
+def await_second_factor(user: User, next_url: str | None) -> None:
+    """The password was right: remember who, for the code page, without signing them in."""
+    session.clear()
+    session[PENDING_KEY] = {"user_id": user.id, "generation": user.session_generation,
+                            "at": utcnow().isoformat(), "next": next_url}
+
+
+def pending_second_factor() -> dict | None:
+    """Who is between their password and their code; None once the few minutes allowed have passed."""
+    pending = session.get(PENDING_KEY)
+    if not pending or (utcnow() - datetime.fromisoformat(pending["at"])).total_seconds() > PENDING_SECONDS:
+        return None
+    return pending
 
 
 def is_current(user: User) -> bool:

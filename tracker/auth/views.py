@@ -8,9 +8,9 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import joinedload
 
-from tracker.auth import oidc, passwords, services, sessions
+from tracker.auth import oidc, passwords, services, sessions, totp
 from tracker.auth.access import public
-from tracker.auth.forms import SignInForm
+from tracker.auth.forms import SignInCodeForm, SignInForm
 from tracker.auth.models import User
 from tracker.auth.redirects import safe_next
 from tracker.caching import services as caching
@@ -74,12 +74,39 @@ def sign_in():
         if result.is_throttled:
             body, code = render_error(429, result.error)
             return body, code, {"Retry-After": "60"}
+        if result.needs_code:
+            sessions.await_second_factor(result.user, request.args.get("next"))
+            return redirect(url_for("auth.sign_in_code"))
         if result.user is not None:
             sessions.start_session(result.user)
             return redirect(safe_next(request.args.get("next")))
         form.password.errors = [result.error]
     expired = session.pop("expired", False)
     return render_template("auth/sign-in.html", form=form, expired=expired)
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+@public
+def sign_in_code():
+    """The second step for someone with an authenticator app: no session exists until the code is right."""
+    pending = sessions.pending_second_factor()
+    if pending is None or not passwords.local_passwords_on():
+        flash("Sign in again. The code must be entered within 5 minutes of your password.", "info")
+        return redirect(url_for("auth.sign_in"))
+    form = SignInCodeForm()
+    if form.validate_on_submit():
+        user = db.session.get(User, pending["user_id"])
+        if user is not None and user.session_generation != pending["generation"]:
+            user = None  # signed out everywhere (a reset second factor, a deactivation) since the password
+        result = totp.authenticate_code(user, form.code.data, request.remote_addr or "unknown")
+        if result.is_throttled:
+            body, code = render_error(429, result.error)
+            return body, code, {"Retry-After": "60"}
+        if result.user is not None:
+            sessions.start_session(result.user)
+            return redirect(safe_next(pending["next"]))
+        form.code.errors = [result.error]
+    return render_template("auth/sign-in-code.html", form=form)
 
 
 @bp.post("/sign-out")
@@ -99,4 +126,4 @@ def sign_out():
 
 
 # The password and single sign-on pages share this blueprint; importing them registers their routes on it.
-from tracker.auth import oidc_views, password_views  # noqa: E402,F401
+from tracker.auth import account_views, oidc_views, password_views  # noqa: E402,F401

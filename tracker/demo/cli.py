@@ -21,6 +21,9 @@ def print_sign_ins(password: str | None) -> None:
         click.echo(f"  {spec['email']:<30} {ROLE_LABELS[spec['role']]}")
     if password:
         click.echo(f"  password for all of them: {password}")
+    required = [ROLE_LABELS.get(role, role) for role in current_app.config.get("AUTH_REQUIRE_TOTP_FOR") or ()]
+    click.echo("  a second factor (authenticator app) is required of: " + ", ".join(required) if required else
+               "  no second factor is required here; anyone may set one up under Your account")
 
 
 def register(group: click.Group) -> None:
