@@ -36,6 +36,7 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
     "inspections.show_inspection": ("/inspections/{inspection}", {"GET": EVERYONE}),
     "inspections.edit_reinspection_dates": ("/inspections/{inspection}/reinspection-dates",
                                             {"GET": {HMPPS, DIRECTOR, HEAD}, "POST": {HMPPS, DIRECTOR, HEAD}}),
+    "recommendations.list_recommendations": ("/recommendations", {"GET": EVERYONE}),
     "recommendations.show_recommendation": ("/recommendations/{rec_pdu}", {"GET": EVERYONE}),
     "recommendations.edit_response": ("/recommendations/{rec_pdu}/response", {"GET": {HEAD}, "POST": {HEAD}}),
     "actions.list_actions": ("/actions", {"GET": EVERYONE}),

@@ -79,3 +79,7 @@ def response_conflict(recommendation, form):
     ]
     back = url_for("recommendations.show_recommendation", recommendation_id=recommendation.id)
     return conflict_page(recommendation, rows, back, f"the response to recommendation {recommendation.number}")
+
+
+# The recommendations list shares this blueprint; imported last, once `bp` exists.
+from tracker.recommendations import list_views  # noqa: E402,F401
