@@ -57,7 +57,8 @@ class RecommendationPage:
     pages: int
 
 
-def _inspection_ids(user, filters: RecommendationFilters) -> list[int]:
+def _inspection_ids(user, filters: RecommendationFilters):
+    """The inspections in scope, as a subquery (a national list need not carry every id through Python)."""
     query = select(Inspection.id).where(visibility_condition(user))
     if filters.organisation_id:
         query = query.where(organisation_condition(filters.organisation_id))
@@ -65,20 +66,15 @@ def _inspection_ids(user, filters: RecommendationFilters) -> list[int]:
         query = query.where(Inspection.id == filters.inspection_id)
     if filters.current_only:
         query = query.where(current_inspection_condition())
-    return list(db.session.scalars(query))
+    return query
 
 
 def matching(user, filters: RecommendationFilters, on: date) -> list[tuple[int, Status]]:
     """(id, status) of every matching recommendation, in the order the list shows them."""
-    inspection_ids = _inspection_ids(user, filters)
-    mine = set(db.session.scalars(select(Recommendation.id).where(
-        Recommendation.inspection_id.in_(inspection_ids), owned_recommendation_condition(user)))) \
-        if filters.mine else None
+    where = owned_recommendation_condition(user) if filters.mine else None
     found = []
-    for rec in recommendation_facts(inspection_ids):
+    for rec in recommendation_facts(_inspection_ids(user, filters), where):
         if filters.addressee in ADDRESSEE_KINDS and rec.addressee_kind != filters.addressee:
-            continue
-        if mine is not None and rec.id not in mine:
             continue
         status = recommendation_status(rec, on)
         if filters.status and status.key != filters.status:
