@@ -30,6 +30,7 @@ from tracker.auth.permissions import can_manage_recommendation
 from tracker.db_types import utcnow
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
+from tracker.linked_text import LinkedText
 from tracker.organisations.models import PDU, Organisation
 from tracker.recommendations.locking import fresh_state
 from tracker.recommendations.models import NOT_AGREED, Recommendation
@@ -98,17 +99,22 @@ def unmet_conditions(recommendation, submission: Submission | None = None) -> li
     through."""
     if recommendation.response == NOT_AGREED:
         return ["The recommendation is not agreed, so there is nothing to assure."]
-    missing = [] if recommendation.response else ["Record the service's response to the recommendation."]
+    rec_id = recommendation.id
+    missing = [] if recommendation.response else [LinkedText(
+        "Record the service's response to the recommendation.", "recommendations.edit_response",
+        recommendation_id=rec_id)]
     if not recommendation.actions:
-        return missing + ["Add at least one action."]
+        return missing + [LinkedText("Add at least one action.", "actions.create_action", recommendation_id=rec_id)]
     decisions = latest_decisions(recommendation)
     for action in recommendation.actions:
         if not action.is_complete:
-            missing.append(f"Action {quoted(action.description, 200)} is not complete.")
+            missing.append(LinkedText(f"Action {quoted(action.description, 200)} is not complete.",
+                                      "actions.post_update", action_id=action.id))
     for action in recommendation.actions:
         if not [item for item in action.evidence if not set_aside(item, decisions, submission)]:
-            missing.append(f"Action {quoted(action.description, 200)} has no evidence"
-                           + (" other than evidence the reviewer rejected." if action.evidence else "."))
+            missing.append(LinkedText(f"Action {quoted(action.description, 200)} has no evidence"
+                                      + (" other than evidence the reviewer rejected." if action.evidence else "."),
+                                      "evidence.upload_action_evidence", action_id=action.id))
     return missing
 
 

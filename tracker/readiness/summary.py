@@ -9,6 +9,7 @@ from flask import current_app
 from tracker.actions.models import Action
 from tracker.assurance import services as assurance
 from tracker.inspections.models import Inspection
+from tracker.linked_text import LinkedText
 from tracker.readiness import services
 from tracker.readiness.loading import load_recommendations
 from tracker.readiness.models import AuditRound
@@ -21,16 +22,8 @@ from tracker.templating import format_date
 AUDIT_STALE_DAYS = 90
 
 
-class Step(str):
-    """One thing that must still happen: a plain sentence (as emails show it) that knows the page where it is done."""
-
-    endpoint: str | None
-    values: dict
-
-    def __new__(cls, text: str, endpoint: str | None = None, **values):
-        step = super().__new__(cls, text)
-        step.endpoint, step.values = endpoint, values
-        return step
+#: one thing that must still happen: a plain sentence (as emails show it) that knows the page where it is done
+Step = LinkedText
 
 
 def _rec(text: str, rec) -> Step:
