@@ -18,6 +18,7 @@ NOBODY: set[str] = set()
 MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
     "static": ("/assets/tracker.css", {"GET": EVERYONE}),
     "pages.home": ("/", {"GET": EVERYONE}),
+    "search.search": ("/search?q=audit", {"GET": EVERYONE}),
     "pages.accessibility": ("/accessibility", {"GET": EVERYONE}),
     "pages.privacy": ("/privacy", {"GET": EVERYONE}),
     "pages.healthcheck": ("/healthcheck", {"GET": EVERYONE}),

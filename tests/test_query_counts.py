@@ -25,6 +25,7 @@ def pages(inspection_id: int, rec_id: int, action_id: int) -> list[tuple[str, st
         (DIRECTOR, f"/actions?recommendation={rec_id}"),
         (DIRECTOR, "/recommendations?current=1&status=in_progress"), (HMPPS, "/recommendations?addressee=pdu"),
         (HEAD, f"/recommendations?inspection={inspection_id}"), (HEAD, "/recommendations?mine=1&page=2"),
+        (HEAD, "/search?q=audit"), (HMPPS, "/search?q=risk+of+harm"), (OWNER, "/search?q=caseloads"),
     ]
 
 
