@@ -24,6 +24,7 @@ from tracker.readiness.forms import (
 )
 from tracker.readiness.models import AuditRound
 from tracker.readiness.summary import readiness_for
+from tracker.recommendations.status import action_status
 
 bp = Blueprint("readiness", __name__)
 
@@ -48,7 +49,8 @@ def print_readiness(inspection_id: int):
     inspection = viewable_inspection(inspection_id)
     readiness = readiness_for(inspection, today())
     return render_template("readiness/print.html", readiness=readiness,
-                           charts=charts.charts_for(readiness, services.bands()))
+                           charts=charts.charts_for(readiness, services.bands()),
+                           action_status_of=lambda action: action_status(action, readiness.on))
 
 
 def _form_input(form) -> services.AuditRoundInput:
@@ -122,11 +124,11 @@ def edit_audit_round(inspection_id: int, audit_round_id: int):
 @record_rule
 def export_action_plan(inspection_id: int, extension: str):
     inspection = viewable_inspection(inspection_id)
-    rows = exports.action_plan_rows(inspection, today())
+    plan = exports.action_plan(inspection, today(), current_user.name)
     if extension == "csv":
-        body, mimetype = exports.to_csv(rows), "text/csv"
+        body, mimetype = exports.to_csv(plan), "text/csv"
     else:
-        body = exports.to_xlsx(rows, f"Action plan: {inspection.title}")
+        body = exports.to_xlsx(plan)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     # send_file writes the header itself, with an ASCII fallback and the RFC 6266 filename* form for any name.
     return send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True,
