@@ -106,6 +106,8 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
     "assurance.decide_evidence": ("/recommendations/{rec_ready}/evidence/{rec_ready_evidence}/decision",
                                   {"POST": {DIRECTOR}}),
     "assurance.assure_recommendation": ("/recommendations/{rec_ready}/assure", {"POST": {DIRECTOR}}),
+    "assurance.accept_remaining_evidence": ("/recommendations/{rec_ready}/evidence/accept-remaining",
+                                            {"POST": {DIRECTOR}}),
     "assurance.return_recommendation": ("/recommendations/{rec_ready}/return", {"POST": {DIRECTOR}}),
     "assurance.reopen_recommendation": ("/recommendations/{rec_region_ready}/reopen",
                                         {"GET": {HMPPS}, "POST": {HMPPS}}),

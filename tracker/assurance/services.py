@@ -179,6 +179,27 @@ def decide_evidence(actor, recommendation, evidence, decision: str, comment: str
     return review
 
 
+def accept_remaining(actor, recommendation) -> int:
+    """Accept every evidence item not yet decided (never one the reviewer added), audited each, in one
+    transaction; returns how many were accepted."""
+    submission = open_submission(recommendation)
+    _check_reviewer(actor, recommendation, submission)
+    decisions = latest_decisions(recommendation)
+    remaining = [item for item in recommendation.evidence if item.id not in decisions
+                 and not (item.uploaded_by_id is not None and item.uploaded_by_id == actor.id)]
+    for evidence in remaining:
+        review = EvidenceReview(submission=submission, evidence=evidence, decision=ACCEPTED, comment="",
+                                reviewed_by_id=actor.id)
+        db.session.add(review)
+        flag_modified(evidence, "title")
+        db.session.flush()
+        _audit(actor, recommendation, "evidence_review", review.id, ACCEPTED,
+               f"Accepted evidence {quoted(evidence.title)} (with every remaining item)",
+               evidence_id=evidence.id, comment="")
+    db.session.commit()
+    return len(remaining)
+
+
 def blockers_to_assurance(recommendation, submission, decisions=None) -> list[str]:
     """What stops the reviewer assuring: anything short of the submission's conditions, then undecided or rejected
     evidence in this round."""
