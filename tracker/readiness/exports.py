@@ -14,10 +14,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
+from sqlalchemy.orm import aliased, lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.actions.models import ProgressUpdate
+from tracker.auth.models import User
 from tracker.evidence.services import decisions_on
 from tracker.extensions import db
+from tracker.organisations.models import Organisation
 from tracker.readiness.loading import load_recommendations
 from tracker.recommendations.status import action_status, recommendation_status
 from tracker.templating import format_date
@@ -87,8 +91,17 @@ def _recommendation_cells(rec, on: date) -> list:
             recommendation_status(rec, on).label]
 
 
+def _load_leads(recommendations) -> None:
+    """Leads in one query (always issued, so the count does not depend on the data)."""
+    leads = {user.id: user for user in db.session.scalars(select(User).where(
+        User.id.in_({rec.lead_id for rec in recommendations if rec.lead_id})).options(lazyload(User.roles)))}
+    for rec in recommendations:
+        set_committed_value(rec, "lead", leads.get(rec.lead_id))
+
+
 def action_plan_rows(inspection, on: date) -> list[list]:
     recommendations = load_recommendations([inspection.id])
+    _load_leads(recommendations)
     actions = [action for rec in recommendations for action in rec.actions]
     latest = _latest_updates(actions)
     decisions = decisions_on([item.id for rec in recommendations for item in rec.evidence])
@@ -110,9 +123,13 @@ def action_plan_rows(inspection, on: date) -> list[list]:
 
 
 def action_plan(inspection, on: date, produced_by: str) -> ActionPlan:
-    region = inspection.pdu.parent
-    return ActionPlan(f"Action plan: {inspection.title}", inspection.pdu.display_name,
-                      region.display_name if region else "", on, produced_by, action_plan_rows(inspection, on))
+    region = aliased(Organisation)
+    pdu_name, region_name = db.session.execute(
+        select(Organisation.name, region.name).outerjoin(region, Organisation.parent_id == region.id)
+        .where(Organisation.id == inspection.pdu_id)).one()
+    return ActionPlan(f"Action plan: {inspection.title}", f"{pdu_name} PDU",
+                      f"{region_name} region" if region_name else "", on, produced_by,
+                      action_plan_rows(inspection, on))
 
 
 def _text(cell) -> str:
