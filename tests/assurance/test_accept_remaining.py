@@ -45,3 +45,15 @@ def test_accept_all_remaining_is_for_the_reviewer_only(app, as_user):
     response = as_user(HEAD).post(f"/recommendations/{rec(7).id}/evidence/accept-remaining", data={})
     assert response.status_code == 403
     assert not db.session.scalars(select(EvidenceReview)).all()
+
+
+def test_after_each_decision_the_page_returns_to_the_next_undecided_item(app, as_user):
+    submit(as_user(HEAD), 7)
+    director = as_user(DIRECTOR)
+    review = f"/recommendations/{rec(7).id}/review"
+    items = rec(7).evidence
+    for index, item in enumerate(items):
+        response = director.post(f"/recommendations/{rec(7).id}/evidence/{item.id}/decision", data=form_data(
+            director.get(review), f"#evidence-{item.id} form", **{f"e{item.id}-decision": "accepted"}))
+        expected = f"#evidence-{items[index + 1].id}" if index + 1 < len(items) else "#decision"
+        assert response.headers["Location"].endswith(expected)

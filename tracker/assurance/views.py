@@ -192,7 +192,15 @@ def decide_evidence(recommendation_id: int, evidence_id: int):
         form.decision.errors = [str(error)]
         return review_page(recommendation, failing=form, status=422)
     flash(f"Decision on “{evidence.title}” saved.", "success")
-    return redirect(url_for("assurance.review_recommendation", recommendation_id=recommendation.id))
+    return redirect(url_for("assurance.review_recommendation", recommendation_id=recommendation.id,
+                            _anchor=next_undecided(recommendation)))
+
+
+def next_undecided(recommendation) -> str:
+    """Where the reviewer goes next: the first item still to decide, else the decision on the recommendation."""
+    decided = services.latest_decisions(recommendation)
+    waiting = [item for item in recommendation.evidence if item.id not in decided]
+    return f"evidence-{waiting[0].id}" if waiting else "decision"
 
 
 @bp.post("/recommendations/<int:recommendation_id>/evidence/accept-remaining")
