@@ -32,6 +32,7 @@ USER = "london.director@example.org"
 PASSWORD = "bench-demo-password"  # noqa: S105 (a throwaway scratch database)
 PAGES = [("Home page", "/"), ("Regional dashboard", "/dashboard"),
          ("Recommendation page", "/recommendations/{rec}"), ("API inspection list", "/api/v1/inspections"),
+         ("Actions list", "/actions?overdue=y&sort=owner"), ("Search", "/search?q=risk+assessment"),
          # Not a target: a tracker page that reads almost nothing, to show the cost of the page frame itself.
          ("Accessibility (frame)", "/accessibility")]
 IN_PROCESS_REQUESTS = 40

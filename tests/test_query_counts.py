@@ -23,6 +23,9 @@ def pages(inspection_id: int, rec_id: int, action_id: int) -> list[tuple[str, st
         (OWNER, "/actions?owner=me"), (HEAD, "/actions"), (HMPPS, "/actions?overdue=y&sort=owner"),
         (DIRECTOR, "/actions?mine=recommendations&status=open"), (HEAD, "/actions.csv?status=open"),
         (DIRECTOR, f"/actions?recommendation={rec_id}"),
+        (DIRECTOR, "/recommendations?current=1&status=in_progress"), (HMPPS, "/recommendations?addressee=pdu"),
+        (HEAD, f"/recommendations?inspection={inspection_id}"), (HEAD, "/recommendations?mine=1&page=2"),
+        (HEAD, "/search?q=audit"), (HMPPS, "/search?q=risk+of+harm"), (OWNER, "/search?q=caseloads"),
     ]
 
 

@@ -29,6 +29,7 @@ FEATURES = (
     "caching",
     "operations",
     "submissions",
+    "search",
 )
 
 

@@ -104,6 +104,7 @@ NAVIGATION = (
     ("Inspections", "inspections.list_inspections", "any"),
     ("Actions", "actions.list_actions", "any"),
     ("Dashboard", "readiness.dashboard", "any"),
+    ("Search", "search.search", "any"),
     ("Review queue", "assurance.review_queue", "reviewer"),
     ("Administration", "admin.index", "admin"),
     ("Your account", "auth.show_account", "any"),

@@ -70,3 +70,57 @@ def test_a_national_lead_sees_the_first_recommendations_and_a_way_to_the_rest(ap
     total = int(caption.split("(")[1].rstrip(")"))
     assert total > HOME_LIMIT
     assert f"Showing the first {HOME_LIMIT} of {total}." in text_of(page.select_one("#more-recommendations"))
+
+
+def task_counts(client) -> dict[str, tuple[int, str]]:
+    page = soup_of(client.get("/"))
+    found = {}
+    for item in page.select("#needs-your-action li"):
+        status = text_of(item.select_one(".govuk-task-list__status"))
+        found[item["data-task"]] = (0 if status == "None" else int(status), item.a["href"])
+    return found
+
+
+def listed(client, href: str) -> int:
+    page = soup_of(client.get(href))
+    if href == "/reviews":
+        return len(page.select("#review-queue tbody tr"))
+    strong = page.select_one("#action-count strong, #recommendation-count strong")
+    return int(text_of(strong).split()[0])
+
+
+@time_machine.travel(DEMO_TODAY.isoformat() + " 09:00 +0000", tick=False)
+def test_needs_your_action_counts_lead_to_lists_of_that_length(as_user):
+    from tests.conftest import HMPPS
+
+    expected_tasks = {
+        OWNER: {"overdue", "due-soon"},
+        HEAD: {"returned", "ready", "overdue", "due-soon", "overdue-on-mine"},
+        DIRECTOR: {"returned", "ready", "review", "overdue", "due-soon", "overdue-on-mine"},
+        HMPPS: {"returned", "ready", "review", "overdue", "due-soon", "overdue-on-mine"},
+    }
+    for email, keys in expected_tasks.items():
+        client = as_user(email)
+        tasks = task_counts(client)
+        assert keys <= set(tasks), (email, tasks)
+        for key, (count, href) in tasks.items():
+            assert listed(client, href) == count, (email, key, href)
+    assert task_counts(as_user(OWNER))["overdue"][0] >= 1
+    assert task_counts(as_user(HEAD))["ready"][0] >= 1
+    assert any(key.startswith("overdue-region-") for key in task_counts(as_user(DIRECTOR)))
+
+
+@time_machine.travel(DEMO_TODAY.isoformat() + " 09:00 +0000", tick=False)
+def test_head_of_pdu_sees_the_reinspection_countdown(as_user, app):
+    from sqlalchemy import select
+
+    from tracker.extensions import db
+    from tracker.inspections.models import Inspection
+
+    inspection = db.session.scalar(select(Inspection).order_by(Inspection.id))
+    page = soup_of(as_user(HEAD).get("/"))
+    countdown = page.select_one(".tracker-countdown")
+    days = (inspection.reinspection_on - DEMO_TODAY).days
+    assert text_of(countdown).startswith(f"{days} days to the")
+    assert countdown.a["href"] == f"/inspections/{inspection.id}/readiness"
+    assert soup_of(as_user(OWNER).get("/")).select_one(".tracker-countdown") is None

@@ -58,11 +58,13 @@ def test_national_viewers_and_admins_see_every_region(as_user, email):
 
 
 @pytest.mark.parametrize("email", [HEAD, OWNER])
-def test_pdu_roles_see_their_own_inspections(as_user, email, inspection):
+def test_pdu_roles_with_one_pdu_see_its_readiness_summary_not_a_table(as_user, email, inspection):
     page = soup_of(as_user(email).get("/dashboard"))
-    assert names(page) == [inspection.title]
-    assert text_of(page.select_one('#dashboard-table td[data-column="overdue"]')) == str(
+    assert text_of(page.h1) == f"Readiness in {inspection.pdu.display_name}"
+    assert page.select_one("#dashboard-table") is None and page.select_one("form.tracker-filters") is None
+    assert text_of(page.select_one("#figure-overdue .tracker-figure-value")) == str(
         sum(a.is_overdue(today()) for r in inspection.recommendations for a in r.actions))
+    assert page.select_one("#pdu-summary-inspection a")["href"] == f"/inspections/{inspection.id}"
 
 
 def test_director_cannot_open_another_region(as_user):
@@ -78,7 +80,8 @@ def test_region_rows_add_up_their_pdus(as_user, national):
     region_page = soup_of(client.get(f"/dashboard/regions/{london.id}"))
     row = next(tr for tr in national_page.select("#dashboard-table tbody tr") if text_of(tr.th) == "London")
     total = int(text_of(row.select_one('td[data-column="overdue"]')))
-    assert total == sum(int(text_of(td)) for td in region_page.select('td[data-column="overdue"]'))
+    assert total == sum(int(text_of(td)) for td in region_page.select('tbody td[data-column="overdue"]'))
+    assert text_of(region_page.select_one('#dashboard-totals td[data-column="overdue"]')) == str(total)
     assert total > 0
 
 
@@ -87,7 +90,7 @@ def test_sorting_works_without_javascript(as_user, national):
     page = soup_of(client.get("/dashboard?sort=overdue&order=desc"))
     header = page.select_one('#dashboard-table th[aria-sort="descending"]')
     assert header is not None and "Overdue actions" in text_of(header)
-    values = [int(text_of(td)) for td in page.select('td[data-column="overdue"]')]
+    values = [int(text_of(td)) for td in page.select('tbody td[data-column="overdue"]')]
     assert values == sorted(values, reverse=True) and len(values) == 18
     assert "order=asc" in header.a["href"]
     ascending = soup_of(client.get("/dashboard?sort=name&order=asc"))
@@ -145,5 +148,6 @@ def test_submitted_recommendations_are_awaiting_review(as_user, inspection):
 
     db.session.add(Submission(recommendation=inspection.recommendations[6], state="submitted"))
     db.session.commit()
-    page = soup_of(as_user(HEAD).get("/dashboard"))
-    assert text_of(page.select_one('td[data-column="awaiting"]')) == "1"
+    page = soup_of(as_user(DIRECTOR).get("/dashboard"))
+    barking = next(tr for tr in page.select("#dashboard-table tbody tr") if text_of(tr.th).startswith("Barking"))
+    assert text_of(barking.select_one('td[data-column="awaiting"]')) == "1"

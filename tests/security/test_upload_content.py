@@ -91,7 +91,8 @@ def test_the_upload_page_refuses_markup_disguised_as_text(app, as_user):
     rec = db.session.scalar(select(Recommendation).where(Recommendation.number == 1))
     before = db.session.scalar(select(func.count(Evidence.id)))
     response = client.post(f"/recommendations/{rec.id}/evidence/upload", data={
-        "title": "Notes", "file": (io.BytesIO(b"\xef\xbb\xbf<html><script>alert(1)</script>"), "notes.txt")},
+        "title": "Notes", "for_action": "recommendation",
+        "file": (io.BytesIO(b"\xef\xbb\xbf<html><script>alert(1)</script>"), "notes.txt")},
         content_type="multipart/form-data")
     assert response.status_code == 200
     assert "content does not match" in text_of(soup_of(response).select_one(".govuk-error-summary"))

@@ -11,6 +11,7 @@ from tracker.assurance.conflicts import ConflictError, ConflictRow
 from tracker.auth import permissions
 from tracker.auth.access import authorise, record_rule
 from tracker.db_types import today
+from tracker.evidence.services import decisions_on
 from tracker.extensions import db
 from tracker.forms_confirm import ConfirmForm
 from tracker.recommendations.locking import locked_reason, refuse_if_locked
@@ -42,11 +43,15 @@ def refuse_with(form, field_name: str, error: Exception) -> None:
 def show_action(action_id: int):
     action = action_or_404(action_id)
     unlocked = locked_reason(action.recommendation) is None
+    can_edit = unlocked and permissions.can_edit_action(current_user, action)
     return render_template("actions/show.html", action=action, status=action_status(action, today()),
                            changeable=lambda update: services.can_change_update(current_user, update),
                            can_update=permissions.can_update_action(current_user, action),
                            can_add_evidence=unlocked and permissions.can_update_action(current_user, action),
-                           can_edit=unlocked and permissions.can_edit_action(current_user, action),
+                           can_edit=can_edit,
+                           # offered only where it will work: nothing yet recorded against the action
+                           can_delete=can_edit and not services.deletion_blockers(action),
+                           decisions=decisions_on([item.id for item in action.evidence]),
                            can_remove=lambda evidence: unlocked and permissions.can_remove_evidence(current_user,
                                                                                                    evidence))
 

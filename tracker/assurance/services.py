@@ -30,6 +30,7 @@ from tracker.auth.permissions import can_manage_recommendation
 from tracker.db_types import utcnow
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
+from tracker.linked_text import LinkedText
 from tracker.notifications import events
 from tracker.organisations.models import PDU, Organisation
 from tracker.recommendations.locking import fresh_state
@@ -99,17 +100,22 @@ def unmet_conditions(recommendation, submission: Submission | None = None) -> li
     through."""
     if recommendation.response == NOT_AGREED:
         return ["The recommendation is not agreed, so there is nothing to assure."]
-    missing = [] if recommendation.response else ["Record the service's response to the recommendation."]
+    rec_id = recommendation.id
+    missing = [] if recommendation.response else [LinkedText(
+        "Record the service's response to the recommendation.", "recommendations.edit_response",
+        recommendation_id=rec_id)]
     if not recommendation.actions:
-        return missing + ["Add at least one action."]
+        return missing + [LinkedText("Add at least one action.", "actions.create_action", recommendation_id=rec_id)]
     decisions = latest_decisions(recommendation)
     for action in recommendation.actions:
         if not action.is_complete:
-            missing.append(f"Action {quoted(action.description, 200)} is not complete.")
+            missing.append(LinkedText(f"Action {quoted(action.description, 200)} is not complete.",
+                                      "actions.post_update", action_id=action.id))
     for action in recommendation.actions:
         if not [item for item in action.evidence if not set_aside(item, decisions, submission)]:
-            missing.append(f"Action {quoted(action.description, 200)} has no evidence"
-                           + (" other than evidence the reviewer rejected." if action.evidence else "."))
+            missing.append(LinkedText(f"Action {quoted(action.description, 200)} has no evidence"
+                                      + (" other than evidence the reviewer rejected." if action.evidence else "."),
+                                      "evidence.upload_action_evidence", action_id=action.id))
     return missing
 
 
@@ -175,6 +181,27 @@ def decide_evidence(actor, recommendation, evidence, decision: str, comment: str
             events.evidence_rejected(actor, evidence, comment)
         db.session.commit()
     return review
+
+
+def accept_remaining(actor, recommendation) -> int:
+    """Accept every evidence item not yet decided (never one the reviewer added), audited each, in one
+    transaction; returns how many were accepted."""
+    submission = open_submission(recommendation)
+    _check_reviewer(actor, recommendation, submission)
+    decisions = latest_decisions(recommendation)
+    remaining = [item for item in recommendation.evidence if item.id not in decisions
+                 and not (item.uploaded_by_id is not None and item.uploaded_by_id == actor.id)]
+    for evidence in remaining:
+        review = EvidenceReview(submission=submission, evidence=evidence, decision=ACCEPTED, comment="",
+                                reviewed_by_id=actor.id)
+        db.session.add(review)
+        flag_modified(evidence, "title")
+        db.session.flush()
+        _audit(actor, recommendation, "evidence_review", review.id, ACCEPTED,
+               f"Accepted evidence {quoted(evidence.title)} (with every remaining item)",
+               evidence_id=evidence.id, comment="")
+    db.session.commit()
+    return len(remaining)
 
 
 def blockers_to_assurance(recommendation, submission, decisions=None) -> list[str]:

@@ -25,6 +25,7 @@ from tracker.db_types import today
 from tracker.errors import wants_json
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
+from tracker.forms_confirm import ConfirmForm
 from tracker.pages.services import HOME_PANELS
 from tracker.recommendations.locking import UnderReviewError, locked_reason
 from tracker.recommendations.status import action_status, recommendation_status
@@ -135,7 +136,7 @@ def review_page(recommendation, failing=None, status: int = 200):
         formdata=None, prefix="return", data={"version": recommendation.version_id})
     return render_template(
         "assurance/review.html", recommendation=recommendation, submission=submission, decisions=decisions,
-        forms=forms, assure_form=assure, return_form=back, form=failing,
+        forms=forms, accept_form=ConfirmForm(), assure_form=assure, return_form=back, form=failing,
         set_aside=lambda item: services.set_aside(item, decisions, submission),
         blockers=services.blockers_to_assurance(recommendation, submission, decisions) if submission else [],
         changes=changes_since(recommendation.id, submission.submitted_at, ("submission", "evidence_review"))
@@ -191,7 +192,36 @@ def decide_evidence(recommendation_id: int, evidence_id: int):
         form.decision.errors = [str(error)]
         return review_page(recommendation, failing=form, status=422)
     flash(f"Decision on “{evidence.title}” saved.", "success")
-    return redirect(url_for("assurance.review_recommendation", recommendation_id=recommendation.id))
+    return redirect(url_for("assurance.review_recommendation", recommendation_id=recommendation.id,
+                            _anchor=next_undecided(recommendation)))
+
+
+def next_undecided(recommendation) -> str:
+    """Where the reviewer goes next: the first item still to decide, else the decision on the recommendation."""
+    decided = services.latest_decisions(recommendation)
+    waiting = [item for item in recommendation.evidence if item.id not in decided]
+    return f"evidence-{waiting[0].id}" if waiting else "decision"
+
+
+@bp.post("/recommendations/<int:recommendation_id>/evidence/accept-remaining")
+@record_rule
+def accept_remaining_evidence(recommendation_id: int):
+    recommendation = reviewable(recommendation_id)
+    if services.open_submission(recommendation) is None:
+        flash("This recommendation is not waiting for review.", "info")
+        return show(recommendation)
+    if (refusal := independent_or_refused(recommendation)) is not None:
+        return refusal
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("assurance.review_recommendation", recommendation_id=recommendation.id))
+    try:
+        accepted = services.accept_remaining(current_user, recommendation)
+    except services.AssuranceError as error:
+        flash(str(error), "info")
+    else:
+        flash(f"Accepted {accepted} remaining evidence {'item' if accepted == 1 else 'items'}.", "success")
+    return redirect(url_for("assurance.review_recommendation", recommendation_id=recommendation.id,
+                            _anchor="decision"))
 
 
 def decide(recommendation_id: int, form_class, prefix: str, use_case, field: str, done: str, intended: str):

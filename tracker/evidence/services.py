@@ -199,6 +199,19 @@ def add_link_evidence(actor, recommendation, action, title, description, url) ->
     return evidence
 
 
+def decisions_on(evidence_ids: list[int]) -> dict:
+    """The latest reviewer's decision on each of these evidence items, in one query (none: not yet reviewed)."""
+    from sqlalchemy import select
+
+    from tracker.assurance.models import EvidenceReview
+
+    if not evidence_ids:
+        return {}
+    reviews = db.session.scalars(select(EvidenceReview).where(EvidenceReview.evidence_id.in_(evidence_ids))
+                                 .order_by(EvidenceReview.id))
+    return {review.evidence_id: review for review in reviews}
+
+
 def removal_blocker(evidence: Evidence) -> str | None:
     """Evidence a reviewer has decided on is part of the assurance record and stays."""
     from sqlalchemy import select

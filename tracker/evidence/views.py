@@ -9,7 +9,7 @@ from tracker.actions.views import action_or_404
 from tracker.auth import permissions
 from tracker.auth.access import authorise, record_rule
 from tracker.evidence import services, storage
-from tracker.evidence.forms import FileEvidenceForm, LinkEvidenceForm
+from tracker.evidence.forms import FileEvidenceForm, LinkEvidenceForm, ask_which_action, chosen_action
 from tracker.evidence.models import FILE, Evidence
 from tracker.extensions import db
 from tracker.forms_confirm import ConfirmForm
@@ -39,10 +39,20 @@ def done(recommendation, action):
     return redirect(url_for("recommendations.show_recommendation", recommendation_id=recommendation.id))
 
 
+def evidence_form(form_class, recommendation, action):
+    form = form_class()
+    if action is None:
+        ask_which_action(form, recommendation)
+    else:
+        del form.for_action
+    return form
+
+
 def upload(recommendation_id: int | None = None, action_id: int | None = None):
     recommendation, action = target_for(recommendation_id, action_id)
-    form = FileEvidenceForm()
+    form = evidence_form(FileEvidenceForm, recommendation, action)
     if form.validate_on_submit():
+        action = action or chosen_action(form, recommendation)
         upload = form.file.data
         try:
             services.add_file_evidence(current_user, recommendation, action, form.title.data,
@@ -56,8 +66,9 @@ def upload(recommendation_id: int | None = None, action_id: int | None = None):
 
 def link(recommendation_id: int | None = None, action_id: int | None = None):
     recommendation, action = target_for(recommendation_id, action_id)
-    form = LinkEvidenceForm()
+    form = evidence_form(LinkEvidenceForm, recommendation, action)
     if form.validate_on_submit():
+        action = action or chosen_action(form, recommendation)
         try:
             services.add_link_evidence(current_user, recommendation, action, form.title.data,
                                        form.description.data or "", form.url.data)

@@ -1,5 +1,6 @@
 """What needs a person's attention: their overdue and due-soon actions and the recommendations they own."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -64,3 +65,97 @@ HOME_PANELS: list[str] = []
 
 def home_panels() -> list[str]:
     return list(HOME_PANELS)
+
+
+@dataclass
+class Task:
+    """One line of "Needs your action": what, how many, and the list that shows them."""
+
+    key: str
+    label: str
+    count: int
+    endpoint: str
+    args: dict = field(default_factory=dict)
+
+
+@dataclass
+class Countdown:
+    inspection_id: int
+    pdu_name: str
+    on: date
+    days: int
+    confirmed: bool
+
+
+def holds_owner_role(user) -> bool:
+    from tracker.auth.permissions import OWNER_ROLE_FOR_KIND
+
+    return any(a.role == role and a.organisation.kind == kind
+               for a in user.roles for kind, role in OWNER_ROLE_FOR_KIND.items())
+
+
+def regions_directed(user) -> list:
+    from tracker.auth.models import REGIONAL_DIRECTOR
+    from tracker.organisations.models import REGION
+
+    return [a.organisation for a in user.roles if a.role == REGIONAL_DIRECTOR and a.organisation.kind == REGION]
+
+
+def _date_args(name: str, day: date) -> dict:
+    return {name: [day.day, day.month, day.year]}
+
+
+def action_tasks(user, on: date) -> list[Task]:
+    from tracker.actions.lists import ActionFilters, count_actions
+
+    horizon = on + timedelta(days=DUE_SOON_DAYS)
+    soon = {"owner": "me", "status": "open", **_date_args("due_from", on), **_date_args("due_to", horizon)}
+    tasks = [
+        Task("overdue", "Your overdue actions", count_actions(user, ActionFilters(owner="me", overdue=True), on),
+             "actions.list_actions", {"owner": "me", "overdue": "y"}),
+        Task("due-soon", f"Your actions due in the next {DUE_SOON_DAYS} days", count_actions(
+            user, ActionFilters(owner="me", statuses=["open"], due_from=on, due_to=horizon), on),
+             "actions.list_actions", soon),
+    ]
+    if holds_owner_role(user):
+        tasks.append(Task("overdue-on-mine", "Overdue actions on recommendations you own", count_actions(
+            user, ActionFilters(overdue=True, recommendations_i_own=True), on), "actions.list_actions",
+            {"mine": "recommendations", "overdue": "y"}))
+    for region in regions_directed(user):
+        tasks.append(Task(f"overdue-region-{region.id}", f"Overdue actions in {region.display_name}", count_actions(
+            user, ActionFilters(organisation_id=region.id, overdue=True, current_only=True), on),
+            "actions.list_actions", {"organisation": region.id, "overdue": "y", "current": "1"}))
+    return tasks
+
+
+def recommendation_tasks(user, on: date) -> list[Task]:
+    """Returned to you and ready to submit: from the recommendations you own, their statuses worked out once."""
+    from tracker.recommendations.lists import RecommendationFilters, matching
+    from tracker.recommendations.status import ACTIONS_COMPLETE_STATUS, RETURNED_STATUS
+
+    counts = Counter(status.key for _, status in matching(user, RecommendationFilters(mine=True), on))
+    tasks = [Task("returned", "Returned to you by a reviewer", counts[RETURNED_STATUS.key],
+                  "recommendations.list_recommendations", {"mine": "1", "status": RETURNED_STATUS.key}),
+             Task("ready", "Ready to submit for assurance (every action complete)",
+                  counts[ACTIONS_COMPLETE_STATUS.key], "recommendations.list_recommendations",
+                  {"mine": "1", "status": ACTIONS_COMPLETE_STATUS.key})]
+    # a lead without an owner's role sees these only when there is something to do
+    return tasks if holds_owner_role(user) else [task for task in tasks if task.count]
+
+
+def reinspection_countdowns(user, on: date) -> list[Countdown]:
+    """For a head of PDU: days until each of their PDUs' current inspection is followed up."""
+    from tracker.auth.models import HEAD_OF_PDU
+    from tracker.inspections.models import Inspection
+
+    pdu_ids = user.orgs_with_role(HEAD_OF_PDU)
+    if not pdu_ids:
+        return []
+    latest: dict[int, Inspection] = {}
+    for inspection in db.session.scalars(select(Inspection).where(Inspection.pdu_id.in_(pdu_ids))
+                                         .options(selectinload(Inspection.pdu))
+                                         .order_by(Inspection.pdu_id, Inspection.published_on, Inspection.id)):
+        latest[inspection.pdu_id] = inspection
+    return [Countdown(i.id, i.pdu.display_name, i.reinspection_on, (i.reinspection_on - on).days,
+                      i.confirmed_reinspection_on is not None)
+            for i in latest.values() if i.reinspection_on]

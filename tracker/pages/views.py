@@ -19,6 +19,9 @@ def home():
     on = today()
     attention = services.attention_for(current_user, on)
     return render_template("pages/home.html", attention=attention, home_panels=services.home_panels(),
+                           recommendation_tasks=services.recommendation_tasks(current_user, on),
+                           action_tasks=services.action_tasks(current_user, on),
+                           countdowns=services.reinspection_countdowns(current_user, on),
                            status_of=lambda rec: recommendation_status(rec, on))
 
 

@@ -37,7 +37,7 @@ class Filters:
 class Row:
     name: str
     href: str
-    organisation: Organisation
+    organisation: Organisation | None
     inspection: Inspection | None = None
     counts: Counter = field(default_factory=Counter)
     overdue: int = 0
@@ -46,6 +46,13 @@ class Row:
     score: int = 0
     score_max: int = 0
     pdus: int = 0
+    #: the filters of the actions and recommendations lists that show what this row counts
+    list_args: dict = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        """A PDU with no inspection recorded: it has no figures, which is not the same as zeros."""
+        return self.inspection is None and self.organisation is not None and self.organisation.kind == PDU
 
     @property
     def awaiting_review(self) -> int:
@@ -106,7 +113,8 @@ def inspection_rows(inspections: list[Inspection], on: date, filters: Filters, h
     latest_rounds = facts.projection_facts(ids)
     bands = services.bands()
     rows = {i.id: Row(i.pdu.name, href_for(i), i.pdu, i, days_to_reinspection=(
-        (i.reinspection_on - on).days if i.reinspection_on else None)) for i in inspections}
+        (i.reinspection_on - on).days if i.reinspection_on else None), list_args={"inspection": i.id})
+        for i in inspections}
     for rec in recommendations:
         if filters.owner and rec.addressee_kind != filters.owner:
             continue
@@ -128,7 +136,8 @@ def all_regions() -> list[Organisation]:
 
 def region_rows(regions: list[Organisation], pdu_rows: list[Row], href_for) -> list[Row]:
     """A row per region, adding up its PDUs' rows; a region with no PDUs yet still has its row."""
-    totals = {region.id: Row(region.name, href_for(region), region) for region in regions}
+    totals = {region.id: Row(region.name, href_for(region), region,
+                             list_args={"organisation": region.id, "current": "1"}) for region in regions}
     for row in pdu_rows:
         if row.organisation.parent_id in totals:
             totals[row.organisation.parent_id].add(row)
@@ -150,7 +159,20 @@ SORT_KEYS = {
 
 
 def sort_rows(rows: list[Row], key: str, descending: bool) -> list[Row]:
+    """Sorted by the chosen column; PDUs with no inspection always come last, in name order."""
     if key.startswith("status-"):
         status_key = key.removeprefix("status-")
-        return sorted(rows, key=lambda row: row.counts.get(status_key, 0), reverse=descending)
-    return sorted(rows, key=SORT_KEYS.get(key, SORT_KEYS["name"]), reverse=descending)
+        ordered = sorted(rows, key=lambda row: row.counts.get(status_key, 0), reverse=descending)
+    else:
+        ordered = sorted(rows, key=SORT_KEYS.get(key, SORT_KEYS["name"]), reverse=descending)
+    return [row for row in ordered if not row.is_empty] + [row for row in ordered if row.is_empty]
+
+
+def totals_row(rows: list[Row], list_args: dict) -> Row:
+    """Every row added up; its counts lead to the same lists with the scope's filters."""
+    total = Row("Total", "", None, list_args=list_args)
+    for row in rows:
+        if not row.is_empty:
+            total.add(row)
+    total.pdus = sum(row.pdus for row in rows)
+    return total

@@ -1,33 +1,51 @@
-"""The action plan in the layout of HMPPS action plans, as XLSX and CSV with exactly the same cells."""
+"""The action plan in the layout HMPPS action plans use, as XLSX and CSV with the same columns.
+
+One row per action, with the recommendation it answers, its derived status in the same words as the pages, the
+latest progress update and the action's own evidence with the reviewer's decision. Evidence for the
+recommendation as a whole gets a row of its own, so nothing is copied onto a row it does not belong to."""
 
 import csv
 import io
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from sqlalchemy import select
+from sqlalchemy.orm import aliased, lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from tracker.readiness.loading import evidence_titles, load_recommendations
+from tracker.actions.models import ProgressUpdate
+from tracker.auth.models import User
+from tracker.evidence.services import decisions_on
+from tracker.extensions import db
+from tracker.organisations.models import Organisation
+from tracker.readiness.loading import load_recommendations
 from tracker.recommendations.status import action_status, recommendation_status
+from tracker.templating import format_date
 
+#: (heading, width in characters); date columns hold real dates
 COLUMNS = (
-    "Recommendation number", "Recommendation", "Addressee", "Response", "Action", "Owner",
-    "Original target date", "Revised target date", "Status", "Evidence",
+    ("Recommendation number", 14), ("Recommendation", 60), ("Addressed to", 22), ("Recommendation owner", 24),
+    ("Lead", 20), ("Response", 14), ("Rationale", 40), ("Recommendation status", 18), ("Action", 60),
+    ("Action owner", 22), ("Action status", 14), ("Original target date", 13), ("Current target date", 13),
+    ("Latest progress on", 13), ("Latest progress", 50), ("Evidence and review decision", 50),
 )
-WIDTHS = (16, 60, 24, 14, 60, 24, 18, 18, 16, 40)
+DATE_COLUMNS = {"Original target date", "Current target date", "Latest progress on"}
+HEADINGS = tuple(heading for heading, _ in COLUMNS)
+WHOLE_RECOMMENDATION = "(Evidence for the recommendation as a whole)"
 #: characters that make a spreadsheet treat a cell as a formula (OWASP: CSV injection)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+UK_DATE = "DD/MM/YYYY"
+#: the table's header row, below the title block and a blank row
+HEADER_ROW = 7
 
 
 def safe_cell(value: str) -> str:
     """Prefix a quote so text that looks like a formula is shown, never run."""
     return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def _date(value: date | None) -> str:
-    return value.isoformat() if value else ""
 
 
 def file_name(inspection, extension: str) -> str:
@@ -36,52 +54,141 @@ def file_name(inspection, extension: str) -> str:
     return f"action-plan-{slug}-{inspection.id}.{extension}"
 
 
-def action_plan_rows(inspection, on: date) -> list[list[str]]:
-    """One row per action; a recommendation without actions still gets one row with the action empty."""
+@dataclass
+class ActionPlan:
+    title: str
+    pdu: str
+    region: str
+    produced_on: date
+    produced_by: str
+    #: cells: text, whole numbers and dates (None for empty)
+    rows: list[list]
+
+
+def _evidence(items, decisions) -> str:
+    def label(item) -> str:
+        decision = decisions.get(item.id)
+        if decision is None:
+            return f"{item.title} (not yet reviewed)"
+        return f"{item.title} ({'REJECTED by the reviewer' if decision.decision == 'rejected' else 'accepted'}"\
+               + (f": {decision.comment}" if decision.comment else "") + ")"
+
+    return "; ".join(label(item) for item in items)
+
+
+def _latest_updates(actions) -> dict[int, ProgressUpdate]:
+    latest: dict[int, ProgressUpdate] = {}
+    for update in db.session.scalars(select(ProgressUpdate).where(
+            ProgressUpdate.action_id.in_([a.id for a in actions])).order_by(ProgressUpdate.created_at,
+                                                                            ProgressUpdate.id)):
+        latest[update.action_id] = update
+    return latest
+
+
+def _recommendation_cells(rec, on: date) -> list:
+    return [rec.number, rec.text, rec.addressee_name, rec.owner_org.display_name if rec.owner_org else "",
+            rec.lead.name if rec.lead else "", rec.response_label, rec.response_rationale or "",
+            recommendation_status(rec, on).label]
+
+
+def _load_leads(recommendations) -> None:
+    """Leads in one query (always issued, so the count does not depend on the data)."""
+    leads = {user.id: user for user in db.session.scalars(select(User).where(
+        User.id.in_({rec.lead_id for rec in recommendations if rec.lead_id})).options(lazyload(User.roles)))}
+    for rec in recommendations:
+        set_committed_value(rec, "lead", leads.get(rec.lead_id))
+
+
+def action_plan_rows(inspection, on: date) -> list[list]:
+    recommendations = load_recommendations([inspection.id])
+    _load_leads(recommendations)
+    actions = [action for rec in recommendations for action in rec.actions]
+    latest = _latest_updates(actions)
+    decisions = decisions_on([item.id for rec in recommendations for item in rec.evidence])
     rows = []
-    for rec in load_recommendations([inspection.id]):
-        common = [str(rec.number), rec.text, rec.addressee_name, rec.response_label]
-        rec_evidence = [item for item in rec.evidence if item.action_id is None]
-        if not rec.actions:
-            rows.append(common + ["", "", "", "", recommendation_status(rec, on).label,
-                                  evidence_titles(rec_evidence)])
+    for rec in recommendations:
+        common = _recommendation_cells(rec, on)
         for action in rec.actions:
+            update = latest.get(action.id)
             rows.append(common + [
-                action.description, action.owner.name if action.owner else "",
-                _date(action.original_target_on), _date(action.target_on) if action.is_revised else "",
-                action_status(action, on).label, evidence_titles(action.evidence + rec_evidence),
-            ])
-    return [[safe_cell(cell) for cell in row] for row in rows]
+                action.description, action.owner.name if action.owner else "", action_status(action, on).label,
+                action.original_target_on, action.target_on,
+                update.created_at.date() if update else None, update.narrative if update else "",
+                _evidence(action.evidence, decisions)])
+        whole = [item for item in rec.evidence if item.action_id is None]
+        if whole or not rec.actions:
+            rows.append(common + [WHOLE_RECOMMENDATION if whole else "", "", "", None, None, None, "",
+                                  _evidence(whole, decisions)])
+    return [[safe_cell(cell) if isinstance(cell, str) else cell for cell in row] for row in rows]
 
 
-def to_csv(rows: list[list[str]]) -> bytes:
-    """UTF-8 with a byte order mark, so Excel opens accented names correctly."""
+def action_plan(inspection, on: date, produced_by: str) -> ActionPlan:
+    region = aliased(Organisation)
+    pdu_name, region_name = db.session.execute(
+        select(Organisation.name, region.name).outerjoin(region, Organisation.parent_id == region.id)
+        .where(Organisation.id == inspection.pdu_id)).one()
+    return ActionPlan(f"Action plan: {inspection.title}", f"{pdu_name} PDU",
+                      f"{region_name} region" if region_name else "", on, produced_by,
+                      action_plan_rows(inspection, on))
+
+
+def _text(cell) -> str:
+    if cell is None:
+        return ""
+    return cell.strftime("%d/%m/%Y") if isinstance(cell, date) else str(cell)
+
+
+def to_csv(plan: ActionPlan) -> bytes:
+    """UTF-8 with a byte order mark, so Excel opens accented names correctly; the same columns as the XLSX."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(rows)
+    writer.writerow(HEADINGS)
+    writer.writerows([_text(cell) for cell in row] for row in plan.rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_xlsx(rows: list[list[str]], title: str) -> bytes:
+def _title_block(sheet, plan: ActionPlan) -> None:
+    sheet["A1"] = safe_cell(plan.title)
+    sheet["A1"].font = Font(bold=True, size=14)
+    for row, (label, value) in enumerate((("PDU", plan.pdu), ("Region", plan.region),
+                                          ("Produced on", format_date(plan.produced_on)),
+                                          ("Produced by", plan.produced_by)), start=2):
+        sheet.cell(row=row, column=1, value=label).font = Font(bold=True)
+        sheet.cell(row=row, column=2, value=safe_cell(value)).data_type = "s"
+
+
+def to_xlsx(plan: ActionPlan) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Action plan"
-    sheet.append(list(COLUMNS))
-    for row in rows:
-        # Cells are written as strings so that a quoted formula stays text; openpyxl would otherwise
-        # store any string starting with "=" as a formula.
-        sheet.append(row)
-    for cell in sheet[1]:
+    _title_block(sheet, plan)
+    header = HEADER_ROW
+    for column, heading in enumerate(HEADINGS, start=1):
+        cell = sheet.cell(row=header, column=column, value=heading)
         cell.font = Font(bold=True)
-    for index, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    dates = [index for index, heading in enumerate(HEADINGS, start=1) if heading in DATE_COLUMNS]
+    for row in plan.rows:
+        sheet.append(row)
+        for cell in sheet[sheet.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-            cell.data_type = "s"
-    sheet.freeze_panes = "A2"
-    workbook.properties.title = title[:255]
+            if cell.column in dates and cell.value is not None:
+                cell.number_format = UK_DATE
+            elif isinstance(cell.value, str):
+                # A quoted formula stays text; openpyxl would otherwise store "=..." as a formula.
+                cell.data_type = "s"
+    for index, (_, width) in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    last = get_column_letter(len(COLUMNS))
+    sheet.freeze_panes = f"A{header + 1}"
+    sheet.auto_filter.ref = f"A{header}:{last}{max(header, sheet.max_row)}"
+    sheet.print_title_rows = f"{header}:{header}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    workbook.properties.title = plan.title[:255]
+    workbook.properties.creator = plan.produced_by[:255]
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

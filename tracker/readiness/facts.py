@@ -35,14 +35,17 @@ class RecommendationFacts:
     actions: list[ActionFacts] = field(default_factory=list)
 
 
-def recommendation_facts(inspection_ids: list[int]) -> list[RecommendationFacts]:
-    """Recommendations with their actions' status and target date, and every other one-to-many collection."""
+def recommendation_facts(inspection_ids, where=None) -> list[RecommendationFacts]:
+    """Recommendations with their actions' status and target date, and every other one-to-many collection.
+
+    `inspection_ids` is a list or a subquery of ids; `where`, a condition on Recommendation, narrows them further."""
+    conditions = [Recommendation.inspection_id.in_(inspection_ids)] + ([where] if where is not None else [])
     recs = [RecommendationFacts(*row) for row in db.session.execute(
         select(Recommendation.id, Recommendation.inspection_id, Recommendation.response,
                Recommendation.addressee_kind)
-        .where(Recommendation.inspection_id.in_(inspection_ids)).order_by(Recommendation.id))]
+        .where(*conditions).order_by(Recommendation.id))]
     by_id = {rec.id: rec for rec in recs}
-    rec_ids = select(Recommendation.id).where(Recommendation.inspection_id.in_(inspection_ids))
+    rec_ids = select(Recommendation.id).where(*conditions)
     for rec_id, status, target_on in db.session.execute(
             select(Action.recommendation_id, Action.status, Action.target_on)
             .where(Action.recommendation_id.in_(rec_ids)).order_by(Action.id)):

@@ -6,7 +6,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.actions.models import Action
 from tracker.auth.models import User
-from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.loading import attach, attach_collection
 from tracker.recommendations.models import Recommendation
@@ -50,7 +49,3 @@ def _load_owners(actions: list[Action]) -> None:
         select(User).where(User.id.in_(owner_ids)).options(lazyload(User.roles)))}
     for action in actions:
         set_committed_value(action, "owner", owners.get(action.owner_id))
-
-
-def evidence_titles(items: list[Evidence]) -> str:
-    return "; ".join(item.title for item in items)

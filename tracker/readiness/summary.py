@@ -9,6 +9,7 @@ from flask import current_app
 from tracker.actions.models import Action
 from tracker.assurance import services as assurance
 from tracker.inspections.models import Inspection
+from tracker.linked_text import LinkedText
 from tracker.readiness import services
 from tracker.readiness.loading import load_recommendations
 from tracker.readiness.models import AuditRound
@@ -19,6 +20,18 @@ from tracker.templating import format_date
 
 #: how long an internal audit stays a fair picture of practice, when the configuration does not say
 AUDIT_STALE_DAYS = 90
+
+
+#: one thing that must still happen: a plain sentence (as emails show it) that knows the page where it is done
+Step = LinkedText
+
+
+def _rec(text: str, rec) -> Step:
+    return Step(text, "recommendations.show_recommendation", recommendation_id=rec.id)
+
+
+def _action(text: str, action) -> Step:
+    return Step(text, "actions.show_action", action_id=action.id)
 
 
 @dataclass
@@ -104,41 +117,47 @@ def _plan_steps(readiness: Readiness) -> list[str]:
     steps = []
     for rec in readiness.recommendations:
         if rec.response is None:
-            steps.append(f"Record the response (agreed, partly agreed or not agreed) to recommendation {rec.number}.")
+            steps.append(_rec(f"Record the response (agreed, partly agreed or not agreed) to recommendation "
+                              f"{rec.number}.", rec))
         elif not rec.actions and readiness.statuses[rec.id].key != "not_agreed":
-            steps.append(f"Agree at least one action for recommendation {rec.number}.")
+            steps.append(_rec(f"Agree at least one action for recommendation {rec.number}.", rec))
         elif rec.actions and all(a.is_complete for a in rec.actions) and not rec.evidence:
-            steps.append(f"Add evidence that recommendation {rec.number} has been delivered.")
+            steps.append(_rec(f"Add evidence that recommendation {rec.number} has been delivered.", rec))
     for action in readiness.overdue_actions:
         owner = action.owner.name if action.owner else "no owner"
-        steps.append(f"Complete the overdue action for recommendation {action.recommendation.number} "
-                     f"({owner}), due {format_date(action.target_on)}: {action.description}")
+        steps.append(_action(f"Complete the overdue action for recommendation {action.recommendation.number} "
+                             f"({owner}), due {format_date(action.target_on)}: {action.description}", action))
     if readiness.reinspection_on:
         late = [a for a in readiness.actions if not a.is_complete and a.target_on > readiness.reinspection_on]
         for action in late:
-            steps.append(f"Bring forward or justify the action for recommendation {action.recommendation.number}, "
-                         f"due {format_date(action.target_on)}, after the re-inspection: {action.description}")
+            steps.append(_action(f"Bring forward or justify the action for recommendation "
+                                 f"{action.recommendation.number}, due {format_date(action.target_on)}, after the "
+                                 f"re-inspection: {action.description}", action))
     return steps
 
 
 def _audit_steps(readiness: Readiness) -> list[str]:
     latest = readiness.latest
     if latest is None:
-        return ["Run an internal case audit and record it, so the projected ratings can be worked out."]
+        return [Step("Run an internal case audit and record it, so the projected ratings can be worked out.",
+                     "readiness.show_readiness", inspection_id=readiness.inspection.id, _anchor="projection")]
     steps = []
     stale_after = int(current_app.config.get("READINESS_AUDIT_STALE_AFTER_DAYS", AUDIT_STALE_DAYS))
     if (readiness.on - latest.audit_round.held_on).days > stale_after:
-        steps.append(f"Run another internal case audit: the last was more than {stale_after} days ago.")
+        steps.append(Step(f"Run another internal case audit: the last was more than {stale_after} days ago.",
+                          "readiness.show_readiness", inspection_id=readiness.inspection.id, _anchor="projection"))
     for standard in latest.projection.standards:
         if standard.rating in (INADEQUATE, REQUIRES_IMPROVEMENT) and standard.lowest is not None:
-            steps.append(f"Improve {standard.code} {standard.name}: projected {standard.rating}, "
-                         f"lowest key question {standard.lowest}%.")
+            steps.append(Step(f"Improve {standard.code} {standard.name}: projected {standard.rating}, "
+                              f"lowest key question {standard.lowest}%.", "readiness.show_readiness",
+                              inspection_id=readiness.inspection.id, _anchor="projection"))
     return steps
 
 
-def must_happen(readiness: Readiness) -> list[str]:
+def must_happen(readiness: Readiness) -> list[Step]:
     """Plain sentences, most basic first: what still has to happen before the inspectors return."""
     steps = []
     if readiness.reinspection_on is None:
-        steps.append("Set the expected re-inspection date.")
+        steps.append(Step("Set the expected re-inspection date.", "inspections.show_inspection",
+                          inspection_id=readiness.inspection.id))
     return steps + _plan_steps(readiness) + _audit_steps(readiness)

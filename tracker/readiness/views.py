@@ -24,6 +24,7 @@ from tracker.readiness.forms import (
 )
 from tracker.readiness.models import AuditRound
 from tracker.readiness.summary import readiness_for
+from tracker.recommendations.status import action_status
 
 bp = Blueprint("readiness", __name__)
 
@@ -48,7 +49,8 @@ def print_readiness(inspection_id: int):
     inspection = viewable_inspection(inspection_id)
     readiness = readiness_for(inspection, today())
     return render_template("readiness/print.html", readiness=readiness,
-                           charts=charts.charts_for(readiness, services.bands()))
+                           charts=charts.charts_for(readiness, services.bands()),
+                           action_status_of=lambda action: action_status(action, readiness.on))
 
 
 def _form_input(form) -> services.AuditRoundInput:
@@ -122,11 +124,11 @@ def edit_audit_round(inspection_id: int, audit_round_id: int):
 @record_rule
 def export_action_plan(inspection_id: int, extension: str):
     inspection = viewable_inspection(inspection_id)
-    rows = exports.action_plan_rows(inspection, today())
+    plan = exports.action_plan(inspection, today(), current_user.name)
     if extension == "csv":
-        body, mimetype = exports.to_csv(rows), "text/csv"
+        body, mimetype = exports.to_csv(plan), "text/csv"
     else:
-        body = exports.to_xlsx(rows, f"Action plan: {inspection.title}")
+        body = exports.to_xlsx(plan)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     # send_file writes the header itself, with an ASCII fallback and the RFC 6266 filename* form for any name.
     return send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True,
@@ -157,11 +159,12 @@ def _dashboard_page(build, **page) -> str:
     return render_template("readiness/dashboard.html", **built, **page)
 
 
-def _table(rows, form, filters, sort: str, descending: bool, **context) -> dict:
+def _table(rows, form, filters, sort: str, descending: bool, totals_args: dict, **context) -> dict:
+    """The dashboard table: the same columns whatever the data, a totals row, and every count a link."""
     rows = dashboards.sort_rows(rows, sort, descending)
-    statuses = [s for s in dashboards.all_statuses() if any(row.counts.get(s.key) for row in rows)]
     table = render_template("readiness/_dashboard-table.html", rows=rows, form=form, filters=filters,
-                            statuses=statuses, sort=sort, descending=descending, **context)
+                            statuses=dashboards.all_statuses(), sort=sort, descending=descending,
+                            totals=dashboards.totals_row(rows, totals_args), **context)
     return {"heading": context["heading"], "has_errors": bool(form.errors),
             "table": Markup(table)}  # noqa: S704  # nosec B704 (our own autoescaped template's output)
 
@@ -184,11 +187,21 @@ def _dashboard_for_user(form, filters, sort, descending) -> dict:
         return _region(db.session.get(Organisation, regions[0]), form, filters, sort, descending)
     pdus = dashboards.visible_pdus(current_user)
     inspections = dashboards.inspections_of([pdu.id for pdu in pdus])
+    if len(pdus) == 1 and inspections:
+        return _pdu_summary(dashboards.current_inspections(inspections)[0])
     rows = dashboards.inspection_rows(inspections, today(), filters, _inspection_href)
     for row in rows:
         row.name = row.inspection.title
-    return _table(rows, form, filters, sort, descending, scope="pdu", heading="Your PDU's inspections",
+    return _table(rows, form, filters, sort, descending, {}, scope="pdu", heading="Your PDU's inspections",
                   first_column="Inspection")
+
+
+def _pdu_summary(inspection) -> dict:
+    """A head of one PDU gets their readiness at a glance rather than a table of one row."""
+    readiness = readiness_for(services.inspection_with_rounds(inspection.id), today())
+    summary = render_template("readiness/_pdu-summary.html", readiness=readiness)
+    return {"heading": f"Readiness in {inspection.pdu.display_name}", "has_errors": False,
+            "table": Markup(summary)}  # noqa: S704  # nosec B704 (our own autoescaped template's output)
 
 
 def _pdu_rows(pdus, filters):
@@ -197,7 +210,8 @@ def _pdu_rows(pdus, filters):
     rows = dashboards.inspection_rows(inspections, today(), filters, _inspection_href)
     if not filters.status:
         inspected = {inspection.pdu_id for inspection in inspections}
-        rows += [dashboards.Row(pdu.name, "", pdu) for pdu in pdus if pdu.id not in inspected]
+        rows += [dashboards.Row(pdu.name, "", pdu, list_args={"organisation": pdu.id, "current": "1"})
+                 for pdu in pdus if pdu.id not in inspected]
     return rows
 
 
@@ -205,13 +219,14 @@ def _national(form, filters, sort, descending) -> dict:
     rows = dashboards.region_rows(dashboards.all_regions(),
                                   _pdu_rows(dashboards.visible_pdus(current_user), filters),
                                   lambda region: url_for(".region_dashboard", region_id=region.id))
-    return _table(rows, form, filters, sort, descending, scope="national", heading="Readiness in every region",
-                  first_column="Region")
+    return _table(rows, form, filters, sort, descending, {"current": "1"}, scope="national",
+                  heading="Readiness in every region", first_column="Region")
 
 
 def _region(region, form, filters, sort, descending) -> dict:
     rows = _pdu_rows(dashboards.visible_pdus(current_user, region.id), filters)
-    return _table(rows, form, filters, sort, descending, scope="region", region=region,
+    return _table(rows, form, filters, sort, descending, {"organisation": region.id, "current": "1"},
+                  scope="region", region=region,
                   heading=f"Readiness in {region.display_name}", first_column="PDU")
 
 

@@ -9,6 +9,7 @@ from tracker.audit.services import history_for_recommendation
 from tracker.auth import permissions
 from tracker.auth.access import authorise, record_rule
 from tracker.db_types import today
+from tracker.evidence.services import decisions_on
 from tracker.recommendations import services
 from tracker.recommendations.forms import ResponseForm
 from tracker.recommendations.locking import locked_reason, refuse_if_locked
@@ -43,6 +44,7 @@ def show_recommendation(recommendation_id: int):
         can_manage=unlocked and permissions.can_manage_recommendation(current_user, recommendation),
         can_update=lambda action: permissions.can_update_action(current_user, action),
         can_remove=lambda evidence: unlocked and permissions.can_remove_evidence(current_user, evidence),
+        decisions=decisions_on([item.id for item in recommendation.evidence]),
     )
 
 
@@ -79,3 +81,7 @@ def response_conflict(recommendation, form):
     ]
     back = url_for("recommendations.show_recommendation", recommendation_id=recommendation.id)
     return conflict_page(recommendation, rows, back, f"the response to recommendation {recommendation.number}")
+
+
+# The recommendations list shares this blueprint; imported last, once `bp` exists.
+from tracker.recommendations import list_views  # noqa: E402,F401

@@ -1,0 +1,56 @@
+"""The recommendations list (`/recommendations`): where a dashboard's or readiness page's recommendation counts lead."""
+
+from flask import render_template, request
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
+from wtforms import HiddenField, SelectField, SubmitField
+from wtforms.validators import Optional
+
+from tracker.actions.list_views import inspection_label, page_number
+from tracker.actions.lists import ADDRESSEE_CHOICES, organisation_choices
+from tracker.auth.access import signed_in
+from tracker.db_types import today
+from tracker.readiness.dashboards import all_statuses
+from tracker.recommendations import lists
+from tracker.recommendations.views import bp
+
+
+class RecommendationListFilterForm(FlaskForm):
+    """The list's filters, read from the address so a list can be bookmarked and shared."""
+
+    class Meta:
+        csrf = False
+
+    organisation = SelectField("Organisation", widget=GovSelect(), validators=[Optional()])
+    addressee = SelectField("Addressed to", widget=GovSelect(), validators=[Optional()], choices=ADDRESSEE_CHOICES)
+    status = SelectField("Status", widget=GovSelect(), validators=[Optional()])
+    inspection = HiddenField()
+    current = HiddenField()
+    mine = HiddenField()
+    submit = SubmitField("Apply filters", widget=GovSubmitInput())
+
+    def to_filters(self) -> lists.RecommendationFilters:
+        def value(field):
+            return (field.data or "") if not field.errors else ""
+
+        def whole(text):
+            return int(text) if text and str(text).isdigit() else None
+
+        return lists.RecommendationFilters(
+            organisation_id=whole(value(self.organisation)), inspection_id=whole(self.inspection.data),
+            current_only=self.current.data == "1", addressee=value(self.addressee), status=value(self.status),
+            mine=self.mine.data == "1")
+
+
+@bp.get("/recommendations")
+@signed_in
+def list_recommendations():
+    form = RecommendationListFilterForm(request.args)
+    form.organisation.choices = [("", "Any")] + organisation_choices(current_user)
+    form.status.choices = [("", "Any status")] + [(s.key, s.label) for s in all_statuses()]
+    form.validate()
+    filters = form.to_filters()
+    page = lists.list_recommendations(current_user, filters, today(), page_number())
+    return render_template("recommendations/list.html", form=form, filters=filters, page=page,
+                           inspection=inspection_label(filters.inspection_id) if filters.inspection_id else None)

@@ -1,0 +1,1 @@
+"""Search across recommendations, actions, progress updates and evidence titles."""
