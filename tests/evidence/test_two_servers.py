@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -35,10 +36,12 @@ def free_port() -> int:
 
 def start_server(url: str, folder: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
+    # each server runs on the suite's declared clock (tests/browser/clocked.py), as the demo it serves was built on it
     env = {**os.environ, "TRACKER_DATABASE_URL": url, "TRACKER_UPLOADS_BACKEND": "database",
-           "TRACKER_UPLOADS_FOLDER": str(folder)}
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
-                                "app:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+           "TRACKER_UPLOADS_FOLDER": str(folder), "TEST_CLOCK_START": datetime.now(UTC).isoformat()}
+    process = subprocess.Popen([sys.executable, "-m", "tests.browser.clocked", "--app", "app", "run", "--port",
+                                str(port), "--no-reload", "--no-debugger"],
+                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
