@@ -20,6 +20,7 @@ def pages(inspection_id: int, rec_id: int, action_id: int) -> list[tuple[str, st
         (OWNER, f"/actions/{action_id}"), (DIRECTOR, "/reviews"),
         (DIRECTOR, "/api/v1/inspections"), (HMPPS, "/api/v1/inspections"),
         (HEAD, f"/api/v1/inspections/{inspection_id}/recommendations"),
+        (HMPPS, "/api/v1/recommendations"), (DIRECTOR, "/api/v1/recommendations?region=London&limit=500"),
         (OWNER, "/actions?owner=me"), (HEAD, "/actions"), (HMPPS, "/actions?overdue=y&sort=owner"),
         (DIRECTOR, "/actions?mine=recommendations&status=open"), (HEAD, "/actions.csv?status=open"),
         (DIRECTOR, f"/actions?recommendation={rec_id}"),
