@@ -162,10 +162,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(target: str, env: dict[str, str], cwd: Path) -> tuple[subprocess.Popen, int]:
+def start_gunicorn(target: str, env: dict[str, str], cwd: Path, workers: int = 2) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    command = [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-               target]
+    command = [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+               "--log-level", "warning", target]
     process = subprocess.Popen(command, cwd=cwd, env=env,  # noqa: S603 (our own tool)
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
@@ -177,6 +177,16 @@ def start_gunicorn(target: str, env: dict[str, str], cwd: Path) -> tuple[subproc
             time.sleep(0.2)
     process.kill()
     sys.exit(f"gunicorn {target} did not start")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Gunicorn finishes its requests on SIGTERM; on a busy machine that can take a while, so wait, then kill."""
+    process.terminate()
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def session_cookie(port: int) -> str:
@@ -281,8 +291,7 @@ def throughput(national: Path, token: str, paths: list[str],
         return page_rps, ratios, bare_rps
     finally:
         for process in (tracker, bare):
-            process.terminate()
-            process.wait(timeout=10)
+            stop(process)
 
 
 def measure(name: str, national: Path, token: str, small: Path | None = None, small_token: str = "") -> dict:
@@ -301,8 +310,10 @@ def measure(name: str, national: Path, token: str, small: Path | None = None, sm
     bare_rows = bare_rows_for(rows[1][6])
     print(f"  measuring throughput on {name} ...", flush=True)
     page_rps, ratios, bare_rps = throughput(national, token, paths, bare_rows)
-    return {"name": name, "rows": rows, "uncached": uncached_row, "rps": page_rps, "ratios": ratios,
-            "bare_rps": bare_rps, "bare_rows": bare_rows}
+    result = {"name": name, "rows": rows, "uncached": uncached_row, "rps": page_rps, "ratios": ratios,
+              "bare_rps": bare_rps, "bare_rows": bare_rows}
+    print_table(result)
+    return result
 
 
 def main() -> int:
@@ -362,8 +373,6 @@ def misses_of(result: dict) -> list[str]:
 
 
 def report(results: list[dict], jobs_seconds: float) -> int:
-    for result in results:
-        print_table(result)
     print(f"\nrun-jobs on the national data (SQLite): {jobs_seconds:.1f}s")
     misses = [miss for result in results for miss in misses_of(result)]
     if jobs_seconds >= TARGET_JOBS_SECONDS:

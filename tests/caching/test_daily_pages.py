@@ -5,7 +5,10 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import DIRECTOR, HEAD, OWNER, sign_in_as, soup_of, text_of
+from tracker.actions import list_views
 from tracker.actions import views as action_views
+from tracker.inspections import views as inspection_views
+from tracker.readiness import views as readiness_views
 from tracker.actions.models import Action
 from tracker.actions.services import post_update
 from tracker.auth.services import create_user, find_user
@@ -21,7 +24,8 @@ def builds(monkeypatch) -> list[str]:
     """The name of each page built afresh rather than taken from the cache."""
     calls = []
     for module, name in ((page_views, "_home_page"), (recommendation_views, "_recommendation_page"),
-                         (action_views, "_action_page")):
+                         (action_views, "_action_page"), (inspection_views, "_inspection_page"),
+                         (readiness_views, "_readiness_page"), (list_views, "_actions_page")):
         real = getattr(module, name)
 
         def counting(*args, _real=real, _name=name, **kwargs):
@@ -99,3 +103,54 @@ def test_each_session_gets_its_own_csrf_token_in_a_cached_page(app):
     tokens = [{i["value"] for i in page.select("main input[name=csrf_token]")} for page, _ in pages]
     assert tokens[0] and tokens[1] and tokens[0] != tokens[1]
     assert "csrf-token" not in str(pages[1][0])
+
+
+def test_inspection_page_shows_a_new_status_on_the_next_view(app, as_user, builds):
+    action = owners_overdue_action()
+    rec = action.recommendation
+    client = as_user(HEAD)
+    url = f"/inspections/{rec.inspection_id}"
+
+    def row() -> str:
+        page = soup_of(client.get(url))
+        link = page.select_one(f"a[href='/recommendations/{rec.id}']")
+        return text_of(link.find_parent("tr"))
+
+    before = row()
+    assert row() == before and builds == ["_inspection_page", "_inspection_page"][:1]
+    for other in rec.actions:
+        post_update(find_user(HEAD), other, "Closed", new_status="complete")
+    assert "Actions complete" in row() and "Actions complete" not in before
+
+
+def test_readiness_page_shows_a_completed_action_on_the_next_view(app, as_user, builds):
+    action = owners_overdue_action()
+    client = as_user(HEAD)
+    url = f"/inspections/{action.recommendation.inspection_id}/readiness"
+    before = text_of(soup_of(client.get(url)).select_one("main"))
+    client.get(url)
+    assert builds == ["_readiness_page"]
+    assert action.description in before
+    post_update(find_user(OWNER), action, "Finished", new_status="complete")
+    after = text_of(soup_of(client.get(url)).select_one("main"))
+    assert after != before and builds == ["_readiness_page", "_readiness_page"]
+
+
+def test_actions_list_shows_a_new_status_on_the_next_view(app, as_user, builds):
+    action = owners_overdue_action()
+    client = as_user(OWNER)
+
+    def listed(url: str) -> str:
+        return text_of(soup_of(client.get(url)).select_one("main"))
+
+    assert action.description in listed("/actions?owner=me&overdue=y")
+    assert action.description in listed("/actions?owner=me&overdue=y")
+    assert builds == ["_actions_page"]
+    post_update(find_user(OWNER), action, "Finished", new_status="complete")
+    assert action.description not in listed("/actions?owner=me&overdue=y")
+
+
+def test_a_filter_error_still_titles_the_actions_list_as_an_error(app, as_user):
+    page = soup_of(as_user(OWNER).get("/actions?due_from=not-a-date"))
+    assert page.title.get_text().startswith("Error:")
+    assert page.select_one(".govuk-error-summary") is not None

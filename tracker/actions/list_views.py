@@ -3,13 +3,14 @@
 import csv
 import io
 
-from flask import Response, render_template, request, url_for
+from flask import Response, request, url_for
 from flask_login import current_user
 
 from tracker.actions import lists
 from tracker.actions.forms import ActionListFilterForm
 from tracker.actions.views import bp
 from tracker.auth.access import signed_in
+from tracker.caching.pages import CachedPage, main_content, render_cached_page
 from tracker.db_types import today
 from tracker.extensions import db
 from tracker.inspections.models import Inspection
@@ -94,14 +95,19 @@ def page_number() -> int:
 @bp.get("/actions")
 @signed_in
 def list_actions():
+    return render_cached_page(("actions", tuple(sorted(request.args.items(multi=True)))), _actions_page)
+
+
+def _actions_page() -> CachedPage:
     form = filter_form()
     filters = form.to_filters()
     sort, descending = sorting()
     on = today()
     page = lists.list_actions(current_user, filters, on, sort, descending, page_number())
-    return render_template("actions/list.html", form=form, filters=filters, page=page, sort=sort,
-                           descending=descending, heading=heading(filters), on=on,
-                           selected=selected_filters(form, filters), status_of=lambda row: action_status(row, on))
+    main = main_content("actions/_list-main.html", form=form, filters=filters, page=page, sort=sort,
+                        descending=descending, heading=heading(filters), on=on,
+                        selected=selected_filters(form, filters), status_of=lambda row: action_status(row, on))
+    return CachedPage(heading(filters), main, has_errors=bool(form.errors))
 
 
 @bp.get("/actions.csv")

@@ -22,6 +22,8 @@ class CachedPage:
     main: Markup
     back_href: str | None = None
     back_text: str | None = None
+    #: the page shows a form's errors, so its title starts "Error:"
+    has_errors: bool = False
     #: when something on the page lapses with time alone (an update's correction window), not with the data
     valid_until: datetime | None = None
 
