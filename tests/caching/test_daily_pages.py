@@ -7,15 +7,15 @@ from sqlalchemy import select
 from tests.conftest import DIRECTOR, HEAD, OWNER, sign_in_as, soup_of, text_of
 from tracker.actions import list_views
 from tracker.actions import views as action_views
-from tracker.inspections import views as inspection_views
-from tracker.readiness import views as readiness_views
 from tracker.actions.models import Action
 from tracker.actions.services import post_update
 from tracker.auth.services import create_user, find_user
 from tracker.db_types import today
 from tracker.extensions import db
+from tracker.inspections import views as inspection_views
 from tracker.organisations.services import find_pdu
 from tracker.pages import views as page_views
+from tracker.readiness import views as readiness_views
 from tracker.recommendations import views as recommendation_views
 
 

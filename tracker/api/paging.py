@@ -82,16 +82,24 @@ def read_choice(name: str, choices: list[str]) -> str | None:
 
 def page_of(query: Select, id_column, limit: int, after: int, keep: Callable | None = None) -> Page:
     """Up to `limit` rows of `query` with ids after `after`, in id order. With `keep`, rows it refuses are skipped
-    and further rows read in batches until the page is full or the rows run out."""
-    size = limit + 1 if keep is None else max(limit + 1, SCAN_BATCH)
+    and further rows read in batches until the page is full or the rows run out.
+
+    The ids are read first and the rows then loaded for those ids alone, so eager loads see at most `limit` (or a
+    batch of) parents: the same number of statements at any data size."""
+    size = limit + 1 if keep is None else SCAN_BATCH
+    ids_query = query.with_only_columns(id_column).order_by(id_column).limit(size)
     found: list = []
     last = after
     while True:
-        batch = list(db.session.scalars(query.where(id_column > last).order_by(id_column).limit(size)))
-        found.extend(row for row in batch if keep is None or keep(row))
-        if len(found) > limit or len(batch) < size:
+        ids = list(db.session.scalars(ids_query.where(id_column > last)))
+        wanted = ids[:limit] if keep is None else ids
+        rows = list(db.session.scalars(query.where(id_column.in_(wanted)).order_by(id_column))) if wanted else []
+        found.extend(row for row in rows if keep is None or keep(row))
+        if keep is None:
+            return Page(found, found[-1].id if len(ids) > limit else None)
+        if len(found) > limit or len(ids) < size:
             break
-        last = batch[-1].id
+        last = ids[-1]
     if len(found) > limit:
         return Page(found[:limit], found[limit - 1].id)
     return Page(found, None)

@@ -2,9 +2,10 @@
 
 from flask import Blueprint, abort, jsonify, request
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import inspect, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
+from tracker.actions.models import Action
 from tracker.api import conditional
 from tracker.api.openapi import DOCUMENT
 from tracker.api.paging import BadQuery, next_link, page_of, read_after, read_choice, read_limit, read_since
@@ -18,6 +19,7 @@ from tracker.extensions import csrf
 from tracker.inspections import services as inspections
 from tracker.inspections.models import Inspection, Standard
 from tracker.inspections.views import inspection_or_404
+from tracker.loading import attach_collection
 from tracker.organisations.models import Organisation
 from tracker.recommendations.models import Recommendation
 from tracker.recommendations.status import recommendation_status
@@ -70,10 +72,14 @@ def _in_scope(query, pdu_column):
 @bp.get("/inspections")
 @signed_in
 def list_inspections():
-    query = _in_scope(select(Inspection).options(joinedload(Inspection.pdu).joinedload(Organisation.parent),
-                                                 selectinload(Inspection.standards).selectinload(Standard.key_questions)),
+    query = _in_scope(select(Inspection).options(joinedload(Inspection.pdu).joinedload(Organisation.parent)),
                       Inspection.pdu_id)
     page = page_of(query, Inspection.id, read_limit(), read_after())
+    # one query per collection for the whole page (selectin loading would split ten standards a page into chunks)
+    ids = [i.id for i in page.items]
+    attach_collection(page.items, inspect(Inspection).relationships["standards"], ids)
+    attach_collection([s for i in page.items for s in i.standards], inspect(Standard).relationships["key_questions"],
+                      select(Standard.id).where(Standard.inspection_id.in_(ids)))
     counts = inspections.recommendation_counts(page.items)
     items = [inspection_json(i, counts.get(i.id, 0)) for i in page.items]
     return jsonify({"inspections": items}), 200, next_link(page)
@@ -91,10 +97,9 @@ def _recommendations_page(query):
     limit, after = read_limit(), read_after()
     status, since = read_choice("status", RECOMMENDATION_STATUSES), read_since()
     on = today()
-    query = query.options(selectinload(Recommendation.actions), selectinload(Recommendation.lead))
+    query = query.options(selectinload(Recommendation.actions).selectinload(Action.owner),
+                          selectinload(Recommendation.lead))
     if since is not None:
-        from tracker.actions.models import Action
-
         query = query.where(or_(Recommendation.updated_at >= since,
                                 Recommendation.actions.any(Action.updated_at >= since)))
     keep = None if status is None else (lambda r: recommendation_status(r, on).key == status)
