@@ -1,5 +1,7 @@
 """The JSON API under /api/v1: the same facts and the same permissions as the pages, in pages of `limit` items."""
 
+from functools import wraps
+
 from flask import Blueprint, abort, jsonify, request
 from flask_login import current_user
 from sqlalchemy import inspect, or_, select
@@ -13,6 +15,7 @@ from tracker.api.serialisers import inspection_json, recommendation_json
 from tracker.assurance.api import post_action_update
 from tracker.auth.access import public, record_rule, signed_in
 from tracker.auth.permissions import visible_pdu_filter
+from tracker.caching.services import cached, viewer_key
 from tracker.db_types import today
 from tracker.errors import render_error
 from tracker.extensions import csrf
@@ -48,6 +51,17 @@ def bad_query(error: BadQuery):
     return render_error(400, str(error))
 
 
+def cached_json(view):
+    """The view's (JSON body, headers) kept per address, caller and data version: a repeat read builds nothing.
+    The permission decorator runs first, and the key holds the caller's roles, so nobody reads another's answer."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        body, headers = cached(("api", request.full_path, *viewer_key()), lambda: view(*args, **kwargs))
+        return jsonify(body), 200, headers
+
+    return wrapped
+
+
 @bp.get("/openapi.json")
 @public
 def openapi_document():
@@ -71,6 +85,7 @@ def _in_scope(query, pdu_column):
 
 @bp.get("/inspections")
 @signed_in
+@cached_json
 def list_inspections():
     query = _in_scope(select(Inspection).options(joinedload(Inspection.pdu).joinedload(Organisation.parent)),
                       Inspection.pdu_id)
@@ -81,15 +96,14 @@ def list_inspections():
     attach_collection([s for i in page.items for s in i.standards], inspect(Standard).relationships["key_questions"],
                       select(Standard.id).where(Standard.inspection_id.in_(ids)))
     counts = inspections.recommendation_counts(page.items)
-    items = [inspection_json(i, counts.get(i.id, 0)) for i in page.items]
-    return jsonify({"inspections": items}), 200, next_link(page)
+    return {"inspections": [inspection_json(i, counts.get(i.id, 0)) for i in page.items]}, next_link(page)
 
 
 @bp.get("/inspections/<int:inspection_id>")
 @record_rule
+@cached_json
 def get_inspection(inspection_id: int):
-    inspection = inspection_or_404(inspection_id)
-    return jsonify(inspection_json(inspection))
+    return inspection_json(inspection_or_404(inspection_id)), {}
 
 
 def _recommendations_page(query):
@@ -104,11 +118,12 @@ def _recommendations_page(query):
                                 Recommendation.actions.any(Action.updated_at >= since)))
     keep = None if status is None else (lambda r: recommendation_status(r, on).key == status)
     page = page_of(query, Recommendation.id, limit, after, keep)
-    return jsonify({"recommendations": [recommendation_json(r, on) for r in page.items]}), 200, next_link(page)
+    return {"recommendations": [recommendation_json(r, on) for r in page.items]}, next_link(page)
 
 
 @bp.get("/recommendations")
 @signed_in
+@cached_json
 def list_all_recommendations():
     query = select(Recommendation).join(Inspection, Inspection.id == Recommendation.inspection_id)
     return _recommendations_page(_in_scope(query, Inspection.pdu_id))
@@ -116,6 +131,7 @@ def list_all_recommendations():
 
 @bp.get("/inspections/<int:inspection_id>/recommendations")
 @record_rule
+@cached_json
 def list_recommendations(inspection_id: int):
     inspection_or_404(inspection_id)  # 404 or 403 before anything is read
     return _recommendations_page(select(Recommendation).where(Recommendation.inspection_id == inspection_id))
@@ -123,9 +139,9 @@ def list_recommendations(inspection_id: int):
 
 @bp.get("/recommendations/<int:recommendation_id>")
 @record_rule
+@cached_json
 def get_recommendation(recommendation_id: int):
-    recommendation = recommendation_or_404(recommendation_id)
-    return jsonify(recommendation_json(recommendation, today()))
+    return recommendation_json(recommendation_or_404(recommendation_id), today()), {}
 
 
 # Writing progress is the one write in the API: bearer-token clients only, checked inside (tracker.assurance.api).
