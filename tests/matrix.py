@@ -70,6 +70,9 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
     "api.get_inspection": ("/api/v1/inspections/{inspection}", {"GET": EVERYONE}),
     "api.list_recommendations": ("/api/v1/inspections/{inspection}/recommendations", {"GET": EVERYONE}),
     "api.get_recommendation": ("/api/v1/recommendations/{rec_pdu}", {"GET": EVERYONE}),
+    "api.list_all_recommendations": ("/api/v1/recommendations", {"GET": EVERYONE}),
+    # the API's description holds no data: public, as its clients need it before they have a token
+    "api.openapi_document": ("/api/v1/openapi.json", {"GET": EVERYONE}),
     "readiness.show_readiness": ("/inspections/{inspection}/readiness", {"GET": EVERYONE}),
     "readiness.print_readiness": ("/inspections/{inspection}/readiness/print", {"GET": EVERYONE}),
     "readiness.create_audit_round": ("/inspections/{inspection}/audit-rounds/new",

@@ -20,6 +20,7 @@ def pages(inspection_id: int, rec_id: int, action_id: int) -> list[tuple[str, st
         (OWNER, f"/actions/{action_id}"), (DIRECTOR, "/reviews"),
         (DIRECTOR, "/api/v1/inspections"), (HMPPS, "/api/v1/inspections"),
         (HEAD, f"/api/v1/inspections/{inspection_id}/recommendations"),
+        (HMPPS, "/api/v1/recommendations"), (DIRECTOR, "/api/v1/recommendations?region=London&limit=500"),
         (OWNER, "/actions?owner=me"), (HEAD, "/actions"), (HMPPS, "/actions?overdue=y&sort=owner"),
         (DIRECTOR, "/actions?mine=recommendations&status=open"), (HEAD, "/actions.csv?status=open"),
         (DIRECTOR, f"/actions?recommendation={rec_id}"),
@@ -53,7 +54,9 @@ def test_core_pages_run_a_fixed_number_of_queries(app, as_user):
     assert not differences, differences
 
 
-def test_api_token_requests_cost_the_same_at_any_size(app, client):
+def test_api_token_requests_cost_the_same_at_any_size(app, client, monkeypatch):
+    # building the answer is what is measured: a repeat read from the cache would hide it
+    monkeypatch.setitem(app.config, "CACHE_ENABLED", False)
     token = create_api_token(find_user(HMPPS))
     count(client, "/api/v1/inspections", token)  # the first use records when the token was last used
     before = count(client, "/api/v1/inspections", token)

@@ -1,7 +1,7 @@
 """An upload awaiting review keeps the administrator's corrections, section by section, until it is saved
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-02 03:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0022'
-down_revision = '0019'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 

@@ -1,5 +1,6 @@
 """The API shows the derived status and review state, and lets a token client post progress to an action."""
 
+from tests.api.conftest import responses_match_the_openapi_document  # noqa: F401 (checks every answer)
 from tests.assurance.conftest import rec
 from tests.assurance.test_journey import submit
 from tests.conftest import DIRECTOR, HEAD, OWNER, VIEWER

@@ -3,16 +3,16 @@
 import csv
 import io
 
-from flask import Response, render_template, request, url_for
+from flask import Response, request, url_for
 from flask_login import current_user
 
 from tracker.actions import lists
 from tracker.actions.forms import ActionListFilterForm
 from tracker.actions.views import bp
 from tracker.auth.access import signed_in
+from tracker.caching.pages import CachedPage, main_content, render_cached_page
 from tracker.db_types import today
 from tracker.extensions import db
-from tracker.inspections.models import Inspection
 from tracker.readiness.exports import safe_cell
 from tracker.recommendations.models import Recommendation
 from tracker.recommendations.status import action_status
@@ -69,7 +69,7 @@ def selected_filters(form: ActionListFilterForm, filters: lists.ActionFilters) -
         (filters.due_to, "Due on or before", lambda: format_date(filters.due_to), "due_to"),
         (filters.recommendation_id, "Recommendation", lambda: recommendation_label(filters.recommendation_id),
          "recommendation"),
-        (filters.inspection_id, "Inspection", lambda: inspection_label(filters.inspection_id), "inspection"),
+        (filters.inspection_id, "Inspection", lambda: lists.inspection_label(filters.inspection_id), "inspection"),
         (filters.current_only, "Inspections", lambda: "Current inspection of each PDU", "current"),
         (filters.recommendations_i_own, "Recommendations", lambda: "Those you own or lead", "mine"),
     ]
@@ -81,27 +81,22 @@ def recommendation_label(recommendation_id: int) -> str:
     return f"Recommendation {rec.number}, {rec.inspection.pdu.display_name}" if rec else "Not found"
 
 
-def inspection_label(inspection_id: int) -> str:
-    inspection = db.session.get(Inspection, inspection_id)
-    return inspection.title if inspection else "Not found"
-
-
-def page_number() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() else 1
-
-
 @bp.get("/actions")
 @signed_in
 def list_actions():
+    return render_cached_page(("actions", tuple(sorted(request.args.items(multi=True)))), _actions_page)
+
+
+def _actions_page() -> CachedPage:
     form = filter_form()
     filters = form.to_filters()
     sort, descending = sorting()
     on = today()
-    page = lists.list_actions(current_user, filters, on, sort, descending, page_number())
-    return render_template("actions/list.html", form=form, filters=filters, page=page, sort=sort,
-                           descending=descending, heading=heading(filters), on=on,
-                           selected=selected_filters(form, filters), status_of=lambda row: action_status(row, on))
+    page = lists.list_actions(current_user, filters, on, sort, descending, lists.page_number(request.args))
+    main = main_content("actions/_list-main.html", form=form, filters=filters, page=page, sort=sort,
+                        descending=descending, heading=heading(filters), on=on,
+                        selected=selected_filters(form, filters), status_of=lambda row: action_status(row, on))
+    return CachedPage(heading(filters), main, has_errors=bool(form.errors))
 
 
 @bp.get("/actions.csv")

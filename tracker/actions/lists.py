@@ -213,3 +213,15 @@ def organisation_choices(user) -> list[tuple[str, str]]:
     labels = {"national": "{}", REGION: "{} region", PDU: "{} PDU"}
     order = {"national": 0, REGION: 1, PDU: 2}
     return [(str(row.id), labels[row.kind].format(row.name)) for row in sorted(rows, key=lambda r: order[r.kind])]
+
+
+def inspection_label(inspection_id: int) -> str:
+    """How a list's inspection filter reads: the inspection's title."""
+    inspection = db.session.get(Inspection, inspection_id)
+    return inspection.title if inspection else "Not found"
+
+
+def page_number(args) -> int:
+    """The page a list's address asks for; anything but a positive number is the first."""
+    page = args.get("page", "1")
+    return int(page) if page.isdigit() else 1

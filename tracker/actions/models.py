@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db_types import UTCDateTime, utcnow
@@ -36,6 +36,9 @@ class ActionRules:
 
 class Action(ActionRules, db.Model):
     __tablename__ = "actions"
+    #: the dashboards count actions by recommendation, status and target date from this index alone
+    __table_args__ = (Index("ix_actions_recommendation_id_status_target_on", "recommendation_id", "status",
+                            "target_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id"), index=True)

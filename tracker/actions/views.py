@@ -10,6 +10,7 @@ from tracker.assurance.conflict_views import conflict_page
 from tracker.assurance.conflicts import ConflictError, ConflictRow
 from tracker.auth import permissions
 from tracker.auth.access import authorise, record_rule
+from tracker.caching.pages import CachedPage, main_content, render_cached_page
 from tracker.db_types import today
 from tracker.evidence.services import decisions_on
 from tracker.extensions import db
@@ -41,19 +42,29 @@ def refuse_with(form, field_name: str, error: Exception) -> None:
 @bp.get("/actions/<int:action_id>")
 @record_rule
 def show_action(action_id: int):
+    return render_cached_page(("action", action_id), lambda: _action_page(action_id))
+
+
+def _action_page(action_id: int) -> CachedPage:
     action = action_or_404(action_id)
     unlocked = locked_reason(action.recommendation) is None
+    can_update = permissions.can_update_action(current_user, action)
     can_edit = unlocked and permissions.can_edit_action(current_user, action)
-    return render_template("actions/show.html", action=action, status=action_status(action, today()),
-                           changeable=lambda update: services.can_change_update(current_user, update),
-                           can_update=permissions.can_update_action(current_user, action),
-                           can_add_evidence=unlocked and permissions.can_update_action(current_user, action),
-                           can_edit=can_edit,
-                           # offered only where it will work: nothing yet recorded against the action
-                           can_delete=can_edit and not services.deletion_blockers(action),
-                           decisions=decisions_on([item.id for item in action.evidence]),
-                           can_remove=lambda evidence: unlocked and permissions.can_remove_evidence(current_user,
-                                                                                                   evidence))
+    main = main_content("actions/_show-main.html", action=action, status=action_status(action, today()),
+                        changeable=lambda update: services.can_change_update(current_user, update),
+                        can_update=can_update, can_add_evidence=unlocked and can_update,
+                        can_edit=can_edit,
+                        # offered only where it will work: nothing yet recorded against the action
+                        can_delete=can_edit and not services.deletion_blockers(action),
+                        decisions=decisions_on([item.id for item in action.evidence]),
+                        can_remove=lambda evidence: unlocked and permissions.can_remove_evidence(current_user,
+                                                                                                 evidence))
+    back = url_for("recommendations.show_recommendation", recommendation_id=action.recommendation_id)
+    # the Change link on the viewer's own recent updates goes when its correction window closes
+    closing = [u.created_at + services.correction_window() for u in action.updates
+               if services.can_change_update(current_user, u)]
+    return CachedPage("Action", main, back, f"Back to recommendation {action.recommendation.number}",
+                      valid_until=min(closing, default=None))
 
 
 @bp.route("/recommendations/<int:recommendation_id>/actions/new", methods=["GET", "POST"])

@@ -1,68 +1,147 @@
-"""The JSON API under /api/v1: the same facts and the same permissions as the pages."""
+"""The JSON API under /api/v1: the same facts and the same permissions as the pages, in pages of `limit` items."""
 
-from flask import Blueprint, abort, jsonify
+from functools import wraps
+
+from flask import Blueprint, abort, jsonify, request
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import inspect, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
+from tracker.actions.models import Action
+from tracker.api import conditional
+from tracker.api.openapi import DOCUMENT
+from tracker.api.paging import BadQuery, next_link, page_of, read_after, read_choice, read_limit, read_since
 from tracker.api.serialisers import inspection_json, recommendation_json
 from tracker.assurance.api import post_action_update
-from tracker.auth.access import record_rule, signed_in
+from tracker.auth.access import public, record_rule, signed_in
+from tracker.auth.permissions import visible_pdu_filter
+from tracker.caching.services import cached, viewer_key
 from tracker.db_types import today
-from tracker.extensions import csrf, db
+from tracker.errors import render_error
+from tracker.extensions import csrf
 from tracker.inspections import services as inspections
+from tracker.inspections.models import Inspection, Standard
 from tracker.inspections.views import inspection_or_404
+from tracker.loading import attach_collection
+from tracker.organisations.models import Organisation
 from tracker.recommendations.models import Recommendation
+from tracker.recommendations.status import recommendation_status
 from tracker.recommendations.views import recommendation_or_404
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Bearer-token clients send no cookie, so CSRF does not apply to them; cookie sessions may only read here.
 csrf.exempt(bp)
+bp.before_request(conditional.not_modified_before_reading)
+bp.after_request(conditional.add_etag)
+
+#: the values ?status= takes on recommendations, as `status` in their JSON
+RECOMMENDATION_STATUSES = ["not_started", "in_progress", "actions_complete", "not_agreed", "submitted", "returned",
+                           "assured"]
 
 
 @bp.before_request
 def read_only_for_cookie_sessions():
-    from flask import request
-
     if request.method not in ("GET", "HEAD", "OPTIONS") and not request.headers.get("Authorization", "").startswith(
             "Bearer "):
         abort(403)
 
 
+@bp.errorhandler(BadQuery)
+def bad_query(error: BadQuery):
+    return render_error(400, str(error))
+
+
+def cached_json(view):
+    """The view's (JSON body, headers) kept per address, caller and data version: a repeat read builds nothing.
+    The permission decorator runs first, and the key holds the caller's roles, so nobody reads another's answer."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        body, headers = cached(("api", request.full_path, *viewer_key()), lambda: view(*args, **kwargs))
+        return jsonify(body), 200, headers
+
+    return wrapped
+
+
+@bp.get("/openapi.json")
+@public
+def openapi_document():
+    return jsonify(DOCUMENT)
+
+
+def _in_scope(query, pdu_column):
+    """The query narrowed to the PDUs the caller may see, then to ?pdu= and ?region= (an id or an exact name)."""
+    pdus = visible_pdu_filter(current_user)
+    if pdus is not None:
+        query = query.where(pdu_column.in_(pdus))
+    pdu, region = aliased(Organisation), aliased(Organisation)
+    if request.args.get("pdu") or request.args.get("region"):
+        query = query.join(pdu, pdu.id == pdu_column).outerjoin(region, region.id == pdu.parent_id)
+    for table, name in ((pdu, "pdu"), (region, "region")):
+        if value := request.args.get(name):
+            query = query.where(or_(table.name == value, table.id == int(value)) if value.isdigit()
+                                else table.name == value)
+    return query
+
+
 @bp.get("/inspections")
 @signed_in
+@cached_json
 def list_inspections():
-    visible = inspections.visible_inspections(current_user, with_ratings=True)
-    counts = inspections.recommendation_counts(visible)
-    items = [inspection_json(i, counts.get(i.id, 0)) for i in visible]
-    return jsonify({"inspections": items})
+    query = _in_scope(select(Inspection).options(joinedload(Inspection.pdu).joinedload(Organisation.parent)),
+                      Inspection.pdu_id)
+    page = page_of(query, Inspection.id, read_limit(), read_after())
+    # one query per collection for the whole page (selectin loading would split ten standards a page into chunks)
+    ids = [i.id for i in page.items]
+    attach_collection(page.items, inspect(Inspection).relationships["standards"], ids)
+    attach_collection([s for i in page.items for s in i.standards], inspect(Standard).relationships["key_questions"],
+                      select(Standard.id).where(Standard.inspection_id.in_(ids)))
+    counts = inspections.recommendation_counts(page.items)
+    return {"inspections": [inspection_json(i, counts.get(i.id, 0)) for i in page.items]}, next_link(page)
 
 
 @bp.get("/inspections/<int:inspection_id>")
 @record_rule
+@cached_json
 def get_inspection(inspection_id: int):
-    inspection = inspection_or_404(inspection_id)
-    return jsonify(inspection_json(inspection))
+    return inspection_json(inspection_or_404(inspection_id)), {}
+
+
+def _recommendations_page(query):
+    """One page of recommendations from `query`, filtered by ?status= and ?updated_since=."""
+    limit, after = read_limit(), read_after()
+    status, since = read_choice("status", RECOMMENDATION_STATUSES), read_since()
+    on = today()
+    query = query.options(selectinload(Recommendation.actions).selectinload(Action.owner),
+                          selectinload(Recommendation.lead))
+    if since is not None:
+        query = query.where(or_(Recommendation.updated_at >= since,
+                                Recommendation.actions.any(Action.updated_at >= since)))
+    keep = None if status is None else (lambda r: recommendation_status(r, on).key == status)
+    page = page_of(query, Recommendation.id, limit, after, keep)
+    return {"recommendations": [recommendation_json(r, on) for r in page.items]}, next_link(page)
+
+
+@bp.get("/recommendations")
+@signed_in
+@cached_json
+def list_all_recommendations():
+    query = select(Recommendation).join(Inspection, Inspection.id == Recommendation.inspection_id)
+    return _recommendations_page(_in_scope(query, Inspection.pdu_id))
 
 
 @bp.get("/inspections/<int:inspection_id>/recommendations")
 @record_rule
+@cached_json
 def list_recommendations(inspection_id: int):
     inspection_or_404(inspection_id)  # 404 or 403 before anything is read
-    on = today()
-    recommendations = db.session.scalars(
-        select(Recommendation).where(Recommendation.inspection_id == inspection_id)
-        .options(selectinload(Recommendation.actions), selectinload(Recommendation.lead))
-        .order_by(Recommendation.number)
-    )
-    return jsonify({"recommendations": [recommendation_json(r, on) for r in recommendations]})
+    return _recommendations_page(select(Recommendation).where(Recommendation.inspection_id == inspection_id))
 
 
 @bp.get("/recommendations/<int:recommendation_id>")
 @record_rule
+@cached_json
 def get_recommendation(recommendation_id: int):
-    recommendation = recommendation_or_404(recommendation_id)
-    return jsonify(recommendation_json(recommendation, today()))
+    return recommendation_json(recommendation_or_404(recommendation_id), today()), {}
 
 
 # Writing progress is the one write in the API: bearer-token clients only, checked inside (tracker.assurance.api).

@@ -121,6 +121,11 @@ class FragmentCache:
                 self._items.popitem(last=False)
         return value
 
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
@@ -134,8 +139,23 @@ def fragments() -> FragmentCache:
     return cache
 
 
-def cached(key: tuple, build: Callable[[], T]) -> T:
-    """`build()`, or what it returned before for the same key at the current data version."""
+def cached(key: tuple, build: Callable[[], T], still_good: Callable[[T], bool] | None = None) -> T:
+    """`build()`, or what it returned before for the same key at the current data version (and, given
+    `still_good`, while that says so: for what changes with the clock, not the data)."""
     if not current_app.config.get("CACHE_ENABLED", True):
         return build()
-    return fragments().get_or_build((*key, data_version()), build)
+    key = (*key, data_version())
+    value = fragments().get_or_build(key, build)
+    if still_good is not None and not still_good(value):
+        value = build()
+        fragments().put(key, value)
+    return value
+
+
+def viewer_key() -> tuple:
+    """Who is looking, as far as a page can differ: the person (their name and permissions), their roles, the day."""
+    from flask_login import current_user
+
+    from tracker.db_types import today
+
+    return (current_user.id, tuple(sorted((a.role, a.organisation_id) for a in current_user.roles)), today())

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from tracker.auth.access import authorise, record_rule, signed_in
 from tracker.auth.permissions import can_manage_inspection, can_view_inspection
+from tracker.caching.pages import CachedPage, main_content, render_cached_page
 from tracker.db_types import today
 from tracker.inspections import services
 from tracker.inspections.forms import ReinspectionDatesForm
@@ -31,15 +32,18 @@ def list_inspections():
 @bp.get("/inspections/<int:inspection_id>")
 @record_rule
 def show_inspection(inspection_id: int):
+    return render_cached_page(("inspection", inspection_id), lambda: _inspection_page(inspection_id))
+
+
+def _inspection_page(inspection_id: int) -> CachedPage:
     inspection = inspection_or_404(inspection_id)
     on = today()
-    return render_template(
-        "inspections/show.html",
-        inspection=inspection,
-        groups=services.group_by_addressee(inspection.recommendations),
-        status_of=lambda rec: recommendation_status(rec, on),
-        can_manage=can_manage_inspection(current_user, inspection),
-    )
+    main = main_content("inspections/_show-main.html", inspection=inspection,
+                        groups=services.group_by_addressee(inspection.recommendations),
+                        status_of=lambda rec: recommendation_status(rec, on),
+                        can_manage=can_manage_inspection(current_user, inspection))
+    return CachedPage(f"{inspection.pdu.display_name} inspection", main, url_for("inspections.list_inspections"),
+                      "All inspections")
 
 
 @bp.route("/inspections/<int:inspection_id>/reinspection-dates", methods=["GET", "POST"])

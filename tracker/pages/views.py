@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from tracker.auth.access import public, signed_in
+from tracker.caching.pages import CachedPage, main_content, render_cached_page
 from tracker.db_types import today
 from tracker.extensions import db
 from tracker.pages import services
@@ -16,13 +17,18 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 @signed_in
 def home():
+    return render_cached_page(("home",), _home_page)
+
+
+def _home_page() -> CachedPage:
     on = today()
     attention = services.attention_for(current_user, on)
-    return render_template("pages/home.html", attention=attention, home_panels=services.home_panels(),
-                           recommendation_tasks=services.recommendation_tasks(current_user, on),
-                           action_tasks=services.action_tasks(current_user, on),
-                           countdowns=services.reinspection_countdowns(current_user, on),
-                           status_of=lambda rec: recommendation_status(rec, on))
+    return CachedPage("Home", main_content("pages/_home-main.html", attention=attention,
+                                           home_panels=services.home_panels(),
+                                           recommendation_tasks=services.recommendation_tasks(current_user, on),
+                                           action_tasks=services.action_tasks(current_user, on),
+                                           countdowns=services.reinspection_countdowns(current_user, on),
+                                           status_of=lambda rec: recommendation_status(rec, on)))
 
 
 @bp.get("/accessibility")

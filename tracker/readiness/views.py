@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from tracker.auth.access import authorise, record_rule, signed_in
 from tracker.auth.permissions import can_see_org
+from tracker.caching.pages import CachedPage, main_content, render_cached_page
 from tracker.caching.services import cached
 from tracker.db_types import today
 from tracker.extensions import db
@@ -36,11 +37,17 @@ def viewable_inspection(inspection_id: int):
 @bp.get("/inspections/<int:inspection_id>/readiness")
 @record_rule
 def show_readiness(inspection_id: int):
+    return render_cached_page(("readiness", inspection_id), lambda: _readiness_page(inspection_id))
+
+
+def _readiness_page(inspection_id: int) -> CachedPage:
     inspection = viewable_inspection(inspection_id)
     readiness = readiness_for(inspection, today())
-    return render_template("readiness/readiness.html", readiness=readiness,
-                           charts=charts.charts_for(readiness, services.bands()),
-                           can_record=services.can_record_audit(current_user, inspection))
+    main = main_content("readiness/_readiness-main.html", readiness=readiness,
+                        charts=charts.charts_for(readiness, services.bands()),
+                        can_record=services.can_record_audit(current_user, inspection))
+    return CachedPage(f"Readiness for re-inspection: {inspection.pdu.display_name}", main,
+                      url_for("inspections.show_inspection", inspection_id=inspection.id), "Back to the inspection")
 
 
 @bp.get("/inspections/<int:inspection_id>/readiness/print")

@@ -7,8 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
 from wtforms import HiddenField, SelectField, SubmitField
 from wtforms.validators import Optional
 
-from tracker.actions.list_views import inspection_label, page_number
-from tracker.actions.lists import ADDRESSEE_CHOICES, organisation_choices
+from tracker.actions.lists import ADDRESSEE_CHOICES, inspection_label, organisation_choices, page_number
 from tracker.auth.access import signed_in
 from tracker.db_types import today
 from tracker.readiness.dashboards import all_statuses
@@ -51,6 +50,6 @@ def list_recommendations():
     form.status.choices = [("", "Any status")] + [(s.key, s.label) for s in all_statuses()]
     form.validate()
     filters = form.to_filters()
-    page = lists.list_recommendations(current_user, filters, today(), page_number())
+    page = lists.list_recommendations(current_user, filters, today(), page_number(request.args))
     return render_template("recommendations/list.html", form=form, filters=filters, page=page,
                            inspection=inspection_label(filters.inspection_id) if filters.inspection_id else None)

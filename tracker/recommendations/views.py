@@ -8,6 +8,7 @@ from tracker.assurance.conflicts import ConflictError, ConflictRow
 from tracker.audit.services import history_for_recommendation
 from tracker.auth import permissions
 from tracker.auth.access import authorise, record_rule
+from tracker.caching.pages import CachedPage, main_content, render_cached_page
 from tracker.db_types import today
 from tracker.evidence.services import decisions_on
 from tracker.recommendations import services
@@ -29,13 +30,17 @@ def recommendation_or_404(recommendation_id: int):
 @bp.get("/recommendations/<int:recommendation_id>")
 @record_rule
 def show_recommendation(recommendation_id: int):
+    return render_cached_page(("recommendation", recommendation_id), lambda: _recommendation_page(recommendation_id))
+
+
+def _recommendation_page(recommendation_id: int) -> CachedPage:
     recommendation = recommendation_or_404(recommendation_id)
     on = today()
     updates = sorted((u for a in recommendation.actions for u in a.updates), key=lambda u: u.created_at,
                      reverse=True)
     unlocked = locked_reason(recommendation) is None
-    return render_template(
-        "recommendations/show.html",
+    main = main_content(
+        "recommendations/_show-main.html",
         recommendation=recommendation,
         status=recommendation_status(recommendation, on),
         action_status=lambda action: action_status(action, on),
@@ -46,6 +51,8 @@ def show_recommendation(recommendation_id: int):
         can_remove=lambda evidence: unlocked and permissions.can_remove_evidence(current_user, evidence),
         decisions=decisions_on([item.id for item in recommendation.evidence]),
     )
+    back = url_for("inspections.show_inspection", inspection_id=recommendation.inspection_id) + "#recommendations"
+    return CachedPage(f"Recommendation {recommendation.number}", main, back, "Back to the inspection")
 
 
 @bp.route("/recommendations/<int:recommendation_id>/response", methods=["GET", "POST"])
