@@ -13,6 +13,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from markupsafe import Markup
 
 from tracker.caching.services import fragments
+from tracker.upload_limits import limit_text
 
 
 def format_date(value: date | datetime | None) -> str:
@@ -87,6 +88,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["pluralise"] = pluralise
     app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in app.view_functions
     app.jinja_env.globals["remember"] = remember
+    # the largest file a form takes, as its error message writes it ("10MB")
+    app.jinja_env.globals["upload_limit"] = limit_text
     WTFormsHelpers(app)
 
     @app.context_processor

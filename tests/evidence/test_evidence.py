@@ -90,6 +90,13 @@ def test_a_file_over_the_limit_comes_back_on_the_form_with_what_was_typed(app, a
     assert evidence_count(app) == before
 
 
+def test_the_form_states_the_limit_its_error_enforces(app, as_user, action_id):
+    """The page says what the error will say: 10MB, not the larger cap on a whole request."""
+    assert app.config["MAX_CONTENT_LENGTH"] > app.config["UPLOADS_MAX_BYTES"] == 10 * 1024 * 1024
+    page = soup_of(as_user(OWNER).get(f"/actions/{action_id}/evidence/upload"))
+    assert "Files up to 10MB." in text_of(page.select_one("main"))
+
+
 def test_a_file_exactly_at_the_limit_is_accepted(app, as_user, action_id):
     limit = app.config["UPLOADS_MAX_BYTES"]
     pdf = minimal_pdf("Audit results")
