@@ -150,7 +150,8 @@ def test_the_code_used_to_set_up_cannot_sign_in(client):
     code = pyotp.TOTP(secret).now()
     totp.confirm_setup(user, code)
     password_step(client)
-    error_of(client.post("/sign-in/code", data={"code": code}))
+    assert "code" in error_of(client.post("/sign-in/code", data={"code": code})).lower()
+    assert not is_signed_in(client)
 
 
 def test_a_recovery_code_signs_in_once(client):
