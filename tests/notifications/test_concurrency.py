@@ -28,16 +28,47 @@ def database_url(kind: str) -> str | None:
     return sibling_database(os.environ["TEST_DATABASE_URL"], "workers")
 
 
-def worker(app, barrier: threading.Barrier, errors: list) -> None:
-    try:
-        with app.app_context():
-            barrier.wait(timeout=30)
-            for day in DAYS:
-                jobs.run_day(app.config, day)
-                services.send_outbox()
-            db.session.remove()
-    except Exception as error:  # noqa: BLE001 - reported by the test, in the main thread
-        errors.append(error)
+def two_senders(tmp_path, kind: str, mail: dict, prepare=lambda: None) -> tuple:
+    """Two apps, each with its own engine, on one committed demo database; `prepare()` runs in the first after the
+    demo is loaded."""
+    first = make_app(tmp_path, database_url(kind), **mail)
+    with first.app_context():
+        from tracker.demo.services import load_demo
+
+        load_demo(today=SCENARIO_DAY, password="demo-password-for-tests", quiet=True)
+        prepare()
+        db.session.remove()
+    second = create_app({key: first.config[key] for key in (
+        "TESTING", "SQLALCHEMY_DATABASE_URI", "UPLOAD_PATH", "APP_BASE_URL", *mail)})
+    return first, second
+
+
+def at_once(apps, steps) -> list:
+    """Runs `steps(app)` in each app on a thread of its own, all starting together; returns what they raised."""
+    barrier = threading.Barrier(len(apps))
+    errors: list = []
+
+    def work(app) -> None:
+        try:
+            with app.app_context():
+                barrier.wait(timeout=30)
+                steps(app)
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 - reported by the test, in the main thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(app,)) for app in apps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return errors
+
+
+def run_the_days(app) -> None:
+    for day in DAYS:
+        jobs.run_day(app.config, day)
+        services.send_outbox()
 
 
 @pytest.mark.slow
@@ -47,22 +78,9 @@ def test_two_schedulers_at_once_send_each_message_once(tmp_path, kind):
     server.start()
     mail = {"MAIL_BACKEND": "smtp", "MAIL_HOST": "127.0.0.1", "MAIL_PORT": server.port, "MAIL_SECURITY": "none",
             "MAIL_BATCH_SIZE": 2}
-    first = make_app(tmp_path, database_url(kind), **mail)
-    with first.app_context():
-        from tracker.demo.services import load_demo
-
-        load_demo(today=SCENARIO_DAY, password="demo-password-for-tests", quiet=True)
-        db.session.remove()
-    second = create_app({key: first.config[key] for key in (
-        "TESTING", "SQLALCHEMY_DATABASE_URI", "UPLOAD_PATH", "APP_BASE_URL", *mail)})
-    barrier = threading.Barrier(2)
-    errors: list = []
+    first, second = two_senders(tmp_path, kind, mail)
     try:
-        threads = [threading.Thread(target=worker, args=(app, barrier, errors)) for app in (first, second)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
+        errors = at_once((first, second), run_the_days)
     finally:
         server.stop()
 

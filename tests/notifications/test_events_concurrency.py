@@ -2,16 +2,14 @@
 
 Like test_concurrency, these workers must see each other's commits, so the test builds a database of its own."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import DIRECTOR, HEAD, OWNER, make_app
+from tests.conftest import DIRECTOR, HEAD, OWNER
 from tests.notifications.conftest import SCENARIO_DAY, SmtpServer
-from tests.notifications.test_concurrency import database_url
-from tracker import create_app
+from tests.notifications.test_concurrency import at_once, two_senders
 from tracker.actions import services as actions
 from tracker.assurance import services as assurance
 from tracker.auth.services import find_user
@@ -34,16 +32,10 @@ def make_events() -> None:
                               SCENARIO_DAY + timedelta(days=40))
 
 
-def worker(app, barrier: threading.Barrier, errors: list) -> None:
-    try:
-        with app.app_context():
-            barrier.wait(timeout=30)
-            for _ in range(3):
-                services.queue_events(now=utcnow() + timedelta(minutes=11))
-                services.send_outbox()
-            db.session.remove()
-    except Exception as error:  # noqa: BLE001 - reported by the test, in the main thread
-        errors.append(error)
+def gather_and_send(_app) -> None:
+    for _ in range(3):
+        services.queue_events(now=utcnow() + timedelta(minutes=11))
+        services.send_outbox()
 
 
 @pytest.mark.slow
@@ -52,23 +44,9 @@ def test_two_senders_tell_each_person_once(tmp_path, kind):
     server = SmtpServer()
     server.start()
     mail = {"MAIL_BACKEND": "smtp", "MAIL_HOST": "127.0.0.1", "MAIL_PORT": server.port, "MAIL_SECURITY": "none"}
-    first = make_app(tmp_path, database_url(kind), **mail)
-    with first.app_context():
-        from tracker.demo.services import load_demo
-
-        load_demo(today=SCENARIO_DAY, password="demo-password-for-tests", quiet=True)
-        make_events()
-        db.session.remove()
-    second = create_app({key: first.config[key] for key in (
-        "TESTING", "SQLALCHEMY_DATABASE_URI", "UPLOAD_PATH", "APP_BASE_URL", *mail)})
-    barrier = threading.Barrier(2)
-    errors: list = []
+    first, second = two_senders(tmp_path, kind, mail, prepare=make_events)
     try:
-        threads = [threading.Thread(target=worker, args=(app, barrier, errors)) for app in (first, second)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
+        errors = at_once((first, second), gather_and_send)
     finally:
         server.stop()
 
