@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
+from bench_pages import reset_postgres  # noqa: E402  (one way to empty a scratch database)
+
 USER = "london.director@example.org"
 PASSWORD = "bench-demo-password"  # noqa: S105 (a throwaway scratch database)
 #: (label, address, a daily page held to the throughput target); {rec}, {action} and {inspection} are filled in
@@ -63,16 +65,6 @@ def env_for(folder: Path, **extra: str) -> dict[str, str]:
     env.update({"TRACKER_DATABASE_URL": database_url(folder), "TRACKER_DEMO_PASSWORD": PASSWORD,
                 "TRACKER_UPLOADS_FOLDER": str(folder / "uploads"), "TRACKER_MAIL_BACKEND": "sink", **extra})
     return env
-
-
-def reset_postgres(url: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 def flask(folder: Path, *args: str) -> str:

@@ -38,7 +38,8 @@ class PageFigures:
     requests: int
 
 
-def _reset_postgres(url: str) -> None:
+def reset_postgres(url: str) -> None:
+    """Empties a PostgreSQL database for a fresh load (every benchmark's scratch database)."""
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
@@ -53,7 +54,7 @@ def build_app(url: str | None, folder: str):
     if url is None:
         url = f"sqlite:///{folder}/bench.sqlite"
     else:
-        _reset_postgres(url)
+        reset_postgres(url)
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "UPLOAD_PATH": f"{folder}/uploads",
                       "DEMO_PASSWORD": PASSWORD, "WTF_CSRF_ENABLED": False,
                       # every request builds its page: these figures are about the work, not the cache
