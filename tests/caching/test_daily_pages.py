@@ -154,3 +154,41 @@ def test_a_filter_error_still_titles_the_actions_list_as_an_error(app, as_user):
     page = soup_of(as_user(OWNER).get("/actions?due_from=not-a-date"))
     assert page.title.get_text().startswith("Error:")
     assert page.select_one(".govuk-error-summary") is not None
+
+
+def test_each_view_of_a_cached_page_has_its_own_nonce_and_this_sessions_sign_out_token(app):
+    action = owners_overdue_action()
+    client = sign_in_as(app.test_client(), HEAD)
+    nonces = []
+    for _ in range(3):
+        response = client.get(f"/actions/{action.id}")
+        page = soup_of(response)
+        nonce = page.select_one("script[nonce]")["nonce"]
+        assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
+        assert "\x00" not in response.get_data(as_text=True)
+        nonces.append(nonce)
+    assert len(set(nonces)) == 3
+    # the sign-out button of the last (cached) view signs this session out
+    token = page.select_one("form.tracker-sign-out input[name=csrf_token]")["value"]
+    client.post("/sign-out", data={"csrf_token": token})
+    assert client.get("/").status_code == 302
+
+
+def test_a_cached_page_marks_the_menu_item_of_its_own_address(app, as_user):
+    client = as_user(HEAD)
+    for _ in range(2):
+        home = soup_of(client.get("/"))
+        actions = soup_of(client.get("/actions?owner=me"))
+    current = "li.govuk-service-navigation__item--active"
+    assert text_of(home.select_one(current)) == "Home"
+    assert text_of(actions.select_one(current)) == "Actions"
+
+
+def test_a_message_shows_once_on_a_cached_page(app, as_user):
+    action = owners_overdue_action()
+    client = as_user(OWNER)
+    client.get(f"/actions/{action.id}")
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "Progress update posted.")]
+    assert "Progress update posted." in text_of(soup_of(client.get(f"/actions/{action.id}")))
+    assert "Progress update posted." not in text_of(soup_of(client.get(f"/actions/{action.id}")))

@@ -1,14 +1,17 @@
-"""Whole daily pages built once per data version and viewer: the frame is drawn per request, the main content
-(and the title and back link) come from the fragment cache, so a repeat view reads nothing but the signed-in user.
+"""Whole daily pages built once per data version and viewer: a repeat view reads nothing but the signed-in user and
+draws nothing either. The main content (with the title and back link) is cached per page and viewer, and the page
+around it (header, navigation for this address, footer) once more with it, so that a repeat view only fills in
+what belongs to the request alone.
 
-A CSRF token belongs to one session and is dated, so the cached content holds a placeholder in its place and each
-view fills in its own."""
+A CSRF token belongs to one session and is dated, and a CSP nonce to one response, so the cached HTML holds a
+placeholder for each and every view fills in its own. A view with a message to show once (a flash) draws its
+frame afresh, as it is not the page anyone sees twice."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import render_template
+from flask import g, render_template, request, session
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
@@ -30,6 +33,8 @@ class CachedPage:
 
 #: stands for this session's CSRF token in cached content
 CSRF_PLACEHOLDER = "\x00csrf-token\x00"
+#: stands for this response's CSP nonce in a cached whole page
+NONCE_PLACEHOLDER = "\x00csp-nonce\x00"
 
 
 def main_content(template: str, **context) -> Markup:
@@ -42,8 +47,26 @@ def main_content(template: str, **context) -> Markup:
 
 def render_cached_page(key: tuple, build: Callable[[], CachedPage]) -> str:
     """The page for `key` as this viewer sees it, built by `build()` only after a change or on a new day."""
-    page = cached((*key, *viewer_key()), build, lambda page: page.valid_until is None or utcnow() < page.valid_until)
-    main = page.main
-    if CSRF_PLACEHOLDER in main:
-        main = Markup(str(main).replace(CSRF_PLACEHOLDER, generate_csrf()))  # noqa: S704  # nosec B704 (as built)
-    return render_template("cached-page.html", page=page, main=main)
+    key = (*key, *viewer_key())
+    page = cached(key, build, lambda page: page.valid_until is None or utcnow() < page.valid_until)
+    if session.get("_flashes"):
+        return _for_this_request(_draw(page))
+    # the frame marks the navigation item for this address as the current one
+    _, html = cached((*key, "whole", request.path), lambda: (page, _with_placeholders(_draw(page))),
+                     lambda whole: whole[0] is page)
+    return _for_this_request(html)
+
+
+def _draw(page: CachedPage) -> str:
+    return render_template("cached-page.html", page=page, main=page.main)
+
+
+def _with_placeholders(html: str) -> str:
+    """The drawn page with this request's CSRF token and nonce replaced by placeholders, to keep."""
+    return html.replace(generate_csrf(), CSRF_PLACEHOLDER).replace(g.csp_nonce, NONCE_PLACEHOLDER)
+
+
+def _for_this_request(html: str) -> str:
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, generate_csrf())
+    return html.replace(NONCE_PLACEHOLDER, g.csp_nonce)
