@@ -118,6 +118,16 @@ SCHEMAS = {
         "created_at": DATETIME}},
     "NewProgressUpdate": {"type": "object", "required": ["narrative"], "properties": {
         "narrative": {"type": "string"}, "status": {"type": "string"}}},
+    "EvidenceDecision": {"type": "object", "additionalProperties": False,
+                         "required": ["id", "evidence_id", "decision", "comment", "reviewed_by_id", "reviewed_at"],
+                         "properties": {
+                             "id": {"type": "integer"}, "evidence_id": {"type": "integer"},
+                             "decision": {"type": "string", "enum": ["accepted", "rejected"]},
+                             "comment": _nullable("string"), "reviewed_by_id": _nullable("integer"),
+                             "reviewed_at": DATETIME}},
+    "NewEvidenceDecision": {"type": "object", "required": ["decision"], "properties": {
+        "decision": {"type": "string", "enum": ["accepted", "rejected"]},
+        "comment": {"type": "string", "description": "Required for a rejection: what is missing"}}},
 }
 
 DOCUMENT = {
@@ -164,5 +174,19 @@ DOCUMENT = {
                 "400": _error("The update cannot be saved as sent"), "401": _error("No valid bearer token"),
                 "403": _error("Not yours to update"), "404": _error("No such action"),
                 "409": _error("The action changed meanwhile")}}},
+        "/evidence/{evidence_id}/decision": {"post": {
+            "summary": "Accept or reject an evidence item of a recommendation you review (bearer token only)",
+            "security": [{"token": []}],
+            "parameters": [_id("evidence_id")],
+            "requestBody": {"required": True,
+                            "content": {"application/json": {"schema": _ref("NewEvidenceDecision")}}},
+            "responses": {
+                "201": {"description": "The decision as saved",
+                        "content": {"application/json": {"schema": _ref("EvidenceDecision")}}},
+                "400": _error("The decision cannot be saved as sent (a rejection needs a comment)"),
+                "401": _error("No valid bearer token"),
+                "403": _error("Not yours to review, or you are not independent of it"),
+                "404": _error("No such evidence"),
+                "409": _error("Not waiting for review, or the evidence changed meanwhile")}}},
     },
 }

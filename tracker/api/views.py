@@ -12,7 +12,7 @@ from tracker.api import conditional
 from tracker.api.openapi import DOCUMENT
 from tracker.api.paging import BadQuery, next_link, page_of, read_after, read_choice, read_limit, read_since
 from tracker.api.serialisers import inspection_json, recommendation_json
-from tracker.assurance.api import post_action_update
+from tracker.assurance.api import post_action_update, post_evidence_decision
 from tracker.auth.access import public, record_rule, signed_in
 from tracker.auth.permissions import visible_pdu_filter
 from tracker.caching.services import cached, viewer_key
@@ -144,6 +144,9 @@ def get_recommendation(recommendation_id: int):
     return recommendation_json(recommendation_or_404(recommendation_id), today()), {}
 
 
-# Writing progress is the one write in the API: bearer-token clients only, checked inside (tracker.assurance.api).
+# The API's writes, progress and evidence decisions: bearer-token clients only, checked inside
+# (tracker.assurance.api).
 bp.add_url_rule("/actions/<int:action_id>/updates", "create_action_update", record_rule(post_action_update),
+                methods=["POST"])
+bp.add_url_rule("/evidence/<int:evidence_id>/decision", "decide_evidence", record_rule(post_evidence_decision),
                 methods=["POST"])

@@ -1,13 +1,18 @@
-"""The assurance parts of the JSON API: a recommendation's review state, and posting progress to an action with a
-bearer token (the same rule as the page: whoever may update the action)."""
+"""The assurance parts of the JSON API: a recommendation's review state, posting progress to an action with a
+bearer token (the same rule as the page: whoever may update the action), and a reviewer's decision on one evidence
+item (the same rules as the review page: the reviewer's role, independence, an open submission)."""
 
 from flask import jsonify, request
 
 from tracker.actions import services as actions
 from tracker.actions.models import STATUSES, Action
+from tracker.assurance import rules
+from tracker.assurance import services as assurance
 from tracker.assurance.conflicts import ConflictError
+from tracker.assurance.models import DECISIONS
 from tracker.auth import permissions
 from tracker.auth.services import user_for_token
+from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.recommendations.status import latest_submission
 
@@ -82,3 +87,47 @@ def post_action_update(action_id: int):
     except ConflictError:
         return error(409, "The action changed while your update was being saved; send it again")
     return jsonify(update_json(update)), 201
+
+
+def decision_json(review) -> dict:
+    return {"id": review.id, "evidence_id": review.evidence_id, "decision": review.decision,
+            "comment": review.comment or None, "reviewed_by_id": review.reviewed_by_id,
+            "reviewed_at": iso(review.reviewed_at)}
+
+
+def parse_decision(body) -> tuple[str, str]:
+    if not isinstance(body, dict):
+        raise ValueError("Send a JSON object with a decision, for example {\"decision\": \"accepted\"}")
+    decision, comment = body.get("decision"), body.get("comment", "")
+    if decision not in DECISIONS:
+        raise ValueError("decision must be one of " + ", ".join(DECISIONS))
+    if comment is not None and not isinstance(comment, str):
+        raise ValueError("comment must be text")
+    return decision, comment or ""
+
+
+def post_evidence_decision(evidence_id: int):
+    """POST /api/v1/evidence/<id>/decision with {"decision": "accepted" | "rejected", "comment": ...}: 201 with
+    the decision. A rejection needs a comment, as on the page."""
+    user = token_user()
+    if user is None:
+        return error(401, "Send a valid API token in the Authorization header: Bearer <token>")
+    evidence = db.session.get(Evidence, evidence_id)
+    if evidence is None or not permissions.can_view_recommendation(user, evidence.recommendation):
+        return error(404, "No such evidence")
+    recommendation = evidence.recommendation
+    if not rules.holds_reviewer_role(user, recommendation):
+        return error(403, "You do not review this recommendation")
+    submission = assurance.open_submission(recommendation)
+    if submission is None:
+        return error(409, "This recommendation is not waiting for review")
+    if reason := rules.conflict_of_interest(user, recommendation, submission):
+        return error(403, reason)
+    try:
+        decision, comment = parse_decision(request.get_json(silent=True))
+        review = assurance.decide_evidence(user, recommendation, evidence, decision, comment)
+    except (ValueError, assurance.AssuranceError) as problem:
+        return error(400, str(problem))
+    except ConflictError:
+        return error(409, "The evidence changed while your decision was being saved; send it again")
+    return jsonify(decision_json(review)), 201
