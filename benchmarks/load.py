@@ -1,12 +1,14 @@
 """A load run on PostgreSQL: 4 gunicorn workers, 16 clients mixing reads (home, recommendation, action, actions list
-and API pages) with writes (progress updates posted through the API by each action's owner), for a fixed time.
+and API pages) with writes, for a fixed time: progress updates posted through the API by each action's owner, and
+evidence decisions by the London director on recommendations submitted for review (each client decides its own
+items, as two reviewers never decide the same item at the same moment).
 
     BENCH_DATABASE_URL=postgresql+psycopg://… .venv/bin/python benchmarks/load.py [--seconds 30] [--reuse --password P]
 
 The database's schema is dropped and the national demo data loaded first (`--reuse` keeps data already there).
 Prints throughput, p50/p95/p99 latency, errors, deadlocks (PostgreSQL's own count for the database) and lost
-updates: every update the server answered 201 for must be a row at the end, and no row may exist that was not
-answered. Exits 1 on any error, deadlock or lost update."""
+updates: every update and decision the server answered 201 for must be a row at the end, and no row may exist that
+was not answered. Exits 1 on any error, deadlock or lost update."""
 
 import argparse
 import http.client
@@ -50,6 +52,41 @@ def owners_and_actions(app, count: int) -> list[tuple[str, list[int]]]:
     return result
 
 
+def evidence_to_review(app, clients: int, per_client: int = 4) -> tuple[str, list[list[int]]]:
+    """(the London director's API token, evidence ids for each client): London PDUs' recommendations with
+    evidence are marked submitted by a head of PDU in London, so that the director may decide on their evidence."""
+    from tracker.assurance.models import SUBMITTED, Submission
+    from tracker.auth.models import RoleAssignment, User
+    from tracker.auth.services import create_api_token, find_user
+    from tracker.evidence.models import Evidence
+    from tracker.extensions import db
+    from tracker.inspections.models import Inspection
+    from tracker.organisations.models import Organisation
+    from tracker.recommendations.models import Recommendation
+
+    with app.app_context():
+        director = find_user(bench.USER)
+        london = next(a.organisation_id for a in director.roles if a.role == "regional_director")
+        head = db.session.scalar(select(User.id).join(RoleAssignment).join(
+            Organisation, RoleAssignment.organisation_id == Organisation.id).where(
+            RoleAssignment.role == "head_of_pdu", Organisation.parent_id == london).order_by(User.id))
+        rows = db.session.execute(
+            select(Evidence.id, Evidence.recommendation_id).join(Recommendation)
+            .join(Inspection, Recommendation.inspection_id == Inspection.id)
+            .join(Organisation, Inspection.pdu_id == Organisation.id)
+            .where(Organisation.parent_id == london, Evidence.uploaded_by_id.is_distinct_from(director.id))
+            .order_by(Evidence.id).limit(clients * per_client)).all()
+        for recommendation_id in sorted({r for _, r in rows}):
+            recommendation = db.session.get(Recommendation, recommendation_id)
+            if not recommendation.submissions or recommendation.submissions[-1].state != SUBMITTED:
+                db.session.add(Submission(recommendation=recommendation, state=SUBMITTED, submitted_by_id=head))
+        db.session.commit()
+        token = create_api_token(director, "load run")
+        db.session.remove()
+    items = [evidence_id for evidence_id, _ in rows]
+    return token, [items[i::clients] for i in range(clients)]
+
+
 class Tally:
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -66,21 +103,27 @@ class Tally:
                 self.written.append(narrative)
 
 
-def client_loop(index: int, port: int, cookie: str, token: str, actions: list[int], reads: list[str],
-                stop_at: float, tally: Tally, tag: str) -> None:
+def client_loop(index: int, port: int, cookie: str, token: str, actions: list[int], reviewing: tuple[str, list[int]],
+                reads: list[str], stop_at: float, tally: Tally, tag: str) -> None:
     rng = random.Random(index)  # noqa: S311  # nosec B311 (a load mix, not a secret)
     sequence = 0
+    reviewer_token, evidence = reviewing
     while time.monotonic() < stop_at:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         started = time.perf_counter()
         narrative = None
         try:
-            if rng.randrange(WRITE_EVERY) == 0 and actions:
+            if rng.randrange(WRITE_EVERY) == 0 and (actions or evidence):
                 sequence += 1
-                narrative = f"{tag} client {index} update {sequence}"
-                body = json.dumps({"narrative": narrative})
-                connection.request("POST", f"/api/v1/actions/{rng.choice(actions)}/updates", body=body, headers={
-                    "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+                narrative = f"{tag} client {index} write {sequence}"
+                if evidence and (not actions or sequence % 2 == 0):
+                    body = json.dumps({"decision": "accepted", "comment": narrative})
+                    path, writer = f"/api/v1/evidence/{rng.choice(evidence)}/decision", reviewer_token
+                else:
+                    body = json.dumps({"narrative": narrative})
+                    path, writer = f"/api/v1/actions/{rng.choice(actions)}/updates", token
+                connection.request("POST", path, body=body, headers={
+                    "Authorization": f"Bearer {writer}", "Content-Type": "application/json"})
                 expected = 201
             else:
                 path = rng.choice(reads)
@@ -89,7 +132,7 @@ def client_loop(index: int, port: int, cookie: str, token: str, actions: list[in
                 expected = 200
             response = connection.getresponse()
             response.read()
-            error = None if response.status == expected else f"{response.status} {path if not narrative else 'POST'}"
+            error = None if response.status == expected else f"{response.status} {'POST ' if narrative else ''}{path}"
         except OSError as problem:
             error = f"{type(problem).__name__}: {problem}"
         finally:
@@ -106,16 +149,21 @@ def deadlocks(url: str) -> int:
 
 
 def rows_written(app, tag: str) -> set[str]:
+    """The writes of this run found in the database: progress updates by narrative, decisions by comment."""
     from tracker.actions.models import ProgressUpdate
+    from tracker.assurance.models import EvidenceReview
     from tracker.extensions import db
 
     with app.app_context():
-        rows = set(db.session.scalars(select(ProgressUpdate.narrative).where(
+        updates = set(db.session.scalars(select(ProgressUpdate.narrative).where(
             ProgressUpdate.narrative.like(f"{tag} %"))))
+        decisions = set(db.session.scalars(select(EvidenceReview.comment).where(
+            EvidenceReview.comment.like(f"{tag} %"))))
         total = db.session.scalar(select(func.count()).select_from(ProgressUpdate))
         db.session.remove()
-    print(f"  progress updates in the database at the end: {total}")
-    return rows
+    print(f"  progress updates in the database at the end: {total}; this run's updates {len(updates)}, "
+          f"evidence decisions {len(decisions)}")
+    return updates | decisions
 
 
 def main() -> int:
@@ -141,6 +189,7 @@ def main() -> int:
         reads = [path.format(**ids) for _, path, daily in bench.PAGES if daily] + [
             "/api/v1/inspections", "/api/v1/recommendations?limit=100"]
         writers = owners_and_actions(app, CLIENTS)
+        reviewer_token, evidence = evidence_to_review(app, CLIENTS)
         tag = f"load-{time.time_ns()}"
         before = deadlocks(url)
         process, port = bench.start_gunicorn("app:app", bench.env_for(folder), bench.ROOT, workers=WORKERS)
@@ -150,7 +199,8 @@ def main() -> int:
             stop_at = time.monotonic() + args.seconds
             started = time.monotonic()
             threads = [threading.Thread(target=client_loop, args=(
-                i, port, cookie, *writers[i % len(writers)], reads, stop_at, tally, tag)) for i in range(CLIENTS)]
+                i, port, cookie, *writers[i % len(writers)], (reviewer_token, evidence[i]), reads, stop_at, tally,
+                tag)) for i in range(CLIENTS)]
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -169,8 +219,8 @@ def report(tally: Tally, elapsed: float, new_deadlocks: int, found: set[str]) ->
     lost, phantom = answered - found, found - answered
     print(f"\n{WORKERS} gunicorn workers, {CLIENTS} clients, {elapsed:.0f}s on PostgreSQL, one request in "
           f"{WRITE_EVERY} a write")
-    print(f"  requests: {len(latencies)} ({len(latencies) / elapsed:.0f}/s), of which writes answered 201: "
-          f"{len(answered)}")
+    print(f"  requests: {len(latencies)} ({len(latencies) / elapsed:.0f}/s), of which writes (progress updates and "
+          f"evidence decisions) answered 201: {len(answered)}")
     print(f"  latency ms: p50 {centiles[49]:.0f}, p95 {centiles[94]:.0f}, p99 {centiles[98]:.0f}")
     print(f"  errors: {len(tally.errors)}" + (f" (first: {tally.errors[0]})" if tally.errors else ""))
     print(f"  deadlocks: {new_deadlocks}")
