@@ -111,9 +111,13 @@ def authenticate(email: str, password: str, address: str | None = None) -> SignI
     user = find_user(email)
     now = utcnow()
     usable = user is not None and user.is_active and not must_wait(email, address, now)
-    if not usable:
-        check_password_hash(_DUMMY_HASH, password)
-    if not usable or not check_password_hash(user.password_hash, password):
+    stored = user.password_hash if usable else _DUMMY_HASH
+    # Everything above only read. End that transaction before the deliberately slow hash: on SQLite a form's
+    # request holds the write lock from its first statement, and simultaneous sign-ins would queue behind each
+    # other's hashing until they were refused as busy.
+    db.session.rollback()
+    matches = check_password_hash(stored, password)
+    if not usable or not matches:
         record_failed_sign_in(address, email, now)
         db.session.commit()
         return SignInResult(None, FAILED)
