@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Index, text
 from sqlalchemy.types import TypeDecorator
 
 #: tracker's calendar: every "today", due date and scheduled time is a day in London
@@ -47,3 +47,10 @@ def never_reuse_ids(metadata) -> None:
     for table in metadata.tables.values():
         if [column.name for column in table.primary_key.columns] == ["id"]:
             table.dialect_options["sqlite"]["autoincrement"] = True
+
+
+def text_search_index(name: str, column: str) -> Index:
+    """A GIN index on the column's English text-search vector, the expression tracker.search matches with, made on
+    PostgreSQL only (SQLite searches with LIKE and could not build it)."""
+    return Index(name, text(f"to_tsvector('english', {column})"), postgresql_using="gin").ddl_if(
+        dialect="postgresql")

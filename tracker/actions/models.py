@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.db_types import UTCDateTime, utcnow
+from tracker.db_types import UTCDateTime, text_search_index, utcnow
 from tracker.extensions import db
 
 NOT_STARTED = "not_started"
@@ -38,7 +38,8 @@ class Action(ActionRules, db.Model):
     __tablename__ = "actions"
     #: the dashboards count actions by recommendation, status and target date from this index alone
     __table_args__ = (Index("ix_actions_recommendation_id_status_target_on", "recommendation_id", "status",
-                            "target_on"),)
+                            "target_on"),
+                      text_search_index("ix_actions_description_search", "description"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id"), index=True)
@@ -87,6 +88,7 @@ class TargetDateRevision(db.Model):
 
 class ProgressUpdate(db.Model):
     __tablename__ = "progress_updates"
+    __table_args__ = (text_search_index("ix_progress_updates_narrative_search", "narrative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id"), index=True)

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.db_types import UTCDateTime, utcnow
+from tracker.db_types import UTCDateTime, text_search_index, utcnow
 from tracker.extensions import db
 
 FILE = "file"
@@ -14,6 +14,7 @@ LINK = "link"
 
 class Evidence(db.Model):
     __tablename__ = "evidence"
+    __table_args__ = (text_search_index("ix_evidence_title_search", "title"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: always set, so a recommendation's evidence is one query away

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.db_types import UTCDateTime, utcnow
+from tracker.db_types import UTCDateTime, text_search_index, utcnow
 from tracker.extensions import db
 
 ADDRESSEE_PDU = "pdu"
@@ -29,7 +29,8 @@ recommendation_standards = Table(
 
 class Recommendation(db.Model):
     __tablename__ = "recommendations"
-    __table_args__ = (UniqueConstraint("inspection_id", "number", name="uq_recommendations_inspection_id_number"),)
+    __table_args__ = (UniqueConstraint("inspection_id", "number", name="uq_recommendations_inspection_id_number"),
+                      text_search_index("ix_recommendations_text_search", "text"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"), index=True)
