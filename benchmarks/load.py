@@ -54,14 +54,14 @@ def owners_and_actions(app, count: int) -> list[tuple[str, list[int]]]:
 
 def evidence_to_review(app, clients: int, per_client: int = 4) -> tuple[str, list[list[int]]]:
     """(the London director's API token, evidence ids for each client): London PDUs' recommendations with
-    evidence are marked submitted by a head of PDU in London, so that the director may decide on their evidence."""
+    evidence (owned by London PDUs) are marked submitted by a head of PDU in London, so that the director may
+    decide on their evidence."""
     from tracker.assurance.models import SUBMITTED, Submission
     from tracker.auth.models import RoleAssignment, User
     from tracker.auth.services import create_api_token, find_user
     from tracker.evidence.models import Evidence
     from tracker.extensions import db
-    from tracker.inspections.models import Inspection
-    from tracker.organisations.models import Organisation
+    from tracker.organisations.models import PDU, Organisation
     from tracker.recommendations.models import Recommendation
 
     with app.app_context():
@@ -72,9 +72,10 @@ def evidence_to_review(app, clients: int, per_client: int = 4) -> tuple[str, lis
             RoleAssignment.role == "head_of_pdu", Organisation.parent_id == london).order_by(User.id))
         rows = db.session.execute(
             select(Evidence.id, Evidence.recommendation_id).join(Recommendation)
-            .join(Inspection, Recommendation.inspection_id == Inspection.id)
-            .join(Organisation, Inspection.pdu_id == Organisation.id)
-            .where(Organisation.parent_id == london, Evidence.uploaded_by_id.is_distinct_from(director.id))
+            .join(Organisation, Recommendation.owner_org_id == Organisation.id)
+            # owned by a London PDU, so the director reviews them (region and HMPPS ones are HMPPS's to review)
+            .where(Organisation.kind == PDU, Organisation.parent_id == london,
+                   Evidence.uploaded_by_id.is_distinct_from(director.id))
             .order_by(Evidence.id).limit(clients * per_client)).all()
         for recommendation_id in sorted({r for _, r in rows}):
             recommendation = db.session.get(Recommendation, recommendation_id)
