@@ -1,14 +1,18 @@
 """The review page's one form: several items decided in one save, blank items left undecided, errors summarised
 with nothing typed lost, "accept all remaining" in the same form, all saved or none; and the decision on the
-recommendation asked as one question."""
+recommendation asked as one question; the page's query count does not grow with the evidence."""
 
 from sqlalchemy import select
 
 from tests.assurance.conftest import form_data, rec
 from tests.conftest import DIRECTOR, HEAD, soup_of, text_of
+from tests.readiness.conftest import counting_queries
+from tracker.assurance import services
 from tracker.assurance.models import EvidenceReview
 from tracker.audit.models import AuditEvent
 from tracker.auth.services import find_user
+from tracker.demo.services import minimal_pdf
+from tracker.evidence import services as evidence
 from tracker.extensions import db
 
 
@@ -163,3 +167,19 @@ def test_the_progress_updates_sit_beside_the_evidence_newest_first(app, as_user)
     shown = [text_of(p) for p in page.select(".tracker-review-timeline .progress-update > p:first-child")]
     updates = sorted((u for a in rec(7).actions for u in a.updates), key=lambda u: u.created_at, reverse=True)
     assert shown == [u.narrative for u in updates] and shown
+
+
+def test_the_page_runs_the_same_queries_however_much_evidence_there_is(app, as_user):
+    director = submitted(as_user)
+    with counting_queries() as few:
+        assert director.get(review_url()).status_code == 200
+    head = find_user(HEAD)
+    services.withdraw_submission(head, rec(7))
+    for number, action in enumerate(rec(7).actions * 2):
+        evidence.add_file_evidence(head, rec(7), action, f"More evidence {number}", "", f"more-{number}.pdf",
+                                   minimal_pdf(f"More evidence {number}"))
+    services.submit_recommendation(head, rec(7))
+    assert len(rec(7).evidence) > 4
+    with counting_queries() as many:
+        assert director.get(review_url()).status_code == 200
+    assert len(many) == len(few)
