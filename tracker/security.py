@@ -61,7 +61,7 @@ def init_app(app: Flask) -> None:
     def add_security_headers(response):
         response.headers["Content-Security-Policy"] = g.get("csp_override") or csp_header(g.get("csp_nonce", ""))
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["X-Frame-Options"] = g.get("frame_options", "DENY")
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"

@@ -91,16 +91,22 @@ def test_two_reviewers_decide_the_same_evidence_at_once(client_for):
     url = f"/recommendations/{rec(9).id}/review"
     first, second = client_for(HMPPS), client_for(ASSURER)
     first_page, second_page = first.get(url), second.get(url)
-    decision_url = f"/recommendations/{rec(9).id}/evidence/{evidence.id}/decision"
+    decision_url = f"/recommendations/{rec(9).id}/evidence/decisions"
     prefix = f"e{evidence.id}-"
-    assert first.post(decision_url, data=form_data(first_page, f"#evidence-{evidence.id} form", **{
-        prefix + "decision": "accepted", prefix + "comment": "Signed."})).status_code == 302
-    refused = second.post(decision_url, data=form_data(second_page, f"#evidence-{evidence.id} form", **{
+    assert first.post(decision_url, data=form_data(first_page, "#evidence-decisions", save="y", **{
+        prefix + "decision": "accepted"})).status_code == 302
+    refused = second.post(decision_url, data=form_data(second_page, "#evidence-decisions", save="y", **{
         prefix + "decision": "rejected", prefix + "comment": "Unsigned copy."}))
     assert refused.status_code == 409
     assert conflict_rows(refused)["Decision"] == ("Rejected", "Accepted")
     decisions = services.latest_decisions(rec(9))
     assert decisions[evidence.id].decision == "accepted"
+
+    reapplied = second.post(decision_url, data=form_data(refused, "#reapply-form"))
+    assert reapplied.status_code == 302
+    db.session.expire_all()
+    decisions = services.latest_decisions(rec(9))
+    assert (decisions[evidence.id].decision, decisions[evidence.id].comment) == ("rejected", "Unsigned copy.")
 
 
 def test_two_reviewers_assure_and_return_at_once(client_for):
@@ -110,10 +116,11 @@ def test_two_reviewers_assure_and_return_at_once(client_for):
     url = f"/recommendations/{rec(9).id}/review"
     first, second = client_for(HMPPS), client_for(ASSURER)
     first_page, second_page = first.get(url), second.get(url)
-    assert first.post(f"/recommendations/{rec(9).id}/assure",
-                      data=form_data(first_page, "#assure-form")).status_code == 302
-    late = second.post(f"/recommendations/{rec(9).id}/return",
-                       data=form_data(second_page, "#return-form", **{"return-reasons": "Needs more."}))
+    decision_url = f"/recommendations/{rec(9).id}/decision"
+    assert first.post(decision_url, data=form_data(first_page, "#decision-form",
+                                                   **{"decide-outcome": "assure"})).status_code == 302
+    late = second.post(decision_url, data=form_data(second_page, "#decision-form", **{
+        "decide-outcome": "return", "decide-reasons": "Needs more."}))
     assert late.status_code == 302  # not waiting for review any more: turned away, nothing changed
     assert rec(9).submissions[-1].state == "assured"
 

@@ -23,25 +23,26 @@ def submit(client, number):
 
 
 def decide(client, number, evidence_title, decision, comment=""):
+    """Answer one item in the review page's single form and save it."""
     page = client.get(f"/recommendations/{rec(number).id}/review")
     assert page.status_code == 200, page.status_code
     card = next(c for c in soup_of(page).select(".evidence-review") if evidence_title in text_of(c))
     evidence_id = card["data-evidence-id"]
-    data = form_data(page, f"#evidence-{evidence_id} form", **{f"e{evidence_id}-decision": decision,
-                                                                f"e{evidence_id}-comment": comment})
-    return client.post(f"/recommendations/{rec(number).id}/evidence/{evidence_id}/decision", data=data)
+    data = form_data(page, "#evidence-decisions", save="y", **{f"e{evidence_id}-decision": decision,
+                                                             f"e{evidence_id}-comment": comment})
+    return client.post(f"/recommendations/{rec(number).id}/evidence/decisions", data=data)
 
 
 def assure(client, number, comment=""):
     page = client.get(f"/recommendations/{rec(number).id}/review")
-    data = form_data(page, "#assure-form", **{"assure-comment": comment})
-    return client.post(f"/recommendations/{rec(number).id}/assure", data=data)
+    data = form_data(page, "#decision-form", **{"decide-outcome": "assure", "decide-comment": comment})
+    return client.post(f"/recommendations/{rec(number).id}/decision", data=data)
 
 
 def send_back(client, number, reasons):
     page = client.get(f"/recommendations/{rec(number).id}/review")
-    data = form_data(page, "#return-form", **{"return-reasons": reasons})
-    return client.post(f"/recommendations/{rec(number).id}/return", data=data)
+    data = form_data(page, "#decision-form", **{"decide-outcome": "return", "decide-reasons": reasons})
+    return client.post(f"/recommendations/{rec(number).id}/decision", data=data)
 
 
 def test_pdu_recommendation_submitted_rejected_returned_resubmitted_assured(client_for):
@@ -88,12 +89,12 @@ def test_pdu_recommendation_submitted_rejected_returned_resubmitted_assured(clie
     history = history_of(head, 7)
     expected = [
         "Chris Morgan: Submitted the recommendation for assurance",
-        "Priya Shah: Accepted evidence “Inclusion action plan”: Clear and agreed with staff.",
+        "Priya Shah: Accepted evidence “Inclusion action plan”",
         "Priya Shah: Rejected evidence “Professional boundaries briefing slides”: Slides alone do not show",
         "Priya Shah: Returned the recommendation to Chris Morgan: Add the attendance record",
         "Chris Morgan: Added evidence 'Boundaries briefing attendance'",
         "Chris Morgan: Resubmitted the recommendation for assurance",
-        "Priya Shah: Accepted evidence “Boundaries briefing attendance”: Attendance shown.",
+        "Priya Shah: Accepted evidence “Boundaries briefing attendance”",
         "Priya Shah: Assured the recommendation: all evidence accepted. Evidence is complete.",
     ]
     story = list(reversed(history))

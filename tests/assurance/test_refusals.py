@@ -70,11 +70,13 @@ def test_wrong_role_cannot_review_a_pdu_recommendation(client_for, email):
     client = client_for(email)
     evidence = rec(7).evidence[0]
     assert client.get(f"/recommendations/{rec(7).id}/review").status_code == 403
-    posted = client.post(f"/recommendations/{rec(7).id}/evidence/{evidence.id}/decision",
+    posted = client.post(f"/recommendations/{rec(7).id}/evidence/decisions",
                          data={f"e{evidence.id}-decision": "accepted", f"e{evidence.id}-version": evidence.version_id})
     assert posted.status_code == 403
     assert client.post(f"/recommendations/{rec(7).id}/assure", data={}).status_code == 403
     assert client.post(f"/recommendations/{rec(7).id}/return", data={"return-reasons": "x"}).status_code == 403
+    assert client.post(f"/recommendations/{rec(7).id}/decision", data={
+        "decide-outcome": "return", "decide-reasons": "x"}).status_code == 403
     assert soup_of(client.get("/reviews")).select("#review-queue tbody tr") == []
 
 
@@ -111,7 +113,7 @@ def test_nobody_reviews_their_own_submission_whatever_roles_they_hold(client_for
     assert refused.status_code == 403
     assert "You submitted this recommendation" in text_of(soup_of(refused).select_one("#refusal-reason"))
     evidence = rec(7).evidence[0]
-    posted = client.post(f"/recommendations/{rec(7).id}/evidence/{evidence.id}/decision",
+    posted = client.post(f"/recommendations/{rec(7).id}/evidence/decisions",
                          data={f"e{evidence.id}-decision": "accepted", f"e{evidence.id}-version": evidence.version_id})
     assert posted.status_code == 403
     assert client.post(f"/recommendations/{rec(7).id}/assure",
@@ -209,5 +211,6 @@ def test_review_of_an_unsubmitted_recommendation_is_turned_away(client_for):
 def test_review_page_form_ids_stay_unique(client_for):
     submit(client_for(HEAD), 7)
     page = client_for(DIRECTOR).get(f"/recommendations/{rec(7).id}/review")
-    assert len(soup_of(page).select(".evidence-review form")) == 2
-    assert form_data(page, "#return-form")["return-version"] == str(rec(7).version_id)
+    assert len(soup_of(page).select("form#evidence-decisions .evidence-review")) == 2
+    assert len(soup_of(page).select(".evidence-review form")) == 0
+    assert form_data(page, "#decision-form")["decide-version"] == str(rec(7).version_id)

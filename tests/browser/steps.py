@@ -44,22 +44,23 @@ def submit_for_assurance(page, base: str, rec_id: int, look: Look = nothing) -> 
 
 
 def review_and_assure(page, base: str, rec_id: int, look: Look = nothing) -> None:
-    """The reviewer opens the queue and the review, accepts every evidence item, then assures."""
+    """The reviewer opens the queue and the review, accepts every evidence item in the one form, then assures."""
     go(page, f"{base}/reviews", look, "review queue")
     page.locator(f"#review-queue a[href$='/recommendations/{rec_id}/review']").first.click()
     page.wait_for_load_state()
     look(page, "review")
+    click_and_wait(page, "Save decisions")
+    assert "Select accept or reject for at least one item" in error_summary(page), "saving nothing is refused"
     click_and_wait(page, "Return the recommendation")
     assert "Enter" in error_summary(page), "returning without reasons should be refused"
     look(page, "review with errors")
-    while page.locator(".evidence-review:has(.govuk-tag--grey) input[value=accepted]").count():
-        card = page.locator(".evidence-review:has(.govuk-tag--grey)").first
-        card.locator("input[value=accepted]").check()
-        with page.expect_response(lambda response: response.request.method == "POST"):
-            card.get_by_role("button", name="Save decision").click()
-        page.wait_for_load_state()
+    for card in page.locator(".evidence-review:has(.govuk-tag--grey)").all():
+        card.get_by_label("Accept", exact=True).check()
+    click_and_wait(page, "Save decisions")
+    assert not page.locator(".evidence-review:has(.govuk-tag--grey)").count(), "every item should be accepted"
     look(page, "review with every item accepted")
-    click_and_wait(page, "Assure the recommendation")
+    page.get_by_label("Assure the recommendation").check()
+    click_and_wait(page, "Save your decision")
 
 
 def upload_evidence(page, base: str, action_id: int, title: str, pdf: Path, look: Look = nothing) -> None:

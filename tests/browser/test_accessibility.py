@@ -211,6 +211,17 @@ def test_axe_reports_a_known_violation(axe_page, axe_server):
     assert any(": image-alt (critical)" in line for line in axe_violations(axe_page))
 
 
+def test_only_govuk_conditional_radios_own_aria_expanded_is_set_aside(axe_page, axe_server):
+    """The one known GOV.UK Frontend report is set aside; any other disallowed attribute on the radio still fails."""
+    axe_page.goto(axe_server.url + "/accessibility")
+    axe_page.evaluate("""() => document.querySelector('main').insertAdjacentHTML('beforeend',
+        '<input type="radio" class="govuk-radios__input" name="x" aria-label="Example" aria-expanded="false">'
+        + '<input type="radio" class="govuk-radios__input" name="y" aria-label="Other" aria-expanded="false" '
+        + 'aria-pressed="true">')""")
+    reported = [line for line in axe_violations(axe_page) if ": aria-allowed-attr " in line]
+    assert len(reported) == 1 and "name=\"x\"" not in reported[0] and "input[name=\"y\"]" in reported[0]
+
+
 def test_zz_report_pages_checked():
     """Prints the pages the sweep checked (run with -s to see them); there are many, or the sweep did not run."""
     print(f"\naxe-core checked {len(CHECKED)} pages:\n  " + "\n  ".join(CHECKED))

@@ -118,16 +118,20 @@ def test_head_submits_and_director_reviews_and_assures(browser, keyboard_server,
     sign_in_by_keyboard(director, base, DIRECTOR)
     follow(director, ".govuk-service-navigation a[href='/reviews']")
     follow(director, f"#review-queue a[href$='/recommendations/{ids['rec7']}/review']")
-    pending = ".evidence-review:has(.govuk-tag--grey)"
-    while director.locator(pending).count():
-        tab_to(director, f"{pending} input[type=radio]")
+    pending = director.locator(".evidence-review:has(.govuk-tag--grey)").evaluate_all("cards => cards.map(c => c.id)")
+    assert pending
+    for card in pending:
+        tab_to(director, f"#{card} input[type=radio]")
         if director.evaluate("document.activeElement.value") != "accepted":
-            director.keyboard.press("ArrowLeft")
+            director.keyboard.press("ArrowUp")
         assert director.evaluate("document.activeElement.value") == "accepted"
         director.keyboard.press("Space")
-        tab_to(director, f"{pending} button.govuk-button")
-        press_and_wait(director)
-    tab_to(director, "#assure-form button.govuk-button")
+    tab_to(director, "#evidence-decisions button[name=save]")
+    press_and_wait(director)
+    assert not director.locator(".evidence-review:has(.govuk-tag--grey)").count()
+    tab_to(director, "#decision-form input[value=assure]")
+    director.keyboard.press("Space")
+    tab_to(director, "#decision-form button.govuk-button")
     press_and_wait(director)
     assert "Assured" in director.locator("h1").inner_text()
     head.context.close()

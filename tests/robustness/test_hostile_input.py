@@ -31,7 +31,8 @@ COMMON_FIELDS = ["title", "description", "narrative", "reason", "reasons", "comm
 #: who uses each blueprint's forms; the rest are the head of PDU's
 USER_FOR = {"admin": ADMIN, "organisations": ADMIN, "importer": ADMIN, "notifications.retry_outbox_message": ADMIN,
             "assurance.assure_recommendation": DIRECTOR, "assurance.return_recommendation": DIRECTOR,
-            "assurance.decide_evidence": DIRECTOR, "assurance.reopen_recommendation": DIRECTOR,
+            "assurance.save_evidence_decisions": DIRECTOR,
+            "assurance.decide_recommendation": DIRECTOR, "assurance.reopen_recommendation": DIRECTOR,
             "actions.post_update": OWNER, "auth": None}
 #: successful writes answer with a redirect, or 201 from the API
 ACCEPTED = {201, 302, 303}

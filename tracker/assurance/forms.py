@@ -15,18 +15,60 @@ class SubmitForm(FlaskForm):
 
 
 class EvidenceDecisionForm(FlaskForm):
-    """One per evidence item on the review page; field ids are prefixed with the item's id so they stay unique."""
+    """One evidence item's answer inside the review page's single form: field ids are prefixed with the item's id
+    so they stay unique, and the page's form carries the one CSRF token. Left blank, the item stays undecided."""
+
+    class Meta:
+        csrf = False
 
     decision = RadioField("Decision", choices=list(DECISIONS.items()), widget=GovRadioInput(),
-                          validators=[DataRequired(message="Select accept or reject")])
+                          validate_choice=False)
     comment = TextAreaField("Comment", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)],
                             description="Required when you reject the evidence: say what is missing.")
     version = HiddenField()
-    submit = SubmitField("Save decision", widget=GovSubmitInput())
+
+    def validate_decision(self, field):
+        if field.data not in (None, "", *DECISIONS):
+            raise ValidationError("Select accept or reject")
 
     def validate_comment(self, field):
         if self.decision.data == REJECTED and not (field.data or "").strip():
             raise ValidationError("Explain why the evidence is rejected")
+
+    @property
+    def answered(self) -> bool:
+        return self.decision.data in DECISIONS
+
+
+class EvidenceDecisionsForm(FlaskForm):
+    """The review page's one form for every evidence item: the items' own fields are EvidenceDecisionForms."""
+
+    save = SubmitField("Save decisions", widget=GovSubmitInput())
+    accept_remaining = SubmitField("Accept all remaining", widget=GovSubmitInput())
+
+
+ASSURE, RETURN = "assure", "return"
+
+
+class RecommendationDecisionForm(FlaskForm):
+    """The decision on the recommendation as one question: assure it (optional comment) or return it (reasons)."""
+
+    outcome = RadioField("What is your decision?", choices=[(ASSURE, "Assure the recommendation"),
+                                                            (RETURN, "Return it to the owner")],
+                         widget=GovRadioInput(), validate_choice=False)
+    comment = TextAreaField("Comment (optional)", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)])
+    reasons = TextAreaField("Reasons for returning it", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)],
+                            description="The owner sees these reasons; say what must change before resubmitting.")
+    version = HiddenField()
+    submit = SubmitField("Save your decision", widget=GovSubmitInput())
+
+    def validate_outcome(self, field):
+        if field.data not in (ASSURE, RETURN):
+            raise ValidationError("Select whether to assure the recommendation or return it")
+
+    def validate_reasons(self, field):
+        if self.outcome.data == RETURN and not (field.data or "").strip():
+            raise ValidationError("Enter the reasons for returning the recommendation")
 
 
 class AssureForm(FlaskForm):

@@ -152,20 +152,26 @@ def _check_reviewer(actor, recommendation, submission) -> None:
         raise AssuranceError(reason)
 
 
-def decide_evidence(actor, recommendation, evidence, decision: str, comment: str,
-                    expected_version=None) -> EvidenceReview:
-    """Accept or reject one evidence item; a rejection must say why. Checked against the evidence's version."""
-    submission = open_submission(recommendation)
-    _check_reviewer(actor, recommendation, submission)
+class EvidenceDecisionError(AssuranceError):
+    """A decision on one evidence item refused; names the item, so the page can put the message beside it."""
+
+    def __init__(self, evidence, message: str):
+        super().__init__(message)
+        self.evidence = evidence
+
+
+def _record_decision(actor, recommendation, submission, evidence, decision: str, comment: str,
+                     expected_version=None, summary_suffix: str = "") -> EvidenceReview:
+    """One decision and its audit event, flushed but not committed: the caller owns the transaction."""
     comment = (comment or "").strip()
     if decision not in DECISIONS:
-        raise AssuranceError("Select accept or reject")
+        raise EvidenceDecisionError(evidence, "Select accept or reject")
     if decision == REJECTED and not comment:
-        raise AssuranceError("Explain why the evidence is rejected")
+        raise EvidenceDecisionError(evidence, "Explain why the evidence is rejected")
     if evidence.recommendation_id != recommendation.id:
-        raise AssuranceError("That evidence belongs to another recommendation")
+        raise EvidenceDecisionError(evidence, "That evidence belongs to another recommendation")
     if evidence.uploaded_by_id is not None and evidence.uploaded_by_id == actor.id:
-        raise AssuranceError("You added this evidence, so someone else must decide on it.")
+        raise EvidenceDecisionError(evidence, "You added this evidence, so someone else must decide on it.")
     with guarded(evidence, expected_version):
         review = EvidenceReview(submission=submission, evidence=evidence, decision=decision, comment=comment,
                                 reviewed_by_id=actor.id)
@@ -173,35 +179,50 @@ def decide_evidence(actor, recommendation, evidence, decision: str, comment: str
         # bumps the evidence's version, so a second reviewer deciding from the same page is refused
         flag_modified(evidence, "title")
         db.session.flush()
-        verb = "Accepted" if decision == ACCEPTED else "Rejected"
-        _audit(actor, recommendation, "evidence_review", review.id, decision,
-               f"{verb} evidence {quoted(evidence.title)}" + (f": {comment}" if comment else ""),
-               evidence_id=evidence.id, comment=comment)
-        if decision == REJECTED:
-            events.evidence_rejected(actor, evidence, comment)
-        db.session.commit()
+    verb = "Accepted" if decision == ACCEPTED else "Rejected"
+    _audit(actor, recommendation, "evidence_review", review.id, decision,
+           f"{verb} evidence {quoted(evidence.title)}{summary_suffix}" + (f": {comment}" if comment else ""),
+           evidence_id=evidence.id, comment=comment)
+    if decision == REJECTED:
+        events.evidence_rejected(actor, evidence, comment)
     return review
 
 
-def accept_remaining(actor, recommendation) -> int:
-    """Accept every evidence item not yet decided (never one the reviewer added), audited each, in one
-    transaction; returns how many were accepted."""
+def decide_evidence(actor, recommendation, evidence, decision: str, comment: str,
+                    expected_version=None) -> EvidenceReview:
+    """Accept or reject one evidence item; a rejection must say why. Checked against the evidence's version."""
+    submission = open_submission(recommendation)
+    _check_reviewer(actor, recommendation, submission)
+    review = _record_decision(actor, recommendation, submission, evidence, decision, comment, expected_version)
+    db.session.commit()
+    return review
+
+
+def _remaining(actor, recommendation, decisions, skip=()) -> list:
+    """Evidence not yet decided, leaving out what the reviewer added (someone else must decide on that)."""
+    return [item for item in recommendation.evidence if item.id not in decisions and item.id not in skip
+            and not (item.uploaded_by_id is not None and item.uploaded_by_id == actor.id)]
+
+
+def decide_evidence_items(actor, recommendation, answers, accept_rest: bool = False) -> list[EvidenceReview]:
+    """The reviewer's decisions on several items, as (evidence, decision, comment, expected version), and with
+    `accept_rest` every other item still undecided accepted: one transaction, so all are saved or none."""
     submission = open_submission(recommendation)
     _check_reviewer(actor, recommendation, submission)
     decisions = latest_decisions(recommendation)
-    remaining = [item for item in recommendation.evidence if item.id not in decisions
-                 and not (item.uploaded_by_id is not None and item.uploaded_by_id == actor.id)]
-    for evidence in remaining:
-        review = EvidenceReview(submission=submission, evidence=evidence, decision=ACCEPTED, comment="",
-                                reviewed_by_id=actor.id)
-        db.session.add(review)
-        flag_modified(evidence, "title")
-        db.session.flush()
-        _audit(actor, recommendation, "evidence_review", review.id, ACCEPTED,
-               f"Accepted evidence {quoted(evidence.title)} (with every remaining item)",
-               evidence_id=evidence.id, comment="")
+    try:
+        reviews = [_record_decision(actor, recommendation, submission, evidence, decision, comment, version)
+                   for evidence, decision, comment, version in answers]
+        if accept_rest:
+            answered = {evidence.id for evidence, *_ in answers}
+            reviews += [_record_decision(actor, recommendation, submission, evidence, ACCEPTED, "",
+                                         summary_suffix=" (with every remaining item)")
+                        for evidence in _remaining(actor, recommendation, decisions, answered)]
+    except Exception:
+        db.session.rollback()
+        raise
     db.session.commit()
-    return len(remaining)
+    return reviews
 
 
 def blockers_to_assurance(recommendation, submission, decisions=None) -> list[str]:

@@ -1,19 +1,20 @@
 """Assurance pages: submit, the review queue, reviewing evidence, assure, return, reopen; action dependencies."""
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tracker.actions.models import Action
 from tracker.actions.views import action_or_404
-from tracker.assurance import dependencies, panels, rules, services
+from tracker.assurance import dependencies, panels, review, rules, services
 from tracker.assurance.conflict_views import conflict_page
 from tracker.assurance.conflicts import ConflictError, ConflictRow
 from tracker.assurance.forms import (
-    AssureForm,
+    ASSURE,
+    RETURN,
     DependencyForm,
-    EvidenceDecisionForm,
+    EvidenceDecisionsForm,
+    RecommendationDecisionForm,
     ReopenForm,
-    ReturnForm,
     SubmitForm,
     WithdrawForm,
 )
@@ -23,9 +24,9 @@ from tracker.auth import permissions
 from tracker.auth.access import authorise, record_rule, signed_in
 from tracker.db_types import today
 from tracker.errors import wants_json
+from tracker.evidence import services as evidence_services
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
-from tracker.forms_confirm import ConfirmForm
 from tracker.pages.services import HOME_PANELS
 from tracker.recommendations.locking import UnderReviewError, locked_reason
 from tracker.recommendations.status import action_status, recommendation_status
@@ -122,25 +123,24 @@ def reviewable(recommendation_id: int):
     return recommendation
 
 
-def review_page(recommendation, failing=None, status: int = 200):
+def review_page(recommendation, evidence_forms=None, decision_form=None, errors=None, status: int = 200):
+    """The review page; after a refused post, with the forms as the reviewer filled them and their errors."""
     submission = services.open_submission(recommendation)
     decisions = services.latest_decisions(recommendation)
-    forms = {}
-    for item in recommendation.evidence:
-        form = failing if failing is not None and failing._prefix == f"e{item.id}-" else None
-        forms[item.id] = form or EvidenceDecisionForm(formdata=None, prefix=f"e{item.id}",
-                                                      data={"version": item.version_id})
-    assure = failing if isinstance(failing, AssureForm) else AssureForm(
-        formdata=None, prefix="assure", data={"version": recommendation.version_id})
-    back = failing if isinstance(failing, ReturnForm) else ReturnForm(
-        formdata=None, prefix="return", data={"version": recommendation.version_id})
+    blockers = services.blockers_to_assurance(recommendation, submission, decisions) if submission else []
+    decision_form = decision_form or RecommendationDecisionForm(
+        formdata=None, prefix="decide", data={"version": recommendation.version_id})
+    evidence_forms = evidence_forms or review.item_forms(recommendation, decisions, submission)
+    summary = review.ErrorSummary(errors, *evidence_forms.values(), decision_form)
+    if blockers:
+        summary.move("decide-outcome", "assure-blockers")
     return render_template(
         "assurance/review.html", recommendation=recommendation, submission=submission, decisions=decisions,
-        forms=forms, accept_form=ConfirmForm(), assure_form=assure, return_form=back, form=failing,
-        set_aside=lambda item: services.set_aside(item, decisions, submission),
-        blockers=services.blockers_to_assurance(recommendation, submission, decisions) if submission else [],
+        forms=evidence_forms, page_form=EvidenceDecisionsForm(formdata=None), decision_form=decision_form,
+        form=summary, set_aside=lambda item: services.set_aside(item, decisions, submission), blockers=blockers,
         changes=changes_since(recommendation.id, submission.submitted_at, ("submission", "evidence_review"))
-        if submission else [],
+        if submission else [], timeline=review.timeline(recommendation),
+        previews=evidence_services.previews(recommendation.evidence),
     ), status
 
 
@@ -164,100 +164,117 @@ def independent_or_refused(recommendation):
     return refused(reason) if reason else None
 
 
-@bp.post("/recommendations/<int:recommendation_id>/evidence/<int:evidence_id>/decision")
+def review_url(recommendation, anchor=None) -> str:
+    return url_for("assurance.review_recommendation", recommendation_id=recommendation.id, _anchor=anchor)
+
+
+def waiting_for_this_reviewer(recommendation):
+    """None when the reviewer may act now; else the response that turns them away."""
+    if services.open_submission(recommendation) is None:
+        flash("This recommendation is not waiting for review.", "info")
+        return show(recommendation)
+    return independent_or_refused(recommendation)
+
+
+@bp.post("/recommendations/<int:recommendation_id>/evidence/decisions")
 @record_rule
-def decide_evidence(recommendation_id: int, evidence_id: int):
+def save_evidence_decisions(recommendation_id: int):
+    """The page's one form: every item the reviewer answered, and with "accept all remaining" every other item
+    still undecided, saved together or not at all."""
     recommendation = reviewable(recommendation_id)
-    evidence = db.get_or_404(Evidence, evidence_id)
-    authorise(evidence.recommendation_id == recommendation.id)
-    if (refusal := independent_or_refused(recommendation)) is not None:
-        return refusal
-    form = EvidenceDecisionForm(prefix=f"e{evidence.id}")
-    if not form.validate_on_submit():
-        return review_page(recommendation, failing=form, status=422)
+    if (turned_away := waiting_for_this_reviewer(recommendation)) is not None:
+        return turned_away
+    page_form = EvidenceDecisionsForm()
+    submission = services.open_submission(recommendation)
+    decisions = services.latest_decisions(recommendation)
+    forms = review.item_forms(recommendation, decisions, submission, formdata=request.form)
+    valid = all([page_form.validate_on_submit(), *[form.validate() for form in forms.values()]])
+    answers = review.answers(recommendation, forms, decisions, submission)
+    accept_rest = bool(page_form.accept_remaining.data)
+    if valid and not answers and not accept_rest:
+        undecided = review.undecided(recommendation, decisions)
+        if not undecided:
+            return redirect(review_url(recommendation, "decision"))
+        forms[undecided[0].id].decision.errors = ["Select accept or reject for at least one item"]
+        valid = False
+    if not valid:
+        return review_page(recommendation, evidence_forms=forms, errors=page_form.errors, status=422)
     try:
-        services.decide_evidence(current_user, recommendation, evidence, form.decision.data, form.comment.data,
-                                 expected_version=form.version.data)
-    except ConflictError:
-        current = services.latest_decisions(recommendation).get(evidence.id)
-        rows = [ConflictRow("Decision", DECISIONS.get(form.decision.data, ""),
-                            current.decision_label if current else "Not decided"),
-                ConflictRow("Comment", form.comment.data or "", current.comment if current else ""),
-                ConflictRow("Decided by", current_user.name,
-                            current.reviewed_by.name if current and current.reviewed_by else "")]
-        return conflict_page(db.session.get(Evidence, evidence.id), rows,
-                             url_for("assurance.review_recommendation", recommendation_id=recommendation.id),
-                             f"the evidence “{evidence.title}”")
+        saved = services.decide_evidence_items(current_user, recommendation, answers, accept_rest=accept_rest)
+    except ConflictError as error:
+        return evidence_conflict(recommendation, error.record, forms[error.record.id])
+    except services.EvidenceDecisionError as error:
+        forms[error.evidence.id].decision.errors = [str(error)]
+        return review_page(recommendation, evidence_forms=forms, status=422)
     except services.AssuranceError as error:
-        form.decision.errors = [str(error)]
-        return review_page(recommendation, failing=form, status=422)
-    flash(f"Decision on “{evidence.title}” saved.", "success")
-    return redirect(url_for("assurance.review_recommendation", recommendation_id=recommendation.id,
-                            _anchor=next_undecided(recommendation)))
+        flash(str(error), "info")
+        return redirect(review_url(recommendation))
+    flash(f"{len(saved)} {'decision' if len(saved) == 1 else 'decisions'} saved.", "success")
+    return redirect(review_url(recommendation, next_undecided(recommendation)))
+
+
+def evidence_conflict(recommendation, evidence, form):
+    """Another reviewer decided on this item since the page was loaded: nothing in the batch was saved."""
+    evidence = db.session.get(Evidence, evidence.id)
+    current = services.latest_decisions(recommendation).get(evidence.id)
+    rows = [ConflictRow("Decision", DECISIONS.get(form.decision.data, ""),
+                        current.decision_label if current else "Not decided"),
+            ConflictRow("Comment", form.comment.data or "", current.comment if current else ""),
+            ConflictRow("Decided by", current_user.name,
+                        current.reviewed_by.name if current and current.reviewed_by else "")]
+    return conflict_page(evidence, rows, review_url(recommendation), f"the evidence “{evidence.title}”",
+                         version_field=form.version.name)
 
 
 def next_undecided(recommendation) -> str:
     """Where the reviewer goes next: the first item still to decide, else the decision on the recommendation."""
-    decided = services.latest_decisions(recommendation)
-    waiting = [item for item in recommendation.evidence if item.id not in decided]
+    waiting = review.undecided(recommendation, services.latest_decisions(recommendation))
     return f"evidence-{waiting[0].id}" if waiting else "decision"
 
 
-@bp.post("/recommendations/<int:recommendation_id>/evidence/accept-remaining")
-@record_rule
-def accept_remaining_evidence(recommendation_id: int):
+def decide(recommendation_id: int, read_form):
+    """Assure or return, from the page's one question or a post to the older addresses: the same checks, then one
+    service call."""
     recommendation = reviewable(recommendation_id)
-    if services.open_submission(recommendation) is None:
-        flash("This recommendation is not waiting for review.", "info")
-        return show(recommendation)
-    if (refusal := independent_or_refused(recommendation)) is not None:
-        return refusal
-    if not ConfirmForm().validate_on_submit():
-        return redirect(url_for("assurance.review_recommendation", recommendation_id=recommendation.id))
-    try:
-        accepted = services.accept_remaining(current_user, recommendation)
-    except services.AssuranceError as error:
-        flash(str(error), "info")
-    else:
-        flash(f"Accepted {accepted} remaining evidence {'item' if accepted == 1 else 'items'}.", "success")
-    return redirect(url_for("assurance.review_recommendation", recommendation_id=recommendation.id,
-                            _anchor="decision"))
-
-
-def decide(recommendation_id: int, form_class, prefix: str, use_case, field: str, done: str, intended: str):
-    """Assure or return: the same checks, then one service call."""
-    recommendation = reviewable(recommendation_id)
-    if services.open_submission(recommendation) is None:
-        flash("This recommendation is not waiting for review.", "info")
-        return show(recommendation)
-    if (refusal := independent_or_refused(recommendation)) is not None:
-        return refusal
-    form = form_class(prefix=prefix)
+    if (turned_away := waiting_for_this_reviewer(recommendation)) is not None:
+        return turned_away
+    form = read_form()
     if not form.validate_on_submit():
-        return review_page(recommendation, failing=form, status=422)
+        return review_page(recommendation, decision_form=form, status=422)
+    assure = form.outcome.data == ASSURE
     try:
-        use_case(current_user, recommendation, getattr(form, field).data, expected_version=form.version.data)
+        if assure:
+            services.assure_recommendation(current_user, recommendation, form.comment.data,
+                                           expected_version=form.version.data)
+        else:
+            services.return_recommendation(current_user, recommendation, form.reasons.data,
+                                           expected_version=form.version.data)
     except ConflictError:
-        return transition_conflict(recommendation, intended)
+        return transition_conflict(recommendation, "Assured" if assure else "Returned")
     except services.AssuranceError as error:
-        getattr(form, field).errors = [str(error)]
-        return review_page(recommendation, failing=form, status=422)
-    flash(done, "success")
+        (form.outcome if assure else form.reasons).errors = [str(error)]
+        return review_page(recommendation, decision_form=form, status=422)
+    flash("Recommendation assured." if assure else "Recommendation returned to its owner with your reasons.",
+          "success")
     return show(recommendation)
+
+
+@bp.post("/recommendations/<int:recommendation_id>/decision")
+@record_rule
+def decide_recommendation(recommendation_id: int):
+    return decide(recommendation_id, lambda: RecommendationDecisionForm(prefix="decide"))
 
 
 @bp.post("/recommendations/<int:recommendation_id>/assure")
 @record_rule
 def assure_recommendation(recommendation_id: int):
-    return decide(recommendation_id, AssureForm, "assure", services.assure_recommendation, "comment",
-                  "Recommendation assured.", "Assured")
+    return decide(recommendation_id, lambda: review.posted_as(ASSURE, "assure"))
 
 
 @bp.post("/recommendations/<int:recommendation_id>/return")
 @record_rule
 def return_recommendation(recommendation_id: int):
-    return decide(recommendation_id, ReturnForm, "return", services.return_recommendation, "reasons",
-                  "Recommendation returned to its owner with your reasons.", "Returned")
+    return decide(recommendation_id, lambda: review.posted_as(RETURN, "return"))
 
 
 @bp.route("/recommendations/<int:recommendation_id>/reopen", methods=["GET", "POST"])

@@ -3,6 +3,7 @@
 import codecs
 import hashlib
 import io
+import logging
 import re
 import secrets
 import zipfile
@@ -13,6 +14,8 @@ from urllib.parse import urlparse
 
 import filetype
 from flask import current_app
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 from tracker.audit.services import record_event, snapshot
 from tracker.evidence import storage
@@ -137,6 +140,63 @@ def check_file(filename: str, data: bytes) -> CheckedFile:
         raise EvidenceError(f"The selected file is not a real {kind.upper()} file: its content does not match "
                             "its name")
     return CheckedFile(kind, KINDS[kind][0])
+
+
+#: what a browser may be shown inline: kinds it renders without running anything the file carries
+PREVIEW_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/gif")
+#: how much of a PDF the review page shows as text: its first pages, up to this many characters
+PREVIEW_PAGES, PREVIEW_CHARACTERS = 2, 4000
+
+
+def preview_type(data: bytes | None) -> str | None:
+    """The type to show a stored file as inline, decided by its content (never its name), or None."""
+    guessed = filetype.guess(data) if data else None
+    return guessed.mime if guessed is not None and guessed.mime in PREVIEW_TYPES else None
+
+
+def pdf_preview_text(data: bytes | None) -> str:
+    """The text of a PDF's first pages, for a preview; empty when it has none or cannot be read."""
+    if preview_type(data) != "application/pdf":
+        return ""
+    logger = logging.getLogger("pypdf")
+    level, logger.level = logger.level, logging.ERROR  # a damaged file's warnings are not the server's business
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            return ""
+        text = "\n\n".join((page.extract_text() or "").strip() for page in reader.pages[:PREVIEW_PAGES])
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError):
+        return ""
+    finally:
+        logger.level = level
+    text = text.strip()
+    return text if len(text) <= PREVIEW_CHARACTERS else text[:PREVIEW_CHARACTERS].rstrip() + "…"
+
+
+@dataclass
+class Preview:
+    """How a page shows an evidence file inline: an image, or a PDF's frame and the text of its first pages."""
+
+    mimetype: str
+    text: str = ""
+
+    @property
+    def is_image(self) -> bool:
+        return self.mimetype.startswith("image/")
+
+
+def previews(items) -> dict[int, Preview]:
+    """Previews of the file evidence a browser can show inline, by evidence id. Images are known by the type their
+    content was checked as on upload; a PDF is read, for the text of its first pages."""
+    result = {}
+    for item in items:
+        if item.kind != FILE or item.content_type not in PREVIEW_TYPES:
+            continue
+        if item.content_type != "application/pdf":
+            result[item.id] = Preview(item.content_type)
+        elif (data := storage.load_file(item)) is not None and preview_type(data):
+            result[item.id] = Preview("application/pdf", pdf_preview_text(data))
+    return result
 
 
 def stored_path(evidence: Evidence) -> Path:

@@ -2,7 +2,7 @@
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
 from tracker.actions.views import action_or_404
@@ -100,6 +100,28 @@ def download_evidence(evidence_id: int):
     if data is None:
         abort(404)
     return send_file(io.BytesIO(data), mimetype=evidence.content_type, as_attachment=True,
+                     download_name=evidence.original_filename or f"evidence-{evidence.id}")
+
+
+#: a preview is a sandboxed document (no script, no form, its own unique origin) that this site's pages may frame;
+#: it loads nothing but itself
+PREVIEW_CSP = "sandbox; default-src 'none'; img-src 'self'; object-src 'self'; frame-ancestors 'self'"
+
+
+@bp.get("/evidence/<int:evidence_id>/preview")
+@record_rule
+def preview_evidence(evidence_id: int):
+    """The file shown inline, only when its content is a PDF or an image; anything else is a download only."""
+    evidence = db.session.get(Evidence, evidence_id)
+    if evidence is None or evidence.kind != FILE:
+        abort(404)
+    authorise(permissions.can_view_evidence(current_user, evidence))
+    data = storage.load_file(evidence)
+    mimetype = services.preview_type(data)
+    if mimetype is None:
+        abort(404)
+    g.csp_override, g.frame_options = PREVIEW_CSP, "SAMEORIGIN"
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=False,
                      download_name=evidence.original_filename or f"evidence-{evidence.id}")
 
 

@@ -1,0 +1,93 @@
+"""Inline previews: a PDF or an image is shown in the page from a sandboxed response, decided by the file's content,
+never its name, and guarded exactly as the download is."""
+
+import io
+import struct
+import zlib
+
+from sqlalchemy import select
+
+from tests.assurance.conftest import rec
+from tests.assurance.test_refusals import other_region_user
+from tests.conftest import DIRECTOR, HEAD, soup_of
+from tracker.auth.models import HEAD_OF_PDU
+from tracker.demo.services import minimal_pdf
+from tracker.evidence import storage
+from tracker.evidence.models import Evidence
+from tracker.extensions import db
+from tracker.organisations import services as organisations
+
+
+def tiny_png() -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+            + chunk(b"IEND", b""))
+
+
+def pdf_evidence() -> Evidence:
+    return next(item for item in rec(7).evidence if item.content_type == "application/pdf")
+
+
+def submit(client, number):
+    return client.post(f"/recommendations/{rec(number).id}/submit", data={"version": rec(number).version_id})
+
+
+def test_a_pdf_is_served_inline_from_a_sandbox_that_runs_nothing(app, as_user):
+    response = as_user(DIRECTOR).get(f"/evidence/{pdf_evidence().id}/preview")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
+    assert response.headers["Content-Disposition"].startswith("inline")
+    policy = response.headers["Content-Security-Policy"]
+    assert policy.startswith("sandbox;") and "allow-scripts" not in policy and "default-src 'none'" in policy
+    assert "frame-ancestors 'self'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+    # every other page still refuses to be framed
+    assert as_user(DIRECTOR).get("/reviews").headers["X-Frame-Options"] == "DENY"
+
+
+def upload(client, action, title: str, filename: str, data: bytes):
+    return client.post(f"/actions/{action.id}/evidence/upload", data={
+        "title": title, "description": "", "file": (io.BytesIO(data), filename)}, content_type="multipart/form-data")
+
+
+def test_a_file_that_is_not_a_pdf_or_image_inside_is_not_previewed_whatever_its_name(app, as_user):
+    uploaded = upload(as_user(HEAD), rec(7).actions[0], "Changed on disk", "minutes.pdf", minimal_pdf("x"))
+    assert uploaded.status_code == 302
+    evidence = db.session.scalar(select(Evidence).where(Evidence.title == "Changed on disk"))
+    # what a file renamed to .pdf would hold, had it got past the upload's own check
+    storage.configured_storage().save(evidence, b"<html><script>alert(1)</script></html>")
+    db.session.commit()
+    assert evidence.original_filename == "minutes.pdf" and evidence.content_type == "application/pdf"
+    assert as_user(DIRECTOR).get(f"/evidence/{evidence.id}/preview").status_code == 404
+    assert as_user(DIRECTOR).get(f"/evidence/{evidence.id}/download").status_code == 200
+
+
+def test_someone_from_another_pdu_cannot_preview(app, as_user):
+    north_west = organisations.find_region("North West")
+    other_region_user("head.other@example.org", HEAD_OF_PDU, organisations.get_or_create("pdu", "Bolton", north_west))
+    response = as_user("head.other@example.org").get(f"/evidence/{pdf_evidence().id}/preview")
+    assert response.status_code in (403, 404)
+    assert not response.data.startswith(b"%PDF")
+
+
+def test_the_review_page_frames_a_pdf_and_shows_an_image_with_its_title(app, as_user):
+    uploaded = upload(as_user(HEAD), rec(7).actions[0], "Photo of the staff noticeboard", "noticeboard.png",
+                      tiny_png())
+    assert uploaded.status_code == 302
+    assert submit(as_user(HEAD), 7).status_code == 302
+    page = soup_of(as_user(DIRECTOR).get(f"/recommendations/{rec(7).id}/review"))
+    pdf = pdf_evidence()
+    frame = page.select_one(f"#evidence-{pdf.id} iframe")
+    assert frame["src"] == f"/evidence/{pdf.id}/preview" and frame["title"] == f"Preview of {pdf.title}"
+    assert "Inclusion action plan" in page.select_one(f"#evidence-{pdf.id} .tracker-preview__text").get_text()
+    png = db.session.scalar(select(Evidence).where(Evidence.title == "Photo of the staff noticeboard"))
+    image = page.select_one(f"#evidence-{png.id} img")
+    assert image["alt"] == "Photo of the staff noticeboard" and image["src"] == f"/evidence/{png.id}/preview"
+    shown = as_user(DIRECTOR).get(image["src"])
+    assert shown.status_code == 200 and shown.mimetype == "image/png"
+    link = next(item for item in rec(7).evidence if item.kind == "link")
+    assert page.select_one(f"#evidence-{link.id} .tracker-preview") is None
