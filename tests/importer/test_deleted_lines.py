@@ -1,6 +1,7 @@
-"""Property: deleting any spans of lines from a complete report never saves a truncated recommendation. The
-importer either refuses the damaged report, saving nothing, or saves every recommendation it keeps word for word
-as the complete report has it."""
+"""Property: deleting any spans of lines from a complete report never saves a truncated recommendation silently.
+The importer refuses the damaged report, saving nothing; or it refuses until an administrator accepts a warning
+naming each recommendation whose ending is in doubt (then saves what the file holds); or it saves every
+recommendation it keeps word for word as the complete report has it."""
 
 import re
 import textwrap
@@ -24,11 +25,14 @@ def wrapped(text: str, width: int = 60) -> str:
                      for line in text.split("\n"))
 
 
+CARDIFF_TEXT = (FIXTURES / "cardiff-vale-2023.txt").read_text(encoding="utf-8")
 #: the shipped report (renamed to a PDU with no inspection yet) and a generated one with a health board among its
-#: addressees, each recommendation on a line of its own as the inspectorate's text and web page give them
-REPORTS = {"shipped": NEWHAM_TEXT, "cardiff": (FIXTURES / "cardiff-vale-2023.txt").read_text(encoding="utf-8"),
-           "shipped-wrapped": wrapped(NEWHAM_TEXT)}
-PROPERTY_REPORTS = ["shipped", "cardiff"]
+#: addressees, each recommendation on a line of its own as the inspectorate's text and web page give them, and
+#: each wrapped as a PDF lays it out (and Cardiff narrower, for a limit of what the layout shows)
+REPORTS = {"shipped": NEWHAM_TEXT, "cardiff": CARDIFF_TEXT, "shipped-wrapped": wrapped(NEWHAM_TEXT),
+           "cardiff-wrapped": wrapped(CARDIFF_TEXT), "cardiff-wrapped-50": wrapped(CARDIFF_TEXT, 50)}
+PROPERTY_REPORTS = ["shipped", "cardiff", "shipped-wrapped", "cardiff-wrapped"]
+WRAPPED = {"shipped-wrapped", "cardiff-wrapped", "cardiff-wrapped-50"}
 LINES = {name: text.split("\n") for name, text in REPORTS.items()}
 COMPLETE = {name: {r.number: r.text for r in parse_report(text).recommendations} for name, text in REPORTS.items()}
 
@@ -48,33 +52,71 @@ def without(name: str, deleted: list[tuple[int, int]]) -> str:
     return "\n".join(line for index, line in enumerate(LINES[name]) if index not in gone)
 
 
-def import_or_refuse(text: str) -> list[tuple[int, str]] | None:
+def import_or_refuse(text: str, accept_endings: bool = False) -> tuple[list[tuple[int, str]] | None, list[str]]:
     """The recommendations saved from the text (written, not committed: `add_report` is `import_report` without
-    its commit), or None when it was refused; always undone afterwards."""
+    its commit), or None when it was refused, with the warnings shown; always undone afterwards."""
     try:
         try:
             extraction = parse_report(text)
             target = services.find_target(extraction.pdu_name, extraction.region_name)
-            result = services.add_report(extraction, services.fingerprint(text), target)
+            result = services.add_report(extraction, services.fingerprint(text), target,
+                                         accept_endings=accept_endings)
         except (ReportError, ImportProblem):
-            return None
+            return None, []
         db.session.expire_all()
-        return [(r.number, r.text) for r in result.inspection.recommendations]
+        return [(r.number, r.text) for r in result.inspection.recommendations], extraction.warnings
     finally:
         db.session.rollback()
 
 
 def check(name: str, deleted: list[tuple[int, int]]) -> str:
-    """Imports the report without those lines; returns "refused" or "saved" (every recommendation intact)."""
+    """Imports the report without those lines; returns "refused", "saved" (every recommendation intact),
+    "accepted" (refused until a warning naming each shortened recommendation was accepted) or "unseen" (a loss
+    the report's wrapping cannot show, below)."""
     before = row_counts()
-    saved = import_or_refuse(without(name, deleted))
+    text = without(name, deleted)
+    saved, _ = import_or_refuse(text)
+    outcome = "refused" if saved is None else "saved"
+    if saved is None:
+        # What an administrator who accepts every warning unread would save: each shortened text was named.
+        saved, warnings = import_or_refuse(text, accept_endings=True)
+        outcome = "refused" if saved is None else "accepted"
     if saved is not None:
         assert saved, "an import saved no recommendations"
-        for number, text in saved:
-            assert text == COMPLETE[name][number], f"recommendation {number} was saved as {text!r}"
+        for number, saved_text in saved:
+            if saved_text == COMPLETE[name][number]:
+                continue
+            if outcome == "accepted" and any(re.match(f"Recommendation {number} may (be cut short|have lost words):", w)
+                                             for w in warnings):
+                continue
+            assert unseen_loss(name, text, number, saved_text), f"recommendation {number} was saved as {saved_text!r}"
+            outcome = "unseen"
         assert [number for number, _ in saved] == list(range(1, len(saved) + 1))
     assert row_counts() == before
-    return "refused" if saved is None else "saved"
+    return outcome
+
+
+#: a recommendation cut at a line this much shorter than the longest line of a wrapped list may be saved
+#: silently: the line could have ended there with the recommendation (see tracker/importer/endings.py)
+UNSEEN_SHORTFALL = 4
+
+
+def unseen_loss(name: str, damaged: str, number: int, saved: str) -> bool:
+    """Whether a shortened recommendation lost words in a way nothing in a wrapped report can show: a line from
+    between its first and last lines (it keeps its start and its true end), or its last lines where the line left
+    last falls well short of the margin (as a complete recommendation's last line may)."""
+    if name not in WRAPPED:
+        return False
+    kept, whole = saved.split(), COMPLETE[name][number].split()
+    if any(kept[:split] == whole[:split] and kept[split:] == whole[len(whole) - len(kept) + split:]
+           for split in range(1, len(kept))):
+        return True
+    lines = damaged.split("\n")
+    longest = max(len(line) for line in LINES[name] if re.match(r"\d{1,2}\. [a-z]", line))
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{number}. {whole[0]}"))
+    end = next(i for i in range(start + 1, len(lines) + 1)
+               if i == len(lines) or not lines[i] or re.match(r"\d{1,2}\. [a-z]", lines[i]))
+    return whole[:len(kept)] == kept and len(lines[end - 1]) <= longest - UNSEEN_SHORTFALL
 
 
 def outcomes_of(name: str, strategy) -> list[str]:
@@ -89,6 +131,8 @@ EXAMPLES = settings(max_examples=25, deadline=None, derandomize=True, suppress_h
 
 @pytest.mark.parametrize("name", PROPERTY_REPORTS)
 def test_deleting_spans_of_lines_anywhere_never_saves_a_truncated_text(app, name):
+    """Truncated: a recommendation saved without its last words. A one-line-a-recommendation report never loses a
+    line from inside one; a wrapped one can, and that is the limit tested at the end."""
     outcomes = outcomes_of(name, anywhere(name))
     # the property held on every example, and the examples did damage the importer had to refuse
     assert "refused" in outcomes
@@ -102,13 +146,39 @@ def test_deleting_lines_in_and_around_the_recommendations_never_saves_a_truncate
 
 @pytest.mark.parametrize("name", list(REPORTS))
 def test_the_complete_reports_are_saved_by_the_same_steps(app, name):
-    assert parse_report(REPORTS[name]).problems == []
-    assert import_or_refuse(REPORTS[name]) == sorted(COMPLETE[name].items())
+    extraction = parse_report(REPORTS[name])
+    assert extraction.problems == []
+    assert import_or_refuse(REPORTS[name], accept_endings=bool(extraction.unconfirmed_endings))[0] == \
+        sorted(COMPLETE[name].items())
 
 
-@pytest.mark.xfail(strict=True, reason="a line lost from the middle of a wrapped recommendation that is not the "
-                   "last leaves a text the report's structure cannot tell from a complete one")
 def test_a_line_lost_inside_a_wrapped_recommendation_before_the_last(app):
+    """The continuation of recommendation 1 lost: "…plan for, manage" is left, with no full stop, but its line
+    reaches the right margin, so the import waits for an administrator to check how it ends in the report."""
     lines = LINES["shipped-wrapped"]
     continuation = next(i for i, line in enumerate(lines) if re.match(r"1\. [a-z]", line)) + 1
-    check("shipped-wrapped", [(continuation, 1)])
+    assert check("shipped-wrapped", [(continuation, 1)]) == "accepted"
+    extraction = parse_report(without("shipped-wrapped", [(continuation, 1)]))
+    assert extraction.unconfirmed_endings == [1]
+    assert extraction.warnings[0].startswith("Recommendation 1 may be cut short: its last line reaches the right "
+                                             "margin")
+    assert "Check in the report that it ends '…quality of work to assess, plan for, manage'" in extraction.warnings[0]
+
+
+@pytest.mark.xfail(strict=True, reason="a line lost between the first and last lines of a recommendation wrapped over "
+                   "three or more leaves its start and its true end: neither the numbering, nor the last word, nor "
+                   "the layout shows the gap")
+def test_a_line_lost_from_the_middle_of_a_wrapped_recommendation_is_noticed(app):
+    lines = LINES["shipped-wrapped"]
+    middle = next(i for i, line in enumerate(lines) if re.match(r"5\. [a-z]", line)) + 1
+    assert lines[middle] == "have the skills, knowledge and time to undertake the work"
+    assert check("shipped-wrapped", [(middle, 1)]) != "unseen"
+
+
+@pytest.mark.xfail(strict=True, reason="a recommendation cut where its line is well short of the margin reads as one "
+                   "that ended there: only a long next word ('campaign') pushed the line break so early")
+def test_a_line_lost_after_a_short_wrapped_line_is_noticed(app):
+    lines = LINES["cardiff-wrapped-50"]
+    first = next(i for i, line in enumerate(lines) if re.match(r"8\. [a-z]", line))
+    assert lines[first] == "8. make sure that the national recruitment"
+    assert check("cardiff-wrapped-50", [(first + 1, 2)]) != "unseen"

@@ -59,6 +59,18 @@ def refuse_incomplete(extraction, echo) -> None:
         f"it cannot be saved. Upload the complete report. {NOTHING_SAVED}")
 
 
+def refuse_unchecked_endings(extraction, accept_endings: bool) -> None:
+    """Exit with status 1 while a recommendation may be cut short and nobody has said it was checked."""
+    if not extraction.unconfirmed_endings or accept_endings:
+        return
+    numbers = extraction.unconfirmed_endings
+    listed = ", ".join(map(str, numbers))
+    raise click.ClickException(
+        f"Recommendation{'s' if len(numbers) > 1 else ''} {listed} may be cut short (see the warnings above). "
+        f"Check how each ends in the report; if the report ends it there too, run again with --accept-endings. "
+        f"{NOTHING_SAVED}")
+
+
 def confirm_new_pdu(target: services.PduTarget, yes: bool) -> None:
     if yes:
         return
@@ -95,7 +107,8 @@ def save(text: str, extraction, options: dict, echo):
         if existing is not None:
             show_planned_changes(existing, extraction, echo)
         return services.import_report(extraction, sha, target, update=update,
-                                      accept_shorter=options["accept_shorter"])
+                                      accept_shorter=options["accept_shorter"],
+                                      accept_endings=options["accept_endings"])
     except services.ImportProblem as error:
         raise click.ClickException(f"{error.message} {NOTHING_SAVED}") from error
 
@@ -125,6 +138,8 @@ def register(group: click.Group) -> None:
     @click.option("--yes", is_flag=True, help="Create an unknown PDU without asking.")
     @click.option("--accept-shorter", is_flag=True,
                   help="With --update, accept a recommendation text that is only the beginning of the saved one.")
+    @click.option("--accept-endings", is_flag=True,
+                  help="Save recommendations that may be cut short, once checked against the report.")
     def import_report(file: Path, dry_run: bool, as_json: bool, **options) -> None:
         """Import an inspection report FILE (text, saved web page or PDF) as an inspection."""
         text, extraction = read(file)
@@ -137,6 +152,7 @@ def register(group: click.Group) -> None:
         for warning in extraction.warnings:
             echo(f"Warning: {warning}")
         refuse_incomplete(extraction, echo)
+        refuse_unchecked_endings(extraction, options["accept_endings"])
         if dry_run:
             echo(f"Dry run. {NOTHING_SAVED}")
             return

@@ -10,6 +10,7 @@ import re
 
 from flask import current_app, has_app_context
 
+from tracker.importer import endings
 from tracker.importer.cleaning import RATING_POINTS
 from tracker.importer.schema import ReportExtraction, StandardData
 from tracker.readiness.projection import Bands, band_for, discretion_for
@@ -56,6 +57,7 @@ def _numbering_problems(extraction: ReportExtraction) -> list[str]:
                             f"('…{recommendation.text[max(run_on.start() - 30, 0):run_on.end() + 30]}…'), so a line of "
                             "the report may be lost after it")
     last = max(extraction.recommendations, key=lambda r: r.number, default=None)
+    problems += endings.unfinished_problems([r for r in extraction.recommendations if r is not last])
     if last is not None and last.text.strip() and not _SENTENCE_END_RE.search(last.text.strip()):
         problems.append(f"The last recommendation ({last.number}) does not end as a sentence, so the report may be "
                         f"cut off: it ends '…{last.text.strip()[-40:]}'")

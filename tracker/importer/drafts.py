@@ -57,10 +57,11 @@ def region_choices() -> list[tuple[str, str]]:
 
 
 def save_draft(draft: ReportImportDraft, extraction: ReportExtraction, target: services.PduTarget, actor, *,
-               update: bool) -> services.ImportResult:
+               update: bool, accept_endings: bool = False) -> services.ImportResult:
     """Save the reviewed report and mark the draft as saved, in one transaction; nothing is saved when it raises."""
     try:
-        result = services.add_report(extraction, draft.source_sha256, target, actor, update=update)
+        result = services.add_report(extraction, draft.source_sha256, target, actor, update=update,
+                                     accept_endings=accept_endings)
         draft.inspection = result.inspection
         db.session.commit()
     except Exception:

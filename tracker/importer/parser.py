@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tracker.importer import completeness
+from tracker.importer import completeness, endings
 from tracker.importer.cleaning import clean_lines
 from tracker.importer.errors import ReportError
 from tracker.importer.extract import extract_text
@@ -31,7 +31,8 @@ def parse_report(text: str) -> ReportExtraction:
     identity = find_identity(lines)
     ratings = find_ratings(lines, warnings)
     overall = find_overall_rating(lines, warnings)
-    recommendations = find_recommendations(lines, identity.pdu_name, problems)
+    doubts: dict[int, str] = {}
+    recommendations = find_recommendations(lines, identity.pdu_name, problems, doubts)
     _require_content(bool(ratings.standards or overall), bool(recommendations))
     score, score_max = find_score(joined)
     fieldwork = find_fieldwork(joined, lines)
@@ -44,7 +45,10 @@ def parse_report(text: str) -> ReportExtraction:
         overall_rating=overall, score=score, score_max=score_max, standards=ratings.standards,
         outcomes_question=ratings.outcomes_question, outcomes_percentage=ratings.outcomes_percentage,
         recommendations=recommendations, warnings=warnings, problems=problems,
+        unconfirmed_endings=endings.unconfirmed(recommendations, doubts),
     )
+    warnings.extend(endings.unconfirmed_warning(r, doubts.get(r.number)) for r in recommendations
+                    if r.number in extraction.unconfirmed_endings)
     problems.extend(completeness.problems_in(extraction))
     warnings.extend(completeness.warnings_in(extraction))
     warnings.extend(missing_warnings(extraction))

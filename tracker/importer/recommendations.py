@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from tracker.importer.cleaning import is_footnote, squash, strip_markers
+from tracker.importer.endings import layout_doubts
 from tracker.importer.schema import RecommendationData
 
 _SECTION_RE = re.compile(r"^[#\s]*(?:our\s+)?recommendations\s*:?\s*(?:\(\s*back to top\s*\))?$", re.IGNORECASE)
@@ -26,6 +27,8 @@ class _Item:
     number: int
     addressee: str | None
     parts: list[str] = field(default_factory=list)
+    #: the lines the item was printed on, to see where the report's right margin is
+    lines: list[str] = field(default_factory=list)
 
     def text(self) -> str:
         joined = ""
@@ -38,9 +41,11 @@ class _Item:
         return squash(strip_markers(joined))
 
 
-def find_recommendations(lines: list[str], pdu_name: str | None, problems: list[str]) -> list[RecommendationData]:
+def find_recommendations(lines: list[str], pdu_name: str | None, problems: list[str],
+                         doubts: dict[int, str] | None = None) -> list[RecommendationData]:
     """Read the first recommendations section that has numbered items, listing repeats, headings without
-    recommendations and recommendations without a heading as reasons the report cannot be saved."""
+    recommendations and recommendations without a heading as reasons the report cannot be saved, and in `doubts`
+    the recommendations whose printed lines suggest a lost line (see endings.layout_doubts)."""
     items: list[_Item] = []
     empty: list[str] = []
     for start in _section_starts(lines):
@@ -48,6 +53,9 @@ def find_recommendations(lines: list[str], pdu_name: str | None, problems: list[
         if items:
             break
     problems.extend(f"The heading '{heading} should:' has no recommendations under it" for heading in empty)
+    if doubts is not None:
+        first_of_each = {item.number: item.lines for item in reversed(items)}
+        doubts.update(layout_doubts(dict(sorted(first_of_each.items()))))
     return _to_recommendations(items, pdu_name, problems)
 
 
@@ -91,10 +99,11 @@ def _read_section(lines: list[str]) -> tuple[list[_Item], list[str]]:
             addressee, current = squash(heading[1].strip("#* ")), None
             headings.append(addressee)
         elif item:
-            current = _Item(int(item[1]), addressee, [item[2]] if item[2] else [])
+            current = _Item(int(item[1]), addressee, [item[2]] if item[2] else [], [line])
             items.append(current)
         elif current and not is_footnote(line) and _continues(current, line, after_blank):
             current.parts.append(line)
+            current.lines.append(line)
         else:
             current = None
         after_blank = False

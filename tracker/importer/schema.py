@@ -56,6 +56,9 @@ class ReportExtraction:
     warnings: list[str] = field(default_factory=list)
     #: reasons the report cannot be saved as it stands ("must"): it is incomplete or inconsistent
     problems: list[str] = field(default_factory=list)
+    #: recommendations whose ending the layout or last word puts in doubt: nothing is saved until an
+    #: administrator accepts that each was checked against the report
+    unconfirmed_endings: list[int] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-serialisable data, with dates as ISO strings, for previews and tests."""

@@ -175,6 +175,22 @@ class IncompleteReport(ImportProblem):
         self.problems = problems
 
 
+class UncheckedEndings(ImportProblem):
+    """Recommendations whose ending could not be confirmed from the report, and nobody has said they checked."""
+
+    def __init__(self, numbers: list[int]) -> None:
+        listed = ", ".join(map(str, numbers))
+        super().__init__(f"Recommendation{'s' if len(numbers) > 1 else ''} {listed} may be cut short (see the "
+                         "warnings): check how each ends in the report, then accept the warnings to save it.")
+        self.numbers = numbers
+
+
+def check_endings(extraction, accept_endings: bool) -> None:
+    """Refuse to save a recommendation whose ending is in doubt until an administrator has checked it."""
+    if extraction.unconfirmed_endings and not accept_endings:
+        raise UncheckedEndings(extraction.unconfirmed_endings)
+
+
 def check_extraction(extraction) -> None:
     """Refuse data the tracker cannot hold, whether it came from the parser or from an administrator's corrections."""
     problems = list(extraction.problems) or completeness.problems_in(extraction)
@@ -210,26 +226,45 @@ def create_pdu(target: PduTarget, actor) -> Organisation:
 
 
 def add_report(extraction, sha256: str | None, target: PduTarget, actor=None, *, update: bool = False,
-               accept_shorter: bool = False) -> ImportResult:
-    """Add the import to the session without committing, so a caller can add its own changes to the transaction."""
+               accept_shorter: bool = False, accept_endings: bool = False) -> ImportResult:
+    """Add the import to the session without committing, so a caller can add its own changes to the transaction.
+
+    `accept_endings` says an administrator checked against the report each recommendation whose ending is in doubt
+    (`unconfirmed_endings`); without it such a report is refused."""
     check_extraction(extraction)
+    check_endings(extraction, accept_endings)
     existing = same_report(sha256, target.pdu, extraction)
     if existing is not None and not update:
         raise DuplicateReport(existing)
     if existing is not None:
         changes = update_inspection(existing, extraction, actor, accept_shorter=accept_shorter)
+        record_accepted_endings(existing, extraction, actor)
         return ImportResult(existing, created=False, changes=changes)
     new_pdu = create_pdu(target, actor) if target.is_new else None
     inspection = build_inspection(extraction, new_pdu or target.pdu, sha256, actor)
+    record_accepted_endings(inspection, extraction, actor)
     return ImportResult(inspection, created=True, new_pdu=new_pdu)
 
 
+def record_accepted_endings(inspection: Inspection, extraction, actor) -> None:
+    """Who said the doubtful endings were checked against the report, so a shortened text can be traced."""
+    if not extraction.unconfirmed_endings:
+        return
+    numbers = extraction.unconfirmed_endings
+    listed = ("recommendations " if len(numbers) > 1 else "recommendation ") + ", ".join(map(str, numbers))
+    record_event(actor, "inspection", inspection.id, "accept",
+                 f"Accepted as checked against the report the ending of {listed}, which the report's layout or "
+                 "wording put in doubt",
+                 after={"unconfirmed_endings": numbers}, inspection_id=inspection.id)
+
+
 def import_report(extraction, sha256: str | None, target: PduTarget, actor=None, *,
-                  update: bool = False, accept_shorter: bool = False) -> ImportResult:
+                  update: bool = False, accept_shorter: bool = False, accept_endings: bool = False) -> ImportResult:
     """Save an extracted report as an inspection (or, with update, refresh the one already imported from it)
     in one transaction; nothing is saved when it raises."""
     try:
-        result = add_report(extraction, sha256, target, actor, update=update, accept_shorter=accept_shorter)
+        result = add_report(extraction, sha256, target, actor, update=update, accept_shorter=accept_shorter,
+                            accept_endings=accept_endings)
         db.session.commit()
     except Exception:
         db.session.rollback()

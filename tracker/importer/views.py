@@ -73,7 +73,8 @@ def review_import(draft_id: int):
     unowned = review.owners_missing(extraction)
     if not extraction.problems and form.validate_on_submit():
         try:
-            result = drafts.save_draft(draft, extraction, target, current_user, update=form.update_existing.data)
+            result = drafts.save_draft(draft, extraction, target, current_user, update=form.update_existing.data,
+                                       accept_endings=bool(form.accept_warnings.data))
         except services.DuplicateReport as error:
             existing = error.inspection
             form.update_existing.errors = [f"This report has already been imported as '{existing.title}'. "
