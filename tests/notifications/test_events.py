@@ -214,3 +214,50 @@ def test_folded_into_the_weekly_message_waits_for_the_week(app, smtp):
     assert received.subject.startswith("Tracker weekly summary: ")
     assert "1 action assigned to you" in received.subject
     assert "ASSIGNED TO YOU" in received.text and "Audit every case allocated in May" in received.text
+
+
+def told_by_another_message(event: NotificationEvent, key: str) -> None:
+    event.message_key = key
+    db.session.commit()
+
+
+def test_an_event_told_by_another_message_meanwhile_is_not_told_again(app, smtp):
+    from tracker.notifications import events, outbox
+
+    assign_new_action(HEAD, OWNER, "Audit every case allocated in May")
+    planned = events.plan_due(utcnow() + AFTER_WINDOW)
+    [event] = db.session.scalars(select(NotificationEvent)).all()
+    # the owner switched to hearing of events in their daily message, and that message told it first
+    told_by_another_message(event, "reminders:user:elsewhere")
+    assert outbox.enqueue(planned) == []
+    db.session.commit()
+    assert db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == EVENTS)).all() == []
+    assert db.session.get(NotificationEvent, event.id).message_key == "reminders:user:elsewhere"
+    deliver_events()
+    assert event_mail(smtp, OWNER) == []
+
+
+def test_a_daily_message_that_lost_an_event_meanwhile_is_planned_again_without_it(app, smtp, monkeypatch):
+    from tracker.notifications import services as notification_services
+
+    owner = find_user(OWNER)
+    services.set_reminder_preference(owner, owner.reminder_preference, EVENTS_WITH_REMINDERS)
+    assign_new_action(HEAD, OWNER, "Audit every case allocated in May")
+    assign_new_action(HEAD, OWNER, "Audit every case allocated in June")
+    plan_day = notification_services.PLANNERS["reminders"]
+    calls = []
+
+    def plan_then_race(as_of):
+        planned = plan_day(as_of)
+        if not calls:  # between planning and queueing, an events message tells of the assignment
+            may = db.session.scalars(select(NotificationEvent).order_by(NotificationEvent.id)).first()
+            may.message_key = "events:user:elsewhere"
+            db.session.flush()
+        calls.append(as_of)
+        return planned
+
+    monkeypatch.setitem(notification_services.PLANNERS, "reminders", plan_then_race)
+    run_day(app, SCENARIO_DAY + timedelta(days=1))
+    assert len(calls) == 2
+    [received] = smtp.to(OWNER)
+    assert "allocated in June" in received.text and "allocated in May" not in received.text

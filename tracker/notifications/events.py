@@ -196,9 +196,26 @@ def plan_message(user: User, batch: list[NotificationEvent], links: Links) -> Pl
                           body_text=text, body_html=html, event_ids=tuple(event.id for event in batch))
 
 
-def mark_told(key: str, event_ids) -> None:
-    """In the transaction that queued the message: these events are told, by that message."""
+def mark_told(key: str, event_ids) -> list[int]:
+    """In the transaction that queues the message: these events are told, by that message. Returns the ids of
+    those that were still untold."""
+    if not event_ids:
+        return []
+    told = db.session.execute(update(NotificationEvent).where(NotificationEvent.id.in_(list(event_ids)),
+                                                              NotificationEvent.message_key.is_(None))
+                              .values(message_key=key).returning(NotificationEvent.id))
+    return list(told.scalars())
+
+
+def told_elsewhere(key: str, event_ids) -> int:
+    """How many of these events another message (another key) has told."""
+    return len(db.session.scalars(select(NotificationEvent.id).where(
+        NotificationEvent.id.in_(list(event_ids)), NotificationEvent.message_key.is_not(None),
+        NotificationEvent.message_key != key)).all())
+
+
+def release(event_ids) -> None:
+    """Undo `mark_told` for events of a message that is not queued after all."""
     if event_ids:
-        db.session.execute(update(NotificationEvent).where(NotificationEvent.id.in_(list(event_ids)),
-                                                           NotificationEvent.message_key.is_(None))
-                           .values(message_key=key))
+        db.session.execute(update(NotificationEvent).where(NotificationEvent.id.in_(list(event_ids)))
+                           .values(message_key=None))

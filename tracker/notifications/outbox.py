@@ -24,8 +24,11 @@ def dialect_name() -> str:
     return db.session.get_bind().dialect.name
 
 
-def enqueue(planned: list[PlannedMessage], job_run_id: int | None = None) -> list[PlannedMessage]:
-    """Insert each message unless its key is already there; returns those that were new.
+def enqueue(planned: list[PlannedMessage], job_run_id: int | None = None,
+            refused: list[PlannedMessage] | None = None) -> list[PlannedMessage]:
+    """Insert each message unless its key is already there; returns those that were new. A message telling of an
+    event another message has told meanwhile is not queued (see `_claims_its_events`); given `refused`, such
+    messages are added to it so that the caller can plan them again.
 
     INSERT ... ON CONFLICT DO NOTHING makes a second scheduler, or a second run of the same day, harmless:
     the database, not a check-then-insert race, decides."""
@@ -34,6 +37,10 @@ def enqueue(planned: list[PlannedMessage], job_run_id: int | None = None) -> lis
     give_up_at = now + give_up_after()
     queued = []
     for message in planned:
+        if message.event_ids and not _claims_its_events(message):
+            if refused is not None:
+                refused.append(message)
+            continue
         statement = insert(OutboxMessage).values(
             key=message.key, kind=message.kind, recipient_id=message.recipient.user_id,
             to_address=message.recipient.email, to_name=message.recipient.name, subject=message.subject,
@@ -43,9 +50,23 @@ def enqueue(planned: list[PlannedMessage], job_run_id: int | None = None) -> lis
         ).on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.id)
         # RETURNING says reliably whether the row went in; rowcount is not dependable for ORM-enabled inserts
         if db.session.execute(statement).scalar_one_or_none() is not None:
-            events.mark_told(message.key, message.event_ids)
             queued.append(message)
     return queued
+
+
+def _claims_its_events(message: PlannedMessage) -> bool:
+    """Marks the events the message tells of as told by it, and says whether none was told by another message.
+    One can have been: the person changed how they hear of events while a message of the other kind (straight
+    away, or folded into the daily or weekly message) was being planned. Then the message is not queued and the
+    events it claimed are freed again, so the next run plans without the one already told."""
+    claimed = events.mark_told(message.key, message.event_ids)
+    elsewhere = events.told_elsewhere(message.key, message.event_ids)
+    if not elsewhere:
+        return True
+    events.release(claimed)
+    log.info("not queued %s: %d of its %d events were told by another message", message.key, elsewhere,
+             len(message.event_ids))
+    return False
 
 
 def give_up_after() -> timedelta:

@@ -98,7 +98,14 @@ def run_queue_job(job: str, as_of: date, dry_run: bool = False) -> JobOutcome:
         # read lock to a write lock while another process waits to do the same).
         db.session.commit()
         outcome.planned = len(planned)
-        outcome.queued = outbox.enqueue(planned, run_id)
+        refused: list[PlannedMessage] = []
+        outcome.queued = outbox.enqueue(planned, run_id, refused)
+        if refused:
+            # An event in someone's message was told by another message meanwhile (they changed how they hear
+            # of events just then): plan their message again without it, rather than lose their reminders today.
+            people = {message.recipient.user_id for message in refused}
+            again = [m for m in PLANNERS[job](as_of) if m.recipient.user_id in people]
+            outcome.queued += outbox.enqueue(again, run_id)
     except Exception as error:
         fail_run(job, as_of, run_id, error)
         raise
