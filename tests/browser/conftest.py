@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
@@ -184,6 +185,51 @@ def axe_page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+#: the narrowest phone, and a 1280 px screen zoomed to 400%: WCAG 1.4.10 asks that content reflows at 320 CSS px
+NARROW = 320
+
+
+@contextmanager
+def narrowed(page, width: int = NARROW):
+    """The loaded page, resized to `width` CSS px wide for the block, then restored: the same page load serves
+    the desktop and the phone checks."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": width, "height": size["height"] if size else 720})
+    try:
+        yield page
+    finally:
+        if size:
+            page.set_viewport_size(size)
+
+
+def scrolls_sideways(page) -> list[str]:
+    """One line if the page is wider than its window, naming the elements and text that stick out so the fix is
+    findable."""
+    width, inner, culprits = page.evaluate(WIDTH_CHECK)
+    return [f"{page.url}: {width} px wide in {inner} ({', '.join(culprits)})"] if width > inner else []
+
+
+#: the document's width and the window's, and the innermost elements and the text whose right edge passes the
+#: window's (outside a scroll region)
+WIDTH_CHECK = """() => {
+  const inner = window.innerWidth;
+  const sticksOut = e => e.getBoundingClientRect().right > inner + 0.5;
+  const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+    + (typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().split(/\\s+/).join('.') : '');
+  const out = [...document.querySelectorAll('body *')].filter(e => sticksOut(e) && e.getBoundingClientRect().width > 0
+    && !e.closest('.tracker-scroll') && ![...e.children].some(sticksOut)).map(name);
+  // a long word or address overflows as text, past the box of the element that holds it
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    if (range.getBoundingClientRect().right > inner + 0.5 && !node.parentElement.closest('.tracker-scroll'))
+      out.push(name(node.parentElement) + ' "' + node.textContent.trim().slice(0, 40) + '"');
+  }
+  return [document.documentElement.scrollWidth, inner, out.slice(0, 4)];
+}"""
 
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]

@@ -1,5 +1,6 @@
 """axe-core at WCAG 2.2 AA on every page the demo users can reach, including forms showing their errors,
-the error pages and the pages only reached part-way through assurance or an import."""
+the error pages and the pages only reached part-way through assurance or an import; each page is then narrowed to
+320 px, where it must not scroll sideways and must pass axe again."""
 
 from datetime import date, timedelta
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.catalogue import ADMIN, DIRECTOR, HEAD, HMPPS, OWNER, VIEWER, demo_ids
-from tests.browser.conftest import axe_violations, sign_in
+from tests.browser.conftest import NARROW, axe_violations, narrowed, scrolls_sideways, sign_in
 from tests.browser.steps import click_and_wait, error_summary, fill_date, go, review_and_assure, submit_for_assurance
 
 pytestmark = pytest.mark.browser
@@ -60,7 +61,12 @@ def submit_empty(page) -> None:
 
 
 def check(page, url: str, violations: list[str]) -> None:
+    """axe-core at the desktop width; then the same page, narrowed to 320 px, must not scroll sideways and passes
+    axe again (WCAG 1.4.10: a 1280 px screen zoomed to 400% is 320 CSS px wide)."""
     violations.extend(axe_violations(page))
+    with narrowed(page):
+        violations.extend(scrolls_sideways(page))
+        violations.extend(f"at {NARROW} px: {line}" for line in axe_violations(page))
     CHECKED.append(url)
 
 
@@ -87,8 +93,7 @@ def test_every_page_of_each_role_passes_axe(axe_page, axe_server, email):
 
 def looker(violations: list[str]):
     def look(page, label: str) -> None:
-        violations.extend(axe_violations(page))
-        CHECKED.append(label)
+        check(page, label, violations)
 
     return look
 
@@ -222,7 +227,20 @@ def test_only_govuk_conditional_radios_own_aria_expanded_is_set_aside(axe_page, 
     assert len(reported) == 1 and "name=\"x\"" not in reported[0] and "input[name=\"y\"]" in reported[0]
 
 
+def test_the_width_check_reports_a_page_that_scrolls_sideways(axe_page, axe_server):
+    """The 320 px check can fail: a fixed-width block on a real page is reported, and named."""
+    axe_page.goto(axe_server.url + "/accessibility")
+    assert scrolls_sideways(axe_page) == []
+    axe_page.evaluate("() => { const block = Object.assign(document.createElement('div'), {id: 'too-wide'}); "
+                      "block.style.width = '600px'; block.style.height = '1px'; "
+                      "document.querySelector('main').append(block); }")
+    with narrowed(axe_page):
+        [line] = scrolls_sideways(axe_page)
+    assert "px wide in 320" in line and "div#too-wide" in line
+
+
 def test_zz_report_pages_checked():
     """Prints the pages the sweep checked (run with -s to see them); there are many, or the sweep did not run."""
-    print(f"\naxe-core checked {len(CHECKED)} pages:\n  " + "\n  ".join(CHECKED))
+    print(f"\naxe-core checked {len(CHECKED)} pages, each at the desktop width and at {NARROW} px:\n  "
+          + "\n  ".join(CHECKED))
     assert len(CHECKED) >= 60 or not CHECKED

@@ -20,9 +20,13 @@ COLOURS = {"blue": "#1d70b8", "green": "#00703c", "orange": "#f47738", "red": "#
 SERIES = (("#1d70b8", "circle", ""), ("#f47738", "square", "6 3"), ("#4c2c92", "triangle", "2 3"))
 TEXT = "#0b0c0c"
 ADDRESSEE_LABELS = {"pdu": "PDU", "region": "Region", "hmpps": "HMPPS", "other": "Other bodies"}
-WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 520, 320, 50, 120, 20, 64
-#: bars start further in than lines, to leave room for the addressee names
-BAR_LEFT = 110
+#: Drawn narrow, so that the text is still about 13 CSS px when a chart fills a 320 px phone's column (290 px);
+#: wider columns scale it up. Legends are stacked under the plot and band names sit inside it, never beside it.
+WIDTH, TOP, PLOT_HEIGHT, LEFT, RIGHT, FONT_SIZE = 300, 12, 170, 44, 10, 14
+#: the x-axis labels under the plot, then one legend line per series
+AXIS_LABELS, LEGEND_LINE = 24, 22
+#: addressee bars: the name above each bar, the total after it
+BAR_ROW, BAR_HEIGHT, BAR_TOTAL = 50, 22, 36
 FONT = "'GDS Transport', arial, sans-serif"
 
 
@@ -39,18 +43,22 @@ class Chart:
     key: list[str] | None = None
 
 
-def _svg(chart_id: str, title: str, description: str, body: list[str], height: int = HEIGHT) -> Markup:
+def _svg(chart_id: str, title: str, description: str, body: list[str], height: float) -> Markup:
     # Every piece of text in the body went through escape(); the rest is numbers and fixed attribute values.
     return Markup(  # noqa: S704  # nosec B704
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="tracker-chart" viewBox="0 0 {WIDTH} {height}" '
-        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="{FONT}" font-size="15">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="tracker-chart" viewBox="0 0 {WIDTH} {height:.0f}" '
+        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="{FONT}" '
+        f'font-size="{FONT_SIZE}">'
         f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(description)}</desc>'
         + "".join(body) + "</svg>"
     )
 
 
-def _text(x: float, y: float, content: str, anchor: str = "start", fill: str = TEXT) -> str:
-    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{fill}">{escape(content)}</text>'
+def _text(x: float, y: float, content: str, anchor: str = "start", fill: str = TEXT, halo: bool = False) -> str:
+    # a white outline painted under the letters keeps a label legible where it crosses a line
+    outline = ' stroke="#ffffff" stroke-width="4" stroke-linejoin="round" paint-order="stroke"' if halo else ""
+    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{fill}"{outline}>'
+            f'{escape(content)}</text>')
 
 
 def _marker(shape: str, x: float, y: float, colour: str) -> str:
@@ -62,40 +70,47 @@ def _marker(shape: str, x: float, y: float, colour: str) -> str:
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{colour}"/>'
 
 
-def _y_axis(maximum: int, step: int, suffix: str = "") -> tuple[list[str], callable]:
-    plot_height = HEIGHT - TOP - BOTTOM
-
+def _y_of(maximum: int):
     def y_of(value: float) -> float:
-        return TOP + plot_height * (1 - value / maximum) if maximum else TOP + plot_height
+        return TOP + PLOT_HEIGHT * (1 - value / maximum) if maximum else TOP + PLOT_HEIGHT
 
-    body = [f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{HEIGHT - BOTTOM}" stroke="{TEXT}"/>']
+    return y_of
+
+
+def _y_axis(maximum: int, step: int, suffix: str = "") -> list[str]:
+    y_of = _y_of(maximum)
+    body = [f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + PLOT_HEIGHT}" stroke="{TEXT}"/>']
     for value in range(0, maximum + 1, step):
-        body.append(_text(LEFT - 8, y_of(value) + 4, f"{value}{suffix}", "end"))
+        body.append(_text(LEFT - 6, y_of(value) + 5, f"{value}{suffix}", "end"))
         body.append(f'<line x1="{LEFT}" y1="{y_of(value):.1f}" x2="{WIDTH - RIGHT}" y2="{y_of(value):.1f}" '
                     f'stroke="#b1b4b6" stroke-width="0.5"/>')
-    return body, y_of
+    return body
 
 
 def _line_series(labels: list[str], series: list[tuple[str, list[float | None]]], maximum: int, step: int,
-                 suffix: str = "") -> list[str]:
-    """Lines over evenly spaced points, a legend on the right; None leaves a gap."""
-    body, y_of = _y_axis(maximum, step, suffix)
-    span = WIDTH - LEFT - RIGHT - 40
-    x_of = (lambda i: LEFT + 20 + span * i / (len(labels) - 1)) if len(labels) > 1 else (lambda i: LEFT + 20 + span / 2)
+                 suffix: str = "", behind: list[str] = ()) -> tuple[list[str], float]:
+    """Lines over evenly spaced points with their legend stacked underneath; None leaves a gap. `behind` is drawn
+    over the grid and under the lines. Returns the drawing and its height."""
+    body, y_of = _y_axis(maximum, step, suffix) + list(behind), _y_of(maximum)
+    first, span = LEFT + 24, WIDTH - LEFT - RIGHT - 48
+    x_of = (lambda i: first + span * i / (len(labels) - 1)) if len(labels) > 1 else (lambda i: first + span / 2)
     for index, label in enumerate(labels):
-        body.append(_text(x_of(index), HEIGHT - BOTTOM + 18, label, "middle"))
+        body.append(_text(x_of(index), TOP + PLOT_HEIGHT + 20, label, "middle"))
+    legend_top = TOP + PLOT_HEIGHT + AXIS_LABELS + 14
     for number, (name, values) in enumerate(series):
         colour, shape, dash = SERIES[number % len(SERIES)]
         points = [(x_of(i), y_of(v)) for i, v in enumerate(values) if v is not None]
+        dashes = f' stroke-dasharray="{dash}"' if dash else ""
         if len(points) > 1:
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-            dashes = f' stroke-dasharray="{dash}"' if dash else ""
             body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"{dashes}/>')
         body.extend(_marker(shape, x, y, colour) for x, y in points)
-        legend_x = LEFT + 150 * number
-        body.append(_marker(shape, legend_x + 6, HEIGHT - 14, colour))
-        body.append(_text(legend_x + 16, HEIGHT - 9, name))
-    return body
+        y = legend_top + LEGEND_LINE * number
+        body.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{LEFT + 28}" y2="{y:.1f}" stroke="{colour}" '
+                    f'stroke-width="2.5"{dashes}/>')
+        body.append(_marker(shape, LEFT + 14, y, colour))
+        body.append(_text(LEFT + 36, y + 5, name))
+    return body, legend_top + LEGEND_LINE * (len(series) - 1) + 12
 
 
 def key_question_charts(readiness, bands: Bands) -> list[Chart]:
@@ -129,17 +144,14 @@ def _kq_percentage(standard, kq, audit_round) -> int | None:
 def _key_question_chart(standard, kq_texts, points, series, bands: Bands) -> Chart:
     chart_id = f"chart-kq-{standard.code.replace('.', '-')}"
     labels = [label for label, _, _ in points]
-    body = _line_series(labels, series, 100, 20, "%")
-    _, y_of = _y_axis(100, 20)
+    y_of, bounds = _y_of(100), []
     for threshold, rating in bands.thresholds:
-        body.append(f'<line x1="{LEFT}" y1="{y_of(threshold):.1f}" x2="{WIDTH - RIGHT}" y2="{y_of(threshold):.1f}" '
-                    f'stroke="{COLOURS["red"]}" stroke-width="1" stroke-dasharray="4 4"/>')
-        # The band's name and threshold on two short lines in the right margin, level with its line.
         y = y_of(threshold)
-        lines = ([rating] if len(rating) <= 12 else rating.split(" ", 1)) + [f"{threshold}% or more"]
-        spans = "".join(f'<tspan x="{WIDTH - RIGHT + 6}" dy="{0 if n == 0 else 14}">{escape(line)}</tspan>'
-                        for n, line in enumerate(lines))
-        body.append(f'<text y="{y - 3:.1f}" fill="{COLOURS["red"]}" font-size="13">{spans}</text>')
+        bounds.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
+                      f'stroke="{COLOURS["red"]}" stroke-width="1" stroke-dasharray="4 4"/>')
+        # the band's name just above its line, inside the plot, so that nothing needs a margin beside it
+        bounds.append(_text(LEFT + 4, y - 4, f"{rating} from {threshold}%", fill=COLOURS["red"], halo=True))
+    body, height = _line_series(_sparse_labels(labels), series, 100, 20, "%", bounds)
     described = "; ".join(
         f"{label}: " + ", ".join(f"question {n} {v}%" if v is not None else f"question {n} not audited"
                                  for n, (_, values) in enumerate(series, 1) for v in [values[i]])
@@ -151,7 +163,7 @@ def _key_question_chart(standard, kq_texts, points, series, bands: Bands) -> Cha
     rows = [[f"{label} ({format_date(day)})"] + [_pc(values[i]) for _, values in series]
             for i, (label, day, _) in enumerate(points)]
     head = ["When"] + [f"Question {n}" for n in range(1, len(kq_texts) + 1)]
-    return Chart(chart_id, title, description, _svg(chart_id, title, description, body),
+    return Chart(chart_id, title, description, _svg(chart_id, title, description, body, height),
                  f"{standard.code} {standard.name}: percentage of cases answered 'Yes'", head, rows, list(kq_texts))
 
 
@@ -168,8 +180,7 @@ def status_by_addressee_chart(readiness) -> Chart:
               for kind in kinds for status in statuses}
     totals = {kind: sum(counts[(kind, s.key)] for s in statuses) for kind in kinds}
     chart_id = "chart-status-by-addressee"
-    height = TOP + 40 * max(len(kinds), 1) + 30 + 20 * len(statuses)
-    body = _stacked_bars(kinds, statuses, counts, totals)
+    body, height = _stacked_bars(kinds, statuses, counts, totals)
     title = "Recommendations by status and addressee"
     description = "; ".join(
         f"{ADDRESSEE_LABELS[kind]}: " + ", ".join(f"{counts[(kind, s.key)]} {s.label.lower()}" for s in statuses)
@@ -181,28 +192,30 @@ def status_by_addressee_chart(readiness) -> Chart:
                  rows)
 
 
-def _stacked_bars(kinds, statuses, counts, totals) -> list[str]:
+def _stacked_bars(kinds, statuses, counts, totals) -> tuple[list[str], float]:
+    """One bar per addressee with its name above it, so that names of any length need no margin; the statuses'
+    key is stacked underneath. Returns the drawing and its height."""
     body = []
     widest = max(totals.values(), default=1) or 1
-    span = WIDTH - BAR_LEFT - 60
+    span = WIDTH - BAR_TOTAL
     for row, kind in enumerate(kinds):
-        y = TOP + 40 * row
-        body.append(_text(BAR_LEFT - 8, y + 20, ADDRESSEE_LABELS[kind], "end"))
-        x = float(BAR_LEFT)
+        y = TOP + BAR_ROW * row
+        body.append(_text(0, y + 4, ADDRESSEE_LABELS[kind]))
+        x = 0.0
         for status in statuses:
             width = span * counts[(kind, status.key)] / widest
             if width:
-                body.append(f'<rect x="{x:.1f}" y="{y + 4}" width="{width:.1f}" height="24" '
+                body.append(f'<rect x="{x:.1f}" y="{y + 10}" width="{width:.1f}" height="{BAR_HEIGHT}" '
                             f'fill="{COLOURS.get(status.colour, COLOURS["blue"])}" stroke="#ffffff"/>')
             x += width
-        body.append(_text(x + 6, y + 20, str(totals[kind])))
-    legend_y = TOP + 40 * max(len(kinds), 1) + 16
+        body.append(_text(x + 6, y + 26, str(totals[kind])))
+    legend_y = TOP + BAR_ROW * max(len(kinds), 1) + 8
     for number, status in enumerate(statuses):
-        y = legend_y + 20 * number
-        body.append(f'<rect x="{BAR_LEFT}" y="{y - 10}" width="12" height="12" '
+        y = legend_y + LEGEND_LINE * number
+        body.append(f'<rect x="0" y="{y - 12}" width="14" height="14" '
                     f'fill="{COLOURS.get(status.colour, COLOURS["blue"])}"/>')
-        body.append(_text(BAR_LEFT + 18, y, status.label))
-    return body
+        body.append(_text(22, y, status.label))
+    return body, legend_y + LEGEND_LINE * (len(statuses) - 1) + 8
 
 
 #: the years either side of today that the actions chart covers; a date beyond them (a typing slip stored before
@@ -211,7 +224,7 @@ CHART_YEARS_BEFORE, CHART_YEARS_AFTER = 10, 15
 #: the most points a line chart has before it moves from months to quarters, and from quarters to years
 MOST_POINTS = 36
 #: the most axis labels that fit under a chart without overlapping
-MOST_LABELS = 6
+MOST_LABELS = 4
 PERIODS = {1: ("month", "%b %y"), 3: ("quarter", "%b %y"), 12: ("year", "%Y")}
 
 
@@ -256,7 +269,7 @@ def actions_over_time_chart(readiness) -> Chart:
     title = "Actions completed over time against their target dates"
     head = ["Month end", "Due (original date)", "Due (current date)", "Completed"]
     if not actions:
-        return Chart(chart_id, title, "No actions yet.", _svg(chart_id, title, "No actions yet.", []),
+        return Chart(chart_id, title, "No actions yet.", _svg(chart_id, title, "No actions yet.", [], TOP),
                      title, head, [])
     dates = [a.original_target_on for a in actions] + [a.target_on for a in actions]
     dates += [a.completed_on for a in actions if a.completed_on] + [readiness.on]
@@ -271,7 +284,7 @@ def actions_over_time_chart(readiness) -> Chart:
     completed = [sum(1 for a in actions if a.completed_on and a.completed_on <= m)
                  if m <= this_month else None for m in months]
     labels = [f"{m:{label_format}}" for m in months]
-    body = _line_series(_sparse_labels(labels), [("Due (original)", original), ("Due (current)", current),
+    body, height = _line_series(_sparse_labels(labels), [("Due (original)", original), ("Due (current)", current),
                                                  ("Completed", completed)],
                         len(actions), max(1, len(actions) // 5 or 1))
     description = (f"{len(actions)} actions. By the end of each {period}: "
@@ -280,7 +293,7 @@ def actions_over_time_chart(readiness) -> Chart:
                                for label, o, c, d in zip(labels, original, current, completed, strict=True)) + ".")
     rows = [[format_date(m), str(o), str(c), "Not yet" if d is None else str(d)]
             for m, o, c, d in zip(months, original, current, completed, strict=True)]
-    return Chart(chart_id, title, description, _svg(chart_id, title, description, body),
+    return Chart(chart_id, title, description, _svg(chart_id, title, description, body, height),
                  f"Actions due and completed by the end of each {period} (running totals)",
                  [f"{period.capitalize()} end", *head[1:]], rows)
 
