@@ -49,11 +49,18 @@ def render_cached_page(key: tuple, build: Callable[[], CachedPage]) -> str:
     """The page for `key` as this viewer sees it, built by `build()` only after a change or on a new day."""
     key = (*key, *viewer_key())
     page = cached(key, build, lambda page: page.valid_until is None or utcnow() < page.valid_until)
+    return render_whole(key, lambda: _draw(page), lambda whole: whole[0] is page, part=page)
+
+
+def render_whole(key: tuple, draw: Callable[[], str], still_good: Callable[[tuple], bool] | None = None,
+                 part: object = None) -> str:
+    """The page `draw()` draws, kept whole per key, viewer and address until the data changes (and while
+    `still_good` says so of the (part, html) pair kept). A view with a message to show once draws it afresh."""
     if session.get("_flashes"):
-        return _for_this_request(_draw(page))
+        return _for_this_request(draw())
     # the frame marks the navigation item for this address as the current one
-    _, html = cached((*key, "whole", request.path), lambda: (page, _with_placeholders(_draw(page))),
-                     lambda whole: whole[0] is page)
+    _, html = cached((*key, *viewer_key(), "whole", request.path), lambda: (part, _with_placeholders(draw())),
+                     still_good)
     return _for_this_request(html)
 
 

@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from tracker.auth.access import authorise, record_rule, signed_in
 from tracker.auth.permissions import can_see_org
-from tracker.caching.pages import CachedPage, main_content, render_cached_page
+from tracker.caching.pages import CachedPage, main_content, render_cached_page, render_whole
 from tracker.caching.services import cached
 from tracker.db_types import today
 from tracker.extensions import db
@@ -163,7 +163,7 @@ def _dashboard_page(build, **page) -> str:
            tuple(sorted(request.args.items(multi=True))),
            tuple(sorted((a.role, a.organisation_id) for a in current_user.roles)), today())
     built = cached(key, lambda: build(*_filters(), sort, descending))
-    return render_template("readiness/dashboard.html", **built, **page)
+    return render_whole(key, lambda: render_template("readiness/dashboard.html", **built, **page))
 
 
 def _table(rows, form, filters, sort: str, descending: bool, totals_args: dict, **context) -> dict:
