@@ -52,6 +52,15 @@ class Day:
         self.weekly_day = next((d for d in self.window if settings.is_weekly_day(d)), None)
         #: a weekly message speaks for the week ahead and the week behind
         self.week = [as_of + timedelta(days=n) for n in range(-6, 7)]
+        self._region_weeks: dict | None = None
+
+    def region_weeks(self, holders) -> dict:
+        """Every directed region's week, read once however many messages (daily and weekly) show it."""
+        if self._region_weeks is None:
+            regions = sorted({org_id for (role, org_id), users in holders.items()
+                              if role == REGIONAL_DIRECTOR and users})
+            self._region_weeks = digests.region_week(regions, self.as_of)
+        return self._region_weeks
 
 
 def add_extras(people: dict[int, PersonItems], day: Day, weekly: bool, holders) -> None:
@@ -70,16 +79,16 @@ def add_extras(people: dict[int, PersonItems], day: Day, weekly: bool, holders) 
     for person in people.values():
         person.readiness.sort(key=lambda s: -s.behind)
     if weekly or day.weekly_day:
-        add_reviews_and_regions(people, holders, day.as_of)
+        add_reviews_and_regions(people, holders, day)
 
 
-def add_reviews_and_regions(people: dict[int, PersonItems], holders, as_of: date) -> None:
+def add_reviews_and_regions(people: dict[int, PersonItems], holders, day: Day) -> None:
     directed = defaultdict(list)
     for (role, org_id), users in holders.items():
         for user in users:
             if user.id in people and role == REGIONAL_DIRECTOR:
                 directed[user.id].append(org_id)
-    weeks = digests.region_week(sorted({r for regions in directed.values() for r in regions}), as_of)
+    weeks = day.region_weeks(holders) if directed else {}
     for user_id, regions in directed.items():
         people[user_id].region = [(db.session.get(digests.Organisation, r), weeks[r]) for r in sorted(regions)
                                   if weeks.get(r)]
