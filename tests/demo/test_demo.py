@@ -1,5 +1,7 @@
 """The demo data: the whole Barking report and plan, loaded once however often the command runs."""
 
+from pathlib import Path
+
 from sqlalchemy import func, select
 
 from tests.conftest import DEMO_TODAY
@@ -46,3 +48,20 @@ def test_demo_cli_prints_sign_ins(app):
     assert result.exit_code == 0, result.output
     assert "Already loaded" in result.output
     assert "head.bdh@example.org" in result.output
+
+
+def test_each_database_keeps_its_own_demo_password_file():
+    from tracker import create_app
+    from tracker.demo.cli import sign_ins_file
+
+    def file_for(url: str) -> tuple[Path, Path]:
+        app = create_app({"DATABASE_URL": url})
+        with app.app_context():
+            return sign_ins_file(), Path(app.instance_path)
+
+    default, instance = file_for("sqlite:///tracker.sqlite")
+    assert default == instance / "demo-sign-ins.txt"
+    other, _ = file_for("sqlite:///other.sqlite")
+    postgres, _ = file_for("postgresql+psycopg://postgres:secret@127.0.0.1:5432/test")
+    assert len({default, other, postgres}) == 3
+    assert other.parent == postgres.parent == instance and "secret" not in postgres.name
