@@ -89,14 +89,19 @@ bp.add_url_rule("/actions/<int:action_id>/evidence/link", "link_action_evidence"
                 methods=["GET", "POST"])
 
 
-@bp.get("/evidence/<int:evidence_id>/download")
-@record_rule
-def download_evidence(evidence_id: int):
+def viewable_file(evidence_id: int) -> tuple[Evidence, bytes | None]:
+    """The evidence file and its bytes, once the person is allowed to see it; 404 for a link or no such file."""
     evidence = db.session.get(Evidence, evidence_id)
     if evidence is None or evidence.kind != FILE:
         abort(404)
     authorise(permissions.can_view_evidence(current_user, evidence))
-    data = storage.load_file(evidence)
+    return evidence, storage.load_file(evidence)
+
+
+@bp.get("/evidence/<int:evidence_id>/download")
+@record_rule
+def download_evidence(evidence_id: int):
+    evidence, data = viewable_file(evidence_id)
     if data is None:
         abort(404)
     return send_file(io.BytesIO(data), mimetype=evidence.content_type, as_attachment=True,
@@ -112,11 +117,7 @@ PREVIEW_CSP = "sandbox; default-src 'none'; img-src 'self'; object-src 'self'; f
 @record_rule
 def preview_evidence(evidence_id: int):
     """The file shown inline, only when its content is a PDF or an image; anything else is a download only."""
-    evidence = db.session.get(Evidence, evidence_id)
-    if evidence is None or evidence.kind != FILE:
-        abort(404)
-    authorise(permissions.can_view_evidence(current_user, evidence))
-    data = storage.load_file(evidence)
+    evidence, data = viewable_file(evidence_id)
     mimetype = services.preview_type(data)
     if mimetype is None:
         abort(404)
