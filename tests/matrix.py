@@ -135,6 +135,7 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
     "assurance.remove_dependency": ("/actions/{action_pdu_5}/dependencies/{dependency}/remove", {"POST": {HEAD}}),
     # cookie sessions may only read the API; writing needs a bearer token (tested in tests/assurance)
     "api.create_action_update": ("/api/v1/actions/{action_owned}/updates", {"POST": NOBODY}),
+    "api.decide_evidence": ("/api/v1/evidence/{evidence_file}/decision", {"POST": NOBODY}),
     # the demo's actions all have updates, so the delete page explains why it cannot (still let in)
     "actions.delete_action": ("/actions/{action_owned}/delete", {"GET": {HEAD}, "POST": {HEAD}}),
     "evidence.remove_evidence": ("/evidence/{evidence_file}/remove", {"GET": {HEAD, OWNER}, "POST": {HEAD, OWNER}}),

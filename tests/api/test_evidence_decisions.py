@@ -64,3 +64,11 @@ def test_only_an_independent_reviewer_decides_and_only_while_it_awaits_review(ap
     assert client.post("/api/v1/evidence/999999/decision", headers=bearer(DIRECTOR),
                        json={"decision": ACCEPTED}).status_code == 404
     assert decisions() == []
+
+
+def test_a_decision_that_is_not_text_is_refused_plainly(app, client):
+    item = submitted(7).evidence[0]
+    for body in ({"decision": []}, {"decision": {"x": 1}}, {"decision": "accepted", "comment": 5}, ["accepted"]):
+        response = client.post(f"/api/v1/evidence/{item.id}/decision", headers=bearer(DIRECTOR), json=body)
+        assert response.status_code == 400, body
+    assert decisions() == []

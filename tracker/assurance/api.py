@@ -99,7 +99,7 @@ def parse_decision(body) -> tuple[str, str]:
     if not isinstance(body, dict):
         raise ValueError("Send a JSON object with a decision, for example {\"decision\": \"accepted\"}")
     decision, comment = body.get("decision"), body.get("comment", "")
-    if decision not in DECISIONS:
+    if not isinstance(decision, str) or decision not in DECISIONS:
         raise ValueError("decision must be one of " + ", ".join(DECISIONS))
     if comment is not None and not isinstance(comment, str):
         raise ValueError("comment must be text")
