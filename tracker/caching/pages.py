@@ -54,13 +54,13 @@ def render_cached_page(key: tuple, build: Callable[[], CachedPage]) -> str:
 
 def render_whole(key: tuple, draw: Callable[[], str], still_good: Callable[[tuple], bool] | None = None,
                  part: object = None) -> str:
-    """The page `draw()` draws, kept whole per key, viewer and address until the data changes (and while
-    `still_good` says so of the (part, html) pair kept). A view with a message to show once draws it afresh."""
+    """The page `draw()` draws, kept whole per key and address until the data changes (and while `still_good`
+    says so of the (part, html) pair kept). The key must name the viewer: the frame shows who is signed in. A
+    view with a message to show once draws it afresh."""
     if session.get("_flashes"):
         return _for_this_request(draw())
     # the frame marks the navigation item for this address as the current one
-    _, html = cached((*key, *viewer_key(), "whole", request.path), lambda: (part, _with_placeholders(draw())),
-                     still_good)
+    _, html = cached((*key, "whole", request.path), lambda: (part, _with_placeholders(draw())), still_good)
     return _for_this_request(html)
 
 

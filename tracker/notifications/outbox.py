@@ -60,9 +60,11 @@ def _claims_its_events(message: PlannedMessage) -> bool:
     away, or folded into the daily or weekly message) was being planned. Then the message is not queued and the
     events it claimed are freed again, so the next run plans without the one already told."""
     claimed = events.mark_told(message.key, message.event_ids)
+    if len(claimed) == len(message.event_ids):
+        return True
     elsewhere = events.told_elsewhere(message.key, message.event_ids)
     if not elsewhere:
-        return True
+        return True  # the rest are this message's already: an earlier run queued it
     events.release(claimed)
     log.info("not queued %s: %d of its %d events were told by another message", message.key, elsewhere,
              len(message.event_ids))

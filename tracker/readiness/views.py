@@ -163,7 +163,7 @@ def _dashboard_page(build, **page) -> str:
            tuple(sorted(request.args.items(multi=True))),
            tuple(sorted((a.role, a.organisation_id) for a in current_user.roles)), today())
     built = cached(key, lambda: build(*_filters(), sort, descending))
-    return render_whole(key, lambda: render_template("readiness/dashboard.html", **built, **page))
+    return render_whole((*key, current_user.id), lambda: render_template("readiness/dashboard.html", **built, **page))
 
 
 def _table(rows, form, filters, sort: str, descending: bool, totals_args: dict, **context) -> dict:
