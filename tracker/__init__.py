@@ -4,9 +4,9 @@ import importlib
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import event
 
 from tracker import config as tracker_config
+from tracker.connections import configure_engine
 from tracker.db_types import never_reuse_ids
 from tracker.extensions import csrf, db, login_manager, migrate
 
@@ -73,38 +73,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     from tracker.cli import tracker_cli
     app.cli.add_command(tracker_cli)
     return app
-
-
-def configure_engine(engine) -> None:
-    """SQLite needs foreign keys switched on, explicit BEGINs so savepoints and locking behave, and WAL."""
-    if engine.dialect.name != "sqlite":
-        return
-
-    @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        # The web app and the scheduler share the file: WAL lets readers carry on while one process writes,
-        # and with it NORMAL synchronisation is still safe against corruption while committing far faster.
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def on_begin(connection):
-        # A request that may write (any method but GET and HEAD) takes the write lock when its transaction
-        # begins: SQLite then queues simultaneous writers (for busy_timeout) instead of failing one that read
-        # before it wrote with "database is locked". Page views stay concurrent readers; the scheduler's long
-        # reads do not hold writers up.
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if request_may_write() else "BEGIN")
-
-
-def request_may_write() -> bool:
-    from flask import has_request_context, request
-
-    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 def import_feature_module(feature: str, module: str):
