@@ -34,6 +34,7 @@ accepts the warnings), because accepting it unread would save a shortened text t
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 from tracker.importer.schema import RecommendationData
@@ -78,32 +79,40 @@ def stranded_numbers(recommendations: list[RecommendationData]) -> list[int]:
             and not _is_unfinished(r.text)]
 
 
-def layout_doubts(printed: dict[int, list[str]]) -> dict[int, str]:
-    """The recommendations whose lines, as printed, suggest a line of the report was lost: AT_MARGIN when the last
-    line reaches the right margin, BROKEN_EARLY when a line breaks before a word that would have fitted on it.
+def wrapped_margin(printed: dict[int, list[str]]) -> int | None:
+    """The right margin the recommendations are wrapped at, or None when the list is not wrapped at one width.
 
     `printed` gives the lines each recommendation was printed on. A line followed by more of its recommendation
     was wrapped: the margin is at least its length, and less than its length with the next line's first word
     added (that word did not fit). A list with too few wrapped lines, or with a line well beyond the margin, was
-    not wrapped at one width (a web page, one recommendation a line) and says nothing.
+    not wrapped at one width (a web page, one recommendation a line)."""
+    wrapped = _wrapped_lines(printed)
+    if len(wrapped) < MIN_WRAPPED_LINES:
+        return None
+    margin = _margin(wrapped)
+    slack = max(MIN_SLACK, round(margin * SLACK_SHARE))
+    if any(len(line) > margin + slack for lines in printed.values() for line in lines):
+        return None
+    return margin
+
+
+def layout_doubts(printed: dict[int, list[str]]) -> dict[int, str]:
+    """The recommendations whose lines, as printed, suggest a line of the report was lost: AT_MARGIN when the last
+    line reaches the right margin, BROKEN_EARLY when a line breaks before a word that would have fitted on it.
+    A list not wrapped at one width (see wrapped_margin) says nothing.
 
     A last line reaches the margin when at least WRAP_SHARE of the list's words would not have fitted after it:
     had a line been lost after it, that is how likely the lost line's first word was one of those. The lower the
     share, the more cuts are caught and the more complete recommendations are questioned. A line that breaks early
     is followed by words that are not its own: the line after it was lost, and the words now following belong
     further on, or to another recommendation whose number was lost."""
-    wrapped = [(len(line), len(following.split()[0])) for lines in printed.values()
-               for line, following in pairwise(lines) if following.split()]
+    margin = wrapped_margin(printed)
     words = [len(word) for lines in printed.values() for word in " ".join(lines).split()[1:]]
-    if len(wrapped) < MIN_WRAPPED_LINES or not words:
-        return {}
-    margin = _margin(wrapped)
-    slack = max(MIN_SLACK, round(margin * SLACK_SHARE))
-    if any(len(line) > margin + slack for lines in printed.values() for line in lines):
+    if margin is None or not words:
         return {}
     needed = sorted((length + 1 for length in words), reverse=True)
     room = max(MIN_SLACK, needed[min(len(needed) - 1, int(len(needed) * WRAP_SHARE))] - 1)
-    longest = max(length for length, _ in wrapped)
+    longest = max(length for length, _ in _wrapped_lines(printed))
     doubts = {number: AT_MARGIN for number, lines in printed.items() if lines and margin - len(lines[-1]) < room}
     early = round(margin * EARLY_SHARE)
     for number, lines in printed.items():
@@ -113,6 +122,12 @@ def layout_doubts(printed: dict[int, list[str]]) -> dict[int, str]:
     return doubts
 
 
+def _wrapped_lines(printed: dict[int, list[str]]) -> list[tuple[int, int]]:
+    """Each line followed by more of its recommendation: its length, and the length of the next line's first word."""
+    return [(len(line), len(following.split()[0])) for lines in printed.values()
+            for line, following in pairwise(lines) if following.split()]
+
+
 def _margin(wrapped: list[tuple[int, int]]) -> int:
     """The widest the list's lines could be: below every wrapped line with its next word added, but no narrower
     than the longest wrapped line (a PDF's proportional letters break the first bound by a character or two)."""
@@ -120,14 +135,70 @@ def _margin(wrapped: list[tuple[int, int]]) -> int:
     return max(longest, min(length + word for length, word in wrapped))
 
 
-def unconfirmed(recommendations: list[RecommendationData], doubts: dict[int, str]) -> list[int]:
-    """Recommendations whose ending an administrator must check against the report before they are saved: a
-    doubt from the layout (at the margin only when the text has no full stop), or a stranded last word."""
+@dataclass
+class Layout:
+    """What the way the recommendations are printed says about lines lost from them."""
+
+    #: the list is wrapped at one width (see wrapped_margin), so a line lost inside any recommendation may not show
+    is_wrapped: bool = False
+    #: AT_MARGIN or BROKEN_EARLY by recommendation number (see layout_doubts)
+    doubts: dict[int, str] = field(default_factory=dict)
+
+
+def read_layout(printed: dict[int, list[str]]) -> Layout:
+    return Layout(is_wrapped=wrapped_margin(printed) is not None, doubts=layout_doubts(printed))
+
+
+def unconfirmed(recommendations: list[RecommendationData], layout: Layout) -> list[int]:
+    """Recommendations whose words an administrator must check against the report before they are saved: every
+    one of a wrapped list; in a list printed one recommendation a line, one ending with a stranded word."""
+    if layout.is_wrapped:
+        return sorted({r.number for r in recommendations})
+    return _doubted(recommendations, layout.doubts)
+
+
+def _doubted(recommendations: list[RecommendationData], doubts: dict[int, str]) -> list[int]:
+    """Recommendations with a pointed reason to doubt their ending: a doubt from the layout (at the margin only
+    when the text has no full stop), or a stranded last word."""
     last = max((r.number for r in recommendations), default=None)
     open_ended = {r.number for r in recommendations
                   if r.number != last and r.text.strip() and not _FINISHED_RE.search(r.text.strip())}
     from_layout = {number for number, doubt in doubts.items() if doubt == BROKEN_EARLY or number in open_ended}
     return sorted(from_layout | set(stranded_numbers(recommendations)))
+
+
+def unconfirmed_warnings(recommendations: list[RecommendationData], layout: Layout) -> list[str]:
+    """A warning for each recommendation with a pointed reason to doubt its ending, then, for a wrapped list, one
+    naming every recommendation in it."""
+    doubted = _doubted(recommendations, layout.doubts)
+    warnings = [unconfirmed_warning(r, layout.doubts.get(r.number)) for r in recommendations if r.number in doubted]
+    if layout.is_wrapped and recommendations:
+        warnings.append(wrapped_warning(sorted(r.number for r in recommendations)))
+    return warnings
+
+
+def wrapped_warning(numbers: list[int]) -> str:
+    """Names the recommendations of a wrapped list: a line lost from inside one would not show."""
+    many = len(numbers) > 1
+    return (f"Recommendation{'s' if many else ''} {listed_numbers(numbers)} {'are' if many else 'is'} printed as a "
+            f"PDF prints {'them' if many else 'it'}, wrapped over several lines. A line lost from inside "
+            f"{'one' if many else 'it'} leaves words that still read as a whole recommendation, and nothing in the "
+            f"file shows it. Check that {'each' if many else 'it'} reads as in the report before saving; if a line "
+            "is missing, import the complete report instead")
+
+
+def listed_numbers(numbers: list[int]) -> str:
+    """Numbers as a reader says them: "1 to 9", "2 and 5", "1, 2, 5 and 7 to 9" (runs of three or more as a range)."""
+    runs: list[list[int]] = []
+    for number in sorted(set(numbers)):
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    parts: list[str] = []
+    for run in runs:
+        parts.extend([f"{run[0]} to {run[-1]}"] if len(run) > 2 else map(str, run))
+    return " and ".join(filter(None, [", ".join(parts[:-1]), *parts[-1:]]))
 
 
 def unconfirmed_warning(recommendation: RecommendationData, doubt: str | None) -> str:
