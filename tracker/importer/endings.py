@@ -1,4 +1,4 @@
-"""Whether each recommendation visibly ends where the report ends it, or may have lost its last words with a line.
+"""Whether each recommendation is saved with all its words, or may have lost some with a line of the report.
 
 In the inspectorate's lists only the last recommendation under a heading ends with a full stop ("1. improve the
 quality of work to assess, plan for, manage and review the risk of harm" then "2. ensure ..."). So when a line is
@@ -9,26 +9,28 @@ read as a whole recommendation, and nothing in the numbering or the tables shows
   a hyphen, a colon or an open bracket is unfinished in any report: a "must". A text ending with a preposition
   ("respond to", "plan for") is only a "should": English lets a sentence end with one ("the services they are
   referred to", "the people they work with"), so refusing it would refuse genuine reports.
-- **The layout.** When a report's recommendations are wrapped over several lines (a PDF, or text copied from
-  one), every line followed by more of its recommendation ends near the right margin, because the next word did
-  not fit. A recommendation's own last line ends wherever its words run out, so it reaches the margin only by
-  chance; one whose last line reaches the margin, with no full stop, may have lost the line after it. And a line
-  that breaks before a word that would have fitted on it is followed by words that are not its own. By chance is
-  often enough, though: the complete reports the tests hold, wrapped at every width from 40 to 100 characters in
-  steps of 5, had a recommendation ending at the margin in 32 of 78 cases (usually one recommendation; the
-  Newham PDF's first ends "…when circumstances change" on the longest line of its list). So the layout is a
-  "should", never a refusal. Of 984 cuts after a line of a wrapped recommendation in those reports, 276 were
-  refused outright (the last recommendation left without a full stop, an unfinished last word) and 474 held for
-  an administrator's check; the other 234 left a last line short of the margin, as a complete recommendation's
-  can be, and nothing shows them. Nor can anything show a line lost between a recommendation's first and last
-  lines: what is left keeps its start and its true end. A PDF wraps by the width of the letters, not their
-  number: wrapped by Helvetica's letter widths instead, the four reports printed one recommendation a line
-  needed an ending accepted in 20 of 52 widths, and 431 of 518 cuts were refused or held; the early-break rule,
-  which counts characters too, questioned none of the complete ones once given 15% of the margin to spare.
+- **The wrapping.** A list printed one recommendation a line (the inspectorate's text and web page) can lose a
+  line only as a whole recommendation, which the numbering shows. A list wrapped over several lines at one width
+  (a PDF, or text copied from one; the margin is read from the list's own wrapped lines) can lose one from inside
+  a recommendation and leave words that read as complete: a line from between its first and last lines leaves its
+  start and its true end, and its last lines lost can leave a last line short of the margin, as a complete one's
+  may be. The file cannot show either, so every recommendation of a wrapped list is a "should", named in one
+  warning. Where the lines point at one, it has a warning of its own too: its last line reaches the margin with
+  no full stop (the next word may not have fitted), or a line breaks before a word that would have fitted on it
+  (the words after it are not its own).
 
-A "should" here is stronger than other warnings: the import is refused until an administrator says the ending
-was checked against the report (`--accept-endings` on the command line; on the review page, the tick that
-accepts the warnings), because accepting it unread would save a shortened text that nothing else would catch.
+Measured on the four complete reports printed one recommendation a line, wrapped at every width from 40 to 100
+characters in steps of 5: none is refused, all 52 wait for a check, and of the 624 ways of deleting one line that
+carries on a recommendation, 128 are refused and 496 held; none is saved unseen. A PDF wraps by the width of the
+letters, not their number: wrapped by Helvetica's letter widths, 49 of the 52 are read as wrapped (the other 3
+wrap a single line, too few to read a margin from), and of 512 such deletions 114 are refused, 390 held and 8
+saved unseen: in 7 the list had only one or two wrapped lines and the loss left too few to read a margin from; in
+the other the line lost followed the longest wrapped line, which then ends its recommendation past the margin
+read from the rest.
+
+A "should" here is stronger than other warnings: the import is refused until an administrator says the words
+were checked against the report (`--accept-endings` on the command line; on the review page, the tick that
+accepts the warnings), because accepting them unread would save a shortened text that nothing else would catch.
 """
 
 from __future__ import annotations
