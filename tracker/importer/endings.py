@@ -10,23 +10,22 @@ read as a whole recommendation, and nothing in the numbering or the tables shows
   ("respond to", "plan for") is only a "should": English lets a sentence end with one ("the services they are
   referred to", "the people they work with"), so refusing it would refuse genuine reports.
 - **The wrapping.** A list printed one recommendation a line (the inspectorate's text and web page) can lose a
-  line only as a whole recommendation, which the numbering shows. A list wrapped over several lines at one width
-  (a PDF, or text copied from one; the margin is read from the list's own wrapped lines) can lose one from inside
-  a recommendation and leave words that read as complete: a line from between its first and last lines leaves its
-  start and its true end, and its last lines lost can leave a last line short of the margin, as a complete one's
-  may be. The file cannot show either, so every recommendation of a wrapped list is a "should", named in one
-  warning. Where the lines point at one, it has a warning of its own too: its last line reaches the margin with
-  no full stop (the next word may not have fitted), or a line breaks before a word that would have fitted on it
-  (the words after it are not its own).
+  line only as a whole recommendation, which the numbering shows. A list with a recommendation over more than one
+  line (a PDF, or text copied from one) can lose one from inside a recommendation and leave words that read as
+  complete: a line from between its first and last lines leaves its start and its true end, and its last lines
+  lost can leave a last line short of the margin, as a complete one's may be. The file cannot show either, so
+  every recommendation of such a list is a "should", named in one warning. Where the lines point at one, it has a
+  warning of its own too, by the margin read from the list's own wrapped lines: its last line reaches the margin
+  with no full stop (the next word may not have fitted), or a line breaks before a word that would have fitted on
+  it (the words after it are not its own).
 
 Measured on the four complete reports printed one recommendation a line, wrapped at every width from 40 to 100
 characters in steps of 5: none is refused, all 52 wait for a check, and of the 624 ways of deleting one line that
 carries on a recommendation, 128 are refused and 496 held; none is saved unseen. A PDF wraps by the width of the
-letters, not their number: wrapped by Helvetica's letter widths, 49 of the 52 are read as wrapped (the other 3
-wrap a single line, too few to read a margin from), and of 512 such deletions 114 are refused, 390 held and 8
-saved unseen: in 7 the list had only one or two wrapped lines and the loss left too few to read a margin from; in
-the other the line lost followed the longest wrapped line, which then ends its recommendation past the margin
-read from the rest.
+letters, not their number: wrapped by Helvetica's letter widths, all 52 wait for a check (3 wrap a single line,
+too few to read a margin from, which is why any line carrying on a recommendation counts), and of 512 such
+deletions 114 are refused, 397 held and 1 saved unseen: the only wrapped line of a list, whose loss leaves nothing
+to show the list was wrapped.
 
 A "should" here is stronger than other warnings: the import is refused until an administrator says the words
 were checked against the report (`--accept-endings` on the command line; on the review page, the tick that
@@ -86,8 +85,8 @@ def wrapped_margin(printed: dict[int, list[str]]) -> int | None:
 
     `printed` gives the lines each recommendation was printed on. A line followed by more of its recommendation
     was wrapped: the margin is at least its length, and less than its length with the next line's first word
-    added (that word did not fit). A list with too few wrapped lines, or with a line well beyond the margin, was
-    not wrapped at one width (a web page, one recommendation a line)."""
+    added (that word did not fit). A list with too few wrapped lines gives no margin to read, and one with a line
+    well beyond the margin was not wrapped at one width (a web page, one recommendation a line)."""
     wrapped = _wrapped_lines(printed)
     if len(wrapped) < MIN_WRAPPED_LINES:
         return None
@@ -141,14 +140,16 @@ def _margin(wrapped: list[tuple[int, int]]) -> int:
 class Layout:
     """What the way the recommendations are printed says about lines lost from them."""
 
-    #: the list is wrapped at one width (see wrapped_margin), so a line lost inside any recommendation may not show
+    #: a recommendation runs over more than one line, so a line lost inside any of them may not show
     is_wrapped: bool = False
     #: AT_MARGIN or BROKEN_EARLY by recommendation number (see layout_doubts)
     doubts: dict[int, str] = field(default_factory=dict)
 
 
 def read_layout(printed: dict[int, list[str]]) -> Layout:
-    return Layout(is_wrapped=wrapped_margin(printed) is not None, doubts=layout_doubts(printed))
+    """Any line followed by more of its recommendation shows the list wrapped, even where no margin can be read
+    from it (see wrapped_margin): the line lost may have been one of the few that would have shown it."""
+    return Layout(is_wrapped=bool(_wrapped_lines(printed)), doubts=layout_doubts(printed))
 
 
 def unconfirmed(recommendations: list[RecommendationData], layout: Layout) -> list[int]:
