@@ -37,7 +37,7 @@ def inspection_for(pdu_name: str) -> Inspection | None:
 @pytest.mark.parametrize("name", FIXTURE_NAMES)
 def test_dry_run_json_prints_the_extraction_and_saves_nothing(run, report_file, name):
     before = row_counts()
-    # the Newham PDF and the Lewisham layout each have a recommendation ending at the right margin, checked here
+    # the Newham PDF and the Lewisham text are wrapped as a PDF prints them: their recommendations are checked here
     result = run(report_file(name), "--dry-run", "--json", "--accept-endings")
     assert result.exit_code == 0, result.output
     expected = json.loads((FIXTURES / f"{name}.expected.json").read_text(encoding="utf-8"))

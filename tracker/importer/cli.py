@@ -8,6 +8,7 @@ import click
 from flask import current_app, url_for
 
 from tracker.importer import diffing, services
+from tracker.importer.endings import listed_numbers
 from tracker.importer.errors import ReportError
 from tracker.importer.extract import extract_text_in_time
 from tracker.importer.parser import parse_report
@@ -60,15 +61,15 @@ def refuse_incomplete(extraction, echo) -> None:
 
 
 def refuse_unchecked_endings(extraction, accept_endings: bool) -> None:
-    """Exit with status 1 while a recommendation may be cut short and nobody has said it was checked."""
+    """Exit with status 1 while a recommendation may have lost words and nobody has said it was checked."""
     if not extraction.unconfirmed_endings or accept_endings:
         return
     numbers = extraction.unconfirmed_endings
-    listed = ", ".join(map(str, numbers))
+    many = len(numbers) > 1
     raise click.ClickException(
-        f"Recommendation{'s' if len(numbers) > 1 else ''} {listed} may be cut short (see the warnings above). "
-        f"Check how each ends in the report; if the report ends it there too, run again with --accept-endings. "
-        f"{NOTHING_SAVED}")
+        f"Recommendation{'s' if many else ''} {listed_numbers(numbers)} may have lost words (see the warnings "
+        f"above). Check {'each' if many else 'it'} against the report; if the report reads the same, run again "
+        f"with --accept-endings. {NOTHING_SAVED}")
 
 
 def confirm_new_pdu(target: services.PduTarget, yes: bool) -> None:
@@ -139,7 +140,8 @@ def register(group: click.Group) -> None:
     @click.option("--accept-shorter", is_flag=True,
                   help="With --update, accept a recommendation text that is only the beginning of the saved one.")
     @click.option("--accept-endings", is_flag=True,
-                  help="Save recommendations that may be cut short, once checked against the report.")
+                  help="Save recommendations that may have lost words (any of a list wrapped as a PDF prints it), "
+                       "once checked against the report.")
     def import_report(file: Path, dry_run: bool, as_json: bool, **options) -> None:
         """Import an inspection report FILE (text, saved web page or PDF) as an inspection."""
         text, extraction = read(file)

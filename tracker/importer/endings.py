@@ -1,4 +1,4 @@
-"""Whether each recommendation visibly ends where the report ends it, or may have lost its last words with a line.
+"""Whether each recommendation is saved with all its words, or may have lost some with a line of the report.
 
 In the inspectorate's lists only the last recommendation under a heading ends with a full stop ("1. improve the
 quality of work to assess, plan for, manage and review the risk of harm" then "2. ensure ..."). So when a line is
@@ -9,31 +9,33 @@ read as a whole recommendation, and nothing in the numbering or the tables shows
   a hyphen, a colon or an open bracket is unfinished in any report: a "must". A text ending with a preposition
   ("respond to", "plan for") is only a "should": English lets a sentence end with one ("the services they are
   referred to", "the people they work with"), so refusing it would refuse genuine reports.
-- **The layout.** When a report's recommendations are wrapped over several lines (a PDF, or text copied from
-  one), every line followed by more of its recommendation ends near the right margin, because the next word did
-  not fit. A recommendation's own last line ends wherever its words run out, so it reaches the margin only by
-  chance; one whose last line reaches the margin, with no full stop, may have lost the line after it. And a line
-  that breaks before a word that would have fitted on it is followed by words that are not its own. By chance is
-  often enough, though: the complete reports the tests hold, wrapped at every width from 40 to 100 characters in
-  steps of 5, had a recommendation ending at the margin in 32 of 78 cases (usually one recommendation; the
-  Newham PDF's first ends "…when circumstances change" on the longest line of its list). So the layout is a
-  "should", never a refusal. Of 984 cuts after a line of a wrapped recommendation in those reports, 276 were
-  refused outright (the last recommendation left without a full stop, an unfinished last word) and 474 held for
-  an administrator's check; the other 234 left a last line short of the margin, as a complete recommendation's
-  can be, and nothing shows them. Nor can anything show a line lost between a recommendation's first and last
-  lines: what is left keeps its start and its true end. A PDF wraps by the width of the letters, not their
-  number: wrapped by Helvetica's letter widths instead, the four reports printed one recommendation a line
-  needed an ending accepted in 20 of 52 widths, and 431 of 518 cuts were refused or held; the early-break rule,
-  which counts characters too, questioned none of the complete ones once given 15% of the margin to spare.
+- **The wrapping.** A list printed one recommendation a line (the inspectorate's text and web page) can lose a
+  line only as a whole recommendation, which the numbering shows. A list with a recommendation over more than one
+  line (a PDF, or text copied from one) can lose one from inside a recommendation and leave words that read as
+  complete: a line from between its first and last lines leaves its start and its true end, and its last lines
+  lost can leave a last line short of the margin, as a complete one's may be. The file cannot show either, so
+  every recommendation of such a list is a "should", named in one warning. Where the lines point at one, it has a
+  warning of its own too, by the margin read from the list's own wrapped lines: its last line reaches the margin
+  with no full stop (the next word may not have fitted), or a line breaks before a word that would have fitted on
+  it (the words after it are not its own).
 
-A "should" here is stronger than other warnings: the import is refused until an administrator says the ending
-was checked against the report (`--accept-endings` on the command line; on the review page, the tick that
-accepts the warnings), because accepting it unread would save a shortened text that nothing else would catch.
+Measured on the four complete reports printed one recommendation a line, wrapped at every width from 40 to 100
+characters in steps of 5: none is refused, all 52 wait for a check, and of the 624 ways of deleting one line that
+carries on a recommendation, 128 are refused and 496 held; none is saved unseen. A PDF wraps by the width of the
+letters, not their number: wrapped by Helvetica's letter widths, all 52 wait for a check (3 wrap a single line,
+too few to read a margin from, which is why any line carrying on a recommendation counts), and of 512 such
+deletions 114 are refused, 397 held and 1 saved unseen: the only wrapped line of a list, whose loss leaves nothing
+to show the list was wrapped.
+
+A "should" here is stronger than other warnings: the import is refused until an administrator says the words
+were checked against the report (`--accept-endings` on the command line; on the review page, the tick that
+accepts the warnings), because accepting them unread would save a shortened text that nothing else would catch.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 from tracker.importer.schema import RecommendationData
@@ -78,32 +80,40 @@ def stranded_numbers(recommendations: list[RecommendationData]) -> list[int]:
             and not _is_unfinished(r.text)]
 
 
-def layout_doubts(printed: dict[int, list[str]]) -> dict[int, str]:
-    """The recommendations whose lines, as printed, suggest a line of the report was lost: AT_MARGIN when the last
-    line reaches the right margin, BROKEN_EARLY when a line breaks before a word that would have fitted on it.
+def wrapped_margin(printed: dict[int, list[str]]) -> int | None:
+    """The right margin the recommendations are wrapped at, or None when the list is not wrapped at one width.
 
     `printed` gives the lines each recommendation was printed on. A line followed by more of its recommendation
     was wrapped: the margin is at least its length, and less than its length with the next line's first word
-    added (that word did not fit). A list with too few wrapped lines, or with a line well beyond the margin, was
-    not wrapped at one width (a web page, one recommendation a line) and says nothing.
+    added (that word did not fit). A list with too few wrapped lines gives no margin to read, and one with a line
+    well beyond the margin was not wrapped at one width (a web page, one recommendation a line)."""
+    wrapped = _wrapped_lines(printed)
+    if len(wrapped) < MIN_WRAPPED_LINES:
+        return None
+    margin = _margin(wrapped)
+    slack = max(MIN_SLACK, round(margin * SLACK_SHARE))
+    if any(len(line) > margin + slack for lines in printed.values() for line in lines):
+        return None
+    return margin
+
+
+def layout_doubts(printed: dict[int, list[str]]) -> dict[int, str]:
+    """The recommendations whose lines, as printed, suggest a line of the report was lost: AT_MARGIN when the last
+    line reaches the right margin, BROKEN_EARLY when a line breaks before a word that would have fitted on it.
+    A list not wrapped at one width (see wrapped_margin) says nothing.
 
     A last line reaches the margin when at least WRAP_SHARE of the list's words would not have fitted after it:
     had a line been lost after it, that is how likely the lost line's first word was one of those. The lower the
     share, the more cuts are caught and the more complete recommendations are questioned. A line that breaks early
     is followed by words that are not its own: the line after it was lost, and the words now following belong
     further on, or to another recommendation whose number was lost."""
-    wrapped = [(len(line), len(following.split()[0])) for lines in printed.values()
-               for line, following in pairwise(lines) if following.split()]
+    margin = wrapped_margin(printed)
     words = [len(word) for lines in printed.values() for word in " ".join(lines).split()[1:]]
-    if len(wrapped) < MIN_WRAPPED_LINES or not words:
-        return {}
-    margin = _margin(wrapped)
-    slack = max(MIN_SLACK, round(margin * SLACK_SHARE))
-    if any(len(line) > margin + slack for lines in printed.values() for line in lines):
+    if margin is None or not words:
         return {}
     needed = sorted((length + 1 for length in words), reverse=True)
     room = max(MIN_SLACK, needed[min(len(needed) - 1, int(len(needed) * WRAP_SHARE))] - 1)
-    longest = max(length for length, _ in wrapped)
+    longest = max(length for length, _ in _wrapped_lines(printed))
     doubts = {number: AT_MARGIN for number, lines in printed.items() if lines and margin - len(lines[-1]) < room}
     early = round(margin * EARLY_SHARE)
     for number, lines in printed.items():
@@ -113,6 +123,12 @@ def layout_doubts(printed: dict[int, list[str]]) -> dict[int, str]:
     return doubts
 
 
+def _wrapped_lines(printed: dict[int, list[str]]) -> list[tuple[int, int]]:
+    """Each line followed by more of its recommendation: its length, and the length of the next line's first word."""
+    return [(len(line), len(following.split()[0])) for lines in printed.values()
+            for line, following in pairwise(lines) if following.split()]
+
+
 def _margin(wrapped: list[tuple[int, int]]) -> int:
     """The widest the list's lines could be: below every wrapped line with its next word added, but no narrower
     than the longest wrapped line (a PDF's proportional letters break the first bound by a character or two)."""
@@ -120,14 +136,72 @@ def _margin(wrapped: list[tuple[int, int]]) -> int:
     return max(longest, min(length + word for length, word in wrapped))
 
 
-def unconfirmed(recommendations: list[RecommendationData], doubts: dict[int, str]) -> list[int]:
-    """Recommendations whose ending an administrator must check against the report before they are saved: a
-    doubt from the layout (at the margin only when the text has no full stop), or a stranded last word."""
+@dataclass
+class Layout:
+    """What the way the recommendations are printed says about lines lost from them."""
+
+    #: a recommendation runs over more than one line, so a line lost inside any of them may not show
+    is_wrapped: bool = False
+    #: AT_MARGIN or BROKEN_EARLY by recommendation number (see layout_doubts)
+    doubts: dict[int, str] = field(default_factory=dict)
+
+
+def read_layout(printed: dict[int, list[str]]) -> Layout:
+    """Any line followed by more of its recommendation shows the list wrapped, even where no margin can be read
+    from it (see wrapped_margin): the line lost may have been one of the few that would have shown it."""
+    return Layout(is_wrapped=bool(_wrapped_lines(printed)), doubts=layout_doubts(printed))
+
+
+def unconfirmed(recommendations: list[RecommendationData], layout: Layout) -> list[int]:
+    """Recommendations whose words an administrator must check against the report before they are saved: every
+    one of a wrapped list; in a list printed one recommendation a line, one ending with a stranded word."""
+    if layout.is_wrapped:
+        return sorted({r.number for r in recommendations})
+    return _doubted(recommendations, layout.doubts)
+
+
+def _doubted(recommendations: list[RecommendationData], doubts: dict[int, str]) -> list[int]:
+    """Recommendations with a pointed reason to doubt their ending: a doubt from the layout (at the margin only
+    when the text has no full stop), or a stranded last word."""
     last = max((r.number for r in recommendations), default=None)
     open_ended = {r.number for r in recommendations
                   if r.number != last and r.text.strip() and not _FINISHED_RE.search(r.text.strip())}
     from_layout = {number for number, doubt in doubts.items() if doubt == BROKEN_EARLY or number in open_ended}
     return sorted(from_layout | set(stranded_numbers(recommendations)))
+
+
+def unconfirmed_warnings(recommendations: list[RecommendationData], layout: Layout) -> list[str]:
+    """A warning for each recommendation with a pointed reason to doubt its ending, then, for a wrapped list, one
+    naming every recommendation in it."""
+    doubted = _doubted(recommendations, layout.doubts)
+    warnings = [unconfirmed_warning(r, layout.doubts.get(r.number)) for r in recommendations if r.number in doubted]
+    if layout.is_wrapped and recommendations:
+        warnings.append(wrapped_warning(sorted(r.number for r in recommendations)))
+    return warnings
+
+
+def wrapped_warning(numbers: list[int]) -> str:
+    """Names the recommendations of a wrapped list: a line lost from inside one would not show."""
+    many = len(numbers) > 1
+    return (f"Recommendation{'s' if many else ''} {listed_numbers(numbers)} {'are' if many else 'is'} printed as a "
+            f"PDF prints {'them' if many else 'it'}, wrapped over several lines. A line lost from inside "
+            f"{'one' if many else 'it'} leaves words that still read as a whole recommendation, and nothing in the "
+            f"file shows it. Check that {'each' if many else 'it'} reads as in the report before saving; if a line "
+            "is missing, import the complete report instead")
+
+
+def listed_numbers(numbers: list[int]) -> str:
+    """Numbers as a reader says them: "1 to 9", "2 and 5", "1, 2, 5 and 7 to 9" (runs of three or more as a range)."""
+    runs: list[list[int]] = []
+    for number in sorted(set(numbers)):
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    parts: list[str] = []
+    for run in runs:
+        parts.extend([f"{run[0]} to {run[-1]}"] if len(run) > 2 else map(str, run))
+    return " and ".join(filter(None, [", ".join(parts[:-1]), *parts[-1:]]))
 
 
 def unconfirmed_warning(recommendation: RecommendationData, doubt: str | None) -> str:

@@ -31,8 +31,8 @@ def parse_report(text: str) -> ReportExtraction:
     identity = find_identity(lines)
     ratings = find_ratings(lines, warnings)
     overall = find_overall_rating(lines, warnings)
-    doubts: dict[int, str] = {}
-    recommendations = find_recommendations(lines, identity.pdu_name, problems, doubts)
+    layout = endings.Layout()
+    recommendations = find_recommendations(lines, identity.pdu_name, problems, layout)
     _require_content(bool(ratings.standards or overall), bool(recommendations))
     score, score_max = find_score(joined)
     fieldwork = find_fieldwork(joined, lines)
@@ -45,10 +45,9 @@ def parse_report(text: str) -> ReportExtraction:
         overall_rating=overall, score=score, score_max=score_max, standards=ratings.standards,
         outcomes_question=ratings.outcomes_question, outcomes_percentage=ratings.outcomes_percentage,
         recommendations=recommendations, warnings=warnings, problems=problems,
-        unconfirmed_endings=endings.unconfirmed(recommendations, doubts),
+        unconfirmed_endings=endings.unconfirmed(recommendations, layout),
     )
-    warnings.extend(endings.unconfirmed_warning(r, doubts.get(r.number)) for r in recommendations
-                    if r.number in extraction.unconfirmed_endings)
+    warnings.extend(endings.unconfirmed_warnings(recommendations, layout))
     problems.extend(completeness.problems_in(extraction))
     warnings.extend(completeness.warnings_in(extraction))
     warnings.extend(missing_warnings(extraction))

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from tracker.importer.cleaning import is_footnote, squash, strip_markers
-from tracker.importer.endings import layout_doubts
+from tracker.importer.endings import Layout, read_layout
 from tracker.importer.schema import RecommendationData
 
 _SECTION_RE = re.compile(r"^[#\s]*(?:our\s+)?recommendations\s*:?\s*(?:\(\s*back to top\s*\))?$", re.IGNORECASE)
@@ -42,10 +42,10 @@ class _Item:
 
 
 def find_recommendations(lines: list[str], pdu_name: str | None, problems: list[str],
-                         doubts: dict[int, str] | None = None) -> list[RecommendationData]:
+                         layout: Layout | None = None) -> list[RecommendationData]:
     """Read the first recommendations section that has numbered items, listing repeats, headings without
-    recommendations and recommendations without a heading as reasons the report cannot be saved, and in `doubts`
-    the recommendations whose printed lines suggest a lost line (see endings.layout_doubts)."""
+    recommendations and recommendations without a heading as reasons the report cannot be saved, and in `layout`
+    what the lines they were printed on say about lost lines (see endings.read_layout)."""
     items: list[_Item] = []
     empty: list[str] = []
     for start in _section_starts(lines):
@@ -53,9 +53,10 @@ def find_recommendations(lines: list[str], pdu_name: str | None, problems: list[
         if items:
             break
     problems.extend(f"The heading '{heading} should:' has no recommendations under it" for heading in empty)
-    if doubts is not None:
+    if layout is not None:
         first_of_each = {item.number: item.lines for item in reversed(items)}
-        doubts.update(layout_doubts(dict(sorted(first_of_each.items()))))
+        read = read_layout(dict(sorted(first_of_each.items())))
+        layout.is_wrapped, layout.doubts = read.is_wrapped, read.doubts
     return _to_recommendations(items, pdu_name, problems)
 
 

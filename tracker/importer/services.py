@@ -8,6 +8,7 @@ from sqlalchemy import select
 from tracker.audit.services import record_event
 from tracker.extensions import db
 from tracker.importer import completeness
+from tracker.importer.endings import listed_numbers
 from tracker.importer.errors import ImportProblem
 from tracker.importer.owners import OWNER_KINDS, owner_for
 from tracker.importer.updating import update_inspection
@@ -176,17 +177,18 @@ class IncompleteReport(ImportProblem):
 
 
 class UncheckedEndings(ImportProblem):
-    """Recommendations whose ending could not be confirmed from the report, and nobody has said they checked."""
+    """Recommendations whose words could not be confirmed from the report, and nobody has said they checked."""
 
     def __init__(self, numbers: list[int]) -> None:
-        listed = ", ".join(map(str, numbers))
-        super().__init__(f"Recommendation{'s' if len(numbers) > 1 else ''} {listed} may be cut short (see the "
-                         "warnings): check how each ends in the report, then accept the warnings to save it.")
+        many = len(numbers) > 1
+        super().__init__(f"Recommendation{'s' if many else ''} {listed_numbers(numbers)} may have lost words (see "
+                         f"the warnings): check {'each' if many else 'it'} against the report, then accept the "
+                         "warnings to save it.")
         self.numbers = numbers
 
 
 def check_endings(extraction, accept_endings: bool) -> None:
-    """Refuse to save a recommendation whose ending is in doubt until an administrator has checked it."""
+    """Refuse to save a recommendation whose words are in doubt until an administrator has checked it."""
     if extraction.unconfirmed_endings and not accept_endings:
         raise UncheckedEndings(extraction.unconfirmed_endings)
 
@@ -229,8 +231,8 @@ def add_report(extraction, sha256: str | None, target: PduTarget, actor=None, *,
                accept_shorter: bool = False, accept_endings: bool = False) -> ImportResult:
     """Add the import to the session without committing, so a caller can add its own changes to the transaction.
 
-    `accept_endings` says an administrator checked against the report each recommendation whose ending is in doubt
-    (`unconfirmed_endings`); without it such a report is refused."""
+    `accept_endings` says an administrator checked against the report each recommendation whose words are in doubt
+    (`unconfirmed_endings`: every one of a list wrapped as a PDF prints it); without it such a report is refused."""
     check_extraction(extraction)
     check_endings(extraction, accept_endings)
     existing = same_report(sha256, target.pdu, extraction)
@@ -247,13 +249,13 @@ def add_report(extraction, sha256: str | None, target: PduTarget, actor=None, *,
 
 
 def record_accepted_endings(inspection: Inspection, extraction, actor) -> None:
-    """Who said the doubtful endings were checked against the report, so a shortened text can be traced."""
+    """Who said the recommendations in doubt were checked against the report, so a shortened text can be traced."""
     if not extraction.unconfirmed_endings:
         return
     numbers = extraction.unconfirmed_endings
-    listed = ("recommendations " if len(numbers) > 1 else "recommendation ") + ", ".join(map(str, numbers))
+    listed = ("recommendations " if len(numbers) > 1 else "recommendation ") + listed_numbers(numbers)
     record_event(actor, "inspection", inspection.id, "accept",
-                 f"Accepted as checked against the report the ending of {listed}, which the report's layout or "
+                 f"Accepted as checked against the report the words of {listed}, which the report's layout or "
                  "wording put in doubt",
                  after={"unconfirmed_endings": numbers}, inspection_id=inspection.id)
 
