@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from tests.conftest import ADMIN, soup_of, text_of
 from tests.importer.conftest import FIXTURE_NAMES, report_bytes, row_counts
+from tests.importer.make_pdf import text_pdf
 from tests.importer.test_completeness import NEWHAM_TEXT
 from tests.importer.test_deleted_lines import CARDIFF_TEXT, import_or_refuse, named, wrapped
 from tests.importer.test_views import error_summary, inspection_for, save, upload
@@ -19,7 +20,7 @@ from tracker.extensions import db
 from tracker.importer.endings import listed_numbers
 from tracker.importer.errors import ReportError
 from tracker.importer.extract import extract_text
-from tracker.importer.parser import parse_report
+from tracker.importer.parser import parse_report, read_report
 
 RECOMMENDATION_3 = "3. improve the effectiveness of quality assurance and management oversight of all casework"
 FULL_1 = "improve the quality of work to assess, plan for, manage and review the risk of harm"
@@ -202,9 +203,22 @@ def test_deleting_any_line_that_carries_on_a_recommendation_in_a_pdf_layout_is_r
                     outcomes["held"] += 1
                 else:
                     outcomes["unseen"].append((characters, lines[index]))
+                    # read from the PDF itself, the text is held all the same: a PDF's lines are never trusted
+                    from_pdf = parse_report("\n".join(lines[:index] + lines[index + 1:]), from_pdf=True)
+                    assert from_pdf.unconfirmed_endings == [r.number for r in from_pdf.recommendations]
     only_wrapped_line = [(100, "safeguarding information")] if name == "enfield-haringey-2024" else []
     assert outcomes["unseen"] == only_wrapped_line
     assert outcomes["refused"] and outcomes["held"]
+
+
+def test_a_pdf_is_held_for_a_check_even_when_no_recommendation_wraps():
+    """A PDF whose every recommendation fits on one line may still have lost one's second line: its text is held."""
+    as_text = parse_report(NEWHAM_TEXT)
+    assert as_text.unconfirmed_endings == []
+    from_pdf = parse_report(NEWHAM_TEXT, from_pdf=True)
+    assert from_pdf.unconfirmed_endings == list(range(1, 14))
+    assert any(w.startswith("Recommendations 1 to 13 are printed as a PDF prints them") for w in from_pdf.warnings)
+    assert read_report(text_pdf(NEWHAM_TEXT)).unconfirmed_endings == list(range(1, 14))
 
 
 @pytest.fixture

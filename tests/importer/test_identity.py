@@ -189,3 +189,18 @@ def test_the_shipped_report_in_another_format_is_refused_naming_the_first(app, r
     assert result.exit_code == 1, result.output
     assert f"already been imported as '{inspection.title}' (inspection {inspection.id}," in result.output
     assert row_counts() == before
+
+
+def test_a_pdf_of_a_report_imported_already_is_refused_as_that_before_its_words_are_questioned(app, report_file):
+    """Nobody is asked to check a PDF's recommendations against the report only to be told it is a duplicate."""
+    runner = app.test_cli_runner()
+    text_name, text = FORMATS["text"]
+    assert runner.invoke(args=["tracker", "import-report", str(report_file(text_name, text))]).exit_code == 0
+    inspection = inspection_for("Lambeth")
+    before = row_counts()
+    pdf_name, pdf = FORMATS["pdf"]
+    result = runner.invoke(args=["tracker", "import-report", str(report_file(pdf_name, pdf))])
+    assert result.exit_code == 1
+    assert f"already been imported as '{inspection.title}' (inspection {inspection.id}," in result.output
+    assert "--accept-endings" not in result.output.split("Error:")[-1]
+    assert row_counts() == before

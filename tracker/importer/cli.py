@@ -10,7 +10,7 @@ from flask import current_app, url_for
 from tracker.importer import diffing, services
 from tracker.importer.endings import listed_numbers
 from tracker.importer.errors import ReportError
-from tracker.importer.extract import extract_text_in_time
+from tracker.importer.extract import extract_text_in_time, is_pdf
 from tracker.importer.parser import parse_report
 
 NOTHING_SAVED = "Nothing was saved."
@@ -29,8 +29,9 @@ def can_ask() -> bool:
 
 def read(file: Path):
     try:
-        text = extract_text_in_time(file.read_bytes(), file.name)
-        return text, parse_report(text)
+        data = file.read_bytes()
+        text = extract_text_in_time(data, file.name)
+        return text, parse_report(text, from_pdf=is_pdf(data))
     except ReportError as error:
         raise click.ClickException(f"{error.message} {NOTHING_SAVED}") from error
 
@@ -103,6 +104,8 @@ def save(text: str, extraction, options: dict, echo):
                 f"This report has already been imported as '{existing.title}' (inspection {existing.id}, "
                 f"{inspection_url(existing)}). Run again with --update to refresh its figures and recommendation "
                 f"texts. {NOTHING_SAVED}")
+        # after the duplicate check: a report imported already is refused as that, whatever else it lacks
+        refuse_unchecked_endings(extraction, options["accept_endings"])
         if existing is None and target.is_new:
             confirm_new_pdu(target, options["yes"])
         if existing is not None:
@@ -154,8 +157,8 @@ def register(group: click.Group) -> None:
         for warning in extraction.warnings:
             echo(f"Warning: {warning}")
         refuse_incomplete(extraction, echo)
-        refuse_unchecked_endings(extraction, options["accept_endings"])
         if dry_run:
+            refuse_unchecked_endings(extraction, options["accept_endings"])
             echo(f"Dry run. {NOTHING_SAVED}")
             return
         report_result(save(text, extraction, options, echo), echo)

@@ -140,7 +140,8 @@ def _margin(wrapped: list[tuple[int, int]]) -> int:
 class Layout:
     """What the way the recommendations are printed says about lines lost from them."""
 
-    #: a recommendation runs over more than one line, so a line lost inside any of them may not show
+    #: a recommendation runs over more than one line, or the text came from a PDF, so a line lost inside any of
+    #: them may not show
     is_wrapped: bool = False
     #: AT_MARGIN or BROKEN_EARLY by recommendation number (see layout_doubts)
     doubts: dict[int, str] = field(default_factory=dict)

@@ -97,12 +97,17 @@ def _too_long(text: str, label: str) -> str:
     return text
 
 
+def is_pdf(data: bytes) -> bool:
+    """Whether the bytes are a PDF (by its header, as readers find it, not by the file's name)."""
+    return b"%PDF-" in data[:1024]
+
+
 def extract_text(data: bytes, filename: str | None = None) -> str:
     """Return the report's text, detecting the format from the content rather than the file name."""
     label = f"'{filename}'" if filename else "The file"
     if not data or not data.strip():
         raise ReportError(f"{label} is empty. {_UPLOAD_HINT}")
-    if b"%PDF-" in data[:1024]:
+    if is_pdf(data):
         return _pdf_text(data, label)
     for magic, kind in _OTHER_FORMATS:
         if data.startswith(magic):

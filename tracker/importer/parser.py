@@ -5,7 +5,7 @@ from __future__ import annotations
 from tracker.importer import completeness, endings
 from tracker.importer.cleaning import clean_lines
 from tracker.importer.errors import ReportError
-from tracker.importer.extract import extract_text
+from tracker.importer.extract import extract_text, is_pdf
 from tracker.importer.metadata import find_fieldwork, find_identity, find_published, region_from_headings
 from tracker.importer.ratings import find_overall_rating, find_ratings, find_score
 from tracker.importer.recommendations import find_recommendations
@@ -14,14 +14,15 @@ from tracker.importer.schema import ReportExtraction
 
 def read_report(data: bytes, filename: str | None = None) -> ReportExtraction:
     """Extract the text of an uploaded PDF, web page or text file and parse it as a report."""
-    return parse_report(extract_text(data, filename))
+    return parse_report(extract_text(data, filename), from_pdf=is_pdf(data))
 
 
-def parse_report(text: str) -> ReportExtraction:
+def parse_report(text: str, from_pdf: bool = False) -> ReportExtraction:
     """Parse a report's text; raise ReportError when it is not an inspection report at all.
 
     A report that is one but is incomplete (cut short, a table missing, numbers repeated) is returned with the
-    reasons in `problems`, so they can all be shown; nothing with problems may be saved."""
+    reasons in `problems`, so they can all be shown; nothing with problems may be saved. Text `from_pdf` was laid
+    out in lines a reader cannot see lost, however its recommendations happen to wrap (see endings.Layout)."""
     lines = clean_lines(text)
     if not any(lines):
         raise ReportError("The file contains no text.")
@@ -31,7 +32,7 @@ def parse_report(text: str) -> ReportExtraction:
     identity = find_identity(lines)
     ratings = find_ratings(lines, warnings)
     overall = find_overall_rating(lines, warnings)
-    layout = endings.Layout()
+    layout = endings.Layout(is_wrapped=from_pdf)
     recommendations = find_recommendations(lines, identity.pdu_name, problems, layout)
     _require_content(bool(ratings.standards or overall), bool(recommendations))
     score, score_max = find_score(joined)

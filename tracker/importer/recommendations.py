@@ -56,7 +56,7 @@ def find_recommendations(lines: list[str], pdu_name: str | None, problems: list[
     if layout is not None:
         first_of_each = {item.number: item.lines for item in reversed(items)}
         read = read_layout(dict(sorted(first_of_each.items())))
-        layout.is_wrapped, layout.doubts = read.is_wrapped, read.doubts
+        layout.is_wrapped, layout.doubts = layout.is_wrapped or read.is_wrapped, read.doubts
     return _to_recommendations(items, pdu_name, problems)
 
 
