@@ -24,8 +24,9 @@ characters in steps of 5: none is refused, all 52 wait for a check, and of the 6
 carries on a recommendation, 128 are refused and 496 held; none is saved unseen. A PDF wraps by the width of the
 letters, not their number: wrapped by Helvetica's letter widths, all 52 wait for a check (3 wrap a single line,
 too few to read a margin from, which is why any line carrying on a recommendation counts), and of 512 such
-deletions 114 are refused, 397 held and 1 saved unseen: the only wrapped line of a list, whose loss leaves nothing
-to show the list was wrapped.
+deletions 114 are refused, 397 held and 1 left unseen in the text: the only wrapped line of a list, whose loss
+leaves nothing to show the list was wrapped. So text read from a PDF itself is held whatever its wrapping (the
+parser is told where the text came from); only text copied out of a PDF can still hide that one loss.
 
 A "should" here is stronger than other warnings: the import is refused until an administrator says the words
 were checked against the report (`--accept-endings` on the command line; on the review page, the tick that
