@@ -91,3 +91,15 @@ def test_the_review_page_frames_a_pdf_and_shows_an_image_with_its_title(app, as_
     assert shown.status_code == 200 and shown.mimetype == "image/png"
     link = next(item for item in rec(7).evidence if item.kind == "link")
     assert page.select_one(f"#evidence-{link.id} .tracker-preview") is None
+
+
+def test_a_damaged_pdf_previews_no_text_and_the_pdf_library_writes_nothing_to_the_server_output(capfd, caplog):
+    from tracker.demo.pdf import text_pdf
+    from tracker.evidence.services import pdf_preview_text
+
+    whole = text_pdf("Minutes of the quality assurance meeting\n\nAll cases reviewed.")
+    assert "quality assurance meeting" in pdf_preview_text(whole)
+    assert pdf_preview_text(whole[: len(whole) * 2 // 3]) in ("", pdf_preview_text(whole))
+    captured = capfd.readouterr()
+    assert "EOF marker" not in captured.err + captured.out
+    assert not [record for record in caplog.records if record.name.startswith("pypdf")]

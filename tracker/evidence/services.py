@@ -3,7 +3,6 @@
 import codecs
 import hashlib
 import io
-import logging
 import re
 import secrets
 import zipfile
@@ -21,6 +20,7 @@ from tracker.audit.services import record_event, snapshot
 from tracker.evidence import storage
 from tracker.evidence.models import FILE, LINK, Evidence
 from tracker.extensions import db
+from tracker.pdfs import pdf_library_quiet
 from tracker.recommendations.locking import ensure_unlocked
 
 EVIDENCE_FIELDS = ("kind", "title", "description", "url", "original_filename", "content_type", "size_bytes",
@@ -158,17 +158,14 @@ def pdf_preview_text(data: bytes | None) -> str:
     """The text of a PDF's first pages, for a preview; empty when it has none or cannot be read."""
     if preview_type(data) != "application/pdf":
         return ""
-    logger = logging.getLogger("pypdf")
-    level, logger.level = logger.level, logging.ERROR  # a damaged file's warnings are not the server's business
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            return ""
-        text = "\n\n".join((page.extract_text() or "").strip() for page in reader.pages[:PREVIEW_PAGES])
+        with pdf_library_quiet():
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not reader.decrypt(""):
+                return ""
+            text = "\n\n".join((page.extract_text() or "").strip() for page in reader.pages[:PREVIEW_PAGES])
     except (PyPdfError, ValueError, KeyError, TypeError, OSError):
         return ""
-    finally:
-        logger.level = level
     text = text.strip()
     return text if len(text) <= PREVIEW_CHARACTERS else text[:PREVIEW_CHARACTERS].rstrip() + "…"
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import io
-import logging
 import re
-from contextlib import contextmanager
 
 from bs4 import BeautifulSoup, NavigableString
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from tracker.importer.errors import ReportError
+from tracker.pdfs import pdf_library_quiet
 
 _HTML_RE = re.compile(rb"<!doctype\s+html|<html[\s>]|<body[\s>]|<(?:p|div|h[1-6]|table|ol|ul)[\s>]", re.IGNORECASE)
 _DROPPED_TAGS = ("script", "style", "nav", "header", "footer", "head", "noscript", "template", "svg", "button")
@@ -132,33 +131,9 @@ def _nesting_depth(data: bytes) -> int:
     return deepest
 
 
-class _Kept(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-@contextmanager
-def _pdf_library_quiet():
-    """pypdf reports a damaged file ("EOF marker not found") through its logger, which with no handler set prints
-    to stderr, into the server's or the command's output; the uploader is told by the importer's own message."""
-    logger = logging.getLogger("pypdf")
-    kept, propagate = _Kept(), logger.propagate
-    logger.addHandler(kept)
-    logger.propagate = False
-    try:
-        yield
-    finally:
-        logger.removeHandler(kept)
-        logger.propagate = propagate
-
-
 def _pdf_text(data: bytes, label: str) -> str:
     # A file the library had to repair may have lost pages: the completeness checks then refuse what is missing.
-    with _pdf_library_quiet():
+    with pdf_library_quiet():
         return _read_pdf(data, label)
 
 
