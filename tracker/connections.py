@@ -49,10 +49,12 @@ def read_without_transaction(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        if _request_reads() and not connection.info.get(_READING):
-            # the driver has sent nothing yet: it would send BEGIN with the first statement
-            connection.connection.dbapi_connection.autocommit = True
-            connection.info[_READING] = True
+        # the driver has sent nothing yet: it would send BEGIN with the first statement
+        reading = _request_reads()
+        if reading != bool(connection.info.get(_READING)):
+            # (a connection still marked, as its return to the pool should have cleared, is put right here too)
+            connection.connection.dbapi_connection.autocommit = reading
+            connection.info[_READING] = reading
 
     @event.listens_for(engine, "before_cursor_execute")
     def before_statement(connection, _cursor, statement, _parameters, _context, _executemany):
@@ -66,8 +68,13 @@ def read_without_transaction(engine) -> None:
     @event.listens_for(engine, "checkin")
     def on_checkin(dbapi_connection, record):
         # after the pool's reset, which rolled back anything left open
-        if record.info.pop(_READING, False) and dbapi_connection is not None:
+        if not record.info.pop(_READING, False) or dbapi_connection is None:
+            return
+        try:
             dbapi_connection.autocommit = False
+        except engine.dialect.loaded_dbapi.Error:
+            # a connection that cannot say so is not lent to anyone else in autocommit
+            record.invalidate()
 
 
 def _configure_sqlite(engine) -> None:

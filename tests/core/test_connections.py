@@ -182,3 +182,18 @@ def test_pages_show_a_committed_change_on_the_next_view(pg_app):
         db.session.commit()
         db.session.remove()
     assert "Signed in audit" in client.get(f"/recommendations/{recommendation}").get_data(as_text=True)
+
+
+@postgres_only
+def test_a_connection_left_in_autocommit_is_put_back_into_transactions_outside_a_page_view(pg_app):
+    """Belt and braces: should a connection ever come back from a page view still in autocommit, the next
+    transaction outside one (a form post, the scheduler) still begins a transaction."""
+    from tracker.connections import _READING
+
+    with pg_app.app_context(), db.engine.connect() as connection:
+        dbapi_connection = connection.connection.dbapi_connection
+        dbapi_connection.autocommit = True
+        connection.info[_READING] = True
+        connection.execute(select(func.count(Recommendation.id)))
+        assert dbapi_connection.info.transaction_status == TransactionStatus.INTRANS
+        assert dbapi_connection.autocommit is False
