@@ -103,3 +103,25 @@ def test_a_damaged_pdf_previews_no_text_and_the_pdf_library_writes_nothing_to_th
     captured = capfd.readouterr()
     assert "EOF marker" not in captured.err + captured.out
     assert not [record for record in caplog.records if record.name.startswith("pypdf")]
+
+
+def test_a_pdf_is_read_for_its_preview_once_per_content_and_a_missing_file_is_looked_for_again(app, monkeypatch):
+    from tracker.evidence.services import previews
+
+    pdf = pdf_evidence()
+    loads = []
+    real_load = storage.load_file
+    monkeypatch.setattr(storage, "load_file", lambda item: loads.append(item.id) or real_load(item))
+    first, second = previews([pdf]), previews([pdf])
+    assert "Inclusion action plan" in first[pdf.id].text and second[pdf.id] == first[pdf.id]
+    assert loads == [pdf.id]
+
+    missing = Evidence(recommendation=pdf.recommendation, kind="file", title="Lost minutes", stored_name="0" * 64,
+                       content_type="application/pdf", sha256="f" * 64)
+    db.session.add(missing)
+    db.session.flush()
+    monkeypatch.setattr(storage, "load_file", lambda item: loads.append(item.id) or (
+        None if item is missing else real_load(item)))
+    assert previews([missing]) == {}
+    monkeypatch.setattr(storage, "load_file", lambda item: real_load(pdf))  # the file put back
+    assert "Inclusion action plan" in previews([missing])[missing.id].text

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from tracker.audit.services import record_event, snapshot
+from tracker.caching.services import fragments
 from tracker.evidence import storage
 from tracker.evidence.models import FILE, LINK, Evidence
 from tracker.extensions import db
@@ -184,16 +185,39 @@ class Preview:
 
 def previews(items) -> dict[int, Preview]:
     """Previews of the file evidence a browser can show inline, by evidence id. Images are known by the type their
-    content was checked as on upload; a PDF is read, for the text of its first pages."""
+    content was checked as on upload; a PDF is read, for the text of its first pages, once per worker for each
+    content (kept by its SHA-256, so a file never changes under its key)."""
     result = {}
     for item in items:
         if item.kind != FILE or item.content_type not in PREVIEW_TYPES:
             continue
         if item.content_type != "application/pdf":
             result[item.id] = Preview(item.content_type)
-        elif (data := storage.load_file(item)) is not None and preview_type(data):
-            result[item.id] = Preview("application/pdf", pdf_preview_text(data))
+        elif (preview := _pdf_preview(item)) is not None:
+            result[item.id] = preview
     return result
+
+
+def _pdf_preview(item: Evidence) -> Preview | None:
+    def read() -> Preview | None:
+        data = storage.load_file(item)
+        return Preview("application/pdf", pdf_preview_text(data)) if data is not None and preview_type(data) else None
+
+    def read_or_raise() -> Preview:
+        if (preview := read()) is None:
+            raise _NoPreview  # nothing kept: the file may yet be put back
+        return preview
+
+    if not item.sha256 or not current_app.config.get("CACHE_ENABLED", True):
+        return read()
+    try:
+        return fragments().get_or_build(("pdf-preview", item.sha256), read_or_raise)
+    except _NoPreview:
+        return None
+
+
+class _NoPreview(Exception):
+    """The file's bytes are missing, or are not a PDF."""
 
 
 def stored_path(evidence: Evidence) -> Path:
