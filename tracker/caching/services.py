@@ -121,6 +121,16 @@ class FragmentCache:
                 self._items.popitem(last=False)
         return value
 
+    def get(self, key: Hashable) -> Any:
+        """What is kept for the key, or None."""
+        with self._lock:
+            if key not in self._items:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return self._items[key]
+
     def put(self, key: Hashable, value: Any) -> None:
         with self._lock:
             self._items[key] = value

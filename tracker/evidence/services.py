@@ -199,25 +199,17 @@ def previews(items) -> dict[int, Preview]:
 
 
 def _pdf_preview(item: Evidence) -> Preview | None:
-    def read() -> Preview | None:
-        data = storage.load_file(item)
-        return Preview("application/pdf", pdf_preview_text(data)) if data is not None and preview_type(data) else None
-
-    def read_or_raise() -> Preview:
-        if (preview := read()) is None:
-            raise _NoPreview  # nothing kept: the file may yet be put back
-        return preview
-
-    if not item.sha256 or not current_app.config.get("CACHE_ENABLED", True):
-        return read()
-    try:
-        return fragments().get_or_build(("pdf-preview", item.sha256), read_or_raise)
-    except _NoPreview:
-        return None
-
-
-class _NoPreview(Exception):
-    """The file's bytes are missing, or are not a PDF."""
+    cache = fragments() if item.sha256 and current_app.config.get("CACHE_ENABLED", True) else None
+    key = ("pdf-preview", item.sha256)
+    if cache is not None and (kept := cache.get(key)) is not None:
+        return kept
+    data = storage.load_file(item)
+    if data is None or not preview_type(data):
+        return None  # nothing kept: the file may yet be put back
+    preview = Preview("application/pdf", pdf_preview_text(data))
+    if cache is not None:
+        cache.put(key, preview)
+    return preview
 
 
 def stored_path(evidence: Evidence) -> Path:
