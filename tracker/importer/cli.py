@@ -10,8 +10,7 @@ from flask import current_app, url_for
 from tracker.importer import diffing, services
 from tracker.importer.endings import listed_numbers
 from tracker.importer.errors import ReportError
-from tracker.importer.extract import extract_text_in_time, is_pdf
-from tracker.importer.parser import parse_report
+from tracker.importer.parser import read_upload
 
 NOTHING_SAVED = "Nothing was saved."
 
@@ -29,9 +28,7 @@ def can_ask() -> bool:
 
 def read(file: Path):
     try:
-        data = file.read_bytes()
-        text = extract_text_in_time(data, file.name)
-        return text, parse_report(text, from_pdf=is_pdf(data))
+        return read_upload(file.read_bytes(), file.name)
     except ReportError as error:
         raise click.ClickException(f"{error.message} {NOTHING_SAVED}") from error
 

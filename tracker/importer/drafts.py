@@ -9,17 +9,15 @@ from tracker.audit.services import record_event
 from tracker.db_types import utcnow
 from tracker.extensions import db
 from tracker.importer import services
-from tracker.importer.extract import extract_text_in_time, is_pdf
 from tracker.importer.models import ReportImportDraft
-from tracker.importer.parser import parse_report
+from tracker.importer.parser import read_upload
 from tracker.importer.schema import ReportExtraction
 from tracker.organisations.models import PDU, REGION, Organisation
 
 
 def create_draft(actor, filename: str, data: bytes) -> ReportImportDraft:
     """Read the upload and keep what was found for review; raises ReportError (saving nothing) when unreadable."""
-    text = extract_text_in_time(data, filename or None)
-    extraction = parse_report(text, from_pdf=is_pdf(data))
+    text, extraction = read_upload(data, filename or None)
     draft = ReportImportDraft(filename=(filename or "report")[:255], extraction=extraction.to_dict(),
                               source_sha256=services.fingerprint(text), uploaded_by=actor)
     db.session.add(draft)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tracker.importer import completeness, endings
 from tracker.importer.cleaning import clean_lines
 from tracker.importer.errors import ReportError
-from tracker.importer.extract import extract_text, is_pdf
+from tracker.importer.extract import extract_text, extract_text_in_time, is_pdf
 from tracker.importer.metadata import find_fieldwork, find_identity, find_published, region_from_headings
 from tracker.importer.ratings import find_overall_rating, find_ratings, find_score
 from tracker.importer.recommendations import find_recommendations
@@ -15,6 +15,12 @@ from tracker.importer.schema import ReportExtraction
 def read_report(data: bytes, filename: str | None = None) -> ReportExtraction:
     """Extract the text of an uploaded PDF, web page or text file and parse it as a report."""
     return parse_report(extract_text(data, filename), from_pdf=is_pdf(data))
+
+
+def read_upload(data: bytes, filename: str | None = None) -> tuple[str, ReportExtraction]:
+    """An uploaded or given file's text, read within the time allowed, and what it says as a report."""
+    text = extract_text_in_time(data, filename)
+    return text, parse_report(text, from_pdf=is_pdf(data))
 
 
 def parse_report(text: str, from_pdf: bool = False) -> ReportExtraction:
