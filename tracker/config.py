@@ -105,6 +105,8 @@ class ConfigurationError(RuntimeError):
     """Raised at start-up when the configuration would make the service unsafe or unusable."""
 
 
+#: the password hash production uses; the test suite alone may set a cheaper one
+PASSWORD_HASH = "scrypt"  # noqa: S105 (a method name, not a password)
 #: the only environments there are; any other name (even "Production") is refused, never guessed at
 ENVIRONMENTS = ("development", "production")
 #: a production secret key must be at least this many bytes (256 bits)
@@ -142,5 +144,8 @@ def check_production_safety(config: dict[str, Any]) -> None:
         raise ConfigurationError('[uploads] backend must be "filesystem" or "database"')
     if config["APP_ENV"] == "development":
         return
+    if config.get("SECURITY_PASSWORD_HASH", PASSWORD_HASH) != PASSWORD_HASH:
+        raise ConfigurationError(f"Refusing to start in {config['APP_ENV']}: [security] password_hash must be "
+                                 f"{PASSWORD_HASH!r}; a cheaper hash is only for the test suite.")
     if problem := secret_key_problem(config.get("SECRET_KEY")):
         raise ConfigurationError(f"Refusing to start in {config['APP_ENV']}: {problem} {KEY_ADVICE}")
