@@ -45,7 +45,7 @@ def test_directors_monday_message_holds_the_regions_week(app, smtp):
     assert "Barking, Dagenham and Havering PDU: " in text and "4 actions overdue" in text
     assert re.search(r"\d+ changes in the last 7 days", text)
     assert f"http://tracker.test/inspections/{inspection().id}" in text
-    html = BeautifulSoup(director[0].html, "html.parser")
+    html = BeautifulSoup(director[0].html, "lxml")
     assert "London region this week" in [h.get_text() for h in html.select("h2")]
     for other in (HEAD, OWNER, HMPPS):
         assert all("THIS WEEK" not in r.text for r in smtp.to(other))
@@ -71,7 +71,7 @@ def test_readiness_summary_in_the_days_one_message(app, smtp):
     assert f"Readiness page: http://tracker.test/inspections/{inspection().id}/readiness" in text
     assert "- Recommendation 6: In progress. 0 of 1 action complete." in text
     assert "Recommendation 7: Actions complete. 2 of 2 actions complete." in text
-    html = BeautifulSoup(summary.html, "html.parser")
+    html = BeautifulSoup(summary.html, "lxml")
     rows = html.select("table")[-1].select("tbody tr")
     assert len(rows) == 13 and html.select("table")[-2].caption.get_text() == "Ratings at inspection"
     assert rows[0].select_one("th[scope=row] a")["href"].startswith("http://tracker.test/recommendations/")
