@@ -31,7 +31,7 @@ BASIS_LABELS = {
     SELF_ASSESSED: "Self-assessed",
     CARRIED: "Not audited: inspection rating carried forward",
     EXCLUDED: "Not applicable",
-    TOO_FEW: "Too few cases to project",
+    TOO_FEW: "Too few cases",
 }
 #: the GOV.UK tag colour for each basis: audited and self-assessed carry the same weight, in different colours
 BASIS_TAG_COLOURS = {AUDITED: "blue", SELF_ASSESSED: "purple", CARRIED: "grey", TOO_FEW: "orange",
