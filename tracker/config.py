@@ -137,9 +137,23 @@ def secret_key_problem(key: Any) -> str | None:
     return None
 
 
+#: used when [readiness] minimum_cases is not set: the inspectorate's own sample per standard is not confirmed
+DEFAULT_MINIMUM_CASES = 20
+
+
+def readiness_minimum_cases(config: dict[str, Any]) -> int:
+    """[readiness] minimum_cases: the fewest audited cases a standard needs before its rating is projected."""
+    value = config.get("READINESS_MINIMUM_CASES", DEFAULT_MINIMUM_CASES)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigurationError(f"[readiness] minimum_cases must be a whole number of cases, at least 1, "
+                                 f"not {value!r}")
+    return value
+
+
 def check_production_safety(config: dict[str, Any]) -> None:
     """Run on the final settings: the development key never signs a session outside development."""
     check_environment(config.get("APP_ENV"))
+    readiness_minimum_cases(config)
     if config.get("UPLOADS_BACKEND", "filesystem") not in ("filesystem", "database"):
         raise ConfigurationError('[uploads] backend must be "filesystem" or "database"')
     if config["APP_ENV"] == "development":

@@ -114,6 +114,30 @@ def test_readiness_summary_carries_the_readiness_pages_own_projection(app, smtp,
     assert f"Readiness page: http://tracker.test/inspections/{barking.id}/readiness" in text
 
 
+def test_readiness_summary_says_what_the_projection_rests_on(app, smtp, as_user):
+    from tests.readiness.conftest import AUDIT_COUNTS, AUDIT_SAMPLES, round_form
+
+    barking = inspection()
+    as_user(HEAD).post(f"/inspections/{barking.id}/audit-rounds/new", data=round_form(
+        barking, counts={**AUDIT_COUNTS, "2.5": (5, 5, 4)}, samples={**AUDIT_SAMPLES, "2.5": 6},
+        self_ratings={"1.1": "Good"}))
+
+    run_day(app, READINESS_DAY)
+
+    for message in (smtp.to(HEAD)[0].text, soup_of_html(smtp.to(HEAD)[0])):
+        assert ("(score 8 out of 21, of which 2 self-assessed; left out for too few cases: 2.5 Reviewing)"
+                in message), message
+        assert "Good (Audited; lowest key question 70%, 14 of 20 cases, could be Requires improvement to " \
+               "Outstanding)" in message
+        assert "Too few cases to project (lowest key question 67%, 4 of 6 cases, could be Inadequate to " \
+               "Outstanding)" in message
+        assert "Good (Self-assessed)" in message
+
+
+def soup_of_html(message) -> str:
+    return re.sub(r"\s+", " ", BeautifulSoup(message.html, "html.parser").get_text(" "))
+
+
 def test_readiness_summary_without_an_audit_prompts_for_one(app, smtp):
     run_day(app, READINESS_DAY)
 

@@ -151,3 +151,19 @@ def test_submitted_recommendations_are_awaiting_review(as_user, inspection):
     page = soup_of(as_user(DIRECTOR).get("/dashboard"))
     barking = next(tr for tr in page.select("#dashboard-table tbody tr") if text_of(tr.th).startswith("Barking"))
     assert text_of(barking.select_one('td[data-column="awaiting"]')) == "1"
+
+
+def test_the_projected_score_column_says_what_is_self_assessed_and_what_is_left_out(as_user, app):
+    from tests.readiness.conftest import AUDIT_COUNTS, AUDIT_SAMPLES, barking, round_form
+
+    inspection = barking()
+    as_user(HEAD).post(f"/inspections/{inspection.id}/audit-rounds/new", data=round_form(
+        inspection, counts={**AUDIT_COUNTS, "2.5": (5, 5, 4)}, samples={**AUDIT_SAMPLES, "2.5": 6},
+        self_ratings={"1.1": "Good"}))
+    page = soup_of(as_user(DIRECTOR).get("/dashboard"))
+    row = next(tr for tr in page.select("#dashboard-table tbody tr")
+               if text_of(tr.th) == "Barking, Dagenham and Havering")
+    # as on the readiness page: 2.5 (6 cases) left out, 2 of the 8 points from the self-assessed 1.1
+    assert text_of(row.select_one('td[data-column="score"]')) == "8 of 21 2 self-assessed 1 standard: too few cases"
+    totals = text_of(page.select_one('#dashboard-totals td[data-column="score"]'))
+    assert totals == "8 of 21 2 self-assessed 1 standard: too few cases"

@@ -45,6 +45,9 @@ class Row:
     days_to_reinspection: int | None = None
     score: int = 0
     score_max: int = 0
+    #: the part of the score from the head of PDU's self-assessment, and standards left out for too few cases
+    self_assessed: int = 0
+    too_few: int = 0
     pdus: int = 0
     #: the filters of the actions and recommendations lists that show what this row counts
     list_args: dict = field(default_factory=dict)
@@ -68,6 +71,8 @@ class Row:
         self.due_by += other.due_by
         self.score += other.score
         self.score_max += other.score_max
+        self.self_assessed += other.self_assessed
+        self.too_few += other.too_few
         self.pdus += 1
         if other.days_to_reinspection is not None and (
                 self.days_to_reinspection is None or other.days_to_reinspection < self.days_to_reinspection):
@@ -125,7 +130,9 @@ def inspection_rows(inspections: list[Inspection], on: date, filters: Filters, h
             row.due_by += sum(1 for a in rec.actions if not a.is_complete and a.target_on <= filters.due_by)
     for inspection_id, (standards, audit_round) in latest_rounds.items():
         projection = project(services.standard_inputs(standards, audit_round), bands)
-        rows[inspection_id].score, rows[inspection_id].score_max = projection.score, projection.score_max
+        row = rows[inspection_id]
+        row.score, row.score_max = projection.score, projection.score_max
+        row.self_assessed, row.too_few = projection.self_assessed_score, len(projection.too_few)
     return [row for row in rows.values() if not filters.status or row.counts.get(filters.status)]
 
 
