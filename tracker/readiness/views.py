@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 from markupsafe import Markup
 
+from tracker.assurance.conflicts import parse_version
 from tracker.auth.access import authorise, record_rule, signed_in
 from tracker.auth.permissions import can_see_org
 from tracker.caching.pages import CachedPage, main_content, render_cached_page, render_whole
@@ -119,7 +120,7 @@ def edit_audit_round(inspection_id: int, audit_round_id: int):
     form = audit_round_form(inspection, data=None if request.method == "POST" else _prefill(audit_round))
 
     def save(data):
-        services.update_audit_round(current_user, audit_round, data, int(form.version.data or 0))
+        services.update_audit_round(current_user, audit_round, data, parse_version(form.version.data) or 0)
 
     if request.method == "POST" and _save(form, save):
         flash("Audit round updated", "success")
