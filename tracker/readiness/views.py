@@ -7,7 +7,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from tracker.assurance.conflicts import parse_version
-from tracker.auth.access import authorise, record_rule, signed_in
+from tracker.auth.access import authorise, record_rule, signed_in, visible_or_404
 from tracker.auth.permissions import can_see_org
 from tracker.caching.pages import CachedPage, main_content, render_cached_page, render_whole
 from tracker.caching.services import cached
@@ -244,6 +244,6 @@ def region_dashboard(region_id: int):
     region = db.get_or_404(Organisation, region_id)
     if region.kind != REGION:
         abort(404)
-    authorise(can_see_org(current_user, region))
+    visible_or_404(can_see_org(current_user, region))
     return _dashboard_page(lambda form, filters, sort, descending: _region(region, form, filters, sort, descending),
                            back_to_regions=True)
