@@ -83,6 +83,7 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
                                    {"GET": {HEAD, DIRECTOR}, "POST": {HEAD, DIRECTOR}}),
     "readiness.export_action_plan": ("/inspections/{inspection}/action-plan.xlsx", {"GET": EVERYONE}),
     "readiness.dashboard": ("/dashboard", {"GET": EVERYONE}),
+    # the London region is not theirs to see, so a head of PDU and an action owner get a 404 (see HIDDEN)
     "readiness.region_dashboard": ("/dashboard/regions/{region}", {"GET": {ADMIN, HMPPS, DIRECTOR, VIEWER}}),
     "admin.index": ("/admin", {"GET": {ADMIN}}),
     "admin.list_users": ("/admin/users", {"GET": {ADMIN}}),
@@ -139,4 +140,12 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
     # the demo's actions all have updates, so the delete page explains why it cannot (still let in)
     "actions.delete_action": ("/actions/{action_owned}/delete", {"GET": {HEAD}, "POST": {HEAD}}),
     "evidence.remove_evidence": ("/evidence/{evidence_file}/remove", {"GET": {HEAD, OWNER}, "POST": {HEAD, OWNER}}),
+}
+
+#: endpoint -> {method: roles kept out with a 404, not a 403}: the record is not theirs to see, and they are
+#: answered as if it did not exist, so that an id tells nobody what another PDU holds. A role may be kept out with a
+#: 403 only from what it can see but not change. (Every demo role can see the Barking records the matrix uses, so
+#: the cross-PDU cases are in tests/security/test_invisible_records.py.)
+HIDDEN: dict[str, dict[str, set[str]]] = {
+    "readiness.region_dashboard": {"GET": {HEAD, OWNER}},
 }

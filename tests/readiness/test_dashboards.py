@@ -69,8 +69,9 @@ def test_pdu_roles_with_one_pdu_see_its_readiness_summary_not_a_table(as_user, e
 
 def test_director_cannot_open_another_region(as_user):
     wales = find_region("Wales")
-    assert as_user(DIRECTOR).get(f"/dashboard/regions/{wales.id}").status_code == 403
-    assert as_user(HEAD).get(f"/dashboard/regions/{find_region('London').id}").status_code == 403
+    # another region is not theirs to see: answered as if it did not exist
+    assert as_user(DIRECTOR).get(f"/dashboard/regions/{wales.id}").status_code == 404
+    assert as_user(HEAD).get(f"/dashboard/regions/{find_region('London').id}").status_code == 404
 
 
 def test_region_rows_add_up_their_pdus(as_user, national):

@@ -26,6 +26,7 @@ from tracker.actions.models import STATUSES
 from tracker.date_rules import check_revised_date, check_target_date
 from tracker.form_fields import GovDateField
 from tracker.text_limits import LONG_TEXT, REASON
+from tracker.whole_numbers import form_id, id_in_address, record_id
 
 DATE_HINT = "For example, 27 3 2027"
 
@@ -36,7 +37,7 @@ class ActionForm(FlaskForm):
         validators=[DataRequired(message="Enter what will be done"), Length(max=LONG_TEXT)],
         description="Specific and measurable: what, by whom, and how you will know it is done.",
     )
-    owner_id = SelectField("Owner", coerce=int, widget=GovSelect(),
+    owner_id = SelectField("Owner", coerce=form_id, widget=GovSelect(),
                            validators=[InputRequired(message="Select who owns this action")])
     target_on = GovDateField("Target date", description=DATE_HINT, required=True,
                              required_message="Enter the target date")
@@ -52,7 +53,7 @@ class EditActionForm(FlaskForm):
         "What will be done", widget=GovTextArea(),
         validators=[DataRequired(message="Enter what will be done"), Length(max=LONG_TEXT)],
     )
-    owner_id = SelectField("Owner", coerce=int, widget=GovSelect(),
+    owner_id = SelectField("Owner", coerce=form_id, widget=GovSelect(),
                            validators=[InputRequired(message="Select who owns this action")])
     version = HiddenField()
     submit = SubmitField("Save changes", widget=GovSubmitInput())
@@ -114,8 +115,8 @@ class ActionListFilterForm(FlaskForm):
     overdue = BooleanField("Overdue only", widget=GovCheckboxInput())
     due_from = GovDateField("Due on or after", description=DATE_HINT)
     due_to = GovDateField("Due on or before", description=DATE_HINT)
-    recommendation = HiddenField()
-    inspection = HiddenField()
+    recommendation = HiddenField(validators=[id_in_address("recommendation")])
+    inspection = HiddenField(validators=[id_in_address("inspection")])
     current = HiddenField()
     mine = HiddenField()
     sort = HiddenField()
@@ -131,7 +132,7 @@ class ActionListFilterForm(FlaskForm):
             organisation_id=_whole(value(self.organisation)), addressee=value(self.addressee) or "",
             owner=value(self.owner) or "", statuses=value(self.status) or [], overdue=bool(self.overdue.data),
             due_from=value(self.due_from), due_to=value(self.due_to),
-            recommendation_id=_whole(self.recommendation.data), inspection_id=_whole(self.inspection.data),
+            recommendation_id=_whole(value(self.recommendation)), inspection_id=_whole(value(self.inspection)),
             current_only=self.current.data == "1", recommendations_i_own=self.mine.data == "recommendations")
 
     def validate_due_to(self, field):
@@ -140,4 +141,4 @@ class ActionListFilterForm(FlaskForm):
 
 
 def _whole(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+    return record_id(value)

@@ -16,6 +16,7 @@ from tracker.extensions import db
 from tracker.inspections.models import Inspection
 from tracker.organisations.models import PDU, REGION, Organisation
 from tracker.recommendations.models import ADDRESSEE_KINDS, Recommendation
+from tracker.whole_numbers import record_id, whole_number
 
 PAGE_SIZE = 50
 ADDRESSEE_CHOICES = [("", "Anyone"), ("pdu", "The PDU"), ("region", "The region"), ("hmpps", "HMPPS"),
@@ -129,7 +130,8 @@ def status_condition(statuses: list[str]):
 def owner_condition(user, owner: str):
     if owner == "me":
         return Action.owner_id == user.id
-    return Action.owner_id == int(owner) if owner.isdigit() else None
+    owner_id = record_id(owner)
+    return Action.owner_id == owner_id if owner_id is not None else None
 
 
 def filter_conditions(user, filters: ActionFilters, on: date) -> list:
@@ -223,5 +225,4 @@ def inspection_label(inspection_id: int) -> str:
 
 def page_number(args) -> int:
     """The page a list's address asks for; anything but a positive number is the first."""
-    page = args.get("page", "1")
-    return int(page) if page.isdigit() else 1
+    return whole_number(args.get("page", "1"), 1) or 1

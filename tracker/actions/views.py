@@ -9,7 +9,7 @@ from tracker.actions.models import STATUSES, Action, ProgressUpdate
 from tracker.assurance.conflict_views import conflict_page
 from tracker.assurance.conflicts import ConflictError, ConflictRow
 from tracker.auth import permissions
-from tracker.auth.access import authorise, record_rule
+from tracker.auth.access import authorise, record_rule, visible_or_404
 from tracker.caching.pages import CachedPage, main_content, render_cached_page
 from tracker.db_types import today
 from tracker.evidence.services import decisions_on
@@ -27,7 +27,7 @@ def action_or_404(action_id: int) -> Action:
     action = db.session.get(Action, action_id)
     if action is None:
         abort(404)
-    authorise(permissions.can_view_recommendation(current_user, action.recommendation))
+    visible_or_404(permissions.can_view_recommendation(current_user, action.recommendation))
     return action
 
 

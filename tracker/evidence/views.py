@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from tracker.actions.views import action_or_404
 from tracker.auth import permissions
-from tracker.auth.access import authorise, record_rule
+from tracker.auth.access import authorise, record_rule, visible_or_404
 from tracker.evidence import services, storage
 from tracker.evidence.forms import FileEvidenceForm, LinkEvidenceForm, ask_which_action, chosen_action
 from tracker.evidence.models import FILE, Evidence
@@ -94,7 +94,7 @@ def viewable_file(evidence_id: int) -> tuple[Evidence, bytes | None]:
     evidence = db.session.get(Evidence, evidence_id)
     if evidence is None or evidence.kind != FILE:
         abort(404)
-    authorise(permissions.can_view_evidence(current_user, evidence))
+    visible_or_404(permissions.can_view_evidence(current_user, evidence))
     return evidence, storage.load_file(evidence)
 
 
@@ -130,7 +130,7 @@ def preview_evidence(evidence_id: int):
 @record_rule
 def remove_evidence(evidence_id: int):
     evidence = db.get_or_404(Evidence, evidence_id)
-    authorise(permissions.can_view_evidence(current_user, evidence))
+    visible_or_404(permissions.can_view_evidence(current_user, evidence))
     authorise(permissions.can_remove_evidence(current_user, evidence))
     refuse_if_locked(evidence.recommendation)
     form = ConfirmForm()

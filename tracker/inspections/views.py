@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from tracker.auth.access import authorise, record_rule, signed_in
+from tracker.auth.access import authorise, record_rule, signed_in, visible_or_404
 from tracker.auth.permissions import can_manage_inspection, can_view_inspection
 from tracker.caching.pages import CachedPage, main_content, render_cached_page
 from tracker.db_types import today
@@ -15,11 +15,11 @@ bp = Blueprint("inspections", __name__)
 
 
 def inspection_or_404(inspection_id: int, load=services.load_inspection):
-    """The inspection, loaded by `load`, if the signed-in person may see it: else 404 or 403."""
+    """The inspection, loaded by `load`, if the signed-in person may see it: else 404, as if it did not exist."""
     inspection = load(inspection_id)
     if inspection is None:
         abort(404)
-    authorise(can_view_inspection(current_user, inspection))
+    visible_or_404(can_view_inspection(current_user, inspection))
     return inspection
 
 

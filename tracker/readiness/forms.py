@@ -15,6 +15,7 @@ from tracker.actions.lists import ADDRESSEE_CHOICES
 from tracker.form_fields import GovDateField
 from tracker.inspections.models import RATINGS
 from tracker.text_limits import LONG_TEXT
+from tracker.whole_numbers import MAX_ID, whole_number
 
 WHOLE_NUMBER = "must be a whole number, like 12"
 
@@ -26,11 +27,9 @@ class CountField(IntegerField):
         if not valuelist or valuelist[0].strip() == "":
             self.data = None
             return
-        try:
-            self.data = int(valuelist[0].strip())
-        except ValueError as error:
-            self.data = None
-            raise ValueError(f"{self.label.text} {WHOLE_NUMBER}") from error
+        self.data = whole_number(valuelist[0].strip(), -MAX_ID, MAX_ID, signed=True)
+        if self.data is None:
+            raise ValueError(f"{self.label.text} {WHOLE_NUMBER}")
 
 
 class AuditRoundBaseForm(FlaskForm):

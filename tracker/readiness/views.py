@@ -6,7 +6,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 from markupsafe import Markup
 
-from tracker.auth.access import authorise, record_rule, signed_in
+from tracker.assurance.conflicts import parse_version
+from tracker.auth.access import authorise, record_rule, signed_in, visible_or_404
 from tracker.auth.permissions import can_see_org
 from tracker.caching.pages import CachedPage, main_content, render_cached_page, render_whole
 from tracker.caching.services import cached
@@ -119,7 +120,7 @@ def edit_audit_round(inspection_id: int, audit_round_id: int):
     form = audit_round_form(inspection, data=None if request.method == "POST" else _prefill(audit_round))
 
     def save(data):
-        services.update_audit_round(current_user, audit_round, data, int(form.version.data or 0))
+        services.update_audit_round(current_user, audit_round, data, parse_version(form.version.data) or 0)
 
     if request.method == "POST" and _save(form, save):
         flash("Audit round updated", "success")
@@ -243,6 +244,6 @@ def region_dashboard(region_id: int):
     region = db.get_or_404(Organisation, region_id)
     if region.kind != REGION:
         abort(404)
-    authorise(can_see_org(current_user, region))
+    visible_or_404(can_see_org(current_user, region))
     return _dashboard_page(lambda form, filters, sort, descending: _region(region, form, filters, sort, descending),
                            back_to_regions=True)

@@ -13,6 +13,7 @@ from tracker.db_types import today
 from tracker.readiness.dashboards import all_statuses
 from tracker.recommendations import lists
 from tracker.recommendations.views import bp
+from tracker.whole_numbers import id_in_address, record_id
 
 
 class RecommendationListFilterForm(FlaskForm):
@@ -24,7 +25,7 @@ class RecommendationListFilterForm(FlaskForm):
     organisation = SelectField("Organisation", widget=GovSelect(), validators=[Optional()])
     addressee = SelectField("Addressed to", widget=GovSelect(), validators=[Optional()], choices=ADDRESSEE_CHOICES)
     status = SelectField("Status", widget=GovSelect(), validators=[Optional()])
-    inspection = HiddenField()
+    inspection = HiddenField(validators=[id_in_address("inspection")])
     current = HiddenField()
     mine = HiddenField()
     submit = SubmitField("Apply filters", widget=GovSubmitInput())
@@ -33,11 +34,8 @@ class RecommendationListFilterForm(FlaskForm):
         def value(field):
             return (field.data or "") if not field.errors else ""
 
-        def whole(text):
-            return int(text) if text and str(text).isdigit() else None
-
         return lists.RecommendationFilters(
-            organisation_id=whole(value(self.organisation)), inspection_id=whole(self.inspection.data),
+            organisation_id=record_id(value(self.organisation)), inspection_id=record_id(value(self.inspection)),
             current_only=self.current.data == "1", addressee=value(self.addressee), status=value(self.status),
             mine=self.mine.data == "1")
 

@@ -7,7 +7,7 @@ from tracker.assurance.conflict_views import conflict_page
 from tracker.assurance.conflicts import ConflictError, ConflictRow
 from tracker.audit.services import history_for_recommendation
 from tracker.auth import permissions
-from tracker.auth.access import authorise, record_rule
+from tracker.auth.access import authorise, record_rule, visible_or_404
 from tracker.caching.pages import CachedPage, main_content, render_cached_page
 from tracker.db_types import today
 from tracker.evidence.services import decisions_on
@@ -23,7 +23,7 @@ def recommendation_or_404(recommendation_id: int):
     recommendation = services.load_recommendation(recommendation_id)
     if recommendation is None:
         abort(404)
-    authorise(permissions.can_view_recommendation(current_user, recommendation))
+    visible_or_404(permissions.can_view_recommendation(current_user, recommendation))
     return recommendation
 
 
