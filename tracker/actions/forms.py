@@ -84,6 +84,11 @@ class ProgressUpdateForm(FlaskForm):
     )
     status = RadioField("Status", choices=[("", "No change")] + list(STATUSES.items()), default="",
                         widget=GovRadioInput(), validators=[])
+    #: shown only while the action waits on unfinished actions: why it is complete all the same
+    override_reason = TextAreaField(
+        "If you mark it complete: why it is complete although the actions it waits on are not",
+        widget=GovTextArea(), validators=[Optional(), Length(max=REASON)],
+        description="Only needed to mark it complete now. The reason is kept in the history.")
     version = HiddenField()
     submit = SubmitField("Post update", widget=GovSubmitInput())
 
@@ -112,8 +117,11 @@ class ActionListFilterForm(FlaskForm):
     status = SelectMultipleField("Status", widget=GovCheckboxesInput(), validators=[Optional()],
                                  choices=[("open", "Not complete"), *STATUSES.items()])
     overdue = BooleanField("Overdue only", widget=GovCheckboxInput())
+    slipped = BooleanField("Slipped only (target later than first agreed)", widget=GovCheckboxInput())
     due_from = GovDateField("Due on or after", description=DATE_HINT)
     due_to = GovDateField("Due on or before", description=DATE_HINT)
+    blocked = BooleanField("Blocked only (waiting on an unfinished action)", widget=GovCheckboxInput())
+    waiting = HiddenField()
     recommendation = HiddenField()
     inspection = HiddenField()
     current = HiddenField()
@@ -130,6 +138,8 @@ class ActionListFilterForm(FlaskForm):
         return ActionFilters(
             organisation_id=_whole(value(self.organisation)), addressee=value(self.addressee) or "",
             owner=value(self.owner) or "", statuses=value(self.status) or [], overdue=bool(self.overdue.data),
+            slipped=bool(self.slipped.data), blocked=bool(self.blocked.data),
+            waiting_on_mine=self.waiting.data == "mine",
             due_from=value(self.due_from), due_to=value(self.due_to),
             recommendation_id=_whole(self.recommendation.data), inspection_id=_whole(self.inspection.data),
             current_only=self.current.data == "1", recommendations_i_own=self.mine.data == "recommendations")

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from tracker.actions import services
 from tracker.actions.forms import ActionForm, CorrectUpdateForm, EditActionForm, ProgressUpdateForm, ReviseDateForm
-from tracker.actions.models import STATUSES, Action, ProgressUpdate
+from tracker.actions.models import COMPLETE, STATUSES, Action, ProgressUpdate
 from tracker.assurance.conflict_views import conflict_page
 from tracker.assurance.conflicts import ConflictError, ConflictRow
 from tracker.auth import permissions
@@ -21,6 +21,13 @@ from tracker.recommendations.status import action_status
 from tracker.recommendations.views import recommendation_or_404
 
 bp = Blueprint("actions", __name__)
+
+
+@bp.app_context_processor
+def action_hooks():
+    """What pages of lower features show about actions (the recommendation page's blocked actions), without those
+    features importing this one."""
+    return {"blocked_actions": lambda actions: services.blocked_action_ids(a.id for a in actions)}
 
 
 def action_or_404(action_id: int) -> Action:
@@ -50,7 +57,7 @@ def _action_page(action_id: int) -> CachedPage:
     unlocked = locked_reason(action.recommendation) is None
     can_update = permissions.can_update_action(current_user, action)
     can_edit = unlocked and permissions.can_edit_action(current_user, action)
-    main = main_content("actions/_show-main.html", action=action, status=action_status(action, today()),
+    main = main_content("actions/_show-main.html", action=action, status=action_status(action, today()), today=today(),
                         changeable=lambda update: services.can_change_update(current_user, update),
                         can_update=can_update, can_add_evidence=unlocked and can_update,
                         can_edit=can_edit,
@@ -171,18 +178,22 @@ def post_update(action_id: int):
         form.status.choices = [("", "No change")]
         form.status.description = reason
     stamp_version(form, action)
+    blockers = services.unfinished_blockers(action) if action.status != COMPLETE else []
     if form.validate_on_submit():
         try:
             services.post_update(current_user, action, form.narrative.data, form.status.data or None,
-                                 expected_version=form.version.data)
+                                 expected_version=form.version.data, override_reason=form.override_reason.data)
         except ConflictError:
             return action_conflict(action, [
                 ConflictRow("Update", form.narrative.data, ""),
                 ConflictRow("Status", STATUSES.get(form.status.data or "", "No change"), action.status_label),
             ])
-        flash("Progress update posted.", "success")
-        return back_to(action)
-    return render_template("actions/post-update.html", action=action, form=form)
+        except services.ActionError as error:
+            refuse_with(form, "override_reason" if blockers else "narrative", error)
+        else:
+            flash("Progress update posted.", "success")
+            return back_to(action)
+    return render_template("actions/post-update.html", action=action, form=form, blockers=blockers)
 
 
 def update_or_404(update_id: int) -> ProgressUpdate:

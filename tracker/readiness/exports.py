@@ -1,8 +1,9 @@
 """The action plan in the layout HMPPS action plans use, as XLSX and CSV with the same columns.
 
-One row per action, with the recommendation it answers, its derived status in the same words as the pages, the
-latest progress update and the action's own evidence with the reviewer's decision. Evidence for the
-recommendation as a whole gets a row of its own, so nothing is copied onto a row it does not belong to."""
+One row per action, with the recommendation it answers, its derived status in the same words as the pages, how it
+stands against the date first agreed (overdue, slipped, complete on time or late), the latest progress update and
+the action's own evidence with the reviewer's decision. Evidence for the recommendation as a whole gets a row of its
+own, so nothing is copied onto a row it does not belong to."""
 
 import csv
 import io
@@ -31,7 +32,8 @@ COLUMNS = (
     ("Recommendation number", 14), ("Recommendation", 60), ("Addressed to", 22), ("Recommendation owner", 24),
     ("Lead", 20), ("Response", 14), ("Rationale", 40), ("Recommendation status", 18), ("Action", 60),
     ("Action owner", 22), ("Action status", 14), ("Original target date", 13), ("Current target date", 13),
-    ("Latest progress on", 13), ("Latest progress", 50), ("Evidence and review decision", 50),
+    ("Timeliness", 22), ("Days slipped", 10), ("Latest progress on", 13), ("Latest progress", 50),
+    ("Evidence and review decision", 50),
 )
 DATE_COLUMNS = {"Original target date", "Current target date", "Latest progress on"}
 HEADINGS = tuple(heading for heading, _ in COLUMNS)
@@ -112,12 +114,12 @@ def action_plan_rows(inspection, on: date) -> list[list]:
             update = latest.get(action.id)
             rows.append(common + [
                 action.description, action.owner.name if action.owner else "", action_status(action, on).label,
-                action.original_target_on, action.target_on,
+                action.original_target_on, action.target_on, action.timeliness(on).label, action.slipped_by,
                 update.created_at.date() if update else None, update.narrative if update else "",
                 _evidence(action.evidence, decisions)])
         whole = [item for item in rec.evidence if item.action_id is None]
         if whole or not rec.actions:
-            rows.append(common + [WHOLE_RECOMMENDATION if whole else "", "", "", None, None, None, "",
+            rows.append(common + [WHOLE_RECOMMENDATION if whole else "", "", "", None, None, "", None, None, "",
                                   _evidence(whole, decisions)])
     return [[safe_cell(cell) if isinstance(cell, str) else cell for cell in row] for row in rows]
 
