@@ -157,7 +157,7 @@ def _dashboard_page(build, **page) -> str:
     """The dashboard page. Its filters and table are built by `build(form, filters, sort, descending)` and cached:
     everyone with the same roles asking with the same filters and sort on the same day shares them until the data
     next changes."""
-    sort = request.args.get("sort", "name")
+    sort = request.args.get("sort", "rag")
     descending = request.args.get("order") == "desc"
     key = ("dashboard", request.endpoint, tuple(sorted((request.view_args or {}).items())),
            tuple(sorted(request.args.items(multi=True))),
