@@ -83,6 +83,9 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
                                    {"GET": {HEAD, DIRECTOR}, "POST": {HEAD, DIRECTOR}}),
     "readiness.export_action_plan": ("/inspections/{inspection}/action-plan.xlsx", {"GET": EVERYONE}),
     "readiness.dashboard": ("/dashboard", {"GET": EVERYONE}),
+    # scoped to what each person may see: their region, their PDU, or every region
+    "readiness.show_plan": ("/plan", {"GET": EVERYONE}),
+    "readiness.export_plan": ("/plan.xlsx", {"GET": EVERYONE}),
     "readiness.region_dashboard": ("/dashboard/regions/{region}", {"GET": {ADMIN, HMPPS, DIRECTOR, VIEWER}}),
     "admin.index": ("/admin", {"GET": {ADMIN}}),
     "admin.list_users": ("/admin/users", {"GET": {ADMIN}}),

@@ -246,3 +246,7 @@ def region_dashboard(region_id: int):
     authorise(can_see_org(current_user, region))
     return _dashboard_page(lambda form, filters, sort, descending: _region(region, form, filters, sort, descending),
                            back_to_regions=True)
+
+
+# The action plan page shares this blueprint; imported last, once `bp` exists.
+from tracker.readiness import plan_views  # noqa: E402,F401
