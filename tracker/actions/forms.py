@@ -151,3 +151,38 @@ class ActionListFilterForm(FlaskForm):
 
 def _whole(value) -> int | None:
     return int(value) if value and str(value).isdigit() else None
+
+
+class RequestDateForm(FlaskForm):
+    """The action's owner asks the recommendation's lead for a new target date."""
+
+    target_on = GovDateField("New target date", description=DATE_HINT, required=True,
+                             required_message="Enter the new target date")
+    reason = TextAreaField("Why the date needs to move", widget=GovTextArea(),
+                           validators=[DataRequired(message="Enter the reason for changing the target date"),
+                                       Length(max=REASON)],
+                           description="The recommendation's lead decides; the reason stays on the record.")
+    submit = SubmitField("Ask for this date", widget=GovSubmitInput())
+
+    def __init__(self, current_on, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current_on = current_on
+
+    def validate_target_on(self, field):
+        if field.data and (problem := check_revised_date(field.data, self.current_on)):
+            raise ValidationError(problem)
+
+
+class DecideDateForm(FlaskForm):
+    """The lead's decision on a requested date, or the reviewer's agreement to one."""
+
+    decision = RadioField("Your decision", choices=[("approve", "Approve the new date"), ("refuse", "Refuse it")],
+                          widget=GovRadioInput(),
+                          validators=[InputRequired(message="Select whether you approve or refuse the new date")])
+    reason = TextAreaField("Your reason", widget=GovTextArea(), validators=[Optional(), Length(max=REASON)],
+                           description="Needed to refuse. It is kept in the history and sent to the person who asked.")
+    submit = SubmitField("Save decision", widget=GovSubmitInput())
+
+    def validate_reason(self, field):
+        if self.decision.data == "refuse" and not (field.data or "").strip():
+            raise ValidationError("Enter why the new date is refused")

@@ -201,3 +201,51 @@ class ActionDependency(db.Model):
     action: Mapped["Action"] = relationship(foreign_keys=[action_id])  # noqa: F821
     blocker: Mapped["Action"] = relationship(foreign_keys=[blocker_id])  # noqa: F821
     created_by: Mapped["User | None"] = relationship()  # noqa: F821
+
+
+#: asked by the action's owner, waiting for the recommendation's lead
+REQUESTED = "requested"
+#: approved by the lead (or asked by the lead), waiting for the reviewer's agreement
+AWAITING_AGREEMENT = "awaiting_agreement"
+APPROVED = "approved"
+REFUSED = "refused"
+REQUEST_STATES = {REQUESTED: "Waiting for the recommendation's lead", AWAITING_AGREEMENT: "Waiting for the reviewer",
+                  APPROVED: "Approved", REFUSED: "Refused"}
+
+
+class DateChangeRequest(db.Model):
+    """A new target date asked for with a reason: the owner asks, the recommendation's lead approves or refuses,
+    and a date already slipped or moved beyond `[actions] redate_limit_days` also needs the reviewer's agreement."""
+
+    __tablename__ = "date_change_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the target date when asked, and the date asked for
+    current_on: Mapped[date]
+    new_on: Mapped[date]
+    reason: Mapped[str] = mapped_column(Text)
+    #: requested, awaiting_agreement, approved or refused
+    state: Mapped[str] = mapped_column(String(30), default=REQUESTED, index=True)
+    #: the lead who approved it (for a date that also needs the reviewer's agreement)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: who made the final decision, approving or refusing, and what they said
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+
+    action: Mapped["Action"] = relationship()
+    requested_by: Mapped["User | None"] = relationship(foreign_keys=[requested_by_id])  # noqa: F821
+    approved_by: Mapped["User | None"] = relationship(foreign_keys=[approved_by_id])  # noqa: F821
+    decided_by: Mapped["User | None"] = relationship(foreign_keys=[decided_by_id])  # noqa: F821
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in (REQUESTED, AWAITING_AGREEMENT)
+
+    @property
+    def state_label(self) -> str:
+        return REQUEST_STATES[self.state]

@@ -83,6 +83,13 @@ def _revise_target_date(actor, action: Action, new_on: date, reason: str) -> Tar
         raise ActionError("Enter the reason for changing the target date")
     if problem := check_revised_date(new_on, action.target_on):
         raise ActionError(problem)
+    revision = record_revision(actor, action, new_on, reason)
+    db.session.commit()
+    return revision
+
+
+def record_revision(actor, action: Action, new_on: date, reason: str) -> TargetDateRevision:
+    """Move the target with its revision and audit event, in the caller's transaction."""
     revision = TargetDateRevision(action=action, previous_on=action.target_on, new_on=new_on, reason=reason,
                                   revised_by_id=getattr(actor, "id", None))
     db.session.add(revision)
@@ -91,7 +98,6 @@ def _revise_target_date(actor, action: Action, new_on: date, reason: str) -> Tar
     _audit(actor, action, "revise_date",
            f"Target date changed from {before['target_on']} to {new_on.isoformat()}: {reason}",
            before=before, after={"target_on": new_on.isoformat(), "reason": reason})
-    db.session.commit()
     return revision
 
 

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from tracker.actions import services
+from tracker.actions import date_requests, services
 from tracker.actions.forms import ActionForm, CorrectUpdateForm, EditActionForm, ProgressUpdateForm, ReviseDateForm
 from tracker.actions.models import COMPLETE, STATUSES, Action, ProgressUpdate
 from tracker.assurance.conflict_views import conflict_page
@@ -60,7 +60,9 @@ def _action_page(action_id: int) -> CachedPage:
     main = main_content("actions/_show-main.html", action=action, status=action_status(action, today()), today=today(),
                         changeable=lambda update: services.can_change_update(current_user, update),
                         can_update=can_update, can_add_evidence=unlocked and can_update,
-                        can_edit=can_edit,
+                        can_edit=can_edit, date_request=date_requests.open_request(action),
+                        can_request_date=unlocked and permissions.can_request_date(current_user, action),
+                        is_reviewer=permissions.holds_reviewer_role(current_user, action.recommendation),
                         # offered only where it will work: nothing yet recorded against the action
                         can_delete=can_edit and not services.deletion_blockers(action),
                         decisions=decisions_on([item.id for item in action.evidence]),
@@ -150,6 +152,12 @@ def revise_target_date(action_id: int):
             if correction:
                 services.correct_target_date(current_user, action, form.target_on.data,
                                              expected_version=form.version.data)
+            elif date_requests.needs_agreement(action, form.target_on.data):
+                date_requests.ask_for_agreement(current_user, action, form.target_on.data, form.reason.data,
+                                                expected_version=form.version.data)
+                flash("This change needs the reviewer's agreement, so it has been sent to them. The target date "
+                      "stays as it is until they agree.", "success")
+                return back_to(action)
             else:
                 services.revise_target_date(current_user, action, form.target_on.data, form.reason.data,
                                             expected_version=form.version.data)
@@ -164,7 +172,8 @@ def revise_target_date(action_id: int):
             flash("Target date corrected." if correction
                   else "Target date changed. The original date and your reason are kept.", "success")
             return back_to(action)
-    return render_template("actions/revise-date.html", action=action, form=form, correction=correction)
+    return render_template("actions/revise-date.html", action=action, form=form, correction=correction,
+                           limit=date_requests.redate_limit_days(), pending=date_requests.open_request(action))
 
 
 @bp.route("/actions/<int:action_id>/updates/new", methods=["GET", "POST"])
@@ -257,5 +266,5 @@ def delete_action(action_id: int):
         return redirect(url_for("recommendations.show_recommendation", recommendation_id=recommendation_id))
     return render_template("actions/delete.html", action=action, form=form, blockers=blockers)
 
-# The work lists share this blueprint; imported last, once `bp` exists.
-from tracker.actions import list_views  # noqa: E402,F401
+# The work lists and the re-dating pages share this blueprint; imported last, once `bp` exists.
+from tracker.actions import date_views, list_views  # noqa: E402,F401
