@@ -14,7 +14,8 @@ from tracker.recommendations.models import Recommendation
 
 #: the target date actions are added with, and the date it moves to
 FIRST = DEMO_TODAY + timedelta(days=50)
-LATER = DEMO_TODAY + timedelta(days=94)
+# within [actions] redate_limit_days of FIRST, so the head moves it without the director's agreement
+LATER = DEMO_TODAY + timedelta(days=70)
 
 
 @pytest.fixture

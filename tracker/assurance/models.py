@@ -1,11 +1,13 @@
-"""Records of assurance: each submission of a recommendation, each decision on its evidence, and the actions that
-wait on other actions."""
+"""Records of assurance: each submission of a recommendation and each decision on its evidence. The actions that
+wait on other actions are the actions feature's own record (tracker.actions.models.ActionDependency), named here
+too for the code that reads it from here."""
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
+from tracker.actions.models import ActionDependency  # noqa: F401  (kept where it was first defined)
 from tracker.db_types import UTCDateTime, utcnow
 from tracker.extensions import db
 
@@ -85,24 +87,3 @@ class EvidenceReview(db.Model):
     @property
     def decision_label(self) -> str:
         return DECISIONS[self.decision]
-
-
-class ActionDependency(db.Model):
-    """`action` cannot finish until `blocker` does, e.g. a PDU's training waits on the region's recruitment."""
-
-    __tablename__ = "action_dependencies"
-    __table_args__ = (
-        UniqueConstraint("action_id", "blocker_id", name="uq_action_dependencies_action_id_blocker_id"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: the action that waits
-    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id"), index=True)
-    #: the action it waits on
-    blocker_id: Mapped[int] = mapped_column(ForeignKey("actions.id"), index=True)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    action: Mapped["Action"] = relationship(foreign_keys=[action_id])  # noqa: F821
-    blocker: Mapped["Action"] = relationship(foreign_keys=[blocker_id])  # noqa: F821
-    created_by: Mapped["User | None"] = relationship()  # noqa: F821

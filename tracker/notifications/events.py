@@ -18,6 +18,9 @@ from tracker.notifications.content import Links, PlannedMessage, Recipient, rend
 from tracker.notifications.models import (
     ASSIGNED,
     ASSURED_YOURS,
+    DATE_AGREEMENT,
+    DATE_DECIDED,
+    DATE_REQUESTED,
     EVENT_KINDS,
     EVENTS,
     EVIDENCE_REJECTED,
@@ -36,6 +39,9 @@ SUBJECT_WORDS = {
     RETURNED_TO_YOU: ("recommendation", "recommendations", "returned to you"),
     ASSURED_YOURS: ("recommendation", "recommendations", "assured"),
     EVIDENCE_REJECTED: ("evidence item", "evidence items", "rejected"),
+    DATE_REQUESTED: ("new target date", "new target dates", "asked of you"),
+    DATE_AGREEMENT: ("new target date", "new target dates", "for your agreement"),
+    DATE_DECIDED: ("target date request", "target date requests", "decided"),
 }
 
 
@@ -76,6 +82,28 @@ def evidence_rejected(actor, evidence, comment: str) -> None:
            action=evidence.action, evidence=evidence, comment=comment)
 
 
+def date_requested(actor, request, recipients) -> None:
+    """The owner asked for a new date: the recommendation's lead (or its owners) are asked to decide."""
+    record(DATE_REQUESTED, recipients, actor, request.action.recommendation, action=request.action,
+           comment=_date_words(request))
+
+
+def date_agreement_needed(actor, request, recipients) -> None:
+    record(DATE_AGREEMENT, recipients, actor, request.action.recommendation, action=request.action,
+           comment=_date_words(request))
+
+
+def date_decided(actor, request, recipients) -> None:
+    outcome = "approved" if request.state == "approved" else "refused"
+    record(DATE_DECIDED, recipients, actor, request.action.recommendation, action=request.action,
+           comment=f"{outcome}: {_date_words(request)}" + (f". {request.decision_reason}"
+                                                           if request.decision_reason else ""))
+
+
+def _date_words(request) -> str:
+    return f"from {request.current_on:%d/%m/%Y} to {request.new_on:%d/%m/%Y}, because {request.reason}"
+
+
 def reviewers(recommendation, submission) -> list[User]:
     """Everyone who may review this submission: the region's director for a PDU's recommendation, an HMPPS lead
     otherwise; those whose own work it is are left out by the same rule that stops them reviewing it."""
@@ -114,7 +142,8 @@ class EventItem:
 
 def item_of(event: NotificationEvent, links: Links) -> EventItem:
     recommendation, action = event.recommendation, event.action
-    if action is not None and event.kind in (ASSIGNED, EVIDENCE_REJECTED):
+    if action is not None and event.kind in (ASSIGNED, EVIDENCE_REJECTED, DATE_REQUESTED, DATE_AGREEMENT,
+                                             DATE_DECIDED):
         link = links.action(action.id)
     elif event.kind == SUBMITTED_FOR_REVIEW:
         link = links.review(recommendation.id)

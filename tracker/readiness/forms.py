@@ -2,13 +2,22 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from tracker.actions.lists import ADDRESSEE_CHOICES
@@ -138,4 +147,17 @@ class DashboardFilterForm(FlaskForm):
     due_by = GovDateField("Open actions due by")
     sort = HiddenField()
     order = HiddenField()
+    submit = SubmitField("Apply filters", widget=GovSubmitInput())
+
+
+class PlanFilterForm(FlaskForm):
+    """The action plan's scope and filters, read from the address so a plan can be bookmarked and shared."""
+
+    class Meta:
+        csrf = False
+
+    organisation = SelectField("Region or PDU", widget=GovSelect(), validators=[Optional()])
+    flag = SelectMultipleField("Show recommendations with actions that are", widget=GovCheckboxesInput(),
+                               validators=[Optional()])
+    addressee = SelectField("Addressed to", widget=GovSelect(), validators=[Optional()], choices=ADDRESSEE_CHOICES)
     submit = SubmitField("Apply filters", widget=GovSubmitInput())

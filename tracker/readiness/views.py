@@ -158,7 +158,7 @@ def _dashboard_page(build, **page) -> str:
     """The dashboard page. Its filters and table are built by `build(form, filters, sort, descending)` and cached:
     everyone with the same roles asking with the same filters and sort on the same day shares them until the data
     next changes."""
-    sort = request.args.get("sort", "name")
+    sort = request.args.get("sort", "rag")
     descending = request.args.get("order") == "desc"
     key = ("dashboard", request.endpoint, tuple(sorted((request.view_args or {}).items())),
            tuple(sorted(request.args.items(multi=True))),
@@ -247,3 +247,7 @@ def region_dashboard(region_id: int):
     visible_or_404(can_see_org(current_user, region))
     return _dashboard_page(lambda form, filters, sort, descending: _region(region, form, filters, sort, descending),
                            back_to_regions=True)
+
+
+# The action plan page shares this blueprint; imported last, once `bp` exists.
+from tracker.readiness import plan_views  # noqa: E402,F401
