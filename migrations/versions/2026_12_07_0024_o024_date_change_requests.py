@@ -42,6 +42,8 @@ def upgrade():
         sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'],
                                 name=op.f('fk_date_change_requests_requested_by_id_users')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_date_change_requests')),
+        # ids are never reused, as on every other table (tracker.db_types.never_reuse_ids)
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table('date_change_requests', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_date_change_requests_action_id'), ['action_id'], unique=False)
