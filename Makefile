@@ -19,7 +19,7 @@ run: install assets migrate
 
 # pytest exits 5 when it collected no tests: that is a failure too, and says so.
 test: install assets
-	@$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS); status=$$?; \
+	@$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; exit 1; fi; exit $$status
 
 # The date-sensitive tests as of several days (today, next Monday, a bank holiday, after each clock change, ...).

@@ -259,3 +259,11 @@ def axe_violations(page) -> list[str]:
             found.append(f"{page.url}: {violation['id']} ({violation['impact']}) at {[n['target'] for n in nodes]}: "
                          f"{violation['help']}")
     return found
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Under pytest-xdist, every browser test of one module runs in one worker: a module's journeys share the
+    server its fixtures start, and the accessibility sweep's last test counts the pages every sweep checked."""
+    for item in items:
+        if item.path.parent == Path(__file__).parent:
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
