@@ -25,6 +25,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 PASSWORD = "browser-demo-password"
+#: how long a browser step waits for what it expects: every wait is on what the page shows, so a generous limit
+#: costs nothing on a quick machine and keeps a slow or busy one (CI runs its stages side by side) from failing
+PATIENCE_MS = 30000
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
@@ -151,6 +154,9 @@ def browser():
         if required:
             pytest.fail(f"TRACKER_REQUIRE_BROWSER=1 but {problem}", pytrace=False)
         pytest.skip(f"browser tests skipped: {problem}")
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=PATIENCE_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
@@ -160,7 +166,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(accept_downloads=True)
-    context.set_default_timeout(15000)
+    context.set_default_timeout(PATIENCE_MS)
     page = context.new_page()
     yield page
     context.close()
@@ -184,7 +190,7 @@ def axe_server(start_server) -> Server:
 def axe_page(browser):
     """A page whose context ignores the CSP, only so that axe-core can be injected; the journeys keep the CSP."""
     context = browser.new_context(bypass_csp=True, accept_downloads=True)
-    context.set_default_timeout(15000)
+    context.set_default_timeout(PATIENCE_MS)
     page = context.new_page()
     yield page
     context.close()

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from tests.browser.catalogue import DIRECTOR, HEAD, HMPPS, demo_ids
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import PATIENCE_MS, sign_in
 from tests.browser.steps import a_new_page, click_and_wait, fill_date, review_and_assure, submit_for_assurance
 
 pytestmark = pytest.mark.browser
@@ -28,7 +28,7 @@ def ids(lock_server):
 def person(browser, base: str, email: str):
     """A browser of the person's own, signed in: nothing of anyone else's session carries over."""
     page = browser.new_context().new_page()
-    page.context.set_default_timeout(15000)
+    page.context.set_default_timeout(PATIENCE_MS)
     sign_in(page, base, email)
     return page
 

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from tests.browser.catalogue import DIRECTOR
-from tests.browser.conftest import axe_violations, scrolls_sideways, sign_in
+from tests.browser.conftest import PATIENCE_MS, axe_violations, scrolls_sideways, sign_in
 from tracker.actions.models import timeliness
 
 pytestmark = pytest.mark.browser
@@ -41,7 +41,7 @@ def expected_flags(database) -> dict[int, str]:
 
 def director_page(browser, base: str, width: int):
     context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
-    context.set_default_timeout(15000)
+    context.set_default_timeout(PATIENCE_MS)
     page = context.new_page()
     sign_in(page, base, DIRECTOR)
     return context, page

@@ -7,7 +7,7 @@ The accessibility sweep (test_accessibility.py) also narrows every page it check
 import pytest
 
 from tests.browser.catalogue import DIRECTOR, HEAD, OWNER, demo_ids
-from tests.browser.conftest import axe_violations, scrolls_sideways, sign_in
+from tests.browser.conftest import PATIENCE_MS, axe_violations, scrolls_sideways, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,7 @@ PAGES = {
 def narrow_page(browser, width: int, height: int):
     # the CSP is bypassed only so that axe-core can be injected
     context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
-    context.set_default_timeout(15000)
+    context.set_default_timeout(PATIENCE_MS)
     return context, context.new_page()
 
 
