@@ -85,7 +85,7 @@ def extraction_for(spec: dict, today: date) -> ReportExtraction:
     pdu = spec["pdu"]
     recommendations = [RecommendationData(
         rec["number"], rec["text"], rec["addressee"],
-        f"{pdu} PDU" if rec["addressee"] == ADDRESSEE_PDU else "London region") for rec in spec["recommendations"]]
+        pdu if rec["addressee"] == ADDRESSEE_PDU else "London region") for rec in spec["recommendations"]]
     return ReportExtraction(
         pdu_name=pdu, region_name="London", fieldwork_on=fieldwork, is_fieldwork_month_only=True,
         published_on=published, is_published_month_only=True, overall_rating=spec["overall_rating"],
