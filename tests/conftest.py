@@ -144,6 +144,8 @@ def make_app(tmp_path: Path, url: str | None, **overrides) -> Flask:
         # requires it where it is what is being tested
         "AUTH_REQUIRE_TOTP_FOR": [],
         "SECURITY_PASSWORD_HASH": TEST_PASSWORD_HASH,
+        # The scenarios are Barking's: `flask tracker demo` here adds no fictional PDUs (tests/region has them)
+        "DEMO_LIVING_REGION": False,
     }
     config.update(overrides)
     app = create_app(config)
@@ -163,8 +165,9 @@ def sibling_database(url: str, suffix: str) -> str:
     return parsed.set(database=name).render_as_string(hide_password=False)
 
 
-def demo_app(request, tmp_path_factory, today: date, suffix: str = "") -> Iterator[Flask]:
-    """An app on its own database with the Barking demo loaded as of `today`, on a clock started that morning."""
+def demo_app(request, tmp_path_factory, today: date, suffix: str = "", region: bool = False) -> Iterator[Flask]:
+    """An app on its own database with the Barking demo loaded as of `today`, on a clock started that morning;
+    with `region`, the living region's fictional London inspections too."""
     url = dict(database_urls())[request.param]
     if url is not None and suffix:
         url = sibling_database(url, suffix)
@@ -176,7 +179,7 @@ def demo_app(request, tmp_path_factory, today: date, suffix: str = "") -> Iterat
     # out of turn by whichever fixture ends first. Each test gets its own context from `rollback`.
     with app.app_context():
         with time_machine.travel(datetime.combine(today, time(9, 0), LONDON), tick=True):
-            load_demo(today=today, password="demo-password-for-tests", quiet=True)
+            load_demo(today=today, password="demo-password-for-tests", quiet=True, region=region)
         db.session.remove()
     yield app
     with app.app_context():

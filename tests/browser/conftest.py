@@ -46,6 +46,8 @@ def tracker_env(folder: Path) -> dict[str, str]:
         # that lives long enough for both, so that only the server's own idle check ends a session.
         "TEST_CLOCK_START": datetime.now(UTC).isoformat(),
         "TRACKER_SECURITY_SESSION_IDLE_MINUTES": str(60 * 24 * 365 * 10),
+        # the journeys and the sweep are Barking's; the overview's server adds the living region (region_folder)
+        "TRACKER_DEMO_LIVING_REGION": "false",
     })
     return env
 
@@ -99,17 +101,28 @@ def demo_folder(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def start_server(demo_folder, tmp_path_factory) -> Iterator[Callable[[str], Server]]:
+def region_folder(tmp_path_factory) -> Path:
+    """The demo with the living region (fictional London PDUs), as `make run` loads it."""
+    folder = tmp_path_factory.mktemp("browser-region")
+    flask(folder, "db", "upgrade")
+    flask(folder, "tracker", "demo", "--region")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def start_server(demo_folder, tmp_path_factory) -> Iterator[Callable[..., Server]]:
     """Start a server on its own copy of the demo database. All are stopped at the end of the session."""
     processes: list[subprocess.Popen] = []
     logs = []
 
-    def start(name: str, **settings: str) -> Server:
-        """`settings` are more environment variables for this server (TRACKER_OIDC_ISSUER=...)."""
+    def start(name: str, source: Path | None = None, **settings: str) -> Server:
+        """`source` is the folder of the database to copy (the Barking demo's unless given); `settings` are more
+        environment variables for this server (TRACKER_OIDC_ISSUER=...)."""
+        source = source or demo_folder
         folder = tmp_path_factory.mktemp(name)
-        shutil.copy(demo_folder / "tracker.sqlite", folder / "tracker.sqlite")
-        if (demo_folder / "uploads").exists():
-            shutil.copytree(demo_folder / "uploads", folder / "uploads")
+        shutil.copy(source / "tracker.sqlite", folder / "tracker.sqlite")
+        if (source / "uploads").exists():
+            shutil.copytree(source / "uploads", folder / "uploads")
         port = free_port()
         # The request log goes to a file: an unread pipe would fill up and stall the server.
         log = folder / "server.log"
@@ -184,6 +197,12 @@ def sign_in(page, base_url: str, email: str) -> None:
 def axe_server(start_server) -> Server:
     """A server of its own for the accessibility sweep, which submits and assures records to reach every page."""
     return start_server("accessibility")
+
+
+@pytest.fixture(scope="session")
+def region_server(start_server, region_folder) -> Server:
+    """A server on the demo with the living region, for the regional director's overview."""
+    return start_server("region", source=region_folder)
 
 
 @pytest.fixture

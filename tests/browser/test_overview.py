@@ -1,6 +1,7 @@
-"""The regional director's overview in a real browser: at 1280 px the plan and the dashboard show every column
-inside the window and every recommendation of every inspected London PDU with its flag; at 375 and 768 px
-nothing scrolls sideways and the filters open and close from the keyboard."""
+"""The regional director's overview in a real browser, on the demo with the living region: at 1280 px the plan and
+the dashboard show every column inside the window and every recommendation of every inspected London PDU with its
+flag, the fictional ones tagged; at 375 and 768 px nothing scrolls sideways and the filters open and close from
+the keyboard; from 1024 to 1920 px no table is wider than its container."""
 
 import sqlite3
 from datetime import date
@@ -47,23 +48,52 @@ def director_page(browser, base: str, width: int):
     return context, page
 
 
-def test_at_1280_px_every_column_is_in_view_and_every_recommendation_is_on_the_plan(browser, axe_server):
-    context, page = director_page(browser, axe_server.url, 1280)
+def test_at_1280_px_every_column_is_in_view_and_every_recommendation_is_on_the_plan(browser, region_server):
+    context, page = director_page(browser, region_server.url, 1280)
     try:
-        page.goto(axe_server.url + "/plan")
+        page.goto(region_server.url + "/plan")
         width, edges = page.evaluate(COLUMN_EDGES, ".tracker-plan-table thead th")
         assert edges and all(right <= width for _, right in edges), edges
         shown = {int(rec.get_attribute("data-recommendation-id")): rec.get_attribute("data-flag")
                  for rec in page.locator("tbody.tracker-plan-rec").all()}
-        assert shown == expected_flags(axe_server.database)
+        assert shown == expected_flags(region_server.database)
+        assert len(set(shown.values())) >= 4, shown
+        fictional = page.locator("section.tracker-plan-group h2", has_text="Fictional demo data")
+        assert fictional.count() == 5
         assert axe_violations(page) == []
-        page.goto(axe_server.url + "/dashboard")
+        page.goto(region_server.url + "/dashboard")
         width, edges = page.evaluate(COLUMN_EDGES, "#dashboard-table thead th")
         names = [name for name, _ in edges]
         for column in ("Awaiting review", "Days to re-inspection", "Projected score", "Slipped actions"):
             assert any(name.startswith(column) for name in names), names
         assert all(right <= width for _, right in edges), edges
+        rags = {row.get_attribute("data-rag") for row in page.locator("#dashboard-table tbody tr[data-rag]").all()}
+        assert rags == {"red", "amber", "green"}
+        assert page.locator("#dashboard-table tbody th", has_text="Fictional demo data").count() == 5
         assert axe_violations(page) == []
+    finally:
+        context.close()
+
+
+#: each table's right edge beyond its container's (positive: it sticks out), outside a scroll region
+TABLE_OVERFLOW = """() => [...document.querySelectorAll('main table')].map(table => {
+  const box = (table.closest('.tracker-scroll') || table.parentElement).getBoundingClientRect();
+  return [table.id || table.className, table.getBoundingClientRect().right - box.right,
+          table.closest('.tracker-scroll') ? table.closest('.tracker-scroll').scrollWidth
+            - table.closest('.tracker-scroll').clientWidth : 0];
+})"""
+
+
+@pytest.mark.parametrize("width", [1024, 1280, 1920])
+@pytest.mark.parametrize("path", ["/recommendations", "/plan", "/dashboard"])
+def test_from_1024_px_no_table_is_wider_than_its_container(browser, region_server, width, path):
+    context, page = director_page(browser, region_server.url, width)
+    try:
+        page.goto(region_server.url + path)
+        assert page.locator("[data-module=tracker-filter]").is_visible(), "the filters start open on a desktop"
+        tables = page.evaluate(TABLE_OVERFLOW)
+        assert tables and all(beyond <= 0.5 and scroll <= 1 for _, beyond, scroll in tables), tables
+        assert scrolls_sideways(page) == []
     finally:
         context.close()
 
@@ -78,11 +108,11 @@ def tab_to(page, name: str, limit: int = 60) -> None:
 
 
 @pytest.mark.parametrize("width", [375, 768])
-@pytest.mark.parametrize("path", ["/plan", "/dashboard", "/actions"])
-def test_narrow_pages_fit_and_the_filters_open_and_close_by_keyboard(browser, axe_server, width, path):
-    context, page = director_page(browser, axe_server.url, width)
+@pytest.mark.parametrize("path", ["/plan", "/dashboard", "/actions", "/recommendations"])
+def test_narrow_pages_fit_and_the_filters_open_and_close_by_keyboard(browser, region_server, width, path):
+    context, page = director_page(browser, region_server.url, width)
     try:
-        page.goto(axe_server.url + path)
+        page.goto(region_server.url + path)
         assert scrolls_sideways(page) == []
         panel = page.locator("[data-module=tracker-filter]")
         assert not panel.is_visible(), "the filters should start closed below a desktop width"

@@ -1,9 +1,10 @@
 """Loads the demo: the Barking, Dagenham and Havering report through the importer, its action plan, and
-one user for each role. Loading it again adds nothing."""
+one user for each role; with `region`, also the living region's fictional London inspections (tracker.demo.region).
+Loading it again adds nothing."""
 
 import secrets
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -34,6 +35,8 @@ class DemoResult:
     inspection: Inspection
     created: bool
     password: str | None
+    #: the fictional inspections of the living region added by this load
+    fictional: list[Inspection] = field(default_factory=list)
 
 
 def demo_password(explicit: str | None) -> tuple[str, bool]:
@@ -127,8 +130,9 @@ def add_dependencies(inspection: Inspection, plan: dict) -> None:
                 build_dependency(None, action, blocker)
 
 
-def load_demo(today: date, password: str | None = None, quiet: bool = False) -> DemoResult:
-    """Seed organisations, users and the Barking inspection with its plan; idempotent, one commit."""
+def load_demo(today: date, password: str | None = None, quiet: bool = False, region: bool = False) -> DemoResult:
+    """Seed organisations, users and the Barking inspection with its plan, in one commit; with `region`, then the
+    living region's fictional inspections. Idempotent."""
     hmpps = organisations.seed_organisations()
     london = organisations.find_region("London")
     pdu = organisations.find_pdu(PDU_NAME)
@@ -144,10 +148,16 @@ def load_demo(today: date, password: str | None = None, quiet: bool = False) -> 
         build_plan(inspection, plan, users, today)
         add_dependencies(inspection, plan)
     db.session.commit()
-    return DemoResult(inspection, created, password if generated and created else None)
+    fictional = []
+    if region:
+        from tracker.demo.region import load_region
+
+        fictional = load_region(today, password)
+    return DemoResult(inspection, created, password if generated and created else None, fictional)
 
 
 def demo_emails() -> list[str]:
+    """Barking's demo users; the living region's heads of PDU are in tracker.demo.region."""
     return [spec["email"] for spec in load_plan()["users"]]
 
 

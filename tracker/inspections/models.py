@@ -37,6 +37,8 @@ class Inspection(db.Model):
     outcomes_percentage: Mapped[int | None]
     #: SHA-256 of the imported report's text, so the same report is not imported twice
     source_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: made up for the demo (the living region), not a published report: every page showing it says so
+    is_fictional: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     pdu: Mapped["Organisation"] = relationship(lazy="joined")  # noqa: F821

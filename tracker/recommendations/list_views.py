@@ -1,6 +1,6 @@
 """The recommendations list (`/recommendations`): where a dashboard's or readiness page's recommendation counts lead."""
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
@@ -40,6 +40,32 @@ class RecommendationListFilterForm(FlaskForm):
             mine=self.mine.data == "1")
 
 
+def without(key: str) -> str:
+    """This list's address with one filter taken away, back on the first page."""
+    args = request.args.copy()
+    args.pop("page", None)
+    args.poplist(key)
+    return url_for("recommendations.list_recommendations", **args.to_dict(flat=False))
+
+
+def selected_filters(form: RecommendationListFilterForm, filters: lists.RecommendationFilters,
+                     inspection: str | None) -> list[tuple[str, str, str]]:
+    """(heading, label, address without it) for each filter applied, for the MoJ filter's removable tags."""
+    def choice(field, value) -> str:
+        return dict(field.choices).get(value, value)
+
+    simple = [
+        (filters.organisation_id, "Organisation", lambda: choice(form.organisation, str(filters.organisation_id)),
+         "organisation"),
+        (filters.addressee, "Addressed to", lambda: choice(form.addressee, filters.addressee), "addressee"),
+        (filters.status, "Status", lambda: choice(form.status, filters.status), "status"),
+        (filters.inspection_id, "Inspection", lambda: inspection, "inspection"),
+        (filters.current_only, "Inspections", lambda: "Current inspection of each PDU", "current"),
+        (filters.mine, "Recommendations", lambda: "Those you own or lead", "mine"),
+    ]
+    return [(title, label(), without(key)) for active, title, label, key in simple if active]
+
+
 @bp.get("/recommendations")
 @signed_in
 def list_recommendations():
@@ -49,5 +75,6 @@ def list_recommendations():
     form.validate()
     filters = form.to_filters()
     page = lists.list_recommendations(current_user, filters, today(), page_number(request.args))
+    inspection = inspection_label(filters.inspection_id) if filters.inspection_id else None
     return render_template("recommendations/list.html", form=form, filters=filters, page=page,
-                           inspection=inspection_label(filters.inspection_id) if filters.inspection_id else None)
+                           inspection=inspection, selected=selected_filters(form, filters, inspection))
