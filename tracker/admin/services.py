@@ -104,17 +104,25 @@ def add_role(actor, user: User, role: str, organisation_id: int) -> None:
     db.session.commit()
 
 
-def remove_role(actor, user: User, assignment_id: int) -> None:
+def remove_role(actor, user: User, assignment_id: int) -> list:
+    """Remove one role; the work they own or lead that they may no longer see then needs a new owner at once
+    (each piece audited), and is returned."""
+    from tracker.handover.services import out_of_sight, record_lost_owners
+
     assignment = next((a for a in user.roles if a.id == assignment_id), None)
     if assignment is None:
         raise AdminError("That role has already been removed")
     before = role_details(user)
+    unseen_before = out_of_sight()
+    place = assignment.organisation.display_name
     user.roles.remove(assignment)
+    db.session.flush()
     record_event(actor, "user", user.id, "remove_role",
-                 f"Removed {user.name}'s role as {role_phrase(assignment.role)} at "
-                 f"{assignment.organisation.display_name}",
+                 f"Removed {user.name}'s role as {role_phrase(assignment.role)} at {place}",
                  before={"roles": before}, after={"roles": role_details(user)})
+    lost = record_lost_owners(actor, unseen_before, f"no longer has a role at {place}")
     db.session.commit()
+    return lost
 
 
 def unlock_user(actor, user: User) -> None:

@@ -71,11 +71,13 @@ def edit_roles(user_id: int):
 def remove_role(user_id: int, assignment_id: int):
     user = user_or_404(user_id)
     try:
-        services.remove_role(current_user, user, assignment_id)
+        lost = services.remove_role(current_user, user, assignment_id)
     except services.AdminError as error:
         flash(str(error), "error")
     else:
-        flash("Role removed. It no longer applies from their next page.", "success")
+        handed = (f" {len(lost)} {'item' if len(lost) == 1 else 'items'} of their work there now "
+                  f"need{'s' if len(lost) == 1 else ''} a new owner." if lost else "")
+        flash(f"Role removed. It no longer applies from their next page.{handed}", "success")
     return redirect(url_for("admin.edit_roles", user_id=user.id))
 
 
