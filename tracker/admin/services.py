@@ -161,10 +161,21 @@ def status_of(user: User, now, failed_sign_ins: int = 0) -> str:
 
 
 def user_page_extras(user: User) -> dict:
-    """What the person's page shows beside their details: their API tokens."""
+    """What the person's page shows beside their details: their API tokens, and their single sign-on link."""
+    from tracker.auth import oidc
+
     tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
                                 .order_by(ApiToken.created_at.desc(), ApiToken.id.desc()))
-    return {"tokens": list(tokens)}
+    link = oidc.link_of(user) if oidc.is_configured() else None
+    if not oidc.is_configured():
+        sign_on = None
+    elif link is None:
+        sign_on = "Not linked: linked at their first sign-in if the provider confirms their email address"
+    elif link.subject is None:
+        sign_on = "Waiting: their next sign-in through the provider links their account"
+    else:
+        sign_on = f"Linked on {link.linked_at:%-d %B %Y}" if link.linked_at else "Linked"
+    return {"tokens": list(tokens), "sign_on": sign_on}
 
 
 def all_users() -> list[User]:

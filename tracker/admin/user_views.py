@@ -81,6 +81,20 @@ def remove_role(user_id: int, assignment_id: int):
     return redirect(url_for("admin.edit_roles", user_id=user.id))
 
 
+@bp.post("/users/<int:user_id>/single-sign-on")
+@admin_only
+def allow_sign_on_link(user_id: int):
+    from tracker.auth import oidc
+
+    user = user_or_404(user_id)
+    if not oidc.is_configured():
+        abort(404)
+    oidc.allow_link(current_user, user)
+    flash(f"{user.name}'s next sign-in through {oidc.provider_name()} with {user.email} will link their account. "
+          "Any earlier link no longer signs them in.", "success")
+    return redirect(url_for("admin.show_user", user_id=user.id))
+
+
 @bp.post("/users/<int:user_id>/invite")
 @admin_only
 def resend_invitation(user_id: int):
