@@ -107,6 +107,8 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
     "admin.deactivate_user": ("/admin/users/{user_head}/deactivate", {"GET": {ADMIN}, "POST": {ADMIN}}),
     "admin.reactivate_user": ("/admin/users/{user_head}/reactivate", {"POST": {ADMIN}}),
     "admin.reset_second_factor": ("/admin/users/{user_head}/reset-second-factor", {"POST": {ADMIN}}),
+    # the demo has no single sign-on set up, so an admin gets a 404 (let in) and everyone else a 403
+    "admin.allow_sign_on_link": ("/admin/users/{user_head}/single-sign-on", {"POST": {ADMIN}}),
     # everyone signed in may open it; it lists only the work each may reassign (tested in tests/handover)
     "handover.reassign_work": ("/needs-a-new-owner", {"GET": EVERYONE, "POST": EVERYONE}),
     # the demo issues no API token, so an admin gets a 404 (let in) and everyone else a 403

@@ -185,3 +185,88 @@ def test_forms_may_lead_to_the_provider_only_when_it_is_set(client, sso):
 
 def test_forms_stay_on_the_site_without_a_provider(client):
     assert "form-action 'self';" in client.get("/sign-in").headers["Content-Security-Policy"]
+
+
+def identities():
+    from tracker.auth.models import OidcIdentity
+
+    db.session.expire_all()
+    rows = db.session.scalars(select(OidcIdentity).order_by(OidcIdentity.id))
+    return [(row.user_id, row.issuer, row.subject) for row in rows]
+
+
+def audit_verbs(user) -> list[str]:
+    return list(db.session.scalars(select(AuditEvent.verb).where(AuditEvent.entity_type == "user",
+                                                                 AuditEvent.entity_id == user.id)
+                                   .order_by(AuditEvent.id)))
+
+
+def test_the_first_sign_in_binds_the_account_to_that_provider_account(client, sso):
+    sign_in_through(client, person(sso, "chris", email=HEAD))
+    head = find_user(HEAD)
+    assert identities() == [(head.id, sso, "chris")]
+    assert audit_verbs(head)[-1:] == ["link_sign_on"]
+
+
+def test_another_provider_account_with_the_same_email_is_refused_with_a_clear_page(app, client, sso):
+    sign_in_through(client, person(sso, "chris", email=HEAD))
+    intruder = app.test_client()
+    response = sign_in_through(intruder, person(sso, "impostor", email=HEAD, name="Not Chris"))
+    assert response.status_code == 403 and not is_signed_in(intruder)
+    page = soup_of(response)
+    assert text_of(page.h1) == "You have not been signed in"
+    assert "with a different account from the one linked to" in text_of(page.select_one("#reason"))
+    head = find_user(HEAD)
+    assert identities() == [(head.id, sso, "chris")]
+    refusal = db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "sign_in_refused"))
+    assert refusal.entity_id == head.id and refusal.after["subject"] == "impostor"
+    # the linked account still signs in, even with its email changed at the provider
+    again = app.test_client()
+    assert sign_in_through(again, person(sso, "chris", email="chris.new@example.org")).headers["Location"] == "/"
+    assert text_of(soup_of(again.get("/")).h1) == "Hello, Chris Morgan"
+
+
+def sign_on_row(response) -> str:
+    rows = soup_of(response).select("#user-details .govuk-summary-list__row")
+    return next(text_of(row.dd) for row in rows if text_of(row.dt) == "Single sign-on")
+
+
+def test_an_unconfirmed_email_links_only_after_an_administrator_allows_it_and_only_once(app, client, sso, as_user):
+    head = find_user(HEAD)
+    refused = sign_in_through(client, person(sso, "entra-chris", email=HEAD, email_verified=False))
+    assert refused.status_code == 403 and identities() == []
+    assert "Ask your administrator to allow single sign-on" in text_of(soup_of(refused).select_one("#reason"))
+    admin = as_user("admin@example.org")
+    assert sign_on_row(admin.get(f"/admin/users/{head.id}")).startswith("Not linked")
+    admin.post(f"/admin/users/{head.id}/single-sign-on")
+    assert sign_on_row(admin.get(f"/admin/users/{head.id}")).startswith("Waiting")
+    browser = app.test_client()
+    assert sign_in_through(browser, person(sso, "entra-chris", email=HEAD, email_verified=False)) \
+        .headers["Location"] == "/"
+    assert identities() == [(head.id, sso, "entra-chris")]
+    other = app.test_client()
+    assert sign_in_through(other, person(sso, "entra-other", email=HEAD, email_verified=False)).status_code == 403
+    assert sign_in_through(other, person(sso, "verified-other", email=HEAD)).status_code == 403
+    assert identities() == [(head.id, sso, "entra-chris")]
+    verbs = audit_verbs(head)
+    assert verbs.count("sign_in_refused") == 3 and "allow_sign_on_link" in verbs and "link_sign_on" in verbs
+
+
+def entra(oid: str, **claims) -> dict:
+    tenant = "8f2a1c3e-0000-4000-8000-000000000001"
+    return {"iss": f"https://login.microsoftonline.com/{tenant}/v2.0", "tid": tenant, "oid": oid,
+            "sub": f"pairwise-{oid}", "email": HEAD, "name": "C Morgan", "xms_edov": True, **claims}
+
+
+def test_entra_accounts_are_bound_by_tenant_and_object_id(app, sso):
+    from tracker.auth import oidc
+
+    with app.test_request_context():
+        head = oidc.user_for_claims(entra("oid-chris"))
+        assert identities() == [(head.id, entra("x")["iss"], f"{entra('x')['tid']}:oid-chris")]
+        # the same person through another registration of the app: another sub, the same tenant and object ids
+        assert oidc.user_for_claims(entra("oid-chris", sub="another-pairwise-sub")).id == head.id
+        with pytest.raises(oidc.SignInRefused, match="different account"):
+            oidc.user_for_claims(entra("oid-someone-else"))
+        with pytest.raises(oidc.SignInRefused, match="did not say which account"):
+            oidc.user_for_claims(entra("", sub="chris"))

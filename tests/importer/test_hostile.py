@@ -2,6 +2,7 @@
 and a time limit on reading, each refused clearly and quickly, saving nothing."""
 
 import io
+import re
 import time
 
 import pytest
@@ -92,3 +93,88 @@ def test_a_truncated_pdf_is_refused_without_the_pdf_library_writing_to_stderr(ca
     captured = capfd.readouterr()
     assert "EOF marker" not in captured.err + captured.out
     assert not [record for record in caplog.records if record.name.startswith("pypdf")]
+
+
+def one_stream_pdf(pages: int, operators: int) -> bytes:
+    """A PDF whose pages all draw one shared content stream of `operators` text-showing instructions (small on
+    disk, slow to read: the reader works through the stream once for every page)."""
+    import zlib
+
+    content = zlib.compress(b"BT /F1 12 Tf 10 10 Td " + b"(a) Tj " * operators + b"ET", 9)
+    kids = " ".join(f"{5 + page} 0 R" for page in range(pages))
+    bodies = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ] + [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources << /Font << /F1 4 0 R >> >> "
+         b"/Contents 3 0 R >>"] * pages
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(bodies, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(bodies) + 1, xref))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("data", "filename", "message"), [
+    (b"<html><body>" + b"<p>x" * 20_000, "paragraphs.html",
+     "'paragraphs.html' is a web page nested far more deeply than a report"),
+    (b"<html><body>" + b"<li><td>x</span>" * 5_000, "cells.html",
+     "'cells.html' is a web page nested far more deeply than a report"),
+    (one_stream_pdf(399, 200_000), "shared.pdf",
+     "'shared.pdf' has far more drawing instructions on page 1 than"),
+    (one_stream_pdf(399, 9_000), "many.pdf", "'many.pdf' has far more drawing instructions (over 200,000)"),
+])
+def test_a_report_slow_to_read_is_refused_before_reading_starts(admin, data, filename, message):
+    assert len(data) < 100_000
+    started = time.monotonic()
+    with pytest.raises(ReportError, match=re.escape(message)):
+        extract.extract_text_in_time(data, filename)
+    assert time.monotonic() - started < 1  # the reading limit is 20 seconds
+    before = row_counts()
+    response = upload(admin, filename, data, filename)
+    errors = error_summary(response)
+    assert len(errors) == 1 and errors[0].startswith(message), errors
+    assert row_counts() == before
+
+
+def test_nesting_is_counted_as_the_parser_nests():
+    # paragraphs and list items nest until closed; a stray closing tag closes nothing; a closing tag closes
+    # what was opened after its element; comments and scripts hold no elements
+    assert extract._nesting_depth(b"<p>a<p>b<p>c") == 3
+    assert extract._nesting_depth(b"<div></span></b></i><div>") == 2
+    assert extract._nesting_depth(b"<div><p><li>a</div><div>b</div>") == 3
+    assert extract._nesting_depth(b"<br><img src=x><hr/><div/><p>") == 1
+    assert extract._nesting_depth(b"<!-- <div><div><div> --><script>'<div><div>'</script>") == 1
+
+
+def test_a_pdf_within_the_drawing_budget_is_still_read():
+    assert extract.extract_text(one_stream_pdf(2, 200), "fine.pdf").strip().startswith("aaaa")
+
+
+def test_only_one_import_is_read_at_a_time(monkeypatch):
+    import threading
+
+    def slow(data, filename=None):
+        time.sleep(1.5)
+        return "read"
+
+    monkeypatch.setattr(extract, "extract_text", slow)
+    results = {}
+    first = threading.Thread(target=lambda: results.update(first=extract.extract_text_in_time(b"a", "a.txt", 10)))
+    first.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    with pytest.raises(ReportError) as refused:
+        extract.extract_text_in_time(b"b", "b.txt", seconds=10)
+    assert time.monotonic() - started < 0.5
+    assert refused.value.message == "An import is already being read. Try again in a moment."
+    first.join()
+    assert results == {"first": "read"}
+    assert extract.extract_text_in_time(b"c", "c.txt", seconds=10) == "read"  # free again once the first is read

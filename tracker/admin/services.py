@@ -104,17 +104,25 @@ def add_role(actor, user: User, role: str, organisation_id: int) -> None:
     db.session.commit()
 
 
-def remove_role(actor, user: User, assignment_id: int) -> None:
+def remove_role(actor, user: User, assignment_id: int) -> list:
+    """Remove one role; the work they own or lead that they may no longer see then needs a new owner at once
+    (each piece audited), and is returned."""
+    from tracker.handover.services import out_of_sight, record_lost_owners
+
     assignment = next((a for a in user.roles if a.id == assignment_id), None)
     if assignment is None:
         raise AdminError("That role has already been removed")
     before = role_details(user)
+    unseen_before = out_of_sight()
+    place = assignment.organisation.display_name
     user.roles.remove(assignment)
+    db.session.flush()
     record_event(actor, "user", user.id, "remove_role",
-                 f"Removed {user.name}'s role as {role_phrase(assignment.role)} at "
-                 f"{assignment.organisation.display_name}",
+                 f"Removed {user.name}'s role as {role_phrase(assignment.role)} at {place}",
                  before={"roles": before}, after={"roles": role_details(user)})
+    lost = record_lost_owners(actor, unseen_before, f"no longer has a role at {place}")
     db.session.commit()
+    return lost
 
 
 def unlock_user(actor, user: User) -> None:
@@ -153,10 +161,21 @@ def status_of(user: User, now, failed_sign_ins: int = 0) -> str:
 
 
 def user_page_extras(user: User) -> dict:
-    """What the person's page shows beside their details: their API tokens."""
+    """What the person's page shows beside their details: their API tokens, and their single sign-on link."""
+    from tracker.auth import oidc
+
     tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
                                 .order_by(ApiToken.created_at.desc(), ApiToken.id.desc()))
-    return {"tokens": list(tokens)}
+    link = oidc.link_of(user) if oidc.is_configured() else None
+    if not oidc.is_configured():
+        sign_on = None
+    elif link is None:
+        sign_on = "Not linked: linked at their first sign-in if the provider confirms their email address"
+    elif link.subject is None:
+        sign_on = "Waiting: their next sign-in through the provider links their account"
+    else:
+        sign_on = f"Linked on {link.linked_at:%-d %B %Y}" if link.linked_at else "Linked"
+    return {"tokens": list(tokens), "sign_on": sign_on}
 
 
 def all_users() -> list[User]:

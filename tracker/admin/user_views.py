@@ -71,12 +71,28 @@ def edit_roles(user_id: int):
 def remove_role(user_id: int, assignment_id: int):
     user = user_or_404(user_id)
     try:
-        services.remove_role(current_user, user, assignment_id)
+        lost = services.remove_role(current_user, user, assignment_id)
     except services.AdminError as error:
         flash(str(error), "error")
     else:
-        flash("Role removed. It no longer applies from their next page.", "success")
+        handed = (f" {len(lost)} {'item' if len(lost) == 1 else 'items'} of their work there now "
+                  f"need{'s' if len(lost) == 1 else ''} a new owner." if lost else "")
+        flash(f"Role removed. It no longer applies from their next page.{handed}", "success")
     return redirect(url_for("admin.edit_roles", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/single-sign-on")
+@admin_only
+def allow_sign_on_link(user_id: int):
+    from tracker.auth import oidc
+
+    user = user_or_404(user_id)
+    if not oidc.is_configured():
+        abort(404)
+    oidc.allow_link(current_user, user)
+    flash(f"{user.name}'s next sign-in through {oidc.provider_name()} with {user.email} will link their account. "
+          "Any earlier link no longer signs them in.", "success")
+    return redirect(url_for("admin.show_user", user_id=user.id))
 
 
 @bp.post("/users/<int:user_id>/invite")

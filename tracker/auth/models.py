@@ -158,3 +158,24 @@ class SignInAttempt(db.Model):
     #: client address are slowed after repeated failures, without locking the owner out elsewhere
     email: Mapped[str | None] = mapped_column(String(320), index=True)
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class OidcIdentity(db.Model):
+    """The single sign-on account a person is bound to: the provider (issuer) and its unchanging id for them (the
+    `sub` claim; for Microsoft Entra ID the tenant and object ids, "tid:oid"). Bound at the first link, after
+    which a sign-in is matched on this, never on the email address. A row without a subject is an administrator's
+    permission to link the person's account at their next sign-in, for providers that do not confirm emails."""
+
+    __tablename__ = "oidc_identities"
+    __table_args__ = (UniqueConstraint("issuer", "subject", name="uq_oidc_identities_issuer_subject"),
+                      UniqueConstraint("user_id", "issuer", name="uq_oidc_identities_user_id_issuer"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    issuer: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    linked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    allowed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped["User"] = relationship(foreign_keys=[user_id])

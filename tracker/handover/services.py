@@ -1,21 +1,27 @@
-"""A deactivated person's open actions and led recommendations, and moving several of them to a new owner at once:
-each move audited on its recommendation's history, and one email to the new owner."""
+"""Work that has lost its owner, and moving several pieces of it to a new owner at once: each move audited on its
+recommendation's history, and one email to the new owner.
+
+Work loses its owner when the person who owns the action (or leads the recommendation) is deactivated, or when they
+may no longer see it: their role at its PDU was removed, or the PDU moved out of the region where they hold theirs.
+Such work is theirs no longer (their home and their emails leave it out) until someone gives it a new owner."""
 
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
 from tracker.actions.models import COMPLETE, Action
 from tracker.audit.services import record_event
-from tracker.auth.models import User
+from tracker.auth.models import ADMIN, RoleAssignment, User
 from tracker.auth.permissions import can_reassign_work
 from tracker.db_types import utcnow
 from tracker.extensions import db
+from tracker.inspections.models import Inspection
 from tracker.notifications.content import Links, PlannedMessage, Recipient, render_parts
 from tracker.notifications.models import REASSIGNED
 from tracker.notifications.outbox import enqueue
+from tracker.organisations.models import Organisation
 from tracker.recommendations.models import Recommendation
 from tracker.recommendations.services import assignable_users
 
@@ -41,6 +47,11 @@ class Item:
         return self.record.recommendation if self.kind == "action" else self.record
 
     @property
+    def moved(self) -> bool:
+        """The owner is still here but may no longer see this work (as opposed to having left)."""
+        return self.leaver.is_active
+
+    @property
     def label(self) -> str:
         rec = self.recommendation
         if self.kind == "action":
@@ -48,26 +59,67 @@ class Item:
         return f"Lead of recommendation {rec.number} ({rec.inspection.pdu.name}): {rec.text}"
 
 
+def _sees(person, inspection_pdu):
+    """SQL: `person` holds a role covering the inspected PDU (at it, its region or HMPPS), or is an administrator;
+    as auth.permissions.can_see_org decides, for every row at once."""
+    region = aliased(Organisation)
+    covering = (select(RoleAssignment.id)
+                .outerjoin(region, region.id == inspection_pdu.parent_id)
+                .where(RoleAssignment.user_id == person.id,
+                       or_(RoleAssignment.role == ADMIN,
+                           RoleAssignment.organisation_id == inspection_pdu.id,
+                           RoleAssignment.organisation_id == inspection_pdu.parent_id,
+                           and_(region.parent_id.is_not(None), RoleAssignment.organisation_id == region.parent_id))))
+    return covering.exists()
+
+
 def _work(whose) -> list[Item]:
-    """Open actions owned by, and recommendations led by, the people `whose(user_alias)` selects."""
-    person = aliased(User)
-    actions = db.session.execute(select(Action, person).join(person, Action.owner_id == person.id)
-                                 .where(whose(person), Action.status != COMPLETE).order_by(Action.id))
+    """Open actions owned by, and recommendations led by, the people `whose(user_alias, sees)` selects, where
+    `sees` says whether that person may see the work."""
+    person, pdu = aliased(User), aliased(Organisation)
+    sees = _sees(person, pdu)
+    actions = db.session.execute(
+        select(Action, person).join(person, Action.owner_id == person.id)
+        .join(Recommendation, Action.recommendation_id == Recommendation.id)
+        .join(Inspection, Recommendation.inspection_id == Inspection.id).join(pdu, Inspection.pdu_id == pdu.id)
+        .where(whose(person, sees), Action.status != COMPLETE).order_by(Action.id))
     recommendations = db.session.execute(
         select(Recommendation, person).join(person, Recommendation.lead_id == person.id)
-        .where(whose(person)).order_by(Recommendation.id))
+        .join(Inspection, Recommendation.inspection_id == Inspection.id).join(pdu, Inspection.pdu_id == pdu.id)
+        .where(whose(person, sees)).order_by(Recommendation.id))
     return [Item("action", a, u) for a, u in actions] + [Item("recommendation", r, u) for r, u in recommendations]
 
 
 def unowned_work(user) -> list[Item]:
-    """What has lost its owner to a deactivation and this person may reassign."""
-    return [item for item in _work(lambda person: ~person.is_active)
+    """What has lost its owner (to a deactivation, or to a move out of its scope) and this person may reassign."""
+    return [item for item in _work(lambda person, sees: or_(~person.is_active, ~sees))
             if can_reassign_work(user, item.recommendation)]
 
 
 def open_work_of(owner: User) -> list[Item]:
     """What someone owns or leads and would need a new owner if they left."""
-    return _work(lambda person: person.id == owner.id)
+    return _work(lambda person, sees: person.id == owner.id)
+
+
+def out_of_sight() -> set[str]:
+    """Keys of the work whose owner is still active but may no longer see it."""
+    return {item.key for item in _work(lambda person, sees: and_(person.is_active, ~sees))}
+
+
+def record_lost_owners(actor, before: set[str], reason: str) -> list[Item]:
+    """After a change of roles or organisations (flushed, not yet committed): audit each piece of work that has
+    just gone out of its owner's sight, on its recommendation's history, as needing a new owner."""
+    lost = [item for item in _work(lambda person, sees: and_(person.is_active, ~sees)) if item.key not in before]
+    for item in lost:
+        rec = item.recommendation
+        what = (f"action “{item.record.description}”" if item.kind == "action"
+                else f"the lead of recommendation {rec.number}")
+        field = "owner_id" if item.kind == "action" else "lead_id"
+        record_event(actor, item.kind, item.record.id, "needs_new_owner",
+                     f"The {what} needs a new owner: {item.leaver.name} {reason}",
+                     before={field: item.leaver.id}, after={"needs_new_owner": True},
+                     recommendation_id=rec.id, inspection_id=rec.inspection_id)
+    return lost
 
 
 def owner_choices(items: list[Item]) -> list[tuple[int, str]]:
@@ -86,7 +138,8 @@ def _move(actor, item: Item, new_owner: User) -> None:
         item.record.lead_id = new_owner.id
         what, field = "the lead of the recommendation", "lead_id"
     record_event(actor, item.kind, item.record.id, "reassign",
-                 f"Reassigned {what} from {item.leaver.name} (left) to {new_owner.name}",
+                 f"Reassigned {what} from {item.leaver.name} ({'moved' if item.moved else 'left'}) to "
+                 f"{new_owner.name}",
                  before={field: item.leaver.id}, after={field: new_owner.id},
                  recommendation_id=rec.id, inspection_id=rec.inspection_id)
 
@@ -118,4 +171,6 @@ def _email_new_owner(actor, new_owner: User, items: list[Item]) -> None:
                               service_name=current_app.config.get("APP_SERVICE_NAME", "tracker"))
     enqueue([PlannedMessage(key=f"reassigned:{new_owner.id}:{utcnow().isoformat()}:{items[0].key}",
                             kind=REASSIGNED, recipient=Recipient(new_owner.id, new_owner.email, new_owner.name),
-                            subject=subject, body_text=text, body_html=html)])
+                            subject=subject, body_text=text, body_html=html,
+                            action_ids=tuple(item.record.id for item in items if item.kind == "action"),
+                            recommendation_ids=tuple(item.recommendation.id for item in items))])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 
 from bs4 import BeautifulSoup, NavigableString
 from pypdf import PdfReader
@@ -36,15 +37,44 @@ _UPLOAD_HINT = "Please upload the report as a PDF, a saved web page (HTML) or a 
 MAX_PDF_PAGES = 400
 MAX_TEXT_CHARACTERS = 3_000_000
 MAX_HTML_DEPTH = 400
+#: drawing instructions (content-stream operators) a PDF may hold, on one page and in all; reading text costs
+#: time for each, more than in proportion on a crowded page, and a report's pages hold a few thousand at most
+MAX_PDF_PAGE_OPERATORS = 20_000
+MAX_PDF_OPERATORS = 200_000
+MAX_PDF_CONTENT_BYTES = 64 * 1024 * 1024
 DEFAULT_EXTRACT_SECONDS = 20
-_TAG = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
-_VOID = {b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"source",
-         b"track", b"wbr", b"p", b"li", b"td", b"th", b"tr", b"option", b"dt", b"dd"}
+BUSY_MESSAGE = "An import is already being read. Try again in a moment."
+# Only one report is read at a time in each process, so uploads cannot take every worker and CPU at once.
+_READING = threading.Lock()
+# Comments, the raw text of scripts and styles, and tags, as Python's HTML parser (BeautifulSoup's
+# "html.parser") tells them apart.
+_MARKUP = re.compile(
+    rb"<!--.*?(?:-->|\Z)|<(script|style)\b[^>]*>.*?(?:</\1\s*>|\Z)|<(/?)([a-zA-Z][^\s/>]*)[^>]*?(/?)>",
+    re.IGNORECASE | re.DOTALL,
+)
+# The elements BeautifulSoup's HTML builders treat as empty: everything else nests until it is closed.
+_VOID = {b"area", b"base", b"basefont", b"bgsound", b"br", b"col", b"command", b"embed", b"frame", b"hr",
+         b"image", b"img", b"input", b"isindex", b"keygen", b"link", b"menuitem", b"meta", b"nextid", b"param",
+         b"source", b"spacer", b"track", b"wbr"}
+# PDF content streams: each string shown and each operator is one instruction for the reader to work through.
+_PDF_INSTRUCTION = re.compile(
+    rb"\([^()\\]*+(?:\\.[^()\\]*+)*+\)|<[0-9A-Fa-f\s]*+>|(?<![A-Za-z0-9/#.*'\"_-])[A-Za-z'\"][A-Za-z0-9*'\"]*+",
+    re.DOTALL,
+)
 
 
 def extract_text_in_time(data: bytes, filename: str | None = None, seconds: float | None = None) -> str:
     """extract_text in a child process that is stopped after `seconds` (`[importer] extract_seconds`), so that a
     report built to be slow to read is refused instead of holding a web worker."""
+    if not _READING.acquire(blocking=False):
+        raise ReportError(BUSY_MESSAGE)
+    try:
+        return _extract_in_child(data, filename, seconds)
+    finally:
+        _READING.release()
+
+
+def _extract_in_child(data: bytes, filename: str | None, seconds: float | None) -> str:
     import multiprocessing
 
     if seconds is None:
@@ -120,14 +150,31 @@ def extract_text(data: bytes, filename: str | None = None) -> str:
 
 
 def _nesting_depth(data: bytes) -> int:
-    """How deeply the page's elements nest, counted from its tags in one pass (the HTML parser's own cost grows
-    with the square of the depth, so this is checked first)."""
-    depth = deepest = 0
-    for closing, name, self_closing in _TAG.findall(data):
-        if name.lower() in _VOID or self_closing:
+    """How deeply the page's elements nest, counted from its tags in one pass as the HTML parser nests them (its
+    own cost grows with the square of the depth, so this is checked first). Nothing closes itself: `<p>x<p>y`
+    puts one paragraph inside the other; a closing tag closes the latest open element of its name and all opened
+    after it, and one with nothing of its name open is ignored."""
+    stack: list[bytes] = []
+    open_count: dict[bytes, int] = {}
+    deepest = 0
+    for match in _MARKUP.finditer(data):
+        raw, closing, self_closing = match.group(3), match.group(2), match.group(4)
+        if raw is None:
+            # a comment or a whole script or style: one element deeper at most, and nothing inside counts
+            deepest = max(deepest, len(stack) + 1)
             continue
-        depth = max(depth - 1, 0) if closing else depth + 1
-        deepest = max(deepest, depth)
+        name = raw.lower()
+        if closing:
+            if open_count.get(name):
+                while True:
+                    popped = stack.pop()
+                    open_count[popped] -= 1
+                    if popped == name:
+                        break
+        elif name not in _VOID and not self_closing:
+            stack.append(name)
+            open_count[name] = open_count.get(name, 0) + 1
+            deepest = max(deepest, len(stack))
     return deepest
 
 
@@ -145,6 +192,7 @@ def _read_pdf(data: bytes, label: str) -> str:
         if len(reader.pages) > MAX_PDF_PAGES:
             raise ReportError(f"{label} has {len(reader.pages)} pages; an inspection report has far fewer than "
                               f"{MAX_PDF_PAGES}, so it was not imported. {_UPLOAD_HINT}")
+        _check_drawing_budget(reader, label)
         pages = []
         for page in reader.pages:
             pages.append(page.extract_text() or "")
@@ -162,6 +210,79 @@ def _read_pdf(data: bytes, label: str) -> str:
             "be read. Please upload the PDF published by HM Inspectorate of Probation, or the report's web page."
         )
     return text
+
+
+def _check_drawing_budget(reader: PdfReader, label: str) -> None:
+    """Refuse a PDF whose pages hold more drawing instructions than a report's, counted from the content streams
+    before any text is read (a stream shared by many pages is decoded and counted once)."""
+    counted: dict[tuple[int, int], tuple[int, int]] = {}
+    budget = {"bytes": 0}
+    total = 0
+    for number, page in enumerate(reader.pages, start=1):
+        operators, calls = _stream_cost(page.get("/Contents"), counted, budget, label)
+        forms = _forms_of(page)
+        if calls and forms:
+            # each use of a drawn form (an XObject) reads its instructions again
+            operators += calls * max(_stream_cost(form, counted, budget, label)[0] for form in forms)
+        if operators > MAX_PDF_PAGE_OPERATORS:
+            raise ReportError(f"{label} has far more drawing instructions on page {number} than an inspection "
+                              f"report has on any page, so it was not imported. {_UPLOAD_HINT}")
+        total += operators
+        if total > MAX_PDF_OPERATORS:
+            raise ReportError(f"{label} has far more drawing instructions (over {MAX_PDF_OPERATORS:,}) than an "
+                              f"inspection report, so it was not imported. {_UPLOAD_HINT}")
+
+
+def _forms_of(page) -> list:
+    resources = page.get("/Resources")
+    resources = resources.get_object() if resources is not None else {}
+    xobjects = resources.get("/XObject") if hasattr(resources, "get") else None
+    if xobjects is None:
+        return []
+    xobjects = xobjects.get_object()
+    forms = []
+    for reference in list(xobjects.values())[:1000]:
+        xobject = reference.get_object()
+        if hasattr(xobject, "get") and xobject.get("/Subtype") == "/Form":
+            forms.append(reference)
+    return forms
+
+
+def _stream_cost(contents, counted: dict, budget: dict, label: str, nested: bool = False) -> tuple[int, int]:
+    """(operators, uses of forms) in a page's or form's content, one stream or an array of them."""
+    if contents is None:
+        return 0, 0
+    key = (contents.idnum, contents.generation) if hasattr(contents, "idnum") else None
+    if key in counted:
+        return counted[key]
+    resolved = contents.get_object()
+    if isinstance(resolved, list) and not nested:
+        parts = [_stream_cost(part, counted, budget, label, nested=True) for part in resolved[:10_000]]
+        cost = (sum(part[0] for part in parts), sum(part[1] for part in parts))
+    elif hasattr(resolved, "get_data"):
+        data = resolved.get_data()
+        budget["bytes"] += len(data)
+        if budget["bytes"] > MAX_PDF_CONTENT_BYTES:
+            raise ReportError(f"{label} holds far more drawing instructions than an inspection report, so it was "
+                              f"not imported. {_UPLOAD_HINT}")
+        cost = _count_instructions(data)
+    else:
+        cost = (0, 0)
+    if key is not None:
+        counted[key] = cost
+    return cost
+
+
+def _count_instructions(data: bytes) -> tuple[int, int]:
+    """(instructions, uses of forms) in one decoded content stream, counting no further than a page may hold."""
+    instructions = calls = 0
+    for match in _PDF_INSTRUCTION.finditer(data):
+        instructions += 1
+        if match.group() == b"Do":
+            calls += 1
+        if instructions > MAX_PDF_PAGE_OPERATORS:
+            break
+    return instructions, calls
 
 
 def _html_text(data: bytes) -> str:

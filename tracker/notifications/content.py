@@ -28,6 +28,8 @@ class PlannedMessage:
     action_ids: tuple[int, ...] = ()
     #: the notification events it tells, marked as told in the transaction that queues it
     event_ids: tuple[int, ...] = ()
+    #: the recommendations it mentions besides those of its actions and events
+    recommendation_ids: tuple[int, ...] = ()
 
 
 class Links:

@@ -179,4 +179,5 @@ def plan_message(person: PersonItems, day: Day, kind: str) -> PlannedMessage:
     return PlannedMessage(key=f"{kind}:{period}:user:{user.id}", kind=kind,
                           recipient=Recipient(user.id, user.email, user.name),
                           subject=subject, body_text=text, body_html=html, action_ids=tuple(person.action_ids()),
-                          event_ids=person.event_ids)
+                          event_ids=person.event_ids,
+                          recommendation_ids=tuple(getattr(rec, "id", rec) for rec in person.awaiting))

@@ -183,9 +183,14 @@ def unsent(preference: str, user_ids=None) -> dict[int, list[NotificationEvent]]
              .order_by(NotificationEvent.id))
     if user_ids is not None:
         query = query.where(NotificationEvent.recipient_id.in_(list(user_ids)))
+    from tracker.notifications.sight import Sight
+
+    sight = Sight()
     events: dict[int, list[NotificationEvent]] = defaultdict(list)
     for event in db.session.scalars(query):
-        events[event.recipient_id].append(event)
+        # an event about a recommendation the recipient may no longer see is never told
+        if sight.may_see(event.recipient, event.recommendation_id):
+            events[event.recipient_id].append(event)
     return events
 
 

@@ -85,6 +85,8 @@ class OutboxMessage(db.Model):
     give_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the actions the message mentions, so the rest of the week does not mention them again
     action_ids: Mapped[list | None] = mapped_column(JSON)
+    #: every recommendation it mentions (its own, its actions' and its events'), checked again before sending
+    recommendation_ids: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     recipient: Mapped["User | None"] = relationship()  # noqa: F821

@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.db_types import utcnow
 from tracker.extensions import db
-from tracker.notifications import events, mail
+from tracker.notifications import events, mail, sight
 from tracker.notifications.content import PlannedMessage
 from tracker.notifications.models import FAILED, PENDING, SENDING, SENT, DeliveryAttempt, OutboxMessage
 
@@ -36,7 +36,17 @@ def enqueue(planned: list[PlannedMessage], job_run_id: int | None = None,
     now = utcnow()
     give_up_at = now + give_up_after()
     queued = []
+    seeing = sight.Sight()
+    if planned and dialect_name() == "sqlite":
+        # Write before the reads that check who may see what: SQLite cannot turn a read lock into the write lock
+        # while another process waits to do the same ("database is locked"); a write first queues for the lock.
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.id == -1).values(attempts=0))
     for message in planned:
+        mentioned = sight.mentioned(message.recommendation_ids, message.action_ids, message.event_ids)
+        hidden = sight.unseen(message.recipient.user_id, mentioned, seeing)
+        if hidden:
+            log.warning("not queued %s: its recipient may not see recommendation(s) %s", message.key, hidden)
+            continue
         if message.event_ids and not _claims_its_events(message):
             if refused is not None:
                 refused.append(message)
@@ -47,6 +57,7 @@ def enqueue(planned: list[PlannedMessage], job_run_id: int | None = None,
             body_text=message.body_text, body_html=message.body_html, status=PENDING, attempts=0,
             next_attempt_at=now, created_at=now, job_run_id=job_run_id,
             action_ids=list(message.action_ids) or None, give_up_at=give_up_at,
+            recommendation_ids=sorted(mentioned),
         ).on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.id)
         # RETURNING says reliably whether the row went in; rowcount is not dependable for ORM-enabled inserts
         if db.session.execute(statement).scalar_one_or_none() is not None:
@@ -192,9 +203,16 @@ def deliver(limit: int | None = None, now: datetime | None = None) -> DeliveryRe
         return result
     messages = list(db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)))
+    withheld = withheld_messages(messages)
     emails = [(m.id, m.attempts, m.give_up_at or m.created_at + give_up_after(),
-               mail.build_email(m, settings, config, now)) for m in messages]
+               mail.build_email(m, settings, config, now)) for m in messages if m.id not in withheld]
+    attempts_of = {m.id: m.attempts for m in messages}  # read before the commit expires them
     db.session.commit()
+    for message_id, reason in withheld.items():
+        log.warning("Outbox message %s withheld: %s", message_id, reason)
+        settle(message_id, attempts_of[message_id], token, "withheld", now if clock_is_fixed else utcnow(), reason,
+               permanent=True)
+        result.failed += 1
     broken: str | None = None
     with mail.sender_for(settings) as sender:
         for message_id, attempts, give_up_at, email in emails:
@@ -217,6 +235,23 @@ def deliver(limit: int | None = None, now: datetime | None = None) -> DeliveryRe
     if result.retrying or result.failed:
         log.warning("Outbox delivery: %s sent, %s to retry, %s failed", result.sent, result.retrying, result.failed)
     return result
+
+
+def withheld_messages(messages: list[OutboxMessage]) -> dict[int, str]:
+    """{message id: why} for those not to be sent after all: since it was queued, its recipient lost sight of a
+    recommendation it mentions (a role removed, a PDU moved), so it would tell them what they may not see."""
+    seeing = sight.Sight()
+    withheld = {}
+    for message in messages:
+        if message.recommendation_ids is not None:
+            mentioned = set(message.recommendation_ids)
+        else:  # queued before messages recorded what they mention
+            mentioned = sight.mentioned(action_ids=message.action_ids, message_key=message.key)
+        hidden = sight.unseen(message.recipient_id, mentioned, seeing)
+        if hidden:
+            withheld[message.id] = (f"Not sent: the recipient may no longer see recommendation(s) "
+                                    f"{', '.join(map(str, hidden))}")
+    return withheld
 
 
 def deliver_all(now: datetime | None = None) -> DeliveryResult:

@@ -154,8 +154,11 @@ class Collector:
     """Gathers each person's items; an action sits under the most urgent heading that applies to them."""
 
     def __init__(self):
+        from tracker.notifications.sight import Sight
+
         self.people: dict[int, PersonItems] = {}
         self.placed: dict[tuple[int, int], str] = {}
+        self.sight = Sight()
 
     def person(self, user: User) -> PersonItems:
         return self.people.setdefault(user.id, PersonItems(user))
@@ -164,6 +167,8 @@ class Collector:
         for user in users:
             if section == "escalated" and user.id == item.owner_id:
                 continue  # an action never escalates to its own owner
+            if not self.sight.may_see(user, item.recommendation_id):
+                continue  # theirs no longer: it needs a new owner (see tracker.handover)
             key = (user.id, item.action_id)
             placed = self.placed.get(key)
             if placed is not None and SECTIONS.index(placed) <= SECTIONS.index(section):

@@ -91,15 +91,23 @@ def save_organisation(actor, org: Organisation | None, kind: str, name: str, par
                                                          Organisation.name.ilike(name)))
     if clash is not None and clash is not org:
         raise OrganisationError(f"There is already an organisation called {name} there")
+    from tracker.handover.services import out_of_sight, record_lost_owners
+
     fields = ("name", "parent_id", "is_active")
     before = snapshot(org, fields) if org else {}
+    moved = org is not None and org.parent_id != parent_id
+    unseen_before = out_of_sight() if moved else set()
     if org is None:
         org = Organisation(kind=kind)
         db.session.add(org)
     org.name, org.parent_id, org.is_active = name, parent_id, is_active
     db.session.flush()
+    if moved:
+        db.session.expire(org, ["parent"])
     old, new = changed(before, snapshot(org, fields))
     record_event(actor, "organisation", org.id, "update" if before else "create",
                  f"{'Changed' if before else 'Added'} {org.display_name}", before=old or None, after=new)
+    if moved:
+        record_lost_owners(actor, unseen_before, f"may no longer see it since {org.display_name} moved")
     db.session.commit()
     return org

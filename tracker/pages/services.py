@@ -7,9 +7,10 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from tracker.actions.lists import owned_recommendation_condition
+from tracker.actions.lists import owned_recommendation_condition, visibility_condition
 from tracker.actions.models import COMPLETE, Action
 from tracker.extensions import db
+from tracker.inspections.models import Inspection
 from tracker.recommendations.models import Recommendation
 
 DUE_SOON_DAYS = 14
@@ -35,9 +36,11 @@ def owned_recommendations_query(user):
     # Assured recommendations are closed: they no longer need their owner's attention.
     assured = select(Submission.id).where(Submission.recommendation_id == Recommendation.id,
                                           Submission.state == ASSURED).exists()
+    # Only where they may see: what they led in a PDU they have left needs a new owner, and is not theirs.
     return (
         select(Recommendation)
-        .where(owned_recommendation_condition(user), ~assured)
+        .join(Inspection, Recommendation.inspection_id == Inspection.id)
+        .where(owned_recommendation_condition(user), visibility_condition(user), ~assured)
         .options(selectinload(Recommendation.actions), selectinload(Recommendation.inspection))
         .order_by(Recommendation.inspection_id, Recommendation.number)
     )
@@ -46,7 +49,9 @@ def owned_recommendations_query(user):
 def attention_for(user, on: date) -> Attention:
     open_actions = db.session.scalars(
         select(Action)
-        .where(Action.owner_id == user.id, Action.status != COMPLETE)
+        .join(Recommendation, Action.recommendation_id == Recommendation.id)
+        .join(Inspection, Recommendation.inspection_id == Inspection.id)
+        .where(Action.owner_id == user.id, Action.status != COMPLETE, visibility_condition(user))
         .options(selectinload(Action.recommendation))
         .order_by(Action.target_on)
     ).all()
