@@ -1,36 +1,19 @@
 """tracker: owns, tracks and assures every recommendation of a probation inspection until re-inspection."""
 
-import importlib
 from pathlib import Path
 
 from flask import Flask
 
 from tracker import config as tracker_config
+from tracker import errors, request_log, routing, security, templating
+from tracker.cli import tracker_cli
 from tracker.connections import configure_engine
 from tracker.db_types import never_reuse_ids
 from tracker.extensions import csrf, db, login_manager, migrate
-
-# Each feature is a package with a `views.bp` blueprint; their order is the order of registration.
-FEATURES = (
-    "auth",
-    "organisations",
-    "inspections",
-    "recommendations",
-    "actions",
-    "evidence",
-    "assurance",
-    "notifications",
-    "readiness",
-    "importer",
-    "admin",
-    "handover",
-    "api",
-    "pages",
-    "caching",
-    "operations",
-    "submissions",
-    "search",
-)
+from tracker.features import FEATURES, import_feature_module, page_modules
+from tracker.form_tokens import services as form_tokens
+from tracker.templating import TrackerEnvironment
+from tracker.upload_limits import TrackerRequest
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -38,7 +21,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(root / "templates"), static_folder=str(root / "static"),
                 static_url_path="/assets",
                 instance_relative_config=True)
-    from tracker.templating import TrackerEnvironment
     app.jinja_environment = TrackerEnvironment
     app.config.from_file(str(tracker_config.config_file()), load=tracker_config.load_toml, text=False)
     app.config.update(tracker_config.env_overrides())
@@ -49,7 +31,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         if not (test_config and key in test_config):
             app.config[key] = value
     tracker_config.check_production_safety(app.config)
-    from tracker.upload_limits import TrackerRequest
     app.request_class = TrackerRequest
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
@@ -60,29 +41,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from tracker import errors, request_log, routing, security, templating
     routing.init_app(app)
     request_log.init_app(app)
     templating.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     register_features(app)
-    from tracker.submissions import services as submissions
-    submissions.init_app(app)
+    form_tokens.init_app(app)
 
-    from tracker.cli import tracker_cli
     app.cli.add_command(tracker_cli)
     return app
-
-
-def import_feature_module(feature: str, module: str):
-    """The feature's module, or None when the feature has none (a missing dependency still raises)."""
-    try:
-        return importlib.import_module(f"tracker.{feature}.{module}")
-    except ModuleNotFoundError as error:
-        if error.name in (f"tracker.{feature}", f"tracker.{feature}.{module}"):
-            return None
-        raise
 
 
 def load_models() -> None:
@@ -93,8 +61,11 @@ def load_models() -> None:
 
 
 def register_features(app: Flask) -> None:
+    """Every feature's pages first (a page may add routes to another feature's blueprint), then the blueprints."""
     load_models()
     for name in FEATURES:
-        views = import_feature_module(name, "views")
-        if views is not None:
-            app.register_blueprint(views.bp)
+        page_modules(name)
+    for name in FEATURES:
+        blueprint = import_feature_module(name, "blueprint")
+        if blueprint is not None:
+            app.register_blueprint(blueprint.bp)

@@ -44,7 +44,7 @@ def render_error(code: int, message: str | None = None):
 
 def same_site_referrer() -> str | None:
     """The page the request came from, when it is a page on this site."""
-    from tracker.auth.redirects import same_site_path
+    from tracker.shared.redirects import same_site_path
 
     referrer = urlsplit(request.referrer or "")
     if referrer.netloc != request.host:

@@ -15,8 +15,9 @@ from tracker.assurance.models import ACCEPTED, REJECTED, EvidenceReview, Submiss
 from tracker.auth.services import find_user
 from tracker.db_types import today
 from tracker.extensions import db
-from tracker.readiness.exports import HEADINGS, WHOLE_RECOMMENDATION, safe_cell
+from tracker.readiness.exports import HEADINGS, WHOLE_RECOMMENDATION
 from tracker.recommendations.status import action_status, recommendation_status
+from tracker.shared.cells import safe_cell
 
 EXPECTED = ["Recommendation number", "Recommendation", "Addressed to", "Recommendation owner", "Lead", "Response",
             "Rationale", "Recommendation status", "Action", "Action owner", "Action status", "Original target date",

@@ -7,15 +7,16 @@ from flask import Response, request, url_for
 from flask_login import current_user
 
 from tracker.actions import lists
+from tracker.actions.blueprint import bp
 from tracker.actions.forms import ActionListFilterForm
-from tracker.actions.views import bp
-from tracker.auth.access import signed_in
 from tracker.caching.pages import CachedPage, main_content, render_cached_page
 from tracker.db_types import today
 from tracker.extensions import db
-from tracker.readiness.exports import safe_cell
 from tracker.recommendations.models import Recommendation
 from tracker.recommendations.status import action_status
+from tracker.shared.access import signed_in
+from tracker.shared.cells import safe_cell
+from tracker.shared.paging import page_number
 from tracker.templating import format_date
 
 CSV_COLUMNS = ("PDU", "Inspection", "Recommendation number", "Action", "Owner", "Status", "Target date",
@@ -92,7 +93,7 @@ def _actions_page() -> CachedPage:
     filters = form.to_filters()
     sort, descending = sorting()
     on = today()
-    page = lists.list_actions(current_user, filters, on, sort, descending, lists.page_number(request.args))
+    page = lists.list_actions(current_user, filters, on, sort, descending, page_number(request.args))
     main = main_content("actions/_list-main.html", form=form, filters=filters, page=page, sort=sort,
                         descending=descending, heading=heading(filters), on=on,
                         selected=selected_filters(form, filters), status_of=lambda row: action_status(row, on))

@@ -16,8 +16,8 @@ from tracker.extensions import db
 from tracker.inspections.models import Inspection
 from tracker.organisations.models import PDU, REGION, Organisation
 from tracker.recommendations.models import ADDRESSEE_KINDS, Recommendation
+from tracker.shared.paging import PAGE_SIZE
 
-PAGE_SIZE = 50
 ADDRESSEE_CHOICES = [("", "Anyone"), ("pdu", "The PDU"), ("region", "The region"), ("hmpps", "HMPPS"),
                      ("other", "Other bodies")]
 OPEN = "open"
@@ -219,9 +219,3 @@ def inspection_label(inspection_id: int) -> str:
     """How a list's inspection filter reads: the inspection's title."""
     inspection = db.session.get(Inspection, inspection_id)
     return inspection.title if inspection else "Not found"
-
-
-def page_number(args) -> int:
-    """The page a list's address asks for; anything but a positive number is the first."""
-    page = args.get("page", "1")
-    return int(page) if page.isdigit() else 1

@@ -5,13 +5,13 @@ from datetime import date, timedelta
 from flask import current_app
 
 from tracker.actions.models import COMPLETE, STATUSES, Action, ProgressUpdate, TargetDateRevision
-from tracker.assurance.conflicts import guarded
 from tracker.audit.services import changed, record_event, snapshot
 from tracker.date_rules import check_revised_date, check_target_date
 from tracker.db_types import today, utcnow
 from tracker.extensions import db
 from tracker.notifications import events
 from tracker.recommendations.locking import ensure_unlocked
+from tracker.shared.conflicts import guarded
 
 ACTION_FIELDS = ("description", "owner_id", "original_target_on", "target_on", "status", "completed_on")
 

@@ -1,15 +1,13 @@
 """Action pages: view, add, edit, revise the target date, post a progress update."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from tracker.actions import services
+from tracker.actions.blueprint import bp
 from tracker.actions.forms import ActionForm, CorrectUpdateForm, EditActionForm, ProgressUpdateForm, ReviseDateForm
 from tracker.actions.models import STATUSES, Action, ProgressUpdate
-from tracker.assurance.conflict_views import conflict_page
-from tracker.assurance.conflicts import ConflictError, ConflictRow
 from tracker.auth import permissions
-from tracker.auth.access import authorise, record_rule
 from tracker.caching.pages import CachedPage, main_content, render_cached_page
 from tracker.db_types import today
 from tracker.evidence.services import decisions_on
@@ -19,8 +17,9 @@ from tracker.recommendations.locking import locked_reason, refuse_if_locked
 from tracker.recommendations.services import people_choices
 from tracker.recommendations.status import action_status
 from tracker.recommendations.views import recommendation_or_404
-
-bp = Blueprint("actions", __name__)
+from tracker.shared.access import authorise, record_rule
+from tracker.shared.conflict_views import conflict_page
+from tracker.shared.conflicts import ConflictError, ConflictRow
 
 
 def action_or_404(action_id: int) -> Action:
@@ -245,6 +244,3 @@ def delete_action(action_id: int):
         flash("Action deleted.", "success")
         return redirect(url_for("recommendations.show_recommendation", recommendation_id=recommendation_id))
     return render_template("actions/delete.html", action=action, form=form, blockers=blockers)
-
-# The work lists share this blueprint; imported last, once `bp` exists.
-from tracker.actions import list_views  # noqa: E402,F401

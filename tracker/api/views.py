@@ -2,18 +2,18 @@
 
 from functools import wraps
 
-from flask import Blueprint, abort, jsonify, request
+from flask import abort, jsonify, request
 from flask_login import current_user
 from sqlalchemy import inspect, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from tracker.actions.models import Action
 from tracker.api import conditional
+from tracker.api.blueprint import bp
 from tracker.api.openapi import DOCUMENT
 from tracker.api.paging import BadQuery, next_link, page_of, read_after, read_choice, read_limit, read_since
 from tracker.api.serialisers import inspection_json, recommendation_json
 from tracker.assurance.api import post_action_update, post_evidence_decision
-from tracker.auth.access import public, record_rule, signed_in
 from tracker.auth.permissions import visible_pdu_filter
 from tracker.caching.services import cached, viewer_key
 from tracker.db_types import today
@@ -27,8 +27,8 @@ from tracker.organisations.models import Organisation
 from tracker.recommendations.models import Recommendation
 from tracker.recommendations.status import recommendation_status
 from tracker.recommendations.views import recommendation_or_404
+from tracker.shared.access import public, record_rule, signed_in
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Bearer-token clients send no cookie, so CSRF does not apply to them; cookie sessions may only read here.
 csrf.exempt(bp)
 bp.before_request(conditional.not_modified_before_reading)

@@ -8,13 +8,13 @@ from tracker.actions import services as actions
 from tracker.actions.models import STATUSES, Action
 from tracker.assurance import rules
 from tracker.assurance import services as assurance
-from tracker.assurance.conflicts import ConflictError
 from tracker.assurance.models import DECISIONS
 from tracker.auth import permissions
 from tracker.auth.services import user_for_token
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.recommendations.status import latest_submission
+from tracker.shared.conflicts import ConflictError
 
 
 def iso(value):

@@ -11,7 +11,6 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from tracker.actions.models import Action
 from tracker.assurance import rules
-from tracker.assurance.conflicts import guarded
 from tracker.assurance.models import (
     ACCEPTED,
     ASSURED,
@@ -36,6 +35,7 @@ from tracker.organisations.models import PDU, Organisation
 from tracker.recommendations.locking import fresh_state
 from tracker.recommendations.models import NOT_AGREED, Recommendation
 from tracker.recommendations.status import latest_submission
+from tracker.shared.conflicts import guarded
 
 
 class AssuranceError(ValueError):

@@ -1,13 +1,12 @@
 """Assurance pages: submit, the review queue, reviewing evidence, assure, return, reopen; action dependencies."""
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tracker.actions.models import Action
 from tracker.actions.views import action_or_404
 from tracker.assurance import dependencies, panels, review, rules, services
-from tracker.assurance.conflict_views import conflict_page
-from tracker.assurance.conflicts import ConflictError, ConflictRow
+from tracker.assurance.blueprint import bp
 from tracker.assurance.forms import (
     ASSURE,
     RETURN,
@@ -21,7 +20,6 @@ from tracker.assurance.forms import (
 from tracker.assurance.models import DECISIONS, ActionDependency
 from tracker.audit.services import changes_since
 from tracker.auth import permissions
-from tracker.auth.access import authorise, record_rule, signed_in
 from tracker.db_types import today
 from tracker.errors import wants_json
 from tracker.evidence import services as evidence_services
@@ -31,8 +29,9 @@ from tracker.pages.services import HOME_PANELS
 from tracker.recommendations.locking import UnderReviewError, locked_reason
 from tracker.recommendations.status import action_status, recommendation_status
 from tracker.recommendations.views import recommendation_or_404
-
-bp = Blueprint("assurance", __name__)
+from tracker.shared.access import authorise, record_rule, signed_in
+from tracker.shared.conflict_views import conflict_page
+from tracker.shared.conflicts import ConflictError, ConflictRow
 
 HOME_PANEL = "assurance/_home-panel.html"
 if HOME_PANEL not in HOME_PANELS:

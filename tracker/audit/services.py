@@ -43,7 +43,7 @@ def record_event(actor, entity_type: str, entity_id: int | None, verb: str, summ
     )
     db.session.add(event)
     if has_request_context():
-        from tracker.submissions.services import note_audit_event
+        from tracker.form_tokens.services import note_audit_event
 
         note_audit_event(event)
     return event

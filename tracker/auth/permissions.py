@@ -1,7 +1,6 @@
 """Who may see and change what: every rule the pages and the API enforce, as plain functions."""
 
 from tracker.auth.models import (
-    ADMIN,
     HEAD_OF_PDU,
     HMPPS_LEAD,
     REGIONAL_DIRECTOR,
@@ -14,7 +13,7 @@ OWNER_ROLE_FOR_KIND = {PDU: HEAD_OF_PDU, REGION: REGIONAL_DIRECTOR, NATIONAL: HM
 
 
 def is_admin(user: User) -> bool:
-    return user.is_authenticated and user.has_role(ADMIN)
+    return user.is_authenticated and user.is_admin
 
 
 def covers(scope: Organisation, org: Organisation) -> bool:

@@ -1,17 +1,16 @@
 """Inspection pages: the list, one inspection's ratings and recommendations, and its re-inspection dates."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from tracker.auth.access import authorise, record_rule, signed_in
 from tracker.auth.permissions import can_manage_inspection, can_view_inspection
 from tracker.caching.pages import CachedPage, main_content, render_cached_page
 from tracker.db_types import today
 from tracker.inspections import services
+from tracker.inspections.blueprint import bp
 from tracker.inspections.forms import ReinspectionDatesForm
 from tracker.recommendations.status import recommendation_status
-
-bp = Blueprint("inspections", __name__)
+from tracker.shared.access import authorise, record_rule, signed_in
 
 
 def inspection_or_404(inspection_id: int, load=services.load_inspection):

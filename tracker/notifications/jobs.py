@@ -26,8 +26,8 @@ def send_outbox_job(app: Flask) -> None:
 
 
 def housekeeping_job(app: Flask) -> None:
+    from tracker.form_tokens.services import discard_old_tokens
     from tracker.importer.drafts import discard_unsaved_drafts
-    from tracker.submissions.services import discard_old_tokens
 
     with app.app_context():
         discarded = discard_unsaved_drafts()

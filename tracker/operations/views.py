@@ -1,12 +1,11 @@
 """`GET /healthz` for load balancers and monitors, and the service status page for administrators."""
 
-from flask import Blueprint, render_template
+from flask import render_template
 
-from tracker.auth.access import admin_only, public
 from tracker.notifications.jobs import JOBS
 from tracker.operations import services
-
-bp = Blueprint("operations", __name__)
+from tracker.operations.blueprint import bp
+from tracker.shared.access import admin_only, public
 
 
 @bp.get("/healthz")

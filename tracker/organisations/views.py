@@ -1,17 +1,16 @@
 """Administrators keep regions and PDUs as data: names and boundaries change over time."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker.auth.access import admin_only
 from tracker.extensions import db
 from tracker.organisations import services
+from tracker.organisations.blueprint import bp
 from tracker.organisations.forms import OrganisationForm
 from tracker.organisations.models import KINDS, NATIONAL, PDU, REGION, Organisation
-
-bp = Blueprint("organisations", __name__, url_prefix="/admin/organisations")
+from tracker.shared.access import admin_only
 
 
 @bp.get("")

@@ -2,11 +2,10 @@
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from tracker.auth.access import authorise, record_rule, signed_in
 from tracker.auth.permissions import can_see_org
 from tracker.caching.pages import CachedPage, main_content, render_cached_page, render_whole
 from tracker.caching.services import cached
@@ -15,6 +14,7 @@ from tracker.extensions import db
 from tracker.inspections.views import inspection_or_404
 from tracker.organisations.models import REGION, Organisation
 from tracker.readiness import charts, dashboards, exports, services
+from tracker.readiness.blueprint import bp
 from tracker.readiness.forms import (
     DashboardFilterForm,
     audit_round_form,
@@ -26,8 +26,7 @@ from tracker.readiness.forms import (
 from tracker.readiness.models import AuditRound
 from tracker.readiness.summary import readiness_for
 from tracker.recommendations.status import action_status
-
-bp = Blueprint("readiness", __name__)
+from tracker.shared.access import authorise, record_rule, signed_in
 
 
 def viewable_inspection(inspection_id: int):

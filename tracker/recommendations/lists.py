@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from tracker.actions.lists import (
-    PAGE_SIZE,
     current_inspection_condition,
     organisation_condition,
     owned_recommendation_condition,
@@ -22,6 +21,7 @@ from tracker.organisations.models import Organisation
 from tracker.readiness.facts import recommendation_facts
 from tracker.recommendations.models import ADDRESSEE_KINDS, Recommendation
 from tracker.recommendations.status import Status, recommendation_status
+from tracker.shared.paging import PAGE_SIZE
 
 
 @dataclass

@@ -1,10 +1,10 @@
 """Use cases for recommendations: record the service's response and name its lead."""
 
-from tracker.assurance.conflicts import guarded
 from tracker.audit.services import changed, record_event, snapshot
 from tracker.extensions import db
 from tracker.recommendations.locking import ensure_unlocked
 from tracker.recommendations.models import RESPONSES, Recommendation
+from tracker.shared.conflicts import guarded
 
 RESPONSE_FIELDS = ("response", "response_rationale", "lead_id")
 

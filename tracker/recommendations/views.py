@@ -1,22 +1,21 @@
 """The recommendation page and the response form."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from tracker.assurance.conflict_views import conflict_page
-from tracker.assurance.conflicts import ConflictError, ConflictRow
 from tracker.audit.services import history_for_recommendation
 from tracker.auth import permissions
-from tracker.auth.access import authorise, record_rule
 from tracker.caching.pages import CachedPage, main_content, render_cached_page
 from tracker.db_types import today
 from tracker.evidence.services import decisions_on
 from tracker.recommendations import services
+from tracker.recommendations.blueprint import bp
 from tracker.recommendations.forms import ResponseForm
 from tracker.recommendations.locking import locked_reason, refuse_if_locked
 from tracker.recommendations.status import action_status, recommendation_status
-
-bp = Blueprint("recommendations", __name__)
+from tracker.shared.access import authorise, record_rule
+from tracker.shared.conflict_views import conflict_page
+from tracker.shared.conflicts import ConflictError, ConflictRow
 
 
 def recommendation_or_404(recommendation_id: int):
@@ -89,6 +88,3 @@ def response_conflict(recommendation, form):
     back = url_for("recommendations.show_recommendation", recommendation_id=recommendation.id)
     return conflict_page(recommendation, rows, back, f"the response to recommendation {recommendation.number}")
 
-
-# The recommendations list shares this blueprint; imported last, once `bp` exists.
-from tracker.recommendations import list_views  # noqa: E402,F401

@@ -12,8 +12,8 @@ from tracker.assurance.models import Submission
 from tracker.auth.services import find_user
 from tracker.db_types import utcnow
 from tracker.extensions import db
-from tracker.submissions.models import FormSubmission
-from tracker.submissions.services import ALREADY_SAVED, discard_old_tokens
+from tracker.form_tokens.models import FormSubmission
+from tracker.form_tokens.services import ALREADY_SAVED, discard_old_tokens
 
 
 def owned_action() -> Action:

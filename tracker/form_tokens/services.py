@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tracker.db_types import utcnow
 from tracker.extensions import db
-from tracker.submissions.models import FormSubmission
+from tracker.form_tokens.models import FormSubmission
 
 FIELD = "submission_token"
 TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
