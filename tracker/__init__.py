@@ -6,14 +6,19 @@ from flask import Flask
 
 from tracker import config as tracker_config
 from tracker import errors, request_log, routing, security, templating
+from tracker.auth import permissions, sessions
 from tracker.cli import tracker_cli
 from tracker.connections import configure_engine
 from tracker.db_types import never_reuse_ids
 from tracker.extensions import csrf, db, login_manager, migrate
-from tracker.features import FEATURES, import_feature_module, page_modules
+from tracker.features import FEATURES, RECORD_PACKAGES, import_feature_module, page_modules
 from tracker.form_tokens import services as form_tokens
+from tracker.jobs import schedule
+from tracker.mail import outbox
+from tracker.notifications.jobs import JOBS
 from tracker.templating import TrackerEnvironment
 from tracker.upload_limits import TrackerRequest
+from tracker.work_events import services as work_events
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -43,11 +48,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     routing.init_app(app)
     request_log.init_app(app)
-    templating.init_app(app)
-    security.init_app(app)
+    templating.init_app(app, audiences=permissions.NAVIGATION_AUDIENCES)
+    security.init_app(app, expire_idle_session=sessions.expire_idle_session)
     errors.init_app(app)
     register_features(app)
     form_tokens.init_app(app)
+    schedule.init_app(app, JOBS)
+    outbox.init_app(app, event_claims=work_events)
 
     app.cli.add_command(tracker_cli)
     return app
@@ -55,7 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def load_models() -> None:
     """Import every feature's models so the metadata is complete for migrations and relationships resolve."""
-    for name in FEATURES:
+    for name in (*RECORD_PACKAGES, *FEATURES):
         import_feature_module(name, "models")
     never_reuse_ids(db.metadata)
 

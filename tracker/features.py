@@ -25,6 +25,8 @@ FEATURES = (
     "form_tokens",
     "search",
 )
+#: packages below the features that keep tables of their own
+RECORD_PACKAGES = ("mail", "jobs", "work_events")
 
 
 def import_feature_module(feature: str, module: str) -> ModuleType | None:

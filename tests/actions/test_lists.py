@@ -10,13 +10,14 @@ import time_machine
 from sqlalchemy import func, select
 
 from tests.conftest import DEMO_TODAY, DIRECTOR, HEAD, HMPPS, OWNER, soup_of, text_of
-from tracker.actions.models import COMPLETE, Action
+from tracker.actions.models import Action
 from tracker.auth.services import find_user
 from tracker.demo.national import load_national
 from tracker.extensions import db
 from tracker.inspections.models import Inspection
 from tracker.organisations.services import find_pdu
 from tracker.recommendations.models import Recommendation
+from tracker.recommendations.status import COMPLETE
 from tracker.shared.paging import PAGE_SIZE
 
 pytestmark = pytest.mark.usefixtures("frozen")

@@ -54,7 +54,7 @@ def test_national_dashboard_and_region_drill_down_counts_match_their_lists(as_us
 
 
 def test_dashboard_columns_are_fixed_and_pdus_with_no_inspection_come_last_with_dashes(as_user):
-    from tracker.readiness.dashboards import all_statuses
+    from tracker.recommendations.status import all_statuses
 
     page = soup_of(as_user(DIRECTOR).get("/dashboard?sort=overdue&order=desc"))
     headers = [text_of(th) for th in page.select("#dashboard-table thead th")]

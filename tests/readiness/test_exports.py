@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from tests.conftest import HEAD, VIEWER
 from tracker.actions.models import Action
-from tracker.assurance.models import ACCEPTED, REJECTED, EvidenceReview, Submission
 from tracker.auth.services import find_user
 from tracker.db_types import today
 from tracker.extensions import db
 from tracker.readiness.exports import HEADINGS, WHOLE_RECOMMENDATION
+from tracker.recommendations.models import ACCEPTED, REJECTED, EvidenceReview, Submission
 from tracker.recommendations.status import action_status, recommendation_status
 from tracker.shared.cells import safe_cell
 

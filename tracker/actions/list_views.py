@@ -12,6 +12,7 @@ from tracker.actions.forms import ActionListFilterForm
 from tracker.caching.pages import CachedPage, main_content, render_cached_page
 from tracker.db_types import today
 from tracker.extensions import db
+from tracker.inspections.lists import inspection_label, organisation_choices
 from tracker.recommendations.models import Recommendation
 from tracker.recommendations.status import action_status
 from tracker.shared.access import signed_in
@@ -25,7 +26,7 @@ CSV_COLUMNS = ("PDU", "Inspection", "Recommendation number", "Action", "Owner", 
 
 def filter_form() -> ActionListFilterForm:
     form = ActionListFilterForm(request.args)
-    form.organisation.choices = [("", "Any")] + lists.organisation_choices(current_user)
+    form.organisation.choices = [("", "Any")] + organisation_choices(current_user)
     form.owner.choices = [("", "Anyone"), ("me", "You")] + lists.owner_choices(current_user)
     form.validate()
     return form
@@ -70,7 +71,7 @@ def selected_filters(form: ActionListFilterForm, filters: lists.ActionFilters) -
         (filters.due_to, "Due on or before", lambda: format_date(filters.due_to), "due_to"),
         (filters.recommendation_id, "Recommendation", lambda: recommendation_label(filters.recommendation_id),
          "recommendation"),
-        (filters.inspection_id, "Inspection", lambda: lists.inspection_label(filters.inspection_id), "inspection"),
+        (filters.inspection_id, "Inspection", lambda: inspection_label(filters.inspection_id), "inspection"),
         (filters.current_only, "Inspections", lambda: "Current inspection of each PDU", "current"),
         (filters.recommendations_i_own, "Recommendations", lambda: "Those you own or lead", "mine"),
     ]

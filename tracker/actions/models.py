@@ -1,18 +1,14 @@
-"""Actions taken on a recommendation, their target-date history and the progress reported on them."""
+"""Actions taken on a recommendation, their target-date history, the progress reported on them, and the actions
+that wait on other actions."""
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db_types import UTCDateTime, text_search_index, utcnow
 from tracker.extensions import db
-
-NOT_STARTED = "not_started"
-IN_PROGRESS = "in_progress"
-BLOCKED = "blocked"
-COMPLETE = "complete"
-STATUSES = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", BLOCKED: "Blocked", COMPLETE: "Complete"}
+from tracker.recommendations.status import COMPLETE, NOT_STARTED, STATUSES
 
 
 class ActionRules:
@@ -103,3 +99,24 @@ class ProgressUpdate(db.Model):
 
     action: Mapped["Action"] = relationship(back_populates="updates")
     author: Mapped["User | None"] = relationship()  # noqa: F821
+
+
+class ActionDependency(db.Model):
+    """`action` cannot finish until `blocker` does, e.g. a PDU's training waits on the region's recruitment."""
+
+    __tablename__ = "action_dependencies"
+    __table_args__ = (
+        UniqueConstraint("action_id", "blocker_id", name="uq_action_dependencies_action_id_blocker_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the action that waits
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id"), index=True)
+    #: the action it waits on
+    blocker_id: Mapped[int] = mapped_column(ForeignKey("actions.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    action: Mapped["Action"] = relationship(foreign_keys=[action_id])  # noqa: F821
+    blocker: Mapped["Action"] = relationship(foreign_keys=[blocker_id])  # noqa: F821
+    created_by: Mapped["User | None"] = relationship()  # noqa: F821

@@ -3,15 +3,17 @@
 from datetime import date, timedelta
 
 from flask import current_app
+from sqlalchemy import or_, select
 
-from tracker.actions.models import COMPLETE, STATUSES, Action, ProgressUpdate, TargetDateRevision
+from tracker.actions.models import Action, ActionDependency, ProgressUpdate, TargetDateRevision
 from tracker.audit.services import changed, record_event, snapshot
 from tracker.date_rules import check_revised_date, check_target_date
 from tracker.db_types import today, utcnow
 from tracker.extensions import db
-from tracker.notifications import events
 from tracker.recommendations.locking import ensure_unlocked
+from tracker.recommendations.status import COMPLETE, STATUSES
 from tracker.shared.conflicts import guarded
+from tracker.work_events import services as events
 
 ACTION_FIELDS = ("description", "owner_id", "original_target_on", "target_on", "status", "completed_on")
 
@@ -217,9 +219,7 @@ def withdraw_update(actor, update: ProgressUpdate) -> Action:
 
 def deletion_blockers(action: Action) -> list[str]:
     """Why an action cannot be deleted: once work is recorded against it, it stays on the record."""
-    from sqlalchemy import or_, select
 
-    from tracker.assurance.models import ActionDependency
 
     reasons = []
     if action.updates:

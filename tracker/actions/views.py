@@ -6,28 +6,19 @@ from flask_login import current_user
 from tracker.actions import services
 from tracker.actions.blueprint import bp
 from tracker.actions.forms import ActionForm, CorrectUpdateForm, EditActionForm, ProgressUpdateForm, ReviseDateForm
-from tracker.actions.models import STATUSES, Action, ProgressUpdate
+from tracker.actions.lookups import action_or_404, recommendation_with_actions_or_404
+from tracker.actions.models import Action, ProgressUpdate
 from tracker.auth import permissions
 from tracker.caching.pages import CachedPage, main_content, render_cached_page
 from tracker.db_types import today
-from tracker.evidence.services import decisions_on
 from tracker.extensions import db
 from tracker.forms_confirm import ConfirmForm
 from tracker.recommendations.locking import locked_reason, refuse_if_locked
-from tracker.recommendations.services import people_choices
-from tracker.recommendations.status import action_status
-from tracker.recommendations.views import recommendation_or_404
+from tracker.recommendations.services import decisions_on, people_choices
+from tracker.recommendations.status import STATUSES, action_status
 from tracker.shared.access import authorise, record_rule
 from tracker.shared.conflict_views import conflict_page
 from tracker.shared.conflicts import ConflictError, ConflictRow
-
-
-def action_or_404(action_id: int) -> Action:
-    action = db.session.get(Action, action_id)
-    if action is None:
-        abort(404)
-    authorise(permissions.can_view_recommendation(current_user, action.recommendation))
-    return action
 
 
 def back_to(action: Action):
@@ -69,7 +60,7 @@ def _action_page(action_id: int) -> CachedPage:
 @bp.route("/recommendations/<int:recommendation_id>/actions/new", methods=["GET", "POST"])
 @record_rule
 def create_action(recommendation_id: int):
-    recommendation = recommendation_or_404(recommendation_id)
+    recommendation = recommendation_with_actions_or_404(recommendation_id)
     authorise(permissions.can_manage_recommendation(current_user, recommendation))
     refuse_if_locked(recommendation)
     form = ActionForm()

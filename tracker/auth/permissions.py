@@ -1,6 +1,7 @@
 """Who may see and change what: every rule the pages and the API enforce, as plain functions."""
 
 from tracker.auth.models import (
+    ADMIN,
     HEAD_OF_PDU,
     HMPPS_LEAD,
     REGIONAL_DIRECTOR,
@@ -114,3 +115,11 @@ def can_reassign_work(user, recommendation) -> bool:
         return False
     return (is_admin(user) or owns_recommendation(user, recommendation)
             or recommendation.inspection.pdu.parent_id in user.orgs_with_role(REGIONAL_DIRECTOR))
+
+
+#: who sees each item of the navigation (tracker.templating.NAVIGATION names these audiences)
+NAVIGATION_AUDIENCES = {
+    "any": lambda user: True,
+    "admin": lambda user: user.has_role(ADMIN),
+    "reviewer": lambda user: user.has_role(REGIONAL_DIRECTOR) or user.has_role(HMPPS_LEAD),
+}

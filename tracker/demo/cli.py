@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from sqlalchemy.engine import make_url
 
+from tracker.auth.models import ROLE_LABELS
 from tracker.db_types import today
 
 
@@ -22,7 +23,7 @@ def sign_ins_file() -> Path:
 
 
 def print_sign_ins(password: str | None) -> None:
-    from tracker.auth.models import ROLE_LABELS
+    # the demo builders load only when a demo command runs, not in every web worker that registers the commands
     from tracker.demo.services import load_plan
 
     click.echo("Demo sign-ins:")
@@ -44,6 +45,7 @@ def register(group: click.Group) -> None:
     @click.option("--quiet", is_flag=True, help="Do not print the sign-ins (make run prints them once it starts).")
     def demo(if_empty: bool, scale: str, quiet: bool) -> None:
         """Load the Barking, Dagenham and Havering demo inspection and one user per role."""
+        # loaded only when the command runs (see print_sign_ins)
         from tracker.demo import services
 
         if if_empty and (services.has_demo_users() or not current_app.config.get("DEMO_LOAD_ON_FIRST_RUN", True)):
@@ -57,6 +59,7 @@ def register(group: click.Group) -> None:
         click.echo(f"{status}: {result.inspection.title} "
                    f"({len(result.inspection.recommendations)} recommendations)")
         if scale == "national":
+            # loaded only when the command runs (see print_sign_ins)
             from tracker.demo import national
 
             click.echo(national.load_national(today()))

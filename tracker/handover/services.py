@@ -7,17 +7,18 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from tracker.actions.models import COMPLETE, Action
+from tracker.actions.models import Action
 from tracker.audit.services import record_event
 from tracker.auth.models import User
 from tracker.auth.permissions import can_reassign_work
 from tracker.db_types import utcnow
 from tracker.extensions import db
-from tracker.notifications.content import Links, PlannedMessage, Recipient, render_parts
-from tracker.notifications.models import REASSIGNED
-from tracker.notifications.outbox import enqueue
+from tracker.mail.content import Links, PlannedMessage, Recipient, render_parts
+from tracker.mail.models import REASSIGNED
+from tracker.mail.outbox import enqueue
 from tracker.recommendations.models import Recommendation
 from tracker.recommendations.services import assignable_users
+from tracker.recommendations.status import COMPLETE
 
 
 class HandoverError(ValueError):

@@ -6,12 +6,11 @@ from flask_login import current_user
 from tracker.handover import services
 from tracker.handover.blueprint import bp
 from tracker.handover.forms import ReassignForm
-from tracker.pages.services import HOME_PANELS
 from tracker.shared.access import signed_in
+from tracker.templating import add_home_panel
 
 HOME_PANEL = "handover/_home-panel.html"
-if HOME_PANEL not in HOME_PANELS:
-    HOME_PANELS.append(HOME_PANEL)
+bp.record_once(lambda state: add_home_panel(state.app, HOME_PANEL))
 
 
 @bp.app_context_processor

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import multiprocessing
 import re
 
 from bs4 import BeautifulSoup, NavigableString
+from flask import current_app, has_app_context
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
@@ -45,11 +47,7 @@ _VOID = {b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"l
 def extract_text_in_time(data: bytes, filename: str | None = None, seconds: float | None = None) -> str:
     """extract_text in a child process that is stopped after `seconds` (`[importer] extract_seconds`), so that a
     report built to be slow to read is refused instead of holding a web worker."""
-    import multiprocessing
-
     if seconds is None:
-        from flask import current_app, has_app_context
-
         seconds = float(current_app.config.get("IMPORTER_EXTRACT_SECONDS", DEFAULT_EXTRACT_SECONDS)
                         if has_app_context() else DEFAULT_EXTRACT_SECONDS)
     context = multiprocessing.get_context("fork")

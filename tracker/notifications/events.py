@@ -9,23 +9,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from tracker.auth.models import EVENTS_IMMEDIATE, EVENTS_WITH_REMINDERS, HMPPS_LEAD, REGIONAL_DIRECTOR, User
+from tracker.auth.models import EVENTS_IMMEDIATE, EVENTS_WITH_REMINDERS, User
 from tracker.db_types import utcnow
 from tracker.extensions import db
-from tracker.notifications.content import Links, PlannedMessage, Recipient, render_parts, shorten
-from tracker.notifications.models import (
+from tracker.mail.content import Links, PlannedMessage, Recipient, render_parts, shorten
+from tracker.mail.models import EVENTS
+from tracker.templating import pluralise
+from tracker.work_events.models import (
     ASSIGNED,
     ASSURED_YOURS,
     EVENT_KINDS,
-    EVENTS,
     EVIDENCE_REJECTED,
     RETURNED_TO_YOU,
     SUBMITTED_FOR_REVIEW,
     NotificationEvent,
 )
-from tracker.templating import pluralise
 
 log = logging.getLogger("tracker.jobs")
 
@@ -39,57 +39,10 @@ SUBJECT_WORDS = {
 }
 
 
-def record(kind: str, recipients, actor, recommendation, action=None, evidence=None, comment: str = "") -> None:
-    """Add one event per person told, in the caller's transaction; the actor and leavers are left out."""
-    told = set()
-    for user in recipients:
-        if user is None or not user.is_active or user.id == getattr(actor, "id", None) or user.id in told:
-            continue
-        told.add(user.id)
-        db.session.add(NotificationEvent(
-            kind=kind, recipient_id=user.id, actor_id=getattr(actor, "id", None), recommendation=recommendation,
-            action=action, evidence=evidence, comment=(comment or "").strip(), created_at=utcnow()))
 
 
-def action_assigned(actor, action) -> None:
-    if action.owner_id is not None:
-        record(ASSIGNED, [db.session.get(User, action.owner_id)], actor, action.recommendation, action=action)
 
 
-def submitted_for_review(actor, recommendation, submission) -> None:
-    record(SUBMITTED_FOR_REVIEW, reviewers(recommendation, submission), actor, recommendation)
-
-
-def returned(actor, recommendation, submission) -> None:
-    record(RETURNED_TO_YOU, [submission.submitted_by, recommendation.lead], actor, recommendation,
-           comment=submission.decision_reason)
-
-
-def assured(actor, recommendation, submission) -> None:
-    record(ASSURED_YOURS, [submission.submitted_by, recommendation.lead], actor, recommendation,
-           comment=submission.decision_reason)
-
-
-def evidence_rejected(actor, evidence, comment: str) -> None:
-    owner = evidence.action.owner if evidence.action is not None else None
-    record(EVIDENCE_REJECTED, [evidence.uploaded_by, owner], actor, evidence.recommendation,
-           action=evidence.action, evidence=evidence, comment=comment)
-
-
-def reviewers(recommendation, submission) -> list[User]:
-    """Everyone who may review this submission: the region's director for a PDU's recommendation, an HMPPS lead
-    otherwise; those whose own work it is are left out by the same rule that stops them reviewing it."""
-    from tracker.assurance import rules
-    from tracker.auth.models import RoleAssignment
-
-    role = rules.reviewer_role(recommendation)
-    query = select(User).join(RoleAssignment, RoleAssignment.user_id == User.id).where(
-        RoleAssignment.role == role, User.is_active).order_by(User.id)
-    if role == REGIONAL_DIRECTOR:
-        query = query.where(RoleAssignment.organisation_id == recommendation.owner_org.parent_id)
-    else:
-        query = query.where(RoleAssignment.role == HMPPS_LEAD)
-    return [user for user in db.session.scalars(query).unique() if rules.can_review(user, recommendation, submission)]
 
 
 def batch_window() -> timedelta:
@@ -194,28 +147,3 @@ def plan_message(user: User, batch: list[NotificationEvent], links: Links) -> Pl
     return PlannedMessage(key=f"{EVENTS}:user:{user.id}:{batch[0].id}", kind=EVENTS,
                           recipient=Recipient(user.id, user.email, user.name), subject=subject,
                           body_text=text, body_html=html, event_ids=tuple(event.id for event in batch))
-
-
-def mark_told(key: str, event_ids) -> list[int]:
-    """In the transaction that queues the message: these events are told, by that message. Returns the ids of
-    those that were still untold."""
-    if not event_ids:
-        return []
-    told = db.session.execute(update(NotificationEvent).where(NotificationEvent.id.in_(list(event_ids)),
-                                                              NotificationEvent.message_key.is_(None))
-                              .values(message_key=key).returning(NotificationEvent.id))
-    return list(told.scalars())
-
-
-def told_elsewhere(key: str, event_ids) -> int:
-    """How many of these events another message (another key) has told."""
-    return len(db.session.scalars(select(NotificationEvent.id).where(
-        NotificationEvent.id.in_(list(event_ids)), NotificationEvent.message_key.is_not(None),
-        NotificationEvent.message_key != key)).all())
-
-
-def release(event_ids) -> None:
-    """Undo `mark_told` for events of a message that is not queued after all."""
-    if event_ids:
-        db.session.execute(update(NotificationEvent).where(NotificationEvent.id.in_(list(event_ids)))
-                           .values(message_key=None))

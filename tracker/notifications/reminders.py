@@ -11,15 +11,16 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 
-from tracker.actions.models import COMPLETE, Action, ProgressUpdate
+from tracker.actions.models import Action, ProgressUpdate
 from tracker.auth.models import HEAD_OF_PDU, HMPPS_LEAD, REGIONAL_DIRECTOR, RoleAssignment, User
 from tracker.auth.permissions import OWNER_ROLE_FOR_KIND
 from tracker.extensions import db
 from tracker.inspections.models import Inspection
+from tracker.mail.content import shorten
 from tracker.notifications import rules
-from tracker.notifications.content import shorten
 from tracker.organisations.models import PDU, REGION
 from tracker.recommendations.models import Recommendation
+from tracker.recommendations.status import COMPLETE
 
 LONDON = ZoneInfo("Europe/London")
 #: headings of a message, most urgent first: an action goes under the first that applies to the person

@@ -4,10 +4,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tracker.extensions import db
+from tracker.mail.models import FAILED, KIND_LABELS, MESSAGE_STATUSES, OutboxMessage
 from tracker.notifications import services
 from tracker.notifications.blueprint import bp
 from tracker.notifications.forms import ReminderPreferenceForm, RetryForm
-from tracker.notifications.models import FAILED, KIND_LABELS, MESSAGE_STATUSES, OutboxMessage
 from tracker.security import use_email_preview_policy
 from tracker.shared.access import admin_only, signed_in
 

@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from tracker.audit.services import changed, record_event, snapshot
 from tracker.extensions import db
 from tracker.organisations.models import NATIONAL, PDU, REGION, Organisation
 
@@ -84,8 +85,6 @@ def parent_choices(kind: str) -> list[tuple[int, str]]:
 def save_organisation(actor, org: Organisation | None, kind: str, name: str, parent_id: int,
                       is_active: bool) -> Organisation:
     """Create or rename an organisation; names stay unique within their parent."""
-    from tracker.audit.services import changed, record_event, snapshot
-
     name = " ".join(name.split())
     clash = db.session.scalar(select(Organisation).where(Organisation.parent_id == parent_id,
                                                          Organisation.name.ilike(name)))

@@ -19,10 +19,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.actions.models import ProgressUpdate
 from tracker.auth.models import User
-from tracker.evidence.services import decisions_on
 from tracker.extensions import db
 from tracker.organisations.models import Organisation
 from tracker.readiness.loading import load_recommendations
+from tracker.recommendations.services import decisions_on
 from tracker.recommendations.status import action_status, recommendation_status
 from tracker.shared.cells import safe_cell
 from tracker.templating import format_date

@@ -11,7 +11,7 @@ from tracker.caching.pages import CachedPage, main_content, render_cached_page, 
 from tracker.caching.services import cached
 from tracker.db_types import today
 from tracker.extensions import db
-from tracker.inspections.views import inspection_or_404
+from tracker.inspections.lookups import inspection_or_404
 from tracker.organisations.models import REGION, Organisation
 from tracker.readiness import charts, dashboards, exports, services
 from tracker.readiness.blueprint import bp
@@ -25,7 +25,7 @@ from tracker.readiness.forms import (
 )
 from tracker.readiness.models import AuditRound
 from tracker.readiness.summary import readiness_for
-from tracker.recommendations.status import action_status
+from tracker.recommendations.status import action_status, all_statuses
 from tracker.shared.access import authorise, record_rule, signed_in
 
 
@@ -143,7 +143,7 @@ def export_action_plan(inspection_id: int, extension: str):
 
 def _filters() -> tuple[DashboardFilterForm, dashboards.Filters]:
     form = DashboardFilterForm(request.args)
-    form.status.choices = [("", "Any status")] + [(s.key, s.label) for s in dashboards.all_statuses()]
+    form.status.choices = [("", "Any status")] + [(s.key, s.label) for s in all_statuses()]
     form.validate()
     filters = dashboards.Filters(
         status=(form.status.data or "") if not form.status.errors else "",
@@ -169,7 +169,7 @@ def _table(rows, form, filters, sort: str, descending: bool, totals_args: dict, 
     """The dashboard table: the same columns whatever the data, a totals row, and every count a link."""
     rows = dashboards.sort_rows(rows, sort, descending)
     table = render_template("readiness/_dashboard-table.html", rows=rows, form=form, filters=filters,
-                            statuses=dashboards.all_statuses(), sort=sort, descending=descending,
+                            statuses=all_statuses(), sort=sort, descending=descending,
                             totals=dashboards.totals_row(rows, totals_args), **context)
     return {"heading": context["heading"], "has_errors": bool(form.errors),
             "table": Markup(table)}  # noqa: S704  # nosec B704 (our own autoescaped template's output)

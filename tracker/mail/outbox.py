@@ -13,11 +13,17 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.db_types import utcnow
 from tracker.extensions import db
-from tracker.notifications import events, mail
-from tracker.notifications.content import PlannedMessage
-from tracker.notifications.models import FAILED, PENDING, SENDING, SENT, DeliveryAttempt, OutboxMessage
+from tracker.mail import backends as mail
+from tracker.mail.content import PlannedMessage
+from tracker.mail.models import FAILED, PENDING, SENDING, SENT, DeliveryAttempt, OutboxMessage
 
 log = logging.getLogger(__name__)
+
+
+def init_app(app, event_claims) -> None:
+    """`event_claims` marks the notification events a message tells as told (`mark_told`, `told_elsewhere`,
+    `release`); they are kept by a feature above mail, so the app factory hands them over."""
+    app.extensions["tracker_event_claims"] = event_claims
 
 
 def dialect_name() -> str:
@@ -59,6 +65,7 @@ def _claims_its_events(message: PlannedMessage) -> bool:
     One can have been: the person changed how they hear of events while a message of the other kind (straight
     away, or folded into the daily or weekly message) was being planned. Then the message is not queued and the
     events it claimed are freed again, so the next run plans without the one already told."""
+    events = current_app.extensions["tracker_event_claims"]
     claimed = events.mark_told(message.key, message.event_ids)
     if len(claimed) == len(message.event_ids):
         return True
