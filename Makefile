@@ -4,19 +4,31 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 PORT ?= 5000
+# pytest-xdist workers: one per core by default
+TEST_WORKERS ?= auto
+# more pytest arguments, e.g. make test PYTEST_ARGS='-m browser'
+PYTEST_ARGS ?=
+# rounds of make flake-check
+ROUNDS ?= 20
 
-.PHONY: run test date-matrix install assets migrate demo bench lint clean
+.PHONY: run test date-matrix flake-check install assets migrate demo bench lint clean
 
 run: install assets migrate
 	@$(FLASK) tracker demo --if-empty --quiet
 	@PORT=$(PORT) FLASK="$(FLASK)" scripts/run-dev
 
+# pytest exits 5 when it collected no tests: that is a failure too, and says so.
 test: install assets
-	$(BIN)/pytest
+	@$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS); status=$$?; \
+	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; exit 1; fi; exit $$status
 
 # The date-sensitive tests as of several days (today, next Monday, a bank holiday, after each clock change, ...).
 date-matrix: install assets
-	$(BIN)/python scripts/date-matrix
+	$(BIN)/python scripts/date-matrix -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# The browser and concurrency tests, ROUNDS times, beside `stress` keeping every core busy; failures per test.
+flake-check: install assets
+	$(BIN)/python scripts/flake-check --rounds $(ROUNDS) $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
 
@@ -49,7 +61,8 @@ bench: install assets
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/bandit -q -r tracker -c pyproject.toml
+	$(BIN)/bandit -q -r tracker -ll -c pyproject.toml
+	$(BIN)/python scripts/audit-dependencies
 
 clean:
 	rm -rf $(VENV) node_modules static

@@ -1,12 +1,20 @@
 """Test fixtures: one app per database (SQLite always, PostgreSQL when TEST_DATABASE_URL is set), the schema
-built by running the migrations, the Barking demo loaded once, and each test rolled back at its end.
+built by running the migrations once and copying the result, the Barking demo loaded once, and each test rolled
+back at its end.
+
+Under pytest-xdist (`make test` runs one worker per core) each worker has a PostgreSQL database of its own:
+TEST_DATABASE_URL is pointed at `<database>_<worker>` (or `<database>_<TEST_RUN>_<worker>`) before any test reads
+it, so every sibling database and schema a test makes is the worker's own too.
 
 The whole suite runs on a declared clock: it starts at 09:00 London time on DEMO_TODAY and ticks on from there, so
 the demo data and the code under test see the same "today" whatever the real date. TEST_TODAY moves that
 day (the date matrix in `.ci/run` runs the date-sensitive tests on several days with it)."""
 
+import atexit
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
@@ -30,6 +38,22 @@ DEMO_TODAY = date.fromisoformat(os.environ.get("TEST_TODAY") or "2026-11-26")
 DEMO_START = datetime.combine(DEMO_TODAY, time(9, 0), LONDON)
 
 
+#: the cheap password hash the suite signs in with; production refuses anything but scrypt (tracker.config)
+TEST_PASSWORD_HASH = "pbkdf2:sha256:1"
+
+
+def pytest_configure(config) -> None:
+    """Give this process a PostgreSQL database of its own: one per xdist worker, and one per TEST_RUN (the name
+    `.ci/run` gives each of its stages, which run at the same time against one server)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker and getattr(config.option, "numprocesses", None):
+        return  # xdist's controller runs no test; its workers, started from it, each take their own
+    url = os.environ.get("TEST_DATABASE_URL")
+    suffix = "_".join(part for part in (os.environ.get("TEST_RUN"), worker) if part)
+    if url and suffix:
+        os.environ["TEST_DATABASE_URL"] = sibling_database(url, suffix)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def declared_clock() -> Iterator[None]:
     """Every test, and the demo it runs on, sees DEMO_TODAY as today: no test reads the real date."""
@@ -44,17 +68,68 @@ def database_urls() -> list[tuple[str, str | None]]:
     return urls
 
 
+#: migrated once per process, then copied for every app a test builds: {"sqlite": path, "postgresql": name}
+_templates: dict[str, str] = {}
+
+
+def migrated(url: str) -> None:
+    """Run the migrations on an empty database."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "MAIL_BACKEND": "sink"})
+    with app.app_context():
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def sqlite_template() -> Path:
+    if "sqlite" not in _templates:
+        folder = tempfile.mkdtemp(prefix="tracker-template-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        path = Path(folder) / "migrated.sqlite"
+        migrated(f"sqlite:///{path}")
+        _templates["sqlite"] = str(path)
+    return Path(_templates["sqlite"])
+
+
+def server_engine(url: str):
+    """An engine on the server's `postgres` database, for creating and dropping others."""
+    return create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+def postgres_template(url: str) -> str:
+    """The name of a migrated database to copy, made once per process beside TEST_DATABASE_URL's."""
+    if "postgresql" not in _templates:
+        parsed = make_url(os.environ.get("TEST_DATABASE_URL") or url)
+        name = f"{parsed.database}_migrated"
+        engine = server_engine(url)
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        engine.dispose()
+        migrated(parsed.set(database=name).render_as_string(hide_password=False))
+        _templates["postgresql"] = name
+    return _templates["postgresql"]
+
+
 def reset_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
+    """Replace the database with a copy of the migrated template (much quicker than migrating again)."""
+    template = postgres_template(url)
+    name = make_url(url).database
+    engine = server_engine(url)
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     engine.dispose()
 
 
 def make_app(tmp_path: Path, url: str | None, **overrides) -> Flask:
+    """An app on a freshly migrated database: an SQLite file in `tmp_path` (kept if it exists already), or the
+    PostgreSQL database at `url`, replaced."""
     if url is None:
-        url = f"sqlite:///{tmp_path / 'test.sqlite'}"
+        path = tmp_path / "test.sqlite"
+        if not path.exists():
+            shutil.copyfile(sqlite_template(), path)
+        url = f"sqlite:///{path}"
     else:
         reset_postgres(url)
     config = {
@@ -68,12 +143,11 @@ def make_app(tmp_path: Path, url: str | None, **overrides) -> Flask:
         # Tests sign the demo's administrator in without a second factor; tests/auth/test_second_factor.py
         # requires it where it is what is being tested
         "AUTH_REQUIRE_TOTP_FOR": [],
+        "SECURITY_PASSWORD_HASH": TEST_PASSWORD_HASH,
     }
     config.update(overrides)
     app = create_app(config)
     app.test_client_class = PageClient
-    with app.app_context():
-        upgrade()
     return app
 
 
@@ -81,7 +155,7 @@ def sibling_database(url: str, suffix: str) -> str:
     """A PostgreSQL database beside the given one, created if need be, for an app that must not share its schema."""
     parsed = make_url(url)
     name = f"{parsed.database}_{suffix}"
-    engine = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    engine = server_engine(url)
     with engine.connect() as connection:
         if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}):
             connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -158,7 +232,7 @@ class PageClient(FlaskClient):
 
 
 def check_page(html: str) -> None:
-    soup = BeautifulSoup(html, "html.parser")
+    soup = BeautifulSoup(html, "lxml")
     title = soup.title.get_text(strip=True) if soup.title else ""
     assert title and not title.startswith("GOV.UK - The best place"), "page has no title of its own"
     ids = [tag["id"] for tag in soup.select("[id]")]
@@ -195,7 +269,7 @@ def as_user(client):
 
 
 def soup_of(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    return BeautifulSoup(response.get_data(as_text=True), "lxml")
 
 
 def date_fields(on: date) -> list[str]:

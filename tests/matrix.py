@@ -53,6 +53,13 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
     "actions.create_action": ("/recommendations/{rec_pdu}/actions/new", {"GET": {HEAD}, "POST": {HEAD}}),
     "actions.edit_action": ("/actions/{action_owned}/edit", {"GET": {HEAD}, "POST": {HEAD}}),
     "actions.revise_target_date": ("/actions/{action_owned}/revise-date", {"GET": {HEAD}, "POST": {HEAD}}),
+    # only the action's owner asks (the lead re-dates it directly); the demo has no request yet, so the lead and the
+    # reviewer get a 404 (let in) and everyone else a 403
+    "actions.request_new_date": ("/actions/{action_owned}/request-date", {"GET": {OWNER}, "POST": {OWNER}}),
+    "actions.decide_date_request": ("/actions/{action_owned}/date-requests/1/decide",
+                                    {"GET": {HEAD}, "POST": {HEAD}}),
+    "actions.agree_date_request": ("/actions/{action_owned}/date-requests/1/agree",
+                                   {"GET": {DIRECTOR}, "POST": {DIRECTOR}}),
     "actions.post_update": ("/actions/{action_owned}/updates/new", {"GET": {HEAD, OWNER}, "POST": {HEAD, OWNER}}),
     # only an update's author, within minutes of posting it: the demo's updates are all older than that
     "actions.correct_update": ("/updates/{update_owned}/correct", {"GET": NOBODY, "POST": NOBODY}),
@@ -83,6 +90,10 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
                                    {"GET": {HEAD, DIRECTOR}, "POST": {HEAD, DIRECTOR}}),
     "readiness.export_action_plan": ("/inspections/{inspection}/action-plan.xlsx", {"GET": EVERYONE}),
     "readiness.dashboard": ("/dashboard", {"GET": EVERYONE}),
+    # scoped to what each person may see: their region, their PDU, or every region
+    "readiness.show_plan": ("/plan", {"GET": EVERYONE}),
+    "readiness.export_plan": ("/plan.xlsx", {"GET": EVERYONE}),
+    # the London region is not theirs to see, so a head of PDU and an action owner get a 404 (see HIDDEN)
     "readiness.region_dashboard": ("/dashboard/regions/{region}", {"GET": {ADMIN, HMPPS, DIRECTOR, VIEWER}}),
     "admin.index": ("/admin", {"GET": {ADMIN}}),
     "admin.list_users": ("/admin/users", {"GET": {ADMIN}}),
@@ -139,4 +150,12 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
     # the demo's actions all have updates, so the delete page explains why it cannot (still let in)
     "actions.delete_action": ("/actions/{action_owned}/delete", {"GET": {HEAD}, "POST": {HEAD}}),
     "evidence.remove_evidence": ("/evidence/{evidence_file}/remove", {"GET": {HEAD, OWNER}, "POST": {HEAD, OWNER}}),
+}
+
+#: endpoint -> {method: roles kept out with a 404, not a 403}: the record is not theirs to see, and they are
+#: answered as if it did not exist, so that an id tells nobody what another PDU holds. A role may be kept out with a
+#: 403 only from what it can see but not change. (Every demo role can see the Barking records the matrix uses, so
+#: the cross-PDU cases are in tests/security/test_invisible_records.py.)
+HIDDEN: dict[str, dict[str, set[str]]] = {
+    "readiness.region_dashboard": {"GET": {HEAD, OWNER}},
 }

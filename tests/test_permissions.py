@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import sign_in_as
-from tests.matrix import MATRIX, ROLES
+from tests.matrix import HIDDEN, MATRIX, ROLES
 from tracker.actions.models import Action, ActionDependency
 from tracker.auth.services import find_user
 from tracker.evidence.models import FILE, Evidence
@@ -53,6 +53,12 @@ def test_every_route_is_in_the_matrix(app):
     assert sorted(covered - routes) == [], "matrix entries for routes that do not exist"
 
 
+def test_hidden_roles_are_kept_out():
+    for endpoint, methods in HIDDEN.items():
+        for method, roles in methods.items():
+            assert not roles & MATRIX[endpoint][1][method], f"{method} {endpoint}: both allowed and hidden"
+
+
 def allowed(response) -> bool:
     if response.status_code in (401, 403):
         return False
@@ -69,8 +75,12 @@ def test_each_role_reaches_exactly_its_routes(app, ids, email):
             sign_in_as(client, email)
             with client.open(template.format(**ids), method=method, data={}) as response:
                 pass
+            hidden = email in HIDDEN.get(endpoint, {}).get(method, set())
             if response.status_code == 500:
                 wrong.append(f"{method} {endpoint}: server error")
+            elif hidden:
+                if response.status_code != 404:
+                    wrong.append(f"{method} {endpoint}: {response.status_code}, not the 404 for what it cannot see")
             elif allowed(response) != (email in roles):
                 wrong.append(f"{method} {endpoint}: {'let in' if allowed(response) else 'kept out'} "
                              f"({response.status_code})")

@@ -105,6 +105,8 @@ class ConfigurationError(RuntimeError):
     """Raised at start-up when the configuration would make the service unsafe or unusable."""
 
 
+#: the password hash production uses; the test suite alone may set a cheaper one
+PASSWORD_HASH = "scrypt"  # noqa: S105 (a method name, not a password)
 #: the only environments there are; any other name (even "Production") is refused, never guessed at
 ENVIRONMENTS = ("development", "production")
 #: a production secret key must be at least this many bytes (256 bits)
@@ -135,12 +137,29 @@ def secret_key_problem(key: Any) -> str | None:
     return None
 
 
+#: used when [readiness] minimum_cases is not set: the inspectorate's own sample per standard is not confirmed
+DEFAULT_MINIMUM_CASES = 20
+
+
+def readiness_minimum_cases(config: dict[str, Any]) -> int:
+    """[readiness] minimum_cases: the fewest audited cases a standard needs before its rating is projected."""
+    value = config.get("READINESS_MINIMUM_CASES", DEFAULT_MINIMUM_CASES)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigurationError(f"[readiness] minimum_cases must be a whole number of cases, at least 1, "
+                                 f"not {value!r}")
+    return value
+
+
 def check_production_safety(config: dict[str, Any]) -> None:
     """Run on the final settings: the development key never signs a session outside development."""
     check_environment(config.get("APP_ENV"))
+    readiness_minimum_cases(config)
     if config.get("UPLOADS_BACKEND", "filesystem") not in ("filesystem", "database"):
         raise ConfigurationError('[uploads] backend must be "filesystem" or "database"')
     if config["APP_ENV"] == "development":
         return
+    if config.get("SECURITY_PASSWORD_HASH", PASSWORD_HASH) != PASSWORD_HASH:
+        raise ConfigurationError(f"Refusing to start in {config['APP_ENV']}: [security] password_hash must be "
+                                 f"{PASSWORD_HASH!r}; a cheaper hash is only for the test suite.")
     if problem := secret_key_problem(config.get("SECRET_KEY")):
         raise ConfigurationError(f"Refusing to start in {config['APP_ENV']}: {problem} {KEY_ADVICE}")

@@ -83,10 +83,9 @@ class GovGroupedSelect(GovSelect):
 
 def optional_id(value) -> int | None:
     """An id from a select, or None for its "Select ..." option or anything that is not a number."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    from tracker.whole_numbers import record_id
+
+    return record_id(value)
 
 
 def one_of_the_choices(message: str):

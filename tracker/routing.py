@@ -1,18 +1,28 @@
 """URL converters shared by every blueprint."""
 
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, ValidationError
 
-#: the largest id any table here can hold: ids are INTEGER columns, 32-bit signed on PostgreSQL (SQLite's hold
-#: more, but no id there comes near this); a larger one in a query overflows the database's type
-MAX_ID = 2**31 - 1
+from tracker.whole_numbers import MAX_ID, record_id
+
+__all__ = ["MAX_ID", "RecordIdConverter", "init_app"]
 
 
 class RecordIdConverter(IntegerConverter):
-    """`<int:...>` that matches only ids a database can hold: a longer number is a 404, never an overflow."""
+    """`<int:...>` that matches only ids a database can hold, in ASCII digits: a longer number, or one written in
+    other digits ("٣"), is a 404, never an overflow. Read by the same function as every other number a request
+    carries (tracker.whole_numbers)."""
+
+    regex = r"[0-9]+"
 
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)
+
+    def to_python(self, value: str) -> int:
+        number = record_id(value)
+        if number is None or (self.max is not None and number > self.max):
+            raise ValidationError()
+        return number
 
 
 def init_app(app) -> None:

@@ -110,6 +110,7 @@ NAVIGATION = (
     ("Inspections", "inspections.list_inspections", "any"),
     ("Actions", "actions.list_actions", "any"),
     ("Dashboard", "readiness.dashboard", "any"),
+    ("Action plan", "readiness.show_plan", "any"),
     ("Search", "search.search", "any"),
     ("Review queue", "assurance.review_queue", "reviewer"),
     ("Administration", "admin.index", "admin"),

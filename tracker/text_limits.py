@@ -3,6 +3,8 @@
 Forms show the same limits as inline errors; this check is what holds for the API, the importer and any other
 caller of a service, and it keeps an oversized value out of the page, the audit trail and the database."""
 
+import re
+
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
@@ -34,8 +36,34 @@ TEXT_COLUMNS = {
 }
 
 
+#: names shown in page headings, lists, emails and email headers: one line of printable text
+SINGLE_LINE_COLUMNS = {"users.name", "organisations.name"}
+#: C0 and C1 control characters (CR, LF and tab among them) and the Unicode line and paragraph separators
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 class TextTooLong(ValueError):
     """Raised before anything is written; the error pages answer it with a 400 that names the field."""
+
+
+class ControlCharacters(TextTooLong):
+    """A name with a line break or other control character; answered as TextTooLong is, with a 400 naming it."""
+
+
+def has_control_characters(value: str) -> bool:
+    return CONTROL_CHARACTERS.search(value) is not None
+
+
+def single_line(label: str):
+    """A WTForms validator: the field's text must be one line with no control characters."""
+    from wtforms.validators import StopValidation
+
+    def check(_form, field) -> None:
+        if isinstance(field.data, str) and has_control_characters(field.data):
+            raise StopValidation(f"{label} must be on one line, without line breaks, tabs or other control "
+                                 "characters")
+
+    return check
 
 
 def limit_of(column) -> int | None:
@@ -57,6 +85,10 @@ def check_lengths(session: Session, _context, _instances) -> None:
     for instances, is_new in ((session.new, True), (session.dirty, False)):
         for instance in instances:
             for column, value in _changed_texts(instance, is_new):
+                if f"{column.table.name}.{column.name}" in SINGLE_LINE_COLUMNS and has_control_characters(value):
+                    label = column.name.replace("_", " ").capitalize()
+                    raise ControlCharacters(f"{label} must be on one line, without line breaks, tabs or other "
+                                            "control characters. Nothing was saved.")
                 limit = limit_of(column)
                 if limit is not None and len(value) > limit:
                     label = column.name.replace("_", " ").capitalize()

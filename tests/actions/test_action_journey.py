@@ -14,7 +14,8 @@ from tracker.recommendations.models import Recommendation
 
 #: the target date actions are added with, and the date it moves to
 FIRST = DEMO_TODAY + timedelta(days=50)
-LATER = DEMO_TODAY + timedelta(days=94)
+# within [actions] redate_limit_days of FIRST, so the head moves it without the director's agreement
+LATER = DEMO_TODAY + timedelta(days=70)
 
 
 @pytest.fixture
@@ -122,5 +123,6 @@ def test_another_pdus_head_cannot_touch_barking(app, as_user, rec):
                     [("head_of_pdu", find_pdu("Lambeth").id)])
         db.session.commit()
     client = as_user("head.lambeth@example.org")
-    assert client.get(f"/recommendations/{rec}").status_code == 403
-    assert add_action(client, rec).status_code == 403
+    # Barking's recommendation is not theirs to see: answered as if it did not exist
+    assert client.get(f"/recommendations/{rec}").status_code == 404
+    assert add_action(client, rec).status_code == 404

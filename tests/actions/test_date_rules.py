@@ -91,7 +91,8 @@ def test_a_slip_is_corrected_freely_until_work_is_recorded(app, as_user, rec):
 
 def test_once_work_is_recorded_a_change_is_a_revision_with_a_reason(app, as_user, rec):
     client = as_user(HEAD)
-    first, later = DEMO_TODAY + timedelta(days=30), DEMO_TODAY + timedelta(days=60)
+    # within [actions] redate_limit_days, so the change needs no one else's agreement (tests/actions/test_date_requests)
+    first, later = DEMO_TODAY + timedelta(days=30), DEMO_TODAY + timedelta(days=50)
     action_url = add_action(client, rec, first).headers["Location"]
     client.post(action_url + "/updates/new", data={"narrative": "Clinic booked"})
     page = soup_of(client.get(action_url + "/revise-date"))

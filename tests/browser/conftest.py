@@ -18,6 +18,8 @@ from typing import NamedTuple
 
 import pytest
 
+from tests.conftest import TEST_PASSWORD_HASH
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -33,6 +35,7 @@ def tracker_env(folder: Path) -> dict[str, str]:
         "TRACKER_DEMO_PASSWORD": PASSWORD,
         "TRACKER_UPLOADS_FOLDER": str(folder / "uploads"),
         "TRACKER_MAIL_BACKEND": "sink",
+        "TRACKER_SECURITY_PASSWORD_HASH": TEST_PASSWORD_HASH,
         # as `make run` does for the demo: the demo's administrator signs in with a password alone
         "TRACKER_AUTH_REQUIRE_TOTP_FOR": "[]",
         "FLASK_DEBUG": "0",
@@ -50,7 +53,7 @@ FLASK_COMMAND = [sys.executable, "-m", "tests.browser.clocked", "--app", "app"]
 
 def flask(folder: Path, *args: str) -> str:
     result = subprocess.run([*FLASK_COMMAND, *args], cwd=ROOT, env=tracker_env(folder),
-                            capture_output=True, text=True, timeout=180)
+                            capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
     return result.stdout
 
@@ -61,7 +64,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: float = 30) -> None:
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -256,3 +259,11 @@ def axe_violations(page) -> list[str]:
             found.append(f"{page.url}: {violation['id']} ({violation['impact']}) at {[n['target'] for n in nodes]}: "
                          f"{violation['help']}")
     return found
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Under pytest-xdist, every browser test of one module runs in one worker: a module's journeys share the
+    server its fixtures start, and the accessibility sweep's last test counts the pages every sweep checked."""
+    for item in items:
+        if item.path.parent == Path(__file__).parent:
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))

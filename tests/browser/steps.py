@@ -1,7 +1,8 @@
 """Steps of the main journeys, done in the browser the way a person does them; each takes an optional `look`
 callback, run on every page the step shows (the accessibility sweep runs axe-core there)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -19,11 +20,24 @@ def go(page, url: str, look: Look = nothing, label: str = "") -> None:
     look(page, label or url)
 
 
+#: true once the document a_new_page marked has been replaced by another that has finished loading
+REPLACED = "() => window.__trackerLeaving === undefined && document.readyState === 'complete'"
+
+
+@contextmanager
+def a_new_page(page, timeout: float = 30000) -> Iterator[None]:
+    """Wait, after the block's click or key press, until a new document has replaced the current one and finished
+    loading. It waits on what the browser holds, not on an event: a navigation or response event may already have
+    fired, or be a redirect's first leg, and "load" is already true of the page being left."""
+    page.evaluate("() => { window.__trackerLeaving = true }")
+    yield
+    page.wait_for_function(REPLACED, timeout=timeout)
+
+
 def click_and_wait(page, name: str) -> None:
-    """Press a form's submit button and wait for the answer to the POST to be shown."""
-    with page.expect_response(lambda response: response.request.method == "POST"):
+    """Press a form's submit button and wait for the page that answers it."""
+    with a_new_page(page):
         page.get_by_role("button", name=name, exact=True).click()
-    page.wait_for_load_state()
 
 
 def fill_date(page, field: str, on: date) -> None:
@@ -46,8 +60,8 @@ def submit_for_assurance(page, base: str, rec_id: int, look: Look = nothing) -> 
 def review_and_assure(page, base: str, rec_id: int, look: Look = nothing) -> None:
     """The reviewer opens the queue and the review, accepts every evidence item in the one form, then assures."""
     go(page, f"{base}/reviews", look, "review queue")
-    page.locator(f"#review-queue a[href$='/recommendations/{rec_id}/review']").first.click()
-    page.wait_for_load_state()
+    with a_new_page(page):
+        page.locator(f"#review-queue a[href$='/recommendations/{rec_id}/review']").first.click()
     look(page, "review")
     click_and_wait(page, "Save decisions")
     assert "Select accept or reject for at least one item" in error_summary(page), "saving nothing is refused"

@@ -9,7 +9,15 @@ import pytest
 
 from tests.browser.catalogue import ADMIN, DIRECTOR, HEAD, HMPPS, OWNER, VIEWER, demo_ids
 from tests.browser.conftest import NARROW, axe_violations, narrowed, scrolls_sideways, sign_in
-from tests.browser.steps import click_and_wait, error_summary, fill_date, go, review_and_assure, submit_for_assurance
+from tests.browser.steps import (
+    a_new_page,
+    click_and_wait,
+    error_summary,
+    fill_date,
+    go,
+    review_and_assure,
+    submit_for_assurance,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -32,11 +40,12 @@ PAGES: dict[str | None, list[str]] = {
         "/needs-a-new-owner",
     ],
     OWNER: ["/", "/actions/{action_owned}", "/actions/{action_owned}/updates/new!", "/recommendations/{rec1}",
+            "/actions/{action_owned}/request-date!",
             "/dashboard", "/actions?owner=me", "/search?q=audit"],
     DIRECTOR: ["/", "/dashboard", "/dashboard?sort=overdue&order=desc", "/dashboard?due_by=31&due_by=2&due_by=2027",
                "/dashboard/regions/{london}", "/reviews", "/recommendations/{rec8}", "/recommendations/{rec9}/submit",
                "/actions?overdue=y", "/recommendations?current=1&status=in_progress",
-               "/search?q=risk"],
+               "/search?q=risk", "/plan", "/plan?flag=slipped&flag=overdue", "/actions?slipped=y"],
     HMPPS: ["/", "/dashboard", "/reviews", "/recommendations/{rec12}", "/inspections"],
     VIEWER: ["/", "/inspections", "/inspections/{inspection}", "/recommendations/{rec1}", "/dashboard"],
     ADMIN: ["/", "/admin", "/admin/users", "/admin/users/new!", "/admin/organisations",
@@ -54,9 +63,8 @@ def submit_empty(page) -> None:
     for box in form.locator("input[type=text]:visible, input[type=email]:visible, input[type=password]:visible, "
                             "input:not([type]):visible, textarea:visible").all():
         box.fill("")
-    with page.expect_response(lambda response: response.request.method == "POST"):
+    with a_new_page(page):
         form.locator("button.govuk-button:not([type=button]), input[type=submit]").first.click()
-    page.wait_for_load_state()
     assert page.locator(".govuk-error-summary").count() == 1, f"{page.url} showed no error summary"
 
 
@@ -152,8 +160,8 @@ def test_import_and_audit_round_pages_pass_axe(axe_page, axe_server):
     click_and_wait(axe_page, "Save audit round")
     assert error_summary(axe_page) == "", error_summary(axe_page)
     look(axe_page, "readiness with an audit round")
-    axe_page.locator("a[href*='/audit-rounds/'][href*='/edit']").first.click()
-    axe_page.wait_for_load_state()
+    with a_new_page(axe_page):
+        axe_page.locator("a[href*='/audit-rounds/'][href*='/edit']").first.click()
     look(axe_page, "edit audit round")
     fill_date(axe_page, "held_on", date(2027, 2, 1))
     axe_page.locator("input[name=held_on]").first.fill("31")
@@ -174,15 +182,13 @@ def test_the_lost_update_page_passes_axe(axe_page, axe_server):
     other_tab = axe_page.context.new_page()
     other_tab.goto(edit)
     other_tab.get_by_label("What will be done").fill("Changed in the other tab first.")
-    with other_tab.expect_navigation():
+    with a_new_page(other_tab):
         other_tab.locator("#main-content form button.govuk-button").first.click()
-    other_tab.wait_for_load_state()
     assert "Action updated" in other_tab.locator(".govuk-notification-banner").inner_text()
     # The tab is left open (the context closes it): closing a page mid-load can stall Chromium.
     axe_page.get_by_label("What will be done").fill("Changed here second.")
-    with axe_page.expect_response(lambda response: response.request.method == "POST"):
+    with a_new_page(axe_page):
         axe_page.locator("#main-content form button.govuk-button").first.click()
-    axe_page.wait_for_load_state()
     assert "Someone else changed this" in axe_page.locator("h1").inner_text()
     look(axe_page, "lost-update conflict")
     assert violations == [], "\n".join(violations)
@@ -201,8 +207,8 @@ def test_a_person_whose_sign_ins_are_slowed_passes_axe_on_the_users_pages(axe_pa
     sign_in(axe_page, base, ADMIN)
     go(axe_page, f"{base}/admin/users", look, "users with one being slowed")
     assert "Signing in slowed after 5 failed attempts" in axe_page.locator("#users").inner_text()
-    axe_page.locator("#users a", has_text="Alex Carter").click()
-    axe_page.wait_for_load_state()
+    with a_new_page(axe_page):
+        axe_page.locator("#users a", has_text="Alex Carter").click()
     look(axe_page, "user being slowed")
     assert axe_page.locator("#clear-sign-in-waits").count() == 1
     assert violations == [], "\n".join(violations)

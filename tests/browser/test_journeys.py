@@ -12,6 +12,7 @@ import pytest
 from tests.browser.catalogue import DIRECTOR, HEAD, HMPPS, OWNER, VIEWER, demo_ids
 from tests.browser.conftest import PASSWORD, sign_in
 from tests.browser.steps import (
+    a_new_page,
     click_and_wait,
     error_summary,
     fill_date,
@@ -104,8 +105,8 @@ def test_head_submits_and_director_assures(browser, server, ids):
 
 def test_director_reads_the_dashboards_and_exports_the_action_plan(page, server, ids):
     sign_in(page, server.url, DIRECTOR)
-    page.get_by_role("link", name="Dashboard").first.click()
-    page.wait_for_load_state()
+    with a_new_page(page):
+        page.get_by_role("link", name="Dashboard").first.click()
     assert page.locator("table").count() >= 1
     assert "Barking, Dagenham and Havering" in page.locator("main").inner_text()
     page.goto(f"{server.url}/inspections/{ids['inspection']}/readiness")
@@ -160,12 +161,12 @@ def test_keyboard_only_sign_in_progress_update_and_sign_out(page, server):
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Space")
     tab_to(page, "button.govuk-button:not([type=button])")
-    with page.expect_navigation():
+    with a_new_page(page):
         page.keyboard.press("Enter")
     assert "Progress update posted." in banner(page)
     assert "Typed without a mouse" in page.content()
     tab_to(page, "button.tracker-link-button")
-    with page.expect_navigation():
+    with a_new_page(page):
         page.keyboard.press("Space")
     assert page.url.endswith("/sign-in")
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser.catalogue import DIRECTOR, HEAD, OWNER, demo_ids
 from tests.browser.conftest import PASSWORD
-from tests.browser.steps import small_pdf, tab_to
+from tests.browser.steps import a_new_page, small_pdf, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -33,9 +33,8 @@ def focused(page) -> str:
 
 def press_and_wait(page, key: str = "Enter") -> None:
     """Press a key on the focused link or button and wait for the page it leads to."""
-    with page.expect_navigation(timeout=30000):
+    with a_new_page(page):
         page.keyboard.press(key)
-    page.wait_for_load_state()
 
 
 def sign_in_by_keyboard(page, base_url: str, email: str) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from tests.browser.catalogue import DIRECTOR, HEAD, HMPPS, demo_ids
 from tests.browser.conftest import sign_in
-from tests.browser.steps import click_and_wait, fill_date, review_and_assure, submit_for_assurance
+from tests.browser.steps import a_new_page, click_and_wait, fill_date, review_and_assure, submit_for_assurance
 
 pytestmark = pytest.mark.browser
 
@@ -57,8 +57,8 @@ def told_to_withdraw(page, base: str, rec_id: int, number: int) -> None:
 
 def withdraw(page) -> None:
     """From the locked page, by its own button."""
-    page.locator("#withdraw-link").click()
-    page.wait_for_load_state()
+    with a_new_page(page):
+        page.locator("#withdraw-link").click()
     assert heading(page) == "Withdraw the submission for assurance"
     click_and_wait(page, "Withdraw the submission")
     assert "Submission withdrawn. You can now change the recommendation, then submit it again." in banner(page)
@@ -67,8 +67,8 @@ def withdraw(page) -> None:
 def add_complete_evidenced_action(page, base: str, rec_id: int, owner: str) -> None:
     """Add the action, record it complete and give it evidence: what submission asks of every action."""
     page.goto(f"{base}/recommendations/{rec_id}")
-    page.get_by_role("link", name="Add an action", exact=True).click()
-    page.wait_for_load_state()
+    with a_new_page(page):
+        page.get_by_role("link", name="Add an action", exact=True).click()
     assert heading(page) == "Add an action"
     page.get_by_label("What will be done").fill(NEW_ACTION)
     page.get_by_label("Owner").select_option(label=owner)
@@ -76,8 +76,8 @@ def add_complete_evidenced_action(page, base: str, rec_id: int, owner: str) -> N
     click_and_wait(page, "Save action")
     assert page.locator(".govuk-error-summary").count() == 0, page.locator("main").inner_text()
     page.goto(f"{base}/recommendations/{rec_id}")
-    page.locator("main table a", has_text=NEW_ACTION[:40]).first.click()
-    page.wait_for_load_state()
+    with a_new_page(page):
+        page.locator("main table a", has_text=NEW_ACTION[:40]).first.click()
     action_page = page.url
     page.get_by_role("link", name="Post a progress update").click()
     page.get_by_label("What has happened").fill("Plan published on the intranet; team managers confirmed.")

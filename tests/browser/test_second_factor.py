@@ -8,7 +8,7 @@ import pytest
 
 from tests.browser.catalogue import HEAD, OWNER
 from tests.browser.conftest import PASSWORD, axe_violations, sign_in
-from tests.browser.steps import click_and_wait, error_summary
+from tests.browser.steps import a_new_page, click_and_wait, error_summary
 
 pytestmark = pytest.mark.browser
 
@@ -22,8 +22,8 @@ def totp_server(start_server):
 def set_up_app(page, base: str, look=lambda page: None) -> tuple[str, list[str]]:
     page.goto(base + "/account")
     look(page)
-    page.get_by_role("link", name="Set up authenticator app").click()
-    page.wait_for_load_state()
+    with a_new_page(page):
+        page.get_by_role("link", name="Set up authenticator app").click()
     look(page)
     assert page.locator(".tracker-qr svg").is_visible(), "the QR code is drawn on the page"
     page.get_by_text("I cannot scan the QR code").click()
@@ -57,8 +57,8 @@ def test_a_person_sets_up_an_authenticator_app_and_signs_in_with_it(page, totp_s
     sign_in(page, base, OWNER)
     secret, codes = set_up_app(page, base)
     assert len(codes) == 10
-    page.get_by_role("button", name="I have saved my recovery codes").click()
-    page.wait_for_load_state()
+    with a_new_page(page):
+        page.get_by_role("button", name="I have saved my recovery codes").click()
     assert "Authenticator app, 10 recovery codes left" in page.locator("#account-details").inner_text()
 
     password_step(page, base, OWNER)

@@ -56,3 +56,23 @@ def test_a_key_of_digits_is_read_as_text(monkeypatch):
 def test_development_may_use_the_shipped_key(monkeypatch):
     monkeypatch.setenv("TRACKER_APP_ENV", "development")
     assert create_app().config["SECRET_KEY"] == DEFAULT_SECRET_KEY
+
+
+def test_passwords_are_hashed_with_scrypt_unless_the_suite_says_otherwise(monkeypatch, tmp_path):
+    monkeypatch.delenv("TRACKER_SECURITY_PASSWORD_HASH", raising=False)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'hash.sqlite'}"})
+    from tracker.auth.models import User
+    from tracker.auth.services import set_password
+
+    with app.app_context():
+        user = User(email="someone@example.org", name="Someone")
+        set_password(user, "a long enough password")
+    assert user.password_hash.startswith("scrypt:")
+
+
+def test_production_refuses_a_cheaper_password_hash(monkeypatch):
+    monkeypatch.setenv("TRACKER_APP_ENV", "production")
+    monkeypatch.setenv("TRACKER_SECURITY_SECRET_KEY", GOOD_KEY)
+    monkeypatch.setenv("TRACKER_SECURITY_PASSWORD_HASH", "pbkdf2:sha256:1")
+    with pytest.raises(ConfigurationError, match="password_hash must be 'scrypt'"):
+        create_app()

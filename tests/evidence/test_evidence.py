@@ -155,7 +155,8 @@ def test_people_outside_the_pdu_cannot_download(app, as_user):
         create_user("viewer.newham@example.org", "Newham Viewer", "x" * 16, [("viewer", find_pdu("Newham").id)])
         db.session.commit()
         file_id = db.session.scalar(select(Evidence.id).where(Evidence.kind == "file"))
-    assert as_user("viewer.newham@example.org").get(f"/evidence/{file_id}/download").status_code == 403
+    # Barking's evidence is not theirs to see: answered as if it did not exist
+    assert as_user("viewer.newham@example.org").get(f"/evidence/{file_id}/download").status_code == 404
 
 
 def test_evidence_added_to_action_is_audited(app, as_user, action_id):

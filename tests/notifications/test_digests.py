@@ -45,7 +45,7 @@ def test_directors_monday_message_holds_the_regions_week(app, smtp):
     assert "Barking, Dagenham and Havering PDU: " in text and "4 actions overdue" in text
     assert re.search(r"\d+ changes in the last 7 days", text)
     assert f"http://tracker.test/inspections/{inspection().id}" in text
-    html = BeautifulSoup(director[0].html, "html.parser")
+    html = BeautifulSoup(director[0].html, "lxml")
     assert "London region this week" in [h.get_text() for h in html.select("h2")]
     for other in (HEAD, OWNER, HMPPS):
         assert all("THIS WEEK" not in r.text for r in smtp.to(other))
@@ -71,7 +71,7 @@ def test_readiness_summary_in_the_days_one_message(app, smtp):
     assert f"Readiness page: http://tracker.test/inspections/{inspection().id}/readiness" in text
     assert "- Recommendation 6: In progress. 0 of 1 action complete." in text
     assert "Recommendation 7: Actions complete. 2 of 2 actions complete." in text
-    html = BeautifulSoup(summary.html, "html.parser")
+    html = BeautifulSoup(summary.html, "lxml")
     rows = html.select("table")[-1].select("tbody tr")
     assert len(rows) == 13 and html.select("table")[-2].caption.get_text() == "Ratings at inspection"
     assert rows[0].select_one("th[scope=row] a")["href"].startswith("http://tracker.test/recommendations/")
@@ -112,6 +112,30 @@ def test_readiness_summary_carries_the_readiness_pages_own_projection(app, smtp,
             assert f": {rating}" in line, (line, projected)
             assert ("Near a boundary" in line) == ("Near a boundary" in projected), (line, projected)
     assert f"Readiness page: http://tracker.test/inspections/{barking.id}/readiness" in text
+
+
+def test_readiness_summary_says_what_the_projection_rests_on(app, smtp, as_user):
+    from tests.readiness.conftest import AUDIT_COUNTS, AUDIT_SAMPLES, round_form
+
+    barking = inspection()
+    as_user(HEAD).post(f"/inspections/{barking.id}/audit-rounds/new", data=round_form(
+        barking, counts={**AUDIT_COUNTS, "2.5": (5, 5, 4)}, samples={**AUDIT_SAMPLES, "2.5": 6},
+        self_ratings={"1.1": "Good"}))
+
+    run_day(app, READINESS_DAY)
+
+    for message in (smtp.to(HEAD)[0].text, soup_of_html(smtp.to(HEAD)[0])):
+        assert ("(score 8 out of 21, of which 2 self-assessed; left out for too few cases: 2.5 Reviewing)"
+                in message), message
+        assert "Good (Audited; lowest key question 70%, 14 of 20 cases, could be Requires improvement to " \
+               "Outstanding)" in message
+        assert "Too few cases to project (lowest key question 67%, 4 of 6 cases, could be Inadequate to " \
+               "Outstanding)" in message
+        assert "Good (Self-assessed)" in message
+
+
+def soup_of_html(message) -> str:
+    return re.sub(r"\s+", " ", BeautifulSoup(message.html, "html.parser").get_text(" "))
 
 
 def test_readiness_summary_without_an_audit_prompts_for_one(app, smtp):

@@ -36,7 +36,7 @@ def deliver_events(after: timedelta = AFTER_WINDOW) -> None:
 
 def html_text(received) -> str:
     """The HTML part as a reader sees it."""
-    return " ".join(BeautifulSoup(received.html, "html.parser").get_text(" ").split()).replace(" .", ".")
+    return " ".join(BeautifulSoup(received.html, "lxml").get_text(" ").split()).replace(" .", ".")
 
 
 def event_mail(smtp, address: str):

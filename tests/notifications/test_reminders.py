@@ -199,7 +199,7 @@ def test_weekly_choice_gets_exactly_one_message_a_week_escalations_included(app,
 def test_html_part_is_accessible_and_links_to_pages(app, smtp):
     run_day(app, MONDAY)
 
-    html = BeautifulSoup(only_one(smtp, DIRECTOR).html, "html.parser")
+    html = BeautifulSoup(only_one(smtp, DIRECTOR).html, "lxml")
     assert html.html["lang"] == "en"
     assert html.title.get_text() == only_one(smtp, DIRECTOR).subject
     assert [h.get_text() for h in html.select("h2")][:2] == ["Escalated to you", "Your actions"]

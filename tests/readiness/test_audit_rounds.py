@@ -137,7 +137,7 @@ def test_others_may_read_readiness_but_not_record(as_user, inspection, email):
     assert rounds() == 0
 
 
-def test_head_of_another_pdu_gets_403_on_every_route(client, app, inspection):
+def test_head_of_another_pdu_gets_404_on_every_route(client, app, inspection):
     from tests.conftest import sign_in_as
     from tracker.auth.models import HEAD_OF_PDU
     from tracker.auth.services import create_user
@@ -155,8 +155,9 @@ def test_head_of_another_pdu_gets_403_on_every_route(client, app, inspection):
                 new_url(inspection), f"/inspections/{inspection.id}/audit-rounds/{saved.id}/edit",
                 f"/inspections/{inspection.id}/action-plan.xlsx", f"/inspections/{inspection.id}/action-plan.csv",
                 f"/dashboard/regions/{inspection.pdu.parent_id}"):
-        assert as_user_of_other.get(url).status_code == 403, url
-    assert as_user_of_other.post(f"/inspections/{inspection.id}/audit-rounds/{saved.id}/edit").status_code == 403
+        # another PDU's inspection is not theirs to see: answered as if it did not exist
+        assert as_user_of_other.get(url).status_code == 404, url
+    assert as_user_of_other.post(f"/inspections/{inspection.id}/audit-rounds/{saved.id}/edit").status_code == 404
 
 
 def test_signed_out_users_are_sent_to_sign_in(client, inspection):

@@ -25,7 +25,8 @@ def listed(client, href: str) -> int:
 def check_every_count(client, page) -> int:
     """Follow each count's link; return how many were checked."""
     checked = 0
-    counts = ('#dashboard-table td[data-status], #dashboard-table td[data-column="overdue"], '
+    counts = ('#dashboard-statuses td[data-status], #dashboard-table td[data-column="overdue"], '
+              '#dashboard-table td[data-column="slipped"], '
               '#dashboard-table td[data-column="due_by"], #dashboard-table td[data-column="awaiting"]')
     for cell in page.select(counts):
         link = cell.select_one("a")
@@ -53,19 +54,26 @@ def test_national_dashboard_and_region_drill_down_counts_match_their_lists(as_us
     assert check_every_count(client, soup_of(client.get(f"/dashboard/regions/{london.id}"))) >= 5
 
 
-def test_dashboard_columns_are_fixed_and_pdus_with_no_inspection_come_last_with_dashes(as_user):
+def test_dashboard_columns_are_fixed_and_pdus_with_no_inspection_are_one_line(as_user):
+    """The key columns whatever the data; every status in a table of its own; the 17 London PDUs with no
+    inspection are one line naming them, not 17 rows of dashes."""
+    from tracker.organisations.services import LONDON_PDUS
     from tracker.recommendations.status import all_statuses
 
     page = soup_of(as_user(DIRECTOR).get("/dashboard?sort=overdue&order=desc"))
     headers = [text_of(th) for th in page.select("#dashboard-table thead th")]
+    for key in ("Status", "Overdue actions", "Slipped actions", "Awaiting review", "Days to re-inspection",
+                "Projected score"):
+        assert any(h.startswith(key) for h in headers), key
+    status_headers = [text_of(th) for th in page.select("#dashboard-statuses thead th")]
     for status in all_statuses():
-        assert any(h.startswith(status.label) for h in headers), status.label
+        assert any(h.startswith(status.label) for h in status_headers), status.label
     rows = page.select("#dashboard-table tbody tr")
-    empty = [i for i, tr in enumerate(rows) if "tracker-no-inspection" in tr.get("class", [])]
-    assert empty and empty == list(range(len(rows) - len(empty), len(rows)))
-    cells = {text_of(td) for td in rows[-1].select("td")}
-    assert cells == {"– no inspection recorded"}
-    assert len(rows[-1].select("td")) == len(rows[0].select("td"))
+    assert [text_of(tr.th) for tr in rows] == ["Barking, Dagenham and Havering"]
+    assert "–" not in text_of(page.select_one("#dashboard-table"))
+    assert text_of(page.select_one("#no-inspection-summary")).startswith("17 PDUs have no open inspection")
+    listed_names = [text_of(li) for li in page.select("#no-inspection-list li")]
+    assert sorted(listed_names + ["Barking, Dagenham and Havering"]) == sorted(LONDON_PDUS)
 
 
 def test_readiness_figures_and_items_link_to_their_work(as_user, inspection):

@@ -19,8 +19,9 @@ def national(app):
 
 
 def names(page) -> list[str]:
-    return [text_of(th).removesuffix(" (no inspection recorded)")
-            for th in page.select("#dashboard-table tbody th[scope=row]")]
+    """The rows of the table, then those collapsed into the "no inspection" line below it."""
+    return ([text_of(th) for th in page.select("#dashboard-table tbody th[scope=row]")]
+            + [text_of(li) for li in page.select("#no-inspection-list li")])
 
 
 def test_london_director_sees_all_18_london_pdus_on_national_data(as_user, national):
@@ -69,8 +70,9 @@ def test_pdu_roles_with_one_pdu_see_its_readiness_summary_not_a_table(as_user, e
 
 def test_director_cannot_open_another_region(as_user):
     wales = find_region("Wales")
-    assert as_user(DIRECTOR).get(f"/dashboard/regions/{wales.id}").status_code == 403
-    assert as_user(HEAD).get(f"/dashboard/regions/{find_region('London').id}").status_code == 403
+    # another region is not theirs to see: answered as if it did not exist
+    assert as_user(DIRECTOR).get(f"/dashboard/regions/{wales.id}").status_code == 404
+    assert as_user(HEAD).get(f"/dashboard/regions/{find_region('London').id}").status_code == 404
 
 
 def test_region_rows_add_up_their_pdus(as_user, national):
@@ -107,7 +109,7 @@ def test_filters_by_status_owner_and_due_date(as_user, national, inspection):
     for td in page.select('td[data-status="not_agreed"]'):
         assert int(text_of(td)) > 0
     hmpps_only = soup_of(client.get("/dashboard?owner=hmpps"))
-    barking = next(tr for tr in hmpps_only.select("#dashboard-table tbody tr")
+    barking = next(tr for tr in hmpps_only.select("#dashboard-statuses tbody tr")
                    if text_of(tr.th).startswith("Barking"))
     counts = sum(int(text_of(td)) for td in barking.select("td[data-status]"))
     assert counts == sum(1 for r in inspection.recommendations if r.addressee_kind == "hmpps")
@@ -135,7 +137,7 @@ def test_dashboard_statuses_agree_with_the_status_rule(as_user, national):
     from tracker.recommendations.status import recommendation_status
 
     page = soup_of(as_user(DIRECTOR).get("/dashboard"))
-    for tr in page.select("#dashboard-table tbody tr"):
+    for tr in page.select("#dashboard-statuses tbody tr"):
         shown = {td["data-status"]: int(text_of(td)) for td in tr.select("td[data-status]") if text_of(td) != "0"}
         pdu = db.session.scalar(select(Organisation).where(Organisation.name == text_of(tr.th)))
         current = db.session.scalars(select(Inspection).where(Inspection.pdu_id == pdu.id)
@@ -151,3 +153,19 @@ def test_submitted_recommendations_are_awaiting_review(as_user, inspection):
     page = soup_of(as_user(DIRECTOR).get("/dashboard"))
     barking = next(tr for tr in page.select("#dashboard-table tbody tr") if text_of(tr.th).startswith("Barking"))
     assert text_of(barking.select_one('td[data-column="awaiting"]')) == "1"
+
+
+def test_the_projected_score_column_says_what_is_self_assessed_and_what_is_left_out(as_user, app):
+    from tests.readiness.conftest import AUDIT_COUNTS, AUDIT_SAMPLES, barking, round_form
+
+    inspection = barking()
+    as_user(HEAD).post(f"/inspections/{inspection.id}/audit-rounds/new", data=round_form(
+        inspection, counts={**AUDIT_COUNTS, "2.5": (5, 5, 4)}, samples={**AUDIT_SAMPLES, "2.5": 6},
+        self_ratings={"1.1": "Good"}))
+    page = soup_of(as_user(DIRECTOR).get("/dashboard"))
+    row = next(tr for tr in page.select("#dashboard-table tbody tr")
+               if text_of(tr.th) == "Barking, Dagenham and Havering")
+    # as on the readiness page: 2.5 (6 cases) left out, 2 of the 8 points from the self-assessed 1.1
+    assert text_of(row.select_one('td[data-column="score"]')) == "8 of 21 2 self-assessed 1 standard: too few cases"
+    totals = text_of(page.select_one('#dashboard-totals td[data-column="score"]'))
+    assert totals == "8 of 21 2 self-assessed 1 standard: too few cases"

@@ -21,7 +21,8 @@ from tracker.shared.cells import safe_cell
 
 EXPECTED = ["Recommendation number", "Recommendation", "Addressed to", "Recommendation owner", "Lead", "Response",
             "Rationale", "Recommendation status", "Action", "Action owner", "Action status", "Original target date",
-            "Current target date", "Latest progress on", "Latest progress", "Evidence and review decision"]
+            "Current target date", "Timeliness", "Days slipped", "Latest progress on", "Latest progress",
+            "Evidence and review decision"]
 HEADER_ROW = 7
 
 
@@ -55,7 +56,7 @@ def test_title_block_header_and_sheet_settings(as_user, inspection):
     assert [c.value for c in sheet[HEADER_ROW]] == EXPECTED == list(HEADINGS)
     assert all(c.alignment.wrap_text for c in sheet[HEADER_ROW])
     assert sheet.freeze_panes == f"A{HEADER_ROW + 1}"
-    assert sheet.auto_filter.ref.startswith(f"A{HEADER_ROW}:P")
+    assert sheet.auto_filter.ref.startswith(f"A{HEADER_ROW}:R")
     assert sheet.page_setup.orientation == "landscape" and str(sheet.page_setup.paperSize) == "9"
     assert sheet.column_dimensions["B"].width >= 40
 
@@ -79,7 +80,8 @@ def test_one_row_per_action_with_real_dates_and_the_same_words_as_the_pages(as_u
             assert row[col("Latest progress on")].date() == latest.created_at.date()
     sheet = workbook(as_user(HEAD), inspection)
     date_cells = [c for row in sheet.iter_rows(min_row=HEADER_ROW + 1) for c in row
-                  if c.column in (12, 13, 14) and c.value is not None]
+                  if c.value is not None and c.column - 1 in (
+                      col("Original target date"), col("Current target date"), col("Latest progress on"))]
     assert date_cells and all(c.is_date and c.number_format == "DD/MM/YYYY" for c in date_cells)
     partly = next(r for r in rows if r[col("Response")] == "Partly agreed")
     assert partly[col("Rationale")]

@@ -42,7 +42,9 @@ def test_projected_ratings_bands_and_flags(as_user, inspection):
     assert cell(page, "1.2") == "Requires improvement Not audited: inspection rating carried forward"
     baseline = text_of(page.select_one('#projection-table tr[data-standard="2.4"] td'))
     assert baseline == "Requires improvement lowest key question 48%"
-    assert text_of(page.select_one("#projection-score")) == "Score 5 out of 24 11 out of 24"
+    # the projected score says how much of it rests on the head's own judgement and on carried-forward ratings
+    assert text_of(page.select_one("#projection-score")) == (
+        "Score 5 out of 24 11 out of 24, of which 2 self-assessed and 3 carried forward from the inspection")
     assert text_of(page.select_one("#projection-overall")) == "Overall rating Requires improvement Requires improvement"
     figure = text_of(page.select_one("#figure-projection"))
     assert figure.startswith("Projected overall rating Requires improvement (score 11 out of 24")
@@ -87,7 +89,8 @@ def test_chart_tables_agree_with_the_page(as_user, inspection):
     assert not page.select("[style]"), "no inline styles: the CSP forbids them"
     rows = table_rows(page, "chart-kq-2-2-table")
     assert rows[0][1:] == ["65%", "68%", "43%"]
-    assert rows[1][0] == "Audit 1 (12 November 2026)" and rows[1][1:] == ["75%", "80%", "70%"]
+    assert rows[1][0] == "Audit 1 (12 November 2026)"
+    assert rows[1][1:] == ["75% (15 of 20)", "80% (16 of 20)", "70% (14 of 20)"]
     assert "question 3 70%" in svg.desc.get_text()
     status_rows = table_rows(page, "chart-status-by-addressee-table")
     by_kind = Counter(r.addressee_kind for r in inspection.recommendations)
@@ -130,3 +133,44 @@ def test_chart_text_is_escaped(as_user, inspection):
     assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
     title = soup_of(response).select_one("#chart-kq-2-2 svg title").get_text()
     assert title.startswith("2.2 <script>alert(1)</script>")
+
+
+def test_each_projected_percentage_shows_its_sample_and_interval(as_user, inspection):
+    page = page_with_round(as_user(HEAD), inspection)
+    assert "lowest key question 70% (14 of 20 cases)" in cell(page, "2.2")
+    assert "90% interval 52% to 84%: could be Requires improvement to Outstanding" in cell(page, "2.2")
+    assert "lowest key question 48% (10 of 21 cases)" in cell(page, "2.4")
+    assert "90% interval 31% to 65%: could be Inadequate to Good" in cell(page, "2.4")
+    for code in ("2.2", "2.3", "2.4", "2.5"):
+        assert " of 2" in text_of(page.select_one(
+            f'#projection-table tr[data-standard="{code}"] td[data-round="1"] .tracker-sample')), code
+
+
+def test_six_cases_are_too_few_to_project_and_leave_the_score(as_user, inspection):
+    client = as_user(HEAD)
+    client.post(f"/inspections/{inspection.id}/audit-rounds/new", data=round_form(
+        inspection, counts={**AUDIT_COUNTS, "2.5": (5, 5, 4)}, samples={**AUDIT_SAMPLES, "2.5": 6},
+        self_ratings={"1.1": "Good"}))
+    page = soup_of(client.get(f"/inspections/{inspection.id}/readiness"))
+    reviewing = cell(page, "2.5")
+    # 4 of 6 is 67%, Good by the bands alone: shown as data, not as a rating
+    assert reviewing.startswith("Too few cases to project lowest key question 67% (4 of 6 cases)")
+    assert "Fewer than 20 cases: left out of the projected score." in reviewing
+    assert "Good" not in reviewing.split("could be")[0]
+    # without 2.5: 1.1 Good 2 (self-assessed), 1.2-1.4 carried 3, 2.2 Good 2, 2.3 RI 1, 2.4 Inadequate 0
+    score = text_of(page.select_one('#projection-score td[data-round="1"]'))
+    assert score.startswith("8 out of 21, of which 2 self-assessed")
+    assert "Left out for too few cases: 2.5 Reviewing (6 cases)." in score
+    assert "2.5 Reviewing (6 cases)" in text_of(page.select_one("#figure-projection"))
+    tasks = [text_of(li) for li in page.select("#must-happen li")]
+    assert any(t.startswith("Audit at least 20 cases for 2.5 Reviewing: 6 were audited") for t in tasks)
+
+
+def test_audited_and_self_assessed_carry_tags_of_the_same_weight(as_user, inspection):
+    page = page_with_round(as_user(HEAD), inspection)
+    tags = {code: page.select_one(f'#projection-table tr[data-standard="{code}"] td[data-round="1"] .tracker-basis')
+            for code in ("1.1", "2.2")}
+    assert text_of(tags["1.1"]) == "Self-assessed" and text_of(tags["2.2"]) == "Audited"
+    assert tags["1.1"].name == tags["2.2"].name == "strong"
+    assert "govuk-tag" in tags["1.1"]["class"] and "govuk-tag" in tags["2.2"]["class"]
+    assert "govuk-body-s" not in tags["1.1"]["class"]

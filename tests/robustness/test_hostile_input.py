@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 from werkzeug.routing import AnyConverter, IntegerConverter
 
-from tests.conftest import ADMIN, DIRECTOR, HEAD, OWNER, sign_in_as, soup_of
+from tests.conftest import ADMIN, DIRECTOR, HEAD, HMPPS, OWNER, sign_in_as, soup_of
 from tests.security.helpers import snapshot
 from tracker.actions.models import Action
 from tracker.audit.models import AuditEvent
@@ -280,3 +280,65 @@ def test_hostile_ids_in_every_address_never_break_a_page(app, prepared, endpoint
         assert response.status_code in (302, 400, 403, 404), f"{endpoint} {target}: {response.status_code}"
 
     attempt()
+
+
+#: every list's filter and paging parameters, each drawn hostile in the query string below; a new parameter a list
+#: reads must be listed here to be tried
+LIST_PARAMETERS = {
+    "/api/v1/recommendations": ["pdu", "region", "limit", "cursor", "status", "updated_since"],
+    "/api/v1/inspections": ["pdu", "region", "limit", "cursor"],
+    "/api/v1/inspections/{inspection_id}/recommendations": ["limit", "cursor", "status", "updated_since"],
+    "/actions": ["organisation", "addressee", "owner", "status", "overdue", "due_from", "due_to", "recommendation",
+                 "inspection", "current", "mine", "sort", "order", "page"],
+    "/actions.csv": ["organisation", "owner", "status", "recommendation", "inspection", "sort", "order"],
+    "/recommendations": ["organisation", "addressee", "status", "inspection", "current", "mine", "page"],
+    "/dashboard": ["status", "owner", "due_by", "sort", "order"],
+    "/search": ["q"],
+}
+#: numbers of every size and sign, and digits that are not 0 to 9 ("²" passes str.isdigit(); "٣" is int() 3)
+hostile_number = st.one_of(
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.sampled_from([str(2**31 - 1), str(2**31), str(2**63 - 1), str(2**63), str(2**64), "0", "-0", "00", "1_000",
+                     " 1", "1 ", "+1", "1e3", "0x1f"]),
+    st.text(alphabet=st.characters(categories=["Nd", "No"]), min_size=1, max_size=25),
+    st.sampled_from(["²", "٣", "１２", "①", "⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹"]),
+)
+hostile_query_value = st.one_of(hostile_number, hostile_number, hostile_text.filter(lambda v: len(v) < 5000))
+
+
+@pytest.mark.parametrize("path", sorted(LIST_PARAMETERS))
+def test_hostile_query_strings_never_break_a_list(app, prepared, path):
+    """Every list, with hostile values (often numbers too large to store or in other digits) for its filters and
+    paging: the API answers 200 or a 400 that says what to send, a page answers 200 (the filter left out, with a
+    message), never a server error."""
+    client = app.test_client()
+    is_api = path.startswith("/api/")
+    if is_api:
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {create_api_token(find_user(HMPPS))}"
+    else:
+        sign_in_as(client, HEAD)
+    url = path.format(**prepared)
+    drawn: set[str] = set()
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    @given(query=st.dictionaries(st.sampled_from(LIST_PARAMETERS[path]),
+                                 st.one_of(hostile_query_value, st.lists(hostile_query_value, min_size=2,
+                                                                         max_size=3)),
+                                 min_size=1, max_size=4))
+    def attempt(query):
+        drawn.update(query)
+        response = client.get(url, query_string=query)
+        assert response.status_code < 500, f"{url} {query!r}: {response.status_code}"
+        if is_api:
+            assert response.status_code in (200, 400), f"{url} {query!r}: {response.status_code}"
+            if response.status_code == 400:
+                assert "must be" in response.json["error"]["message"] or "cursor" in response.json["error"][
+                    "message"], response.json
+        else:
+            assert response.status_code == 200, f"{url} {query!r}: {response.status_code}"
+
+    for name in LIST_PARAMETERS[path]:
+        for value in ("99999999999999999999999", "²", "٣"):
+            attempt = example(query={name: value})(attempt)
+    attempt()
+    assert drawn == set(LIST_PARAMETERS[path])

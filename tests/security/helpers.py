@@ -28,7 +28,7 @@ SKIPPED_SUFFIXES = (".xlsx", ".csv", "/download", "/html")
 
 
 def same_site_links(html: str) -> Iterator[str]:
-    for anchor in BeautifulSoup(html, "html.parser").select("a[href]"):
+    for anchor in BeautifulSoup(html, "lxml").select("a[href]"):
         href = urldefrag(anchor["href"])[0]
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or not href.startswith("/"):

@@ -32,7 +32,7 @@ def page_problems(url: str, response) -> list[str]:
     if response.mimetype != "text/html":
         return problems
     nonce = csp_nonce(csp)
-    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    soup = BeautifulSoup(response.get_data(as_text=True), "lxml")
     for script in soup.find_all("script"):
         if not script.get("src") and script.get("nonce") != nonce:
             problems.append(f"{url}: inline script without this response's nonce")

@@ -1,5 +1,5 @@
-"""The upload content check keeps the README's promises: no markup passes as text, and checking an archive unpacks
-only the few bytes it needs, however large the archive says its parts are."""
+"""The upload content check keeps the promises of docs/security.md (Uploads): no markup passes as text, and checking
+an archive unpacks only the few bytes it needs, however large the archive says its parts are."""
 
 import io
 import random

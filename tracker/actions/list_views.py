@@ -21,7 +21,7 @@ from tracker.shared.paging import page_number
 from tracker.templating import format_date
 
 CSV_COLUMNS = ("PDU", "Inspection", "Recommendation number", "Action", "Owner", "Status", "Target date",
-               "Original target date")
+               "Original target date", "Timeliness")
 
 
 def filter_form() -> ActionListFilterForm:
@@ -38,6 +38,8 @@ def sorting() -> tuple[str, bool]:
 
 
 def heading(filters: lists.ActionFilters) -> str:
+    if filters.waiting_on_mine:
+        return "Actions waiting on yours"
     if filters.recommendations_i_own:
         return "Actions on recommendations you own"
     return "Your actions" if filters.owner == "me" else "Actions"
@@ -67,6 +69,9 @@ def selected_filters(form: ActionListFilterForm, filters: lists.ActionFilters) -
         (filters.addressee, "Addressed to", lambda: _choice(form.addressee, filters.addressee), "addressee"),
         (filters.owner, "Action owner", lambda: _choice(form.owner, filters.owner), "owner"),
         (filters.overdue, "Overdue", lambda: "Overdue only", "overdue"),
+        (filters.slipped, "Slipped", lambda: "Slipped only", "slipped"),
+        (filters.blocked, "Blocked", lambda: "Blocked only", "blocked"),
+        (filters.waiting_on_mine, "Waiting", lambda: "Waiting on your actions", "waiting"),
         (filters.due_from, "Due on or after", lambda: format_date(filters.due_from), "due_from"),
         (filters.due_to, "Due on or before", lambda: format_date(filters.due_to), "due_to"),
         (filters.recommendation_id, "Recommendation", lambda: recommendation_label(filters.recommendation_id),
@@ -98,7 +103,7 @@ def _actions_page() -> CachedPage:
     main = main_content("actions/_list-main.html", form=form, filters=filters, page=page, sort=sort,
                         descending=descending, heading=heading(filters), on=on,
                         selected=selected_filters(form, filters), status_of=lambda row: action_status(row, on))
-    return CachedPage(heading(filters), main, has_errors=bool(form.errors))
+    return CachedPage(heading(filters), main, has_errors=bool(form.errors), wide=True)
 
 
 @bp.get("/actions.csv")
@@ -113,6 +118,6 @@ def export_actions():
         writer.writerow([safe_cell(cell) for cell in (
             row.pdu_name, row.inspection_title, str(row.recommendation_number), row.description,
             row.owner_name or "", action_status(row, on).label, row.target_on.strftime("%d/%m/%Y"),
-            row.original_target_on.strftime("%d/%m/%Y"))])
+            row.original_target_on.strftime("%d/%m/%Y"), row.timeliness(on).label)])
     return Response(("\ufeff" + buffer.getvalue()).encode("utf-8"), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="actions.csv"'})

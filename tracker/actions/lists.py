@@ -9,7 +9,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from tracker.actions.models import Action, ActionRules
+from tracker.actions.models import Action, ActionDependency, ActionRules
 from tracker.auth.models import User
 from tracker.extensions import db
 from tracker.inspections.lists import current_inspection_condition, organisation_condition, visibility_condition
@@ -19,6 +19,7 @@ from tracker.recommendations.models import ADDRESSEE_KINDS, Recommendation
 from tracker.recommendations.services import owned_recommendation_condition
 from tracker.recommendations.status import COMPLETE, STATUSES
 from tracker.shared.paging import PAGE_SIZE
+from tracker.whole_numbers import record_id
 
 OPEN = "open"
 
@@ -34,6 +35,12 @@ class ActionFilters:
     #: action statuses, or "open" for everything not complete
     statuses: list[str] = field(default_factory=list)
     overdue: bool = False
+    #: only unfinished actions whose target has moved past the date first agreed
+    slipped: bool = False
+    #: only unfinished actions that wait on an unfinished action
+    blocked: bool = False
+    #: only unfinished actions that wait on an unfinished action the person owns
+    waiting_on_mine: bool = False
     due_from: date | None = None
     due_to: date | None = None
     recommendation_id: int | None = None
@@ -57,6 +64,7 @@ class ActionRow(ActionRules):
     inspection_id: int
     inspection_title: str
     pdu_name: str
+    completed_on: date | None = None
 
 
 @dataclass
@@ -103,10 +111,26 @@ def status_condition(statuses: list[str]):
     return or_(*conditions) if conditions else None
 
 
+def slipped_condition():
+    """The query form of ActionRules.is_slipped: unfinished, and due later than the date first agreed."""
+    return and_(Action.status != COMPLETE, Action.target_on > Action.original_target_on)
+
+
+def blocked_condition(blocker_owner_id: int | None = None):
+    """Unfinished, and waiting on an unfinished action (owned by `blocker_owner_id`, when given)."""
+    blocker = aliased(Action)
+    waits = (select(ActionDependency.action_id).join(blocker, blocker.id == ActionDependency.blocker_id)
+             .where(blocker.status != COMPLETE))
+    if blocker_owner_id is not None:
+        waits = waits.where(blocker.owner_id == blocker_owner_id)
+    return and_(Action.status != COMPLETE, Action.id.in_(waits))
+
+
 def owner_condition(user, owner: str):
     if owner == "me":
         return Action.owner_id == user.id
-    return Action.owner_id == int(owner) if owner.isdigit() else None
+    owner_id = record_id(owner)
+    return Action.owner_id == owner_id if owner_id is not None else None
 
 
 def filter_conditions(user, filters: ActionFilters, on: date) -> list:
@@ -117,6 +141,9 @@ def filter_conditions(user, filters: ActionFilters, on: date) -> list:
         owner_condition(user, filters.owner),
         status_condition(filters.statuses),
         filters.overdue and and_(Action.status != COMPLETE, Action.target_on < on),
+        filters.slipped and slipped_condition(),
+        filters.blocked and blocked_condition(),
+        filters.waiting_on_mine and blocked_condition(user.id),
         filters.due_from and Action.target_on >= filters.due_from,
         filters.due_to and Action.target_on <= filters.due_to,
         filters.recommendation_id and Action.recommendation_id == filters.recommendation_id,
@@ -144,7 +171,7 @@ def rows_query(user, filters: ActionFilters, on: date, sort: str = "due", descen
     columns = sort_columns(sort)
     query = _joined(select(
         Action.id, Action.description, Action.status, Action.target_on, Action.original_target_on, owner.name,
-        Recommendation.id, Recommendation.number, Inspection.id, Inspection.title, pdu.name,
+        Recommendation.id, Recommendation.number, Inspection.id, Inspection.title, pdu.name, Action.completed_on,
     )).where(*filter_conditions(user, filters, on))
     return query.order_by(*[column.desc() if descending else column for column in columns])
 

@@ -1,5 +1,5 @@
 """An action, or a recommendation with its actions' updates, revisions and owners, for a page: 404 when there is
-none, 403 when the person may not see it."""
+none or the person may not see it."""
 
 from flask import abort
 from flask_login import current_user
@@ -11,14 +11,14 @@ from tracker.auth import permissions
 from tracker.extensions import db
 from tracker.recommendations.lookups import recommendation_or_404
 from tracker.recommendations.models import Recommendation
-from tracker.shared.access import authorise
+from tracker.shared.access import visible_or_404
 
 
 def action_or_404(action_id: int) -> Action:
     action = db.session.get(Action, action_id)
     if action is None:
         abort(404)
-    authorise(permissions.can_view_recommendation(current_user, action.recommendation))
+    visible_or_404(permissions.can_view_recommendation(current_user, action.recommendation))
     return action
 
 

@@ -84,6 +84,13 @@ def _revise_target_date(actor, action: Action, new_on: date, reason: str) -> Tar
         raise ActionError("Enter the reason for changing the target date")
     if problem := check_revised_date(new_on, action.target_on):
         raise ActionError(problem)
+    revision = record_revision(actor, action, new_on, reason)
+    db.session.commit()
+    return revision
+
+
+def record_revision(actor, action: Action, new_on: date, reason: str) -> TargetDateRevision:
+    """Move the target with its revision and audit event, in the caller's transaction."""
     revision = TargetDateRevision(action=action, previous_on=action.target_on, new_on=new_on, reason=reason,
                                   revised_by_id=getattr(actor, "id", None))
     db.session.add(revision)
@@ -92,7 +99,6 @@ def _revise_target_date(actor, action: Action, new_on: date, reason: str) -> Tar
     _audit(actor, action, "revise_date",
            f"Target date changed from {before['target_on']} to {new_on.isoformat()}: {reason}",
            before=before, after={"target_on": new_on.isoformat(), "reason": reason})
-    db.session.commit()
     return revision
 
 
@@ -127,22 +133,63 @@ def apply_status(action: Action, status: str, on: date) -> None:
     action.completed_on = on if status == COMPLETE else None
 
 
+def unfinished_blockers(action: Action) -> list[Action]:
+    """The actions this one waits on that are not yet complete, soonest due first."""
+    return list(db.session.scalars(
+        select(Action).join(ActionDependency, ActionDependency.blocker_id == Action.id)
+        .where(ActionDependency.action_id == action.id, Action.status != COMPLETE)
+        .order_by(Action.target_on, Action.id)))
+
+
+def blocked_action_ids(action_ids) -> set[int]:
+    """Of these actions, the unfinished ones that wait on an unfinished action, in one query."""
+    from tracker.actions.lists import blocked_condition
+
+    ids = list(action_ids)
+    if not ids:
+        return set()
+    return set(db.session.scalars(select(Action.id).where(Action.id.in_(ids), blocked_condition())))
+
+
+def blocked_completion(action: Action, new_status: str | None) -> list[Action]:
+    """What stands in the way of marking the action complete now: the unfinished actions it waits on."""
+    if new_status != COMPLETE or action.status == COMPLETE:
+        return []
+    return unfinished_blockers(action)
+
+
+def _check_dependencies(actor, action: Action, new_status: str | None, override_reason: str) -> None:
+    """Completing an action that still waits on others needs a reason, kept in the audit trail."""
+    blockers = blocked_completion(action, new_status)
+    if not blockers:
+        return
+    count = f"{len(blockers)} unfinished action" + ("" if len(blockers) == 1 else "s")
+    if not override_reason:
+        raise ActionError(f"This action waits on {count}. To mark it complete anyway, give the reason")
+    record_event(actor, "action", action.id, "complete_override",
+                 f"Marked complete while it waits on {count}: {override_reason}",
+                 before={"unfinished_blocker_ids": [b.id for b in blockers]}, after={"reason": override_reason},
+                 recommendation_id=action.recommendation_id, inspection_id=action.recommendation.inspection_id)
+
+
 def post_update(actor, action: Action, narrative: str, new_status: str | None = None,
-                on: date | None = None, expected_version=None) -> ProgressUpdate:
+                on: date | None = None, expected_version=None, override_reason: str = "") -> ProgressUpdate:
     """A dated narrative by a person, optionally moving the action's status; refused with ConflictError when the
     action changed since `expected_version` was read. A narrative alone may be posted while the recommendation is
-    under review; a change of status may not."""
+    under review; a change of status may not. Marking complete an action that waits on unfinished ones is refused
+    unless `override_reason` says why."""
     if new_status and new_status != action.status:
         ensure_unlocked(action.recommendation)
     with guarded(action, expected_version):
-        return _post_update(actor, action, narrative, new_status, on)
+        return _post_update(actor, action, narrative, new_status, on, (override_reason or "").strip())
 
 
 def _post_update(actor, action: Action, narrative: str, new_status: str | None,
-                 on: date | None) -> ProgressUpdate:
+                 on: date | None, override_reason: str = "") -> ProgressUpdate:
     narrative = narrative.strip()
     if not narrative:
         raise ActionError("Enter what has happened since the last update")
+    _check_dependencies(actor, action, new_status, override_reason)
     before = snapshot(action, ("status", "completed_on"))
     update = ProgressUpdate(action=action, author_id=getattr(actor, "id", None), narrative=narrative)
     if new_status and new_status != action.status:
@@ -219,7 +266,6 @@ def withdraw_update(actor, update: ProgressUpdate) -> Action:
 
 def deletion_blockers(action: Action) -> list[str]:
     """Why an action cannot be deleted: once work is recorded against it, it stays on the record."""
-
 
     reasons = []
     if action.updates:

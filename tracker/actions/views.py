@@ -3,7 +3,7 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from tracker.actions import services
+from tracker.actions import date_requests, services
 from tracker.actions.blueprint import bp
 from tracker.actions.forms import ActionForm, CorrectUpdateForm, EditActionForm, ProgressUpdateForm, ReviseDateForm
 from tracker.actions.lookups import action_or_404, recommendation_with_actions_or_404
@@ -15,10 +15,17 @@ from tracker.extensions import db
 from tracker.forms_confirm import ConfirmForm
 from tracker.recommendations.locking import locked_reason, refuse_if_locked
 from tracker.recommendations.services import decisions_on, people_choices
-from tracker.recommendations.status import STATUSES, action_status
+from tracker.recommendations.status import COMPLETE, STATUSES, action_status
 from tracker.shared.access import authorise, record_rule
 from tracker.shared.conflict_views import conflict_page
 from tracker.shared.conflicts import ConflictError, ConflictRow
+
+
+@bp.app_context_processor
+def action_hooks():
+    """What pages of lower features show about actions (the recommendation page's blocked actions), without those
+    features importing this one."""
+    return {"blocked_actions": lambda actions: services.blocked_action_ids(a.id for a in actions)}
 
 
 def back_to(action: Action):
@@ -40,10 +47,12 @@ def _action_page(action_id: int) -> CachedPage:
     unlocked = locked_reason(action.recommendation) is None
     can_update = permissions.can_update_action(current_user, action)
     can_edit = unlocked and permissions.can_edit_action(current_user, action)
-    main = main_content("actions/_show-main.html", action=action, status=action_status(action, today()),
+    main = main_content("actions/_show-main.html", action=action, status=action_status(action, today()), today=today(),
                         changeable=lambda update: services.can_change_update(current_user, update),
                         can_update=can_update, can_add_evidence=unlocked and can_update,
-                        can_edit=can_edit,
+                        can_edit=can_edit, date_request=date_requests.open_request(action),
+                        can_request_date=unlocked and permissions.can_request_date(current_user, action),
+                        is_reviewer=permissions.holds_reviewer_role(current_user, action.recommendation),
                         # offered only where it will work: nothing yet recorded against the action
                         can_delete=can_edit and not services.deletion_blockers(action),
                         decisions=decisions_on([item.id for item in action.evidence]),
@@ -133,6 +142,12 @@ def revise_target_date(action_id: int):
             if correction:
                 services.correct_target_date(current_user, action, form.target_on.data,
                                              expected_version=form.version.data)
+            elif date_requests.needs_agreement(action, form.target_on.data):
+                date_requests.ask_for_agreement(current_user, action, form.target_on.data, form.reason.data,
+                                                expected_version=form.version.data)
+                flash("This change needs the reviewer's agreement, so it has been sent to them. The target date "
+                      "stays as it is until they agree.", "success")
+                return back_to(action)
             else:
                 services.revise_target_date(current_user, action, form.target_on.data, form.reason.data,
                                             expected_version=form.version.data)
@@ -147,7 +162,8 @@ def revise_target_date(action_id: int):
             flash("Target date corrected." if correction
                   else "Target date changed. The original date and your reason are kept.", "success")
             return back_to(action)
-    return render_template("actions/revise-date.html", action=action, form=form, correction=correction)
+    return render_template("actions/revise-date.html", action=action, form=form, correction=correction,
+                           limit=date_requests.redate_limit_days(), pending=date_requests.open_request(action))
 
 
 @bp.route("/actions/<int:action_id>/updates/new", methods=["GET", "POST"])
@@ -161,18 +177,22 @@ def post_update(action_id: int):
         form.status.choices = [("", "No change")]
         form.status.description = reason
     stamp_version(form, action)
+    blockers = services.unfinished_blockers(action) if action.status != COMPLETE else []
     if form.validate_on_submit():
         try:
             services.post_update(current_user, action, form.narrative.data, form.status.data or None,
-                                 expected_version=form.version.data)
+                                 expected_version=form.version.data, override_reason=form.override_reason.data)
         except ConflictError:
             return action_conflict(action, [
                 ConflictRow("Update", form.narrative.data, ""),
                 ConflictRow("Status", STATUSES.get(form.status.data or "", "No change"), action.status_label),
             ])
-        flash("Progress update posted.", "success")
-        return back_to(action)
-    return render_template("actions/post-update.html", action=action, form=form)
+        except services.ActionError as error:
+            refuse_with(form, "override_reason" if blockers else "narrative", error)
+        else:
+            flash("Progress update posted.", "success")
+            return back_to(action)
+    return render_template("actions/post-update.html", action=action, form=form, blockers=blockers)
 
 
 def update_or_404(update_id: int) -> ProgressUpdate:

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Email, Length
 
 from tracker.auth.models import ROLE_LABELS
 from tracker.form_fields import GovGroupedSelect, one_of_the_choices, optional_id
-from tracker.text_limits import EMAIL, NAME
+from tracker.text_limits import EMAIL, NAME, single_line
 
 ORGANISATION_HINT = ("Where the role applies: HMPPS for national roles, a region for directors, a PDU for heads of "
                      "PDU and action owners.")
@@ -15,7 +15,8 @@ ORGANISATION_HINT = ("Where the role applies: HMPPS for national roles, a region
 
 def name_field() -> StringField:
     return StringField("Full name", widget=GovTextInput(),
-                       validators=[DataRequired(message="Enter the person's full name"), Length(max=NAME)])
+                       validators=[DataRequired(message="Enter the person's full name"), Length(max=NAME),
+                                   single_line("Full name")])
 
 
 def email_field() -> StringField:

@@ -23,8 +23,9 @@ def _applies() -> bool:
 
 
 def not_modified_before_reading():
-    """Answers 304 at once when the client already holds the current answer."""
-    if not _applies() or not request.if_none_match:
+    """Answers 304 at once when the client already holds the current answer. `If-None-Match: *` asks whether the
+    resource exists at all, which only the view can tell: it is answered after the view (see add_etag)."""
+    if not _applies() or not request.if_none_match or request.if_none_match.star_tag:
         return None
     etag = current_etag()
     if request.if_none_match.contains(etag.strip('"')):
@@ -36,4 +37,8 @@ def add_etag(response):
     if _applies() and response.status_code == 200 and "ETag" not in response.headers:
         response.headers["ETag"] = current_etag()
         response.headers["Cache-Control"] = "private, no-cache"
+        if request.if_none_match.star_tag:
+            # the resource exists (the view answered 200), so "*" matches it; a 404 or 403 is left as it is
+            response.status_code = 304
+            response.set_data(b"")
     return response

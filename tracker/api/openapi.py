@@ -56,7 +56,7 @@ def _get(summary: str, ok: dict, parameters: list, record: bool = False) -> dict
     responses = {"200": ok, "304": {"description": "Not modified since the ETag sent"},
                  "400": _error("A query-string value the API cannot use"), "401": _error("No valid token or session")}
     if record:
-        responses |= {"403": _error("Not yours to see"), "404": _error("No such record")}
+        responses |= {"404": _error("No such record, or none you may see: the two are answered alike")}
     return {"get": {"summary": summary, "parameters": parameters + CONDITIONAL, "responses": responses}}
 
 

@@ -11,6 +11,7 @@ from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import Select
 
 from tracker.extensions import db
+from tracker.whole_numbers import MAX_ID, record_id, whole_number
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -42,7 +43,7 @@ def read_cursor(cursor: str) -> int:
         after = _serialiser().loads(cursor)["after"]
     except (BadData, KeyError, TypeError) as problem:
         raise BadQuery("cursor is not one this API gave out: use the Link header's next address as it is") from problem
-    if not isinstance(after, int):
+    if whole_number(after) is None:
         raise BadQuery("cursor is not one this API gave out: use the Link header's next address as it is")
     return after
 
@@ -51,9 +52,26 @@ def read_limit() -> int:
     raw = request.args.get("limit")
     if raw is None:
         return DEFAULT_LIMIT
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        raise BadQuery(f"limit must be a whole number from 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT})")
-    return int(raw)
+    limit = whole_number(raw, 1, MAX_LIMIT)
+    if limit is None:
+        raise BadQuery(f"limit must be a whole number from 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}), written "
+                       "with the digits 0 to 9")
+    return limit
+
+
+def read_organisation(name: str) -> tuple[int | None, str] | None:
+    """?pdu= or ?region=: (its id, its text) for an id, (None, its text) for a name, None when not given. A value
+    of digits alone is an id, and must be one an organisation could have."""
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    if not raw.isdigit():
+        return None, raw
+    organisation_id = record_id(raw)
+    if organisation_id is None:
+        raise BadQuery(f"{name} must be an organisation's id, a whole number from 1 to {MAX_ID} written with the "
+                       "digits 0 to 9, or its exact name")
+    return organisation_id, raw
 
 
 def read_after() -> int:

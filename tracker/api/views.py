@@ -12,7 +12,16 @@ from tracker.actions.models import Action
 from tracker.api import conditional
 from tracker.api.blueprint import bp
 from tracker.api.openapi import DOCUMENT
-from tracker.api.paging import BadQuery, next_link, page_of, read_after, read_choice, read_limit, read_since
+from tracker.api.paging import (
+    BadQuery,
+    next_link,
+    page_of,
+    read_after,
+    read_choice,
+    read_limit,
+    read_organisation,
+    read_since,
+)
 from tracker.api.serialisers import inspection_json, recommendation_json
 from tracker.assurance.api import post_action_update, post_evidence_decision
 from tracker.auth.permissions import visible_pdu_filter
@@ -74,11 +83,13 @@ def _in_scope(query, pdu_column):
     if pdus is not None:
         query = query.where(pdu_column.in_(pdus))
     pdu, region = aliased(Organisation), aliased(Organisation)
-    if request.args.get("pdu") or request.args.get("region"):
+    wanted = {"pdu": read_organisation("pdu"), "region": read_organisation("region")}
+    if any(wanted.values()):
         query = query.join(pdu, pdu.id == pdu_column).outerjoin(region, region.id == pdu.parent_id)
     for table, name in ((pdu, "pdu"), (region, "region")):
-        if value := request.args.get(name):
-            query = query.where(or_(table.name == value, table.id == int(value)) if value.isdigit()
+        if wanted[name] is not None:
+            organisation_id, value = wanted[name]
+            query = query.where(or_(table.name == value, table.id == organisation_id) if organisation_id is not None
                                 else table.name == value)
     return query
 

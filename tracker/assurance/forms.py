@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from tracker.recommendations.models import DECISIONS, REJECTED
 from tracker.text_limits import LONG_TEXT
+from tracker.whole_numbers import form_id
 
 
 class SubmitForm(FlaskForm):
@@ -101,7 +102,7 @@ class WithdrawForm(FlaskForm):
 
 
 class DependencyForm(FlaskForm):
-    blocker_id = SelectField("This action waits on", coerce=int, widget=GovSelect(),
+    blocker_id = SelectField("This action waits on", coerce=form_id, widget=GovSelect(),
                              validators=[InputRequired(message="Select the action this one waits on")],
                              description="Usually an action at region or HMPPS level.")
     submit = SubmitField("Add dependency", widget=GovSubmitInput())

@@ -1,21 +1,11 @@
 """Who may submit, review and reopen a recommendation, and the independence rule: nobody reviews their own work."""
 
-from tracker.auth.models import HMPPS_LEAD, REGIONAL_DIRECTOR
-from tracker.auth.permissions import OWNER_ROLE_FOR_KIND, can_view_recommendation, owns_recommendation
-from tracker.organisations.models import PDU
-
-
-def reviewer_role(recommendation) -> str:
-    """PDU (and partner) recommendations are reviewed by the region's director; region and HMPPS ones by HMPPS."""
-    return REGIONAL_DIRECTOR if recommendation.owner_org.kind == PDU else HMPPS_LEAD
-
-
-def holds_reviewer_role(user, recommendation) -> bool:
-    if not user.is_authenticated or not can_view_recommendation(user, recommendation):
-        return False
-    if reviewer_role(recommendation) == REGIONAL_DIRECTOR:
-        return recommendation.owner_org.parent_id in user.orgs_with_role(REGIONAL_DIRECTOR)
-    return bool(user.orgs_with_role(HMPPS_LEAD))
+from tracker.auth.permissions import (  # noqa: F401  (the reviewer rule is shared with target-date agreement)
+    OWNER_ROLE_FOR_KIND,
+    holds_reviewer_role,
+    owns_recommendation,
+    reviewer_role,
+)
 
 
 def conflict_of_interest(user, recommendation, submission) -> str | None:

@@ -340,7 +340,8 @@ def add_dependency(action_id: int):
             return redirect(url_for("actions.show_action", action_id=action.id))
     elif form.is_submitted() and not form.errors:
         form.blocker_id.errors = ["Select the action this one waits on"]
-    return render_template("actions/show.html", action=action, status=action_status(action, today()), form=form,
+    return render_template("actions/show.html", action=action, status=action_status(action, today()), today=today(),
+                           form=form,
                            can_add_evidence=permissions.can_update_action(current_user, action),
                            dependency_form=panel.form, can_edit=True,
                            can_update=permissions.can_update_action(current_user, action)), 422

@@ -3,6 +3,7 @@ resets: single-use, expiring, only a hash stored), and changing a password while
 
 import re
 import secrets
+import time
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
@@ -124,12 +125,37 @@ def email_link(user: User, purpose: str) -> None:
                             body_text=text, body_html=html)])
 
 
+#: the least time a reset request takes, whether or not the address has an account (AUTH_RESET_MIN_SECONDS)
+RESET_MIN_SECONDS = 0.25
+
+
 def request_reset(email: str) -> None:
     """Email a reset link if the address belongs to an active person; the caller answers the same either way, so
-    the form cannot be used to find out who has an account."""
-    user = find_user(email)
-    if user is None or not user.is_active:
-        return
-    email_link(user, RESET)
-    record_event(None, "user", user.id, "request_reset", f"Password reset link sent to {user.email}")
-    db.session.commit()
+    the form cannot be used to find out who has an account.
+
+    Nor can its timing: an unknown address gets the same token, hash and email rendering as a known one (only
+    nothing is stored or sent), and every request then waits out the same minimum time, which covers the
+    database writes only a real reset makes."""
+    started = time.monotonic()
+    try:
+        user = find_user(email)
+        if user is None or not user.is_active:
+            _as_if_emailing(email)
+            return
+        email_link(user, RESET)
+        record_event(None, "user", user.id, "request_reset", f"Password reset link sent to {user.email}")
+        db.session.commit()
+    finally:
+        floor = float(current_app.config.get("AUTH_RESET_MIN_SECONDS", RESET_MIN_SECONDS))
+        time.sleep(max(0.0, started + floor - time.monotonic()))
+
+
+def _as_if_emailing(email: str) -> None:
+    """The work email_link does for a real person, for nobody: a token, its hash, the email rendered; nothing kept."""
+    token = secrets.token_urlsafe(32)
+    hash_token(token)
+    links = Links()
+    render_parts("set-password", user=User(email=email, name=email), subject="Reset your password",
+                 purpose=RESET, links=links, link=f"{links.base}/set-password/{token}",
+                 hours=int(link_lifetime(RESET).total_seconds() // 3600),
+                 minutes=int(link_lifetime(RESET).total_seconds() // 60))

@@ -123,3 +123,23 @@ NAVIGATION_AUDIENCES = {
     "admin": lambda user: user.has_role(ADMIN),
     "reviewer": lambda user: user.has_role(REGIONAL_DIRECTOR) or user.has_role(HMPPS_LEAD),
 }
+
+
+def reviewer_role(recommendation) -> str:
+    """PDU (and partner) recommendations are reviewed by the region's director; region and HMPPS ones by HMPPS."""
+    return REGIONAL_DIRECTOR if recommendation.owner_org.kind == PDU else HMPPS_LEAD
+
+
+def holds_reviewer_role(user, recommendation) -> bool:
+    """The person who assures the recommendation, and agrees a target date moved too far or too often."""
+    if not user.is_authenticated or not can_view_recommendation(user, recommendation):
+        return False
+    if reviewer_role(recommendation) == REGIONAL_DIRECTOR:
+        return recommendation.owner_org.parent_id in user.orgs_with_role(REGIONAL_DIRECTOR)
+    return bool(user.orgs_with_role(HMPPS_LEAD))
+
+
+def can_request_date(user, action) -> bool:
+    """Ask for a new target date: the action's owner, when they may not change it themselves."""
+    return (user.is_authenticated and action.owner_id == user.id and can_update_action(user, action)
+            and not can_edit_action(user, action))

@@ -12,11 +12,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from tracker.audit.services import record_event
 from tracker.auth import sessions
 from tracker.auth.models import ApiToken, RoleAssignment, SignInAttempt, User
+from tracker.config import PASSWORD_HASH
 from tracker.db_types import utcnow
 from tracker.extensions import db
 
-# Checked against when the address is unknown, so a wrong address takes as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+# Checked against when the address is unknown, so a wrong address takes as long as a wrong password: one per
+# hash method, made the first time it is needed.
+_DUMMY_HASHES: dict[str, str] = {}
 
 
 #: failed attempts older than this are forgotten; the throttle itself only looks back one minute
@@ -41,8 +43,19 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
+def password_hash_method() -> str:
+    return current_app.config.get("SECURITY_PASSWORD_HASH", PASSWORD_HASH)
+
+
 def set_password(user: User, password: str) -> None:
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = generate_password_hash(password, method=password_hash_method())
+
+
+def dummy_hash() -> str:
+    method = password_hash_method()
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash("not-a-real-password", method=method)
+    return _DUMMY_HASHES[method]
 
 
 def is_throttled(address: str) -> bool:
@@ -111,7 +124,7 @@ def authenticate(email: str, password: str, address: str | None = None) -> SignI
     user = find_user(email)
     now = utcnow()
     usable = user is not None and user.is_active and not must_wait(email, address, now)
-    stored = user.password_hash if usable else _DUMMY_HASH
+    stored = user.password_hash if usable else dummy_hash()
     # Everything above only read. End that transaction before the deliberately slow hash: on SQLite a form's
     # request holds the write lock from its first statement, and simultaneous sign-ins would queue behind each
     # other's hashing until they were refused as busy.

@@ -29,6 +29,8 @@ class CachedPage:
     has_errors: bool = False
     #: when something on the page lapses with time alone (an update's correction window), not with the data
     valid_until: datetime | None = None
+    #: the page uses the whole width of the screen (lists and plans with many columns)
+    wide: bool = False
 
 
 #: stands for this session's CSRF token in cached content

@@ -17,6 +17,7 @@ from werkzeug.security import generate_password_hash
 from tracker.actions.models import Action, ProgressUpdate
 from tracker.audit.services import record_event
 from tracker.auth.models import ACTION_OWNER, HEAD_OF_PDU, REGIONAL_DIRECTOR, RoleAssignment, User
+from tracker.auth.services import password_hash_method
 from tracker.evidence.models import LINK, Evidence
 from tracker.extensions import db
 from tracker.inspections.models import RATING_SCORES, Inspection, KeyQuestion, Standard
@@ -281,7 +282,7 @@ def load_national(today: date, pdus_per_region: int | None = None, inspections_p
     # Without a configured demo password nobody can sign in as the synthetic users: the random one is not kept.
     password = str(current_app.config.get("DEMO_PASSWORD") or secrets.token_urlsafe(16))
     pdus_by_region = _ensure_pdus(pdus_per_region)
-    holders = _ensure_users(pdus_by_region, generate_password_hash(password))
+    holders = _ensure_users(pdus_by_region, generate_password_hash(password, method=password_hash_method()))
     hmpps = pdus_by_region.pop("_national")[0]
     # Seeded pseudo-random numbers make the synthetic data the same on every run; nothing here is secret.
     loader = _Loader(today, holders, hmpps.id, updates_per_action, random.Random(seed))  # noqa: S311  # nosec B311

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from tracker.audit.services import record_event, snapshot
 from tracker.caching.services import fragments
-from tracker.evidence import storage
+from tracker.evidence import inflation, storage
 from tracker.evidence.models import FILE, LINK, Evidence
 from tracker.extensions import db
 from tracker.pdfs import pdf_library_quiet
@@ -118,15 +118,19 @@ def _opendocument_type_matches(kind: str, archive: zipfile.ZipFile) -> bool:
 
 
 def _zip_is_document(kind: str, data: bytes) -> bool:
-    """A zip passes only if it holds the document's own part and would not unpack to something enormous."""
+    """A zip passes only if it holds the document's own part and would not unpack to something enormous: judged
+    first on the sizes it declares, then on what every entry really inflates to (inflation.real_total), which
+    stops at the limit however small the declared sizes are."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
             if _is_bomb(entries) or ZIP_MARKERS[kind] not in {e.filename for e in entries}:
                 return False
+            inflation.real_total(data, entries, ZIP_MAX_UNPACKED_BYTES, ZIP_MAX_RATIO, 1024 * 1024)
             return kind not in ("odt", "ods") or _opendocument_type_matches(kind, archive)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, OSError, EOFError, RuntimeError,
             zlib.error):
+        # inflation.TooLarge is a ValueError
         # RuntimeError: encrypted or an unsupported compression method; zlib.error: a corrupt stream
         return False
 

@@ -14,7 +14,7 @@ from tracker.evidence.models import FILE, Evidence
 from tracker.extensions import db
 from tracker.forms_confirm import ConfirmForm
 from tracker.recommendations.locking import refuse_if_locked
-from tracker.shared.access import authorise, record_rule
+from tracker.shared.access import authorise, record_rule, visible_or_404
 
 
 def target_for(recommendation_id: int | None, action_id: int | None):
@@ -92,7 +92,7 @@ def viewable_file(evidence_id: int) -> tuple[Evidence, bytes | None]:
     evidence = db.session.get(Evidence, evidence_id)
     if evidence is None or evidence.kind != FILE:
         abort(404)
-    authorise(permissions.can_view_evidence(current_user, evidence))
+    visible_or_404(permissions.can_view_evidence(current_user, evidence))
     return evidence, storage.load_file(evidence)
 
 
@@ -128,7 +128,7 @@ def preview_evidence(evidence_id: int):
 @record_rule
 def remove_evidence(evidence_id: int):
     evidence = db.get_or_404(Evidence, evidence_id)
-    authorise(permissions.can_view_evidence(current_user, evidence))
+    visible_or_404(permissions.can_view_evidence(current_user, evidence))
     authorise(permissions.can_remove_evidence(current_user, evidence))
     refuse_if_locked(evidence.recommendation)
     form = ConfirmForm()

@@ -1,36 +1,6 @@
 """Whether each recommendation is saved with all its words, or may have lost some with a line of the report.
 
-In the inspectorate's lists only the last recommendation under a heading ends with a full stop ("1. improve the
-quality of work to assess, plan for, manage and review the risk of harm" then "2. ensure ..."). So when a line is
-lost from inside an earlier one, the words left ("1. improve the quality of work to assess, plan for, manage")
-read as a whole recommendation, and nothing in the numbering or the tables shows the loss. Two things can:
-
-- **The last word.** A text that ends with an article, a conjunction, a possessive, a relative pronoun, a comma,
-  a hyphen, a colon or an open bracket is unfinished in any report: a "must". A text ending with a preposition
-  ("respond to", "plan for") is only a "should": English lets a sentence end with one ("the services they are
-  referred to", "the people they work with"), so refusing it would refuse genuine reports.
-- **The wrapping.** A list printed one recommendation a line (the inspectorate's text and web page) can lose a
-  line only as a whole recommendation, which the numbering shows. A list with a recommendation over more than one
-  line (a PDF, or text copied from one) can lose one from inside a recommendation and leave words that read as
-  complete: a line from between its first and last lines leaves its start and its true end, and its last lines
-  lost can leave a last line short of the margin, as a complete one's may be. The file cannot show either, so
-  every recommendation of such a list is a "should", named in one warning. Where the lines point at one, it has a
-  warning of its own too, by the margin read from the list's own wrapped lines: its last line reaches the margin
-  with no full stop (the next word may not have fitted), or a line breaks before a word that would have fitted on
-  it (the words after it are not its own).
-
-Measured on the four complete reports printed one recommendation a line, wrapped at every width from 40 to 100
-characters in steps of 5: none is refused, all 52 wait for a check, and of the 624 ways of deleting one line that
-carries on a recommendation, 128 are refused and 496 held; none is saved unseen. A PDF wraps by the width of the
-letters, not their number: wrapped by Helvetica's letter widths, all 52 wait for a check (3 wrap a single line,
-too few to read a margin from, which is why any line carrying on a recommendation counts), and of 512 such
-deletions 114 are refused, 397 held and 1 left unseen in the text: the only wrapped line of a list, whose loss
-leaves nothing to show the list was wrapped. So text read from a PDF itself is held whatever its wrapping (the
-parser is told where the text came from); only text copied out of a PDF can still hide that one loss.
-
-A "should" here is stronger than other warnings: the import is refused until an administrator says the words
-were checked against the report (`--accept-endings` on the command line; on the review page, the tick that
-accepts the warnings), because accepting them unread would save a shortened text that nothing else would catch.
+Why and how it is judged: docs/importer.md, "How recommendation endings are judged" (measured in docs/performance.md).
 """
 
 from __future__ import annotations

@@ -45,6 +45,8 @@ class PduDigest:
     inspections: list[Inspection] = field(default_factory=list)
     by_status: Counter = field(default_factory=Counter)
     overdue: int = 0
+    #: open actions whose target has moved past the date first agreed
+    slipped: int = 0
     changes: list[AuditEvent] = field(default_factory=list)
     change_count: int = 0
 
@@ -81,6 +83,7 @@ def region_week(region_ids: list[int], as_of: date) -> dict[int, list[PduDigest]
         for recommendation in inspection.recommendations:
             digest.by_status[recommendation_status(recommendation, as_of).label] += 1
             digest.overdue += sum(1 for a in recommendation.actions if a.is_overdue(as_of))
+            digest.slipped += sum(1 for a in recommendation.actions if a.is_slipped)
         events = changes.get(inspection.id, [])
         digest.change_count += len(events)
         digest.changes += events[:CHANGES_SHOWN]

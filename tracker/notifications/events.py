@@ -20,6 +20,9 @@ from tracker.templating import pluralise
 from tracker.work_events.models import (
     ASSIGNED,
     ASSURED_YOURS,
+    DATE_AGREEMENT,
+    DATE_DECIDED,
+    DATE_REQUESTED,
     EVENT_KINDS,
     EVIDENCE_REJECTED,
     RETURNED_TO_YOU,
@@ -36,13 +39,10 @@ SUBJECT_WORDS = {
     RETURNED_TO_YOU: ("recommendation", "recommendations", "returned to you"),
     ASSURED_YOURS: ("recommendation", "recommendations", "assured"),
     EVIDENCE_REJECTED: ("evidence item", "evidence items", "rejected"),
+    DATE_REQUESTED: ("new target date", "new target dates", "asked of you"),
+    DATE_AGREEMENT: ("new target date", "new target dates", "for your agreement"),
+    DATE_DECIDED: ("target date request", "target date requests", "decided"),
 }
-
-
-
-
-
-
 
 
 def batch_window() -> timedelta:
@@ -67,7 +67,8 @@ class EventItem:
 
 def item_of(event: NotificationEvent, links: Links) -> EventItem:
     recommendation, action = event.recommendation, event.action
-    if action is not None and event.kind in (ASSIGNED, EVIDENCE_REJECTED):
+    if action is not None and event.kind in (ASSIGNED, EVIDENCE_REJECTED, DATE_REQUESTED, DATE_AGREEMENT,
+                                             DATE_DECIDED):
         link = links.action(action.id)
     elif event.kind == SUBMITTED_FOR_REVIEW:
         link = links.review(recommendation.id)

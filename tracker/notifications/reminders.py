@@ -46,6 +46,9 @@ class ActionItem:
     #: days past the target date (negative while still in the future)
     days_overdue: int = 0
     days_quiet: int = 0
+    #: the date first agreed, and how many days the target has moved past it (0: not slipped)
+    original_target_on: date | None = None
+    slipped_by: int = 0
 
 
 @dataclass
@@ -124,6 +127,7 @@ def action_item(action, recommendation, last_at, owners: dict[int, User], as_of:
         lead_id=recommendation.lead_id, last_activity_on=last_on,
         owner_role=(role, org.id) if role else None, escalation_role=escalation_role_for(org),
         days_overdue=(as_of - action.target_on).days, days_quiet=(as_of - last_on).days,
+        original_target_on=action.original_target_on, slipped_by=action.slipped_by,
     )
 
 

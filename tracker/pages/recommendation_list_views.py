@@ -15,6 +15,7 @@ from tracker.recommendations.models import ADDRESSEE_CHOICES
 from tracker.recommendations.status import all_statuses
 from tracker.shared.access import signed_in
 from tracker.shared.paging import page_number
+from tracker.whole_numbers import id_in_address, record_id
 
 
 class RecommendationListFilterForm(FlaskForm):
@@ -26,7 +27,7 @@ class RecommendationListFilterForm(FlaskForm):
     organisation = SelectField("Organisation", widget=GovSelect(), validators=[Optional()])
     addressee = SelectField("Addressed to", widget=GovSelect(), validators=[Optional()], choices=ADDRESSEE_CHOICES)
     status = SelectField("Status", widget=GovSelect(), validators=[Optional()])
-    inspection = HiddenField()
+    inspection = HiddenField(validators=[id_in_address("inspection")])
     current = HiddenField()
     mine = HiddenField()
     submit = SubmitField("Apply filters", widget=GovSubmitInput())
@@ -35,11 +36,8 @@ class RecommendationListFilterForm(FlaskForm):
         def value(field):
             return (field.data or "") if not field.errors else ""
 
-        def whole(text):
-            return int(text) if text and str(text).isdigit() else None
-
         return lists.RecommendationFilters(
-            organisation_id=whole(value(self.organisation)), inspection_id=whole(self.inspection.data),
+            organisation_id=record_id(value(self.organisation)), inspection_id=record_id(value(self.inspection)),
             current_only=self.current.data == "1", addressee=value(self.addressee), status=value(self.status),
             mine=self.mine.data == "1")
 

@@ -33,7 +33,7 @@ def _recommendation_page(recommendation_id: int) -> CachedPage:
         "recommendations/_show-main.html",
         recommendation=recommendation,
         status=recommendation_status(recommendation, on),
-        action_status=lambda action: action_status(action, on),
+        action_status=lambda action: action_status(action, on), today=on,
         updates=updates,
         history=history_for_recommendation(recommendation.id),
         can_manage=unlocked and permissions.can_manage_recommendation(current_user, recommendation),

@@ -30,6 +30,8 @@ HOME_LIMIT = 25
 class Attention:
     overdue: list[Action] = field(default_factory=list)
     due_soon: list[Action] = field(default_factory=list)
+    #: open actions whose target has moved past the date first agreed: they stay here until done
+    slipped: list[Action] = field(default_factory=list)
     recommendations: list[Recommendation] = field(default_factory=list)
     #: how many open recommendations the user owns in all; the page lists the first HOME_LIMIT
     recommendations_total: int = 0
@@ -61,6 +63,7 @@ def attention_for(user, on: date) -> Attention:
     return Attention(
         overdue=[a for a in open_actions if a.target_on < on],
         due_soon=[a for a in open_actions if on <= a.target_on <= horizon],
+        slipped=[a for a in open_actions if a.is_slipped],
         recommendations=list(db.session.scalars(owned.limit(HOME_LIMIT))),
         recommendations_total=total,
     )
@@ -112,16 +115,35 @@ def action_tasks(user, on: date) -> list[Task]:
         Task("due-soon", f"Your actions due in the next {DUE_SOON_DAYS} days", count_actions(
             user, ActionFilters(owner="me", statuses=["open"], due_from=on, due_to=horizon), on),
              "actions.list_actions", soon),
+        Task("slipped", "Your slipped actions (target later than first agreed)", count_actions(
+            user, ActionFilters(owner="me", slipped=True), on), "actions.list_actions",
+             {"owner": "me", "slipped": "y"}),
     ]
     if holds_owner_role(user):
         tasks.append(Task("overdue-on-mine", "Overdue actions on recommendations you own", count_actions(
             user, ActionFilters(overdue=True, recommendations_i_own=True), on), "actions.list_actions",
             {"mine": "recommendations", "overdue": "y"}))
+        tasks.append(Task("slipped-on-mine", "Slipped actions on recommendations you own", count_actions(
+            user, ActionFilters(slipped=True, recommendations_i_own=True), on), "actions.list_actions",
+            {"mine": "recommendations", "slipped": "y"}))
     for region in regions_directed(user):
-        tasks.append(Task(f"overdue-region-{region.id}", f"Overdue actions in {region.display_name}", count_actions(
-            user, ActionFilters(organisation_id=region.id, overdue=True, current_only=True), on),
-            "actions.list_actions", {"organisation": region.id, "overdue": "y", "current": "1"}))
+        tasks += region_tasks(user, region, on)
     return tasks
+
+
+def region_tasks(user, region, on: date) -> list[Task]:
+    """A director's view of the region: what is overdue, and what has slipped even where it is no longer overdue."""
+    from tracker.actions.lists import ActionFilters, count_actions
+
+    scope = {"organisation": region.id, "current": "1"}
+    return [
+        Task(f"overdue-region-{region.id}", f"Overdue actions in {region.display_name}", count_actions(
+            user, ActionFilters(organisation_id=region.id, overdue=True, current_only=True), on),
+            "actions.list_actions", {**scope, "overdue": "y"}),
+        Task(f"slipped-region-{region.id}", f"Slipped actions in {region.display_name}", count_actions(
+            user, ActionFilters(organisation_id=region.id, slipped=True, current_only=True), on),
+            "actions.list_actions", {**scope, "slipped": "y"}),
+    ]
 
 
 def recommendation_tasks(user, on: date) -> list[Task]:

@@ -125,7 +125,8 @@ def key_question_charts(readiness, bands: Bands) -> list[Chart]:
         series = [(f"Question {n}", [_kq_percentage(standard, kq, round_) for _, _, round_ in points])
                   for n, kq in enumerate(standard.key_questions, 1)]
         charts.append(_key_question_chart(standard, kq_texts=[kq.text for kq in standard.key_questions],
-                                          points=points, series=series, bands=bands))
+                                          points=points, series=series, bands=bands,
+                                          samples=[_kq_samples(standard, round_) for _, _, round_ in points]))
     return charts
 
 
@@ -139,7 +140,16 @@ def _kq_percentage(standard, kq, audit_round) -> int | None:
     return percentage(answers[kq.id], samples[standard.id])
 
 
-def _key_question_chart(standard, kq_texts, points, series, bands: Bands) -> Chart:
+def _kq_samples(standard, audit_round) -> list[str] | None:
+    """"15 of 20" for each key question audited in the round; None for the inspection's own percentages."""
+    if audit_round is None:
+        return None
+    cases = {s.standard_id: s.cases_sampled for s in audit_round.standards}.get(standard.id)
+    answers = {a.key_question_id: a.yes_count for a in audit_round.answers}
+    return [f"{answers[kq.id]} of {cases}" if cases and kq.id in answers else "" for kq in standard.key_questions]
+
+
+def _key_question_chart(standard, kq_texts, points, series, bands: Bands, samples) -> Chart:
     chart_id = f"chart-kq-{standard.code.replace('.', '-')}"
     labels = [label for label, _, _ in points]
     y_of, bounds = _y_of(100), []
@@ -158,15 +168,18 @@ def _key_question_chart(standard, kq_texts, points, series, bands: Bands) -> Cha
     description = (f"Percentage of cases answered 'Yes' for each key question, against the rating bands "
                    f"(Outstanding {bands.outstanding}%, Good {bands.good}%, Requires improvement "
                    f"{bands.requires_improvement}%). {described}.")
-    rows = [[f"{label} ({format_date(day)})"] + [_pc(values[i]) for _, values in series]
+    rows = [[f"{label} ({format_date(day)})"] + [_pc(values[i], samples[i][n] if samples[i] else "")
+                                                 for n, (_, values) in enumerate(series)]
             for i, (label, day, _) in enumerate(points)]
     head = ["When"] + [f"Question {n}" for n in range(1, len(kq_texts) + 1)]
     return Chart(chart_id, title, description, _svg(chart_id, title, description, body, height),
                  f"{standard.code} {standard.name}: percentage of cases answered 'Yes'", head, rows, list(kq_texts))
 
 
-def _pc(value: int | None) -> str:
-    return "Not audited" if value is None else f"{value}%"
+def _pc(value: int | None, sample: str = "") -> str:
+    if value is None:
+        return "Not audited"
+    return f"{value}% ({sample})" if sample else f"{value}%"
 
 
 def status_by_addressee_chart(readiness) -> Chart:

@@ -23,6 +23,21 @@ from tracker.recommendations import status as status_rules
 AWAITING_REVIEW = "submitted"
 
 
+@dataclass(frozen=True)
+class Rag:
+    """A row's colour status: red while anything is overdue, amber while anything has slipped, else green."""
+
+    key: str
+    label: str
+    colour: str
+    rank: int
+
+
+RED = Rag("red", "Overdue", "red", 0)
+AMBER = Rag("amber", "Slipping", "orange", 1)
+GREEN = Rag("green", "On track", "green", 2)
+
+
 @dataclass
 class Filters:
     #: a recommendation status key: only rows with at least one recommendation in it
@@ -41,18 +56,40 @@ class Row:
     inspection: Inspection | None = None
     counts: Counter = field(default_factory=Counter)
     overdue: int = 0
+    #: open actions whose target has moved past the date first agreed, overdue or not
+    slipped: int = 0
     due_by: int = 0
     days_to_reinspection: int | None = None
     score: int = 0
     score_max: int = 0
+    #: the part of the score from the head of PDU's self-assessment, and standards left out for too few cases
+    self_assessed: int = 0
+    too_few: int = 0
     pdus: int = 0
+    #: how many of the PDUs added up have an inspection
+    inspected: int = 0
     #: the filters of the actions and recommendations lists that show what this row counts
     list_args: dict = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
-        """A PDU with no inspection recorded: it has no figures, which is not the same as zeros."""
-        return self.inspection is None and self.organisation is not None and self.organisation.kind == PDU
+        """A PDU with no inspection recorded, or a region none of whose PDUs has one: it has no figures, which is
+        not the same as zeros."""
+        if self.organisation is None:
+            return False
+        if self.organisation.kind == PDU:
+            return self.inspection is None
+        return self.organisation.kind == REGION and not self.inspected
+
+    @property
+    def recommendations(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def rag(self) -> Rag:
+        if self.overdue:
+            return RED
+        return AMBER if self.slipped else GREEN
 
     @property
     def awaiting_review(self) -> int:
@@ -65,10 +102,14 @@ class Row:
     def add(self, other: "Row") -> None:
         self.counts.update(other.counts)
         self.overdue += other.overdue
+        self.slipped += other.slipped
         self.due_by += other.due_by
         self.score += other.score
         self.score_max += other.score_max
+        self.self_assessed += other.self_assessed
+        self.too_few += other.too_few
         self.pdus += 1
+        self.inspected += 1 if other.inspection is not None else other.inspected
         if other.days_to_reinspection is not None and (
                 self.days_to_reinspection is None or other.days_to_reinspection < self.days_to_reinspection):
             self.days_to_reinspection = other.days_to_reinspection
@@ -115,11 +156,14 @@ def inspection_rows(inspections: list[Inspection], on: date, filters: Filters, h
         row = rows[rec.inspection_id]
         row.counts[status_rules.recommendation_status(rec, on).key] += 1
         row.overdue += sum(1 for action in rec.actions if action.is_overdue(on))
+        row.slipped += sum(1 for action in rec.actions if action.is_slipped)
         if filters.due_by:
             row.due_by += sum(1 for a in rec.actions if not a.is_complete and a.target_on <= filters.due_by)
     for inspection_id, (standards, audit_round) in latest_rounds.items():
         projection = project(services.standard_inputs(standards, audit_round), bands)
-        rows[inspection_id].score, rows[inspection_id].score_max = projection.score, projection.score_max
+        row = rows[inspection_id]
+        row.score, row.score_max = projection.score, projection.score_max
+        row.self_assessed, row.too_few = projection.self_assessed_score, len(projection.too_few)
     return [row for row in rows.values() if not filters.status or row.counts.get(filters.status)]
 
 
@@ -144,7 +188,10 @@ def regions_user_directs(user) -> list[int]:
 
 SORT_KEYS = {
     "name": lambda row: row.name.lower(),
+    #: worst first: red before amber before green, the most overdue and slipped first within each
+    "rag": lambda row: (row.rag.rank, -row.overdue, -row.slipped, row.name.lower()),
     "overdue": lambda row: row.overdue,
+    "slipped": lambda row: row.slipped,
     "awaiting": lambda row: row.awaiting_review,
     "due_by": lambda row: row.due_by,
     "days": lambda row: (row.days_to_reinspection is None, row.days_to_reinspection or 0),
@@ -153,12 +200,13 @@ SORT_KEYS = {
 
 
 def sort_rows(rows: list[Row], key: str, descending: bool) -> list[Row]:
-    """Sorted by the chosen column; PDUs with no inspection always come last, in name order."""
+    """Sorted by the chosen column (worst first unless another is chosen); PDUs with no inspection always come
+    last, in name order."""
     if key.startswith("status-"):
         status_key = key.removeprefix("status-")
         ordered = sorted(rows, key=lambda row: row.counts.get(status_key, 0), reverse=descending)
     else:
-        ordered = sorted(rows, key=SORT_KEYS.get(key, SORT_KEYS["name"]), reverse=descending)
+        ordered = sorted(rows, key=SORT_KEYS.get(key, SORT_KEYS["rag"]), reverse=descending)
     return [row for row in ordered if not row.is_empty] + [row for row in ordered if row.is_empty]
 
 

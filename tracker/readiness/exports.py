@@ -1,8 +1,9 @@
 """The action plan in the layout HMPPS action plans use, as XLSX and CSV with the same columns.
 
-One row per action, with the recommendation it answers, its derived status in the same words as the pages, the
-latest progress update and the action's own evidence with the reviewer's decision. Evidence for the
-recommendation as a whole gets a row of its own, so nothing is copied onto a row it does not belong to."""
+One row per action, with the recommendation it answers, its derived status in the same words as the pages, how it
+stands against the date first agreed (overdue, slipped, complete on time or late), the latest progress update and
+the action's own evidence with the reviewer's decision. Evidence for the recommendation as a whole gets a row of its
+own, so nothing is copied onto a row it does not belong to."""
 
 import csv
 import io
@@ -19,6 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.actions.models import ProgressUpdate
 from tracker.auth.models import User
+from tracker.db_types import today
 from tracker.extensions import db
 from tracker.organisations.models import Organisation
 from tracker.readiness.loading import load_recommendations
@@ -32,7 +34,8 @@ COLUMNS = (
     ("Recommendation number", 14), ("Recommendation", 60), ("Addressed to", 22), ("Recommendation owner", 24),
     ("Lead", 20), ("Response", 14), ("Rationale", 40), ("Recommendation status", 18), ("Action", 60),
     ("Action owner", 22), ("Action status", 14), ("Original target date", 13), ("Current target date", 13),
-    ("Latest progress on", 13), ("Latest progress", 50), ("Evidence and review decision", 50),
+    ("Timeliness", 22), ("Days slipped", 10), ("Latest progress on", 13), ("Latest progress", 50),
+    ("Evidence and review decision", 50),
 )
 DATE_COLUMNS = {"Original target date", "Current target date", "Latest progress on"}
 HEADINGS = tuple(heading for heading, _ in COLUMNS)
@@ -93,8 +96,11 @@ def _load_leads(recommendations) -> None:
         set_committed_value(rec, "lead", leads.get(rec.lead_id))
 
 
-def action_plan_rows(inspection, on: date) -> list[list]:
+def action_plan_rows(inspection, on: date, only: set[int] | None = None) -> list[list]:
+    """The rows of the inspection's plan; `only`, when given, keeps those recommendations (a filtered plan)."""
     recommendations = load_recommendations([inspection.id])
+    if only is not None:
+        recommendations = [rec for rec in recommendations if rec.id in only]
     _load_leads(recommendations)
     actions = [action for rec in recommendations for action in rec.actions]
     latest = _latest_updates(actions)
@@ -106,24 +112,24 @@ def action_plan_rows(inspection, on: date) -> list[list]:
             update = latest.get(action.id)
             rows.append(common + [
                 action.description, action.owner.name if action.owner else "", action_status(action, on).label,
-                action.original_target_on, action.target_on,
+                action.original_target_on, action.target_on, action.timeliness(on).label, action.slipped_by,
                 update.created_at.date() if update else None, update.narrative if update else "",
                 _evidence(action.evidence, decisions)])
         whole = [item for item in rec.evidence if item.action_id is None]
         if whole or not rec.actions:
-            rows.append(common + [WHOLE_RECOMMENDATION if whole else "", "", "", None, None, None, "",
+            rows.append(common + [WHOLE_RECOMMENDATION if whole else "", "", "", None, None, "", None, None, "",
                                   _evidence(whole, decisions)])
     return [[safe_cell(cell) if isinstance(cell, str) else cell for cell in row] for row in rows]
 
 
-def action_plan(inspection, on: date, produced_by: str) -> ActionPlan:
+def action_plan(inspection, on: date, produced_by: str, only: set[int] | None = None) -> ActionPlan:
     region = aliased(Organisation)
     pdu_name, region_name = db.session.execute(
         select(Organisation.name, region.name).outerjoin(region, Organisation.parent_id == region.id)
         .where(Organisation.id == inspection.pdu_id)).one()
     return ActionPlan(f"Action plan: {inspection.title}", f"{pdu_name} PDU",
                       f"{region_name} region" if region_name else "", on, produced_by,
-                      action_plan_rows(inspection, on))
+                      action_plan_rows(inspection, on, only))
 
 
 def _text(cell) -> str:
@@ -151,10 +157,7 @@ def _title_block(sheet, plan: ActionPlan) -> None:
         sheet.cell(row=row, column=2, value=safe_cell(value)).data_type = "s"
 
 
-def to_xlsx(plan: ActionPlan) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Action plan"
+def _fill_sheet(sheet, plan: ActionPlan) -> None:
     _title_block(sheet, plan)
     header = HEADER_ROW
     for column, heading in enumerate(HEADINGS, start=1):
@@ -181,8 +184,34 @@ def to_xlsx(plan: ActionPlan) -> bytes:
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    workbook.properties.title = plan.title[:255]
-    workbook.properties.creator = plan.produced_by[:255]
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """A worksheet name Excel accepts (31 characters, none of []:*?/\\), unique in the workbook."""
+    base = re.sub(r"[\[\]:*?/\\]", " ", name).strip()[:31] or "Action plan"
+    title, n = base, 2
+    while title.lower() in taken:
+        suffix = f" ({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(title.lower())
+    return title
+
+
+def to_xlsx(plan: ActionPlan) -> bytes:
+    return plans_to_xlsx([plan], plan.title, plan.produced_by, single=True)
+
+
+def plans_to_xlsx(plans: list[ActionPlan], title: str, produced_by: str, single: bool = False) -> bytes:
+    """One worksheet per action plan, each laid out as a PDU's own action plan is, so a region's plan is the
+    plans of its PDUs side by side."""
+    workbook = Workbook()
+    taken: set[str] = set()
+    for index, plan in enumerate(plans or [ActionPlan(title, "", "", today(), produced_by, [])]):
+        sheet = workbook.active if index == 0 else workbook.create_sheet()
+        sheet.title = "Action plan" if single else sheet_title(plan.pdu.removesuffix(" PDU"), taken)
+        _fill_sheet(sheet, plan)
+    workbook.properties.title = title[:255]
+    workbook.properties.creator = produced_by[:255]
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -24,6 +24,8 @@ NOT_NEEDED = ("actions", "evidence")
 class ActionFacts(ActionRules):
     status: str
     target_on: date
+    original_target_on: date
+    completed_on: date | None = None
 
 
 @dataclass
@@ -46,10 +48,11 @@ def recommendation_facts(inspection_ids, where=None) -> list[RecommendationFacts
         .where(*conditions).order_by(Recommendation.id))]
     by_id = {rec.id: rec for rec in recs}
     rec_ids = select(Recommendation.id).where(*conditions)
-    for rec_id, status, target_on in db.session.execute(
-            select(Action.recommendation_id, Action.status, Action.target_on)
+    for rec_id, *values in db.session.execute(
+            select(Action.recommendation_id, Action.status, Action.target_on, Action.original_target_on,
+                   Action.completed_on)
             .where(Action.recommendation_id.in_(rec_ids)).order_by(Action.id)):
-        by_id[rec_id].actions.append(ActionFacts(status, target_on))
+        by_id[rec_id].actions.append(ActionFacts(*values))
     for relationship in inspect(Recommendation).relationships:
         if relationship.direction.name != "ONETOMANY" or relationship.key in NOT_NEEDED:
             continue

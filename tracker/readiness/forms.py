@@ -2,13 +2,22 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from tracker.date_rules import check_any_date
@@ -17,6 +26,7 @@ from tracker.form_fields import GovDateField
 from tracker.inspections.models import RATINGS
 from tracker.recommendations.models import ADDRESSEE_CHOICES
 from tracker.text_limits import LONG_TEXT
+from tracker.whole_numbers import MAX_ID, whole_number
 
 WHOLE_NUMBER = "must be a whole number, like 12"
 
@@ -28,11 +38,9 @@ class CountField(IntegerField):
         if not valuelist or valuelist[0].strip() == "":
             self.data = None
             return
-        try:
-            self.data = int(valuelist[0].strip())
-        except ValueError as error:
-            self.data = None
-            raise ValueError(f"{self.label.text} {WHOLE_NUMBER}") from error
+        self.data = whole_number(valuelist[0].strip(), -MAX_ID, MAX_ID, signed=True)
+        if self.data is None:
+            raise ValueError(f"{self.label.text} {WHOLE_NUMBER}")
 
 
 class AuditRoundBaseForm(FlaskForm):
@@ -138,4 +146,17 @@ class DashboardFilterForm(FlaskForm):
     due_by = GovDateField("Open actions due by")
     sort = HiddenField()
     order = HiddenField()
+    submit = SubmitField("Apply filters", widget=GovSubmitInput())
+
+
+class PlanFilterForm(FlaskForm):
+    """The action plan's scope and filters, read from the address so a plan can be bookmarked and shared."""
+
+    class Meta:
+        csrf = False
+
+    organisation = SelectField("Region or PDU", widget=GovSelect(), validators=[Optional()])
+    flag = SelectMultipleField("Show recommendations with actions that are", widget=GovCheckboxesInput(),
+                               validators=[Optional()])
+    addressee = SelectField("Addressed to", widget=GovSelect(), validators=[Optional()], choices=ADDRESSEE_CHOICES)
     submit = SubmitField("Apply filters", widget=GovSubmitInput())

@@ -2,11 +2,15 @@
 
 A case-supervision standard is rated on its lowest key-question percentage placed in the inspectorate's bands;
 organisational-delivery standards are judged, not counted, so they carry the head of PDU's self-assessment.
+An audit counts a few cases, so each audited percentage carries its sample and a 90% Wilson score interval, and
+a standard audited on fewer cases than the configured minimum is not projected at all.
 """
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from tracker.config import DEFAULT_MINIMUM_CASES, readiness_minimum_cases
 from tracker.inspections.models import NOT_APPLICABLE, RATING_SCORES
 
 OUTSTANDING = "Outstanding"
@@ -20,13 +24,22 @@ SELF_ASSESSED = "self_assessed"
 CARRIED = "carried"
 EXCLUDED = "not_applicable"
 PUBLISHED = "published"
+TOO_FEW = "too_few_cases"
 BASIS_LABELS = {
     PUBLISHED: "Inspection rating",
-    AUDITED: "From the case audit",
+    AUDITED: "Audited",
     SELF_ASSESSED: "Self-assessed",
     CARRIED: "Not audited: inspection rating carried forward",
     EXCLUDED: "Not applicable",
+    TOO_FEW: "Too few cases",
 }
+#: the GOV.UK tag colour for each basis: audited and self-assessed carry the same weight, in different colours
+BASIS_TAG_COLOURS = {AUDITED: "blue", SELF_ASSESSED: "purple", CARRIED: "grey", TOO_FEW: "orange",
+                     PUBLISHED: "grey", EXCLUDED: "grey"}
+#: what a standard left out of the projected score shows in place of a rating
+TOO_FEW_CASES = "Too few cases to project"
+#: the normal quantile for a two-sided 90% interval
+Z_90 = 1.6449
 
 
 @dataclass(frozen=True)
@@ -37,6 +50,8 @@ class Bands:
     good: int = 65
     requires_improvement: int = 50
     discretion_points: int = 5
+    #: an audited standard with fewer cases than this is "too few cases to project" and left out of the score
+    minimum_cases: int = DEFAULT_MINIMUM_CASES
     #: (minimum fraction of the maximum score, overall rating), highest first
     overall_table: tuple[tuple[float, str], ...] = (
         (0.75, OUTSTANDING), (0.50, GOOD), (0.20, REQUIRES_IMPROVEMENT), (0.0, INADEQUATE),
@@ -55,6 +70,7 @@ class Bands:
             good=int(config.get("READINESS_BAND_GOOD", 65)),
             requires_improvement=int(config.get("READINESS_BAND_REQUIRES_IMPROVEMENT", 50)),
             discretion_points=int(config.get("READINESS_DISCRETION_POINTS", 5)),
+            minimum_cases=readiness_minimum_cases(config),
             overall_table=overall or cls.overall_table,
         )
 
@@ -91,6 +107,27 @@ class StandardInput:
     #: key-question percentages from the audit; None when the standard was not audited in the round
     percentages: tuple[int, ...] | None = None
     self_assessed_rating: str | None = None
+    #: cases the audit sampled for this standard; None for percentages the inspectorate published itself
+    cases: int | None = None
+    #: cases answered 'Yes' for each key question, in the order of `percentages`
+    yes_counts: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A 90% Wilson score interval around the lowest key question, in whole percentages, and the ratings it spans."""
+
+    low: int
+    high: int
+    low_rating: str
+    high_rating: str
+
+    @property
+    def ratings(self) -> str:
+        """"Requires improvement to Good", or one rating when the whole interval sits in one band."""
+        if self.low_rating == self.high_rating:
+            return self.low_rating
+        return f"{self.low_rating} to {self.high_rating}"
 
 
 @dataclass(frozen=True)
@@ -102,10 +139,25 @@ class StandardProjection:
     basis: str
     lowest: int | None = None
     discretion: Discretion | None = None
+    #: the audit's sample, and the 'Yes' count of the lowest key question, when the rating was counted from cases
+    cases: int | None = None
+    lowest_yes: int | None = None
+    interval: Interval | None = None
 
     @property
     def basis_label(self) -> str:
         return BASIS_LABELS[self.basis]
+
+    @property
+    def basis_colour(self) -> str:
+        return BASIS_TAG_COLOURS[self.basis]
+
+    @property
+    def sample(self) -> str | None:
+        """"4 of 6 cases": the lowest key question's 'Yes' count out of the cases sampled."""
+        if self.cases is None or self.lowest_yes is None:
+            return None
+        return f"{self.lowest_yes} of {self.cases} {'case' if self.cases == 1 else 'cases'}"
 
     @property
     def is_rated(self) -> bool:
@@ -127,12 +179,63 @@ class Projection:
     overall_rating: str
     discretion_count: int = field(default=0)
 
+    def _points(self, basis: str) -> int:
+        return sum(RATING_SCORES[p.rating] for p in self.standards if p.basis == basis and p.is_rated)
+
+    @property
+    def self_assessed_score(self) -> int:
+        """The part of the score that rests on the head of PDU's own judgement rather than on counted cases."""
+        return self._points(SELF_ASSESSED)
+
+    @property
+    def self_assessed_count(self) -> int:
+        return sum(1 for p in self.standards if p.basis == SELF_ASSESSED)
+
+    @property
+    def audited_score(self) -> int:
+        return self._points(AUDITED)
+
+    @property
+    def audited_count(self) -> int:
+        return sum(1 for p in self.standards if p.basis == AUDITED)
+
+    @property
+    def carried_score(self) -> int:
+        return self._points(CARRIED)
+
+    @property
+    def too_few(self) -> tuple[StandardProjection, ...]:
+        """Standards audited on too few cases, left out of the score and its maximum."""
+        return tuple(p for p in self.standards if p.basis == TOO_FEW)
+
 
 def percentage(yes_count: int, sample: int) -> int:
     """Whole-number percentage, rounded half up as the inspectorate's reports print them."""
     if sample <= 0:
         raise ValueError("The sample must be at least one case")
     return (200 * yes_count + sample) // (2 * sample)
+
+
+def wilson_interval(yes_count: int, sample: int, z: float = Z_90) -> tuple[float, float]:
+    """The Wilson score interval for a proportion, as fractions: unlike p ± z·√(p(1−p)/n) it stays within 0 to 1
+    and does not collapse to nothing when every case (or none) was answered 'Yes', which small audits often are."""
+    if sample <= 0:
+        raise ValueError("The sample must be at least one case")
+    if not 0 <= yes_count <= sample:
+        raise ValueError("The 'Yes' count must be between 0 and the sample")
+    p = yes_count / sample
+    z2 = z * z
+    denominator = 1 + z2 / sample
+    centre = (p + z2 / (2 * sample)) / denominator
+    half_width = z * math.sqrt(p * (1 - p) / sample + z2 / (4 * sample * sample)) / denominator
+    return max(0.0, centre - half_width), min(1.0, centre + half_width)
+
+
+def interval_for(yes_count: int, sample: int, bands: Bands) -> Interval:
+    """The interval in whole percentages (nearest, so the ratings named agree with the figures shown)."""
+    low, high = wilson_interval(yes_count, sample)
+    low_pc, high_pc = math.floor(100 * low + 0.5), math.floor(100 * high + 0.5)
+    return Interval(low_pc, high_pc, band_for(low_pc, bands), band_for(high_pc, bands))
 
 
 def band_for(lowest: int, bands: Bands) -> str:
@@ -175,8 +278,22 @@ def project_standard(standard: StandardInput, bands: Bands) -> StandardProjectio
     if not standard.percentages:
         return StandardProjection(rating=standard.inspection_rating, basis=CARRIED, **base)
     lowest = min(standard.percentages)
-    return StandardProjection(rating=band_for(lowest, bands), basis=AUDITED, lowest=lowest,
-                              discretion=discretion_for(lowest, bands), **base)
+    if standard.cases is None or standard.yes_counts is None:
+        return StandardProjection(rating=band_for(lowest, bands), basis=AUDITED, lowest=lowest,
+                                  discretion=discretion_for(lowest, bands), **base)
+    return _counted(standard, lowest, bands, base)
+
+
+def _counted(standard: StandardInput, lowest: int, bands: Bands, base: dict) -> StandardProjection:
+    """Every key question of a standard shares one sample, so the lowest percentage has the lowest 'Yes' count and
+    both the lowest lower bound and the lowest upper bound: its interval is the interval of the rating itself."""
+    yes = min(standard.yes_counts)
+    counted = {"lowest": lowest, "cases": standard.cases, "lowest_yes": yes,
+               "interval": interval_for(yes, standard.cases, bands), **base}
+    if standard.cases < bands.minimum_cases:
+        return StandardProjection(rating=TOO_FEW_CASES, basis=TOO_FEW, **counted)
+    return StandardProjection(rating=band_for(lowest, bands), basis=AUDITED,
+                              discretion=discretion_for(lowest, bands), **counted)
 
 
 def overall_rating(score: int, score_max: int, bands: Bands) -> str:

@@ -85,16 +85,18 @@ def standard_inputs(inspection, audit_round) -> list[StandardInput]:
     inputs = []
     for standard in inspection.standards:
         recorded = samples.get(standard.id)
-        percentages = None
+        percentages = cases = yes_counts = None
         if audit_round is None:
             percentages = tuple(kq.percentage for kq in standard.key_questions) or None
         elif recorded is not None and recorded.cases_sampled:
-            percentages = tuple(percentage(answers[kq.id], recorded.cases_sampled)
-                                for kq in standard.key_questions if kq.id in answers) or None
+            cases = recorded.cases_sampled
+            yes_counts = tuple(answers[kq.id] for kq in standard.key_questions if kq.id in answers) or None
+            percentages = tuple(percentage(yes, cases) for yes in yes_counts or ()) or None
         inputs.append(StandardInput(
             code=standard.code, name=standard.name, domain=standard.domain,
             inspection_rating=standard.rating, percentages=percentages,
             self_assessed_rating=recorded.self_assessed_rating if recorded else None,
+            cases=cases, yes_counts=yes_counts,
         ))
     return inputs
 

@@ -9,29 +9,25 @@ from flask import current_app
 from tracker.actions.models import Action
 from tracker.assurance import services as assurance
 from tracker.inspections.models import Inspection
-from tracker.linked_text import LinkedText
 from tracker.readiness import services
 from tracker.readiness.loading import load_recommendations
 from tracker.readiness.models import AuditRound
 from tracker.readiness.projection import INADEQUATE, REQUIRES_IMPROVEMENT, Projection, baseline, project
+from tracker.readiness.tasks import Task, action_tasks, assurance_tasks, latest_decisions, rec_task, unfinished_blockers
 from tracker.recommendations.models import Recommendation
 from tracker.recommendations.status import Status, recommendation_status
-from tracker.templating import format_date
 
 #: how long an internal audit stays a fair picture of practice, when the configuration does not say
 AUDIT_STALE_DAYS = 90
 
 
-#: one thing that must still happen: a plain sentence (as emails show it) that knows the page where it is done
-Step = LinkedText
+def _rec(text: str, rec) -> Task:
+    return rec_task(text, "plan", rec)
 
 
-def _rec(text: str, rec) -> Step:
-    return Step(text, "recommendations.show_recommendation", recommendation_id=rec.id)
-
-
-def _action(text: str, action) -> Step:
-    return Step(text, "actions.show_action", action_id=action.id)
+def _readiness_task(text: str, kind: str, readiness: "Readiness", hint: str = "") -> Task:
+    return Task(text, kind, "readiness.show_readiness", hint=hint, inspection_id=readiness.inspection.id,
+                _anchor="projection")
 
 
 @dataclass
@@ -49,7 +45,7 @@ class Readiness:
     baseline: Projection
     rounds: list[RoundView]
     evidence_accepted: int | None
-    must_happen: list[str] = field(default_factory=list)
+    must_happen: list[Task] = field(default_factory=list)
 
     @property
     def reinspection_on(self) -> date | None:
@@ -109,11 +105,12 @@ def readiness_for(inspection: Inspection, on: date) -> Readiness:
         baseline=baseline(services.standard_inputs(inspection, None), bands),
         rounds=rounds, evidence_accepted=evidence_accepted_count(inspection),
     )
-    readiness.must_happen = must_happen(readiness)
+    readiness.must_happen = must_happen(readiness, latest_decisions(inspection.id),
+                                        unfinished_blockers(inspection.id))
     return readiness
 
 
-def _plan_steps(readiness: Readiness) -> list[str]:
+def _plan_steps(readiness: Readiness) -> list[Task]:
     steps = []
     for rec in readiness.recommendations:
         if rec.response is None:
@@ -123,41 +120,40 @@ def _plan_steps(readiness: Readiness) -> list[str]:
             steps.append(_rec(f"Agree at least one action for recommendation {rec.number}.", rec))
         elif rec.actions and all(a.is_complete for a in rec.actions) and not rec.evidence:
             steps.append(_rec(f"Add evidence that recommendation {rec.number} has been delivered.", rec))
-    for action in readiness.overdue_actions:
-        owner = action.owner.name if action.owner else "no owner"
-        steps.append(_action(f"Complete the overdue action for recommendation {action.recommendation.number} "
-                             f"({owner}), due {format_date(action.target_on)}: {action.description}", action))
-    if readiness.reinspection_on:
-        late = [a for a in readiness.actions if not a.is_complete and a.target_on > readiness.reinspection_on]
-        for action in late:
-            steps.append(_action(f"Bring forward or justify the action for recommendation "
-                                 f"{action.recommendation.number}, due {format_date(action.target_on)}, after the "
-                                 f"re-inspection: {action.description}", action))
     return steps
 
 
-def _audit_steps(readiness: Readiness) -> list[str]:
+def _audit_steps(readiness: Readiness) -> list[Task]:
     latest = readiness.latest
     if latest is None:
-        return [Step("Run an internal case audit and record it, so the projected ratings can be worked out.",
-                     "readiness.show_readiness", inspection_id=readiness.inspection.id, _anchor="projection")]
+        return [_readiness_task("Run an internal case audit and record it, so the projected ratings can be worked "
+                                "out.", "audit", readiness)]
     steps = []
     stale_after = int(current_app.config.get("READINESS_AUDIT_STALE_AFTER_DAYS", AUDIT_STALE_DAYS))
     if (readiness.on - latest.audit_round.held_on).days > stale_after:
-        steps.append(Step(f"Run another internal case audit: the last was more than {stale_after} days ago.",
-                          "readiness.show_readiness", inspection_id=readiness.inspection.id, _anchor="projection"))
+        steps.append(_readiness_task(f"Run another internal case audit: the last was more than {stale_after} days "
+                                     f"ago.", "audit", readiness))
+    minimum = services.bands().minimum_cases
+    for standard in latest.projection.too_few:
+        steps.append(_readiness_task(
+            f"Audit at least {minimum} cases for {standard.code} {standard.name}: {standard.cases} were audited, too "
+            f"few to project its rating.", "too_few", readiness))
     for standard in latest.projection.standards:
         if standard.rating in (INADEQUATE, REQUIRES_IMPROVEMENT) and standard.lowest is not None:
-            steps.append(Step(f"Improve {standard.code} {standard.name}: projected {standard.rating}, "
-                              f"lowest key question {standard.lowest}%.", "readiness.show_readiness",
-                              inspection_id=readiness.inspection.id, _anchor="projection"))
+            steps.append(_readiness_task(f"Improve {standard.code} {standard.name}: projected {standard.rating}, "
+                                         f"lowest key question {standard.lowest}%"
+                                         + (f" ({standard.sample})" if standard.sample else "") + ".",
+                                         "improve", readiness))
     return steps
 
 
-def must_happen(readiness: Readiness) -> list[Step]:
+def must_happen(readiness: Readiness, decisions: dict, blocked: dict) -> list[Task]:
     """Plain sentences, most basic first: what still has to happen before the inspectors return."""
     steps = []
     if readiness.reinspection_on is None:
-        steps.append(Step("Set the expected re-inspection date.", "inspections.show_inspection",
+        steps.append(Task("Set the expected re-inspection date.", "date", "inspections.show_inspection",
                           inspection_id=readiness.inspection.id))
-    return steps + _plan_steps(readiness) + _audit_steps(readiness)
+    return (steps + _plan_steps(readiness)
+            + assurance_tasks(readiness.recommendations, readiness.statuses, decisions)
+            + action_tasks(readiness.actions, readiness.on, readiness.reinspection_on, blocked)
+            + _audit_steps(readiness))

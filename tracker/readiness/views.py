@@ -26,7 +26,8 @@ from tracker.readiness.forms import (
 from tracker.readiness.models import AuditRound
 from tracker.readiness.summary import readiness_for
 from tracker.recommendations.status import action_status, all_statuses
-from tracker.shared.access import authorise, record_rule, signed_in
+from tracker.shared.access import authorise, record_rule, signed_in, visible_or_404
+from tracker.shared.conflicts import parse_version
 
 
 def viewable_inspection(inspection_id: int):
@@ -118,7 +119,7 @@ def edit_audit_round(inspection_id: int, audit_round_id: int):
     form = audit_round_form(inspection, data=None if request.method == "POST" else _prefill(audit_round))
 
     def save(data):
-        services.update_audit_round(current_user, audit_round, data, int(form.version.data or 0))
+        services.update_audit_round(current_user, audit_round, data, parse_version(form.version.data) or 0)
 
     if request.method == "POST" and _save(form, save):
         flash("Audit round updated", "success")
@@ -156,7 +157,7 @@ def _dashboard_page(build, **page) -> str:
     """The dashboard page. Its filters and table are built by `build(form, filters, sort, descending)` and cached:
     everyone with the same roles asking with the same filters and sort on the same day shares them until the data
     next changes."""
-    sort = request.args.get("sort", "name")
+    sort = request.args.get("sort", "rag")
     descending = request.args.get("order") == "desc"
     key = ("dashboard", request.endpoint, tuple(sorted((request.view_args or {}).items())),
            tuple(sorted(request.args.items(multi=True))),
@@ -242,6 +243,7 @@ def region_dashboard(region_id: int):
     region = db.get_or_404(Organisation, region_id)
     if region.kind != REGION:
         abort(404)
-    authorise(can_see_org(current_user, region))
+    visible_or_404(can_see_org(current_user, region))
     return _dashboard_page(lambda form, filters, sort, descending: _region(region, form, filters, sort, descending),
                            back_to_regions=True)
+

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker.recommendations.models import NOT_AGREED, PARTLY_AGREED, RESPONSES
 from tracker.text_limits import LONG_TEXT
+from tracker.whole_numbers import form_id
 
 
 class ResponseForm(FlaskForm):
@@ -19,7 +20,7 @@ class ResponseForm(FlaskForm):
         description="Required when partly agreed or not agreed: which part is not agreed, and why "
                     "(commissioning, policy, operational or affordability reasons).",
     )
-    lead_id = SelectField("Lead", coerce=int, widget=GovSelect(),
+    lead_id = SelectField("Lead", coerce=form_id, widget=GovSelect(),
                           description="The person accountable for delivering this recommendation.")
     version = HiddenField()
     submit = SubmitField("Save response", widget=GovSubmitInput())

@@ -111,7 +111,8 @@ def _base(key: str, text_column, action_column):
 
 def search(user, query: str) -> Results:
     """Everything the user may see that matches the query, grouped by kind: one query per kind."""
-    query = (query or "").strip()[:MAX_QUERY]
+    # a NUL (or other control character) is never part of a word, and PostgreSQL refuses it in any text parameter
+    query = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", query or "").strip()[:MAX_QUERY]
     words = words_of(query)
     if not words:
         return Results(query, [], [])

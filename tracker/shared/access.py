@@ -40,6 +40,14 @@ record_rule = permission(RECORD)
 
 
 def authorise(allowed: bool) -> None:
-    """Refuse with a 403 page; called in views after loading the record the rule is about."""
+    """Refuse with a 403 page; called in views after loading the record the rule is about, for someone who may see
+    it but not do this to it."""
     if not allowed:
         abort(403)
+
+
+def visible_or_404(allowed: bool) -> None:
+    """Refuse with a 404 page, the same answer as for an id nobody has: someone who may not see a record is not
+    told that it exists (a 403 would tell a head of PDU which ids other PDUs hold)."""
+    if not allowed:
+        abort(404)

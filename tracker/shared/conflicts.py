@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.extensions import db
+from tracker.whole_numbers import whole_number
 
 
 class ConflictError(Exception):
@@ -20,10 +21,8 @@ def parse_version(value) -> int | None:
     """The version a form carried; None when it carried none (a client that does not use versions)."""
     if value in (None, ""):
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
+    version = whole_number(value)
+    return -1 if version is None else version
 
 
 def check_version(record, expected) -> None:

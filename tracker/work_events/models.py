@@ -14,7 +14,12 @@ SUBMITTED_FOR_REVIEW = "submitted"
 RETURNED_TO_YOU = "returned"
 ASSURED_YOURS = "assured"
 EVIDENCE_REJECTED = "evidence_rejected"
-EVENT_KINDS = (ASSIGNED, SUBMITTED_FOR_REVIEW, RETURNED_TO_YOU, ASSURED_YOURS, EVIDENCE_REJECTED)
+#: a new target date asked of you (as the lead, or as the reviewer whose agreement it needs), and the answer
+DATE_REQUESTED = "date_requested"
+DATE_AGREEMENT = "date_agreement"
+DATE_DECIDED = "date_decided"
+EVENT_KINDS = (ASSIGNED, SUBMITTED_FOR_REVIEW, RETURNED_TO_YOU, ASSURED_YOURS, EVIDENCE_REJECTED, DATE_REQUESTED,
+               DATE_AGREEMENT, DATE_DECIDED)
 
 
 class NotificationEvent(db.Model):

@@ -9,6 +9,9 @@ from tracker.extensions import db
 from tracker.work_events.models import (
     ASSIGNED,
     ASSURED_YOURS,
+    DATE_AGREEMENT,
+    DATE_DECIDED,
+    DATE_REQUESTED,
     EVIDENCE_REJECTED,
     RETURNED_TO_YOU,
     SUBMITTED_FOR_REVIEW,
@@ -52,6 +55,28 @@ def evidence_rejected(actor, evidence, comment: str) -> None:
     owner = evidence.action.owner if evidence.action is not None else None
     record(EVIDENCE_REJECTED, [evidence.uploaded_by, owner], actor, evidence.recommendation,
            action=evidence.action, evidence=evidence, comment=comment)
+
+
+def date_requested(actor, request, recipients) -> None:
+    """The owner asked for a new date: the recommendation's lead (or its owners) are asked to decide."""
+    record(DATE_REQUESTED, recipients, actor, request.action.recommendation, action=request.action,
+           comment=_date_words(request))
+
+
+def date_agreement_needed(actor, request, recipients) -> None:
+    record(DATE_AGREEMENT, recipients, actor, request.action.recommendation, action=request.action,
+           comment=_date_words(request))
+
+
+def date_decided(actor, request, recipients) -> None:
+    outcome = "approved" if request.state == "approved" else "refused"
+    record(DATE_DECIDED, recipients, actor, request.action.recommendation, action=request.action,
+           comment=f"{outcome}: {_date_words(request)}" + (f". {request.decision_reason}"
+                                                           if request.decision_reason else ""))
+
+
+def _date_words(request) -> str:
+    return f"from {request.current_on:%d/%m/%Y} to {request.new_on:%d/%m/%Y}, because {request.reason}"
 
 
 def mark_told(key: str, event_ids) -> list[int]:
