@@ -57,8 +57,10 @@ demo: install migrate
 bench: install assets
 	$(BIN)/python benchmarks/bench.py
 
+# The same checks run by pre-commit (.pre-commit-config.yaml); lint-imports enforces the layers in pyproject.toml.
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/bandit -q -r tracker -ll -c pyproject.toml
 	$(BIN)/python scripts/audit-dependencies
 

@@ -34,10 +34,11 @@ WRITE_EVERY = 5
 
 def owners_and_actions(app, count: int) -> list[tuple[str, list[int]]]:
     """(API token, ids of open actions they own) for `count` action owners with open actions."""
-    from tracker.actions.models import COMPLETE, Action
+    from tracker.actions.models import Action
     from tracker.auth.models import User
     from tracker.auth.services import create_api_token
     from tracker.extensions import db
+    from tracker.recommendations.status import COMPLETE
 
     with app.app_context():
         owners = db.session.scalars(select(User).join(Action, Action.owner_id == User.id)
@@ -56,13 +57,12 @@ def evidence_to_review(app, clients: int, per_client: int = 4) -> tuple[str, lis
     """(the London director's API token, evidence ids for each client): London PDUs' recommendations with
     evidence (owned by London PDUs) are marked submitted by a head of PDU in London, so that the director may
     decide on their evidence."""
-    from tracker.assurance.models import SUBMITTED, Submission
     from tracker.auth.models import RoleAssignment, User
     from tracker.auth.services import create_api_token, find_user
     from tracker.evidence.models import Evidence
     from tracker.extensions import db
     from tracker.organisations.models import PDU, Organisation
-    from tracker.recommendations.models import Recommendation
+    from tracker.recommendations.models import SUBMITTED, Recommendation, Submission
 
     with app.app_context():
         director = find_user(bench.USER)
@@ -152,8 +152,8 @@ def deadlocks(url: str) -> int:
 def rows_written(app, tag: str) -> set[str]:
     """The writes of this run found in the database: progress updates by narrative, decisions by comment."""
     from tracker.actions.models import ProgressUpdate
-    from tracker.assurance.models import EvidenceReview
     from tracker.extensions import db
+    from tracker.recommendations.models import EvidenceReview
 
     with app.app_context():
         updates = set(db.session.scalars(select(ProgressUpdate.narrative).where(

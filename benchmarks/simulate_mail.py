@@ -57,7 +57,7 @@ def action_sections(text: str) -> tuple[list[int], list[int]]:
 def measure(first: date, weeks: int) -> dict:
     from tracker.actions.models import Action
     from tracker.auth.models import User
-    from tracker.notifications.models import OutboxMessage
+    from tracker.mail.models import OutboxMessage
 
     owners = dict(db.session.execute(select(Action.id, Action.owner_id)).all())
     preference = dict(db.session.execute(select(User.id, User.reminder_preference)).all())

@@ -5,8 +5,7 @@ from sqlalchemy import select
 
 from tests.conftest import sign_in_as
 from tests.matrix import HIDDEN, MATRIX, ROLES
-from tracker.actions.models import Action
-from tracker.assurance.models import ActionDependency
+from tracker.actions.models import Action, ActionDependency
 from tracker.auth.services import find_user
 from tracker.evidence.models import FILE, Evidence
 from tracker.extensions import db

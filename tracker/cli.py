@@ -3,7 +3,8 @@
 import click
 from flask.cli import AppGroup
 
-from tracker import FEATURES, import_feature_module
+from tracker.auth import services
+from tracker.features import FEATURES, import_feature_module
 
 tracker_cli = AppGroup("tracker", help="tracker's own commands: demo data, tokens, jobs, imports.")
 
@@ -22,8 +23,6 @@ def register_feature_commands() -> None:
 @click.option("--expires-in", default=None, help="Stop the token working after this long, e.g. 90d, 12w or 24h.")
 def create_token(email: str, name: str, expires_in: str | None) -> None:
     """Print a new API bearer token for the user with EMAIL."""
-    from tracker.auth import services
-
     user = services.find_user(email)
     if user is None or not user.is_active:
         raise click.ClickException(f"No active user with the email address {email}")

@@ -13,6 +13,7 @@ SQLite needs foreign keys switched on, explicit BEGINs so savepoints and locking
 
 import re
 
+from flask import has_request_context, request
 from sqlalchemy import event
 
 #: marks a pooled connection lent to a request that reads without a transaction
@@ -28,14 +29,10 @@ def configure_engine(engine) -> None:
 
 
 def request_may_write() -> bool:
-    from flask import has_request_context, request
-
     return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 def _request_reads() -> bool:
-    from flask import has_request_context, request
-
     return has_request_context() and request.method in ("GET", "HEAD")
 
 

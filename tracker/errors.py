@@ -2,12 +2,14 @@
 
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from tracker.extensions import db
+from tracker.shared.redirects import same_site_path
 from tracker.text_limits import TextTooLong
 from tracker.upload_limits import too_large_message
 
@@ -44,8 +46,6 @@ def render_error(code: int, message: str | None = None):
 
 def same_site_referrer() -> str | None:
     """The page the request came from, when it is a page on this site."""
-    from tracker.auth.redirects import same_site_path
-
     referrer = urlsplit(request.referrer or "")
     if referrer.netloc != request.host:
         return None
@@ -55,8 +55,6 @@ def same_site_referrer() -> str | None:
 def page_to_return_to() -> str | None:
     """Where a refused form post should send the person back to: the form's own page when it can be shown (a
     GET of the same address), or else the page they came from on this site."""
-    from flask import current_app
-
     try:
         current_app.url_map.bind_to_environ(request.environ).match(request.path, method="GET")
     except HTTPException:  # no page to show at this address (405 Method Not Allowed, or 404)
@@ -67,8 +65,6 @@ def page_to_return_to() -> str | None:
 def csrf_token_issued_here() -> bool:
     """Whether the form's CSRF token was signed by this service (for a session since ended), not made up: a form
     of ours that outlived its session, as against a forged or tokenless post."""
-    from flask import current_app
-
     config = current_app.config
     token = request.form.get(config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), "")
     secret = config.get("WTF_CSRF_SECRET_KEY") or config["SECRET_KEY"]
@@ -121,7 +117,6 @@ def init_app(app: Flask) -> None:
         if not is_busy(error):
             return unexpected_error(error)
         app.logger.warning("Database busy on %s %s: %s", request.method, request.path, error.orig)
-        from tracker.extensions import db
 
         db.session.rollback()
         body, code = render_error(503, "Too many changes arrived at once. Nothing was saved: wait a moment, then "

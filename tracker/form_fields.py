@@ -7,6 +7,8 @@ from markupsafe import Markup
 from wtforms import Field
 from wtforms.validators import StopValidation
 
+from tracker.whole_numbers import record_id
+
 
 class GovDateField(Field):
     """Day, month and year boxes (all named after the field), read into a date with GOV.UK error messages.
@@ -83,8 +85,6 @@ class GovGroupedSelect(GovSelect):
 
 def optional_id(value) -> int | None:
     """An id from a select, or None for its "Select ..." option or anything that is not a number."""
-    from tracker.whole_numbers import record_id
-
     return record_id(value)
 
 

@@ -1,23 +1,20 @@
-"""HTTP security headers, a per-request CSP nonce, and session inactivity expiry."""
+"""HTTP security headers, a per-request CSP nonce, and refusing text no database can store."""
 
 import re
 import secrets
-from collections.abc import Iterator
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
-from flask import Flask, g, request, session
+from flask import Flask, current_app, g, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tracker.db_types import utcnow
+from tracker.errors import render_error
 
 
 def form_action_sources() -> str:
     """Where forms may lead. Signing out redirects to the identity provider's logout page (RP-initiated logout), and
     browsers hold the redirect after a form to this rule too, so the provider's origin is allowed when it is set."""
-    from flask import current_app
-
     sources = "'self'"
     issuer = urlsplit(str(current_app.config.get("OIDC_ISSUER") or ""))
     if issuer.scheme in ("http", "https") and issuer.netloc:
@@ -39,7 +36,8 @@ def csp_header(nonce: str) -> str:
     ])
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, expire_idle_session: Callable[[Flask], None]) -> None:
+    """`expire_idle_session` signs out a person idle too long (tracker.auth.sessions'), first thing on each request."""
     proxies = int(app.config.get("SECURITY_TRUSTED_PROXIES", 0))
     if proxies:
         # Behind a reverse proxy every request comes from the proxy; trust its X-Forwarded-For (only as many hops
@@ -106,8 +104,6 @@ def has_lone_surrogate(value: str) -> bool:
 def refuse_unstorable_text():
     """NUL is never meaningful in text here and PostgreSQL cannot store it; a lone surrogate cannot be encoded at
     all. Refuse both before any view sees them."""
-    from tracker.errors import render_error
-
     for value in submitted_texts():
         if "\x00" in value:
             return render_error(400, "What you entered contains a null character, which cannot be saved. "
@@ -116,31 +112,6 @@ def refuse_unstorable_text():
             return render_error(400, "What you entered contains a character that is not valid text, which cannot "
                                      "be saved. Nothing was saved.")
     return None
-
-
-def expire_idle_session(app: Flask) -> None:
-    """Sign the person out after the configured minutes without a request, as shared laptops demand.
-
-    Fetching a stylesheet or an icon is not the person doing anything, and must not rewrite the cookie: a
-    browser fetches those in the background, and a late answer would bring back a session just signed out of.
-    """
-    if "_user_id" not in session or request.endpoint == "static":
-        return
-    now = utcnow()
-    last_seen = session.get("last_seen_at")
-    limit = app.config["PERMANENT_SESSION_LIFETIME"]
-    if last_seen is not None and now - datetime.fromisoformat(last_seen) > limit:
-        from tracker.auth import sessions
-
-        sessions.end_session_for(int(session["_user_id"]), session.get(sessions.GENERATION_KEY, 0))
-        sessions.sign_out_here()
-        session["expired"] = True
-        return
-    if not session.permanent:
-        session.permanent = True
-    # Rewriting the cookie once a minute is precise enough for a limit counted in minutes.
-    if last_seen is None or now - datetime.fromisoformat(last_seen) > timedelta(minutes=1):
-        session["last_seen_at"] = now.isoformat()
 
 
 #: for showing an email's HTML as a mail program would: its inline styles, in a sandbox where nothing runs

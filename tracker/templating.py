@@ -6,8 +6,9 @@ from datetime import date, datetime
 from itertools import chain
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, url_for
 from flask.templating import Environment
+from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from markupsafe import Markup
@@ -71,7 +72,10 @@ def pluralise(count: int, singular: str, plural: str | None = None) -> str:
     return f"{count} {singular if count == 1 else (plural or singular + 's')}"
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, audiences: dict) -> None:
+    """`audiences`: who sees each item of NAVIGATION, as a test of the user for each audience its entries name
+    (the rules are tracker.auth.permissions', which the app factory hands over)."""
+    app.extensions["tracker_navigation_audiences"] = audiences
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(app.template_folder),
         PrefixLoader({
@@ -94,7 +98,6 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def service_context():
-        from flask_login import current_user
         return {
             "service_name": app.config.get("APP_SERVICE_NAME", "tracker"),
             "navigation_items": lambda: navigation_items_for(app, current_user),
@@ -115,18 +118,22 @@ NAVIGATION = (
 )
 
 
+def add_home_panel(app: Flask, template: str) -> None:
+    """A template a feature adds to the home page (e.g. what awaits my review); it reads `current_user`. Features
+    add theirs as their blueprint is registered."""
+    panels = app.extensions.setdefault("tracker_home_panels", [])
+    if template not in panels:
+        panels.append(template)
+
+
+def home_panels_of(app: Flask) -> list[str]:
+    return list(app.extensions.get("tracker_home_panels", []))
+
+
 def navigation_items_for(app: Flask, user) -> list[dict]:
-    from flask import url_for
-
-    from tracker.auth.models import ADMIN, HMPPS_LEAD, REGIONAL_DIRECTOR
-
-    audiences = {
-        "any": True,
-        "admin": user.has_role(ADMIN),
-        "reviewer": user.has_role(REGIONAL_DIRECTOR) or user.has_role(HMPPS_LEAD),
-    }
+    audiences = app.extensions["tracker_navigation_audiences"]
     return [
         {"text": text, "href": url_for(endpoint)}
         for text, endpoint, audience in NAVIGATION
-        if endpoint in app.view_functions and audiences[audience]
+        if endpoint in app.view_functions and audiences[audience](user)
     ]

@@ -12,9 +12,9 @@ from tracker.audit.models import AuditEvent
 from tracker.auth.services import find_user
 from tracker.db_types import today
 from tracker.extensions import db
-from tracker.notifications.content import Links
+from tracker.mail.content import Links
 from tracker.notifications.events import plan_message
-from tracker.notifications.models import NotificationEvent
+from tracker.work_events.models import NotificationEvent
 
 
 def owners_action() -> Action:

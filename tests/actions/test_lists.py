@@ -10,14 +10,15 @@ import time_machine
 from sqlalchemy import func, select
 
 from tests.conftest import DEMO_TODAY, DIRECTOR, HEAD, HMPPS, OWNER, soup_of, text_of
-from tracker.actions import lists
-from tracker.actions.models import COMPLETE, Action
+from tracker.actions.models import Action
 from tracker.auth.services import find_user
 from tracker.demo.national import load_national
 from tracker.extensions import db
 from tracker.inspections.models import Inspection
 from tracker.organisations.services import find_pdu
 from tracker.recommendations.models import Recommendation
+from tracker.recommendations.status import COMPLETE
+from tracker.shared.paging import PAGE_SIZE
 
 pytestmark = pytest.mark.usefixtures("frozen")
 
@@ -124,7 +125,7 @@ def test_a_head_of_pdu_only_sees_their_pdu_and_pages_through_national_data(app, 
     assert all(text_of(row.select("td")[2]).endswith("Barking, Dagenham and Havering")
                for row in page.select("#actions-table tbody tr"))
     national = soup_of(as_user(HMPPS).get("/actions?page=2"))
-    assert len(national.select("#actions-table tbody tr")) == lists.PAGE_SIZE
+    assert len(national.select("#actions-table tbody tr")) == PAGE_SIZE
     assert count(national) == db.session.scalar(select(func.count(Action.id)))
     assert national.select_one(".govuk-pagination__link[aria-current=page]").get_text(strip=True) == "2"
 

@@ -9,9 +9,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests.conftest import DIRECTOR, HEAD, date_fields, soup_of, text_of
-from tracker.actions.models import COMPLETE, Action, timeliness
+from tracker.actions.models import Action, timeliness
 from tracker.db_types import today
 from tracker.extensions import db
+from tracker.recommendations.status import COMPLETE
 
 DAY = date(2026, 11, 26)
 

@@ -4,9 +4,10 @@ in the audit trail; its recommendation shows as blocked; the blocking action's o
 from sqlalchemy import select
 
 from tests.conftest import HEAD, soup_of, text_of
-from tracker.actions.models import COMPLETE, Action, ActionDependency
+from tracker.actions.models import Action, ActionDependency
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
+from tracker.recommendations.status import COMPLETE
 
 
 def waiting_dependency() -> ActionDependency:

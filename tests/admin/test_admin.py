@@ -6,7 +6,7 @@ from tests.conftest import ADMIN, HEAD, soup_of, text_of
 from tracker.audit.models import AuditEvent
 from tracker.auth.services import find_user
 from tracker.extensions import db
-from tracker.notifications.models import OutboxMessage
+from tracker.mail.models import OutboxMessage
 from tracker.organisations.models import Organisation
 from tracker.organisations.services import find_pdu, find_region
 

@@ -84,7 +84,8 @@ def test_a_move_applies_on_the_persons_next_request_including_cached_pages(app, 
     after = text_of(soup_of(mover.get("/dashboard")).select_one("main"))
     # Lambeth has no inspection yet: the dashboard built for their old role is not served again
     assert "Barking, Dagenham and Havering" not in after and "0 inspections" in after
-    assert mover.get(f"/inspections/{inspection.id}").status_code == 404  # as for a record that is not there
+    # no longer theirs to see: answered as for an inspection that does not exist
+    assert mover.get(f"/inspections/{inspection.id}").status_code == 404
     verbs = list(db.session.scalars(select(AuditEvent.verb).where(AuditEvent.entity_id == head.id,
                                                                  AuditEvent.entity_type == "user")))
     assert {"add_role", "remove_role"} <= set(verbs)

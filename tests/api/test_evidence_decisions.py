@@ -5,11 +5,11 @@ from sqlalchemy import select
 
 from tests.assurance.conftest import rec
 from tests.conftest import DIRECTOR, HEAD, OWNER
-from tracker.assurance.models import ACCEPTED, REJECTED, EvidenceReview
 from tracker.assurance.services import submit_recommendation
 from tracker.audit.models import AuditEvent
 from tracker.auth.services import create_api_token, find_user
 from tracker.extensions import db
+from tracker.recommendations.models import ACCEPTED, REJECTED, EvidenceReview
 
 
 def bearer(email: str) -> dict:

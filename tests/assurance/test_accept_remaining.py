@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from tests.assurance.conftest import form_data, rec
 from tests.conftest import DIRECTOR, HEAD, soup_of, text_of
-from tracker.assurance.models import ACCEPTED, EvidenceReview
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
+from tracker.recommendations.models import ACCEPTED, EvidenceReview
 
 
 def submit(client, number):

@@ -25,7 +25,7 @@ ROUTES = {
 
 @pytest.mark.parametrize("email", sorted(EVERYONE))
 def test_each_role_reaches_exactly_its_assurance_routes(app, email):
-    from tracker.assurance.models import ActionDependency
+    from tracker.actions.models import ActionDependency
     from tracker.extensions import db
 
     action = rec(5).actions[0]

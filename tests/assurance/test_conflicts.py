@@ -12,9 +12,9 @@ from tests.conftest import DEMO_TODAY, DIRECTOR, HEAD, HMPPS, OWNER, date_fields
 from tracker.actions import services as actions
 from tracker.actions.models import ProgressUpdate
 from tracker.assurance import services
-from tracker.assurance.conflicts import ConflictError
 from tracker.auth.services import find_user
 from tracker.extensions import db
+from tracker.shared.conflicts import ConflictError
 
 
 def conflict_rows(response) -> dict[str, tuple[str, str]]:

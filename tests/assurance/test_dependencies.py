@@ -3,8 +3,8 @@ what waits on them; no cycles."""
 
 from tests.assurance.conftest import rec
 from tests.conftest import DIRECTOR, HEAD, HMPPS, OWNER, soup_of, text_of
+from tracker.actions.models import ActionDependency
 from tracker.assurance import dependencies
-from tracker.assurance.models import ActionDependency
 from tracker.extensions import db
 
 

@@ -7,12 +7,11 @@ from tests.assurance.conftest import ASSURER, form_data, rec
 from tests.assurance.test_journey import decide, send_back, submit
 from tests.conftest import ADMIN, DIRECTOR, HEAD, HMPPS, OWNER, VIEWER, soup_of, text_of
 from tracker.assurance import services
-from tracker.assurance.models import Submission
 from tracker.auth.models import HEAD_OF_PDU, REGIONAL_DIRECTOR, RoleAssignment
 from tracker.auth.services import create_user, find_user
 from tracker.extensions import db
 from tracker.organisations import services as organisations
-from tracker.recommendations.models import NOT_AGREED
+from tracker.recommendations.models import NOT_AGREED, Submission
 
 
 def submissions() -> int:

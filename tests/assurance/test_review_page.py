@@ -8,12 +8,12 @@ from tests.assurance.conftest import form_data, rec
 from tests.conftest import DIRECTOR, HEAD, soup_of, text_of
 from tests.readiness.conftest import counting_queries
 from tracker.assurance import services
-from tracker.assurance.models import EvidenceReview
 from tracker.audit.models import AuditEvent
 from tracker.auth.services import find_user
 from tracker.demo.services import minimal_pdf
 from tracker.evidence import services as evidence
 from tracker.extensions import db
+from tracker.recommendations.models import EvidenceReview
 
 
 def submitted(as_user):

@@ -15,7 +15,7 @@ from tracker.auth.passwords import RESET_MIN_SECONDS, PasswordError, check_new_p
 from tracker.auth.services import find_user
 from tracker.db_types import utcnow
 from tracker.extensions import db
-from tracker.notifications.models import OutboxMessage
+from tracker.mail.models import OutboxMessage
 from tracker.organisations.services import find_pdu
 
 NEW_PASSWORD = "harbour-violet-tractor"

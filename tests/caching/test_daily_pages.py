@@ -12,11 +12,10 @@ from tracker.actions.services import post_update
 from tracker.auth.services import create_user, find_user
 from tracker.db_types import today
 from tracker.extensions import db
-from tracker.inspections import views as inspection_views
 from tracker.organisations.services import find_pdu
+from tracker.pages import inspection_views, recommendation_views
 from tracker.pages import views as page_views
 from tracker.readiness import views as readiness_views
-from tracker.recommendations import views as recommendation_views
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from tests.conftest import DEMO_TODAY
 from tests.notifications.conftest import run_day
 from tracker.db_types import today
 from tracker.extensions import db
-from tracker.notifications.models import SENT, OutboxMessage
+from tracker.mail.models import SENT, OutboxMessage
 
 FORTNIGHT = [DEMO_TODAY + timedelta(days=n) for n in range(14)]
 ENGLISH_BANK_HOLIDAYS = holidays.country_holidays("GB", subdiv="ENG", years={d.year for d in FORTNIGHT})

@@ -5,13 +5,14 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from tests.conftest import DEMO_TODAY
-from tracker.actions.models import COMPLETE, Action
+from tracker.actions.models import Action
 from tracker.auth.models import User
 from tracker.demo.services import load_demo
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.inspections.models import Inspection
 from tracker.organisations.models import PDU, REGION, Organisation
+from tracker.recommendations.status import COMPLETE
 
 
 def counts():

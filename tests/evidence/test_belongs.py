@@ -8,12 +8,11 @@ from sqlalchemy import select
 
 from tests.conftest import HEAD, soup_of, text_of
 from tracker.actions.models import Action
-from tracker.assurance.models import ACCEPTED, REJECTED, EvidenceReview, Submission
 from tracker.assurance.services import missing_for_submission
 from tracker.demo.services import minimal_pdf
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
-from tracker.recommendations.models import Recommendation
+from tracker.recommendations.models import ACCEPTED, REJECTED, EvidenceReview, Recommendation, Submission
 
 
 def recommendation(number: int) -> Recommendation:

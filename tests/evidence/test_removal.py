@@ -52,7 +52,7 @@ def test_owner_removes_evidence_they_added_by_mistake(app, as_user):
 
 
 def test_reviewed_evidence_stays(app, as_user):
-    from tracker.assurance.models import ACCEPTED, EvidenceReview, Submission
+    from tracker.recommendations.models import ACCEPTED, EvidenceReview, Submission
 
     rec = recommendation(7)
     evidence = rec.evidence[0]

@@ -6,15 +6,18 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import ADMIN, DIRECTOR, HEAD, OWNER, soup_of, text_of
-from tracker.actions.models import COMPLETE, Action
+from tracker.actions.models import Action
 from tracker.audit.models import AuditEvent
 from tracker.auth.services import find_user
 from tracker.extensions import db
-from tracker.notifications import outbox
-from tracker.notifications.content import PlannedMessage, Recipient
-from tracker.notifications.models import FAILED, KIND_LABELS, SENT, NotificationEvent, OutboxMessage
+from tracker.handover.services import save_organisation_handing_over
+from tracker.mail import outbox
+from tracker.mail.content import PlannedMessage, Recipient
+from tracker.mail.models import FAILED, KIND_LABELS, SENT, OutboxMessage
 from tracker.organisations import services as organisations
 from tracker.organisations.services import find_pdu, find_region
+from tracker.recommendations.status import COMPLETE
+from tracker.work_events.models import NotificationEvent
 
 
 def open_actions(user) -> list[Action]:
@@ -138,7 +141,7 @@ def test_moving_a_pdu_to_another_region_hands_over_what_its_old_director_owned(a
     db.session.commit()
     pdu = find_pdu("Barking, Dagenham and Havering")
     elsewhere = next(r for r in organisations.regions() if r.id != pdu.parent_id)
-    organisations.save_organisation(find_user(ADMIN), pdu, pdu.kind, pdu.name, elsewhere.id, True)
+    save_organisation_handing_over(find_user(ADMIN), pdu, pdu.kind, pdu.name, elsewhere.id, True)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "needs_new_owner"))
     assert (event.entity_id, event.before) == (action.id, {"owner_id": director.id})
     page = soup_of(as_user(ADMIN).get("/needs-a-new-owner"))

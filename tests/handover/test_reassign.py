@@ -4,12 +4,13 @@ once: exactly those chosen move, each with an audit event, and the new owner is 
 from sqlalchemy import select
 
 from tests.conftest import ADMIN, DIRECTOR, HEAD, OWNER, VIEWER, soup_of, text_of
-from tracker.actions.models import COMPLETE, Action
+from tracker.actions.models import Action
 from tracker.admin import leavers
 from tracker.audit.models import AuditEvent
 from tracker.auth.services import find_user
 from tracker.extensions import db
-from tracker.notifications.models import OutboxMessage
+from tracker.mail.models import OutboxMessage
+from tracker.recommendations.status import COMPLETE
 
 
 def leave(email=OWNER):

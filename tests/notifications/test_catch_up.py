@@ -9,7 +9,7 @@ from tests.notifications.conftest import SCENARIO_DAY, run_day
 from tracker.actions.models import Action
 from tracker.auth.services import find_user
 from tracker.extensions import db
-from tracker.notifications.models import JobRun
+from tracker.jobs.models import JobRun
 from tracker.recommendations.models import Recommendation
 
 MONDAY = SCENARIO_DAY + timedelta(days=4)

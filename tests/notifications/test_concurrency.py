@@ -14,8 +14,8 @@ from tests.conftest import make_app, sibling_database
 from tests.notifications.conftest import SCENARIO_DAY, SmtpServer
 from tracker import create_app
 from tracker.extensions import db
+from tracker.mail.models import SENT, OutboxMessage
 from tracker.notifications import jobs, services
-from tracker.notifications.models import SENT, OutboxMessage
 
 DAYS = [SCENARIO_DAY + timedelta(days=n) for n in (0, 1, 4, 33)]
 

@@ -9,8 +9,10 @@ from tests.notifications.conftest import SCENARIO_DAY, SmtpServer, free_port, us
 from tracker.audit.models import AuditEvent
 from tracker.db_types import utcnow
 from tracker.extensions import db
-from tracker.notifications import outbox, services
-from tracker.notifications.models import FAILED, PENDING, SENT, DeliveryAttempt, JobRun, OutboxMessage
+from tracker.jobs.models import JobRun
+from tracker.mail import outbox
+from tracker.mail.models import FAILED, PENDING, SENT, DeliveryAttempt, OutboxMessage
+from tracker.notifications import services
 
 
 def queue_thursday() -> int:

@@ -15,9 +15,10 @@ from tracker.auth.models import EVENTS_WITH_REMINDERS
 from tracker.auth.services import find_user
 from tracker.db_types import utcnow
 from tracker.extensions import db
+from tracker.mail.models import EVENTS, OutboxMessage
 from tracker.notifications import services
-from tracker.notifications.models import EVENTS, NotificationEvent, OutboxMessage
 from tracker.recommendations.models import Recommendation
+from tracker.work_events.models import NotificationEvent
 
 AFTER_WINDOW = timedelta(minutes=11)
 
@@ -222,7 +223,8 @@ def told_by_another_message(event: NotificationEvent, key: str) -> None:
 
 
 def test_an_event_told_by_another_message_meanwhile_is_not_told_again(app, smtp):
-    from tracker.notifications import events, outbox
+    from tracker.mail import outbox
+    from tracker.notifications import events
 
     assign_new_action(HEAD, OWNER, "Audit every case allocated in May")
     planned = events.plan_due(utcnow() + AFTER_WINDOW)

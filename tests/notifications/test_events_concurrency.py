@@ -15,9 +15,10 @@ from tracker.assurance import services as assurance
 from tracker.auth.services import find_user
 from tracker.db_types import utcnow
 from tracker.extensions import db
+from tracker.mail.models import EVENTS, SENT, OutboxMessage
 from tracker.notifications import services
-from tracker.notifications.models import EVENTS, SENT, NotificationEvent, OutboxMessage
 from tracker.recommendations.models import Recommendation
+from tracker.work_events.models import NotificationEvent
 
 
 def rec(number: int) -> Recommendation:

@@ -9,9 +9,10 @@ from tests.conftest import DIRECTOR, HEAD
 from tests.notifications.conftest import SCENARIO_DAY, free_port, run_day, use_smtp
 from tracker.auth.services import find_user
 from tracker.extensions import db
-from tracker.notifications import outbox, services
-from tracker.notifications.content import PlannedMessage, Recipient
-from tracker.notifications.models import FAILED, OutboxMessage
+from tracker.mail import outbox
+from tracker.mail.content import PlannedMessage, Recipient
+from tracker.mail.models import FAILED, OutboxMessage
+from tracker.notifications import services
 
 LONG_SUBJECT = ("Tracker weekly summary: 12 actions overdue, 3 due in 14 days, 4 to check on recommendations "
                 "you lead – “Barking, Dagenham and Havering” – 2 escalated to you, readiness summary")

@@ -12,8 +12,8 @@ from tests.notifications.conftest import SCENARIO_DAY, run_day
 from tests.notifications.notify_server import API_KEY, SECRET, SERVICE_ID, TEMPLATE_ID, NotifyServer
 from tracker.db_types import utcnow
 from tracker.extensions import db
+from tracker.mail.models import FAILED, PENDING, SENT, OutboxMessage
 from tracker.notifications import services
-from tracker.notifications.models import FAILED, PENDING, SENT, OutboxMessage
 
 
 @pytest.fixture

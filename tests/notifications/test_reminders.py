@@ -11,8 +11,9 @@ from tests.notifications.conftest import SCENARIO_DAY, run_day, set_preference
 from tracker.actions.models import Action
 from tracker.auth.services import find_user
 from tracker.extensions import db
-from tracker.notifications.content import shorten
-from tracker.notifications.models import SKIPPED, JobRun, OutboxMessage
+from tracker.jobs.models import SKIPPED, JobRun
+from tracker.mail.content import shorten
+from tracker.mail.models import OutboxMessage
 from tracker.recommendations.models import Recommendation
 
 FRIDAY = SCENARIO_DAY + timedelta(days=1)

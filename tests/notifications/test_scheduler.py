@@ -4,8 +4,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from tracker.notifications.jobs import JOBS, fires_on, jobs_on, trigger_for
-from tracker.notifications.scheduler import build_scheduler
+from tracker.jobs.schedule import fires_on, trigger_for
+from tracker.jobs.scheduler import build_scheduler
+from tracker.notifications.jobs import JOBS, jobs_on
 
 SEVEN_AM = "0 7 * * mon-fri"
 

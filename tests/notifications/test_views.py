@@ -7,8 +7,9 @@ from tests.notifications.conftest import SCENARIO_DAY
 from tracker.audit.models import AuditEvent
 from tracker.auth.services import find_user
 from tracker.extensions import db
+from tracker.jobs.models import JobRun
+from tracker.mail.models import OutboxMessage
 from tracker.notifications import services
-from tracker.notifications.models import JobRun, OutboxMessage
 
 
 def test_admin_sees_the_outbox_and_reads_a_message(app, client, as_user):

@@ -15,10 +15,10 @@ from apscheduler.events import (
 from tests.conftest import ADMIN, soup_of, text_of
 from tracker.cli import tracker_cli
 from tracker.extensions import db
+from tracker.jobs.models import JobHeartbeat
+from tracker.jobs.scheduler import build_scheduler, write_heartbeat
+from tracker.mail.models import FAILED, PENDING, OutboxMessage
 from tracker.notifications.jobs import JOBS
-from tracker.notifications.models import FAILED, PENDING, OutboxMessage
-from tracker.notifications.scheduler import build_scheduler, write_heartbeat
-from tracker.operations.models import JobHeartbeat
 
 RUN_AT = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)
 

@@ -47,9 +47,8 @@ def test_viewer_owns_nothing(as_user):
 def test_assured_recommendations_leave_the_owners_list(app, as_user):
     from sqlalchemy import select
 
-    from tracker.assurance.models import ASSURED, Submission
     from tracker.extensions import db
-    from tracker.recommendations.models import Recommendation
+    from tracker.recommendations.models import ASSURED, Recommendation, Submission
 
     rec = db.session.scalar(select(Recommendation).where(Recommendation.number == 7))
     db.session.add(Submission(recommendation_id=rec.id, state=ASSURED))

@@ -58,7 +58,7 @@ def test_dashboard_columns_are_fixed_and_pdus_with_no_inspection_are_one_line(as
     """The key columns whatever the data; every status in a table of its own; the 17 London PDUs with no
     inspection are one line naming them, not 17 rows of dashes."""
     from tracker.organisations.services import LONDON_PDUS
-    from tracker.readiness.dashboards import all_statuses
+    from tracker.recommendations.status import all_statuses
 
     page = soup_of(as_user(DIRECTOR).get("/dashboard?sort=overdue&order=desc"))
     headers = [text_of(th) for th in page.select("#dashboard-table thead th")]

@@ -146,7 +146,7 @@ def test_dashboard_statuses_agree_with_the_status_rule(as_user, national):
 
 
 def test_submitted_recommendations_are_awaiting_review(as_user, inspection):
-    from tracker.assurance.models import Submission
+    from tracker.recommendations.models import Submission
 
     db.session.add(Submission(recommendation=inspection.recommendations[6], state="submitted"))
     db.session.commit()

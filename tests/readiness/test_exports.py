@@ -11,12 +11,13 @@ from sqlalchemy import select
 
 from tests.conftest import HEAD, VIEWER
 from tracker.actions.models import Action
-from tracker.assurance.models import ACCEPTED, REJECTED, EvidenceReview, Submission
 from tracker.auth.services import find_user
 from tracker.db_types import today
 from tracker.extensions import db
-from tracker.readiness.exports import HEADINGS, WHOLE_RECOMMENDATION, safe_cell
+from tracker.readiness.exports import HEADINGS, WHOLE_RECOMMENDATION
+from tracker.recommendations.models import ACCEPTED, REJECTED, EvidenceReview, Submission
 from tracker.recommendations.status import action_status, recommendation_status
+from tracker.shared.cells import safe_cell
 
 EXPECTED = ["Recommendation number", "Recommendation", "Addressed to", "Recommendation owner", "Lead", "Response",
             "Rationale", "Recommendation status", "Action", "Action owner", "Action status", "Original target date",

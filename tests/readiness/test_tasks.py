@@ -7,11 +7,10 @@ from urllib.parse import urlparse
 from sqlalchemy import select
 
 from tests.conftest import DIRECTOR, HEAD, soup_of, text_of
-from tracker.actions.models import Action
-from tracker.assurance.models import RETURNED, SUBMITTED, ActionDependency, Submission
+from tracker.actions.models import Action, ActionDependency
 from tracker.extensions import db
 from tracker.readiness.tasks import is_slipped
-from tracker.recommendations.models import Recommendation
+from tracker.recommendations.models import RETURNED, SUBMITTED, Recommendation, Submission
 
 
 def rec(inspection, number: int) -> Recommendation:

@@ -6,7 +6,6 @@ from sqlalchemy import func, select
 
 from tests.conftest import DEMO_TODAY, DIRECTOR, HEAD, soup_of, text_of
 from tracker.actions.models import ActionDependency, TargetDateRevision
-from tracker.assurance.models import Submission
 from tracker.audit.models import AuditEvent
 from tracker.auth.services import find_user
 from tracker.demo.region import load_region_data
@@ -14,6 +13,7 @@ from tracker.demo.services import PDU_NAME, load_demo
 from tracker.extensions import db
 from tracker.inspections.models import Inspection
 from tracker.organisations.services import find_pdu
+from tracker.recommendations.models import Submission
 
 FICTIONAL = {"Croydon", "Lambeth", "Newham", "Southwark", "Enfield and Haringey"}
 

@@ -127,7 +127,7 @@ def test_a_database_too_busy_to_answer_gets_a_styled_503_not_a_500(tmp_path):
     from sqlalchemy.exc import OperationalError
 
     from tests.conftest import make_app, soup_of, text_of
-    from tracker.auth.access import public
+    from tracker.shared.access import public
 
     app = make_app(tmp_path, None)
 

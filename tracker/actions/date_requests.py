@@ -9,15 +9,15 @@ from sqlalchemy import select
 
 from tracker.actions.models import APPROVED, AWAITING_AGREEMENT, REFUSED, REQUESTED, Action, DateChangeRequest
 from tracker.actions.services import ActionError, record_revision
-from tracker.assurance.conflicts import guarded
 from tracker.audit.services import record_event
 from tracker.auth.models import REGIONAL_DIRECTOR, RoleAssignment, User
 from tracker.auth.permissions import OWNER_ROLE_FOR_KIND, reviewer_role
 from tracker.date_rules import check_revised_date
 from tracker.db_types import utcnow
 from tracker.extensions import db
-from tracker.notifications import events
 from tracker.recommendations.locking import ensure_unlocked
+from tracker.shared.conflicts import guarded
+from tracker.work_events import services as events
 
 
 def redate_limit_days() -> int:

@@ -4,14 +4,16 @@ from flask import abort, flash, render_template, url_for
 from flask_login import current_user
 
 from tracker.actions import date_requests
+from tracker.actions.blueprint import bp
 from tracker.actions.forms import DecideDateForm, RequestDateForm
+from tracker.actions.lookups import action_or_404
 from tracker.actions.models import DateChangeRequest
 from tracker.actions.services import ActionError
-from tracker.actions.views import action_or_404, back_to, bp, refuse_with
+from tracker.actions.views import back_to, refuse_with
 from tracker.auth import permissions
-from tracker.auth.access import authorise, record_rule
 from tracker.extensions import db
 from tracker.recommendations.locking import refuse_if_locked
+from tracker.shared.access import authorise, record_rule
 
 
 @bp.route("/actions/<int:action_id>/request-date", methods=["GET", "POST"])

@@ -21,10 +21,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from tracker.actions.lists import ADDRESSEE_CHOICES, ActionFilters
-from tracker.actions.models import STATUSES
+from tracker.actions.lists import ActionFilters
 from tracker.date_rules import check_revised_date, check_target_date
 from tracker.form_fields import GovDateField
+from tracker.recommendations.models import ADDRESSEE_CHOICES
+from tracker.recommendations.status import STATUSES
 from tracker.text_limits import LONG_TEXT, REASON
 from tracker.whole_numbers import form_id, id_in_address, record_id
 

@@ -7,15 +7,17 @@ from flask import Response, request, url_for
 from flask_login import current_user
 
 from tracker.actions import lists
+from tracker.actions.blueprint import bp
 from tracker.actions.forms import ActionListFilterForm
-from tracker.actions.views import bp
-from tracker.auth.access import signed_in
 from tracker.caching.pages import CachedPage, main_content, render_cached_page
 from tracker.db_types import today
 from tracker.extensions import db
-from tracker.readiness.exports import safe_cell
+from tracker.inspections.lists import inspection_label, organisation_choices
 from tracker.recommendations.models import Recommendation
 from tracker.recommendations.status import action_status
+from tracker.shared.access import signed_in
+from tracker.shared.cells import safe_cell
+from tracker.shared.paging import page_number
 from tracker.templating import format_date
 
 CSV_COLUMNS = ("PDU", "Inspection", "Recommendation number", "Action", "Owner", "Status", "Target date",
@@ -24,7 +26,7 @@ CSV_COLUMNS = ("PDU", "Inspection", "Recommendation number", "Action", "Owner", 
 
 def filter_form() -> ActionListFilterForm:
     form = ActionListFilterForm(request.args)
-    form.organisation.choices = [("", "Any")] + lists.organisation_choices(current_user)
+    form.organisation.choices = [("", "Any")] + organisation_choices(current_user)
     form.owner.choices = [("", "Anyone"), ("me", "You")] + lists.owner_choices(current_user)
     form.validate()
     return form
@@ -74,7 +76,7 @@ def selected_filters(form: ActionListFilterForm, filters: lists.ActionFilters) -
         (filters.due_to, "Due on or before", lambda: format_date(filters.due_to), "due_to"),
         (filters.recommendation_id, "Recommendation", lambda: recommendation_label(filters.recommendation_id),
          "recommendation"),
-        (filters.inspection_id, "Inspection", lambda: lists.inspection_label(filters.inspection_id), "inspection"),
+        (filters.inspection_id, "Inspection", lambda: inspection_label(filters.inspection_id), "inspection"),
         (filters.current_only, "Inspections", lambda: "Current inspection of each PDU", "current"),
         (filters.recommendations_i_own, "Recommendations", lambda: "Those you own or lead", "mine"),
     ]
@@ -97,7 +99,7 @@ def _actions_page() -> CachedPage:
     filters = form.to_filters()
     sort, descending = sorting()
     on = today()
-    page = lists.list_actions(current_user, filters, on, sort, descending, lists.page_number(request.args))
+    page = lists.list_actions(current_user, filters, on, sort, descending, page_number(request.args))
     main = main_content("actions/_list-main.html", form=form, filters=filters, page=page, sort=sort,
                         descending=descending, heading=heading(filters), on=on,
                         selected=selected_filters(form, filters), status_of=lambda row: action_status(row, on))

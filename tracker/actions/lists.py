@@ -9,18 +9,18 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from tracker.actions.models import COMPLETE, STATUSES, Action, ActionDependency, ActionRules
+from tracker.actions.models import Action, ActionDependency, ActionRules
 from tracker.auth.models import User
-from tracker.auth.permissions import OWNER_ROLE_FOR_KIND, visible_pdu_filter
 from tracker.extensions import db
+from tracker.inspections.lists import current_inspection_condition, organisation_condition, visibility_condition
 from tracker.inspections.models import Inspection
-from tracker.organisations.models import PDU, REGION, Organisation
+from tracker.organisations.models import Organisation
 from tracker.recommendations.models import ADDRESSEE_KINDS, Recommendation
-from tracker.whole_numbers import record_id, whole_number
+from tracker.recommendations.services import owned_recommendation_condition
+from tracker.recommendations.status import COMPLETE, STATUSES
+from tracker.shared.paging import PAGE_SIZE
+from tracker.whole_numbers import record_id
 
-PAGE_SIZE = 50
-ADDRESSEE_CHOICES = [("", "Anyone"), ("pdu", "The PDU"), ("region", "The region"), ("hmpps", "HMPPS"),
-                     ("other", "Other bodies")]
 OPEN = "open"
 
 
@@ -94,36 +94,13 @@ def sort_columns(sort: str) -> tuple:
     }.get(sort, (Action.target_on, Action.id))
 
 
-def owned_recommendation_condition(user):
-    """Recommendations the user owns through a role at the owning organisation, or leads."""
-    conditions = [Recommendation.lead_id == user.id]
-    for kind, role in OWNER_ROLE_FOR_KIND.items():
-        org_ids = user.orgs_with_role(role)
-        if org_ids:
-            conditions.append(Recommendation.owner_org_id.in_(
-                select(Organisation.id).where(Organisation.kind == kind, Organisation.id.in_(org_ids))))
-    return or_(*conditions)
 
 
-def current_inspection_condition():
-    """The inspection is its PDU's latest published one (no published date counts as the earliest)."""
-    other = aliased(Inspection)
-    later = or_(
-        and_(Inspection.published_on.is_(None), other.published_on.is_not(None)),
-        other.published_on > Inspection.published_on,
-        and_(or_(other.published_on == Inspection.published_on,
-                 and_(other.published_on.is_(None), Inspection.published_on.is_(None))), other.id > Inspection.id),
-    )
-    return ~select(other.id).where(other.pdu_id == Inspection.pdu_id, later).exists()
 
 
-def organisation_condition(organisation_id: int):
-    """The inspected PDU is the organisation, or in it (a region's PDUs, or every PDU under HMPPS)."""
-    region = aliased(Organisation)
-    pdus = (select(Organisation.id).outerjoin(region, Organisation.parent_id == region.id)
-            .where(Organisation.kind == PDU, or_(Organisation.id == organisation_id, region.id == organisation_id,
-                                                 region.parent_id == organisation_id)))
-    return Inspection.pdu_id.in_(pdus)
+
+
+
 
 
 def status_condition(statuses: list[str]):
@@ -178,9 +155,7 @@ def filter_conditions(user, filters: ActionFilters, on: date) -> list:
     return conditions + [condition for condition in optional if isinstance(condition, ColumnElement)]
 
 
-def visibility_condition(user):
-    allowed = visible_pdu_filter(user)
-    return Inspection.pdu_id.is_not(None) if allowed is None else Inspection.pdu_id.in_(sorted(allowed))
+
 
 
 def _joined(query):
@@ -226,28 +201,3 @@ def owner_choices(user) -> list[tuple[str, str]]:
     owners = (_joined(select(Action.owner_id)).where(visibility_condition(user), Action.owner_id.is_not(None)))
     return [(str(uid), name) for uid, name in db.session.execute(
         select(User.id, User.name).where(User.id.in_(owners)).order_by(User.name, User.id))]
-
-
-def organisation_choices(user) -> list[tuple[str, str]]:
-    """HMPPS, the regions and the PDUs the user can see, in one query."""
-    allowed = visible_pdu_filter(user)
-    rows = db.session.execute(select(Organisation.id, Organisation.name, Organisation.kind, Organisation.parent_id)
-                              .order_by(Organisation.kind, Organisation.name)).all()
-    if allowed is not None:
-        regions = {parent for oid, _, kind, parent in rows if kind == PDU and oid in allowed}
-        rows = [row for row in rows if (row.kind == PDU and row.id in allowed) or (row.kind == REGION
-                                                                                  and row.id in regions)]
-    labels = {"national": "{}", REGION: "{} region", PDU: "{} PDU"}
-    order = {"national": 0, REGION: 1, PDU: 2}
-    return [(str(row.id), labels[row.kind].format(row.name)) for row in sorted(rows, key=lambda r: order[r.kind])]
-
-
-def inspection_label(inspection_id: int) -> str:
-    """How a list's inspection filter reads: the inspection's title."""
-    inspection = db.session.get(Inspection, inspection_id)
-    return inspection.title if inspection else "Not found"
-
-
-def page_number(args) -> int:
-    """The page a list's address asks for; anything but a positive number is the first."""
-    return whole_number(args.get("page", "1"), 1) or 1

@@ -1,4 +1,5 @@
-"""Actions taken on a recommendation, their target-date history and the progress reported on them."""
+"""Actions taken on a recommendation, their target-date history, the progress reported on them, and the actions
+that wait on other actions."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -8,13 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db_types import UTCDateTime, text_search_index, utcnow
 from tracker.extensions import db
-
-NOT_STARTED = "not_started"
-IN_PROGRESS = "in_progress"
-BLOCKED = "blocked"
-COMPLETE = "complete"
-STATUSES = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", BLOCKED: "Blocked", COMPLETE: "Complete"}
-
+from tracker.recommendations.status import COMPLETE, NOT_STARTED, STATUSES
 
 #: an open action due within this many days is "due soon"
 DUE_SOON_DAYS = 14

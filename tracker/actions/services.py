@@ -3,16 +3,18 @@
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
-from tracker.actions.models import COMPLETE, STATUSES, Action, ActionDependency, ProgressUpdate, TargetDateRevision
-from tracker.assurance.conflicts import guarded
+from tracker.actions.lists import blocked_condition
+from tracker.actions.models import Action, ActionDependency, ProgressUpdate, TargetDateRevision
 from tracker.audit.services import changed, record_event, snapshot
 from tracker.date_rules import check_revised_date, check_target_date
 from tracker.db_types import today, utcnow
 from tracker.extensions import db
-from tracker.notifications import events
 from tracker.recommendations.locking import ensure_unlocked
+from tracker.recommendations.status import COMPLETE, STATUSES
+from tracker.shared.conflicts import guarded
+from tracker.work_events import services as events
 
 ACTION_FIELDS = ("description", "owner_id", "original_target_on", "target_on", "status", "completed_on")
 
@@ -142,8 +144,6 @@ def unfinished_blockers(action: Action) -> list[Action]:
 
 def blocked_action_ids(action_ids) -> set[int]:
     """Of these actions, the unfinished ones that wait on an unfinished action, in one query."""
-    from tracker.actions.lists import blocked_condition
-
     ids = list(action_ids)
     if not ids:
         return set()
@@ -265,7 +265,6 @@ def withdraw_update(actor, update: ProgressUpdate) -> Action:
 
 def deletion_blockers(action: Action) -> list[str]:
     """Why an action cannot be deleted: once work is recorded against it, it stays on the record."""
-    from sqlalchemy import or_
 
     reasons = []
     if action.updates:

@@ -1,26 +1,24 @@
 """Action pages: view, add, edit, revise the target date, post a progress update."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from tracker.actions import date_requests, services
+from tracker.actions.blueprint import bp
 from tracker.actions.forms import ActionForm, CorrectUpdateForm, EditActionForm, ProgressUpdateForm, ReviseDateForm
-from tracker.actions.models import COMPLETE, STATUSES, Action, ProgressUpdate
-from tracker.assurance.conflict_views import conflict_page
-from tracker.assurance.conflicts import ConflictError, ConflictRow
+from tracker.actions.lookups import action_or_404, recommendation_with_actions_or_404
+from tracker.actions.models import Action, ProgressUpdate
 from tracker.auth import permissions
-from tracker.auth.access import authorise, record_rule, visible_or_404
 from tracker.caching.pages import CachedPage, main_content, render_cached_page
 from tracker.db_types import today
-from tracker.evidence.services import decisions_on
 from tracker.extensions import db
 from tracker.forms_confirm import ConfirmForm
 from tracker.recommendations.locking import locked_reason, refuse_if_locked
-from tracker.recommendations.services import people_choices
-from tracker.recommendations.status import action_status
-from tracker.recommendations.views import recommendation_or_404
-
-bp = Blueprint("actions", __name__)
+from tracker.recommendations.services import decisions_on, people_choices
+from tracker.recommendations.status import COMPLETE, STATUSES, action_status
+from tracker.shared.access import authorise, record_rule
+from tracker.shared.conflict_views import conflict_page
+from tracker.shared.conflicts import ConflictError, ConflictRow
 
 
 @bp.app_context_processor
@@ -28,14 +26,6 @@ def action_hooks():
     """What pages of lower features show about actions (the recommendation page's blocked actions), without those
     features importing this one."""
     return {"blocked_actions": lambda actions: services.blocked_action_ids(a.id for a in actions)}
-
-
-def action_or_404(action_id: int) -> Action:
-    action = db.session.get(Action, action_id)
-    if action is None:
-        abort(404)
-    visible_or_404(permissions.can_view_recommendation(current_user, action.recommendation))
-    return action
 
 
 def back_to(action: Action):
@@ -79,7 +69,7 @@ def _action_page(action_id: int) -> CachedPage:
 @bp.route("/recommendations/<int:recommendation_id>/actions/new", methods=["GET", "POST"])
 @record_rule
 def create_action(recommendation_id: int):
-    recommendation = recommendation_or_404(recommendation_id)
+    recommendation = recommendation_with_actions_or_404(recommendation_id)
     authorise(permissions.can_manage_recommendation(current_user, recommendation))
     refuse_if_locked(recommendation)
     form = ActionForm()
@@ -265,6 +255,3 @@ def delete_action(action_id: int):
         flash("Action deleted.", "success")
         return redirect(url_for("recommendations.show_recommendation", recommendation_id=recommendation_id))
     return render_template("actions/delete.html", action=action, form=form, blockers=blockers)
-
-# The work lists and the re-dating pages share this blueprint; imported last, once `bp` exists.
-from tracker.actions import date_views, list_views  # noqa: E402,F401

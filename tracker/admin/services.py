@@ -7,11 +7,12 @@ from sqlalchemy import delete, func, select
 
 from tracker.audit.models import AuditEvent
 from tracker.audit.services import changed, record_event
-from tracker.auth import passwords
+from tracker.auth import oidc, passwords
 from tracker.auth.models import INVITE, ROLE_LABELS, ApiToken, RoleAssignment, SignInAttempt, User
 from tracker.auth.permissions import OWNER_ROLE_FOR_KIND
 from tracker.auth.services import create_user, find_user, normalise_email, slowed_sign_ins
 from tracker.extensions import db
+from tracker.handover.services import out_of_sight, record_lost_owners
 from tracker.organisations.models import NATIONAL, PDU, REGION, Organisation
 
 #: the kind of organisation each owner role must be held at (the other roles may be held anywhere)
@@ -107,8 +108,6 @@ def add_role(actor, user: User, role: str, organisation_id: int) -> None:
 def remove_role(actor, user: User, assignment_id: int) -> list:
     """Remove one role; the work they own or lead that they may no longer see then needs a new owner at once
     (each piece audited), and is returned."""
-    from tracker.handover.services import out_of_sight, record_lost_owners
-
     assignment = next((a for a in user.roles if a.id == assignment_id), None)
     if assignment is None:
         raise AdminError("That role has already been removed")
@@ -162,8 +161,6 @@ def status_of(user: User, now, failed_sign_ins: int = 0) -> str:
 
 def user_page_extras(user: User) -> dict:
     """What the person's page shows beside their details: their API tokens, and their single sign-on link."""
-    from tracker.auth import oidc
-
     tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
                                 .order_by(ApiToken.created_at.desc(), ApiToken.id.desc()))
     link = oidc.link_of(user) if oidc.is_configured() else None

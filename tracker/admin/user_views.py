@@ -4,16 +4,16 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from tracker.admin import leavers, services
+from tracker.admin.blueprint import bp
 from tracker.admin.forms import RoleForm, UserDetailsForm
-from tracker.admin.views import bp
+from tracker.auth import oidc, totp
 from tracker.auth import services as auth_services
-from tracker.auth import totp
-from tracker.auth.access import admin_only
 from tracker.auth.models import ROLE_LABELS, ApiToken, User
 from tracker.db_types import utcnow
 from tracker.extensions import db
 from tracker.forms_confirm import ConfirmForm
 from tracker.handover.services import open_work_of
+from tracker.shared.access import admin_only
 
 
 def user_or_404(user_id: int) -> User:
@@ -84,8 +84,6 @@ def remove_role(user_id: int, assignment_id: int):
 @bp.post("/users/<int:user_id>/single-sign-on")
 @admin_only
 def allow_sign_on_link(user_id: int):
-    from tracker.auth import oidc
-
     user = user_or_404(user_id)
     if not oidc.is_configured():
         abort(404)

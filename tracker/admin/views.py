@@ -1,17 +1,16 @@
 """Administration: the index of admin pages, and managing people."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from tracker.admin import services
+from tracker.admin.blueprint import bp
 from tracker.admin.forms import UserForm
 from tracker.auth import passwords
-from tracker.auth.access import admin_only
 from tracker.auth.models import User
 from tracker.db_types import utcnow
 from tracker.extensions import db
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+from tracker.shared.access import admin_only
 
 #: (title, endpoint, description) of each admin page; shown when the feature providing it is present
 ADMIN_PAGES = (
@@ -65,6 +64,3 @@ def unlock_user(user_id: int):
     flash(f"Sign-in waits cleared: {user.email} can be tried again at once from any address.", "success")
     return redirect(url_for("admin.show_user", user_id=user.id))
 
-
-# The pages about one person share this blueprint; importing them registers their routes on it.
-from tracker.admin import user_views  # noqa: E402,F401

@@ -2,13 +2,15 @@
 
 from functools import wraps
 
-from flask import Blueprint, abort, jsonify, request
+from flask import abort, jsonify, request
 from flask_login import current_user
 from sqlalchemy import inspect, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
+from tracker.actions.lookups import recommendation_with_actions_or_404
 from tracker.actions.models import Action
 from tracker.api import conditional
+from tracker.api.blueprint import bp
 from tracker.api.openapi import DOCUMENT
 from tracker.api.paging import (
     BadQuery,
@@ -22,22 +24,20 @@ from tracker.api.paging import (
 )
 from tracker.api.serialisers import inspection_json, recommendation_json
 from tracker.assurance.api import post_action_update, post_evidence_decision
-from tracker.auth.access import public, record_rule, signed_in
 from tracker.auth.permissions import visible_pdu_filter
 from tracker.caching.services import cached, viewer_key
 from tracker.db_types import today
 from tracker.errors import render_error
 from tracker.extensions import csrf
-from tracker.inspections import services as inspections
+from tracker.inspections.lookups import inspection_or_404
 from tracker.inspections.models import Inspection, Standard
-from tracker.inspections.views import inspection_or_404
 from tracker.loading import attach_collection
 from tracker.organisations.models import Organisation
+from tracker.recommendations import services as recommendations
 from tracker.recommendations.models import Recommendation
 from tracker.recommendations.status import recommendation_status
-from tracker.recommendations.views import recommendation_or_404
+from tracker.shared.access import public, record_rule, signed_in
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Bearer-token clients send no cookie, so CSRF does not apply to them; cookie sessions may only read here.
 csrf.exempt(bp)
 bp.before_request(conditional.not_modified_before_reading)
@@ -106,7 +106,7 @@ def list_inspections():
     attach_collection(page.items, inspect(Inspection).relationships["standards"], ids)
     attach_collection([s for i in page.items for s in i.standards], inspect(Standard).relationships["key_questions"],
                       select(Standard.id).where(Standard.inspection_id.in_(ids)))
-    counts = inspections.recommendation_counts(page.items)
+    counts = recommendations.recommendation_counts(page.items)
     return {"inspections": [inspection_json(i, counts.get(i.id, 0)) for i in page.items]}, next_link(page)
 
 
@@ -114,7 +114,8 @@ def list_inspections():
 @record_rule
 @cached_json
 def get_inspection(inspection_id: int):
-    return inspection_json(inspection_or_404(inspection_id)), {}
+    inspection = inspection_or_404(inspection_id, load=recommendations.load_inspection_with_recommendations)
+    return inspection_json(inspection), {}
 
 
 def _recommendations_page(query):
@@ -152,7 +153,7 @@ def list_recommendations(inspection_id: int):
 @record_rule
 @cached_json
 def get_recommendation(recommendation_id: int):
-    return recommendation_json(recommendation_or_404(recommendation_id), today()), {}
+    return recommendation_json(recommendation_with_actions_or_404(recommendation_id), today()), {}
 
 
 # The API's writes, progress and evidence decisions: bearer-token clients only, checked inside

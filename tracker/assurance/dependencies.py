@@ -4,12 +4,12 @@ free of cycles so that every chain of waiting has an end."""
 from sqlalchemy import select
 from sqlalchemy.orm import aliased, selectinload
 
-from tracker.actions.models import COMPLETE, Action
-from tracker.assurance.models import ActionDependency
+from tracker.actions.models import Action, ActionDependency
 from tracker.assurance.services import quoted
 from tracker.audit.services import record_event
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
+from tracker.recommendations.status import COMPLETE
 
 #: the order levels are offered in when choosing what an action waits on: national first, then region, then PDU
 LEVEL_ORDER = {"national": 0, "region": 1, "pdu": 2}

@@ -5,7 +5,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubm
 from wtforms import HiddenField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from tracker.assurance.models import DECISIONS, REJECTED
+from tracker.recommendations.models import DECISIONS, REJECTED
 from tracker.text_limits import LONG_TEXT
 from tracker.whole_numbers import form_id
 

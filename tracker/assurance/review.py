@@ -9,8 +9,8 @@ from werkzeug.datastructures import MultiDict
 from tracker.actions.models import Action, ProgressUpdate
 from tracker.assurance import services
 from tracker.assurance.forms import EvidenceDecisionForm, RecommendationDecisionForm
-from tracker.assurance.models import REJECTED
 from tracker.extensions import db
+from tracker.recommendations.models import REJECTED
 
 
 def current_decision(item, decisions, submission):

@@ -11,31 +11,32 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from tracker.actions.models import Action
 from tracker.assurance import rules
-from tracker.assurance.conflicts import guarded
-from tracker.assurance.models import (
+from tracker.audit.services import record_event
+from tracker.auth.models import HMPPS_LEAD, REGIONAL_DIRECTOR, RoleAssignment, User
+from tracker.auth.permissions import can_manage_recommendation
+from tracker.db_types import utcnow
+from tracker.evidence.models import Evidence
+from tracker.extensions import db
+from tracker.linked_text import LinkedText
+from tracker.organisations.models import PDU, Organisation
+from tracker.recommendations.locking import fresh_state
+from tracker.recommendations.models import (
     ACCEPTED,
     ASSURED,
     DECISIONS,
+    NOT_AGREED,
     REJECTED,
     REOPENED,
     RETURNED,
     SUBMITTED,
     WITHDRAWN,
     EvidenceReview,
+    Recommendation,
     Submission,
 )
-from tracker.audit.services import record_event
-from tracker.auth.models import HMPPS_LEAD, REGIONAL_DIRECTOR
-from tracker.auth.permissions import can_manage_recommendation
-from tracker.db_types import utcnow
-from tracker.evidence.models import Evidence
-from tracker.extensions import db
-from tracker.linked_text import LinkedText
-from tracker.notifications import events
-from tracker.organisations.models import PDU, Organisation
-from tracker.recommendations.locking import fresh_state
-from tracker.recommendations.models import NOT_AGREED, Recommendation
 from tracker.recommendations.status import latest_submission
+from tracker.shared.conflicts import guarded
+from tracker.work_events import services as events
 
 
 class AssuranceError(ValueError):
@@ -137,7 +138,7 @@ def submit_recommendation(actor, recommendation, expected_version=None) -> Submi
             f" the recommendation for assurance: {len(recommendation.actions)} actions complete, "
             f"{evidence_count} evidence items")
         _audit(actor, recommendation, "submission", submission.id, "submit", summary, round=round_number)
-        events.submitted_for_review(actor, recommendation, submission)
+        events.submitted_for_review(actor, recommendation, reviewers(recommendation, submission))
         db.session.commit()
     return submission
 
@@ -391,3 +392,16 @@ def evidence_accepted_count(scope) -> int:
     if hasattr(scope, "recommendations") and hasattr(scope, "id"):
         scope = select(Recommendation.id).where(Recommendation.inspection_id == scope.id)
     return sum(accepted for accepted, _ in evidence_review_counts(scope).values())
+
+
+def reviewers(recommendation, submission) -> list[User]:
+    """Everyone who may review this submission: the region's director for a PDU's recommendation, an HMPPS lead
+    otherwise; those whose own work it is are left out by the same rule that stops them reviewing it."""
+    role = rules.reviewer_role(recommendation)
+    query = select(User).join(RoleAssignment, RoleAssignment.user_id == User.id).where(
+        RoleAssignment.role == role, User.is_active).order_by(User.id)
+    if role == REGIONAL_DIRECTOR:
+        query = query.where(RoleAssignment.organisation_id == recommendation.owner_org.parent_id)
+    else:
+        query = query.where(RoleAssignment.role == HMPPS_LEAD)
+    return [user for user in db.session.scalars(query).unique() if rules.can_review(user, recommendation, submission)]

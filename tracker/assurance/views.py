@@ -1,13 +1,12 @@
 """Assurance pages: submit, the review queue, reviewing evidence, assure, return, reopen; action dependencies."""
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tracker.actions.models import Action
-from tracker.actions.views import action_or_404
+from tracker.actions.lookups import action_or_404, recommendation_with_actions_or_404
+from tracker.actions.models import Action, ActionDependency
 from tracker.assurance import dependencies, panels, review, rules, services
-from tracker.assurance.conflict_views import conflict_page
-from tracker.assurance.conflicts import ConflictError, ConflictRow
+from tracker.assurance.blueprint import bp
 from tracker.assurance.forms import (
     ASSURE,
     RETURN,
@@ -18,25 +17,23 @@ from tracker.assurance.forms import (
     SubmitForm,
     WithdrawForm,
 )
-from tracker.assurance.models import DECISIONS, ActionDependency
 from tracker.audit.services import changes_since
 from tracker.auth import permissions
-from tracker.auth.access import authorise, record_rule, signed_in
 from tracker.db_types import today
 from tracker.errors import wants_json
 from tracker.evidence import services as evidence_services
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
-from tracker.pages.services import HOME_PANELS
 from tracker.recommendations.locking import UnderReviewError, locked_reason
+from tracker.recommendations.models import DECISIONS
 from tracker.recommendations.status import action_status, recommendation_status
-from tracker.recommendations.views import recommendation_or_404
-
-bp = Blueprint("assurance", __name__)
+from tracker.shared.access import authorise, record_rule, signed_in
+from tracker.shared.conflict_views import conflict_page
+from tracker.shared.conflicts import ConflictError, ConflictRow
+from tracker.templating import add_home_panel
 
 HOME_PANEL = "assurance/_home-panel.html"
-if HOME_PANEL not in HOME_PANELS:
-    HOME_PANELS.append(HOME_PANEL)
+bp.record_once(lambda state: add_home_panel(state.app, HOME_PANEL))
 
 
 @bp.app_context_processor
@@ -77,7 +74,7 @@ def refused(reason: str):
 @bp.route("/recommendations/<int:recommendation_id>/submit", methods=["GET", "POST"])
 @record_rule
 def submit_recommendation(recommendation_id: int):
-    recommendation = recommendation_or_404(recommendation_id)
+    recommendation = recommendation_with_actions_or_404(recommendation_id)
     authorise(rules.can_submit(current_user, recommendation))
     if message := services.already_submitted(recommendation):
         # sent again (the Back button, a second tab): not a fault, so a notice on the recommendation, not an error
@@ -118,7 +115,7 @@ def review_queue():
 
 def reviewable(recommendation_id: int):
     """The recommendation, after checking the user holds its reviewer role; the independence check is separate."""
-    recommendation = recommendation_or_404(recommendation_id)
+    recommendation = recommendation_with_actions_or_404(recommendation_id)
     authorise(rules.holds_reviewer_role(current_user, recommendation))
     return recommendation
 
@@ -306,7 +303,7 @@ def reopen_recommendation(recommendation_id: int):
 @bp.route("/recommendations/<int:recommendation_id>/withdraw", methods=["GET", "POST"])
 @record_rule
 def withdraw_submission(recommendation_id: int):
-    recommendation = recommendation_or_404(recommendation_id)
+    recommendation = recommendation_with_actions_or_404(recommendation_id)
     authorise(services.may_withdraw(current_user, recommendation))
     if services.open_submission(recommendation) is None:
         flash("This recommendation is not waiting for review, so there is nothing to withdraw.", "info")

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from flask import has_request_context
+from flask import g, has_request_context
 from sqlalchemy import select
 
 from tracker.audit.models import AuditEvent
@@ -43,10 +43,13 @@ def record_event(actor, entity_type: str, entity_id: int | None, verb: str, summ
     )
     db.session.add(event)
     if has_request_context():
-        from tracker.submissions.services import note_audit_event
-
-        note_audit_event(event)
+        g.setdefault("audit_events", []).append(event)
     return event
+
+
+def events_recorded_in_this_request() -> list[AuditEvent]:
+    """The audit events this request has recorded so far: tracker.form_tokens asks whether a form saved something."""
+    return g.get("audit_events", []) if has_request_context() else []
 
 
 def history_for_recommendation(recommendation_id: int) -> list[AuditEvent]:

@@ -5,9 +5,9 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_login import current_user
 
 from tracker.auth import passwords, sessions, totp
-from tracker.auth.access import signed_in
+from tracker.auth.blueprint import bp
 from tracker.auth.forms import SetUpTotpForm, TotpCodeForm
-from tracker.auth.views import bp
+from tracker.shared.access import signed_in
 
 #: what someone who must still set up their second factor may reach meanwhile
 _ALLOWED_BEFORE_SET_UP = {"auth.set_up_totp", "auth.sign_out", "auth.sign_in", "static", "pages.healthcheck",

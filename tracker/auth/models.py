@@ -72,6 +72,11 @@ class User(UserMixin, db.Model):
     def has_role(self, role: str) -> bool:
         return any(assignment.role == role for assignment in self.roles)
 
+    @property
+    def is_admin(self) -> bool:
+        """An administrator: what `admin_only` pages require (the same rule as tracker.auth.permissions.is_admin)."""
+        return self.has_role(ADMIN)
+
     def orgs_with_role(self, role: str) -> list[int]:
         return [assignment.organisation_id for assignment in self.roles if assignment.role == role]
 

@@ -4,8 +4,8 @@ from flask import abort, current_app, redirect, render_template, session, url_fo
 from flask_login import current_user
 
 from tracker.auth import oidc, sessions
-from tracker.auth.access import public
-from tracker.auth.views import bp
+from tracker.auth.blueprint import bp
+from tracker.shared.access import public
 
 ID_HINT_KEY = "oidc_id_token"
 

@@ -4,9 +4,9 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from tracker.auth import passwords
-from tracker.auth.access import public, signed_in
+from tracker.auth.blueprint import bp
 from tracker.auth.forms import ChangePasswordForm, ForgotPasswordForm, SetPasswordForm
-from tracker.auth.views import bp
+from tracker.shared.access import public, signed_in
 
 
 def _local_passwords_only() -> None:

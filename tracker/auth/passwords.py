@@ -18,9 +18,9 @@ from tracker.auth.models import INVITE, RESET, User, UserToken
 from tracker.auth.services import find_user, hash_token, set_password
 from tracker.db_types import utcnow
 from tracker.extensions import db
-from tracker.notifications.content import Links, PlannedMessage, Recipient, render_parts
-from tracker.notifications.models import ACCOUNT
-from tracker.notifications.outbox import enqueue
+from tracker.mail.content import Links, PlannedMessage, Recipient, render_parts
+from tracker.mail.models import ACCOUNT
+from tracker.mail.outbox import enqueue
 
 MIN_LENGTH = 12
 MAX_LENGTH = 200

@@ -14,7 +14,7 @@ OWNER_ROLE_FOR_KIND = {PDU: HEAD_OF_PDU, REGION: REGIONAL_DIRECTOR, NATIONAL: HM
 
 
 def is_admin(user: User) -> bool:
-    return user.is_authenticated and user.has_role(ADMIN)
+    return user.is_authenticated and user.is_admin
 
 
 def covers(scope: Organisation, org: Organisation) -> bool:
@@ -115,6 +115,14 @@ def can_reassign_work(user, recommendation) -> bool:
         return False
     return (is_admin(user) or owns_recommendation(user, recommendation)
             or recommendation.inspection.pdu.parent_id in user.orgs_with_role(REGIONAL_DIRECTOR))
+
+
+#: who sees each item of the navigation (tracker.templating.NAVIGATION names these audiences)
+NAVIGATION_AUDIENCES = {
+    "any": lambda user: True,
+    "admin": lambda user: user.has_role(ADMIN),
+    "reviewer": lambda user: user.has_role(REGIONAL_DIRECTOR) or user.has_role(HMPPS_LEAD),
+}
 
 
 def reviewer_role(recommendation) -> str:

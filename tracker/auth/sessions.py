@@ -4,9 +4,9 @@ raising the generation (sign-out, idle expiry, password change, deactivation) re
 The session itself stays in the signed cookie; what the server keeps is one number per person, read with the user
 on every request anyway, so ending sessions costs no extra query."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from flask import current_app, session
+from flask import Flask, current_app, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import update
 
@@ -87,3 +87,26 @@ def keep_current_session(user: User) -> None:
 def sign_out_here() -> None:
     logout_user()
     session.clear()
+
+
+def expire_idle_session(app: Flask) -> None:
+    """Sign the person out after the configured minutes without a request, as shared laptops demand.
+
+    Fetching a stylesheet or an icon is not the person doing anything, and must not rewrite the cookie: a
+    browser fetches those in the background, and a late answer would bring back a session just signed out of.
+    """
+    if "_user_id" not in session or request.endpoint == "static":
+        return
+    now = utcnow()
+    last_seen = session.get("last_seen_at")
+    limit = app.config["PERMANENT_SESSION_LIFETIME"]
+    if last_seen is not None and now - datetime.fromisoformat(last_seen) > limit:
+        end_session_for(int(session["_user_id"]), session.get(GENERATION_KEY, 0))
+        sign_out_here()
+        session["expired"] = True
+        return
+    if not session.permanent:
+        session.permanent = True
+    # Rewriting the cookie once a minute is precise enough for a limit counted in minutes.
+    if last_seen is None or now - datetime.fromisoformat(last_seen) > timedelta(minutes=1):
+        session["last_seen_at"] = now.isoformat()

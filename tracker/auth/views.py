@@ -2,22 +2,21 @@
 
 from functools import cache
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import joinedload
 
 from tracker.auth import oidc, passwords, services, sessions, totp
-from tracker.auth.access import public
+from tracker.auth.blueprint import bp
 from tracker.auth.forms import SignInCodeForm, SignInForm
 from tracker.auth.models import User
-from tracker.auth.redirects import safe_next
 from tracker.caching import services as caching
 from tracker.errors import render_error
 from tracker.extensions import db, login_manager
-
-bp = Blueprint("auth", __name__)
+from tracker.shared.access import public
+from tracker.shared.redirects import safe_next
 
 login_manager.login_view = "auth.sign_in"
 login_manager.login_message = "Sign in to continue."
@@ -124,6 +123,3 @@ def sign_out():
     flash("You have signed out.", "success")
     return redirect(url_for("auth.sign_in"))
 
-
-# The password and single sign-on pages share this blueprint; importing them registers their routes on it.
-from tracker.auth import account_views, oidc_views, password_views  # noqa: E402,F401

@@ -15,10 +15,12 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from flask import current_app, g, has_app_context
+from flask_login import current_user
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from tracker.caching.models import DataVersion
+from tracker.db_types import today
 from tracker.extensions import db
 
 T = TypeVar("T")
@@ -164,8 +166,6 @@ def cached(key: tuple, build: Callable[[], T], still_good: Callable[[T], bool] |
 
 def viewer_key() -> tuple:
     """Who is looking, as far as a page can differ: the person (their name and permissions), their roles, the day."""
-    from flask_login import current_user
 
-    from tracker.db_types import today
 
     return (current_user.id, tuple(sorted((a.role, a.organisation_id) for a in current_user.roles)), today())

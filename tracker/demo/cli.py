@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from sqlalchemy.engine import make_url
 
+from tracker.auth.models import ROLE_LABELS
 from tracker.db_types import today
 
 
@@ -22,7 +23,7 @@ def sign_ins_file() -> Path:
 
 
 def print_sign_ins(password: str | None) -> None:
-    from tracker.auth.models import ROLE_LABELS
+    # the demo builders load only when a demo command runs, not in every web worker that registers the commands
     from tracker.demo.region import loaded_region_users
     from tracker.demo.services import load_plan
 
@@ -50,6 +51,7 @@ def register(group: click.Group) -> None:
                        "Default: demo.living_region (true).")
     def demo(if_empty: bool, scale: str, quiet: bool, region: bool | None) -> None:
         """Load the Barking, Dagenham and Havering demo inspection and one user per role."""
+        # loaded only when the command runs (see print_sign_ins)
         from tracker.demo import services
 
         if if_empty and (services.has_demo_users() or not current_app.config.get("DEMO_LOAD_ON_FIRST_RUN", True)):
@@ -71,6 +73,7 @@ def register(group: click.Group) -> None:
             click.echo(f"Loaded fictional demo data: {inspection.title} "
                        f"({len(inspection.recommendations)} recommendations)")
         if scale == "national":
+            # loaded only when the command runs (see print_sign_ins)
             from tracker.demo import national
 
             click.echo(national.load_national(today()))

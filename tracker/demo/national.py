@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import func, insert, select, text
 from werkzeug.security import generate_password_hash
 
-from tracker.actions.models import COMPLETE, IN_PROGRESS, NOT_STARTED, Action, ProgressUpdate
+from tracker.actions.models import Action, ProgressUpdate
 from tracker.audit.services import record_event
 from tracker.auth.models import ACTION_OWNER, HEAD_OF_PDU, REGIONAL_DIRECTOR, RoleAssignment, User
 from tracker.auth.services import password_hash_method
@@ -26,6 +26,7 @@ from tracker.organisations.models import PDU, REGION, Organisation
 from tracker.readiness.models import AuditRound, AuditRoundAnswer, AuditRoundStandard
 from tracker.readiness.projection import Bands, band_for, overall_rating
 from tracker.recommendations.models import AGREED, NOT_AGREED, PARTLY_AGREED, Recommendation
+from tracker.recommendations.status import COMPLETE, IN_PROGRESS, NOT_STARTED
 
 #: PDUs per region (domain.md, HMPPS reference data 2025)
 PDU_COUNTS = {

@@ -8,6 +8,8 @@ import hashlib
 import tomllib
 from datetime import date, timedelta
 
+from tracker.assurance import services as assurance
+from tracker.assurance.dependencies import build_dependency
 from tracker.audit.services import record_event
 from tracker.auth.models import User
 from tracker.auth.services import find_user
@@ -119,8 +121,6 @@ def build_fictional(spec: dict, users: dict[str, User], today: date) -> Inspecti
 
 
 def add_fictional_dependencies(inspection: Inspection, spec: dict) -> None:
-    from tracker.assurance.dependencies import build_dependency
-
     by_number = {r.number: r for r in inspection.recommendations}
     for waiting, blocking in spec.get("dependencies", []):
         for action in by_number[waiting].actions:
@@ -131,8 +131,6 @@ def add_fictional_dependencies(inspection: Inspection, spec: dict) -> None:
 def take_through_assurance(inspection: Inspection, spec: dict, users: dict[str, User]) -> None:
     """Submit, and where the data says so assure, through the assurance services themselves, so each step has its
     audit event and notification as it would for real. Each service commits."""
-    from tracker.assurance import services as assurance
-
     by_number = {r.number: r for r in inspection.recommendations}
     for rec_spec in spec["recommendations"]:
         state = rec_spec.get("assurance")

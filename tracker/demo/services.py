@@ -11,8 +11,9 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
-from tracker.actions.models import COMPLETE, ProgressUpdate, TargetDateRevision
+from tracker.actions.models import ProgressUpdate, TargetDateRevision
 from tracker.actions.services import build_action
+from tracker.assurance.dependencies import build_dependency
 from tracker.auth.models import RoleAssignment, User
 from tracker.auth.services import create_user, find_user
 from tracker.demo.pdf import text_pdf
@@ -23,6 +24,7 @@ from tracker.importer.parser import parse_report
 from tracker.importer.services import build_inspection, existing_import, fingerprint
 from tracker.inspections.models import Inspection
 from tracker.organisations import services as organisations
+from tracker.recommendations.status import COMPLETE
 
 DATA = Path(__file__).parent / "data"
 REPORT_FILE = DATA / "barking-dagenham-havering-2022.txt"
@@ -121,8 +123,6 @@ def build_plan(inspection: Inspection, plan: dict, users: dict[str, User], today
 def add_dependencies(inspection: Inspection, plan: dict) -> None:
     """The cross-level dependencies of the plan; called only when the plan is first built, so loading again
     adds nothing."""
-    from tracker.assurance.dependencies import build_dependency
-
     by_number = {r.number: r for r in inspection.recommendations}
     for waiting, blocking in plan.get("dependencies", []):
         for action in by_number[waiting].actions:
@@ -150,6 +150,7 @@ def load_demo(today: date, password: str | None = None, quiet: bool = False, reg
     db.session.commit()
     fictional = []
     if region:
+        # the region's loader builds on this module's helpers, so it is imported once they exist
         from tracker.demo.region import load_region
 
         fictional = load_region(today, password)

@@ -2,6 +2,8 @@
 
 import click
 
+from tracker.evidence.storage import move_uploads as move
+
 
 def register(group: click.Group) -> None:
     @group.command("move-uploads")
@@ -10,8 +12,6 @@ def register(group: click.Group) -> None:
     def move_uploads(to: str) -> None:
         """Move evidence files into another storage backend, one at a time, each verified by its SHA-256.
         Stopped half-way, running it again carries on. Set [uploads] backend to the same afterwards."""
-        from tracker.evidence.storage import move_uploads as move
-
         result = move(to)
         click.echo(f"moved {len(result.moved)} files to the {to}; {len(result.already)} were there already")
         for label, ids in (("missing", result.missing), ("not matching their checksum", result.mismatched)):

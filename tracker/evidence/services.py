@@ -15,6 +15,7 @@ import filetype
 from flask import current_app
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
+from sqlalchemy import select
 
 from tracker.audit.services import record_event, snapshot
 from tracker.caching.services import fragments
@@ -23,6 +24,7 @@ from tracker.evidence.models import FILE, LINK, Evidence
 from tracker.extensions import db
 from tracker.pdfs import pdf_library_quiet
 from tracker.recommendations.locking import ensure_unlocked
+from tracker.recommendations.models import EvidenceReview
 
 EVIDENCE_FIELDS = ("kind", "title", "description", "url", "original_filename", "content_type", "size_bytes",
                    "action_id")
@@ -276,25 +278,8 @@ def add_link_evidence(actor, recommendation, action, title, description, url) ->
     return evidence
 
 
-def decisions_on(evidence_ids: list[int]) -> dict:
-    """The latest reviewer's decision on each of these evidence items, in one query (none: not yet reviewed)."""
-    from sqlalchemy import select
-
-    from tracker.assurance.models import EvidenceReview
-
-    if not evidence_ids:
-        return {}
-    reviews = db.session.scalars(select(EvidenceReview).where(EvidenceReview.evidence_id.in_(evidence_ids))
-                                 .order_by(EvidenceReview.id))
-    return {review.evidence_id: review for review in reviews}
-
-
 def removal_blocker(evidence: Evidence) -> str | None:
     """Evidence a reviewer has decided on is part of the assurance record and stays."""
-    from sqlalchemy import select
-
-    from tracker.assurance.models import EvidenceReview
-
     reviewed = db.session.scalar(select(EvidenceReview.id).where(EvidenceReview.evidence_id == evidence.id))
     return "This evidence has been reviewed for assurance, so it stays on the record" if reviewed else None
 

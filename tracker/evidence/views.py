@@ -2,21 +2,19 @@
 
 import io
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, send_file, url_for
+from flask import abort, flash, g, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
-from tracker.actions.views import action_or_404
+from tracker.actions.lookups import action_or_404, recommendation_with_actions_or_404
 from tracker.auth import permissions
-from tracker.auth.access import authorise, record_rule, visible_or_404
 from tracker.evidence import services, storage
+from tracker.evidence.blueprint import bp
 from tracker.evidence.forms import FileEvidenceForm, LinkEvidenceForm, ask_which_action, chosen_action
 from tracker.evidence.models import FILE, Evidence
 from tracker.extensions import db
 from tracker.forms_confirm import ConfirmForm
 from tracker.recommendations.locking import refuse_if_locked
-from tracker.recommendations.views import recommendation_or_404
-
-bp = Blueprint("evidence", __name__)
+from tracker.shared.access import authorise, record_rule, visible_or_404
 
 
 def target_for(recommendation_id: int | None, action_id: int | None):
@@ -26,7 +24,7 @@ def target_for(recommendation_id: int | None, action_id: int | None):
         authorise(permissions.can_update_action(current_user, action))
         refuse_if_locked(action.recommendation)
         return action.recommendation, action
-    recommendation = recommendation_or_404(recommendation_id)
+    recommendation = recommendation_with_actions_or_404(recommendation_id)
     authorise(permissions.can_manage_recommendation(current_user, recommendation))
     refuse_if_locked(recommendation)
     return recommendation, None

@@ -11,19 +11,21 @@ from flask import current_app
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
-from tracker.actions.models import COMPLETE, Action
+from tracker.actions.models import Action
 from tracker.audit.services import record_event
 from tracker.auth.models import ADMIN, RoleAssignment, User
 from tracker.auth.permissions import can_reassign_work
 from tracker.db_types import utcnow
 from tracker.extensions import db
 from tracker.inspections.models import Inspection
-from tracker.notifications.content import Links, PlannedMessage, Recipient, render_parts
-from tracker.notifications.models import REASSIGNED
-from tracker.notifications.outbox import enqueue
+from tracker.mail.content import Links, PlannedMessage, Recipient, render_parts
+from tracker.mail.models import REASSIGNED
+from tracker.mail.outbox import enqueue
 from tracker.organisations.models import Organisation
+from tracker.organisations.services import save_organisation
 from tracker.recommendations.models import Recommendation
 from tracker.recommendations.services import assignable_users
+from tracker.recommendations.status import COMPLETE
 
 
 class HandoverError(ValueError):
@@ -174,3 +176,16 @@ def _email_new_owner(actor, new_owner: User, items: list[Item]) -> None:
                             subject=subject, body_text=text, body_html=html,
                             action_ids=tuple(item.record.id for item in items if item.kind == "action"),
                             recommendation_ids=tuple(item.recommendation.id for item in items))])
+
+
+def save_organisation_handing_over(actor, org: Organisation | None, kind: str, name: str, parent_id: int,
+                                   is_active: bool) -> Organisation:
+    """Save an organisation; if it moved (a PDU to another region), the work that people may no longer see since
+    then needs a new owner at once, each piece audited, in the same transaction."""
+    moved = org is not None and org.parent_id != parent_id
+    unseen_before = out_of_sight() if moved else set()
+    saved = save_organisation(actor, org, kind, name, parent_id, is_active, commit=False)
+    if moved:
+        record_lost_owners(actor, unseen_before, f"may no longer see it since {saved.display_name} moved")
+    db.session.commit()
+    return saved

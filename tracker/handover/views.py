@@ -1,18 +1,16 @@
 """The "needs a new owner" list, where a head of PDU or director reassigns a leaver's work."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from tracker.auth.access import signed_in
 from tracker.handover import services
+from tracker.handover.blueprint import bp
 from tracker.handover.forms import ReassignForm
-from tracker.pages.services import HOME_PANELS
-
-bp = Blueprint("handover", __name__)
+from tracker.shared.access import signed_in
+from tracker.templating import add_home_panel
 
 HOME_PANEL = "handover/_home-panel.html"
-if HOME_PANEL not in HOME_PANELS:
-    HOME_PANELS.append(HOME_PANEL)
+bp.record_once(lambda state: add_home_panel(state.app, HOME_PANEL))
 
 
 @bp.app_context_processor

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import multiprocessing
 import re
 import threading
 
 from bs4 import BeautifulSoup, NavigableString
+from flask import current_app, has_app_context
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
@@ -75,11 +77,7 @@ def extract_text_in_time(data: bytes, filename: str | None = None, seconds: floa
 
 
 def _extract_in_child(data: bytes, filename: str | None, seconds: float | None) -> str:
-    import multiprocessing
-
     if seconds is None:
-        from flask import current_app, has_app_context
-
         seconds = float(current_app.config.get("IMPORTER_EXTRACT_SECONDS", DEFAULT_EXTRACT_SECONDS)
                         if has_app_context() else DEFAULT_EXTRACT_SECONDS)
     context = multiprocessing.get_context("fork")

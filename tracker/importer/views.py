@@ -1,12 +1,12 @@
 """Administrators' pages for importing a report: upload it, check what was read section by section ("Check your
 answers"), change any section, then save it or discard it."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tracker.auth.access import admin_only
 from tracker.extensions import db
 from tracker.importer import drafts, review, services
+from tracker.importer.blueprint import bp
 from tracker.importer.errors import ReportError
 from tracker.importer.forms import (
     AddRecommendationForm,
@@ -20,8 +20,7 @@ from tracker.importer.forms import (
 )
 from tracker.importer.models import ReportImportDraft
 from tracker.importer.owners import default_owner_kind
-
-bp = Blueprint("importer", __name__)
+from tracker.shared.access import admin_only
 
 INSPECTION_FIELDS = ("title", "fieldwork_on", "published_on")
 RATING_FIELDS = ("overall_rating", "score", "score_max", "outcomes_percentage")

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.audit.services import changed, record_event, snapshot
@@ -12,9 +12,6 @@ from tracker.extensions import db
 from tracker.inspections.models import Inspection, Standard
 from tracker.loading import attach_collection
 from tracker.organisations.models import Organisation
-from tracker.recommendations.models import ADDRESSEE_HMPPS, ADDRESSEE_PDU, ADDRESSEE_REGION, Recommendation
-
-ADDRESSEE_GROUP_ORDER = (ADDRESSEE_PDU, ADDRESSEE_REGION, ADDRESSEE_HMPPS)
 
 
 def visible_inspections(user, with_ratings: bool = False) -> list[Inspection]:
@@ -32,37 +29,22 @@ def visible_inspections(user, with_ratings: bool = False) -> list[Inspection]:
     return inspections
 
 
-def recommendation_counts(inspections: list[Inspection]) -> dict[int, int]:
-    """How many recommendations each inspection has, in one query."""
-    rows = db.session.execute(
-        select(Recommendation.inspection_id, func.count())
-        .where(Recommendation.inspection_id.in_([i.id for i in inspections]))
-        .group_by(Recommendation.inspection_id)
-    )
-    return {inspection_id: count for inspection_id, count in rows}
+
+
+
+
+
+
+
 
 
 def load_inspection(inspection_id: int) -> Inspection | None:
-    """One inspection with everything its page shows, loaded in a fixed number of queries."""
+    """One inspection with its ratings; tracker.recommendations.services loads one with its recommendations."""
     return db.session.scalar(
         select(Inspection)
         .where(Inspection.id == inspection_id)
-        .options(
-            selectinload(Inspection.standards).selectinload(Standard.key_questions),
-            selectinload(Inspection.recommendations).selectinload(Recommendation.actions),
-            selectinload(Inspection.recommendations).selectinload(Recommendation.lead),
-        )
+        .options(selectinload(Inspection.standards).selectinload(Standard.key_questions))
     )
-
-
-def group_by_addressee(recommendations: list[Recommendation]) -> list[tuple[str, list[Recommendation]]]:
-    """Recommendations grouped under their report headings: the PDU, the region, HMPPS, then others."""
-    groups: dict[str, list[Recommendation]] = {}
-    ordered = sorted(recommendations, key=lambda r: (
-        ADDRESSEE_GROUP_ORDER.index(r.addressee_kind) if r.addressee_kind in ADDRESSEE_GROUP_ORDER else 9, r.number))
-    for recommendation in ordered:
-        groups.setdefault(recommendation.addressee_name, []).append(recommendation)
-    return list(groups.items())
 
 
 def set_reinspection_dates(actor, inspection: Inspection, expected_on: date | None,

@@ -1,26 +1,15 @@
-"""Inspection pages: the list, one inspection's ratings and recommendations, and its re-inspection dates."""
+"""Inspection pages: the list and the re-inspection dates (an inspection's own page, which lists its recommendations
+with their statuses, is in tracker.pages)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from tracker.auth.access import authorise, record_rule, signed_in, visible_or_404
-from tracker.auth.permissions import can_manage_inspection, can_view_inspection
-from tracker.caching.pages import CachedPage, main_content, render_cached_page
-from tracker.db_types import today
+from tracker.auth.permissions import can_manage_inspection
 from tracker.inspections import services
+from tracker.inspections.blueprint import bp
 from tracker.inspections.forms import ReinspectionDatesForm
-from tracker.recommendations.status import recommendation_status
-
-bp = Blueprint("inspections", __name__)
-
-
-def inspection_or_404(inspection_id: int, load=services.load_inspection):
-    """The inspection, loaded by `load`, if the signed-in person may see it: else 404, as if it did not exist."""
-    inspection = load(inspection_id)
-    if inspection is None:
-        abort(404)
-    visible_or_404(can_view_inspection(current_user, inspection))
-    return inspection
+from tracker.inspections.lookups import inspection_or_404
+from tracker.shared.access import authorise, record_rule, signed_in
 
 
 @bp.get("/inspections")
@@ -29,21 +18,7 @@ def list_inspections():
     return render_template("inspections/list.html", inspections=services.visible_inspections(current_user))
 
 
-@bp.get("/inspections/<int:inspection_id>")
-@record_rule
-def show_inspection(inspection_id: int):
-    return render_cached_page(("inspection", inspection_id), lambda: _inspection_page(inspection_id))
 
-
-def _inspection_page(inspection_id: int) -> CachedPage:
-    inspection = inspection_or_404(inspection_id)
-    on = today()
-    main = main_content("inspections/_show-main.html", inspection=inspection,
-                        groups=services.group_by_addressee(inspection.recommendations),
-                        status_of=lambda rec: recommendation_status(rec, on),
-                        can_manage=can_manage_inspection(current_user, inspection))
-    return CachedPage(f"{inspection.pdu.display_name} inspection", main, url_for("inspections.list_inspections"),
-                      "All inspections")
 
 
 @bp.route("/inspections/<int:inspection_id>/reinspection-dates", methods=["GET", "POST"])

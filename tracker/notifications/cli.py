@@ -6,6 +6,9 @@ from datetime import date
 import click
 from flask import current_app
 
+from tracker.jobs import scheduler as process
+from tracker.notifications import jobs, services
+
 
 def echo_outcome(outcome) -> None:
     verb = "would queue" if outcome.dry_run else "queued"
@@ -19,8 +22,6 @@ def echo_outcome(outcome) -> None:
 
 def report_delivery(result) -> None:
     """What this run did and what waits in the outbox; a non-zero exit when mail has failed for good."""
-    from tracker.notifications import services
-
     counts = services.outbox_counts()
     click.echo(f"outbox: {result.sent} sent; waiting: {counts['pending']} pending, {counts['retrying']} retrying, "
                f"{counts['failed']} failed")
@@ -36,8 +37,6 @@ def register(group: click.Group) -> None:
     @group.command("scheduler")
     def scheduler() -> None:
         """Run the scheduled jobs (reminders, digests, readiness, delivery) until stopped."""
-        from tracker.notifications import scheduler as process
-
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
         process.run(current_app._get_current_object())
 
@@ -47,8 +46,6 @@ def register(group: click.Group) -> None:
     @click.option("--dry-run", is_flag=True, help="Print what would be queued and save nothing.")
     def run_jobs(as_of, dry_run: bool) -> None:
         """Run one day's jobs as of a date, print what they queued, then deliver the outbox."""
-        from tracker.notifications import jobs, services
-
         day: date = as_of.date()
         outcomes = jobs.run_day(current_app.config, day, dry_run=dry_run)
         if not outcomes:
@@ -63,7 +60,5 @@ def register(group: click.Group) -> None:
     def send_outbox() -> None:
         """Gather event notifications whose window has closed, then deliver every pending email that is due;
         exits 1 when any email has failed for good."""
-        from tracker.notifications import services
-
         services.queue_events()
         report_delivery(services.send_outbox())

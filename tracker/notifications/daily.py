@@ -9,9 +9,10 @@ from sqlalchemy import or_, select
 from tracker.assurance import services as assurance
 from tracker.auth.models import HMPPS_LEAD, IMMEDIATE, REGIONAL_DIRECTOR, WEEKLY
 from tracker.extensions import db
+from tracker.jobs.models import SKIPPED, SUCCEEDED, JobRun
+from tracker.mail.content import Links, PlannedMessage, Recipient, render_parts, subject_counts
+from tracker.mail.models import REMINDERS, WEEKLY_REMINDERS, OutboxMessage
 from tracker.notifications import digests, events, reminders, rules
-from tracker.notifications.content import Links, PlannedMessage, Recipient, render_parts, subject_counts
-from tracker.notifications.models import REMINDERS, SKIPPED, SUCCEEDED, WEEKLY_REMINDERS, JobRun, OutboxMessage
 from tracker.notifications.reminders import PersonItems
 from tracker.templating import pluralise
 

@@ -9,26 +9,27 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from tracker.auth.models import EVENTS_IMMEDIATE, EVENTS_WITH_REMINDERS, HMPPS_LEAD, REGIONAL_DIRECTOR, User
+from tracker.auth.models import EVENTS_IMMEDIATE, EVENTS_WITH_REMINDERS, User
 from tracker.db_types import utcnow
 from tracker.extensions import db
-from tracker.notifications.content import Links, PlannedMessage, Recipient, render_parts, shorten
-from tracker.notifications.models import (
+from tracker.mail.content import Links, PlannedMessage, Recipient, render_parts, shorten
+from tracker.mail.models import EVENTS
+from tracker.notifications.sight import Sight
+from tracker.templating import pluralise
+from tracker.work_events.models import (
     ASSIGNED,
     ASSURED_YOURS,
     DATE_AGREEMENT,
     DATE_DECIDED,
     DATE_REQUESTED,
     EVENT_KINDS,
-    EVENTS,
     EVIDENCE_REJECTED,
     RETURNED_TO_YOU,
     SUBMITTED_FOR_REVIEW,
     NotificationEvent,
 )
-from tracker.templating import pluralise
 
 log = logging.getLogger("tracker.jobs")
 
@@ -43,81 +44,6 @@ SUBJECT_WORDS = {
     DATE_AGREEMENT: ("new target date", "new target dates", "for your agreement"),
     DATE_DECIDED: ("target date request", "target date requests", "decided"),
 }
-
-
-def record(kind: str, recipients, actor, recommendation, action=None, evidence=None, comment: str = "") -> None:
-    """Add one event per person told, in the caller's transaction; the actor and leavers are left out."""
-    told = set()
-    for user in recipients:
-        if user is None or not user.is_active or user.id == getattr(actor, "id", None) or user.id in told:
-            continue
-        told.add(user.id)
-        db.session.add(NotificationEvent(
-            kind=kind, recipient_id=user.id, actor_id=getattr(actor, "id", None), recommendation=recommendation,
-            action=action, evidence=evidence, comment=(comment or "").strip(), created_at=utcnow()))
-
-
-def action_assigned(actor, action) -> None:
-    if action.owner_id is not None:
-        record(ASSIGNED, [db.session.get(User, action.owner_id)], actor, action.recommendation, action=action)
-
-
-def submitted_for_review(actor, recommendation, submission) -> None:
-    record(SUBMITTED_FOR_REVIEW, reviewers(recommendation, submission), actor, recommendation)
-
-
-def returned(actor, recommendation, submission) -> None:
-    record(RETURNED_TO_YOU, [submission.submitted_by, recommendation.lead], actor, recommendation,
-           comment=submission.decision_reason)
-
-
-def assured(actor, recommendation, submission) -> None:
-    record(ASSURED_YOURS, [submission.submitted_by, recommendation.lead], actor, recommendation,
-           comment=submission.decision_reason)
-
-
-def evidence_rejected(actor, evidence, comment: str) -> None:
-    owner = evidence.action.owner if evidence.action is not None else None
-    record(EVIDENCE_REJECTED, [evidence.uploaded_by, owner], actor, evidence.recommendation,
-           action=evidence.action, evidence=evidence, comment=comment)
-
-
-def date_requested(actor, request, recipients) -> None:
-    """The owner asked for a new date: the recommendation's lead (or its owners) are asked to decide."""
-    record(DATE_REQUESTED, recipients, actor, request.action.recommendation, action=request.action,
-           comment=_date_words(request))
-
-
-def date_agreement_needed(actor, request, recipients) -> None:
-    record(DATE_AGREEMENT, recipients, actor, request.action.recommendation, action=request.action,
-           comment=_date_words(request))
-
-
-def date_decided(actor, request, recipients) -> None:
-    outcome = "approved" if request.state == "approved" else "refused"
-    record(DATE_DECIDED, recipients, actor, request.action.recommendation, action=request.action,
-           comment=f"{outcome}: {_date_words(request)}" + (f". {request.decision_reason}"
-                                                           if request.decision_reason else ""))
-
-
-def _date_words(request) -> str:
-    return f"from {request.current_on:%d/%m/%Y} to {request.new_on:%d/%m/%Y}, because {request.reason}"
-
-
-def reviewers(recommendation, submission) -> list[User]:
-    """Everyone who may review this submission: the region's director for a PDU's recommendation, an HMPPS lead
-    otherwise; those whose own work it is are left out by the same rule that stops them reviewing it."""
-    from tracker.assurance import rules
-    from tracker.auth.models import RoleAssignment
-
-    role = rules.reviewer_role(recommendation)
-    query = select(User).join(RoleAssignment, RoleAssignment.user_id == User.id).where(
-        RoleAssignment.role == role, User.is_active).order_by(User.id)
-    if role == REGIONAL_DIRECTOR:
-        query = query.where(RoleAssignment.organisation_id == recommendation.owner_org.parent_id)
-    else:
-        query = query.where(RoleAssignment.role == HMPPS_LEAD)
-    return [user for user in db.session.scalars(query).unique() if rules.can_review(user, recommendation, submission)]
 
 
 def batch_window() -> timedelta:
@@ -183,8 +109,6 @@ def unsent(preference: str, user_ids=None) -> dict[int, list[NotificationEvent]]
              .order_by(NotificationEvent.id))
     if user_ids is not None:
         query = query.where(NotificationEvent.recipient_id.in_(list(user_ids)))
-    from tracker.notifications.sight import Sight
-
     sight = Sight()
     events: dict[int, list[NotificationEvent]] = defaultdict(list)
     for event in db.session.scalars(query):
@@ -228,28 +152,3 @@ def plan_message(user: User, batch: list[NotificationEvent], links: Links) -> Pl
     return PlannedMessage(key=f"{EVENTS}:user:{user.id}:{batch[0].id}", kind=EVENTS,
                           recipient=Recipient(user.id, user.email, user.name), subject=subject,
                           body_text=text, body_html=html, event_ids=tuple(event.id for event in batch))
-
-
-def mark_told(key: str, event_ids) -> list[int]:
-    """In the transaction that queues the message: these events are told, by that message. Returns the ids of
-    those that were still untold."""
-    if not event_ids:
-        return []
-    told = db.session.execute(update(NotificationEvent).where(NotificationEvent.id.in_(list(event_ids)),
-                                                              NotificationEvent.message_key.is_(None))
-                              .values(message_key=key).returning(NotificationEvent.id))
-    return list(told.scalars())
-
-
-def told_elsewhere(key: str, event_ids) -> int:
-    """How many of these events another message (another key) has told."""
-    return len(db.session.scalars(select(NotificationEvent.id).where(
-        NotificationEvent.id.in_(list(event_ids)), NotificationEvent.message_key.is_not(None),
-        NotificationEvent.message_key != key)).all())
-
-
-def release(event_ids) -> None:
-    """Undo `mark_told` for events of a message that is not queued after all."""
-    if event_ids:
-        db.session.execute(update(NotificationEvent).where(NotificationEvent.id.in_(list(event_ids)))
-                           .values(message_key=None))

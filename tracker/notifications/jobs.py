@@ -1,15 +1,14 @@
 """The scheduled jobs: thin wrappers that run a use case in an app context (the mail jobs then deliver the
 outbox)."""
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from apscheduler.triggers.cron import CronTrigger
 from flask import Flask
 
+from tracker.form_tokens.services import discard_old_tokens
+from tracker.importer.drafts import discard_unsaved_drafts
+from tracker.jobs.schedule import fires_on
 from tracker.notifications import services
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def reminders_job(app: Flask) -> None:
@@ -26,9 +25,6 @@ def send_outbox_job(app: Flask) -> None:
 
 
 def housekeeping_job(app: Flask) -> None:
-    from tracker.importer.drafts import discard_unsaved_drafts
-    from tracker.submissions.services import discard_old_tokens
-
     with app.app_context():
         discarded = discard_unsaved_drafts()
         app.logger.info("Housekeeping: discarded %d unsaved report uploads", discarded)
@@ -44,17 +40,6 @@ JOBS = {
 }
 #: the jobs that queue mail, in the order a day runs them
 QUEUE_JOBS = {"reminders": services.queue_reminders}
-
-
-def trigger_for(expression: str) -> CronTrigger:
-    """Cron in London time, so 07:00 stays 07:00 for people on both sides of a clock change."""
-    return CronTrigger.from_crontab(expression, timezone=LONDON)
-
-
-def fires_on(expression: str, day: date) -> bool:
-    start = datetime.combine(day, time(0, 0), tzinfo=LONDON)
-    next_fire = trigger_for(expression).get_next_fire_time(None, start)
-    return next_fire is not None and next_fire < datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=LONDON)
 
 
 def jobs_on(config, day: date) -> list[str]:

@@ -11,15 +11,17 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 
-from tracker.actions.models import COMPLETE, Action, ProgressUpdate
+from tracker.actions.models import Action, ProgressUpdate
 from tracker.auth.models import HEAD_OF_PDU, HMPPS_LEAD, REGIONAL_DIRECTOR, RoleAssignment, User
 from tracker.auth.permissions import OWNER_ROLE_FOR_KIND
 from tracker.extensions import db
 from tracker.inspections.models import Inspection
+from tracker.mail.content import shorten
 from tracker.notifications import rules
-from tracker.notifications.content import shorten
+from tracker.notifications.sight import Sight
 from tracker.organisations.models import PDU, REGION
 from tracker.recommendations.models import Recommendation
+from tracker.recommendations.status import COMPLETE
 
 LONDON = ZoneInfo("Europe/London")
 #: headings of a message, most urgent first: an action goes under the first that applies to the person
@@ -154,8 +156,6 @@ class Collector:
     """Gathers each person's items; an action sits under the most urgent heading that applies to them."""
 
     def __init__(self):
-        from tracker.notifications.sight import Sight
-
         self.people: dict[int, PersonItems] = {}
         self.placed: dict[tuple[int, int], str] = {}
         self.sight = Sight()

@@ -14,21 +14,11 @@ from tracker.audit.services import changed, record_event
 from tracker.auth.models import ADMIN, EVENTS_IMMEDIATE, EVENTS_WITH_REMINDERS, IMMEDIATE, WEEKLY, RoleAssignment, User
 from tracker.db_types import utcnow
 from tracker.extensions import db
-from tracker.notifications import daily, events, outbox, rules
-from tracker.notifications.content import Links, PlannedMessage, Recipient, render_parts
-from tracker.notifications.models import (
-    FAILED,
-    JOB_FAILED,
-    MAIL_ALERT,
-    PENDING,
-    RUNNING,
-    SENDING,
-    SENT,
-    SKIPPED,
-    SUCCEEDED,
-    JobRun,
-    OutboxMessage,
-)
+from tracker.jobs.models import JOB_FAILED, RUNNING, SKIPPED, SUCCEEDED, JobRun
+from tracker.mail import outbox
+from tracker.mail.content import Links, PlannedMessage, Recipient, render_parts
+from tracker.mail.models import FAILED, MAIL_ALERT, PENDING, SENDING, SENT, OutboxMessage
+from tracker.notifications import daily, events, rules
 from tracker.templating import pluralise
 
 log = logging.getLogger("tracker.jobs")

@@ -11,6 +11,7 @@ from tracker.auth.models import User
 from tracker.auth.permissions import can_view_recommendation
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
+from tracker.work_events.models import NotificationEvent
 
 
 class Sight:
@@ -38,8 +39,6 @@ class Sight:
 def mentioned(recommendation_ids=(), action_ids=(), event_ids=(), message_key: str | None = None) -> set[int]:
     """Every recommendation a message mentions: named, through its actions, or through its events (by id, or
     marked as told by the message with this key)."""
-    from tracker.notifications.models import NotificationEvent
-
     found = {int(rec_id) for rec_id in recommendation_ids or ()}
     if action_ids:
         found.update(db.session.scalars(select(Action.recommendation_id)

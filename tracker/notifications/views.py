@@ -1,16 +1,15 @@
 """Pages: the outbox and job runs for administrators, and each person's choice of reminders."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tracker.auth.access import admin_only, signed_in
 from tracker.extensions import db
+from tracker.mail.models import FAILED, KIND_LABELS, MESSAGE_STATUSES, OutboxMessage
 from tracker.notifications import services
+from tracker.notifications.blueprint import bp
 from tracker.notifications.forms import ReminderPreferenceForm, RetryForm
-from tracker.notifications.models import FAILED, KIND_LABELS, MESSAGE_STATUSES, OutboxMessage
 from tracker.security import use_email_preview_policy
-
-bp = Blueprint("notifications", __name__)
+from tracker.shared.access import admin_only, signed_in
 
 
 @bp.get("/admin/outbox")

@@ -2,6 +2,8 @@
 
 import click
 
+from tracker.operations import services
+
 
 def when(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else "never"
@@ -11,8 +13,6 @@ def register(group: click.Group) -> None:
     @group.command("status")
     def status() -> None:
         """Print each scheduled job's last run and next run, the outbox backlog and failed messages."""
-        from tracker.operations import services
-
         health = services.check_health()
         click.echo(f"database: {health.database}, migrations: {health.migrations}")
         summary = services.service_status()

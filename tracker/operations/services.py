@@ -12,9 +12,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.db_types import utcnow
 from tracker.extensions import db
-from tracker.notifications.jobs import JOBS, trigger_for
-from tracker.notifications.models import FAILED, PENDING, SENDING, OutboxMessage
-from tracker.operations.models import JobHeartbeat
+from tracker.jobs.models import JobHeartbeat
+from tracker.jobs.schedule import jobs_of, trigger_for
+from tracker.mail.models import FAILED, PENDING, SENDING, OutboxMessage
 
 
 @dataclass
@@ -48,16 +48,6 @@ def check_health() -> Health:
     return Health(database="ok", migrations="current" if current == migration_heads() else "pending")
 
 
-def record_heartbeat(job: str, **fields) -> None:
-    """Called by the scheduler process; its own transaction, so a failed job still leaves its mark."""
-    heartbeat = db.session.get(JobHeartbeat, job) or JobHeartbeat(job=job)
-    for name, value in fields.items():
-        setattr(heartbeat, name, value)
-    heartbeat.updated_at = utcnow()
-    db.session.add(heartbeat)
-    db.session.commit()
-
-
 @dataclass
 class JobStatus:
     job: str
@@ -77,13 +67,14 @@ def next_run(job: str, heartbeat: JobHeartbeat | None, now: datetime) -> datetim
     """What the scheduler said, while still ahead; otherwise the next time the configured schedule fires."""
     if heartbeat is not None and heartbeat.next_run_at is not None and heartbeat.next_run_at > now:
         return heartbeat.next_run_at
-    return trigger_for(str(current_app.config[JOBS[job][1]])).get_next_fire_time(None, now)
+    return trigger_for(str(current_app.config[jobs_of(current_app)[job][1]])).get_next_fire_time(None, now)
 
 
 def service_status(now: datetime | None = None) -> ServiceStatus:
     now = now or utcnow()
     heartbeats = {h.job: h for h in db.session.scalars(select(JobHeartbeat))}
-    jobs = [JobStatus(job, heartbeats.get(job), next_run(job, heartbeats.get(job), now)) for job in JOBS]
+    jobs = [JobStatus(job, heartbeats.get(job), next_run(job, heartbeats.get(job), now))
+            for job in jobs_of(current_app)]
     waiting = db.session.execute(
         select(func.count(OutboxMessage.id), func.min(OutboxMessage.created_at))
         .where(OutboxMessage.status.in_((PENDING, SENDING)))

@@ -1,12 +1,11 @@
 """`GET /healthz` for load balancers and monitors, and the service status page for administrators."""
 
-from flask import Blueprint, render_template
+from flask import current_app, render_template
 
-from tracker.auth.access import admin_only, public
-from tracker.notifications.jobs import JOBS
+from tracker.jobs.schedule import jobs_of
 from tracker.operations import services
-
-bp = Blueprint("operations", __name__)
+from tracker.operations.blueprint import bp
+from tracker.shared.access import admin_only, public
 
 
 @bp.get("/healthz")
@@ -23,4 +22,5 @@ def healthz():
 @bp.get("/admin/status")
 @admin_only
 def show_status():
-    return render_template("operations/status.html", status=services.service_status(), job_names=list(JOBS))
+    return render_template("operations/status.html", status=services.service_status(),
+                           job_names=list(jobs_of(current_app)))

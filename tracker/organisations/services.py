@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from tracker.audit.services import changed, record_event, snapshot
 from tracker.extensions import db
 from tracker.organisations.models import NATIONAL, PDU, REGION, Organisation
 
@@ -82,21 +83,17 @@ def parent_choices(kind: str) -> list[tuple[int, str]]:
 
 
 def save_organisation(actor, org: Organisation | None, kind: str, name: str, parent_id: int,
-                      is_active: bool) -> Organisation:
-    """Create or rename an organisation; names stay unique within their parent."""
-    from tracker.audit.services import changed, record_event, snapshot
-
+                      is_active: bool, commit: bool = True) -> Organisation:
+    """Create or rename an organisation; names stay unique within their parent. (Moving one hands over the work
+    that may no longer be seen: tracker.handover.services.save_organisation_handing_over.)"""
     name = " ".join(name.split())
     clash = db.session.scalar(select(Organisation).where(Organisation.parent_id == parent_id,
                                                          Organisation.name.ilike(name)))
     if clash is not None and clash is not org:
         raise OrganisationError(f"There is already an organisation called {name} there")
-    from tracker.handover.services import out_of_sight, record_lost_owners
-
     fields = ("name", "parent_id", "is_active")
     before = snapshot(org, fields) if org else {}
     moved = org is not None and org.parent_id != parent_id
-    unseen_before = out_of_sight() if moved else set()
     if org is None:
         org = Organisation(kind=kind)
         db.session.add(org)
@@ -107,7 +104,6 @@ def save_organisation(actor, org: Organisation | None, kind: str, name: str, par
     old, new = changed(before, snapshot(org, fields))
     record_event(actor, "organisation", org.id, "update" if before else "create",
                  f"{'Changed' if before else 'Added'} {org.display_name}", before=old or None, after=new)
-    if moved:
-        record_lost_owners(actor, unseen_before, f"may no longer see it since {org.display_name} moved")
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return org

@@ -4,14 +4,23 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from tracker.actions.lists import owned_recommendation_condition, visibility_condition
-from tracker.actions.models import COMPLETE, Action
+from tracker.actions.lists import ActionFilters, count_actions
+from tracker.actions.models import Action
+from tracker.auth.models import HEAD_OF_PDU, REGIONAL_DIRECTOR
+from tracker.auth.permissions import OWNER_ROLE_FOR_KIND
 from tracker.extensions import db
+from tracker.inspections.lists import visibility_condition
 from tracker.inspections.models import Inspection
-from tracker.recommendations.models import Recommendation
+from tracker.organisations.models import REGION
+from tracker.pages.recommendation_lists import RecommendationFilters, matching
+from tracker.recommendations.models import ASSURED, Recommendation, Submission
+from tracker.recommendations.services import owned_recommendation_condition
+from tracker.recommendations.status import ACTIONS_COMPLETE_STATUS, COMPLETE, RETURNED_STATUS
+from tracker.templating import home_panels_of
 
 DUE_SOON_DAYS = 14
 #: the home page is for what needs attention now; a national lead's full list belongs on the dashboard
@@ -31,8 +40,6 @@ class Attention:
 
 def owned_recommendations_query(user):
     """Open recommendations the user owns through a role at the owning organisation, or leads."""
-    from tracker.assurance.models import ASSURED, Submission
-
     # Assured recommendations are closed: they no longer need their owner's attention.
     assured = select(Submission.id).where(Submission.recommendation_id == Recommendation.id,
                                           Submission.state == ASSURED).exists()
@@ -67,12 +74,8 @@ def attention_for(user, on: date) -> Attention:
     )
 
 
-#: templates other features add to the home page (e.g. what awaits my review); each reads `current_user`
-HOME_PANELS: list[str] = []
-
-
 def home_panels() -> list[str]:
-    return list(HOME_PANELS)
+    return home_panels_of(current_app)
 
 
 @dataclass
@@ -96,16 +99,11 @@ class Countdown:
 
 
 def holds_owner_role(user) -> bool:
-    from tracker.auth.permissions import OWNER_ROLE_FOR_KIND
-
     return any(a.role == role and a.organisation.kind == kind
                for a in user.roles for kind, role in OWNER_ROLE_FOR_KIND.items())
 
 
 def regions_directed(user) -> list:
-    from tracker.auth.models import REGIONAL_DIRECTOR
-    from tracker.organisations.models import REGION
-
     return [a.organisation for a in user.roles if a.role == REGIONAL_DIRECTOR and a.organisation.kind == REGION]
 
 
@@ -114,8 +112,6 @@ def _date_args(name: str, day: date) -> dict:
 
 
 def action_tasks(user, on: date) -> list[Task]:
-    from tracker.actions.lists import ActionFilters, count_actions
-
     horizon = on + timedelta(days=DUE_SOON_DAYS)
     soon = {"owner": "me", "status": "open", **_date_args("due_from", on), **_date_args("due_to", horizon)}
     tasks = [
@@ -157,9 +153,6 @@ def region_tasks(user, region, on: date) -> list[Task]:
 
 def recommendation_tasks(user, on: date) -> list[Task]:
     """Returned to you and ready to submit: from the recommendations you own, their statuses worked out once."""
-    from tracker.recommendations.lists import RecommendationFilters, matching
-    from tracker.recommendations.status import ACTIONS_COMPLETE_STATUS, RETURNED_STATUS
-
     counts = Counter(status.key for _, status in matching(user, RecommendationFilters(mine=True), on))
     tasks = [Task("returned", "Returned to you by a reviewer", counts[RETURNED_STATUS.key],
                   "recommendations.list_recommendations", {"mine": "1", "status": RETURNED_STATUS.key}),
@@ -172,9 +165,6 @@ def recommendation_tasks(user, on: date) -> list[Task]:
 
 def reinspection_countdowns(user, on: date) -> list[Countdown]:
     """For a head of PDU: days until each of their PDUs' current inspection is followed up."""
-    from tracker.auth.models import HEAD_OF_PDU
-    from tracker.inspections.models import Inspection
-
     pdu_ids = user.orgs_with_role(HEAD_OF_PDU)
     if not pdu_ids:
         return []

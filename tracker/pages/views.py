@@ -1,17 +1,16 @@
 """Home page (what needs my attention), accessibility statement, privacy notice and health check."""
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask_login import current_user
 from sqlalchemy import text
 
-from tracker.auth.access import public, signed_in
 from tracker.caching.pages import CachedPage, main_content, render_cached_page
 from tracker.db_types import today
 from tracker.extensions import db
 from tracker.pages import services
+from tracker.pages.blueprint import bp
 from tracker.recommendations.status import recommendation_status
-
-bp = Blueprint("pages", __name__)
+from tracker.shared.access import public, signed_in
 
 
 @bp.get("/")

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from markupsafe import Markup, escape
 
-from tracker.readiness.projection import Bands
+from tracker.readiness.projection import Bands, percentage
 from tracker.recommendations.models import ADDRESSEE_KINDS
 from tracker.templating import format_date
 
@@ -131,8 +131,6 @@ def key_question_charts(readiness, bands: Bands) -> list[Chart]:
 
 
 def _kq_percentage(standard, kq, audit_round) -> int | None:
-    from tracker.readiness.projection import percentage
-
     if audit_round is None:
         return kq.percentage
     samples = {s.standard_id: s.cases_sampled for s in audit_round.standards}

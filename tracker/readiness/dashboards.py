@@ -115,13 +115,7 @@ class Row:
             self.days_to_reinspection = other.days_to_reinspection
 
 
-def all_statuses() -> list[status_rules.Status]:
-    """Every recommendation status the status rules define, so statuses other features add appear too."""
-    found: dict[str, status_rules.Status] = {}
-    for name, value in vars(status_rules).items():
-        if isinstance(value, status_rules.Status) and name.endswith("_STATUS") and name != "OVERDUE_STATUS":
-            found.setdefault(value.key, value)
-    return list(found.values())
+
 
 
 def visible_pdus(user, region_id: int | None = None) -> list[Organisation]:

@@ -21,11 +21,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 from tracker.actions.models import ProgressUpdate
 from tracker.auth.models import User
 from tracker.db_types import today
-from tracker.evidence.services import decisions_on
 from tracker.extensions import db
 from tracker.organisations.models import Organisation
 from tracker.readiness.loading import load_recommendations
+from tracker.recommendations.services import decisions_on
 from tracker.recommendations.status import action_status, recommendation_status
+from tracker.shared.cells import safe_cell
 from tracker.templating import format_date
 
 #: (heading, width in characters); date columns hold real dates
@@ -39,16 +40,9 @@ COLUMNS = (
 DATE_COLUMNS = {"Original target date", "Current target date", "Latest progress on"}
 HEADINGS = tuple(heading for heading, _ in COLUMNS)
 WHOLE_RECOMMENDATION = "(Evidence for the recommendation as a whole)"
-#: characters that make a spreadsheet treat a cell as a formula (OWASP: CSV injection)
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 UK_DATE = "DD/MM/YYYY"
 #: the table's header row, below the title block and a blank row
 HEADER_ROW = 7
-
-
-def safe_cell(value: str) -> str:
-    """Prefix a quote so text that looks like a formula is shown, never run."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def file_name(inspection, extension: str) -> str:

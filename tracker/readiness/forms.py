@@ -20,9 +20,11 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from tracker.actions.lists import ADDRESSEE_CHOICES
+from tracker.date_rules import check_any_date
+from tracker.db_types import today
 from tracker.form_fields import GovDateField
 from tracker.inspections.models import RATINGS
+from tracker.recommendations.models import ADDRESSEE_CHOICES
 from tracker.text_limits import LONG_TEXT
 from tracker.whole_numbers import MAX_ID, whole_number
 
@@ -125,9 +127,6 @@ def _count_error(field, sample, sample_field) -> str | None:
 
 
 def _not_in_future(form, field):
-    from tracker.date_rules import check_any_date
-    from tracker.db_types import today
-
     if field.data and field.data > today():
         raise ValidationError("The date the audit was completed must be today or in the past")
     if field.data and (problem := check_any_date(field.data, "The date the audit was completed")):

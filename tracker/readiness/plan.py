@@ -7,12 +7,11 @@ from datetime import date
 
 from tracker.actions.models import TIMELINESS_LABELS, Timeliness
 from tracker.actions.services import blocked_action_ids
-from tracker.assurance.models import ACCEPTED
-from tracker.evidence.services import decisions_on
 from tracker.organisations.models import Organisation
 from tracker.readiness import dashboards
 from tracker.readiness.loading import load_recommendations
-from tracker.recommendations.models import NOT_AGREED
+from tracker.recommendations.models import ACCEPTED, NOT_AGREED
+from tracker.recommendations.services import decisions_on
 from tracker.recommendations.status import Status, action_status, latest_submission, recommendation_status
 
 #: what each filter value keeps: an action flag, or "blocked" (waits on an unfinished action)

@@ -6,16 +6,16 @@ import io
 from flask import abort, render_template, request, send_file
 from flask_login import current_user
 
-from tracker.actions.lists import organisation_choices
-from tracker.auth.access import authorise, record_rule
 from tracker.auth.permissions import can_see_org, visible_pdu_filter
 from tracker.db_types import today
 from tracker.extensions import db
+from tracker.inspections.lists import organisation_choices
 from tracker.organisations.models import PDU, REGION, Organisation
 from tracker.readiness import dashboards, exports
 from tracker.readiness import plan as plans
+from tracker.readiness.blueprint import bp
 from tracker.readiness.forms import PlanFilterForm
-from tracker.readiness.views import bp
+from tracker.shared.access import authorise, record_rule
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -5,14 +5,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from tracker.actions.models import COMPLETE, Action
-from tracker.assurance.models import SUBMITTED, ActionDependency, EvidenceReview
+from tracker.actions.models import Action, ActionDependency
 from tracker.assurance.services import set_aside
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.linked_text import LinkedText
-from tracker.recommendations.models import NOT_AGREED, Recommendation
-from tracker.recommendations.status import latest_submission
+from tracker.recommendations.models import NOT_AGREED, SUBMITTED, EvidenceReview, Recommendation
+from tracker.recommendations.status import COMPLETE, latest_submission
 from tracker.templating import format_date
 
 #: the tag each kind of task carries in the task list: (text, GOV.UK tag colour)

@@ -2,20 +2,19 @@
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from tracker.assurance.conflicts import parse_version
-from tracker.auth.access import authorise, record_rule, signed_in, visible_or_404
 from tracker.auth.permissions import can_see_org
 from tracker.caching.pages import CachedPage, main_content, render_cached_page, render_whole
 from tracker.caching.services import cached
 from tracker.db_types import today
 from tracker.extensions import db
-from tracker.inspections.views import inspection_or_404
+from tracker.inspections.lookups import inspection_or_404
 from tracker.organisations.models import REGION, Organisation
 from tracker.readiness import charts, dashboards, exports, services
+from tracker.readiness.blueprint import bp
 from tracker.readiness.forms import (
     DashboardFilterForm,
     audit_round_form,
@@ -26,9 +25,9 @@ from tracker.readiness.forms import (
 )
 from tracker.readiness.models import AuditRound
 from tracker.readiness.summary import readiness_for
-from tracker.recommendations.status import action_status
-
-bp = Blueprint("readiness", __name__)
+from tracker.recommendations.status import action_status, all_statuses
+from tracker.shared.access import authorise, record_rule, signed_in, visible_or_404
+from tracker.shared.conflicts import parse_version
 
 
 def viewable_inspection(inspection_id: int):
@@ -145,7 +144,7 @@ def export_action_plan(inspection_id: int, extension: str):
 
 def _filters() -> tuple[DashboardFilterForm, dashboards.Filters]:
     form = DashboardFilterForm(request.args)
-    form.status.choices = [("", "Any status")] + [(s.key, s.label) for s in dashboards.all_statuses()]
+    form.status.choices = [("", "Any status")] + [(s.key, s.label) for s in all_statuses()]
     form.validate()
     filters = dashboards.Filters(
         status=(form.status.data or "") if not form.status.errors else "",
@@ -171,7 +170,7 @@ def _table(rows, form, filters, sort: str, descending: bool, totals_args: dict, 
     """The dashboard table: the same columns whatever the data, a totals row, and every count a link."""
     rows = dashboards.sort_rows(rows, sort, descending)
     table = render_template("readiness/_dashboard-table.html", rows=rows, form=form, filters=filters,
-                            statuses=dashboards.all_statuses(), sort=sort, descending=descending,
+                            statuses=all_statuses(), sort=sort, descending=descending,
                             totals=dashboards.totals_row(rows, totals_args), **context)
     return {"heading": context["heading"], "has_errors": bool(form.errors),
             "table": Markup(table)}  # noqa: S704  # nosec B704 (our own autoescaped template's output)
@@ -248,6 +247,3 @@ def region_dashboard(region_id: int):
     return _dashboard_page(lambda form, filters, sort, descending: _region(region, form, filters, sort, descending),
                            back_to_regions=True)
 
-
-# The action plan page shares this blueprint; imported last, once `bp` exists.
-from tracker.readiness import plan_views  # noqa: E402,F401

@@ -7,9 +7,8 @@ change and a reviewer's decision never interleave: whichever comes second sees t
 
 from sqlalchemy import select, text
 
-from tracker.assurance.models import ASSURED, SUBMITTED, Submission
 from tracker.extensions import db
-from tracker.recommendations.models import Recommendation
+from tracker.recommendations.models import ASSURED, SUBMITTED, Recommendation, Submission
 
 
 class UnderReviewError(Exception):

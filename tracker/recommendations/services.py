@@ -1,12 +1,28 @@
-"""Use cases for recommendations: record the service's response and name its lead."""
+"""Use cases for recommendations: record the service's response and name its lead; load a recommendation, an
+inspection's recommendations, and the reviewers' decisions on evidence."""
 
-from tracker.assurance.conflicts import guarded
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
 from tracker.audit.services import changed, record_event, snapshot
+from tracker.auth.models import RoleAssignment, User
+from tracker.auth.permissions import OWNER_ROLE_FOR_KIND
 from tracker.extensions import db
+from tracker.inspections.models import Inspection, Standard
+from tracker.organisations.models import Organisation
 from tracker.recommendations.locking import ensure_unlocked
-from tracker.recommendations.models import RESPONSES, Recommendation
+from tracker.recommendations.models import (
+    ADDRESSEE_HMPPS,
+    ADDRESSEE_PDU,
+    ADDRESSEE_REGION,
+    RESPONSES,
+    EvidenceReview,
+    Recommendation,
+)
+from tracker.shared.conflicts import guarded
 
 RESPONSE_FIELDS = ("response", "response_rationale", "lead_id")
+ADDRESSEE_GROUP_ORDER = (ADDRESSEE_PDU, ADDRESSEE_REGION, ADDRESSEE_HMPPS)
 
 
 class RecommendationError(ValueError):
@@ -44,10 +60,6 @@ def _set_response(actor, recommendation: Recommendation, response: str, rational
 
 def assignable_users(recommendation: Recommendation) -> list:
     """People who can lead or own work on this recommendation: those with a role at its owner or its PDU."""
-    from sqlalchemy import select
-
-    from tracker.auth.models import RoleAssignment, User
-
     org_ids = {recommendation.owner_org_id, recommendation.inspection.pdu_id}
     query = (select(User).join(RoleAssignment).where(RoleAssignment.organisation_id.in_(org_ids), User.is_active)
              .distinct().order_by(User.name))
@@ -60,17 +72,65 @@ def people_choices(recommendation: Recommendation, blank: str | None = None) -> 
 
 
 def load_recommendation(recommendation_id: int) -> Recommendation | None:
-    from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
-
-    from tracker.actions.models import Action
-
+    """The recommendation with its actions, evidence and standards; tracker.actions.lookups also loads the actions'
+    updates, revisions and owners for the pages that show them."""
     return db.session.scalar(
         select(Recommendation).where(Recommendation.id == recommendation_id).options(
-            selectinload(Recommendation.actions).selectinload(Action.updates),
-            selectinload(Recommendation.actions).selectinload(Action.revisions),
-            selectinload(Recommendation.actions).selectinload(Action.owner),
+            selectinload(Recommendation.actions),
             selectinload(Recommendation.evidence),
             selectinload(Recommendation.standards),
         )
     )
+
+
+def decisions_on(evidence_ids: list[int]) -> dict:
+    """The latest reviewer's decision on each of these evidence items, in one query (none: not yet reviewed)."""
+    if not evidence_ids:
+        return {}
+    reviews = db.session.scalars(select(EvidenceReview).where(EvidenceReview.evidence_id.in_(evidence_ids))
+                                 .order_by(EvidenceReview.id))
+    return {review.evidence_id: review for review in reviews}
+
+
+def owned_recommendation_condition(user):
+    """Recommendations the user owns through a role at the owning organisation, or leads."""
+    conditions = [Recommendation.lead_id == user.id]
+    for kind, role in OWNER_ROLE_FOR_KIND.items():
+        org_ids = user.orgs_with_role(role)
+        if org_ids:
+            conditions.append(Recommendation.owner_org_id.in_(
+                select(Organisation.id).where(Organisation.kind == kind, Organisation.id.in_(org_ids))))
+    return or_(*conditions)
+
+
+def recommendation_counts(inspections: list[Inspection]) -> dict[int, int]:
+    """How many recommendations each inspection has, in one query."""
+    rows = db.session.execute(
+        select(Recommendation.inspection_id, func.count())
+        .where(Recommendation.inspection_id.in_([i.id for i in inspections]))
+        .group_by(Recommendation.inspection_id)
+    )
+    return {inspection_id: count for inspection_id, count in rows}
+
+
+def load_inspection_with_recommendations(inspection_id: int) -> Inspection | None:
+    """One inspection with everything its page shows, loaded in a fixed number of queries."""
+    return db.session.scalar(
+        select(Inspection)
+        .where(Inspection.id == inspection_id)
+        .options(
+            selectinload(Inspection.standards).selectinload(Standard.key_questions),
+            selectinload(Inspection.recommendations).selectinload(Recommendation.actions),
+            selectinload(Inspection.recommendations).selectinload(Recommendation.lead),
+        )
+    )
+
+
+def group_by_addressee(recommendations: list[Recommendation]) -> list[tuple[str, list[Recommendation]]]:
+    """Recommendations grouped under their report headings: the PDU, the region, HMPPS, then others."""
+    groups: dict[str, list[Recommendation]] = {}
+    ordered = sorted(recommendations, key=lambda r: (
+        ADDRESSEE_GROUP_ORDER.index(r.addressee_kind) if r.addressee_kind in ADDRESSEE_GROUP_ORDER else 9, r.number))
+    for recommendation in ordered:
+        groups.setdefault(recommendation.addressee_name, []).append(recommendation)
+    return list(groups.items())

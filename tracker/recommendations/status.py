@@ -1,13 +1,19 @@
-"""A recommendation's status, derived from its response, actions and assurance rather than typed by anyone.
+"""A recommendation's status, derived from its response, actions and assurance rather than typed by anyone, and the
+states of an action it is derived from.
 
 The same Status tags are used by every page, the API, emails and dashboards."""
 
 from dataclasses import dataclass
 from datetime import date
 
-from tracker.actions.models import COMPLETE, IN_PROGRESS, NOT_STARTED
-from tracker.assurance.models import ASSURED, RETURNED, SUBMITTED
-from tracker.recommendations.models import NOT_AGREED
+from tracker.recommendations.models import ASSURED, NOT_AGREED, RETURNED, SUBMITTED
+
+#: the states an action moves through
+NOT_STARTED = "not_started"
+IN_PROGRESS = "in_progress"
+BLOCKED = "blocked"
+COMPLETE = "complete"
+STATUSES = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", BLOCKED: "Blocked", COMPLETE: "Complete"}
 
 
 @dataclass(frozen=True)
@@ -63,3 +69,12 @@ def recommendation_status(recommendation, on: date) -> Status:
     if all(action.status == COMPLETE for action in actions):
         return ACTIONS_COMPLETE_STATUS
     return IN_PROGRESS_STATUS
+
+
+def all_statuses() -> list[Status]:
+    """Every recommendation status defined here, so statuses added later appear in every filter too."""
+    found: dict[str, Status] = {}
+    for name, value in list(globals().items()):
+        if isinstance(value, Status) and name.endswith("_STATUS") and name != "OVERDUE_STATUS":
+            found.setdefault(value.key, value)
+    return list(found.values())

@@ -1,58 +1,18 @@
-"""The recommendation page and the response form."""
+"""The response form of a recommendation (its page is in tracker.pages, as it shows the work of several features)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from tracker.assurance.conflict_views import conflict_page
-from tracker.assurance.conflicts import ConflictError, ConflictRow
-from tracker.audit.services import history_for_recommendation
 from tracker.auth import permissions
-from tracker.auth.access import authorise, record_rule, visible_or_404
-from tracker.caching.pages import CachedPage, main_content, render_cached_page
-from tracker.db_types import today
-from tracker.evidence.services import decisions_on
 from tracker.recommendations import services
+from tracker.recommendations.blueprint import bp
 from tracker.recommendations.forms import ResponseForm
-from tracker.recommendations.locking import locked_reason, refuse_if_locked
-from tracker.recommendations.status import action_status, recommendation_status
-
-bp = Blueprint("recommendations", __name__)
-
-
-def recommendation_or_404(recommendation_id: int):
-    recommendation = services.load_recommendation(recommendation_id)
-    if recommendation is None:
-        abort(404)
-    visible_or_404(permissions.can_view_recommendation(current_user, recommendation))
-    return recommendation
-
-
-@bp.get("/recommendations/<int:recommendation_id>")
-@record_rule
-def show_recommendation(recommendation_id: int):
-    return render_cached_page(("recommendation", recommendation_id), lambda: _recommendation_page(recommendation_id))
-
-
-def _recommendation_page(recommendation_id: int) -> CachedPage:
-    recommendation = recommendation_or_404(recommendation_id)
-    on = today()
-    updates = sorted((u for a in recommendation.actions for u in a.updates), key=lambda u: u.created_at,
-                     reverse=True)
-    unlocked = locked_reason(recommendation) is None
-    main = main_content(
-        "recommendations/_show-main.html",
-        recommendation=recommendation,
-        status=recommendation_status(recommendation, on),
-        action_status=lambda action: action_status(action, on), today=on,
-        updates=updates,
-        history=history_for_recommendation(recommendation.id),
-        can_manage=unlocked and permissions.can_manage_recommendation(current_user, recommendation),
-        can_update=lambda action: permissions.can_update_action(current_user, action),
-        can_remove=lambda evidence: unlocked and permissions.can_remove_evidence(current_user, evidence),
-        decisions=decisions_on([item.id for item in recommendation.evidence]),
-    )
-    back = url_for("inspections.show_inspection", inspection_id=recommendation.inspection_id) + "#recommendations"
-    return CachedPage(f"Recommendation {recommendation.number}", main, back, "Back to the inspection")
+from tracker.recommendations.locking import refuse_if_locked
+from tracker.recommendations.lookups import recommendation_or_404
+from tracker.recommendations.models import RESPONSES
+from tracker.shared.access import authorise, record_rule
+from tracker.shared.conflict_views import conflict_page
+from tracker.shared.conflicts import ConflictError, ConflictRow
 
 
 @bp.route("/recommendations/<int:recommendation_id>/response", methods=["GET", "POST"])
@@ -77,8 +37,6 @@ def edit_response(recommendation_id: int):
 
 def response_conflict(recommendation, form):
     """Someone saved the response first: show theirs beside this person's, nothing overwritten."""
-    from tracker.recommendations.models import RESPONSES
-
     people = dict(form.lead_id.choices)
     rows = [
         ConflictRow("Response", RESPONSES.get(form.response.data, ""), recommendation.response_label),
@@ -89,6 +47,3 @@ def response_conflict(recommendation, form):
     back = url_for("recommendations.show_recommendation", recommendation_id=recommendation.id)
     return conflict_page(recommendation, rows, back, f"the response to recommendation {recommendation.number}")
 
-
-# The recommendations list shares this blueprint; imported last, once `bp` exists.
-from tracker.recommendations import list_views  # noqa: E402,F401

@@ -10,10 +10,10 @@ from markupsafe import Markup, escape
 from sqlalchemy import and_, func, literal_column, select
 from sqlalchemy.orm import aliased
 
-from tracker.actions.lists import visibility_condition
 from tracker.actions.models import Action, ProgressUpdate
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
+from tracker.inspections.lists import visibility_condition
 from tracker.inspections.models import Inspection
 from tracker.organisations.models import Organisation
 from tracker.recommendations.models import Recommendation

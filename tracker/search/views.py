@@ -1,12 +1,11 @@
 """The search page (`/search?q=`)."""
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 from flask_login import current_user
 
-from tracker.auth.access import signed_in
 from tracker.search import services
-
-bp = Blueprint("search", __name__)
+from tracker.search.blueprint import bp
+from tracker.shared.access import signed_in
 
 
 @bp.get("/search")

@@ -1,6 +1,6 @@
-"""The outbox of emails waiting to go, every attempt to deliver them, and a record of each scheduled job run."""
+"""The outbox of emails waiting to go and every attempt to deliver them."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -32,24 +32,6 @@ KIND_LABELS = {
     MAIL_ALERT: "Undelivered mail alert",
     EVENTS: "What happened to your work",
 }
-
-#: what a notification event tells its recipient, in the order a message lists them
-ASSIGNED = "assigned"
-SUBMITTED_FOR_REVIEW = "submitted"
-RETURNED_TO_YOU = "returned"
-ASSURED_YOURS = "assured"
-EVIDENCE_REJECTED = "evidence_rejected"
-#: a new target date asked of you (as the lead, or as the reviewer whose agreement it needs), and the answer
-DATE_REQUESTED = "date_requested"
-DATE_AGREEMENT = "date_agreement"
-DATE_DECIDED = "date_decided"
-EVENT_KINDS = (ASSIGNED, SUBMITTED_FOR_REVIEW, RETURNED_TO_YOU, ASSURED_YOURS, EVIDENCE_REJECTED, DATE_REQUESTED,
-               DATE_AGREEMENT, DATE_DECIDED)
-
-RUNNING = "running"
-SUCCEEDED = "succeeded"
-JOB_FAILED = "failed"
-SKIPPED = "skipped"
 
 
 class OutboxMessage(db.Model):
@@ -90,7 +72,7 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     recipient: Mapped["User | None"] = relationship()  # noqa: F821
-    job_run: Mapped["JobRun | None"] = relationship()
+    job_run: Mapped["JobRun | None"] = relationship()  # noqa: F821
     delivery_attempts: Mapped[list["DeliveryAttempt"]] = relationship(
         back_populates="message", order_by="DeliveryAttempt.attempted_at", cascade="all, delete-orphan"
     )
@@ -117,54 +99,3 @@ class DeliveryAttempt(db.Model):
     error: Mapped[str | None] = mapped_column(Text)
 
     message: Mapped["OutboxMessage"] = relationship(back_populates="delivery_attempts")
-
-
-class JobRun(db.Model):
-    __tablename__ = "job_runs"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: reminders, digest, readiness or send_outbox
-    job: Mapped[str] = mapped_column(String(50), index=True)
-    #: the calendar day (Europe/London) the job ran for
-    as_of: Mapped[date]
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: running, succeeded, skipped or failed
-    status: Mapped[str] = mapped_column(String(20), default=RUNNING)
-    queued_count: Mapped[int] = mapped_column(default=0)
-    sent_count: Mapped[int] = mapped_column(default=0)
-    failed_count: Mapped[int] = mapped_column(default=0)
-    #: why a run was skipped, or other facts about it a person may want
-    note: Mapped[str] = mapped_column(Text, default="")
-    error: Mapped[str | None] = mapped_column(Text)
-    #: counts by kind of item, e.g. {"overdue": 3}
-    counts: Mapped[dict | None] = mapped_column(JSON)
-
-
-class NotificationEvent(db.Model):
-    """Something that happened to a person's work, recorded in the transaction that made it happen and told to
-    them once: in a message of its own after a short gathering window, or in their daily or weekly message."""
-
-    __tablename__ = "notification_events"
-    __table_args__ = (Index("ix_notification_events_recipient_id_message_key", "recipient_id", "message_key"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: assigned, submitted, returned, assured or evidence_rejected
-    kind: Mapped[str] = mapped_column(String(30))
-    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    #: who made the change (never the recipient)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id"), index=True)
-    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="SET NULL"))
-    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id", ondelete="SET NULL"))
-    #: the reasons given for a return, or the comment on rejected evidence or on an assurance
-    comment: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    #: the outbox key of the message that told the recipient; empty until then
-    message_key: Mapped[str | None] = mapped_column(String(300))
-
-    recipient: Mapped["User"] = relationship(foreign_keys=[recipient_id])  # noqa: F821
-    actor: Mapped["User | None"] = relationship(foreign_keys=[actor_id])  # noqa: F821
-    recommendation: Mapped["Recommendation"] = relationship()  # noqa: F821
-    action: Mapped["Action | None"] = relationship()  # noqa: F821
-    evidence: Mapped["Evidence | None"] = relationship()  # noqa: F821

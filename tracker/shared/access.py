@@ -6,6 +6,8 @@ from functools import wraps
 from flask import abort, request
 from flask_login import current_user
 
+from tracker.extensions import login_manager
+
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
 ADMIN_ONLY = "admin"
@@ -20,12 +22,9 @@ def permission(kind: str) -> Callable:
             if kind != PUBLIC and not current_user.is_authenticated:
                 if request.path.startswith("/api/"):
                     abort(401)
-                from tracker.extensions import login_manager
                 return login_manager.unauthorized()
-            if kind == ADMIN_ONLY:
-                from tracker.auth.permissions import is_admin
-                if not is_admin(current_user):
-                    abort(403)
+            if kind == ADMIN_ONLY and not current_user.is_admin:
+                abort(403)
             return view(*args, **kwargs)
 
         wrapped.permission = kind

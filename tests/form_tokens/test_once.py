@@ -8,12 +8,12 @@ from sqlalchemy import func, select
 from tests.assurance.conftest import form_data, rec
 from tests.conftest import HEAD, OWNER, soup_of, text_of
 from tracker.actions.models import Action, ProgressUpdate
-from tracker.assurance.models import Submission
 from tracker.auth.services import find_user
 from tracker.db_types import utcnow
 from tracker.extensions import db
-from tracker.submissions.models import FormSubmission
-from tracker.submissions.services import ALREADY_SAVED, discard_old_tokens
+from tracker.form_tokens.models import FormSubmission
+from tracker.form_tokens.services import ALREADY_SAVED, discard_old_tokens
+from tracker.recommendations.models import Submission
 
 
 def owned_action() -> Action:

@@ -11,7 +11,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from zoneinfo import ZoneInfo
 
-from tracker.notifications.notify import NOTIFY, NotifyError, NotifySender
+from tracker.mail.notify import NOTIFY, NotifyError, NotifySender
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -7,12 +7,14 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
 from wtforms import HiddenField, SelectField, SubmitField
 from wtforms.validators import Optional
 
-from tracker.actions.lists import ADDRESSEE_CHOICES, inspection_label, organisation_choices, page_number
-from tracker.auth.access import signed_in
 from tracker.db_types import today
-from tracker.readiness.dashboards import all_statuses
-from tracker.recommendations import lists
-from tracker.recommendations.views import bp
+from tracker.inspections.lists import inspection_label, organisation_choices
+from tracker.pages import recommendation_lists as lists
+from tracker.recommendations.blueprint import bp
+from tracker.recommendations.models import ADDRESSEE_CHOICES
+from tracker.recommendations.status import all_statuses
+from tracker.shared.access import signed_in
+from tracker.shared.paging import page_number
 from tracker.whole_numbers import id_in_address, record_id
 
 

@@ -3,7 +3,7 @@ re-apply theirs on top of the current version."""
 
 from flask import render_template, request
 
-from tracker.assurance.conflicts import ConflictRow
+from tracker.shared.conflicts import ConflictRow
 
 #: form fields that are not the person's content and so are not shown or compared
 HIDDEN_FIELDS = ("csrf_token", "version", "submit")

@@ -1,17 +1,18 @@
-"""Administrators keep regions and PDUs as data: names and boundaries change over time."""
+"""Administrators keep regions and PDUs as data: names and boundaries change over time. The pages are the
+organisations blueprint's; they live with administration because saving a move hands over work (handover)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker.auth.access import admin_only
 from tracker.extensions import db
+from tracker.handover.services import save_organisation_handing_over
 from tracker.organisations import services
+from tracker.organisations.blueprint import bp
 from tracker.organisations.forms import OrganisationForm
 from tracker.organisations.models import KINDS, NATIONAL, PDU, REGION, Organisation
-
-bp = Blueprint("organisations", __name__, url_prefix="/admin/organisations")
+from tracker.shared.access import admin_only
 
 
 @bp.get("")
@@ -27,8 +28,8 @@ def edit_form(org: Organisation | None, kind: str):
     form.parent_id.choices = services.parent_choices(kind)
     if form.validate_on_submit():
         try:
-            saved = services.save_organisation(current_user, org, kind, form.name.data, form.parent_id.data,
-                                               form.is_active.data)
+            saved = save_organisation_handing_over(current_user, org, kind, form.name.data, form.parent_id.data,
+                                                  form.is_active.data)
         except services.OrganisationError as error:
             form.name.errors = [str(error)]
         else:

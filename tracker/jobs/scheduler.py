@@ -15,8 +15,9 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 from tracker.db_types import utcnow
-from tracker.notifications.jobs import JOBS, LONDON, trigger_for
-from tracker.operations.models import FAILED, MISSED, SUCCEEDED
+from tracker.jobs.heartbeats import record_heartbeat
+from tracker.jobs.models import FAILED, MISSED, SUCCEEDED
+from tracker.jobs.schedule import LONDON, jobs_of, trigger_for
 
 log = logging.getLogger("tracker.scheduler")
 
@@ -26,7 +27,7 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone=LONDON, job_defaults={
         "coalesce": True, "max_instances": 1, "misfire_grace_time": 3600,
     })
-    for name, (function, config_key) in JOBS.items():
+    for name, (function, config_key) in jobs_of(app).items():
         scheduler.add_job(function, trigger_for(str(app.config[config_key])), args=[app], id=name, name=name)
     scheduler.add_listener(log_event, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
     scheduler.add_listener(lambda event: write_heartbeat(app, scheduler, event),
@@ -62,8 +63,6 @@ def next_run_of(job):
 def write_heartbeat(app: Flask, scheduler, event) -> None:
     """Every job's next run when the scheduler starts, then each run's start and end as they happen, so the
     status page and `tracker status` show a scheduler that has stopped."""
-    from tracker.operations.services import record_heartbeat
-
     with app.app_context():
         try:
             if event.code == EVENT_SCHEDULER_START:

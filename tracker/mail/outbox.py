@@ -13,11 +13,23 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.db_types import utcnow
 from tracker.extensions import db
-from tracker.notifications import events, mail, sight
-from tracker.notifications.content import PlannedMessage
-from tracker.notifications.models import FAILED, PENDING, SENDING, SENT, DeliveryAttempt, OutboxMessage
+from tracker.mail import backends as mail
+from tracker.mail.content import PlannedMessage
+from tracker.mail.models import FAILED, PENDING, SENDING, SENT, DeliveryAttempt, OutboxMessage
 
 log = logging.getLogger(__name__)
+
+
+def init_app(app, event_claims, sight) -> None:
+    """`event_claims` marks the notification events a message tells as told (`mark_told`, `told_elsewhere`,
+    `release`); `sight` says which recommendations a message mentions and which of them its recipient may not see
+    (`Sight`, `mentioned`, `unseen`). Both are kept by features above mail, so the app factory hands them over."""
+    app.extensions["tracker_event_claims"] = event_claims
+    app.extensions["tracker_sight"] = sight
+
+
+def _sight():
+    return current_app.extensions["tracker_sight"]
 
 
 def dialect_name() -> str:
@@ -36,14 +48,14 @@ def enqueue(planned: list[PlannedMessage], job_run_id: int | None = None,
     now = utcnow()
     give_up_at = now + give_up_after()
     queued = []
-    seeing = sight.Sight()
+    seeing = _sight().Sight()
     if planned and dialect_name() == "sqlite":
         # Write before the reads that check who may see what: SQLite cannot turn a read lock into the write lock
         # while another process waits to do the same ("database is locked"); a write first queues for the lock.
         db.session.execute(update(OutboxMessage).where(OutboxMessage.id == -1).values(attempts=0))
     for message in planned:
-        mentioned = sight.mentioned(message.recommendation_ids, message.action_ids, message.event_ids)
-        hidden = sight.unseen(message.recipient.user_id, mentioned, seeing)
+        mentioned = _sight().mentioned(message.recommendation_ids, message.action_ids, message.event_ids)
+        hidden = _sight().unseen(message.recipient.user_id, mentioned, seeing)
         if hidden:
             log.warning("not queued %s: its recipient may not see recommendation(s) %s", message.key, hidden)
             continue
@@ -70,6 +82,7 @@ def _claims_its_events(message: PlannedMessage) -> bool:
     One can have been: the person changed how they hear of events while a message of the other kind (straight
     away, or folded into the daily or weekly message) was being planned. Then the message is not queued and the
     events it claimed are freed again, so the next run plans without the one already told."""
+    events = current_app.extensions["tracker_event_claims"]
     claimed = events.mark_told(message.key, message.event_ids)
     if len(claimed) == len(message.event_ids):
         return True
@@ -240,14 +253,14 @@ def deliver(limit: int | None = None, now: datetime | None = None) -> DeliveryRe
 def withheld_messages(messages: list[OutboxMessage]) -> dict[int, str]:
     """{message id: why} for those not to be sent after all: since it was queued, its recipient lost sight of a
     recommendation it mentions (a role removed, a PDU moved), so it would tell them what they may not see."""
-    seeing = sight.Sight()
+    seeing = _sight().Sight()
     withheld = {}
     for message in messages:
         if message.recommendation_ids is not None:
             mentioned = set(message.recommendation_ids)
         else:  # queued before messages recorded what they mention
-            mentioned = sight.mentioned(action_ids=message.action_ids, message_key=message.key)
-        hidden = sight.unseen(message.recipient_id, mentioned, seeing)
+            mentioned = _sight().mentioned(action_ids=message.action_ids, message_key=message.key)
+        hidden = _sight().unseen(message.recipient_id, mentioned, seeing)
         if hidden:
             withheld[message.id] = (f"Not sent: the recipient may no longer see recommendation(s) "
                                     f"{', '.join(map(str, hidden))}")

@@ -9,19 +9,15 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from tracker.actions.lists import (
-    PAGE_SIZE,
-    current_inspection_condition,
-    organisation_condition,
-    owned_recommendation_condition,
-    visibility_condition,
-)
 from tracker.extensions import db
+from tracker.inspections.lists import current_inspection_condition, organisation_condition, visibility_condition
 from tracker.inspections.models import Inspection
 from tracker.organisations.models import Organisation
 from tracker.readiness.facts import recommendation_facts
 from tracker.recommendations.models import ADDRESSEE_KINDS, Recommendation
+from tracker.recommendations.services import owned_recommendation_condition
 from tracker.recommendations.status import Status, recommendation_status
+from tracker.shared.paging import PAGE_SIZE
 
 
 @dataclass

@@ -18,9 +18,12 @@ from markupsafe import escape
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from tracker.audit.models import AuditEvent
+from tracker.audit.services import events_recorded_in_this_request
 from tracker.db_types import utcnow
+from tracker.errors import page_to_return_to
 from tracker.extensions import db
-from tracker.submissions.models import FormSubmission
+from tracker.form_tokens.models import FormSubmission
 
 FIELD = "submission_token"
 TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
@@ -43,12 +46,6 @@ def add_tokens(html: str) -> str:
     browser restores a text box's value when the Back button reloads the form, see assets/tracker.js)."""
     return POST_FORM.sub(lambda match: f'{match.group(0)}<input type="text" hidden name="{FIELD}" '
                                        f'value="{escape(new_token())}">', html)
-
-
-def note_audit_event(event) -> None:
-    """Called for every audit event recorded: a form whose request commits one has saved something."""
-    if "submission_token" in g:
-        g.setdefault("submission_events", []).append(event)
 
 
 def claim(token: str, user_id: int) -> FormSubmission | None:
@@ -80,9 +77,7 @@ def result_of(token: str) -> str | None:
 
 
 def saved_something() -> bool:
-    from tracker.audit.models import AuditEvent
-
-    ids = [event.id for event in g.get("submission_events", []) if event.id is not None]
+    ids = [event.id for event in events_recorded_in_this_request() if event.id is not None]
     return bool(ids) and db.session.scalar(select(AuditEvent.id).where(AuditEvent.id.in_(ids)).limit(1)) is not None
 
 
@@ -127,8 +122,6 @@ def init_app(app: Flask) -> None:
         if earlier is None:
             g.submission_token = token
             return None
-        from tracker.errors import page_to_return_to
-
         flash(STILL_SAVING, "notice")
         return redirect(page_to_return_to() or "/", 303)
 

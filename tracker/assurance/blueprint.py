@@ -1,0 +1,5 @@
+"""The assurance blueprint, which every page module of the feature adds its routes to."""
+
+from flask import Blueprint
+
+bp = Blueprint("assurance", __name__)

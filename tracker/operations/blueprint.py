@@ -1,0 +1,5 @@
+"""The operations blueprint, which every page module of the feature adds its routes to."""
+
+from flask import Blueprint
+
+bp = Blueprint("operations", __name__)

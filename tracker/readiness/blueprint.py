@@ -1,0 +1,5 @@
+"""The readiness blueprint, which every page module of the feature adds its routes to."""
+
+from flask import Blueprint
+
+bp = Blueprint("readiness", __name__)

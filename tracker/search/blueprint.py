@@ -1,0 +1,5 @@
+"""The search blueprint, which every page module of the feature adds its routes to."""
+
+from flask import Blueprint
+
+bp = Blueprint("search", __name__)
