@@ -14,12 +14,15 @@ down_revision = 'o024'
 branch_labels = None
 depends_on = None
 
+# SQLite rebuilds the table to add a column; it must keep never reusing ids (tracker.db_types.never_reuse_ids)
+SQLITE_KEEPS_IDS = {'sqlite_autoincrement': True}
+
 
 def upgrade():
-    with op.batch_alter_table('inspections', schema=None) as batch_op:
+    with op.batch_alter_table('inspections', schema=None, table_kwargs=SQLITE_KEEPS_IDS) as batch_op:
         batch_op.add_column(sa.Column('is_fictional', sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade():
-    with op.batch_alter_table('inspections', schema=None) as batch_op:
+    with op.batch_alter_table('inspections', schema=None, table_kwargs=SQLITE_KEEPS_IDS) as batch_op:
         batch_op.drop_column('is_fictional')
