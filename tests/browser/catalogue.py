@@ -25,6 +25,13 @@ def demo_ids(database: Path) -> dict[str, int]:
             "inspection": inspection,
             "action_owned": one("SELECT a.id FROM actions a JOIN users u ON u.id = a.owner_id WHERE "
                                 "a.recommendation_id = ? AND u.email = ? ORDER BY a.id", recs[1], OWNER),
+            # open, with progress recorded (so moving it needs a reason), never re-dated and not yet due: the
+            # head, its recommendation's lead, may move it a little without the reviewer
+            "action_redatable": one("SELECT a.id FROM actions a JOIN recommendations r ON r.id = a.recommendation_id "
+                                    "JOIN users u ON u.id = r.lead_id WHERE r.inspection_id = ? AND u.email = ? "
+                                    "AND a.status != 'complete' AND a.target_on = a.original_target_on "
+                                    "AND EXISTS (SELECT 1 FROM progress_updates p WHERE p.action_id = a.id) "
+                                    "AND a.target_on > date('now') ORDER BY a.id", inspection, HEAD),
             "evidence_file": one("SELECT id FROM evidence WHERE kind = 'file' ORDER BY id"),
             "pdu": one("SELECT id FROM organisations WHERE name = 'Barking, Dagenham and Havering'"),
             "london": one("SELECT id FROM organisations WHERE kind = 'region' AND name = 'London'"),

@@ -3,7 +3,7 @@ callback, run on every page the step shows (the accessibility sweep runs axe-cor
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from tracker.demo.services import minimal_pdf
@@ -38,6 +38,11 @@ def click_and_wait(page, name: str) -> None:
     """Press a form's submit button and wait for the page that answers it."""
     with a_new_page(page):
         page.get_by_role("button", name=name, exact=True).click()
+
+
+def shown_target_date(page) -> date:
+    """The action page's current target date, as it shows it (15 January 2027)."""
+    return datetime.strptime(page.locator("#target-date").inner_text().strip().split("\n")[0], "%d %B %Y").date()
 
 
 def fill_date(page, field: str, on: date) -> None:
