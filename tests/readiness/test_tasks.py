@@ -1,12 +1,12 @@
 """The readiness page's "What must still happen" task list: every kind of item a director chases, each named and
 linked to the page where it is done."""
 
-from datetime import date
+from datetime import timedelta
 from urllib.parse import urlparse
 
 from sqlalchemy import select
 
-from tests.conftest import DIRECTOR, HEAD, soup_of, text_of
+from tests.conftest import DIRECTOR, HEAD, long_date, soup_of, text_of
 from tracker.actions.models import Action, ActionDependency
 from tracker.extensions import db
 from tracker.readiness.tasks import is_slipped
@@ -25,7 +25,7 @@ def chase_list(inspection):
                               decision_reason="The audit report does not cover the second half of the year."))
     db.session.add(Submission(recommendation=rec(inspection, 13), state=SUBMITTED))
     slipped = next(a for a in rec(inspection, 1).actions if not a.is_complete)
-    slipped.target_on = date(2027, 1, 6)
+    slipped.target_on = slipped.original_target_on + timedelta(days=31)
     blocked, blocker = rec(inspection, 3).actions[0], rec(inspection, 8).actions[0]
     db.session.add(ActionDependency(action=blocked, blocker=blocker))
     db.session.commit()
@@ -49,7 +49,8 @@ def test_the_task_list_names_each_kind_of_item_with_a_working_link(as_user, insp
          f"/recommendations/{rec(inspection, 7).id}"),
         ("awaiting_review", "Review the evidence for recommendation 13: 1 item awaiting review", "Awaiting review",
          f"/recommendations/{rec(inspection, 13).id}"),
-        ("slipped", "slipped from 6 December 2026 to 6 January 2027", "Slipped", f"/actions/{slipped.id}"),
+        ("slipped", f"slipped from {long_date(slipped.original_target_on)} to {long_date(slipped.target_on)}",
+         "Slipped", f"/actions/{slipped.id}"),
         ("blocked", "Unblock the action for recommendation 3", "Blocked", f"/actions/{blocked.id}"),
     ]
     for kind, text, tag, path in expected:
