@@ -1,16 +1,37 @@
 """Run the flask command on the suite's declared clock: `python -m tests.browser.clocked <flask arguments>`.
 
-The browser tests' server and command-line steps run in processes of their own; this starts each one at the moment
-given in TEST_CLOCK_START and lets it tick on, so the server sees the same "today" as the tests that drive it."""
+The browser tests' server and command-line steps run in processes of their own. Each one's clock is the declared
+moment given in TEST_CLOCK_START plus the real time that has passed since TEST_CLOCK_TAKEN_AT (a real Unix time),
+and ticks on from there. So every process started from one `clock_env()` reads the same time as the others and as
+the tests that drive them, however long each took to start: two servers whose clocks differed by a moment would
+refuse each other's session cookies, which are signed with the time."""
 
 import os
 import sys
-from datetime import datetime
+import time
+from datetime import UTC, datetime, timedelta
 
 import time_machine
 from flask.cli import main
 
+
+def real_time() -> float:
+    escape = time_machine.escape_hatch
+    return escape.time.time() if escape.is_travelling() else time.time()
+
+
+def clock_env() -> dict[str, str]:
+    """The variables that start a process on this process's clock (the suite's declared one, in the tests)."""
+    return {"TEST_CLOCK_START": datetime.now(UTC).isoformat(), "TEST_CLOCK_TAKEN_AT": repr(real_time())}
+
+
+def declared_now() -> datetime:
+    start = datetime.fromisoformat(os.environ["TEST_CLOCK_START"])
+    taken_at = float(os.environ.get("TEST_CLOCK_TAKEN_AT") or real_time())
+    return start + timedelta(seconds=real_time() - taken_at)
+
+
 if __name__ == "__main__":
-    with time_machine.travel(datetime.fromisoformat(os.environ["TEST_CLOCK_START"]), tick=True):
+    with time_machine.travel(declared_now(), tick=True):
         sys.argv = ["flask", *sys.argv[1:]]
         main()

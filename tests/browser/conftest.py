@@ -12,12 +12,13 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 
+from tests.browser.clocked import clock_env
 from tests.conftest import TEST_PASSWORD_HASH
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,7 +45,7 @@ def tracker_env(folder: Path) -> dict[str, str]:
         "FLASK_DEBUG": "0",
         # The server runs on the suite's clock (see clocked.py) while Chromium keeps the real one: a session cookie
         # that lives long enough for both, so that only the server's own idle check ends a session.
-        "TEST_CLOCK_START": datetime.now(UTC).isoformat(),
+        **clock_env(),
         "TRACKER_SECURITY_SESSION_IDLE_MINUTES": str(60 * 24 * 365 * 10),
         # the journeys and the sweep are Barking's; the overview's server adds the living region (region_folder)
         "TRACKER_DEMO_LIVING_REGION": "false",

@@ -7,13 +7,13 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import requests
 from sqlalchemy import select
 
+from tests.browser.clocked import clock_env
 from tests.conftest import DEMO_TODAY, OWNER, make_app, sibling_database
 from tracker.actions.models import Action
 from tracker.auth.services import find_user
@@ -36,12 +36,17 @@ def free_port() -> int:
 
 def start_server(url: str, folder: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    # each server runs on the suite's declared clock (tests/browser/clocked.py), as the demo it serves was built on it
+    # Both servers run on the suite's declared clock, one clock for both (tests/browser/clocked.py), as the demo
+    # they serve was built on it, while `requests` judges a cookie's expiry by the real clock: the session lives
+    # long enough for both, so a cookie is never dropped as expired (as tests/browser/conftest.py does for Chromium).
     env = {**os.environ, "TRACKER_DATABASE_URL": url, "TRACKER_UPLOADS_BACKEND": "database",
-           "TRACKER_UPLOADS_FOLDER": str(folder), "TEST_CLOCK_START": datetime.now(UTC).isoformat()}
-    process = subprocess.Popen([sys.executable, "-m", "tests.browser.clocked", "--app", "app", "run", "--port",
-                                str(port), "--no-reload", "--no-debugger"],
-                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+           "TRACKER_UPLOADS_FOLDER": str(folder), **clock_env(),
+           "TRACKER_SECURITY_SESSION_IDLE_MINUTES": str(60 * 24 * 365 * 10)}
+    # the server's output is kept beside its disk, to read when a step fails
+    with open(f"{folder}.log", "w") as log:
+        process = subprocess.Popen([sys.executable, "-m", "tests.browser.clocked", "--app", "app", "run", "--port",
+                                    str(port), "--no-reload", "--no-debugger"],
+                                   cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -65,6 +70,7 @@ def upload_through(session: requests.Session, base: str, action_id: int, title: 
                             files={"file": (f"{title}.pdf", minimal_pdf(title), "application/pdf")},
                             allow_redirects=False, timeout=10)
     assert response.status_code == 302, response.text[:500]
+    assert "/sign-in" not in response.headers["Location"], "the upload was sent to sign in, not saved"
 
 
 @pytest.fixture
