@@ -107,6 +107,22 @@ def tab_to(page, name: str, limit: int = 60) -> None:
     raise AssertionError(f"{name} never took the focus")
 
 
+def cut_off_titles(page) -> list[str]:
+    """Headings and table captions whose text runs past the right edge of the screen or of the box that scrolls
+    it: a caption of a table that scrolls sideways is as wide as the table, and without care it is cut off where
+    the box ends."""
+    return page.evaluate("""() => [...document.querySelectorAll('main h1, main h2, main caption')]
+        .filter(element => element.getClientRects().length && !element.closest('.govuk-visually-hidden'))
+        .filter(element => {
+          const box = element.closest('.tracker-scroll');
+          const edge = Math.min(window.innerWidth, box ? box.getBoundingClientRect().right : Infinity);
+          const range = document.createRange();
+          range.selectNodeContents(element);
+          return [...range.getClientRects()].some(rect => rect.right > edge + 0.5);
+        })
+        .map(element => element.textContent.trim())""")
+
+
 @pytest.mark.parametrize("width", [375, 768])
 @pytest.mark.parametrize("path", ["/plan", "/dashboard", "/actions", "/recommendations"])
 def test_narrow_pages_fit_and_the_filters_open_and_close_by_keyboard(browser, region_server, width, path):
@@ -114,6 +130,7 @@ def test_narrow_pages_fit_and_the_filters_open_and_close_by_keyboard(browser, re
     try:
         page.goto(region_server.url + path)
         assert scrolls_sideways(page) == []
+        assert cut_off_titles(page) == []
         panel = page.locator("[data-module=tracker-filter]")
         assert not panel.is_visible(), "the filters should start closed below a desktop width"
         tab_to(page, "Show filters")
