@@ -2,9 +2,9 @@
 
 The browser tests' server and command-line steps run in processes of their own. Each one's clock is the declared
 moment given in TEST_CLOCK_START plus the real time that has passed since TEST_CLOCK_TAKEN_AT (a real Unix time),
-and ticks on from there. So every process started from one `clock_env()` reads the same time as the others and as
-the tests that drive them, however long each took to start: two servers whose clocks differed by a moment would
-refuse each other's session cookies, which are signed with the time."""
+and ticks on from there (read at once, see below). So every process started from one `clock_env()` reads the same
+time as the others and as the tests that drive them, however long each took to start: two servers whose clocks
+differed by a moment would refuse each other's session cookies, which are signed with the time."""
 
 import os
 import sys
@@ -33,5 +33,8 @@ def declared_now() -> datetime:
 
 if __name__ == "__main__":
     with time_machine.travel(declared_now(), tick=True):
+        # time-machine starts a ticking clock at its first reading, not when the travel begins: read it now, or the
+        # clock would stand still while the app is imported and run behind the other processes' for ever after
+        time.time()
         sys.argv = ["flask", *sys.argv[1:]]
         main()
