@@ -99,6 +99,12 @@ def _content_matches(kind: str, data: bytes) -> bool:
     return guessed.mime == KINDS[kind][0]
 
 
+#: said of an archive that unpacks (or says it unpacks) to more than any document needs, or at a bomb's ratio
+UNPACKS_TOO_LARGE = ("The selected file unpacks to far more than a document needs (more than "
+                     f"{ZIP_MAX_UNPACKED_BYTES // (1024 * 1024)} MB, or too much for its size), so it was not kept. "
+                     "Save the document again, or as a PDF, and upload that")
+
+
 def _is_bomb(entries: list[zipfile.ZipInfo]) -> bool:
     """Judged on the sizes the archive declares, before anything is unpacked (zipfile never unpacks an entry
     beyond its declared size, so these also cap what any reader of the file can be made to unpack)."""
@@ -124,13 +130,18 @@ def _zip_is_document(kind: str, data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
-            if _is_bomb(entries) or ZIP_MARKERS[kind] not in {e.filename for e in entries}:
+            if ZIP_MARKERS[kind] not in {e.filename for e in entries}:
                 return False
+            if _is_bomb(entries):
+                raise EvidenceError(UNPACKS_TOO_LARGE)
             inflation.real_total(data, entries, ZIP_MAX_UNPACKED_BYTES, ZIP_MAX_RATIO, 1024 * 1024)
             return kind not in ("odt", "ods") or _opendocument_type_matches(kind, archive)
+    except EvidenceError:
+        raise  # an EvidenceError is a ValueError too: it must not be read as "not a zip" below
+    except inflation.TooLarge:
+        raise EvidenceError(UNPACKS_TOO_LARGE) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, OSError, EOFError, RuntimeError,
             zlib.error):
-        # inflation.TooLarge is a ValueError
         # RuntimeError: encrypted or an unsupported compression method; zlib.error: a corrupt stream
         return False
 
