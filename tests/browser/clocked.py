@@ -21,13 +21,17 @@ def real_time() -> float:
 
 
 def clock_env() -> dict[str, str]:
-    """The variables that start a process on this process's clock (the suite's declared one, in the tests)."""
-    return {"TEST_CLOCK_START": datetime.now(UTC).isoformat(), "TEST_CLOCK_TAKEN_AT": repr(real_time())}
+    """The variables that start a process on this process's clock (the suite's declared one, in the tests).
+
+    Its clients (Chromium, `requests`) keep the real clock and judge a cookie's expiry by it, so the session
+    lives long enough for both clocks: only the server's own idle check ends one."""
+    return {"TEST_CLOCK_START": datetime.now(UTC).isoformat(), "TEST_CLOCK_TAKEN_AT": repr(real_time()),
+            "TRACKER_SECURITY_SESSION_IDLE_MINUTES": str(60 * 24 * 365 * 10)}
 
 
 def declared_now() -> datetime:
     start = datetime.fromisoformat(os.environ["TEST_CLOCK_START"])
-    taken_at = float(os.environ.get("TEST_CLOCK_TAKEN_AT") or real_time())
+    taken_at = float(os.environ["TEST_CLOCK_TAKEN_AT"])
     return start + timedelta(seconds=real_time() - taken_at)
 
 

@@ -43,10 +43,8 @@ def tracker_env(folder: Path) -> dict[str, str]:
         # as `make run` does for the demo: the demo's administrator signs in with a password alone
         "TRACKER_AUTH_REQUIRE_TOTP_FOR": "[]",
         "FLASK_DEBUG": "0",
-        # The server runs on the suite's clock (see clocked.py) while Chromium keeps the real one: a session cookie
-        # that lives long enough for both, so that only the server's own idle check ends a session.
+        # the server runs on the suite's clock, with a session that outlives Chromium's real one (see clocked.py)
         **clock_env(),
-        "TRACKER_SECURITY_SESSION_IDLE_MINUTES": str(60 * 24 * 365 * 10),
         # the journeys and the sweep are Barking's; the overview's server adds the living region (region_folder)
         "TRACKER_DEMO_LIVING_REGION": "false",
     })

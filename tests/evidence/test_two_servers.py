@@ -36,12 +36,10 @@ def free_port() -> int:
 
 def start_server(url: str, folder: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    # Both servers run on the suite's declared clock, one clock for both (tests/browser/clocked.py), as the demo
-    # they serve was built on it, while `requests` judges a cookie's expiry by the real clock: the session lives
-    # long enough for both, so a cookie is never dropped as expired (as tests/browser/conftest.py does for Chromium).
+    # Both servers run on the suite's declared clock, one clock for both, as the demo they serve was built on it,
+    # with a session that outlives the real clock `requests` judges cookies by (tests/browser/clocked.py).
     env = {**os.environ, "TRACKER_DATABASE_URL": url, "TRACKER_UPLOADS_BACKEND": "database",
-           "TRACKER_UPLOADS_FOLDER": str(folder), **clock_env(),
-           "TRACKER_SECURITY_SESSION_IDLE_MINUTES": str(60 * 24 * 365 * 10)}
+           "TRACKER_UPLOADS_FOLDER": str(folder), **clock_env()}
     # the server's output is kept beside its disk, to read when a step fails
     with open(f"{folder}.log", "w") as log:
         process = subprocess.Popen([sys.executable, "-m", "tests.browser.clocked", "--app", "app", "run", "--port",

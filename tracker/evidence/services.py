@@ -133,12 +133,10 @@ def _zip_is_document(kind: str, data: bytes) -> bool:
             if ZIP_MARKERS[kind] not in {e.filename for e in entries}:
                 return False
             if _is_bomb(entries):
-                raise EvidenceError(UNPACKS_TOO_LARGE)
+                raise inflation.TooLarge("the sizes the archive declares")
             inflation.real_total(data, entries, ZIP_MAX_UNPACKED_BYTES, ZIP_MAX_RATIO, 1024 * 1024)
             return kind not in ("odt", "ods") or _opendocument_type_matches(kind, archive)
-    except EvidenceError:
-        raise  # an EvidenceError is a ValueError too: it must not be read as "not a zip" below
-    except inflation.TooLarge:
+    except inflation.TooLarge:  # a ValueError: caught before the ValueError below that means "not a zip"
         raise EvidenceError(UNPACKS_TOO_LARGE) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, OSError, EOFError, RuntimeError,
             zlib.error):
