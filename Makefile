@@ -61,6 +61,7 @@ bench: install assets
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python scripts/feature-imports tracker
 	$(BIN)/bandit -q -r tracker -ll -c pyproject.toml
 	$(BIN)/python scripts/audit-dependencies

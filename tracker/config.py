@@ -2,6 +2,7 @@
 
 import os
 import tomllib
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ def parse_env_value(raw: str) -> Any:
         return raw
 
 
-def env_overrides(environ: dict[str, str] | None = None) -> dict[str, Any]:
+def env_overrides(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """TRACKER_<SECTION>_<KEY> variables, and DATABASE_URL as hosting platforms hand it over (the
     TRACKER_DATABASE_URL spelling wins when both are set)."""
     environ = os.environ if environ is None else environ
@@ -58,7 +59,7 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def base_url(config: dict[str, Any], environ: dict[str, str] | None = None) -> str:
+def base_url(config: dict[str, Any], environ: Mapping[str, str] | None = None) -> str:
     """[app] base_url, or else this machine at the port the app was started on (`make run PORT=5050` passes PORT
     to the web server and the scheduler alike), so links in emails reach the running app."""
     environ = os.environ if environ is None else environ

@@ -42,7 +42,8 @@ def init_app(app: Flask, expire_idle_session: Callable[[Flask], None]) -> None:
     if proxies:
         # Behind a reverse proxy every request comes from the proxy; trust its X-Forwarded-For (only as many hops
         # as configured, so a client cannot forge its own) so that sign-in throttling sees the real address.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+        # Flask documents wrapping wsgi_app in middleware this way; its types declare wsgi_app a method
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     @app.before_request
     def prepare_request():

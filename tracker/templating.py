@@ -7,6 +7,7 @@ from itertools import chain
 from zoneinfo import ZoneInfo
 
 from flask import Flask, url_for
+from flask.sansio.app import App
 from flask.templating import Environment
 from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers
@@ -76,6 +77,7 @@ def init_app(app: Flask, audiences: dict) -> None:
     """`audiences`: who sees each item of NAVIGATION, as a test of the user for each audience its entries name
     (the rules are tracker.auth.permissions', which the app factory hands over)."""
     app.extensions["tracker_navigation_audiences"] = audiences
+    assert app.template_folder is not None  # the app factory names the templates folder
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(app.template_folder),
         PrefixLoader({
@@ -118,9 +120,9 @@ NAVIGATION = (
 )
 
 
-def add_home_panel(app: Flask, template: str) -> None:
+def add_home_panel(app: App, template: str) -> None:
     """A template a feature adds to the home page (e.g. what awaits my review); it reads `current_user`. Features
-    add theirs as their blueprint is registered."""
+    add theirs as their blueprint is registered (a blueprint's setup state gives the app as the sans-IO `App`)."""
     panels = app.extensions.setdefault("tracker_home_panels", [])
     if template not in panels:
         panels.append(template)

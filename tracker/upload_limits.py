@@ -9,6 +9,7 @@ sent back to the page they were on with the same message."""
 import tempfile
 
 from flask import Request, current_app, has_app_context
+from werkzeug.datastructures import FileStorage
 from wtforms.validators import ValidationError
 
 #: uploads are kept in memory up to this size, then on disk (as Werkzeug does)
@@ -65,9 +66,9 @@ class TrackerRequest(Request):
         return CappedFile(file_limit() + 1)
 
 
-def received_bytes(upload) -> int:
+def received_bytes(upload: FileStorage) -> int:
     """How large the uploaded file really was, though only the first part of an oversized one was kept."""
-    stream = getattr(upload, "stream", None)
+    stream = upload.stream
     if isinstance(stream, CappedFile):
         return stream.received
     position = stream.tell()

@@ -25,6 +25,7 @@ def request_new_date(action_id: int):
     form = RequestDateForm(action.target_on)
     pending = date_requests.open_request(action)
     if form.validate_on_submit():
+        assert form.reason.data is not None  # DataRequired
         try:
             date_requests.request_new_date(current_user, action, form.target_on.data, form.reason.data)
         except ActionError as error:

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from typing import Any
 
 from flask import Response, request, url_for
 from flask_login import current_user
@@ -53,7 +54,9 @@ def without(key: str, value: str | None = None) -> str:
         args.poplist(key)
     else:
         args.setlist(key, [v for v in args.getlist(key) if v != value])
-    return url_for("actions.list_actions", **args.to_dict(flat=False))
+    # every value a list; typed loosely, since url_for's own options (_anchor, _external...) are not lists
+    values: dict[str, Any] = args.to_dict(flat=False)
+    return url_for("actions.list_actions", **values)
 
 
 def _choice(field, value) -> str:
@@ -63,6 +66,9 @@ def _choice(field, value) -> str:
 def selected_filters(form: ActionListFilterForm, filters: lists.ActionFilters) -> list[tuple[str, str, str]]:
     """(heading, label, address without it) for each filter applied, for the MoJ filter's removable tags."""
     chosen = [("Status", _choice(form.status, s), without("status", s)) for s in filters.statuses]
+    # looked up only for a filter that is applied
+    recommendation = recommendation_label(filters.recommendation_id) if filters.recommendation_id else ""
+    inspection = inspection_label(filters.inspection_id) if filters.inspection_id else ""
     simple = [
         (filters.organisation_id, "Organisation", lambda: _choice(form.organisation, str(filters.organisation_id)),
          "organisation"),
@@ -74,9 +80,8 @@ def selected_filters(form: ActionListFilterForm, filters: lists.ActionFilters) -
         (filters.waiting_on_mine, "Waiting", lambda: "Waiting on your actions", "waiting"),
         (filters.due_from, "Due on or after", lambda: format_date(filters.due_from), "due_from"),
         (filters.due_to, "Due on or before", lambda: format_date(filters.due_to), "due_to"),
-        (filters.recommendation_id, "Recommendation", lambda: recommendation_label(filters.recommendation_id),
-         "recommendation"),
-        (filters.inspection_id, "Inspection", lambda: inspection_label(filters.inspection_id), "inspection"),
+        (filters.recommendation_id, "Recommendation", lambda: recommendation, "recommendation"),
+        (filters.inspection_id, "Inspection", lambda: inspection, "inspection"),
         (filters.current_only, "Inspections", lambda: "Current inspection of each PDU", "current"),
         (filters.recommendations_i_own, "Recommendations", lambda: "Those you own or lead", "mine"),
     ]

@@ -105,7 +105,7 @@ def sort_columns(sort: str) -> tuple:
 
 def status_condition(statuses: list[str]):
     wanted = [s for s in statuses if s in STATUSES]
-    conditions = [Action.status.in_(wanted)] if wanted else []
+    conditions: list[ColumnElement[bool]] = [Action.status.in_(wanted)] if wanted else []
     if OPEN in statuses:
         conditions.append(Action.status != COMPLETE)
     return or_(*conditions) if conditions else None

@@ -3,13 +3,20 @@ that wait on other actions."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db_types import UTCDateTime, text_search_index, utcnow
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.recommendations.status import COMPLETE, NOT_STARTED, STATUSES
+
+if TYPE_CHECKING:
+    # the related models, for the checker only: at run time the relationships name them as strings
+    from tracker.auth.models import User
+    from tracker.evidence.models import Evidence
+    from tracker.recommendations.models import Recommendation
 
 #: an open action due within this many days is "due soon"
 DUE_SOON_DAYS = 14
@@ -106,7 +113,7 @@ class ActionRules:
         return timeliness(self.status, self.original_target_on, self.target_on, self.completed_on, on)
 
 
-class Action(ActionRules, db.Model):
+class Action(ActionRules, Model):
     __tablename__ = "actions"
     #: the dashboards count actions by recommendation, status and target date from this index alone
     __table_args__ = (Index("ix_actions_recommendation_id_status_target_on", "recommendation_id", "status",
@@ -143,7 +150,7 @@ class Action(ActionRules, db.Model):
     def status_label(self) -> str:
         return STATUSES[self.status]
 
-class TargetDateRevision(db.Model):
+class TargetDateRevision(Model):
     __tablename__ = "target_date_revisions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -158,7 +165,7 @@ class TargetDateRevision(db.Model):
     revised_by: Mapped["User | None"] = relationship()  # noqa: F821
 
 
-class ProgressUpdate(db.Model):
+class ProgressUpdate(Model):
     __tablename__ = "progress_updates"
     __table_args__ = (text_search_index("ix_progress_updates_narrative_search", "narrative"),)
 
@@ -177,7 +184,7 @@ class ProgressUpdate(db.Model):
     author: Mapped["User | None"] = relationship()  # noqa: F821
 
 
-class ActionDependency(db.Model):
+class ActionDependency(Model):
     """`action` cannot finish until `blocker` does, e.g. a PDU's training waits on the region's recruitment."""
 
     __tablename__ = "action_dependencies"
@@ -208,7 +215,7 @@ REQUEST_STATES = {REQUESTED: "Waiting for the recommendation's lead", AWAITING_A
                   APPROVED: "Approved", REFUSED: "Refused"}
 
 
-class DateChangeRequest(db.Model):
+class DateChangeRequest(Model):
     """A new target date asked for with a reason: the owner asks, the recommendation's lead approves or refuses,
     and a date already slipped or moved beyond `[actions] redate_limit_days` also needs the reviewer's agreement."""
 

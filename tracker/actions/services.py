@@ -172,7 +172,7 @@ def _check_dependencies(actor, action: Action, new_status: str | None, override_
 
 
 def post_update(actor, action: Action, narrative: str, new_status: str | None = None,
-                on: date | None = None, expected_version=None, override_reason: str = "") -> ProgressUpdate:
+                on: date | None = None, expected_version=None, override_reason: str | None = "") -> ProgressUpdate:
     """A dated narrative by a person, optionally moving the action's status; refused with ConflictError when the
     action changed since `expected_version` was read. A narrative alone may be posted while the recommendation is
     under review; a change of status may not. Marking complete an action that waits on unfinished ones is refused

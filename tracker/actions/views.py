@@ -75,6 +75,7 @@ def create_action(recommendation_id: int):
     form = ActionForm()
     form.owner_id.choices = people_choices(recommendation)
     if form.validate_on_submit():
+        assert form.description.data is not None  # DataRequired
         try:
             action = services.create_action(current_user, recommendation, form.description.data,
                                             form.owner_id.data, form.target_on.data)
@@ -96,6 +97,7 @@ def edit_action(action_id: int):
     form.owner_id.choices = people_choices(action.recommendation)
     stamp_version(form, action)
     if form.validate_on_submit():
+        assert form.description.data is not None  # DataRequired
         try:
             services.edit_action(current_user, action, form.description.data, form.owner_id.data,
                                  expected_version=form.version.data)
@@ -138,23 +140,26 @@ def revise_target_date(action_id: int):
         form.submit.label.text = "Correct target date"
     stamp_version(form, action)
     if form.validate_on_submit():
+        # asked for (DataRequired) unless the date is only put right
+        reason = "" if correction else form.reason.data
+        assert reason is not None
         try:
             if correction:
                 services.correct_target_date(current_user, action, form.target_on.data,
                                              expected_version=form.version.data)
             elif date_requests.needs_agreement(action, form.target_on.data):
-                date_requests.ask_for_agreement(current_user, action, form.target_on.data, form.reason.data,
+                date_requests.ask_for_agreement(current_user, action, form.target_on.data, reason,
                                                 expected_version=form.version.data)
                 flash("This change needs the reviewer's agreement, so it has been sent to them. The target date "
                       "stays as it is until they agree.", "success")
                 return back_to(action)
             else:
-                services.revise_target_date(current_user, action, form.target_on.data, form.reason.data,
+                services.revise_target_date(current_user, action, form.target_on.data, reason,
                                             expected_version=form.version.data)
         except ConflictError:
             return action_conflict(action, [
                 ConflictRow("Target date", form.target_on.data.isoformat(), action.target_on.isoformat()),
-                *([] if correction else [ConflictRow("Reason", form.reason.data, "")]),
+                *([] if correction else [ConflictRow("Reason", reason, "")]),
             ])
         except services.ActionError as error:
             refuse_with(form, "target_on", error)
@@ -179,6 +184,7 @@ def post_update(action_id: int):
     stamp_version(form, action)
     blockers = services.unfinished_blockers(action) if action.status != COMPLETE else []
     if form.validate_on_submit():
+        assert form.narrative.data is not None  # DataRequired
         try:
             services.post_update(current_user, action, form.narrative.data, form.status.data or None,
                                  expected_version=form.version.data, override_reason=form.override_reason.data)
@@ -212,6 +218,7 @@ def correct_update(update_id: int):
     update = update_or_404(update_id)
     form = CorrectUpdateForm(obj=update)
     if form.validate_on_submit():
+        assert form.narrative.data is not None  # DataRequired
         try:
             services.correct_update(current_user, update, form.narrative.data)
         except services.ActionError as error:

@@ -1,7 +1,9 @@
 """Leavers: deactivating an account (never deleting it, so their history stays) ends at once every way in they
 had (password, sessions, API tokens, set-password links), and their open work shows as needing a new owner."""
 
-from sqlalchemy import update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, update
 
 from tracker.admin.services import AdminError
 from tracker.audit.services import record_event
@@ -19,8 +21,10 @@ def deactivate(actor, user: User) -> None:
     now = utcnow()
     user.is_active, user.deactivated_at = False, now
     sessions.end_sessions(user)
-    revoked = db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-                                 .values(revoked_at=now)).rowcount
+    # an UPDATE's result is a CursorResult, which Session.execute is typed only as a Result
+    revoked = cast(CursorResult[Any], db.session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now))).rowcount
     db.session.execute(update(UserToken).where(UserToken.user_id == user.id, UserToken.used_at.is_(None))
                        .values(used_at=now))
     record_event(actor, "user", user.id, "deactivate",

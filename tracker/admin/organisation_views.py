@@ -27,6 +27,7 @@ def edit_form(org: Organisation | None, kind: str):
     form = OrganisationForm(obj=org)
     form.parent_id.choices = services.parent_choices(kind)
     if form.validate_on_submit():
+        assert form.name.data is not None  # DataRequired
         try:
             saved = save_organisation_handing_over(current_user, org, kind, form.name.data, form.parent_id.data,
                                                   form.is_active.data)

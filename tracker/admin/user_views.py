@@ -39,6 +39,7 @@ def edit_user(user_id: int):
     user = user_or_404(user_id)
     form = UserDetailsForm(obj=user)
     if form.validate_on_submit():
+        assert form.name.data is not None and form.email.data is not None  # DataRequired
         try:
             services.update_details(current_user, user, form.name.data, form.email.data)
         except services.AdminError as error:

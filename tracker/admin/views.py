@@ -43,6 +43,7 @@ def create_user():
     form = UserForm()
     form.organisation_id.choices = services.organisation_groups()
     if form.validate_on_submit():
+        assert form.name.data is not None and form.email.data is not None  # DataRequired
         try:
             user = services.add_user(current_user, form.name.data, form.email.data, form.role.data,
                                      form.organisation_id.data)

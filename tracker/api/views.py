@@ -87,8 +87,8 @@ def _in_scope(query, pdu_column):
     if any(wanted.values()):
         query = query.join(pdu, pdu.id == pdu_column).outerjoin(region, region.id == pdu.parent_id)
     for table, name in ((pdu, "pdu"), (region, "region")):
-        if wanted[name] is not None:
-            organisation_id, value = wanted[name]
+        if (given := wanted[name]) is not None:
+            organisation_id, value = given
             query = query.where(or_(table.name == value, table.id == organisation_id) if organisation_id is not None
                                 else table.name == value)
     return query

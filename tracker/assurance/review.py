@@ -1,6 +1,8 @@
 """The review page's pieces: one set of fields per evidence item inside the page's single form, reading what the
 reviewer answered, the error summary over all of them, and the progress timeline shown beside the evidence."""
 
+from collections.abc import Sequence
+
 from flask import request
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
@@ -80,7 +82,7 @@ class ErrorSummary:
             self.errors[target_id] = self.errors.pop(field_id)
 
 
-def timeline(recommendation) -> list[ProgressUpdate]:
+def timeline(recommendation) -> Sequence[ProgressUpdate]:
     """The progress updates on the recommendation's actions, newest first, in one query (authors in one more)."""
     return db.session.scalars(
         select(ProgressUpdate).join(Action).where(Action.recommendation_id == recommendation.id)

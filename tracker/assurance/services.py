@@ -5,7 +5,7 @@ Decisions on evidence carry over between rounds: an item accepted once stays acc
 earlier round is set aside (kept on record, no longer counted), so the owner fixes a return by adding evidence.
 """
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -102,7 +102,7 @@ def unmet_conditions(recommendation, submission: Submission | None = None) -> li
     if recommendation.response == NOT_AGREED:
         return ["The recommendation is not agreed, so there is nothing to assure."]
     rec_id = recommendation.id
-    missing = [] if recommendation.response else [LinkedText(
+    missing: list[str] = [] if recommendation.response else [LinkedText(
         "Record the service's response to the recommendation.", "recommendations.edit_response",
         recommendation_id=rec_id)]
     if not recommendation.actions:
@@ -143,7 +143,8 @@ def submit_recommendation(actor, recommendation, expected_version=None) -> Submi
     return submission
 
 
-def _check_reviewer(actor, recommendation, submission) -> None:
+def _check_reviewer(actor, recommendation, submission: Submission | None) -> Submission:
+    """The submission, once the actor may decide on it: refused when none waits or they may not review it."""
     if submission is None:
         raise AssuranceError("The recommendation is not waiting for review.")
     if not rules.holds_reviewer_role(actor, recommendation):
@@ -151,6 +152,7 @@ def _check_reviewer(actor, recommendation, submission) -> None:
     reason = rules.conflict_of_interest(actor, recommendation, submission)
     if reason:
         raise AssuranceError(reason)
+    return submission
 
 
 class EvidenceDecisionError(AssuranceError):
@@ -192,8 +194,7 @@ def _record_decision(actor, recommendation, submission, evidence, decision: str,
 def decide_evidence(actor, recommendation, evidence, decision: str, comment: str,
                     expected_version=None) -> EvidenceReview:
     """Accept or reject one evidence item; a rejection must say why. Checked against the evidence's version."""
-    submission = open_submission(recommendation)
-    _check_reviewer(actor, recommendation, submission)
+    submission = _check_reviewer(actor, recommendation, open_submission(recommendation))
     review = _record_decision(actor, recommendation, submission, evidence, decision, comment, expected_version)
     db.session.commit()
     return review
@@ -208,8 +209,7 @@ def _remaining(actor, recommendation, decisions, skip=()) -> list:
 def decide_evidence_items(actor, recommendation, answers, accept_rest: bool = False) -> list[EvidenceReview]:
     """The reviewer's decisions on several items, as (evidence, decision, comment, expected version), and with
     `accept_rest` every other item still undecided accepted: one transaction, so all are saved or none."""
-    submission = open_submission(recommendation)
-    _check_reviewer(actor, recommendation, submission)
+    submission = _check_reviewer(actor, recommendation, open_submission(recommendation))
     decisions = latest_decisions(recommendation)
     try:
         reviews = [_record_decision(actor, recommendation, submission, evidence, decision, comment, version)
@@ -256,8 +256,7 @@ def reread_under_lock(recommendation) -> str | None:
 
 
 def assure_recommendation(actor, recommendation, comment: str = "", expected_version=None) -> Submission:
-    submission = open_submission(recommendation)
-    _check_reviewer(actor, recommendation, submission)
+    submission = _check_reviewer(actor, recommendation, open_submission(recommendation))
     with guarded(recommendation, expected_version):
         if reread_under_lock(recommendation) != SUBMITTED:
             raise AssuranceError("The recommendation is no longer waiting for review.")
@@ -279,8 +278,7 @@ def assure_recommendation(actor, recommendation, comment: str = "", expected_ver
 
 
 def return_recommendation(actor, recommendation, reasons: str, expected_version=None) -> Submission:
-    submission = open_submission(recommendation)
-    _check_reviewer(actor, recommendation, submission)
+    submission = _check_reviewer(actor, recommendation, open_submission(recommendation))
     reasons = (reasons or "").strip()
     if not reasons:
         raise AssuranceError("Enter the reasons for returning the recommendation")
@@ -301,7 +299,7 @@ def can_reopen(user, recommendation) -> bool:
     return latest is not None and latest.state == ASSURED and rules.can_review(user, recommendation, latest)
 
 
-def reopen_recommendation(actor, recommendation, reason: str, expected_version=None) -> Submission:
+def reopen_recommendation(actor, recommendation, reason: str | None, expected_version=None) -> Submission:
     """The reviewer reopens an assured recommendation; the submission and every decision stay on record."""
     latest = latest_submission(recommendation)
     if latest is None or latest.state != ASSURED:
@@ -331,9 +329,9 @@ def withdraw_submission(actor, recommendation, expected_version=None) -> Submiss
     """Take a submission back before the reviewer decides, so the owner can change what it vouched for."""
     if not may_withdraw(actor, recommendation):
         raise AssuranceError("Only the submitter or the recommendation's owner or lead can withdraw the submission.")
-    if fresh_state(recommendation) != SUBMITTED:
+    submission = open_submission(recommendation) if fresh_state(recommendation) == SUBMITTED else None
+    if submission is None:
         raise AssuranceError("The recommendation is not waiting for review, so there is nothing to withdraw.")
-    submission = open_submission(recommendation)
     with guarded(recommendation, expected_version):
         submission.state, submission.decided_by_id, submission.decided_at = WITHDRAWN, actor.id, utcnow()
         _touch(recommendation)
@@ -347,7 +345,7 @@ def awaiting_review(user) -> list[Recommendation]:
     """Recommendations submitted for assurance that this user may review, oldest submission first."""
     if not user.is_authenticated:
         return []
-    scopes = []
+    scopes: list[ColumnElement[bool]] = []
     regions = user.orgs_with_role(REGIONAL_DIRECTOR)
     if regions:
         scopes.append((Organisation.kind == PDU) & Organisation.parent_id.in_(regions))

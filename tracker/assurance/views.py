@@ -331,6 +331,7 @@ def add_dependency(action_id: int):
     panel = panels.dependency_panel(current_user, action, today(), form)
     if form.validate_on_submit() and form.blocker_id.data:
         blocker = db.session.get(Action, form.blocker_id.data)
+        assert blocker is not None  # one of the choices, each an action loaded for this page
         try:
             dependencies.add_dependency(current_user, action, blocker)
         except dependencies.DependencyError as error:

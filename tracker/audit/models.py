@@ -1,16 +1,20 @@
 """The audit trail: every change to the plan, who made it, when, and what it was before and after."""
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db_types import UTCDateTime, utcnow
-from tracker.extensions import db
+from tracker.extensions import Model
+
+if TYPE_CHECKING:
+    # the related models, for the checker only: at run time the relationships name them as strings
+    from tracker.auth.models import User
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -58,7 +58,7 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
 
-def code_field(label: str = "Code from your authenticator app", hint: str | None = None) -> StringField:
+def code_field(label: str = "Code from your authenticator app", hint: str = "") -> StringField:
     return StringField(label, widget=GovTextInput(), description=hint,
                        validators=[DataRequired(message="Enter the code from your authenticator app"),
                                    Length(max=40, message="Enter the code from your authenticator app")])

@@ -1,13 +1,18 @@
 """People, the roles they hold in organisations, and the API tokens they are issued."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db_types import UTCDateTime, utcnow
-from tracker.extensions import db
+from tracker.extensions import Model
+
+if TYPE_CHECKING:
+    # the related models, for the checker only: at run time the relationships name them as strings
+    from tracker.organisations.models import Organisation
 
 ADMIN = "admin"
 HMPPS_LEAD = "hmpps_lead"
@@ -32,7 +37,7 @@ EVENTS_IMMEDIATE = "immediate"
 EVENTS_WITH_REMINDERS = "with_reminders"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -87,7 +92,7 @@ class User(UserMixin, db.Model):
         )
 
 
-class RoleAssignment(db.Model):
+class RoleAssignment(Model):
     __tablename__ = "role_assignments"
     __table_args__ = (UniqueConstraint("user_id", "role", "organisation_id", name="uq_role_assignments_user_role_org"),)
 
@@ -100,7 +105,7 @@ class RoleAssignment(db.Model):
     organisation: Mapped["Organisation"] = relationship(lazy="joined")  # noqa: F821
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,7 +126,7 @@ INVITE = "invite"
 RESET = "reset"
 
 
-class UserToken(db.Model):
+class UserToken(Model):
     """A single-use, expiring link for setting a password: an invitation or a reset."""
 
     __tablename__ = "user_tokens"
@@ -139,7 +144,7 @@ class UserToken(db.Model):
     user: Mapped["User"] = relationship()
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A one-time code that stands in for the authenticator app when it is lost."""
 
     __tablename__ = "recovery_codes"
@@ -151,7 +156,7 @@ class RecoveryCode(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class SignInAttempt(db.Model):
+class SignInAttempt(Model):
     """A failed sign-in from one client address, kept in the database so every web worker sees the same count."""
 
     __tablename__ = "sign_in_attempts"
@@ -165,7 +170,7 @@ class SignInAttempt(db.Model):
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
-class OidcIdentity(db.Model):
+class OidcIdentity(Model):
     """The single sign-on account a person is bound to: the provider (issuer) and its unchanging id for them (the
     `sub` claim; for Microsoft Entra ID the tenant and object ids, "tid:oid"). Bound at the first link, after
     which a sign-in is matched on this, never on the email address. A row without a subject is an administrator's

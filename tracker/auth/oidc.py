@@ -10,6 +10,7 @@ link to an existing account happens once, and only when the provider confirms th
 administrator allowed it from the person's page)."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urlsplit
 
 import requests
@@ -23,6 +24,10 @@ from tracker.auth.models import OidcIdentity, User
 from tracker.auth.services import create_user, find_user
 from tracker.db_types import utcnow
 from tracker.extensions import db
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from werkzeug.local import LocalProxy
 
 #: what can go wrong between us and the provider, each ending the sign-in with nobody signed in
 PROVIDER_ERRORS = (OAuthError, JoseError, requests.RequestException, ValueError, KeyError)
@@ -52,6 +57,13 @@ def is_configured() -> bool:
     return settings() is not None
 
 
+def configured_settings() -> Settings:
+    """The settings, for the steps of single sign-on: each is reached only where it is configured."""
+    current = settings()
+    assert current is not None  # the pages that start these steps are not found without it
+    return current
+
+
 def provider_name() -> str:
     return current_app.config.get("OIDC_PROVIDER_NAME") or "your organisation's account"
 
@@ -59,10 +71,11 @@ def provider_name() -> str:
 def client():
     """The Authlib client for the configured provider, made once per configuration (it caches the discovery
     document and keys)."""
-    current = settings()
+    current = configured_settings()
     clients = current_app.extensions.setdefault("tracker_oidc", {})
     if current not in clients:
-        oauth = OAuth(current_app._get_current_object())
+        # the client keeps the app itself; current_app is a proxy for it (which Flask types as the app)
+        oauth = OAuth(cast("LocalProxy[Flask]", current_app)._get_current_object())
         clients[current] = oauth.register(
             "oidc", overwrite=True, client_id=current.client_id, client_secret=current.client_secret,
             server_metadata_url=f"{current.issuer}/.well-known/openid-configuration",
@@ -86,7 +99,7 @@ def _email_is_verified(claims: dict) -> bool:
 def identity_of(claims: dict) -> tuple[str, str]:
     """(issuer, subject) naming the provider account for good. Entra's `sub` differs for each application, so
     there it is the tenant and object ids, which are the person's in the whole tenant."""
-    issuer = str(claims.get("iss") or settings().issuer).rstrip("/")
+    issuer = str(claims.get("iss") or configured_settings().issuer).rstrip("/")
     if urlsplit(issuer).hostname == ENTRA_HOST:
         tid, oid = str(claims.get("tid") or ""), str(claims.get("oid") or "")
         if not tid or not oid:
@@ -185,7 +198,7 @@ def allow_link(actor, user: User) -> None:
     """An administrator's explicit link: the person's next sign-in through the provider, with their email address,
     binds that provider account to them even where the provider does not confirm email addresses. Any earlier
     link is replaced (for someone whose provider account changed)."""
-    issuer = settings().issuer
+    issuer = configured_settings().issuer
     row = _identity(issuer, user_id=user.id)
     before = {"subject": row.subject} if row is not None else None
     if row is None:
@@ -210,7 +223,7 @@ def logout_url(id_token: str) -> str | None:
     try:
         result = client().create_logout_url(
             post_logout_redirect_uri=current_app.config.get("APP_BASE_URL", "").rstrip("/") + "/sign-in",
-            id_token_hint=id_token, client_id=settings().client_id)
+            id_token_hint=id_token, client_id=configured_settings().client_id)
     except (*PROVIDER_ERRORS, RuntimeError):
         return None
     return result["url"]

@@ -20,6 +20,7 @@ def forgot_password():
     _local_passwords_only()
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        assert form.email.data is not None  # DataRequired
         passwords.request_reset(form.email.data)
         return render_template("auth/reset-sent.html", email=form.email.data)
     return render_template("auth/forgot-password.html", form=form)
@@ -34,6 +35,7 @@ def set_password(token: str):
         return render_template("auth/link-expired.html"), 404
     form = SetPasswordForm()
     if form.validate_on_submit():
+        assert form.password.data is not None  # DataRequired
         try:
             passwords.set_password_from_link(link, form.password.data)
         except passwords.PasswordError as error:
@@ -50,6 +52,7 @@ def change_password():
     _local_passwords_only()
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        assert form.current.data is not None and form.password.data is not None  # DataRequired
         try:
             passwords.change_password(current_user, form.current.data, form.password.data)
         except passwords.PasswordError as error:

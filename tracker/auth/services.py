@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -123,22 +124,23 @@ def authenticate(email: str, password: str, address: str | None = None) -> SignI
     email = normalise_email(email)
     user = find_user(email)
     now = utcnow()
-    usable = user is not None and user.is_active and not must_wait(email, address, now)
-    stored = user.password_hash if usable else dummy_hash()
+    # the account, if it may be signed in to at all
+    account = user if user is not None and user.is_active and not must_wait(email, address, now) else None
+    stored = account.password_hash if account is not None else dummy_hash()
     # Everything above only read. End that transaction before the deliberately slow hash: on SQLite a form's
     # request holds the write lock from its first statement, and simultaneous sign-ins would queue behind each
     # other's hashing until they were refused as busy.
     db.session.rollback()
     matches = check_password_hash(stored, password)
-    if not usable or not matches:
+    if account is None or not matches:
         record_failed_sign_in(address, email, now)
         db.session.commit()
         return SignInResult(None, FAILED)
-    if user.totp_enabled_at is not None:
+    if account.totp_enabled_at is not None:
         # The failures are only forgotten once the code is right too, or the password would reset the waits
-        return SignInResult(user, needs_code=True)
-    complete_sign_in(user, address, now)
-    return SignInResult(user)
+        return SignInResult(account, needs_code=True)
+    complete_sign_in(account, address, now)
+    return SignInResult(account)
 
 
 def complete_sign_in(user: User, address: str | None, now) -> None:
@@ -156,7 +158,7 @@ def end_sessions(user: User) -> None:
     db.session.commit()
 
 
-def create_user(email: str, name: str, password: str | None, roles: list[tuple[str, int]] = ()) -> User:
+def create_user(email: str, name: str, password: str | None, roles: Sequence[tuple[str, int]] = ()) -> User:
     """Without a password the account cannot be signed in to with one until the person sets theirs."""
     user = User(email=normalise_email(email), name=name, password_hash="")
     if password is not None:

@@ -54,6 +54,7 @@ def is_enabled(user: User) -> bool:
 
 
 def _authenticator(user: User) -> pyotp.TOTP:
+    assert user.totp_secret is not None  # made by pending_secret before any code is drawn or checked
     return pyotp.TOTP(user.totp_secret, interval=INTERVAL, issuer=current_app.config.get("APP_SERVICE_NAME"))
 
 
@@ -119,7 +120,7 @@ def _accept_recovery_code(user: User, code: str) -> bool:
     return True
 
 
-def check_code(user: User, code: str) -> bool:
+def check_code(user: User, code: str | None) -> bool:
     """Accept a current app code or an unused recovery code, using it up; the caller commits."""
     code = (code or "").strip().replace(" ", "")
     if not is_enabled(user) or not code:
@@ -128,8 +129,8 @@ def check_code(user: User, code: str) -> bool:
 
 
 def recovery_codes_left(user: User) -> int:
-    return db.session.scalar(select(func.count(RecoveryCode.id)).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
+    return db.session.execute(select(func.count(RecoveryCode.id)).where(
+        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))).scalar_one()
 
 
 def _new_recovery_codes(user: User) -> list[str]:
@@ -140,7 +141,7 @@ def _new_recovery_codes(user: User) -> list[str]:
     return [f"{code[:5]}-{code[5:]}" for code in codes]
 
 
-def confirm_setup(user: User, code: str) -> list[str]:
+def confirm_setup(user: User, code: str | None) -> list[str]:
     """Turn the second factor on once the person proves their app has the secret; returns the recovery codes."""
     if is_enabled(user) or not user.totp_secret:
         raise SecondFactorError("Start setting up your authenticator app again")
@@ -155,7 +156,7 @@ def confirm_setup(user: User, code: str) -> list[str]:
     return codes
 
 
-def regenerate_recovery_codes(user: User, code: str) -> list[str]:
+def regenerate_recovery_codes(user: User, code: str | None) -> list[str]:
     if not check_code(user, code):
         raise SecondFactorError(WRONG_CODE)
     codes = _new_recovery_codes(user)
@@ -170,7 +171,7 @@ def _clear(user: User) -> None:
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
 
 
-def turn_off(user: User, code: str) -> None:
+def turn_off(user: User, code: str | None) -> None:
     """The person's own choice, proved with a code; not for those whose role requires it."""
     if is_required(user):
         raise SecondFactorError("Your role requires a second factor, so it cannot be turned off")
@@ -193,17 +194,18 @@ def reset_by_admin(actor: User, user: User) -> None:
     db.session.commit()
 
 
-def authenticate_code(user: User | None, code: str, address: str | None) -> SignInResult:
+def authenticate_code(user: User | None, code: str | None, address: str | None) -> SignInResult:
     """The second step of a password sign-in. A wrong code counts as a failed sign-in for the account from this
     address, so codes cannot be guessed faster than passwords; a right code finishes the sign-in."""
     if address is not None and is_throttled(address):
         return SignInResult(None, "Too many failed sign-ins from your network. Wait a minute, then try again.",
                             is_throttled=True)
     now = utcnow()
-    usable = user is not None and user.is_active and not must_wait(user.email, address, now)
-    if not usable or not check_code(user, code):
+    # the account, if it may be signed in to at all
+    account = user if user is not None and user.is_active and not must_wait(user.email, address, now) else None
+    if account is None or not check_code(account, code):
         record_failed_sign_in(address, user.email if user else "", now)
         db.session.commit()
         return SignInResult(None, WRONG_CODE)
-    complete_sign_in(user, address, now)
-    return SignInResult(user)
+    complete_sign_in(account, address, now)
+    return SignInResult(account)

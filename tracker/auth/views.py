@@ -69,16 +69,19 @@ def sign_in():
         return render_template("auth/sign-in.html", form=None, expired=session.pop("expired", False))
     form = SignInForm()
     if form.validate_on_submit():
+        assert form.email.data is not None and form.password.data is not None  # DataRequired
         result = services.authenticate(form.email.data, form.password.data, request.remote_addr or "unknown")
         if result.is_throttled:
             body, code = render_error(429, result.error)
             return body, code, {"Retry-After": "60"}
         if result.needs_code:
+            assert result.user is not None  # a code is asked for only once the password matched an account
             sessions.await_second_factor(result.user, request.args.get("next"))
             return redirect(url_for("auth.sign_in_code"))
         if result.user is not None:
             sessions.start_session(result.user)
             return redirect(safe_next(request.args.get("next")))
+        assert result.error is not None  # every refusal says why
         form.password.errors = [result.error]
     expired = session.pop("expired", False)
     return render_template("auth/sign-in.html", form=form, expired=expired)
@@ -104,6 +107,7 @@ def sign_in_code():
         if result.user is not None:
             sessions.start_session(result.user)
             return redirect(safe_next(pending["next"]))
+        assert result.error is not None  # every refusal says why
         form.code.errors = [result.error]
     return render_template("auth/sign-in-code.html", form=form)
 

@@ -3,10 +3,10 @@
 from sqlalchemy import BigInteger
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.extensions import db
+from tracker.extensions import Model
 
 
-class DataVersion(db.Model):
+class DataVersion(Model):
     __tablename__ = "data_version"
 
     #: always 1: the table holds a single row, created by the migration

@@ -12,11 +12,11 @@ do not raise the version, so they cannot empty the cache on every request.
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import current_app, g, has_app_context
 from flask_login import current_user
-from sqlalchemy import event, select, update
+from sqlalchemy import Table, event, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from tracker.caching.models import DataVersion
@@ -66,7 +66,9 @@ def _note_bulk_changes(state: ORMExecuteState) -> None:
 def _raise_version(session: Session) -> None:
     session.flush()
     if session.info.pop(_CHANGED, False):
-        session.connection().execute(update(DataVersion.__table__).values(version=DataVersion.version + 1))
+        # a declared model's __table__ is a Table, which SQLAlchemy types only as a FromClause
+        table = cast(Table, DataVersion.__table__)
+        session.connection().execute(update(table).values(version=DataVersion.version + 1))
 
 
 @event.listens_for(Session, "after_commit")

@@ -9,9 +9,10 @@ import random
 import re
 import secrets
 from datetime import UTC, date, datetime, time, timedelta
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Table, func, insert, select, text
 from werkzeug.security import generate_password_hash
 
 from tracker.actions.models import Action, ProgressUpdate
@@ -172,7 +173,8 @@ class _Loader:
         kq_ids = _insert(KeyQuestion, kq_rows, returning=True)
         rated = [r for r in standard_rows if r["rating"] in RATING_SCORES]
         score = sum(RATING_SCORES[r["rating"]] for r in rated)
-        db.session.execute(Inspection.__table__.update().where(Inspection.id == inspection_id).values(
+        # a Core UPDATE of the table, not an ORM one (a declared model's __table__ is a Table, typed as a FromClause)
+        db.session.execute(cast(Table, Inspection.__table__).update().where(Inspection.id == inspection_id).values(
             score=score, score_max=3 * len(rated), overall_rating=overall_rating(score, 3 * len(rated), Bands())))
         self.plan(inspection_id, pdu, fieldwork, latest)
         if latest:
@@ -181,6 +183,7 @@ class _Loader:
 
     def plan(self, inspection_id: int, pdu: Organisation, fieldwork: date, latest: bool) -> None:
         rng, published = self.rng, fieldwork + timedelta(days=70)
+        assert pdu.parent is not None  # every PDU is in a region
         specs = []
         for number in range(1, rng.randint(10, 15) + 1):
             kind = rng.choices(("pdu", "region", "hmpps"), weights=(65, 25, 10))[0]
@@ -270,8 +273,8 @@ class _Loader:
 
 
 def already_loaded() -> bool:
-    return db.session.scalar(select(func.count(Inspection.id)).where(
-        Inspection.source_sha256.like(f"{MARKER}-%"))) > 0
+    return db.session.execute(select(func.count(Inspection.id)).where(
+        Inspection.source_sha256.like(f"{MARKER}-%"))).scalar_one() > 0
 
 
 def load_national(today: date, pdus_per_region: int | None = None, inspections_per_pdu: int = 3,

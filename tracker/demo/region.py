@@ -97,6 +97,7 @@ def extraction_for(spec: dict, today: date) -> ReportExtraction:
 
 def build_fictional(spec: dict, users: dict[str, User], today: date) -> Inspection:
     pdu = organisations.find_pdu(spec["pdu"])
+    assert pdu is not None  # one of London's PDUs, seeded by load_demo before this runs
     inspection = build_inspection(extraction_for(spec, today), pdu, region_fingerprint(spec["pdu"]))
     inspection.is_fictional = True
     if "reinspection_in_days" in spec:
@@ -151,7 +152,10 @@ def load_region(today: date, password: str) -> list[Inspection]:
     orgs.update({spec["organisation"]: organisations.find_pdu(spec["organisation"]) for spec in data["users"]})
     users = ensure_users({"users": data["users"]}, orgs, password)
     # the Barking demo's director and second HMPPS lead, loaded first
-    users.update({email: find_user(email) for email in (DIRECTOR, HMPPS_REVIEWER)})
+    for email in (DIRECTOR, HMPPS_REVIEWER):
+        user = find_user(email)
+        assert user is not None  # made by load_demo before this runs
+        users[email] = user
     added = []
     for spec in data["inspections"]:
         if existing_import(region_fingerprint(spec["pdu"])) is not None:

@@ -136,6 +136,7 @@ def load_demo(today: date, password: str | None = None, quiet: bool = False, reg
     hmpps = organisations.seed_organisations()
     london = organisations.find_region("London")
     pdu = organisations.find_pdu(PDU_NAME)
+    assert pdu is not None  # one of London's PDUs, seeded just above
     password, generated = demo_password(password)
     plan = load_plan()
     users = ensure_users(plan, {"national": hmpps, "region": london, "pdu": pdu}, password)
@@ -143,7 +144,7 @@ def load_demo(today: date, password: str | None = None, quiet: bool = False, reg
     sha = fingerprint(text)
     inspection = existing_import(sha)
     created = inspection is None
-    if created:
+    if inspection is None:
         inspection = build_inspection(parse_report(text), pdu, sha)
         build_plan(inspection, plan, users, today)
         add_dependencies(inspection, plan)

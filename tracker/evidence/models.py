@@ -1,18 +1,25 @@
 """Evidence that an action or recommendation has been delivered: an uploaded file or a link."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db_types import UTCDateTime, text_search_index, utcnow
-from tracker.extensions import db
+from tracker.extensions import Model
+
+if TYPE_CHECKING:
+    # the related models, for the checker only: at run time the relationships name them as strings
+    from tracker.actions.models import Action
+    from tracker.auth.models import User
+    from tracker.recommendations.models import Recommendation
 
 FILE = "file"
 LINK = "link"
 
 
-class Evidence(db.Model):
+class Evidence(Model):
     __tablename__ = "evidence"
     __table_args__ = (text_search_index("ix_evidence_title_search", "title"),)
 
@@ -46,7 +53,7 @@ class Evidence(db.Model):
         back_populates="evidence", cascade="all, delete-orphan", passive_deletes=True)
 
 
-class EvidenceFile(db.Model):
+class EvidenceFile(Model):
     """An uploaded file's bytes, in the database beside its evidence record (`[uploads] backend = "database"`),
     so every app server sees every file and one backup holds everything."""
 

@@ -172,7 +172,7 @@ def preview_type(data: bytes | None) -> str | None:
 
 def pdf_preview_text(data: bytes | None) -> str:
     """The text of a PDF's first pages, for a preview; empty when it has none or cannot be read."""
-    if preview_type(data) != "application/pdf":
+    if data is None or preview_type(data) != "application/pdf":
         return ""
     try:
         with pdf_library_quiet():
@@ -229,7 +229,7 @@ def _pdf_preview(item: Evidence) -> Preview | None:
 
 def stored_path(evidence: Evidence) -> Path:
     """Where the filesystem backend keeps (or would keep) the file."""
-    return storage.storage_named("filesystem").path(evidence)
+    return storage.filesystem_storage().path(evidence)
 
 
 def _audit(actor, evidence: Evidence) -> None:

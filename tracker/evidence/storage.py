@@ -70,11 +70,15 @@ class DatabaseStorage:
 BACKENDS = ("filesystem", "database")
 
 
+def filesystem_storage() -> FilesystemStorage:
+    return FilesystemStorage(current_app.config["UPLOAD_PATH"])
+
+
 def storage_named(name: str) -> FilesystemStorage | DatabaseStorage:
     if name == "database":
         return DatabaseStorage()
     if name == "filesystem":
-        return FilesystemStorage(current_app.config["UPLOAD_PATH"])
+        return filesystem_storage()
     raise ValueError(f"[uploads] backend must be one of {', '.join(BACKENDS)}, not {name!r}")
 
 

@@ -24,6 +24,7 @@ def target_for(recommendation_id: int | None, action_id: int | None):
         authorise(permissions.can_update_action(current_user, action))
         refuse_if_locked(action.recommendation)
         return action.recommendation, action
+    assert recommendation_id is not None  # each route gives the action or the recommendation
     recommendation = recommendation_with_actions_or_404(recommendation_id)
     authorise(permissions.can_manage_recommendation(current_user, recommendation))
     refuse_if_locked(recommendation)
@@ -117,7 +118,7 @@ def preview_evidence(evidence_id: int):
     """The file shown inline, only when its content is a PDF or an image; anything else is a download only."""
     evidence, data = viewable_file(evidence_id)
     mimetype = services.preview_type(data)
-    if mimetype is None:
+    if data is None or mimetype is None:
         abort(404)
     g.csp_override, g.frame_options = PREVIEW_CSP, "SAMEORIGIN"
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=False,

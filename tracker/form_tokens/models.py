@@ -6,10 +6,10 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.db_types import UTCDateTime, utcnow
-from tracker.extensions import db
+from tracker.extensions import Model
 
 
-class FormSubmission(db.Model):
+class FormSubmission(Model):
     __tablename__ = "form_submissions"
 
     token: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -11,11 +11,12 @@ import re
 import secrets
 import time
 from datetime import timedelta
+from typing import Any, cast
 
 from flask import Flask, Response, flash, g, redirect, request
 from flask_login import current_user
 from markupsafe import escape
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from tracker.audit.models import AuditEvent
@@ -97,7 +98,8 @@ def settle(token: str, response: Response) -> None:
 def discard_old_tokens() -> int:
     """Housekeeping: forget tokens older than KEEP_DAYS."""
     old = FormSubmission.sent_at < utcnow() - timedelta(days=KEEP_DAYS)
-    result = db.session.execute(delete(FormSubmission).where(old))
+    # a DELETE's result is a CursorResult, which has the rowcount; Session.execute is typed for any statement
+    result = cast(CursorResult[Any], db.session.execute(delete(FormSubmission).where(old)))
     db.session.commit()
     return result.rowcount or 0
 

@@ -46,7 +46,7 @@ class Item:
 
     @property
     def recommendation(self) -> Recommendation:
-        return self.record.recommendation if self.kind == "action" else self.record
+        return self.record.recommendation if isinstance(self.record, Action) else self.record
 
     @property
     def moved(self) -> bool:
@@ -56,7 +56,7 @@ class Item:
     @property
     def label(self) -> str:
         rec = self.recommendation
-        if self.kind == "action":
+        if isinstance(self.record, Action):
             return f"Action on recommendation {rec.number} ({rec.inspection.pdu.name}): {self.record.description}"
         return f"Lead of recommendation {rec.number} ({rec.inspection.pdu.name}): {rec.text}"
 
@@ -114,7 +114,7 @@ def record_lost_owners(actor, before: set[str], reason: str) -> list[Item]:
     lost = [item for item in _work(lambda person, sees: and_(person.is_active, ~sees)) if item.key not in before]
     for item in lost:
         rec = item.recommendation
-        what = (f"action “{item.record.description}”" if item.kind == "action"
+        what = (f"action “{item.record.description}”" if isinstance(item.record, Action)
                 else f"the lead of recommendation {rec.number}")
         field = "owner_id" if item.kind == "action" else "lead_id"
         record_event(actor, item.kind, item.record.id, "needs_new_owner",
@@ -133,7 +133,7 @@ def owner_choices(items: list[Item]) -> list[tuple[int, str]]:
 
 def _move(actor, item: Item, new_owner: User) -> None:
     rec = item.recommendation
-    if item.kind == "action":
+    if isinstance(item.record, Action):
         item.record.owner_id = new_owner.id
         what, field = f"action “{item.record.description}”", "owner_id"
     else:
@@ -157,6 +157,7 @@ def reassign(actor, keys: list[str], new_owner_id: int) -> list[Item]:
         if new_owner is None or new_owner not in assignable_users(item.recommendation):
             raise HandoverError(f"{new_owner.name if new_owner else 'That person'} has no role where recommendation "
                                 f"{item.recommendation.number} ({item.recommendation.inspection.pdu.name}) is owned")
+    assert new_owner is not None  # refused above, `chosen` never being empty
     for item in chosen:
         _move(actor, item, new_owner)
     _email_new_owner(actor, new_owner, chosen)

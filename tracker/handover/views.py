@@ -27,6 +27,7 @@ def reassign_work():
     form.items.choices = [(item.key, item.label) for item in items]
     form.new_owner_id.choices = [("", "Select the new owner"), *services.owner_choices(items)]
     if form.validate_on_submit():
+        assert form.items.data is not None  # DataRequired
         try:
             moved = services.reassign(current_user, form.items.data, form.new_owner_id.data)
         except services.HandoverError as error:

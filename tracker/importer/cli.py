@@ -73,12 +73,14 @@ def refuse_unchecked_endings(extraction, accept_endings: bool) -> None:
 def confirm_new_pdu(target: services.PduTarget, yes: bool) -> None:
     if yes:
         return
+    region = target.region
+    assert region is not None  # a target without an existing PDU names the region for the new one
     if not can_ask():
         raise click.ClickException(
             f"The PDU '{target.new_name}' is not in the tracker. Run again with --yes to create it in the "
-            f"{target.region.name} region (or --region NAME for another region, or --pdu NAME for an existing PDU). "
+            f"{region.name} region (or --region NAME for another region, or --pdu NAME for an existing PDU). "
             f"{NOTHING_SAVED}")
-    click.confirm(f"The PDU '{target.new_name}' is not in the tracker. Create it in the {target.region.name} region?",
+    click.confirm(f"The PDU '{target.new_name}' is not in the tracker. Create it in the {region.name} region?",
                   abort=True)
 
 
@@ -117,7 +119,9 @@ def save(text: str, extraction, options: dict, echo):
 def report_result(result: services.ImportResult, echo) -> None:
     inspection = result.inspection
     if result.new_pdu is not None:
-        echo(f"Created {result.new_pdu.display_name} in the {result.new_pdu.parent.name} region.")
+        region = result.new_pdu.parent
+        assert region is not None  # a new PDU is created in a region
+        echo(f"Created {result.new_pdu.display_name} in the {region.name} region.")
     if result.created:
         echo(f"Imported '{inspection.title}' for {inspection.pdu.display_name}: "
              f"{len(inspection.recommendations)} recommendations, {len(inspection.standards)} standards.")

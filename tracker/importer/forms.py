@@ -121,7 +121,7 @@ class RatingsSectionForm(FlaskForm):
     def name_errors(self) -> None:
         """Say which key question each error is about, since the summary lists them together."""
         for entry, data in zip(self.standards.entries, self.extraction.standards, strict=False):
-            for number, question in enumerate(entry.key_questions.entries, start=1):
+            for number, question in enumerate(entry.form.key_questions.entries, start=1):
                 for subfield in question.form:
                     _prefix_errors(subfield, f"Standard {data.code}, key question {number}")
 

@@ -2,16 +2,21 @@
 session cookie."""
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db_types import UTCDateTime, utcnow
-from tracker.extensions import db
+from tracker.extensions import Model
+
+if TYPE_CHECKING:
+    # the related models, for the checker only: at run time the relationships name them as strings
+    from tracker.auth.models import User
+    from tracker.inspections.models import Inspection
 
 
-class ReportImportDraft(db.Model):
+class ReportImportDraft(Model):
     __tablename__ = "report_import_drafts"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,9 +11,13 @@ OWNER_KINDS = (ADDRESSEE_PDU, ADDRESSEE_REGION, ADDRESSEE_HMPPS)
 def owner_for(addressee_kind: str, pdu: Organisation) -> Organisation:
     """PDU and partner recommendations are tracked by the PDU; region ones by its region; HMPPS ones nationally."""
     if addressee_kind == ADDRESSEE_REGION:
-        return pdu.parent
+        region = pdu.parent
+        assert region is not None  # every PDU sits in a region
+        return region
     if addressee_kind == ADDRESSEE_HMPPS:
-        return organisations.national()
+        hmpps = organisations.national()
+        assert hmpps is not None  # seeded with the organisations, before any report is imported
+        return hmpps
     return pdu
 
 

@@ -97,6 +97,7 @@ class PduTarget:
     def description(self) -> str:
         if self.pdu is not None:
             return self.pdu.display_name
+        assert self.region is not None  # a target without an existing PDU names the region for the new one
         return f"{self.new_name} PDU (new, in the {self.region.name} region)"
 
 
@@ -216,14 +217,16 @@ def check_extraction(extraction) -> None:
 
 
 def create_pdu(target: PduTarget, actor) -> Organisation:
-    if organisations.find_pdu(target.new_name) is not None:
-        raise ImportProblem(f"There is already a PDU called '{target.new_name}'. Choose it instead of creating it.")
-    pdu = Organisation(kind=PDU, name=target.new_name, parent=target.region)
+    name, region = target.new_name, target.region
+    assert name is not None and region is not None  # a target without an existing PDU names the new one's
+    if organisations.find_pdu(name) is not None:
+        raise ImportProblem(f"There is already a PDU called '{name}'. Choose it instead of creating it.")
+    pdu = Organisation(kind=PDU, name=name, parent=region)
     db.session.add(pdu)
     db.session.flush()
     record_event(actor, "organisation", pdu.id, "create",
-                 f"Created {pdu.display_name} in the {target.region.name} region to import its inspection report",
-                 after={"name": pdu.name, "region": target.region.name})
+                 f"Created {pdu.display_name} in the {region.name} region to import its inspection report",
+                 after={"name": pdu.name, "region": region.name})
     return pdu
 
 
@@ -243,7 +246,9 @@ def add_report(extraction, sha256: str | None, target: PduTarget, actor=None, *,
         record_accepted_endings(existing, extraction, actor)
         return ImportResult(existing, created=False, changes=changes)
     new_pdu = create_pdu(target, actor) if target.is_new else None
-    inspection = build_inspection(extraction, new_pdu or target.pdu, sha256, actor)
+    pdu = new_pdu or target.pdu
+    assert pdu is not None  # the target's PDU, or the one just created for it
+    inspection = build_inspection(extraction, pdu, sha256, actor)
     record_accepted_endings(inspection, extraction, actor)
     return ImportResult(inspection, created=True, new_pdu=new_pdu)
 

@@ -52,6 +52,7 @@ def open_review(draft_id: int) -> tuple[ReportImportDraft, review.Review]:
     """The draft and its corrections so far; a draft already saved leads to its inspection instead."""
     draft = db.get_or_404(ReportImportDraft, draft_id)
     if draft.inspection_id is not None:
+        assert draft.inspection is not None  # the saved inspection the draft's id points to
         flash(f"This upload has already been saved as '{draft.inspection.title}'.", "success")
         abort(redirect(url_for("inspections.show_inspection", inspection_id=draft.inspection_id)))
     return draft, review.review_of(draft, drafts.suggested_target(drafts.extraction_of(draft)))
@@ -71,6 +72,7 @@ def review_import(draft_id: int):
     form = SaveImportForm(review=current)
     unowned = review.owners_missing(extraction)
     if not extraction.problems and form.validate_on_submit():
+        assert target is not None  # the form refuses a review without a PDU
         try:
             result = drafts.save_draft(draft, extraction, target, current_user, update=form.update_existing.data,
                                        accept_endings=bool(form.accept_warnings.data))
@@ -102,7 +104,7 @@ def change_import_pdu(draft_id: int):
         before = {"pdu": current.pdu, "new_pdu_name": current.new_pdu_name, "new_pdu_region": current.new_pdu_region}
         is_new = form.pdu.data == review.NEW_PDU
         current.pdu = form.pdu.data
-        current.new_pdu_name = " ".join(form.new_pdu_name.data.split()) if is_new else ""
+        current.new_pdu_name = " ".join((form.new_pdu_name.data or "").split()) if is_new else ""
         current.new_pdu_region = form.new_pdu_region.data if is_new else ""
         if current.target() is None:
             abort(400)
@@ -170,6 +172,7 @@ def change_import_recommendation(draft_id: int, number: int):
                                            "addressee_kind": recommendation.addressee_kind,
                                            "owner_kind": review.owner_kind_of(recommendation)})
     if form.validate_on_submit():
+        assert form.text.data is not None  # DataRequired
         before = {"text": recommendation.text, "addressee": recommendation.addressee_name,
                   "owner": review.owner_kind_of(recommendation)}
         changed = review.change_recommendation(current, number, " ".join(form.text.data.split()),
@@ -191,6 +194,7 @@ def add_import_recommendation(draft_id: int):
     if request.method == "GET" and form.heading.data is None and headings:
         form.owner_kind.data = default_owner_kind(headings[0][1])
     if form.validate_on_submit():
+        assert form.number.data is not None and form.text.data is not None  # InputRequired and DataRequired
         added = review.add_recommendation(current, form.number.data, form.heading.data,
                                           " ".join(form.text.data.split()), form.owner_kind.data)
         review.keep(draft, current, current_user, f"recommendation {added.number} (added: the reader missed it)",
@@ -228,6 +232,9 @@ def _ratings_of(extraction) -> dict:
 def saved_message(result: services.ImportResult) -> str:
     if not result.created:
         return f"Inspection updated from the report: {services.count_changes(result)}."
-    created = f" {result.new_pdu.display_name} was added to the {result.new_pdu.parent.name} region." \
-        if result.new_pdu else ""
+    created = ""
+    if result.new_pdu:
+        region = result.new_pdu.parent
+        assert region is not None  # a new PDU is created in a region
+        created = f" {result.new_pdu.display_name} was added to the {region.name} region."
     return f"Inspection saved with {len(result.inspection.recommendations)} recommendations.{created}"

@@ -1,19 +1,25 @@
 """An inspection report as published: its ratings, standards, key questions and score."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db_types import UTCDateTime, utcnow
-from tracker.extensions import db
+from tracker.extensions import Model
+
+if TYPE_CHECKING:
+    # the related models, for the checker only: at run time the relationships name them as strings
+    from tracker.organisations.models import Organisation
+    from tracker.recommendations.models import Recommendation
 
 RATINGS = ("Outstanding", "Good", "Requires improvement", "Inadequate")
 NOT_APPLICABLE = "Not applicable"
 RATING_SCORES = {"Inadequate": 0, "Requires improvement": 1, "Good": 2, "Outstanding": 3}
 
 
-class Inspection(db.Model):
+class Inspection(Model):
     __tablename__ = "inspections"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,7 +60,7 @@ class Inspection(db.Model):
         return self.confirmed_reinspection_on or self.expected_reinspection_on
 
 
-class Standard(db.Model):
+class Standard(Model):
     __tablename__ = "standards"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,7 +87,7 @@ class Standard(db.Model):
         return self.rating in RATING_SCORES
 
 
-class KeyQuestion(db.Model):
+class KeyQuestion(Model):
     __tablename__ = "key_questions"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,7 +6,7 @@ from sqlalchemy import JSON, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.db_types import UTCDateTime, utcnow
-from tracker.extensions import db
+from tracker.extensions import Model
 
 RUNNING = "running"
 SUCCEEDED = "succeeded"
@@ -19,7 +19,7 @@ SKIPPED = "skipped"
 MISSED = "missed"
 
 
-class JobRun(db.Model):
+class JobRun(Model):
     __tablename__ = "job_runs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,7 +41,7 @@ class JobRun(db.Model):
     counts: Mapped[dict | None] = mapped_column(JSON)
 
 
-class JobHeartbeat(db.Model):
+class JobHeartbeat(Model):
     __tablename__ = "job_heartbeats"
 
     #: the scheduler's job id: reminders, digest, readiness, send_outbox or housekeeping

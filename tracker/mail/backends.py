@@ -113,6 +113,7 @@ class SmtpSender:
 
     def connect(self) -> smtplib.SMTP:
         s = self.settings
+        connection: smtplib.SMTP
         if s.security == "tls":
             connection = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=ssl.create_default_context())
         else:

@@ -1,12 +1,18 @@
 """The outbox of emails waiting to go and every attempt to deliver them."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db_types import UTCDateTime, utcnow
-from tracker.extensions import db
+from tracker.extensions import Model
+
+if TYPE_CHECKING:
+    # the related models, for the checker only: at run time the relationships name them as strings
+    from tracker.auth.models import User
+    from tracker.jobs.models import JobRun
 
 PENDING = "pending"
 SENDING = "sending"
@@ -34,7 +40,7 @@ KIND_LABELS = {
 }
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     __tablename__ = "outbox_messages"
     __table_args__ = (Index("ix_outbox_messages_status_next_attempt_at", "status", "next_attempt_at"),)
 
@@ -86,7 +92,7 @@ class OutboxMessage(db.Model):
         return KIND_LABELS.get(self.kind, self.kind)
 
 
-class DeliveryAttempt(db.Model):
+class DeliveryAttempt(Model):
     __tablename__ = "delivery_attempts"
 
     id: Mapped[int] = mapped_column(primary_key=True)

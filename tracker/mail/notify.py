@@ -50,8 +50,9 @@ class NotifySender:
         return False
 
     def send(self, email: EmailMessage) -> None:
-        personalisation = {"subject": str(email["Subject"]),
-                           "body": email.get_body(("plain",)).get_content().replace("\r\n", "\n")}
+        body = email.get_body(("plain",))
+        assert body is not None  # every email the tracker builds has a plain-text part
+        personalisation = {"subject": str(email["Subject"]), "body": body.get_content().replace("\r\n", "\n")}
         try:
             self.client.send_email_notification(
                 email_address=email["To"].addresses[0].addr_spec, template_id=self.settings.notify_template_id,

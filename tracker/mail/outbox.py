@@ -6,9 +6,10 @@ import secrets
 import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import CursorResult, and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.db_types import utcnow
@@ -149,9 +150,10 @@ def claim(limit: int, now: datetime, lease: timedelta) -> tuple[list[int], str]:
     db.session.commit()
     ids = []
     for message_id in candidates:
-        won = db.session.execute(update(OutboxMessage)
-                                 .where(OutboxMessage.id == message_id, claimable(now, lease))
-                                 .values(**claim_values))
+        claiming = (update(OutboxMessage).where(OutboxMessage.id == message_id, claimable(now, lease))
+                    .values(**claim_values))
+        # an UPDATE's result is a CursorResult, which has the rowcount; Session.execute is typed for any statement
+        won = cast(CursorResult[Any], db.session.execute(claiming))
         if won.rowcount == 1:
             ids.append(message_id)
     db.session.commit()
@@ -183,23 +185,24 @@ def settle(message_id: int, attempts: int, token: str, backend: str, now: dateti
     """Record the attempt and the outcome; only the worker holding the claim may settle the message."""
     attempts += 1
     give_up_at = give_up_at or now
+    values: dict[str, object]
     if error is None:
-        values = {"status": SENT, "sent_at": now, "sent_via": backend, "last_error": None}
+        status, values = SENT, {"sent_at": now, "sent_via": backend, "last_error": None}
     elif permanent or now >= give_up_at:
-        values = {"status": FAILED, "last_error": error}
+        status, values = FAILED, {"last_error": error}
     else:
-        values = {"status": PENDING, "last_error": error, "next_attempt_at": next_try(now, attempts, give_up_at)}
-    result = db.session.execute(
+        status, values = PENDING, {"last_error": error, "next_attempt_at": next_try(now, attempts, give_up_at)}
+    result = cast(CursorResult[Any], db.session.execute(  # an UPDATE's result, which has the rowcount
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.claim_token == token, OutboxMessage.status == SENDING)
-        .values(attempts=attempts, claim_token=None, **values)
-    )
+        .values(status=status, attempts=attempts, claim_token=None, **values)
+    ))
     if result.rowcount != 1:
         log.warning("Outbox message %s was reclaimed by another worker before this one settled it", message_id)
     db.session.add(DeliveryAttempt(message_id=message_id, attempted_at=now, backend=backend,
                                    is_success=error is None, error=error))
     db.session.commit()
-    return values["status"]
+    return status
 
 
 def deliver(limit: int | None = None, now: datetime | None = None) -> DeliveryResult:
@@ -242,6 +245,7 @@ def deliver(limit: int | None = None, now: datetime | None = None) -> DeliveryRe
                              error, permanent, give_up_at)
             result.last_error = error or result.last_error
             if outcome == FAILED:
+                assert error is not None  # settle fails a message only on an error
                 result.failures.append(error)
             field = OUTCOME_FIELDS[outcome]
             setattr(result, field, getattr(result, field) + 1)

@@ -38,7 +38,8 @@ def register(group: click.Group) -> None:
     def scheduler() -> None:
         """Run the scheduled jobs (reminders, digests, readiness, delivery) until stopped."""
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-        process.run(current_app._get_current_object())
+        # Flask types current_app as the Flask app itself, not as the LocalProxy it is
+        process.run(current_app._get_current_object())  # type: ignore[attr-defined]
 
     @group.command("run-jobs")
     @click.option("--as-of", "as_of", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),

@@ -72,8 +72,9 @@ def region_week(region_ids: list[int], as_of: date) -> dict[int, list[PduDigest]
     """For each region: its PDUs' recommendations by status, overdue count and the week's changes."""
     if not region_ids:
         return {}
-    pdu_region = dict(db.session.execute(
-        select(Organisation.id, Organisation.parent_id).where(Organisation.parent_id.in_(region_ids))).all())
+    pdu_region = {pdu_id: region_id for pdu_id, region_id in db.session.execute(
+        select(Organisation.id, Organisation.parent_id).where(Organisation.parent_id.in_(region_ids)))
+        if region_id is not None}
     inspections = load_inspections(Inspection.pdu_id.in_(list(pdu_region)))
     changes = changes_since(start_of_day(as_of - timedelta(days=7)), [i.id for i in inspections])
     regions: dict[int, dict[int, PduDigest]] = defaultdict(dict)
@@ -152,9 +153,15 @@ def readiness_recipients(inspection: Inspection, holders) -> list:
     return list({user.id: user for user in people}.values())
 
 
+def _days_left(inspection: Inspection, as_of: date) -> int:
+    reinspection_on = inspection.reinspection_on
+    assert reinspection_on is not None  # the inspections summarised are chosen by their re-inspection date
+    return (reinspection_on - as_of).days
+
+
 def summaries(inspections: list[Inspection], as_of: date, lead_for) -> list[ReadinessSummary]:
     evidence = assurance.evidence_review_counts([r.id for i in inspections for r in i.recommendations])
-    return [ReadinessSummary(i, lead_for(i), (i.reinspection_on - as_of).days, readiness_rows(i, evidence, as_of),
+    return [ReadinessSummary(i, lead_for(i), _days_left(i, as_of), readiness_rows(i, evidence, as_of),
                              readiness_for(i, as_of)) for i in inspections]
 
 
@@ -166,9 +173,11 @@ def readiness_due(days: list[date], as_of: date, settings) -> list[ReadinessSumm
     candidates = load_inspections(reinspection.between(min(days), max(days) + timedelta(days=max(lead_days()) + 7)))
     due = {}
     for inspection in candidates:
-        if inspection.reinspection_on <= as_of:
+        reinspection_on = inspection.reinspection_on
+        assert reinspection_on is not None  # chosen by it
+        if reinspection_on <= as_of:
             continue
-        hits = [lead for day, lead in milestones(inspection.reinspection_on, settings).items() if day in days]
+        hits = [lead for day, lead in milestones(reinspection_on, settings).items() if day in days]
         if hits:
             due[inspection.id] = min(hits)
     return summaries([i for i in candidates if i.id in due], as_of, lambda i: due[i.id])

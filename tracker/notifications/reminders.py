@@ -197,12 +197,12 @@ class Audience:
         self.leads = users_by_id(set())
 
     def owner(self, item: ActionItem) -> list[User]:
-        owner = self.owners.get(item.owner_id)
+        owner = self.owners.get(item.owner_id) if item.owner_id is not None else None
         return [owner] if owner is not None else []
 
     def leaders(self, item: ActionItem) -> list[User]:
         """The recommendation's named lead; without one, the owning organisation's leads."""
-        lead = self.leads.get(item.lead_id)
+        lead = self.leads.get(item.lead_id) if item.lead_id is not None else None
         if lead is not None:
             return [lead]
         return list(self.holders.get(item.owner_role, [])) if item.owner_role else []

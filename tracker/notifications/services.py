@@ -102,6 +102,7 @@ def run_queue_job(job: str, as_of: date, dry_run: bool = False) -> JobOutcome:
     if dry_run:
         db.session.rollback()
         return outcome
+    assert run_id is not None  # started, this not being a dry run
     note = outcome.skipped or f"{outcome.planned} planned, {len(outcome.queued)} new"
     counts = {kind: sum(1 for m in outcome.queued if m.kind == kind) for kind in {m.kind for m in outcome.queued}}
     finish_run(run_id, status=SKIPPED if outcome.skipped else SUCCEEDED, note=note,
@@ -160,7 +161,7 @@ def record_delivery_run(result: outbox.DeliveryResult, now: datetime | None) -> 
 def alert_administrators(result: outbox.DeliveryResult) -> int:
     """One email a day to each administrator when mail has failed for good; returns how many were new."""
     today = london_today()
-    failed = db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.status == FAILED))
+    failed = db.session.execute(select(func.count(OutboxMessage.id)).where(OutboxMessage.status == FAILED)).scalar_one()
     planned = []
     for admin in administrators():
         subject = f"Tracker: {pluralise(failed, 'email')} could not be delivered"
@@ -233,7 +234,7 @@ def list_messages(status: str | None, kind: str | None, limit: int = 200) -> lis
 
 def status_counts() -> dict[str, int]:
     query = select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(OutboxMessage.status)
-    return dict(db.session.execute(query).all())
+    return dict(db.session.execute(query).tuples().all())
 
 
 def recent_job_runs(limit: int = 20) -> list[JobRun]:

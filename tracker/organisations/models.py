@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db_types import UTCDateTime, utcnow
-from tracker.extensions import db
+from tracker.extensions import Model
 
 NATIONAL = "national"
 REGION = "region"
@@ -15,7 +15,7 @@ KINDS = (NATIONAL, REGION, PDU)
 KIND_LABELS = {NATIONAL: "National (HMPPS)", REGION: "Region", PDU: "Probation Delivery Unit"}
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "organisations"
     __table_args__ = (UniqueConstraint("parent_id", "name", name="uq_organisations_parent_id_name"),)
 

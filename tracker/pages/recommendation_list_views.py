@@ -1,5 +1,7 @@
 """The recommendations list (`/recommendations`): where a dashboard's or readiness page's recommendation counts lead."""
 
+from typing import Any
+
 from flask import render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -47,11 +49,13 @@ def without(key: str) -> str:
     args = request.args.copy()
     args.pop("page", None)
     args.poplist(key)
-    return url_for("recommendations.list_recommendations", **args.to_dict(flat=False))
+    # every value a list; typed loosely, since url_for's own options (_anchor, _external...) are not lists
+    values: dict[str, Any] = args.to_dict(flat=False)
+    return url_for("recommendations.list_recommendations", **values)
 
 
 def selected_filters(form: RecommendationListFilterForm, filters: lists.RecommendationFilters,
-                     inspection: str | None) -> list[tuple[str, str, str]]:
+                     inspection: str | None) -> list[tuple[str, str | None, str]]:
     """(heading, label, address without it) for each filter applied, for the MoJ filter's removable tags."""
     def choice(field, value) -> str:
         return dict(field.choices).get(value, value)

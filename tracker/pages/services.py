@@ -64,7 +64,7 @@ def attention_for(user, on: date) -> Attention:
     ).all()
     horizon = on + timedelta(days=DUE_SOON_DAYS)
     owned = owned_recommendations_query(user)
-    total = db.session.scalar(select(func.count()).select_from(owned.order_by(None).subquery()))
+    total = db.session.execute(select(func.count()).select_from(owned.order_by(None).subquery())).scalar_one()
     return Attention(
         overdue=[a for a in open_actions if a.target_on < on],
         due_soon=[a for a in open_actions if on <= a.target_on <= horizon],

@@ -5,6 +5,7 @@ content security policy forbids style attributes. Each line also differs by mark
 so the charts do not rely on colour alone.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -87,8 +88,8 @@ def _y_axis(maximum: int, step: int, suffix: str = "") -> list[str]:
     return body
 
 
-def _line_series(labels: list[str], series: list[tuple[str, list[float | None]]], maximum: int, step: int,
-                 suffix: str = "", behind: list[str] = ()) -> tuple[list[str], float]:
+def _line_series(labels: list[str], series: Sequence[tuple[str, Sequence[float | None]]], maximum: int, step: int,
+                 suffix: str = "", behind: Sequence[str] = ()) -> tuple[list[str], float]:
     """Lines over evenly spaced points with their legend stacked underneath; None leaves a gap. `behind` is drawn
     over the grid and under the lines. Returns the drawing and its height."""
     body, y_of = _y_axis(maximum, step, suffix) + list(behind), _y_of(maximum)

@@ -177,8 +177,10 @@ def region_rows(regions: list[Organisation], pdu_rows: list[Row], href_for) -> l
     totals = {region.id: Row(region.name, href_for(region), region,
                              list_args={"organisation": region.id, "current": "1"}) for region in regions}
     for row in pdu_rows:
-        if row.organisation.parent_id in totals:
-            totals[row.organisation.parent_id].add(row)
+        assert row.organisation is not None  # each row is a PDU's
+        region_id = row.organisation.parent_id
+        if region_id in totals:
+            totals[region_id].add(row)
     return list(totals.values())
 
 

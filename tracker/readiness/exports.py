@@ -208,6 +208,7 @@ def plans_to_xlsx(plans: list[ActionPlan], title: str, produced_by: str, single:
     taken: set[str] = set()
     for index, plan in enumerate(plans or [ActionPlan(title, "", "", today(), produced_by, [])]):
         sheet = workbook.active if index == 0 else workbook.create_sheet()
+        assert sheet is not None  # a new workbook opens on its one worksheet
         sheet.title = "Action plan" if single else sheet_title(plan.pdu.removesuffix(" PDU"), taken)
         _fill_sheet(sheet, plan)
     workbook.properties.title = title[:255]

@@ -56,7 +56,10 @@ def recommendation_facts(inspection_ids, where=None) -> list[RecommendationFacts
     for relationship in inspect(Recommendation).relationships:
         if relationship.direction.name != "ONETOMANY" or relationship.key in NOT_NEEDED:
             continue
-        remote = relationship.local_remote_pairs[0][1]
+        pairs = relationship.local_remote_pairs
+        assert pairs is not None  # set when the mappers were configured, which inspecting them does
+        remote = pairs[0][1]
+        assert remote.key is not None  # the child's foreign key column, which has a name
         query = select(relationship.mapper.class_).where(remote.in_(rec_ids))
         grouped = defaultdict(list)
         for child in db.session.scalars(query.order_by(*relationship.order_by) if relationship.order_by else query):

@@ -48,4 +48,4 @@ def _load_owners(actions: list[Action]) -> None:
     owners = {user.id: user for user in db.session.scalars(
         select(User).where(User.id.in_(owner_ids)).options(lazyload(User.roles)))}
     for action in actions:
-        set_committed_value(action, "owner", owners.get(action.owner_id))
+        set_committed_value(action, "owner", owners.get(action.owner_id) if action.owner_id is not None else None)

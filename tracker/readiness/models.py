@@ -1,15 +1,21 @@
 """Internal case audit rounds: the sample audited for each standard and how many cases met each key question."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db_types import UTCDateTime, utcnow
-from tracker.extensions import db
+from tracker.extensions import Model
+
+if TYPE_CHECKING:
+    # the related models, for the checker only: at run time the relationships name them as strings
+    from tracker.auth.models import User
+    from tracker.inspections.models import Inspection, KeyQuestion, Standard
 
 
-class AuditRound(db.Model):
+class AuditRound(Model):
     __tablename__ = "audit_rounds"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,7 +41,7 @@ class AuditRound(db.Model):
     )
 
 
-class AuditRoundStandard(db.Model):
+class AuditRoundStandard(Model):
     __tablename__ = "audit_round_standards"
     __table_args__ = (
         UniqueConstraint("audit_round_id", "standard_id", name="uq_audit_round_standards_round_standard"),
@@ -54,7 +60,7 @@ class AuditRoundStandard(db.Model):
     standard: Mapped["Standard"] = relationship()  # noqa: F821
 
 
-class AuditRoundAnswer(db.Model):
+class AuditRoundAnswer(Model):
     __tablename__ = "audit_round_answers"
     __table_args__ = (
         UniqueConstraint("audit_round_id", "key_question_id", name="uq_audit_round_answers_round_question"),

@@ -5,12 +5,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from tracker.actions.models import TIMELINESS_LABELS, Timeliness
+from tracker.actions.models import TIMELINESS_LABELS, Action, Timeliness
 from tracker.actions.services import blocked_action_ids
+from tracker.inspections.models import Inspection
 from tracker.organisations.models import Organisation
 from tracker.readiness import dashboards
 from tracker.readiness.loading import load_recommendations
-from tracker.recommendations.models import ACCEPTED, NOT_AGREED
+from tracker.recommendations.models import ACCEPTED, NOT_AGREED, Recommendation
 from tracker.recommendations.services import decisions_on
 from tracker.recommendations.status import Status, action_status, latest_submission, recommendation_status
 
@@ -24,7 +25,7 @@ NOT_AGREED_FLAG = Timeliness("not_agreed", "Not agreed", "grey", 7)
 
 @dataclass
 class PlanAction:
-    action: object
+    action: Action
     status: Status
     flag: Timeliness
     blocked: bool
@@ -33,7 +34,7 @@ class PlanAction:
 
 @dataclass
 class PlanRecommendation:
-    recommendation: object
+    recommendation: Recommendation
     status: Status
     flag: Timeliness
     actions: list[PlanAction]
@@ -45,7 +46,7 @@ class PlanRecommendation:
 @dataclass
 class PlanGroup:
     pdu: Organisation
-    inspection: object
+    inspection: Inspection
     recommendations: list[PlanRecommendation] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
 

@@ -2,9 +2,12 @@
 through the address."""
 
 import io
+from collections.abc import Sequence
+from typing import Any, cast
 
 from flask import abort, render_template, request, send_file
 from flask_login import current_user
+from wtforms import SelectField
 
 from tracker.auth.permissions import can_see_org, visible_pdu_filter
 from tracker.db_types import today
@@ -44,6 +47,7 @@ def scope(form: PlanFilterForm) -> tuple[str, list[Organisation]]:
     regions = dashboards.regions_user_directs(current_user)
     if visible_pdu_filter(current_user) is not None and len(regions) == 1:
         region = db.session.get(Organisation, regions[0])
+        assert region is not None  # the region of one of their roles
         return region.display_name, dashboards.visible_pdus(current_user, region.id)
     pdus = dashboards.visible_pdus(current_user)
     if visible_pdu_filter(current_user) is None:
@@ -56,6 +60,12 @@ def filters_of(form: PlanFilterForm) -> plans.Filters:
                          addressee="" if form.addressee.errors else (form.addressee.data or ""))
 
 
+def label_of(field: SelectField, value: str) -> str:
+    """The label of the choice of this value, or "" for none."""
+    # The choices here are (value, label) pairs (filter_form's, and the form's own), never grouped nor 3-tuples
+    return dict(cast(Sequence[tuple[str, str]], field.choices)).get(value, "")
+
+
 def selected(form: PlanFilterForm) -> list[tuple[str, str, str]]:
     """(category, label, address without it) for each filter applied."""
     from flask import url_for
@@ -66,15 +76,17 @@ def selected(form: PlanFilterForm) -> list[tuple[str, str, str]]:
             args.poplist(key)
         else:
             args.setlist(key, [v for v in args.getlist(key) if v != value])
-        return url_for("readiness.show_plan", **args.to_dict(flat=False))
+        # every value a list; typed loosely, since url_for's own options (_anchor, _external...) are not lists
+        values: dict[str, Any] = args.to_dict(flat=False)
+        return url_for("readiness.show_plan", **values)
 
     labels = dict(plans.FLAG_CHOICES)
     chosen = [("Actions", labels[f], without("flag", f)) for f in form.flag.data or [] if f in labels]
     if form.organisation.data and not form.organisation.errors:
-        chosen.append(("Region or PDU", dict(form.organisation.choices).get(form.organisation.data, ""),
+        chosen.append(("Region or PDU", label_of(form.organisation, form.organisation.data),
                        without("organisation")))
     if form.addressee.data and not form.addressee.errors:
-        chosen.append(("Addressed to", dict(form.addressee.choices).get(form.addressee.data, ""),
+        chosen.append(("Addressed to", label_of(form.addressee, form.addressee.data),
                        without("addressee")))
     return chosen
 

@@ -8,7 +8,7 @@ a standard audited on fewer cases than the configured minimum is not projected a
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from tracker.config import DEFAULT_MINIMUM_CASES, readiness_minimum_cases
 from tracker.inspections.models import NOT_APPLICABLE, RATING_SCORES
@@ -267,8 +267,25 @@ def discretion_for(lowest: int, bands: Bands) -> Discretion | None:
     return best
 
 
+class _Named(TypedDict):
+    """What every projection of a standard copies from its input."""
+
+    code: str
+    name: str
+    inspection_rating: str
+
+
+class _Counted(_Named):
+    """What a projection counted from cases adds."""
+
+    lowest: int
+    cases: int
+    lowest_yes: int
+    interval: Interval
+
+
 def project_standard(standard: StandardInput, bands: Bands) -> StandardProjection:
-    base = {"code": standard.code, "name": standard.name, "inspection_rating": standard.inspection_rating}
+    base: _Named = {"code": standard.code, "name": standard.name, "inspection_rating": standard.inspection_rating}
     if standard.inspection_rating == NOT_APPLICABLE:
         return StandardProjection(rating=NOT_APPLICABLE, basis=EXCLUDED, **base)
     if standard.domain == 1:
@@ -281,16 +298,16 @@ def project_standard(standard: StandardInput, bands: Bands) -> StandardProjectio
     if standard.cases is None or standard.yes_counts is None:
         return StandardProjection(rating=band_for(lowest, bands), basis=AUDITED, lowest=lowest,
                                   discretion=discretion_for(lowest, bands), **base)
-    return _counted(standard, lowest, bands, base)
+    return _counted(standard.cases, standard.yes_counts, lowest, bands, base)
 
 
-def _counted(standard: StandardInput, lowest: int, bands: Bands, base: dict) -> StandardProjection:
+def _counted(cases: int, yes_counts: tuple[int, ...], lowest: int, bands: Bands, base: _Named) -> StandardProjection:
     """Every key question of a standard shares one sample, so the lowest percentage has the lowest 'Yes' count and
     both the lowest lower bound and the lowest upper bound: its interval is the interval of the rating itself."""
-    yes = min(standard.yes_counts)
-    counted = {"lowest": lowest, "cases": standard.cases, "lowest_yes": yes,
-               "interval": interval_for(yes, standard.cases, bands), **base}
-    if standard.cases < bands.minimum_cases:
+    yes = min(yes_counts)
+    counted: _Counted = {"lowest": lowest, "cases": cases, "lowest_yes": yes,
+                         "interval": interval_for(yes, cases, bands), **base}
+    if cases < bands.minimum_cases:
         return StandardProjection(rating=TOO_FEW_CASES, basis=TOO_FEW, **counted)
     return StandardProjection(rating=band_for(lowest, bands), basis=AUDITED,
                               discretion=discretion_for(lowest, bands), **counted)

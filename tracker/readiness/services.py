@@ -71,7 +71,8 @@ def rounds_for(inspection_id: int) -> list[AuditRound]:
     authors = {u.id: u for u in db.session.scalars(select(User).options(lazyload(User.roles)).where(
         User.id.in_(select(AuditRound.created_by_id).where(AuditRound.inspection_id == inspection_id))))}
     for audit_round in rounds:
-        set_committed_value(audit_round, "created_by", authors.get(audit_round.created_by_id))
+        author_id = audit_round.created_by_id
+        set_committed_value(audit_round, "created_by", authors.get(author_id) if author_id is not None else None)
     return rounds
 
 

@@ -198,6 +198,7 @@ def _dashboard_for_user(form, filters, sort, descending) -> dict:
         return _pdu_summary(dashboards.current_inspections(inspections)[0])
     rows = dashboards.inspection_rows(inspections, today(), filters, _inspection_href)
     for row in rows:
+        assert row.inspection is not None  # each row is an inspection's
         row.name = row.inspection.title
     return _table(rows, form, filters, sort, descending, {}, scope="pdu", heading="Your PDU's inspections",
                   first_column="Inspection")
@@ -205,7 +206,9 @@ def _dashboard_for_user(form, filters, sort, descending) -> dict:
 
 def _pdu_summary(inspection) -> dict:
     """A head of one PDU gets their readiness at a glance rather than a table of one row."""
-    readiness = readiness_for(services.inspection_with_rounds(inspection.id), today())
+    with_rounds = services.inspection_with_rounds(inspection.id)
+    assert with_rounds is not None  # the inspection given, loaded again with its rounds
+    readiness = readiness_for(with_rounds, today())
     summary = render_template("readiness/_pdu-summary.html", readiness=readiness)
     return {"heading": f"Readiness in {inspection.pdu.display_name}", "has_errors": False,
             "table": Markup(summary)}  # noqa: S704  # nosec B704 (our own autoescaped template's output)

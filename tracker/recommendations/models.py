@@ -2,12 +2,21 @@
 each submission of a recommendation and each decision on its evidence."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from tracker.db_types import UTCDateTime, text_search_index, utcnow
-from tracker.extensions import db
+from tracker.extensions import Model, db
+
+if TYPE_CHECKING:
+    # the related models, for the checker only: at run time the relationships name them as strings
+    from tracker.actions.models import Action
+    from tracker.auth.models import User
+    from tracker.evidence.models import Evidence
+    from tracker.inspections.models import Inspection, Standard
+    from tracker.organisations.models import Organisation
 
 ADDRESSEE_PDU = "pdu"
 ADDRESSEE_REGION = "region"
@@ -44,7 +53,7 @@ recommendation_standards = Table(
 )
 
 
-class Recommendation(db.Model):
+class Recommendation(Model):
     __tablename__ = "recommendations"
     __table_args__ = (UniqueConstraint("inspection_id", "number", name="uq_recommendations_inspection_id_number"),
                       text_search_index("ix_recommendations_text_search", "text"))
@@ -92,7 +101,7 @@ class Recommendation(db.Model):
         return f"Recommendation {self.number}"
 
 
-class Submission(db.Model):
+class Submission(Model):
     """One round of assurance: the owner submits, then the reviewer assures or returns (and may later reopen)."""
 
     __tablename__ = "submissions"
@@ -133,7 +142,7 @@ class Submission(db.Model):
         return self.state == SUBMITTED
 
 
-class EvidenceReview(db.Model):
+class EvidenceReview(Model):
     """A reviewer's decision on one evidence item; a later decision on the same item supersedes it."""
 
     __tablename__ = "evidence_reviews"

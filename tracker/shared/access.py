@@ -27,7 +27,8 @@ def permission(kind: str) -> Callable:
                 abort(403)
             return view(*args, **kwargs)
 
-        wrapped.permission = kind
+        # stored as a function attribute, which the type of functools.wraps' result does not declare
+        wrapped.__dict__["permission"] = kind
         return wrapped
 
     return decorate

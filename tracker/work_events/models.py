@@ -1,12 +1,20 @@
 """The notification events: one row for each person to be told of something that happened to their work."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db_types import UTCDateTime, utcnow
-from tracker.extensions import db
+from tracker.extensions import Model
+
+if TYPE_CHECKING:
+    # the related models, for the checker only: at run time the relationships name them as strings
+    from tracker.actions.models import Action
+    from tracker.auth.models import User
+    from tracker.evidence.models import Evidence
+    from tracker.recommendations.models import Recommendation
 
 #: what a notification event tells its recipient, in the order a message lists them
 ASSIGNED = "assigned"
@@ -22,7 +30,7 @@ EVENT_KINDS = (ASSIGNED, SUBMITTED_FOR_REVIEW, RETURNED_TO_YOU, ASSURED_YOURS, E
                DATE_AGREEMENT, DATE_DECIDED)
 
 
-class NotificationEvent(db.Model):
+class NotificationEvent(Model):
     """Something that happened to a person's work, recorded in the transaction that made it happen and told to
     them once: in a message of its own after a short gathering window, or in their daily or weekly message."""
 
