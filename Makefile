@@ -60,6 +60,7 @@ bench: install assets
 # The same checks run by pre-commit (.pre-commit-config.yaml); lint-imports enforces the layers in pyproject.toml.
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/python scripts/feature-imports tracker

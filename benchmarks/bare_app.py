@@ -13,6 +13,8 @@ ROWS = int(os.environ.get("BARE_ROWS", "100"))
 
 @app.get("/")
 def page():
-    rows = [{"name": f"Probation delivery unit {n}", "overdue": n % 7, "due": n % 5, "score": (n * 37) % 100}
-            for n in range(ROWS)]
+    rows = [
+        {"name": f"Probation delivery unit {n}", "overdue": n % 7, "due": n % 5, "score": (n * 37) % 100}
+        for n in range(ROWS)
+    ]
     return render_template("bare.html", rows=rows, title="Bare page")

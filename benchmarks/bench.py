@@ -34,13 +34,19 @@ from bench_pages import reset_postgres  # noqa: E402  (one way to empty a scratc
 USER = "london.director@example.org"
 PASSWORD = "bench-demo-password"  # noqa: S105 (a throwaway scratch database)
 #: (label, address, a daily page held to the throughput target); {rec}, {action} and {inspection} are filled in
-PAGES = [("Home page", "/", True), ("Regional dashboard", "/dashboard", True),
-         ("Recommendation page", "/recommendations/{rec}", True), ("Action page", "/actions/{action}", True),
-         ("Inspection page", "/inspections/{inspection}", True),
-         ("Readiness page", "/inspections/{inspection}/readiness", True), ("Actions list", "/actions", True),
-         ("Search", "/search?q=risk+assessment", False), ("API inspection list", "/api/v1/inspections", False),
-         # Not a target: a tracker page that reads almost nothing, to show the cost of the page frame itself.
-         ("Accessibility (frame)", "/accessibility", False)]
+PAGES = [
+    ("Home page", "/", True),
+    ("Regional dashboard", "/dashboard", True),
+    ("Recommendation page", "/recommendations/{rec}", True),
+    ("Action page", "/actions/{action}", True),
+    ("Inspection page", "/inspections/{inspection}", True),
+    ("Readiness page", "/inspections/{inspection}/readiness", True),
+    ("Actions list", "/actions", True),
+    ("Search", "/search?q=risk+assessment", False),
+    ("API inspection list", "/api/v1/inspections", False),
+    # Not a target: a tracker page that reads almost nothing, to show the cost of the page frame itself.
+    ("Accessibility (frame)", "/accessibility", False),
+]
 IN_PROCESS_REQUESTS = 40
 LOAD_SECONDS = 3
 #: throughput is measured in rounds, the bare page between each, and each page's ratio is the median of its rounds
@@ -62,15 +68,28 @@ def database_url(folder: Path) -> str:
 
 def env_for(folder: Path, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({"TRACKER_DATABASE_URL": database_url(folder), "TRACKER_DEMO_PASSWORD": PASSWORD,
-                "TRACKER_UPLOADS_FOLDER": str(folder / "uploads"), "TRACKER_MAIL_BACKEND": "sink", **extra})
+    env.update(
+        {
+            "TRACKER_DATABASE_URL": database_url(folder),
+            "TRACKER_DEMO_PASSWORD": PASSWORD,
+            "TRACKER_UPLOADS_FOLDER": str(folder / "uploads"),
+            "TRACKER_MAIL_BACKEND": "sink",
+            **extra,
+        }
+    )
     return env
 
 
 def flask(folder: Path, *args: str) -> str:
     command = [str(BIN / "flask"), "--app", "app", *args]
-    result = subprocess.run(command, cwd=ROOT, env=env_for(folder),  # noqa: S603 (our own tool)
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(  # noqa: S603 (our own tool)
+        command,
+        cwd=ROOT,
+        env=env_for(folder),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode:
         sys.exit(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout
@@ -87,8 +106,15 @@ def build(folder: Path, scale: str) -> None:
 def app_for(folder: Path, cache: bool = True):
     from tracker import create_app
 
-    return create_app({"DATABASE_URL": database_url(folder), "UPLOADS_FOLDER": str(folder),
-                       "DEMO_PASSWORD": PASSWORD, "WTF_CSRF_ENABLED": False, "CACHE_ENABLED": cache})
+    return create_app(
+        {
+            "DATABASE_URL": database_url(folder),
+            "UPLOADS_FOLDER": str(folder),
+            "DEMO_PASSWORD": PASSWORD,
+            "WTF_CSRF_ENABLED": False,
+            "CACHE_ENABLED": cache,
+        }
+    )
 
 
 def record_ids(app) -> dict[str, int]:
@@ -102,8 +128,9 @@ def record_ids(app) -> dict[str, int]:
 
     with app.app_context():
         inspection = db.session.scalar(select(Inspection.id).order_by(Inspection.id))
-        rec = db.session.scalar(select(Recommendation.id).where(Recommendation.inspection_id == inspection)
-                                .order_by(Recommendation.number))
+        rec = db.session.scalar(
+            select(Recommendation.id).where(Recommendation.inspection_id == inspection).order_by(Recommendation.number)
+        )
         action = db.session.scalar(select(Action.id).where(Action.recommendation_id == rec).order_by(Action.id))
         db.session.remove()
     return {"inspection": inspection, "rec": rec, "action": action}
@@ -156,10 +183,23 @@ def free_port() -> int:
 
 def start_gunicorn(target: str, env: dict[str, str], cwd: Path, workers: int = 2) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    command = [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-               "--log-level", "warning", target]
-    process = subprocess.Popen(command, cwd=cwd, env=env,  # noqa: S603 (our own tool)
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [
+        str(BIN / "gunicorn"),
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        target,
+    ]
+    process = subprocess.Popen(  # noqa: S603 (our own tool)
+        command,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -189,10 +229,12 @@ def session_cookie(port: int) -> str:
     page = response.read().decode()
     cookie = response.getheader("Set-Cookie", "").split(";")[0]
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', page)
+        r'value="([^"]+)"[^>]*name="csrf_token"', page
+    )
     body = urlencode({"csrf_token": token.group(1) if token else "", "email": USER, "password": PASSWORD})
-    connection.request("POST", "/sign-in", body=body, headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+    connection.request(
+        "POST", "/sign-in", body=body, headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+    )
     response = connection.getresponse()
     response.read()
     connection.close()
@@ -259,14 +301,14 @@ def run_jobs(folder: Path) -> float:
     return time.perf_counter() - started
 
 
-def throughput(national: Path, token: str, paths: list[str],
-               bare_rows: int) -> tuple[list[float], list[float], list[float]]:
+def throughput(
+    national: Path, token: str, paths: list[str], bare_rows: int
+) -> tuple[list[float], list[float], list[float]]:
     """Tracker pages and the bare page under gunicorn, taking turns in LOAD_ROUNDS rounds so both see the same
     machine. Returns each page's median requests per second and median ratio to the bare page (each round's pages
     against the mean of the bare page measured just before and just after), and every bare measurement."""
     tracker, port = start_gunicorn("app:app", env_for(national), ROOT)
-    bare, bare_port = start_gunicorn("bare_app:app", {**os.environ, "BARE_ROWS": str(bare_rows)},
-                                     ROOT / "benchmarks")
+    bare, bare_port = start_gunicorn("bare_app:app", {**os.environ, "BARE_ROWS": str(bare_rows)}, ROOT / "benchmarks")
     try:
         headers = {"Cookie": session_cookie(port)}
         bare_rps = [load(bare_port, "/", {})]
@@ -278,8 +320,10 @@ def throughput(national: Path, token: str, paths: list[str],
                 rounds[-1].append(load(port, path, {**headers, **extra}))
             bare_rps.append(load(bare_port, "/", {}))
         page_rps = [statistics.median(r[i] for r in rounds) for i in range(len(paths))]
-        ratios = [statistics.median(r[i] / statistics.mean(bare_rps[n:n + 2]) for n, r in enumerate(rounds))
-                  for i in range(len(paths))]
+        ratios = [
+            statistics.median(r[i] / statistics.mean(bare_rps[n : n + 2]) for n, r in enumerate(rounds))
+            for i in range(len(paths))
+        ]
         return page_rps, ratios, bare_rps
     finally:
         for process in (tracker, bare):
@@ -296,14 +340,24 @@ def measure(name: str, national: Path, token: str, small: Path | None = None, sm
         small_queries = in_process(small_app, small_token, path)[0] if small_app else None
         rows.append([label, path, small_queries, *in_process(national_app, token, path)])
     # The first view after any change builds the table afresh: shown for scale, with the cache switched off.
-    uncached_row = ["Dashboard, not cached", paths[1],
-                    in_process(app_for(small, cache=False), small_token, paths[1])[0] if small else None,
-                    *in_process(app_for(national, cache=False), token, paths[1])]
+    uncached_row = [
+        "Dashboard, not cached",
+        paths[1],
+        in_process(app_for(small, cache=False), small_token, paths[1])[0] if small else None,
+        *in_process(app_for(national, cache=False), token, paths[1]),
+    ]
     bare_rows = bare_rows_for(rows[1][6])
     print(f"  measuring throughput on {name} ...", flush=True)
     page_rps, ratios, bare_rps = throughput(national, token, paths, bare_rows)
-    result = {"name": name, "rows": rows, "uncached": uncached_row, "rps": page_rps, "ratios": ratios,
-              "bare_rps": bare_rps, "bare_rows": bare_rows}
+    result = {
+        "name": name,
+        "rows": rows,
+        "uncached": uncached_row,
+        "rps": page_rps,
+        "ratios": ratios,
+        "bare_rps": bare_rps,
+        "bare_rows": bare_rows,
+    }
     print_table(result)
     return result
 
@@ -326,41 +380,53 @@ def main() -> int:
             print("Building the national data in PostgreSQL (its schema dropped and rebuilt):")
             reset_postgres(postgres_url())
             build(postgres, "national")
-            results.append(measure("PostgreSQL", postgres, flask(postgres, "tracker", "create-token",
-                                                                   USER).split()[-1]))
+            results.append(
+                measure("PostgreSQL", postgres, flask(postgres, "tracker", "create-token", USER).split()[-1])
+            )
     return report(results, jobs_seconds)
 
 
 def print_table(result: dict) -> None:
-    print(f"\n{result['name']}: London director ({USER}); latency over {IN_PROCESS_REQUESTS} requests in process "
-          f"on the national data; throughput: gunicorn, 2 sync workers, {LOAD_THREADS} clients, "
-          f"{LOAD_ROUNDS} rounds of {LOAD_SECONDS}s, medians.")
-    print(f"{'Page':<22} {'URL':<30} {'Queries':>8} {'Queries':>9} {'Median':>8} {'95th':>8} {'Size':>8} "
-          f"{'Req/s':>7} {'vs bare':>8}")
+    print(
+        f"\n{result['name']}: London director ({USER}); latency over {IN_PROCESS_REQUESTS} requests in process "
+        f"on the national data; throughput: gunicorn, 2 sync workers, {LOAD_THREADS} clients, "
+        f"{LOAD_ROUNDS} rounds of {LOAD_SECONDS}s, medians."
+    )
+    print(
+        f"{'Page':<22} {'URL':<30} {'Queries':>8} {'Queries':>9} {'Median':>8} {'95th':>8} {'Size':>8} "
+        f"{'Req/s':>7} {'vs bare':>8}"
+    )
     print(f"{'':<22} {'':<30} {'Barking':>8} {'national':>9} {'ms':>8} {'ms':>8} {'KB':>8} {'':>7} {'':>8}")
     for row, rps, ratio in zip(result["rows"], result["rps"], result["ratios"], strict=True):
         print_row(row, f"{rps:>7.0f} {ratio:>7.0%}")
     print_row(result["uncached"], f"{'':>7} {'':>8}")
     bare_rps = result["bare_rps"]
-    print(f"{'Bare Flask page':<22} {'(template, no database)':<30} {'':>8} {'':>9} {'':>8} {'':>8} {'':>8} "
-          f"{statistics.median(bare_rps):>7.0f} {'100%':>8}   ({result['bare_rows']} rows; rounds: "
-          f"{', '.join(f'{b:.0f}' for b in bare_rps)})")
+    print(
+        f"{'Bare Flask page':<22} {'(template, no database)':<30} {'':>8} {'':>9} {'':>8} {'':>8} {'':>8} "
+        f"{statistics.median(bare_rps):>7.0f} {'100%':>8}   ({result['bare_rows']} rows; rounds: "
+        f"{', '.join(f'{b:.0f}' for b in bare_rps)})"
+    )
 
 
 def print_row(row: list, tail: str) -> None:
     label, path, small_q, national_q, median, p95, size = row
     small = "–" if small_q is None else f"{small_q:.1f}"
-    print(f"{label:<22} {path:<30} {small:>8} {national_q:>9.1f} {median:>8.1f} {p95:>8.1f} {size / 1024:>8.1f} "
-          + tail)
+    print(
+        f"{label:<22} {path:<30} {small:>8} {national_q:>9.1f} {median:>8.1f} {p95:>8.1f} {size / 1024:>8.1f} " + tail
+    )
 
 
 def misses_of(result: dict) -> list[str]:
-    misses = [f"{result['name']}, {label}: {small_q:g} queries on Barking, {national_q:g} on the national data"
-              for label, _, small_q, national_q, *_ in [*result["rows"], result["uncached"]]
-              if small_q is not None and small_q != national_q]
-    misses += [f"{result['name']}, {label}: {ratio:.0%} of the bare page's throughput (target {TARGET_RATIO:.0%})"
-               for (label, _, daily), ratio in zip(PAGES, result["ratios"], strict=True)
-               if daily and ratio < TARGET_RATIO]
+    misses = [
+        f"{result['name']}, {label}: {small_q:g} queries on Barking, {national_q:g} on the national data"
+        for label, _, small_q, national_q, *_ in [*result["rows"], result["uncached"]]
+        if small_q is not None and small_q != national_q
+    ]
+    misses += [
+        f"{result['name']}, {label}: {ratio:.0%} of the bare page's throughput (target {TARGET_RATIO:.0%})"
+        for (label, _, daily), ratio in zip(PAGES, result["ratios"], strict=True)
+        if daily and ratio < TARGET_RATIO
+    ]
     return misses
 
 

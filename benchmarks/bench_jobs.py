@@ -46,9 +46,11 @@ def time_day(day: date, label: str, dry_run: bool = False) -> None:
         sent = 0 if dry_run else services.send_outbox().sent
         total = time.perf_counter() - started
     planned = sum(o.planned for o in outcomes)
-    print(f"{label:<44} {day}  jobs: {', '.join(o.job for o in outcomes):<27} planned {planned:>4}  "
-          f"queued {sum(len(o.queued) for o in outcomes):>4}  sent {sent:>4}  queue {queued:6.2f}s  "
-          f"total {total:6.2f}s  SQL statements {counter['statements']}")
+    print(
+        f"{label:<44} {day}  jobs: {', '.join(o.job for o in outcomes):<27} planned {planned:>4}  "
+        f"queued {sum(len(o.queued) for o in outcomes):>4}  sent {sent:>4}  queue {queued:6.2f}s  "
+        f"total {total:6.2f}s  SQL statements {counter['statements']}"
+    )
 
 
 def _config():
@@ -78,8 +80,15 @@ def main() -> None:
             from tests.conftest import reset_postgres
 
             reset_postgres(url)
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_PATH": str(Path(scratch) / "uploads"),
-                          "DEMO_PASSWORD": PASSWORD, "MAIL_BACKEND": "sink", "TESTING": True})
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": url,
+                "UPLOAD_PATH": str(Path(scratch) / "uploads"),
+                "DEMO_PASSWORD": PASSWORD,
+                "MAIL_BACKEND": "sink",
+                "TESTING": True,
+            }
+        )
         with app.app_context():
             from tracker.demo.services import load_demo
 

@@ -55,10 +55,17 @@ def build_app(url: str | None, folder: str):
         url = f"sqlite:///{folder}/bench.sqlite"
     else:
         reset_postgres(url)
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "UPLOAD_PATH": f"{folder}/uploads",
-                      "DEMO_PASSWORD": PASSWORD, "WTF_CSRF_ENABLED": False,
-                      # every request builds its page: these figures are about the work, not the cache
-                      "CACHE_ENABLED": False})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "UPLOAD_PATH": f"{folder}/uploads",
+            "DEMO_PASSWORD": PASSWORD,
+            "WTF_CSRF_ENABLED": False,
+            # every request builds its page: these figures are about the work, not the cache
+            "CACHE_ENABLED": False,
+        }
+    )
     with app.app_context():
         upgrade()
         from tracker.demo.national import load_national
@@ -152,8 +159,10 @@ def main() -> None:
     args = parser.parse_args()
     print_figures(f"SQLite, {args.requests} requests per page", measure_pages(None, args.requests))
     if os.environ.get("TEST_DATABASE_URL"):
-        print_figures(f"PostgreSQL, {args.requests} requests per page",
-                      measure_pages(os.environ["TEST_DATABASE_URL"], args.requests))
+        print_figures(
+            f"PostgreSQL, {args.requests} requests per page",
+            measure_pages(os.environ["TEST_DATABASE_URL"], args.requests),
+        )
 
 
 if __name__ == "__main__":

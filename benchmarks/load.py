@@ -41,13 +41,21 @@ def owners_and_actions(app, count: int) -> list[tuple[str, list[int]]]:
     from tracker.recommendations.status import COMPLETE
 
     with app.app_context():
-        owners = db.session.scalars(select(User).join(Action, Action.owner_id == User.id)
-                                    .where(Action.status != COMPLETE).group_by(User.id).order_by(User.id)
-                                    .limit(count)).all()
+        owners = db.session.scalars(
+            select(User)
+            .join(Action, Action.owner_id == User.id)
+            .where(Action.status != COMPLETE)
+            .group_by(User.id)
+            .order_by(User.id)
+            .limit(count)
+        ).all()
         result = []
         for owner in owners:
-            actions = list(db.session.scalars(select(Action.id).where(Action.owner_id == owner.id,
-                                                                      Action.status != COMPLETE).limit(20)))
+            actions = list(
+                db.session.scalars(
+                    select(Action.id).where(Action.owner_id == owner.id, Action.status != COMPLETE).limit(20)
+                )
+            )
             result.append((create_api_token(owner, "load run"), actions))
         db.session.remove()
     return result
@@ -67,16 +75,26 @@ def evidence_to_review(app, clients: int, per_client: int = 4) -> tuple[str, lis
     with app.app_context():
         director = find_user(bench.USER)
         london = next(a.organisation_id for a in director.roles if a.role == "regional_director")
-        head = db.session.scalar(select(User.id).join(RoleAssignment).join(
-            Organisation, RoleAssignment.organisation_id == Organisation.id).where(
-            RoleAssignment.role == "head_of_pdu", Organisation.parent_id == london).order_by(User.id))
+        head = db.session.scalar(
+            select(User.id)
+            .join(RoleAssignment)
+            .join(Organisation, RoleAssignment.organisation_id == Organisation.id)
+            .where(RoleAssignment.role == "head_of_pdu", Organisation.parent_id == london)
+            .order_by(User.id)
+        )
         rows = db.session.execute(
-            select(Evidence.id, Evidence.recommendation_id).join(Recommendation)
+            select(Evidence.id, Evidence.recommendation_id)
+            .join(Recommendation)
             .join(Organisation, Recommendation.owner_org_id == Organisation.id)
             # owned by a London PDU, so the director reviews them (region and HMPPS ones are HMPPS's to review)
-            .where(Organisation.kind == PDU, Organisation.parent_id == london,
-                   Evidence.uploaded_by_id.is_distinct_from(director.id))
-            .order_by(Evidence.id).limit(clients * per_client)).all()
+            .where(
+                Organisation.kind == PDU,
+                Organisation.parent_id == london,
+                Evidence.uploaded_by_id.is_distinct_from(director.id),
+            )
+            .order_by(Evidence.id)
+            .limit(clients * per_client)
+        ).all()
         for recommendation_id in sorted({r for _, r in rows}):
             recommendation = db.session.get(Recommendation, recommendation_id)
             if not recommendation.submissions or recommendation.submissions[-1].state != SUBMITTED:
@@ -104,8 +122,18 @@ class Tally:
                 self.written.append(narrative)
 
 
-def client_loop(index: int, port: int, cookie: str, token: str, actions: list[int], reviewing: tuple[str, list[int]],
-                reads: list[str], stop_at: float, tally: Tally, tag: str) -> None:
+def client_loop(
+    index: int,
+    port: int,
+    cookie: str,
+    token: str,
+    actions: list[int],
+    reviewing: tuple[str, list[int]],
+    reads: list[str],
+    stop_at: float,
+    tally: Tally,
+    tag: str,
+) -> None:
     rng = random.Random(index)  # noqa: S311  # nosec B311 (a load mix, not a secret)
     sequence = 0
     reviewer_token, evidence = reviewing
@@ -123,8 +151,12 @@ def client_loop(index: int, port: int, cookie: str, token: str, actions: list[in
                 else:
                     body = json.dumps({"narrative": narrative})
                     path, writer = f"/api/v1/actions/{rng.choice(actions)}/updates", token
-                connection.request("POST", path, body=body, headers={
-                    "Authorization": f"Bearer {writer}", "Content-Type": "application/json"})
+                connection.request(
+                    "POST",
+                    path,
+                    body=body,
+                    headers={"Authorization": f"Bearer {writer}", "Content-Type": "application/json"},
+                )
                 expected = 201
             else:
                 path = rng.choice(reads)
@@ -156,14 +188,18 @@ def rows_written(app, tag: str) -> set[str]:
     from tracker.recommendations.models import EvidenceReview
 
     with app.app_context():
-        updates = set(db.session.scalars(select(ProgressUpdate.narrative).where(
-            ProgressUpdate.narrative.like(f"{tag} %"))))
-        decisions = set(db.session.scalars(select(EvidenceReview.comment).where(
-            EvidenceReview.comment.like(f"{tag} %"))))
+        updates = set(
+            db.session.scalars(select(ProgressUpdate.narrative).where(ProgressUpdate.narrative.like(f"{tag} %")))
+        )
+        decisions = set(
+            db.session.scalars(select(EvidenceReview.comment).where(EvidenceReview.comment.like(f"{tag} %")))
+        )
         total = db.session.scalar(select(func.count()).select_from(ProgressUpdate))
         db.session.remove()
-    print(f"  progress updates in the database at the end: {total}; this run's updates {len(updates)}, "
-          f"evidence decisions {len(decisions)}")
+    print(
+        f"  progress updates in the database at the end: {total}; this run's updates {len(updates)}, "
+        f"evidence decisions {len(decisions)}"
+    )
     return updates | decisions
 
 
@@ -188,7 +224,9 @@ def main() -> int:
         ids = bench.record_ids(app)
         # pages as the London director; the API as each writer (lists are narrowed to what they may see)
         reads = [path.format(**ids) for _, path, daily in bench.PAGES if daily] + [
-            "/api/v1/inspections", "/api/v1/recommendations?limit=100"]
+            "/api/v1/inspections",
+            "/api/v1/recommendations?limit=100",
+        ]
         writers = owners_and_actions(app, CLIENTS)
         reviewer_token, evidence = evidence_to_review(app, CLIENTS)
         tag = f"load-{time.time_ns()}"
@@ -199,9 +237,23 @@ def main() -> int:
             tally = Tally()
             stop_at = time.monotonic() + args.seconds
             started = time.monotonic()
-            threads = [threading.Thread(target=client_loop, args=(
-                i, port, cookie, *writers[i % len(writers)], (reviewer_token, evidence[i]), reads, stop_at, tally,
-                tag)) for i in range(CLIENTS)]
+            threads = [
+                threading.Thread(
+                    target=client_loop,
+                    args=(
+                        i,
+                        port,
+                        cookie,
+                        *writers[i % len(writers)],
+                        (reviewer_token, evidence[i]),
+                        reads,
+                        stop_at,
+                        tally,
+                        tag,
+                    ),
+                )
+                for i in range(CLIENTS)
+            ]
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -218,10 +270,14 @@ def report(tally: Tally, elapsed: float, new_deadlocks: int, found: set[str]) ->
     centiles = statistics.quantiles(latencies, n=100)
     answered = set(tally.written)
     lost, phantom = answered - found, found - answered
-    print(f"\n{WORKERS} gunicorn workers, {CLIENTS} clients, {elapsed:.0f}s on PostgreSQL, one request in "
-          f"{WRITE_EVERY} a write")
-    print(f"  requests: {len(latencies)} ({len(latencies) / elapsed:.0f}/s), of which writes (progress updates and "
-          f"evidence decisions) answered 201: {len(answered)}")
+    print(
+        f"\n{WORKERS} gunicorn workers, {CLIENTS} clients, {elapsed:.0f}s on PostgreSQL, one request in "
+        f"{WRITE_EVERY} a write"
+    )
+    print(
+        f"  requests: {len(latencies)} ({len(latencies) / elapsed:.0f}/s), of which writes (progress updates and "
+        f"evidence decisions) answered 201: {len(answered)}"
+    )
     print(f"  latency ms: p50 {centiles[49]:.0f}, p95 {centiles[94]:.0f}, p99 {centiles[98]:.0f}")
     print(f"  errors: {len(tally.errors)}" + (f" (first: {tally.errors[0]})" if tally.errors else ""))
     print(f"  deadlocks: {new_deadlocks}")

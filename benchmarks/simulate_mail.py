@@ -64,7 +64,8 @@ def measure(first: date, weeks: int) -> dict:
     per_week, per_day, seen = Counter(), Counter(), defaultdict(int)
     twice_in_one, self_escalations, messages = 0, 0, 0
     for key, recipient, text, created_at in db.session.execute(
-            select(OutboxMessage.key, OutboxMessage.recipient_id, OutboxMessage.body_text, OutboxMessage.created_at)):
+        select(OutboxMessage.key, OutboxMessage.recipient_id, OutboxMessage.body_text, OutboxMessage.created_at)
+    ):
         day = message_day(key, created_at)
         if not first <= day < first + timedelta(weeks=weeks):
             continue
@@ -77,9 +78,17 @@ def measure(first: date, weeks: int) -> dict:
         self_escalations += sum(1 for action in escalated if owners.get(action) == recipient)
         for action in set(listed):
             seen[(recipient, action, day.isocalendar()[:2])] += 1
-    return {"messages": messages, "per_week": per_week, "per_day": per_day, "preference": preference,
-            "weeks": weeks, "twice_in_one": twice_in_one, "self_escalations": self_escalations,
-            "repeated_in_week": sum(1 for count in seen.values() if count > 1), "person_action_weeks": len(seen)}
+    return {
+        "messages": messages,
+        "per_week": per_week,
+        "per_day": per_day,
+        "preference": preference,
+        "weeks": weeks,
+        "twice_in_one": twice_in_one,
+        "self_escalations": self_escalations,
+        "repeated_in_week": sum(1 for count in seen.values() if count > 1),
+        "person_action_weeks": len(seen),
+    }
 
 
 def message_day(key: str, created_at) -> date:
@@ -106,10 +115,14 @@ def report(label: str, figures: dict) -> None:
         counts = [figures["per_week"].get((p, w), 0) for p in chosen for w in range(figures["weeks"])]
         daily = [c for (p, _), c in figures["per_day"].items() if p in chosen]
         if counts:
-            print(f"  {choice:<9} {len(chosen):>4} people: messages a week mean {sum(counts) / len(counts):.2f}, "
-                  f"max {max(counts)}, min {min(counts)}; most in one day {max(daily, default=0)}")
-    print(f"  same action in two messages of one week: {figures['repeated_in_week']} "
-          f"of {figures['person_action_weeks']} person-action-weeks")
+            print(
+                f"  {choice:<9} {len(chosen):>4} people: messages a week mean {sum(counts) / len(counts):.2f}, "
+                f"max {max(counts)}, min {min(counts)}; most in one day {max(daily, default=0)}"
+            )
+    print(
+        f"  same action in two messages of one week: {figures['repeated_in_week']} "
+        f"of {figures['person_action_weeks']} person-action-weeks"
+    )
     print(f"  an action twice in one message: {figures['twice_in_one']}")
     print(f"  escalations to the action's own owner: {figures['self_escalations']}")
 
@@ -128,9 +141,15 @@ def main() -> None:
     args = parser.parse_args()
     for national in (False,) if args.skip_national else (False, True):
         with tempfile.TemporaryDirectory() as scratch:
-            app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(scratch) / 'simulate.sqlite'}",
-                              "UPLOAD_PATH": str(Path(scratch) / "uploads"), "DEMO_PASSWORD": PASSWORD,
-                              "MAIL_BACKEND": "sink", "TESTING": True})
+            app = create_app(
+                {
+                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(scratch) / 'simulate.sqlite'}",
+                    "UPLOAD_PATH": str(Path(scratch) / "uploads"),
+                    "DEMO_PASSWORD": PASSWORD,
+                    "MAIL_BACKEND": "sink",
+                    "TESTING": True,
+                }
+            )
             with app.app_context():
                 from tracker.demo.services import load_demo
 

@@ -42,8 +42,10 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
     "auth.oidc_callback": ("/sign-in/oidc/callback", {"GET": EVERYONE}),
     "inspections.list_inspections": ("/inspections", {"GET": EVERYONE}),
     "inspections.show_inspection": ("/inspections/{inspection}", {"GET": EVERYONE}),
-    "inspections.edit_reinspection_dates": ("/inspections/{inspection}/reinspection-dates",
-                                            {"GET": {HMPPS, DIRECTOR, HEAD}, "POST": {HMPPS, DIRECTOR, HEAD}}),
+    "inspections.edit_reinspection_dates": (
+        "/inspections/{inspection}/reinspection-dates",
+        {"GET": {HMPPS, DIRECTOR, HEAD}, "POST": {HMPPS, DIRECTOR, HEAD}},
+    ),
     "recommendations.list_recommendations": ("/recommendations", {"GET": EVERYONE}),
     "recommendations.show_recommendation": ("/recommendations/{rec_pdu}", {"GET": EVERYONE}),
     "recommendations.edit_response": ("/recommendations/{rec_pdu}/response", {"GET": {HEAD}, "POST": {HEAD}}),
@@ -56,22 +58,31 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
     # only the action's owner asks (the lead re-dates it directly); the demo has no request yet, so the lead and the
     # reviewer get a 404 (let in) and everyone else a 403
     "actions.request_new_date": ("/actions/{action_owned}/request-date", {"GET": {OWNER}, "POST": {OWNER}}),
-    "actions.decide_date_request": ("/actions/{action_owned}/date-requests/1/decide",
-                                    {"GET": {HEAD}, "POST": {HEAD}}),
-    "actions.agree_date_request": ("/actions/{action_owned}/date-requests/1/agree",
-                                   {"GET": {DIRECTOR}, "POST": {DIRECTOR}}),
+    "actions.decide_date_request": ("/actions/{action_owned}/date-requests/1/decide", {"GET": {HEAD}, "POST": {HEAD}}),
+    "actions.agree_date_request": (
+        "/actions/{action_owned}/date-requests/1/agree",
+        {"GET": {DIRECTOR}, "POST": {DIRECTOR}},
+    ),
     "actions.post_update": ("/actions/{action_owned}/updates/new", {"GET": {HEAD, OWNER}, "POST": {HEAD, OWNER}}),
     # only an update's author, within minutes of posting it: the demo's updates are all older than that
     "actions.correct_update": ("/updates/{update_owned}/correct", {"GET": NOBODY, "POST": NOBODY}),
     "actions.withdraw_update": ("/updates/{update_owned}/withdraw", {"GET": NOBODY, "POST": NOBODY}),
-    "evidence.upload_action_evidence": ("/actions/{action_owned}/evidence/upload",
-                                        {"GET": {HEAD, OWNER}, "POST": {HEAD, OWNER}}),
-    "evidence.link_action_evidence": ("/actions/{action_owned}/evidence/link",
-                                      {"GET": {HEAD, OWNER}, "POST": {HEAD, OWNER}}),
-    "evidence.upload_recommendation_evidence": ("/recommendations/{rec_pdu}/evidence/upload",
-                                                {"GET": {HEAD}, "POST": {HEAD}}),
-    "evidence.link_recommendation_evidence": ("/recommendations/{rec_pdu}/evidence/link",
-                                              {"GET": {HEAD}, "POST": {HEAD}}),
+    "evidence.upload_action_evidence": (
+        "/actions/{action_owned}/evidence/upload",
+        {"GET": {HEAD, OWNER}, "POST": {HEAD, OWNER}},
+    ),
+    "evidence.link_action_evidence": (
+        "/actions/{action_owned}/evidence/link",
+        {"GET": {HEAD, OWNER}, "POST": {HEAD, OWNER}},
+    ),
+    "evidence.upload_recommendation_evidence": (
+        "/recommendations/{rec_pdu}/evidence/upload",
+        {"GET": {HEAD}, "POST": {HEAD}},
+    ),
+    "evidence.link_recommendation_evidence": (
+        "/recommendations/{rec_pdu}/evidence/link",
+        {"GET": {HEAD}, "POST": {HEAD}},
+    ),
     "evidence.download_evidence": ("/evidence/{evidence_file}/download", {"GET": EVERYONE}),
     "evidence.preview_evidence": ("/evidence/{evidence_file}/preview", {"GET": EVERYONE}),
     "api.list_inspections": ("/api/v1/inspections", {"GET": EVERYONE}),
@@ -83,11 +94,15 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
     "api.openapi_document": ("/api/v1/openapi.json", {"GET": EVERYONE}),
     "readiness.show_readiness": ("/inspections/{inspection}/readiness", {"GET": EVERYONE}),
     "readiness.print_readiness": ("/inspections/{inspection}/readiness/print", {"GET": EVERYONE}),
-    "readiness.create_audit_round": ("/inspections/{inspection}/audit-rounds/new",
-                                     {"GET": {HEAD, DIRECTOR}, "POST": {HEAD, DIRECTOR}}),
+    "readiness.create_audit_round": (
+        "/inspections/{inspection}/audit-rounds/new",
+        {"GET": {HEAD, DIRECTOR}, "POST": {HEAD, DIRECTOR}},
+    ),
     # the demo has no audit round, so those who may record get a 404 (let in) and everyone else a 403
-    "readiness.edit_audit_round": ("/inspections/{inspection}/audit-rounds/1/edit",
-                                   {"GET": {HEAD, DIRECTOR}, "POST": {HEAD, DIRECTOR}}),
+    "readiness.edit_audit_round": (
+        "/inspections/{inspection}/audit-rounds/1/edit",
+        {"GET": {HEAD, DIRECTOR}, "POST": {HEAD, DIRECTOR}},
+    ),
     "readiness.export_action_plan": ("/inspections/{inspection}/action-plan.xlsx", {"GET": EVERYONE}),
     "readiness.dashboard": ("/dashboard", {"GET": EVERYONE}),
     # scoped to what each person may see: their region, their PDU, or every region
@@ -128,10 +143,8 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
     "importer.change_import_pdu": ("/admin/imports/1/pdu", {"GET": {ADMIN}, "POST": {ADMIN}}),
     "importer.change_import_inspection": ("/admin/imports/1/inspection", {"GET": {ADMIN}, "POST": {ADMIN}}),
     "importer.change_import_ratings": ("/admin/imports/1/ratings", {"GET": {ADMIN}, "POST": {ADMIN}}),
-    "importer.change_import_recommendation": ("/admin/imports/1/recommendations/1",
-                                              {"GET": {ADMIN}, "POST": {ADMIN}}),
-    "importer.add_import_recommendation": ("/admin/imports/1/recommendations/new",
-                                           {"GET": {ADMIN}, "POST": {ADMIN}}),
+    "importer.change_import_recommendation": ("/admin/imports/1/recommendations/1", {"GET": {ADMIN}, "POST": {ADMIN}}),
+    "importer.add_import_recommendation": ("/admin/imports/1/recommendations/new", {"GET": {ADMIN}, "POST": {ADMIN}}),
     "importer.discard_import": ("/admin/imports/1/discard", {"POST": {ADMIN}}),
     "assurance.review_queue": ("/reviews", {"GET": EVERYONE}),
     "assurance.submit_recommendation": ("/recommendations/{rec_ready}/submit", {"GET": {HEAD}, "POST": {HEAD}}),
@@ -140,8 +153,10 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
     "assurance.decide_recommendation": ("/recommendations/{rec_ready}/decision", {"POST": {DIRECTOR}}),
     "assurance.assure_recommendation": ("/recommendations/{rec_ready}/assure", {"POST": {DIRECTOR}}),
     "assurance.return_recommendation": ("/recommendations/{rec_ready}/return", {"POST": {DIRECTOR}}),
-    "assurance.reopen_recommendation": ("/recommendations/{rec_region_ready}/reopen",
-                                        {"GET": {HMPPS}, "POST": {HMPPS}}),
+    "assurance.reopen_recommendation": (
+        "/recommendations/{rec_region_ready}/reopen",
+        {"GET": {HMPPS}, "POST": {HMPPS}},
+    ),
     # the demo's rec_ready is not submitted, so those who may withdraw are sent back to it (still let in)
     "assurance.withdraw_submission": ("/recommendations/{rec_ready}/withdraw", {"GET": {HEAD}, "POST": {HEAD}}),
     "assurance.add_dependency": ("/actions/{action_pdu_5}/dependencies", {"POST": {HEAD}}),

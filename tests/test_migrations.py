@@ -31,4 +31,3 @@ def test_migration_files_are_named_by_date_and_sequence():
     names = sorted(p.name for p in VERSIONS.glob("*.py"))
     assert names
     assert all(re.fullmatch(r"\d{4}_\d{2}_\d{2}_\d{4}_[a-z0-9_]+\.py", name) for name in names), names
-

@@ -17,19 +17,35 @@ from tracker.recommendations.models import Recommendation
 
 def pages(inspection_id: int, rec_id: int, action_id: int) -> list[tuple[str, str]]:
     return [
-        (HEAD, "/"), (DIRECTOR, "/"), (HMPPS, "/"), (OWNER, "/"), (VIEWER, "/"),
-        (DIRECTOR, "/inspections"), (HMPPS, "/inspections"),
-        (HEAD, f"/inspections/{inspection_id}"), (DIRECTOR, f"/recommendations/{rec_id}"),
-        (OWNER, f"/actions/{action_id}"), (DIRECTOR, "/reviews"),
-        (DIRECTOR, "/api/v1/inspections"), (HMPPS, "/api/v1/inspections"),
+        (HEAD, "/"),
+        (DIRECTOR, "/"),
+        (HMPPS, "/"),
+        (OWNER, "/"),
+        (VIEWER, "/"),
+        (DIRECTOR, "/inspections"),
+        (HMPPS, "/inspections"),
+        (HEAD, f"/inspections/{inspection_id}"),
+        (DIRECTOR, f"/recommendations/{rec_id}"),
+        (OWNER, f"/actions/{action_id}"),
+        (DIRECTOR, "/reviews"),
+        (DIRECTOR, "/api/v1/inspections"),
+        (HMPPS, "/api/v1/inspections"),
         (HEAD, f"/api/v1/inspections/{inspection_id}/recommendations"),
-        (HMPPS, "/api/v1/recommendations"), (DIRECTOR, "/api/v1/recommendations?region=London&limit=500"),
-        (OWNER, "/actions?owner=me"), (HEAD, "/actions"), (HMPPS, "/actions?overdue=y&sort=owner"),
-        (DIRECTOR, "/actions?mine=recommendations&status=open"), (HEAD, "/actions.csv?status=open"),
+        (HMPPS, "/api/v1/recommendations"),
+        (DIRECTOR, "/api/v1/recommendations?region=London&limit=500"),
+        (OWNER, "/actions?owner=me"),
+        (HEAD, "/actions"),
+        (HMPPS, "/actions?overdue=y&sort=owner"),
+        (DIRECTOR, "/actions?mine=recommendations&status=open"),
+        (HEAD, "/actions.csv?status=open"),
         (DIRECTOR, f"/actions?recommendation={rec_id}"),
-        (DIRECTOR, "/recommendations?current=1&status=in_progress"), (HMPPS, "/recommendations?addressee=pdu"),
-        (HEAD, f"/recommendations?inspection={inspection_id}"), (HEAD, "/recommendations?mine=1&page=2"),
-        (HEAD, "/search?q=audit"), (HMPPS, "/search?q=risk+of+harm"), (OWNER, "/search?q=caseloads"),
+        (DIRECTOR, "/recommendations?current=1&status=in_progress"),
+        (HMPPS, "/recommendations?addressee=pdu"),
+        (HEAD, f"/recommendations?inspection={inspection_id}"),
+        (HEAD, "/recommendations?mine=1&page=2"),
+        (HEAD, "/search?q=audit"),
+        (HMPPS, "/search?q=risk+of+harm"),
+        (OWNER, "/search?q=caseloads"),
     ]
 
 
@@ -47,8 +63,9 @@ def measure(as_user, targets) -> list[int]:
 
 def test_core_pages_run_a_fixed_number_of_queries(app, as_user):
     inspection = db.session.scalar(select(Inspection).order_by(Inspection.id))
-    rec = db.session.scalar(select(Recommendation).where(Recommendation.inspection_id == inspection.id,
-                                                         Recommendation.number == 1))
+    rec = db.session.scalar(
+        select(Recommendation).where(Recommendation.inspection_id == inspection.id, Recommendation.number == 1)
+    )
     targets = pages(inspection.id, rec.id, rec.actions[0].id)
     before = measure(as_user, targets)
     load_national(DEMO_TODAY, pdus_per_region=4, inspections_per_pdu=2, updates_per_action=2)

@@ -24,9 +24,13 @@ from tracker.work_events import services as work_events
 
 def create_app(test_config: dict | None = None) -> Flask:
     root = Path(__file__).resolve().parent.parent
-    app = Flask(__name__, template_folder=str(root / "templates"), static_folder=str(root / "static"),
-                static_url_path="/assets",
-                instance_relative_config=True)
+    app = Flask(
+        __name__,
+        template_folder=str(root / "templates"),
+        static_folder=str(root / "static"),
+        static_url_path="/assets",
+        instance_relative_config=True,
+    )
     app.jinja_environment = TrackerEnvironment
     app.config.from_file(str(tracker_config.config_file()), load=tracker_config.load_toml, text=False)
     app.config.update(tracker_config.env_overrides())

@@ -42,11 +42,13 @@ def env_overrides(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     TRACKER_DATABASE_URL spelling wins when both are set)."""
     environ = os.environ if environ is None else environ
     overrides = {"DATABASE_URL": environ["DATABASE_URL"]} if environ.get("DATABASE_URL") else {}
-    overrides.update({
-        key[len(ENV_PREFIX):]: parse_env_value(value)
-        for key, value in environ.items()
-        if key.startswith(ENV_PREFIX) and key != "TRACKER_CONFIG"
-    })
+    overrides.update(
+        {
+            key[len(ENV_PREFIX) :]: parse_env_value(value)
+            for key, value in environ.items()
+            if key.startswith(ENV_PREFIX) and key != "TRACKER_CONFIG"
+        }
+    )
     return overrides
 
 
@@ -86,8 +88,9 @@ def derive_flask_settings(config: dict[str, Any], instance_path: str) -> dict[st
         # A server can drop a pooled connection; an SQLite file cannot, so it skips the check on every request.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not url.startswith("sqlite")},
         # The largest request read at all; within it, each file keeps only UPLOADS_MAX_BYTES (tracker.upload_limits).
-        "MAX_CONTENT_LENGTH": max(int(config.get("UPLOADS_MAX_REQUEST_BYTES") or 0),
-                                  int(config["UPLOADS_MAX_BYTES"]) + 1024 * 1024),
+        "MAX_CONTENT_LENGTH": max(
+            int(config.get("UPLOADS_MAX_REQUEST_BYTES") or 0), int(config["UPLOADS_MAX_BYTES"]) + 1024 * 1024
+        ),
         "UPLOAD_PATH": str(upload_folder),
         "PERMANENT_SESSION_LIFETIME": timedelta(minutes=int(config["SECURITY_SESSION_IDLE_MINUTES"])),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -112,8 +115,10 @@ PASSWORD_HASH = "scrypt"  # noqa: S105 (a method name, not a password)
 ENVIRONMENTS = ("development", "production")
 #: a production secret key must be at least this many bytes (256 bits)
 MIN_SECRET_BYTES = 32
-KEY_ADVICE = ("Set TRACKER_SECURITY_SECRET_KEY to at least 32 random bytes, for example the output of "
-              "python -c 'import secrets; print(secrets.token_urlsafe(32))'.")
+KEY_ADVICE = (
+    "Set TRACKER_SECURITY_SECRET_KEY to at least 32 random bytes, for example the output of "
+    "python -c 'import secrets; print(secrets.token_urlsafe(32))'."
+)
 
 
 def check_environment(env: Any) -> None:
@@ -146,8 +151,9 @@ def readiness_minimum_cases(config: dict[str, Any]) -> int:
     """[readiness] minimum_cases: the fewest audited cases a standard needs before its rating is projected."""
     value = config.get("READINESS_MINIMUM_CASES", DEFAULT_MINIMUM_CASES)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigurationError(f"[readiness] minimum_cases must be a whole number of cases, at least 1, "
-                                 f"not {value!r}")
+        raise ConfigurationError(
+            f"[readiness] minimum_cases must be a whole number of cases, at least 1, not {value!r}"
+        )
     return value
 
 
@@ -160,7 +166,9 @@ def check_production_safety(config: dict[str, Any]) -> None:
     if config["APP_ENV"] == "development":
         return
     if config.get("SECURITY_PASSWORD_HASH", PASSWORD_HASH) != PASSWORD_HASH:
-        raise ConfigurationError(f"Refusing to start in {config['APP_ENV']}: [security] password_hash must be "
-                                 f"{PASSWORD_HASH!r}; a cheaper hash is only for the test suite.")
+        raise ConfigurationError(
+            f"Refusing to start in {config['APP_ENV']}: [security] password_hash must be "
+            f"{PASSWORD_HASH!r}; a cheaper hash is only for the test suite."
+        )
     if problem := secret_key_problem(config.get("SECRET_KEY")):
         raise ConfigurationError(f"Refusing to start in {config['APP_ENV']}: {problem} {KEY_ADVICE}")

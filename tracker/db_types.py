@@ -52,5 +52,4 @@ def never_reuse_ids(metadata) -> None:
 def text_search_index(name: str, column: str) -> Index:
     """A GIN index on the column's English text-search vector, the expression tracker.search matches with, made on
     PostgreSQL only (SQLite searches with LIKE and could not build it)."""
-    return Index(name, text(f"to_tsvector('english', {column})"), postgresql_using="gin").ddl_if(
-        dialect="postgresql")
+    return Index(name, text(f"to_tsvector('english', {column})"), postgresql_using="gin").ddl_if(dialect="postgresql")

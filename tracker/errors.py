@@ -29,8 +29,11 @@ TITLES = {
 #: what a person sees when a form of ours arrives after their session ended (idle expiry, sign-out elsewhere)
 SESSION_TIMED_OUT = "Your session timed out, so that was not saved. Please try again."
 #: Flask-WTF's reasons when a well-formed token no longer fits the session: it ended, expired or was replaced
-SESSION_GONE_REASONS = ("The CSRF session token is missing.", "The CSRF token has expired.",
-                        "The CSRF tokens do not match.")
+SESSION_GONE_REASONS = (
+    "The CSRF session token is missing.",
+    "The CSRF token has expired.",
+    "The CSRF tokens do not match.",
+)
 
 
 def wants_json() -> bool:
@@ -79,8 +82,16 @@ def is_busy(error: OperationalError) -> bool:
     """SQLite's "database is locked" (another writer held on past busy_timeout), or PostgreSQL giving up on a
     lock or a serialisation conflict: a moment's contention, not a fault."""
     message = str(error.orig).lower()
-    return any(sign in message for sign in ("database is locked", "database is busy", "lock timeout",
-                                            "could not serialize", "deadlock detected"))
+    return any(
+        sign in message
+        for sign in (
+            "database is locked",
+            "database is busy",
+            "lock timeout",
+            "could not serialize",
+            "deadlock detected",
+        )
+    )
 
 
 def init_app(app: Flask) -> None:
@@ -91,8 +102,11 @@ def init_app(app: Flask) -> None:
             # home, rather than to a dead end. A signed-out person is then asked to sign in first.
             flash(SESSION_TIMED_OUT, "error")
             return redirect(same_site_referrer() or url_for("pages.home"), 303)
-        return render_error(400, "Your form expired or was sent from another site. Go back, refresh the page and "
-                                 "try again. Nothing was saved.")
+        return render_error(
+            400,
+            "Your form expired or was sent from another site. Go back, refresh the page and "
+            "try again. Nothing was saved.",
+        )
 
     @app.errorhandler(TextTooLong)
     def text_too_long(error: TextTooLong):
@@ -119,8 +133,9 @@ def init_app(app: Flask) -> None:
         app.logger.warning("Database busy on %s %s: %s", request.method, request.path, error.orig)
 
         db.session.rollback()
-        body, code = render_error(503, "Too many changes arrived at once. Nothing was saved: wait a moment, then "
-                                       "try again.")
+        body, code = render_error(
+            503, "Too many changes arrived at once. Nothing was saved: wait a moment, then try again."
+        )
         return body, code, {"Retry-After": "2"}
 
     @app.errorhandler(Exception)

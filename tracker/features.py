@@ -42,6 +42,9 @@ def import_feature_module(feature: str, module: str) -> ModuleType | None:
 def page_modules(feature: str) -> list[ModuleType]:
     """Every module of the feature that adds routes to a blueprint: `views` and those named `*_views`."""
     package = importlib.import_module(f"tracker.{feature}")
-    names = sorted(info.name for info in pkgutil.iter_modules(package.__path__)
-                   if info.name == "views" or info.name.endswith("_views"))
+    names = sorted(
+        info.name
+        for info in pkgutil.iter_modules(package.__path__)
+        if info.name == "views" or info.name.endswith("_views")
+    )
     return [importlib.import_module(f"tracker.{feature}.{name}") for name in names]

@@ -61,23 +61,38 @@ class GovGroupedSelect(GovSelect):
     def __call__(self, field, **kwargs):
         error = field.errors[0] if field.errors else None
         described = " ".join(filter(None, [field.description and f"{field.id}-hint", error and f"{field.id}-error"]))
-        parts = [Markup('<div class="govuk-form-group{}">').format(" govuk-form-group--error" if error else ""),
-                 Markup('<label class="govuk-label" for="{}">{}</label>').format(field.id, field.label.text)]
+        parts = [
+            Markup('<div class="govuk-form-group{}">').format(" govuk-form-group--error" if error else ""),
+            Markup('<label class="govuk-label" for="{}">{}</label>').format(field.id, field.label.text),
+        ]
         if field.description:
             parts.append(Markup('<div id="{}-hint" class="govuk-hint">{}</div>').format(field.id, field.description))
         if error:
-            parts.append(Markup('<p id="{}-error" class="govuk-error-message"><span class="govuk-visually-hidden">'
-                                'Error:</span> {}</p>').format(field.id, error))
-        parts.append(Markup('<select class="govuk-select{}" id="{}" name="{}"{}>').format(
-            " govuk-select--error" if error else "", field.id, field.name,
-            Markup(' aria-describedby="{}"').format(described) if described else ""))
-        parts.append(Markup('<option value="">{}</option>').format(field.render_kw.get("placeholder", "Select")
-                                                                    if field.render_kw else "Select"))
+            parts.append(
+                Markup(
+                    '<p id="{}-error" class="govuk-error-message"><span class="govuk-visually-hidden">'
+                    "Error:</span> {}</p>"
+                ).format(field.id, error)
+            )
+        parts.append(
+            Markup('<select class="govuk-select{}" id="{}" name="{}"{}>').format(
+                " govuk-select--error" if error else "",
+                field.id,
+                field.name,
+                Markup(' aria-describedby="{}"').format(described) if described else "",
+            )
+        )
+        parts.append(
+            Markup('<option value="">{}</option>').format(
+                field.render_kw.get("placeholder", "Select") if field.render_kw else "Select"
+            )
+        )
         for group, choices in field.iter_groups():
             parts.append(Markup('<optgroup label="{}">').format(group))
-            parts.extend(Markup('<option value="{}"{}>{}</option>').format(value, " selected" if selected else "",
-                                                                          label)
-                         for value, label, selected, _ in choices)
+            parts.extend(
+                Markup('<option value="{}"{}>{}</option>').format(value, " selected" if selected else "", label)
+                for value, label, selected, _ in choices
+            )
             parts.append(Markup("</optgroup>"))
         parts.append(Markup("</select></div>"))
         return Markup("").join(parts)

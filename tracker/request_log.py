@@ -19,8 +19,11 @@ FIELDS = ("request_id", "user_id", "method", "route", "status", "duration_ms")
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry = {"time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-                 "level": record.levelname, "logger": record.name}
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+        }
         entry.update(getattr(record, "request", None) or {"message": record.getMessage()})
         return json.dumps(entry)
 

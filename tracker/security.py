@@ -23,17 +23,19 @@ def form_action_sources() -> str:
 
 
 def csp_header(nonce: str) -> str:
-    return "; ".join([
-        "default-src 'self'",
-        f"script-src 'self' 'nonce-{nonce}'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        f"form-action {form_action_sources()}",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{nonce}'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            f"form-action {form_action_sources()}",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def init_app(app: Flask, expire_idle_session: Callable[[Flask], None]) -> None:
@@ -107,11 +109,15 @@ def refuse_unstorable_text():
     all. Refuse both before any view sees them."""
     for value in submitted_texts():
         if "\x00" in value:
-            return render_error(400, "What you entered contains a null character, which cannot be saved. "
-                                     "Nothing was saved.")
+            return render_error(
+                400, "What you entered contains a null character, which cannot be saved. Nothing was saved."
+            )
         if has_lone_surrogate(value):
-            return render_error(400, "What you entered contains a character that is not valid text, which cannot "
-                                     "be saved. Nothing was saved.")
+            return render_error(
+                400,
+                "What you entered contains a character that is not valid text, which cannot "
+                "be saved. Nothing was saved.",
+            )
     return None
 
 

@@ -65,8 +65,7 @@ def remember(*key, caller) -> Markup:
 
     For the parts of the page frame that depend only on what the key names (the header for a given menu and
     sign-out form, the footer): GOV.UK Frontend's macros are the costliest part of a small page to render."""
-    return fragments().get_or_build(("frame", json.dumps(key, sort_keys=True, default=str)),
-                                    lambda: Markup(caller()))  # noqa: S704  # nosec B704 (our own templates' output)
+    return fragments().get_or_build(("frame", json.dumps(key, sort_keys=True, default=str)), lambda: Markup(caller()))  # noqa: S704  # nosec B704 (our own templates' output)
 
 
 def pluralise(count: int, singular: str, plural: str | None = None) -> str:
@@ -78,13 +77,17 @@ def init_app(app: Flask, audiences: dict) -> None:
     (the rules are tracker.auth.permissions', which the app factory hands over)."""
     app.extensions["tracker_navigation_audiences"] = audiences
     assert app.template_folder is not None  # the app factory names the templates folder
-    app.jinja_loader = ChoiceLoader([
-        FileSystemLoader(app.template_folder),
-        PrefixLoader({
-            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
-            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
-        }),
-    ])
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(app.template_folder),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["date"] = format_date

@@ -60,8 +60,7 @@ def single_line(label: str):
 
     def check(_form, field) -> None:
         if isinstance(field.data, str) and has_control_characters(field.data):
-            raise StopValidation(f"{label} must be on one line, without line breaks, tabs or other control "
-                                 "characters")
+            raise StopValidation(f"{label} must be on one line, without line breaks, tabs or other control characters")
 
     return check
 
@@ -87,8 +86,10 @@ def check_lengths(session: Session, _context, _instances) -> None:
             for column, value in _changed_texts(instance, is_new):
                 if f"{column.table.name}.{column.name}" in SINGLE_LINE_COLUMNS and has_control_characters(value):
                     label = column.name.replace("_", " ").capitalize()
-                    raise ControlCharacters(f"{label} must be on one line, without line breaks, tabs or other "
-                                            "control characters. Nothing was saved.")
+                    raise ControlCharacters(
+                        f"{label} must be on one line, without line breaks, tabs or other "
+                        "control characters. Nothing was saved."
+                    )
                 limit = limit_of(column)
                 if limit is not None and len(value) > limit:
                     label = column.name.replace("_", " ").capitalize()

@@ -50,7 +50,8 @@ def id_in_address(what: str):
 
     def check(_form, field) -> None:
         if field.data not in (None, "") and record_id(field.data) is None:
-            raise StopValidation(f"The {what} in this page's address is not one that exists, so the list is not "
-                                 f"filtered by {what}")
+            raise StopValidation(
+                f"The {what} in this page's address is not one that exists, so the list is not filtered by {what}"
+            )
 
     return check

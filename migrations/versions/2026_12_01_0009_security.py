@@ -9,12 +9,13 @@ Revises: 0007
 Create Date: 2026-12-01 12:00:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0009'
-down_revision = '0007'
+revision = "0009"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
@@ -25,11 +26,10 @@ def tables_to_rebuild(bind, autoincrement: bool) -> list[str]:
     inspector = sa.inspect(bind)
     names = []
     for name in inspector.get_table_names():
-        if name == 'alembic_version' or inspector.get_pk_constraint(name)['constrained_columns'] != ['id']:
+        if name == "alembic_version" or inspector.get_pk_constraint(name)["constrained_columns"] != ["id"]:
             continue
-        sql = bind.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
-                                   (name,)).scalar()
-        if ('AUTOINCREMENT' in sql.upper()) != autoincrement:
+        sql = bind.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).scalar()
+        if ("AUTOINCREMENT" in sql.upper()) != autoincrement:
             names.append(name)
     return names
 
@@ -39,21 +39,20 @@ def rebuild(autoincrement: bool) -> None:
     are swapped (SQLite's own procedure for altering a table, section 7 of its ALTER TABLE page); a pragma that
     cannot change inside a transaction, so this migration ends the transaction it runs in and starts another."""
     bind = op.get_bind()
-    if bind.dialect.name != 'sqlite':
+    if bind.dialect.name != "sqlite":
         return
-    bind.exec_driver_sql('COMMIT')
-    bind.exec_driver_sql('PRAGMA foreign_keys=OFF')
-    bind.exec_driver_sql('BEGIN')
+    bind.exec_driver_sql("COMMIT")
+    bind.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    bind.exec_driver_sql("BEGIN")
     for name in tables_to_rebuild(bind, autoincrement):
-        with op.batch_alter_table(name, recreate='always',
-                                  table_kwargs={'sqlite_autoincrement': autoincrement}):
+        with op.batch_alter_table(name, recreate="always", table_kwargs={"sqlite_autoincrement": autoincrement}):
             pass
-    problems = bind.exec_driver_sql('PRAGMA foreign_key_check').fetchall()
+    problems = bind.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
     if problems:
-        raise RuntimeError(f'Rebuilding the tables broke foreign keys: {problems[:5]}')
-    bind.exec_driver_sql('COMMIT')
-    bind.exec_driver_sql('PRAGMA foreign_keys=ON')
-    bind.exec_driver_sql('BEGIN')
+        raise RuntimeError(f"Rebuilding the tables broke foreign keys: {problems[:5]}")
+    bind.exec_driver_sql("COMMIT")
+    bind.exec_driver_sql("PRAGMA foreign_keys=ON")
+    bind.exec_driver_sql("BEGIN")
 
 
 def upgrade():

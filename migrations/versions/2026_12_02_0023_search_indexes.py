@@ -8,32 +8,33 @@ Revises: 0022
 Create Date: 2026-12-02 13:00:00
 
 """
+
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0023'
-down_revision = '0022'
+revision = "0023"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
 #: (index, table, column): the texts tracker.search.services searches
 SEARCHED = [
-    ('ix_recommendations_text_search', 'recommendations', 'text'),
-    ('ix_actions_description_search', 'actions', 'description'),
-    ('ix_progress_updates_narrative_search', 'progress_updates', 'narrative'),
-    ('ix_evidence_title_search', 'evidence', 'title'),
+    ("ix_recommendations_text_search", "recommendations", "text"),
+    ("ix_actions_description_search", "actions", "description"),
+    ("ix_progress_updates_narrative_search", "progress_updates", "narrative"),
+    ("ix_evidence_title_search", "evidence", "title"),
 ]
 
 
 def upgrade():
-    if op.get_bind().dialect.name != 'postgresql':
+    if op.get_bind().dialect.name != "postgresql":
         return
     for index, table, column in SEARCHED:
         op.execute(f"CREATE INDEX {index} ON {table} USING gin (to_tsvector('english', {column}))")
 
 
 def downgrade():
-    if op.get_bind().dialect.name != 'postgresql':
+    if op.get_bind().dialect.name != "postgresql":
         return
     for index, _, _ in SEARCHED:
-        op.execute(f'DROP INDEX {index}')
+        op.execute(f"DROP INDEX {index}")

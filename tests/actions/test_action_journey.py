@@ -27,8 +27,7 @@ def rec(app):
 def add_action(client, rec_id, **overrides):
     with client.application.app_context():
         owner_id = find_user(OWNER).id
-    data = {"description": "Weekly SPO case review clinic", "owner_id": str(owner_id),
-            "target_on": date_fields(FIRST)}
+    data = {"description": "Weekly SPO case review clinic", "owner_id": str(owner_id), "target_on": date_fields(FIRST)}
     data.update(overrides)
     return client.post(f"/recommendations/{rec_id}/actions/new", data=data)
 
@@ -40,9 +39,10 @@ def test_head_of_pdu_works_an_action_end_to_end(app, as_user, rec):
     action_url = response.headers["Location"]
 
     client.post(action_url + "/updates/new", data={"narrative": "First two clinics held.", "status": "in_progress"})
-    response = client.post(action_url + "/revise-date", data={
-        "target_on": date_fields(LATER),
-        "reason": "SPO recruitment delayed the clinic rota"})
+    response = client.post(
+        action_url + "/revise-date",
+        data={"target_on": date_fields(LATER), "reason": "SPO recruitment delayed the clinic rota"},
+    )
     assert response.status_code == 302
 
     page = soup_of(client.get(action_url))
@@ -55,8 +55,9 @@ def test_head_of_pdu_works_an_action_end_to_end(app, as_user, rec):
     assert "Weekly SPO case review clinic" in text_of(director_page.select_one("#actions-table"))
     history = text_of(director_page.select_one("#history-events"))
     assert "Added action: Weekly SPO case review clinic" in history
-    assert (f"Target date changed from {FIRST.isoformat()} to {LATER.isoformat()}: "
-            "SPO recruitment delayed the clinic rota") in history
+    assert (
+        f"Target date changed from {FIRST.isoformat()} to {LATER.isoformat()}: SPO recruitment delayed the clinic rota"
+    ) in history
     assert "Posted a progress update, status now In progress" in history
     assert "Chris Morgan" in history
 
@@ -65,8 +66,7 @@ def test_revised_date_without_reason_is_refused_and_changes_nothing(app, as_user
     client = as_user(HEAD)
     action_url = add_action(client, rec).headers["Location"]
     client.post(action_url + "/updates/new", data={"narrative": "Clinic booked"})
-    page = soup_of(client.post(action_url + "/revise-date", data={
-        "target_on": date_fields(LATER), "reason": " "}))
+    page = soup_of(client.post(action_url + "/revise-date", data={"target_on": date_fields(LATER), "reason": " "}))
     errors = [text_of(a) for a in page.select(".govuk-error-summary__list a")]
     assert errors == ["Enter the reason for changing the target date"]
     with app.app_context():
@@ -86,8 +86,7 @@ def test_action_owner_can_post_updates_but_not_move_dates(app, as_user, rec):
     action_url = add_action(as_user(HEAD), rec).headers["Location"]
     client = as_user(OWNER)
     assert client.post(action_url + "/updates/new", data={"narrative": "Clinic booked"}).status_code == 302
-    response = client.post(action_url + "/revise-date", data={
-        "target_on": date_fields(LATER), "reason": "later"})
+    response = client.post(action_url + "/revise-date", data={"target_on": date_fields(LATER), "reason": "later"})
     assert response.status_code == 403
 
 
@@ -103,11 +102,16 @@ def test_viewer_changes_nothing(app, as_user, rec):
 
 def test_partly_agreed_response_needs_a_rationale(app, as_user, rec):
     client = as_user(HEAD)
-    page = soup_of(client.post(f"/recommendations/{rec}/response", data={"response": "partly_agreed",
-                                                                          "rationale": "", "lead_id": "0"}))
+    page = soup_of(
+        client.post(
+            f"/recommendations/{rec}/response", data={"response": "partly_agreed", "rationale": "", "lead_id": "0"}
+        )
+    )
     assert "Explain why the recommendation is not fully agreed" in text_of(page.select_one(".govuk-error-summary"))
-    response = client.post(f"/recommendations/{rec}/response", data={
-        "response": "partly_agreed", "rationale": "Countersigning depends on regional QA staff", "lead_id": "0"})
+    response = client.post(
+        f"/recommendations/{rec}/response",
+        data={"response": "partly_agreed", "rationale": "Countersigning depends on regional QA staff", "lead_id": "0"},
+    )
     assert response.status_code == 302
     page = soup_of(client.get(f"/recommendations/{rec}"))
     assert "Partly agreed" in text_of(page.select_one("#response"))
@@ -119,8 +123,7 @@ def test_another_pdus_head_cannot_touch_barking(app, as_user, rec):
     from tracker.organisations.services import find_pdu
 
     with app.app_context():
-        create_user("head.lambeth@example.org", "Lambeth Head", "x" * 16,
-                    [("head_of_pdu", find_pdu("Lambeth").id)])
+        create_user("head.lambeth@example.org", "Lambeth Head", "x" * 16, [("head_of_pdu", find_pdu("Lambeth").id)])
         db.session.commit()
     client = as_user("head.lambeth@example.org")
     # Barking's recommendation is not theirs to see: answered as if it did not exist

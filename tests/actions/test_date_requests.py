@@ -23,28 +23,40 @@ def owners_action() -> Action:
 
 def ask(client, action, days_later: int, reason="Audit tool licence delayed."):
     new_on = action.target_on + timedelta(days=days_later)
-    response = client.post(f"/actions/{action.id}/request-date",
-                           data={"target_on": date_fields(new_on), "reason": reason})
+    response = client.post(
+        f"/actions/{action.id}/request-date", data={"target_on": date_fields(new_on), "reason": reason}
+    )
     assert response.status_code == 302, text_of(soup_of(response).select_one(".govuk-error-summary"))
     db.session.expire_all()
-    return db.session.scalar(select(DateChangeRequest).where(DateChangeRequest.action_id == action.id)
-                             .order_by(DateChangeRequest.id.desc()))
+    return db.session.scalar(
+        select(DateChangeRequest).where(DateChangeRequest.action_id == action.id).order_by(DateChangeRequest.id.desc())
+    )
 
 
 def decide(client, request, verb: str, decision: str, reason: str = ""):
-    return client.post(f"/actions/{request.action_id}/date-requests/{request.id}/{verb}",
-                       data={"decision": decision, "reason": reason})
+    return client.post(
+        f"/actions/{request.action_id}/date-requests/{request.id}/{verb}", data={"decision": decision, "reason": reason}
+    )
 
 
 def audit_verbs(request) -> list[str]:
-    return list(db.session.scalars(select(AuditEvent.verb).where(AuditEvent.entity_type == "date_change_request",
-                                                                 AuditEvent.entity_id == request.id)
-                                   .order_by(AuditEvent.id)))
+    return list(
+        db.session.scalars(
+            select(AuditEvent.verb)
+            .where(AuditEvent.entity_type == "date_change_request", AuditEvent.entity_id == request.id)
+            .order_by(AuditEvent.id)
+        )
+    )
 
 
 def told(kind: str, email: str) -> list[NotificationEvent]:
-    return list(db.session.scalars(select(NotificationEvent).where(
-        NotificationEvent.kind == kind, NotificationEvent.recipient_id == find_user(email).id)))
+    return list(
+        db.session.scalars(
+            select(NotificationEvent).where(
+                NotificationEvent.kind == kind, NotificationEvent.recipient_id == find_user(email).id
+            )
+        )
+    )
 
 
 def test_the_owner_asks_and_the_lead_approves(as_user):
@@ -120,9 +132,14 @@ def test_the_lead_re_dating_a_slipped_action_needs_the_directors_agreement(as_us
     head = as_user(HEAD)
 
     def redate(days: int):
-        return head.post(f"/actions/{action.id}/revise-date", data={
-            "target_on": date_fields(today() + timedelta(days=days)), "reason": "Police restructure.",
-            "version": db.session.get(Action, action.id).version_id})
+        return head.post(
+            f"/actions/{action.id}/revise-date",
+            data={
+                "target_on": date_fields(today() + timedelta(days=days)),
+                "reason": "Police restructure.",
+                "version": db.session.get(Action, action.id).version_id,
+            },
+        )
 
     assert redate(10).status_code == 302  # within the limit and not yet slipped: it takes effect
     db.session.expire_all()

@@ -31,8 +31,10 @@ def errors_on(page) -> list[str]:
 def add_action(client, rec_id, on: date, description="Weekly SPO case review clinic"):
     with client.application.app_context():
         owner_id = find_user(OWNER).id
-    return client.post(f"/recommendations/{rec_id}/actions/new",
-                       data={"description": description, "owner_id": str(owner_id), "target_on": date_fields(on)})
+    return client.post(
+        f"/recommendations/{rec_id}/actions/new",
+        data={"description": description, "owner_id": str(owner_id), "target_on": date_fields(on)},
+    )
 
 
 def actions_named(app, description: str) -> list[Action]:
@@ -46,12 +48,15 @@ def test_a_new_action_may_be_due_from_today_to_ten_years_ahead(app, as_user, rec
     assert [a.target_on for a in actions_named(app, "Weekly SPO case review clinic")] == [on]
 
 
-@pytest.mark.parametrize(("on", "message"), [
-    (DEMO_TODAY - timedelta(days=1), "Target date must be today or in the future"),
-    (date(2025, 3, 1), "Target date must be today or in the future"),
-    (LATEST + timedelta(days=1), f"Target date must be on or before {long_date(LATEST)}"),
-    (date(9999, 12, 31), f"Target date must be on or before {long_date(LATEST)}"),
-])
+@pytest.mark.parametrize(
+    ("on", "message"),
+    [
+        (DEMO_TODAY - timedelta(days=1), "Target date must be today or in the future"),
+        (date(2025, 3, 1), "Target date must be today or in the future"),
+        (LATEST + timedelta(days=1), f"Target date must be on or before {long_date(LATEST)}"),
+        (date(9999, 12, 31), f"Target date must be on or before {long_date(LATEST)}"),
+    ],
+)
 def test_a_new_action_due_in_the_past_or_too_far_ahead_is_refused_on_the_form(app, as_user, rec, on, message):
     page = soup_of(add_action(as_user(HEAD), rec, on))
     assert errors_on(page) == [message]
@@ -78,10 +83,15 @@ def test_a_slip_is_corrected_freely_until_work_is_recorded(app, as_user, rec):
         action = actions_named(app, "Weekly SPO case review clinic")[0]
         action = db.session.get(Action, action.id)
         assert (action.original_target_on, action.target_on) == (meant, meant)
-        assert db.session.scalar(select(func.count(TargetDateRevision.id))
-                                 .where(TargetDateRevision.action_id == action.id)) == 0
-        event = db.session.scalar(select(AuditEvent).where(AuditEvent.entity_id == action.id,
-                                                           AuditEvent.verb == "correct_date"))
+        assert (
+            db.session.scalar(
+                select(func.count(TargetDateRevision.id)).where(TargetDateRevision.action_id == action.id)
+            )
+            == 0
+        )
+        event = db.session.scalar(
+            select(AuditEvent).where(AuditEvent.entity_id == action.id, AuditEvent.verb == "correct_date")
+        )
         assert event.before["target_on"] == typo.isoformat()
         assert event.after["target_on"] == meant.isoformat()
     # the correction is in the history the director reads
@@ -100,12 +110,20 @@ def test_once_work_is_recorded_a_change_is_a_revision_with_a_reason(app, as_user
 
     page = soup_of(client.post(action_url + "/revise-date", data={"target_on": date_fields(first), "reason": "x"}))
     assert errors_on(page) == [f"New target date must be different from the current target date, {long_date(first)}"]
-    page = soup_of(client.post(action_url + "/revise-date", data={
-        "target_on": date_fields(DEMO_TODAY - timedelta(days=1)), "reason": "Backdated"}))
+    page = soup_of(
+        client.post(
+            action_url + "/revise-date",
+            data={"target_on": date_fields(DEMO_TODAY - timedelta(days=1)), "reason": "Backdated"},
+        )
+    )
     assert errors_on(page) == ["New target date must be today or in the future"]
 
-    assert client.post(action_url + "/revise-date", data={"target_on": date_fields(later),
-                                                          "reason": "Rota delayed"}).status_code == 302
+    assert (
+        client.post(
+            action_url + "/revise-date", data={"target_on": date_fields(later), "reason": "Rota delayed"}
+        ).status_code
+        == 302
+    )
     page = soup_of(client.get(action_url))
     assert text_of(page.select_one("#original-target-date")) == long_date(first)
     assert "Rota delayed" in text_of(page.select_one("#revisions-table"))
@@ -116,8 +134,9 @@ def test_a_correction_is_refused_by_the_service_once_work_is_recorded(app, rec):
 
     with app.app_context():
         head = find_user(HEAD)
-        action = services.create_action(head, db.session.get(Recommendation, rec), "Clinic", None,
-                                         DEMO_TODAY + timedelta(days=10))
+        action = services.create_action(
+            head, db.session.get(Recommendation, rec), "Clinic", None, DEMO_TODAY + timedelta(days=10)
+        )
         services.post_update(head, action, "Started")
         with pytest.raises(services.ActionError, match="give a reason"):
             services.correct_target_date(head, action, DEMO_TODAY + timedelta(days=20))
@@ -126,8 +145,10 @@ def test_a_correction_is_refused_by_the_service_once_work_is_recorded(app, rec):
 
 
 def reinspection_form(on_expected: date | None, on_confirmed: date | None) -> dict:
-    return {"expected_on": date_fields(on_expected) if on_expected else ["", "", ""],
-            "confirmed_on": date_fields(on_confirmed) if on_confirmed else ["", "", ""]}
+    return {
+        "expected_on": date_fields(on_expected) if on_expected else ["", "", ""],
+        "confirmed_on": date_fields(on_confirmed) if on_confirmed else ["", "", ""],
+    }
 
 
 def barking(app) -> tuple[int, date]:
@@ -142,10 +163,12 @@ def test_a_reinspection_comes_after_the_report_was_published(app, as_user):
     url = f"/inspections/{inspection_id}/reinspection-dates"
     page = soup_of(client.post(url, data=reinspection_form(published, None)))
     assert errors_on(page) == [
-        f"Expected re-inspection date must be after the report was published, {long_date(published)}"]
+        f"Expected re-inspection date must be after the report was published, {long_date(published)}"
+    ]
     page = soup_of(client.post(url, data=reinspection_form(None, date(2020, 1, 1))))
     assert errors_on(page) == [
-        f"Confirmed re-inspection date must be after the report was published, {long_date(published)}"]
+        f"Confirmed re-inspection date must be after the report was published, {long_date(published)}"
+    ]
     page = soup_of(client.post(url, data=reinspection_form(None, date(9999, 12, 31))))
     assert errors_on(page) == [f"Confirmed re-inspection date must be on or before {long_date(LATEST)}"]
 
@@ -163,8 +186,9 @@ def test_no_stored_date_breaks_readiness_for_anyone(app, as_user, stored):
     keeps to a readable span."""
     inspection_id, _ = barking(app)
     with app.app_context():
-        action = db.session.scalar(select(Action).join(Recommendation)
-                                   .where(Recommendation.inspection_id == inspection_id).order_by(Action.id))
+        action = db.session.scalar(
+            select(Action).join(Recommendation).where(Recommendation.inspection_id == inspection_id).order_by(Action.id)
+        )
         action.target_on = action.original_target_on = stored
         db.session.get(Inspection, inspection_id).confirmed_reinspection_on = stored
         db.session.commit()
@@ -182,8 +206,9 @@ def test_no_stored_date_breaks_readiness_for_anyone(app, as_user, stored):
 def test_a_long_plan_is_charted_by_quarter_with_labels_that_do_not_overlap(app, as_user):
     inspection_id, _ = barking(app)
     with app.app_context():
-        action = db.session.scalar(select(Action).join(Recommendation)
-                                   .where(Recommendation.inspection_id == inspection_id).order_by(Action.id))
+        action = db.session.scalar(
+            select(Action).join(Recommendation).where(Recommendation.inspection_id == inspection_id).order_by(Action.id)
+        )
         action.original_target_on = DEMO_TODAY - timedelta(days=4 * 365)
         db.session.commit()
     page = soup_of(as_user(HEAD).get(f"/inspections/{inspection_id}/readiness"))

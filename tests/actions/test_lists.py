@@ -54,8 +54,7 @@ def test_your_actions_lists_every_action_you_own_and_nothing_else(as_user):
 def test_overdue_only_and_status_filters_round_trip_through_the_address(as_user):
     client = as_user(HEAD)
     page = soup_of(client.get("/actions?overdue=y&status=open"))
-    overdue = set(db.session.scalars(select(Action.id).where(Action.status != COMPLETE,
-                                                             Action.target_on < DEMO_TODAY)))
+    overdue = set(db.session.scalars(select(Action.id).where(Action.status != COMPLETE, Action.target_on < DEMO_TODAY)))
     assert overdue and ids_of(page) == overdue
     assert page.select_one("input[name=overdue]").has_attr("checked")
     assert page.select_one("input[name=status][value=open]").has_attr("checked")
@@ -69,8 +68,10 @@ def test_overdue_only_and_status_filters_round_trip_through_the_address(as_user)
 
 def test_due_between_filters_on_the_current_target_date(as_user):
     start, end = DEMO_TODAY, DEMO_TODAY + timedelta(days=14)
-    url = (f"/actions?due_from={start.day}&due_from={start.month}&due_from={start.year}"
-           f"&due_to={end.day}&due_to={end.month}&due_to={end.year}")
+    url = (
+        f"/actions?due_from={start.day}&due_from={start.month}&due_from={start.year}"
+        f"&due_to={end.day}&due_to={end.month}&due_to={end.year}"
+    )
     page = soup_of(as_user(HEAD).get(url))
     expected = set(db.session.scalars(select(Action.id).where(Action.target_on.between(start, end))))
     assert expected and ids_of(page) == expected
@@ -87,8 +88,9 @@ def test_a_recommendation_filter_lists_its_actions(as_user):
 def test_addressee_filter_and_recommendations_i_own(as_user):
     client = as_user(DIRECTOR)
     region = soup_of(client.get("/actions?addressee=region"))
-    expected = set(db.session.scalars(select(Action.id).join(Recommendation).where(
-        Recommendation.addressee_kind == "region")))
+    expected = set(
+        db.session.scalars(select(Action.id).join(Recommendation).where(Recommendation.addressee_kind == "region"))
+    )
     assert expected and ids_of(region) == expected
     owned = soup_of(client.get("/actions?mine=recommendations"))
     assert text_of(owned.h1) == "Actions on recommendations you own"
@@ -106,8 +108,10 @@ def test_bad_filters_are_explained_and_ignored(as_user):
 
 def test_sorting_by_owner_and_descending_target_date(as_user):
     client = as_user(HEAD)
-    owners = [text_of(row.select("td")[3]) for row in
-              soup_of(client.get("/actions?sort=owner")).select("#actions-table tbody tr")]
+    owners = [
+        text_of(row.select("td")[3])
+        for row in soup_of(client.get("/actions?sort=owner")).select("#actions-table tbody tr")
+    ]
     assert owners == sorted(owners)
     page = soup_of(client.get("/actions?sort=due&order=desc"))
     assert page.select_one("th[aria-sort=descending]") is not None
@@ -118,12 +122,17 @@ def test_sorting_by_owner_and_descending_target_date(as_user):
 def test_a_head_of_pdu_only_sees_their_pdu_and_pages_through_national_data(app, as_user):
     load_national(DEMO_TODAY, pdus_per_region=2, inspections_per_pdu=1, updates_per_action=1)
     barking = find_pdu("Barking, Dagenham and Havering")
-    mine = set(db.session.scalars(select(Action.id).join(Recommendation).join(Inspection).where(
-        Inspection.pdu_id == barking.id)))
+    mine = set(
+        db.session.scalars(
+            select(Action.id).join(Recommendation).join(Inspection).where(Inspection.pdu_id == barking.id)
+        )
+    )
     page = soup_of(as_user(HEAD).get("/actions"))
     assert count(page) == len(mine)
-    assert all(text_of(row.select("td")[2]).endswith("Barking, Dagenham and Havering")
-               for row in page.select("#actions-table tbody tr"))
+    assert all(
+        text_of(row.select("td")[2]).endswith("Barking, Dagenham and Havering")
+        for row in page.select("#actions-table tbody tr")
+    )
     national = soup_of(as_user(HMPPS).get("/actions?page=2"))
     assert len(national.select("#actions-table tbody tr")) == PAGE_SIZE
     assert count(national) == db.session.scalar(select(func.count(Action.id)))

@@ -24,19 +24,28 @@ def inspection(app):
     return db.session.scalar(select(Inspection).order_by(Inspection.id))
 
 
-@pytest.mark.parametrize(("status", "original", "target", "completed", "key", "label"), [
-    ("in_progress", 10, 10, None, "due_soon", "Due soon"),
-    ("in_progress", 30, 30, None, "on_track", "On track"),
-    ("in_progress", 10, 40, None, "slipped", "Slipped 30 days"),
-    ("in_progress", -20, -5, None, "overdue", "Overdue by 5 days, slipped 15 days"),
-    ("not_started", -3, -3, None, "overdue", "Overdue by 3 days"),
-    ("complete", -10, 20, -12, "complete_on_time", "Complete on time"),
-    ("complete", -40, -1, -5, "complete_late", "Complete, 35 days late"),
-])
+@pytest.mark.parametrize(
+    ("status", "original", "target", "completed", "key", "label"),
+    [
+        ("in_progress", 10, 10, None, "due_soon", "Due soon"),
+        ("in_progress", 30, 30, None, "on_track", "On track"),
+        ("in_progress", 10, 40, None, "slipped", "Slipped 30 days"),
+        ("in_progress", -20, -5, None, "overdue", "Overdue by 5 days, slipped 15 days"),
+        ("not_started", -3, -3, None, "overdue", "Overdue by 3 days"),
+        ("complete", -10, 20, -12, "complete_on_time", "Complete on time"),
+        ("complete", -40, -1, -5, "complete_late", "Complete, 35 days late"),
+    ],
+)
 def test_the_rule_overdue_beats_slipped_and_completion_is_judged_on_the_first_date(
-        status, original, target, completed, key, label):
-    flag = timeliness(status, DAY + timedelta(days=original), DAY + timedelta(days=target),
-                      DAY + timedelta(days=completed) if completed is not None else None, DAY)
+    status, original, target, completed, key, label
+):
+    flag = timeliness(
+        status,
+        DAY + timedelta(days=original),
+        DAY + timedelta(days=target),
+        DAY + timedelta(days=completed) if completed is not None else None,
+        DAY,
+    )
     assert (flag.key, flag.label) == (key, label)
 
 
@@ -57,9 +66,14 @@ def task_count(page, key: str) -> int:
 
 def redate(client, action, days: int):
     new_on = today() + timedelta(days=days)
-    response = client.post(f"/actions/{action.id}/revise-date", data={
-        "target_on": date_fields(new_on), "reason": "Police unit restructure delayed sign-off.",
-        "version": action.version_id})
+    response = client.post(
+        f"/actions/{action.id}/revise-date",
+        data={
+            "target_on": date_fields(new_on),
+            "reason": "Police unit restructure delayed sign-off.",
+            "version": action.version_id,
+        },
+    )
     assert response.status_code == 302, soup_of(response).select_one(".govuk-error-summary")
     return new_on
 
@@ -69,8 +83,9 @@ def test_re_dating_an_overdue_action_keeps_it_visible_as_slipped(as_user, inspec
     assert action.is_overdue(today()) and not action.is_slipped
     director = as_user(DIRECTOR)
     home_before = soup_of(director.get("/"))
-    region_key = next(li["data-task"] for li in home_before.select("[data-task]")
-                      if li["data-task"].startswith("slipped-region-"))
+    region_key = next(
+        li["data-task"] for li in home_before.select("[data-task]") if li["data-task"].startswith("slipped-region-")
+    )
     region_before = task_count(home_before, region_key)
     overdue_key = region_key.replace("slipped", "overdue")
     overdue_before = task_count(home_before, overdue_key)
@@ -101,8 +116,11 @@ def test_re_dating_an_overdue_action_keeps_it_visible_as_slipped(as_user, inspec
 
     sheet = load_workbook(io.BytesIO(director.get(f"/inspections/{inspection.id}/action-plan.xlsx").data)).active
     headings = [c.value for c in sheet[7]]
-    row = next(r for r in sheet.iter_rows(min_row=8, values_only=True)
-               if (r[headings.index("Action")] or "").startswith("Agree a domestic abuse call-out"))
+    row = next(
+        r
+        for r in sheet.iter_rows(min_row=8, values_only=True)
+        if (r[headings.index("Action")] or "").startswith("Agree a domestic abuse call-out")
+    )
     assert row[headings.index("Timeliness")] == "Slipped 20 days"
     assert row[headings.index("Days slipped")] == 20
 
@@ -135,8 +153,9 @@ def test_the_actions_list_filters_slipped_actions(as_user, inspection):
     page = soup_of(client.get("/actions?slipped=y"))
     rows = page.select("#actions-table tbody tr")
     db.session.expire_all()
-    expected = db.session.scalars(select(Action).where(Action.status != COMPLETE,
-                                                       Action.target_on > Action.original_target_on)).all()
+    expected = db.session.scalars(
+        select(Action).where(Action.status != COMPLETE, Action.target_on > Action.original_target_on)
+    ).all()
     assert len(rows) == len(expected) >= 1
     assert all("Slipped" in text_of(tr) for tr in rows)
     assert "Slipped only" in text_of(page.select_one("#selected-filters"))

@@ -19,8 +19,9 @@ from tracker.extensions import db
 @pytest.fixture
 def action_id(app) -> int:
     owner = find_user(OWNER)
-    return db.session.scalar(select(Action.id).where(Action.owner_id == owner.id, Action.status == "in_progress")
-                             .order_by(Action.id))
+    return db.session.scalar(
+        select(Action.id).where(Action.owner_id == owner.id, Action.status == "in_progress").order_by(Action.id)
+    )
 
 
 def post(client, action_id: int, narrative: str, status: str = "") -> int:
@@ -30,8 +31,11 @@ def post(client, action_id: int, narrative: str, status: str = "") -> int:
 
 
 def event(update_id: int, verb: str) -> AuditEvent | None:
-    return db.session.scalar(select(AuditEvent).where(AuditEvent.entity_type == "progress_update",
-                                                      AuditEvent.entity_id == update_id, AuditEvent.verb == verb))
+    return db.session.scalar(
+        select(AuditEvent).where(
+            AuditEvent.entity_type == "progress_update", AuditEvent.entity_id == update_id, AuditEvent.verb == verb
+        )
+    )
 
 
 def test_the_author_corrects_an_update_and_the_history_keeps_the_original(app, as_user, action_id):
@@ -42,15 +46,19 @@ def test_the_author_corrects_an_update_and_the_history_keeps_the_original(app, a
     form = soup_of(client.get(f"/updates/{update_id}/correct"))
     assert form.select_one("textarea[name=narrative]").get_text() == "Clinic held with Jon Smiht."
 
-    assert client.post(f"/updates/{update_id}/correct", data={"narrative": "Clinic held with Jon Smith."}) \
-        .status_code == 302
+    assert (
+        client.post(f"/updates/{update_id}/correct", data={"narrative": "Clinic held with Jon Smith."}).status_code
+        == 302
+    )
     page = soup_of(client.get(f"/actions/{action_id}"))
     assert "Clinic held with Jon Smith. Taylor Okafor" in text_of(page.select_one("#progress-updates"))
     assert "(corrected)" in text_of(page.select_one("#progress-updates"))
     db.session.expire_all()
     corrected = event(update_id, "correct")
-    assert (corrected.before, corrected.after) == ({"narrative": "Clinic held with Jon Smiht."},
-                                                   {"narrative": "Clinic held with Jon Smith."})
+    assert (corrected.before, corrected.after) == (
+        {"narrative": "Clinic held with Jon Smiht."},
+        {"narrative": "Clinic held with Jon Smith."},
+    )
     recommendation_id = db.session.get(Action, action_id).recommendation_id
     page = soup_of(as_user(DIRECTOR).get(f"/recommendations/{recommendation_id}"))
     history = text_of(page.select_one("#history-events"))
@@ -72,8 +80,10 @@ def test_after_the_window_an_update_is_permanent(app, as_user, action_id):
     update_id = post(client, action_id, "Posted at nine.")
     posted = utcnow()
     with time_machine.travel(posted + timedelta(minutes=20), tick=False):  # still working, so still signed in
-        assert soup_of(client.get(f"/actions/{action_id}")).select_one(
-            f"a[href='/updates/{update_id}/correct']") is not None
+        assert (
+            soup_of(client.get(f"/actions/{action_id}")).select_one(f"a[href='/updates/{update_id}/correct']")
+            is not None
+        )
     with time_machine.travel(posted + timedelta(minutes=31), tick=False):
         page = soup_of(client.get(f"/actions/{action_id}"))
         assert "Posted at nine." in text_of(page.select_one("#progress-updates"))

@@ -11,8 +11,11 @@ from tracker.recommendations.status import COMPLETE
 
 
 def waiting_dependency() -> ActionDependency:
-    return next(dep for dep in db.session.scalars(select(ActionDependency).order_by(ActionDependency.id))
-                if dep.action.status != COMPLETE and dep.blocker.status != COMPLETE)
+    return next(
+        dep
+        for dep in db.session.scalars(select(ActionDependency).order_by(ActionDependency.id))
+        if dep.action.status != COMPLETE and dep.blocker.status != COMPLETE
+    )
 
 
 def test_completing_an_action_that_waits_needs_an_audited_reason(as_user):
@@ -35,9 +38,13 @@ def test_completing_an_action_that_waits_needs_an_audited_reason(as_user):
     assert done.status_code == 302
     db.session.expire_all()
     assert db.session.get(Action, action.id).status == COMPLETE
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.entity_type == "action",
-                                                       AuditEvent.entity_id == action.id,
-                                                       AuditEvent.verb == "complete_override"))
+    event = db.session.scalar(
+        select(AuditEvent).where(
+            AuditEvent.entity_type == "action",
+            AuditEvent.entity_id == action.id,
+            AuditEvent.verb == "complete_override",
+        )
+    )
     assert event is not None and event.after == {"reason": reason}
     assert dependency.blocker_id in event.before["unfinished_blocker_ids"]
     assert event.actor.email == HEAD
@@ -45,8 +52,10 @@ def test_completing_an_action_that_waits_needs_an_audited_reason(as_user):
 
 def test_a_progress_note_alone_needs_no_reason(as_user):
     action = waiting_dependency().action
-    response = as_user(HEAD).post(f"/actions/{action.id}/updates/new", data={
-        "narrative": "Still waiting for the region.", "status": "", "version": action.version_id})
+    response = as_user(HEAD).post(
+        f"/actions/{action.id}/updates/new",
+        data={"narrative": "Still waiting for the region.", "status": "", "version": action.version_id},
+    )
     assert response.status_code == 302
 
 

@@ -46,11 +46,15 @@ def test_their_history_stays_and_the_page_says_deactivated(as_user):
     db.session.expire_all()
     assert db.session.scalar(select(db.func.count(Action.id)).where(Action.owner_id == owner.id)) == actions_before
     page = soup_of(client.get(f"/admin/users/{owner.id}"))
-    status = next(row for row in page.select("#user-details .govuk-summary-list__row")
-                  if text_of(row.select_one("dt")) == "Status")
+    status = next(
+        row
+        for row in page.select("#user-details .govuk-summary-list__row")
+        if text_of(row.select_one("dt")) == "Status"
+    )
     assert text_of(status.select_one("dd")).startswith("Deactivated on")
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.entity_id == owner.id,
-                                                       AuditEvent.verb == "deactivate"))
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.entity_id == owner.id, AuditEvent.verb == "deactivate")
+    )
     assert event.before == {"is_active": True} and event.after["is_active"] is False
 
 

@@ -15,8 +15,10 @@ from tracker.organisations.services import find_pdu, find_region
 
 
 def summary(page) -> dict[str, str]:
-    return {text_of(row.select_one(".govuk-summary-list__key")): text_of(row.select_one(".govuk-summary-list__value"))
-            for row in page.select("#user-details .govuk-summary-list__row")}
+    return {
+        text_of(row.select_one(".govuk-summary-list__key")): text_of(row.select_one(".govuk-summary-list__value"))
+        for row in page.select("#user-details .govuk-summary-list__row")
+    }
 
 
 def test_names_on_the_users_page_lead_to_each_person(as_user):
@@ -44,24 +46,26 @@ def test_changing_details_is_audited_and_shown_in_the_history(as_user):
     client.post(f"/admin/users/{head.id}/edit", data={"name": "Chris Morgan-Lee", "email": HEAD})
     page = soup_of(client.get(f"/admin/users/{head.id}"))
     assert summary(page)["Name"] == "Chris Morgan-Lee"
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.entity_id == head.id,
-                                                       AuditEvent.verb == "update"))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.entity_id == head.id, AuditEvent.verb == "update"))
     assert event.before == {"name": "Chris Morgan"} and event.after == {"name": "Chris Morgan-Lee"}
     assert "Changed the details of Chris Morgan-Lee" in text_of(page.select_one("#history-events"))
 
 
 def test_an_email_address_already_in_use_is_refused(as_user):
-    page = soup_of(as_user(ADMIN).post(f"/admin/users/{find_user(HEAD).id}/edit",
-                                       data={"name": "Chris Morgan", "email": ADMIN}))
+    page = soup_of(
+        as_user(ADMIN).post(f"/admin/users/{find_user(HEAD).id}/edit", data={"name": "Chris Morgan", "email": ADMIN})
+    )
     assert [text_of(a) for a in page.select(".govuk-error-summary__list a")] == [
-        "There is already a user with this email address"]
+        "There is already a user with this email address"
+    ]
 
 
 def test_roles_at_several_organisations_are_shown(as_user):
     client = as_user(ADMIN)
     head = find_user(HEAD)
-    client.post(f"/admin/users/{head.id}/roles", data={"role": "viewer",
-                                                       "organisation_id": str(find_region("London").id)})
+    client.post(
+        f"/admin/users/{head.id}/roles", data={"role": "viewer", "organisation_id": str(find_region("London").id)}
+    )
     rows = summary(soup_of(client.get(f"/admin/users/{head.id}")))
     assert rows["Organisation"] == "Barking, Dagenham and Havering PDU London region"
     assert rows["Roles"] == "Head of PDU at Barking, Dagenham and Havering PDU Viewer at London region"
@@ -76,8 +80,9 @@ def test_a_move_applies_on_the_persons_next_request_including_cached_pages(app, 
     assert mover.get(f"/inspections/{inspection.id}").status_code == 200
 
     admin = as_user(ADMIN)
-    admin.post(f"/admin/users/{head.id}/roles", data={"role": "head_of_pdu",
-                                                      "organisation_id": str(find_pdu("Lambeth").id)})
+    admin.post(
+        f"/admin/users/{head.id}/roles", data={"role": "head_of_pdu", "organisation_id": str(find_pdu("Lambeth").id)}
+    )
     barking_role = next(a for a in head.roles if a.organisation.name == "Barking, Dagenham and Havering")
     admin.post(f"/admin/users/{head.id}/roles/{barking_role.id}/remove")
 
@@ -86,17 +91,25 @@ def test_a_move_applies_on_the_persons_next_request_including_cached_pages(app, 
     assert "Barking, Dagenham and Havering" not in after and "0 inspections" in after
     # no longer theirs to see: answered as for an inspection that does not exist
     assert mover.get(f"/inspections/{inspection.id}").status_code == 404
-    verbs = list(db.session.scalars(select(AuditEvent.verb).where(AuditEvent.entity_id == head.id,
-                                                                 AuditEvent.entity_type == "user")))
+    verbs = list(
+        db.session.scalars(
+            select(AuditEvent.verb).where(AuditEvent.entity_id == head.id, AuditEvent.entity_type == "user")
+        )
+    )
     assert {"add_role", "remove_role"} <= set(verbs)
 
 
 def test_the_same_role_twice_is_refused(as_user):
     head = find_user(HEAD)
-    page = soup_of(as_user(ADMIN).post(f"/admin/users/{head.id}/roles", data={
-        "role": "head_of_pdu", "organisation_id": str(find_pdu("Barking, Dagenham and Havering").id)}))
+    page = soup_of(
+        as_user(ADMIN).post(
+            f"/admin/users/{head.id}/roles",
+            data={"role": "head_of_pdu", "organisation_id": str(find_pdu("Barking, Dagenham and Havering").id)},
+        )
+    )
     assert "is already head of PDU at Barking, Dagenham and Havering PDU" in text_of(
-        page.select_one(".govuk-error-summary"))
+        page.select_one(".govuk-error-summary")
+    )
 
 
 def test_api_tokens_are_listed_and_can_be_revoked(app, as_user):
@@ -128,8 +141,9 @@ PASSWORD = "demo-password-for-tests"
 
 
 def sign_in_from(app, address: str, password: str = "wrong", email: str = HEAD):
-    return app.test_client().post("/sign-in", data={"email": email, "password": password},
-                                  environ_base={"REMOTE_ADDR": address})
+    return app.test_client().post(
+        "/sign-in", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address}
+    )
 
 
 def account_cell(page, email: str) -> str:

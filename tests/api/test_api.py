@@ -40,8 +40,9 @@ def test_recommendations_list_addressees_and_status(client, token):
     inspection_id = get(client, "/api/v1/inspections", token).json["inspections"][0]["id"]
     recs = get(client, f"/api/v1/inspections/{inspection_id}/recommendations", token).json["recommendations"]
     assert [r["addressee"]["kind"] for r in recs] == ["pdu"] * 7 + ["region"] * 4 + ["hmpps"] * 2
-    assert recs[6]["text"] == "ensure the work environment promotes professional boundaries and inclusivity " \
-                              "for all staff."
+    assert (
+        recs[6]["text"] == "ensure the work environment promotes professional boundaries and inclusivity for all staff."
+    )
     assert recs[3]["response_label"] == "Partly agreed"
     assert all("status_label" in r and isinstance(r["actions"], list) for r in recs)
 
@@ -62,8 +63,9 @@ def test_session_works_too(as_user):
 
 def test_same_permissions_as_pages(app, client):
     with app.app_context():
-        user = create_user("head.croydon@example.org", "Croydon Head", "x" * 16,
-                           [("head_of_pdu", find_pdu("Croydon").id)])
+        user = create_user(
+            "head.croydon@example.org", "Croydon Head", "x" * 16, [("head_of_pdu", find_pdu("Croydon").id)]
+        )
         db.session.commit()
         token = create_api_token(user)
         inspection_id = db.session.scalar(select(Inspection.id))

@@ -31,12 +31,17 @@ def test_the_director_accepts_and_rejects_evidence_and_each_decision_is_audited(
     first, second = recommendation.evidence[:2]
     headers = bearer(DIRECTOR)
     accepted = client.post(f"/api/v1/evidence/{first.id}/decision", headers=headers, json={"decision": ACCEPTED})
-    rejected = client.post(f"/api/v1/evidence/{second.id}/decision", headers=headers,
-                           json={"decision": REJECTED, "comment": "The minutes are not signed"})
+    rejected = client.post(
+        f"/api/v1/evidence/{second.id}/decision",
+        headers=headers,
+        json={"decision": REJECTED, "comment": "The minutes are not signed"},
+    )
     assert accepted.status_code == 201 and accepted.json["decision"] == ACCEPTED
     assert rejected.status_code == 201 and rejected.json["comment"] == "The minutes are not signed"
     assert [(d.evidence_id, d.decision, d.reviewed_by.email) for d in decisions()] == [
-        (first.id, ACCEPTED, DIRECTOR), (second.id, REJECTED, DIRECTOR)]
+        (first.id, ACCEPTED, DIRECTOR),
+        (second.id, REJECTED, DIRECTOR),
+    ]
     summaries = db.session.scalars(select(AuditEvent.summary).where(AuditEvent.entity_type == "evidence_review")).all()
     assert any("The minutes are not signed" in s for s in summaries) and len(summaries) == 2
 
@@ -61,8 +66,12 @@ def test_only_an_independent_reviewer_decides_and_only_while_it_awaits_review(ap
     assert client.post(url, headers=bearer(HEAD), json={"decision": ACCEPTED}).status_code == 403
     assert client.post(url, headers=bearer(OWNER), json={"decision": ACCEPTED}).status_code in (403, 404)
     assert client.post(url, json={"decision": ACCEPTED}).status_code in (401, 403)
-    assert client.post("/api/v1/evidence/999999/decision", headers=bearer(DIRECTOR),
-                       json={"decision": ACCEPTED}).status_code == 404
+    assert (
+        client.post(
+            "/api/v1/evidence/999999/decision", headers=bearer(DIRECTOR), json={"decision": ACCEPTED}
+        ).status_code
+        == 404
+    )
     assert decisions() == []
 
 

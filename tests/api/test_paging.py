@@ -76,14 +76,18 @@ def test_a_head_of_another_pdu_sees_only_their_own_through_any_filter_or_cursor(
     national()
     hmpps = token_for(HMPPS)
     croydon = find_pdu("Croydon")
-    own = set(db.session.scalars(select(Recommendation.id).join(Inspection)
-                                 .where(Inspection.pdu_id == croydon.id)))
+    own = set(db.session.scalars(select(Recommendation.id).join(Inspection).where(Inspection.pdu_id == croydon.id)))
     assert own
     user = create_user("second.head.croydon@example.org", "Croydon Head", "x" * 16, [("head_of_pdu", croydon.id)])
     db.session.commit()
     token = create_api_token(user)
-    for query in ("", "?pdu=Barking%2C+Dagenham+and+Havering", "?region=London", "?status=in_progress",
-                  "?updated_since=2000-01-01"):
+    for query in (
+        "",
+        "?pdu=Barking%2C+Dagenham+and+Havering",
+        "?region=London",
+        "?status=in_progress",
+        "?updated_since=2000-01-01",
+    ):
         ids, _ = walk(client, f"/api/v1/recommendations{query}", token, "recommendations")
         assert set(ids) <= own
     assert set(walk(client, "/api/v1/recommendations?limit=5", token, "recommendations")[0]) == own
@@ -104,13 +108,17 @@ def test_filters_by_pdu_and_region_by_name_or_id(app, client):
         assert {i["pdu"] for i in response.json["inspections"]} == {barking.name}
     wales = db.session.scalar(select(Organisation).where(Organisation.name == "Wales"))
     ids, _ = walk(client, f"/api/v1/inspections?region={wales.id}&limit=3", token, "inspections")
-    in_wales = db.session.scalars(select(Inspection.id).join(Organisation, Organisation.id == Inspection.pdu_id)
-                                  .where(Organisation.parent_id == wales.id))
+    in_wales = db.session.scalars(
+        select(Inspection.id)
+        .join(Organisation, Organisation.id == Inspection.pdu_id)
+        .where(Organisation.parent_id == wales.id)
+    )
     assert ids and ids == sorted(in_wales)
     response = get(client, "/api/v1/recommendations?region=London&limit=500", token)
     assert {r["owner"] for r in response.json["recommendations"]} and all(
         db.session.get(Recommendation, r["id"]).inspection.pdu.parent_id == barking.parent_id
-        for r in response.json["recommendations"])
+        for r in response.json["recommendations"]
+    )
 
 
 def test_filters_by_status_on_every_page(app, client):
@@ -131,24 +139,32 @@ def test_filters_by_updated_since(app, client):
     inspection_id = db.session.scalar(select(Inspection.id))
     url = f"/api/v1/inspections/{inspection_id}/recommendations"
     since = (utcnow() + timedelta(seconds=1)).isoformat()
-    assert get(client, url, token, ).json["recommendations"]
+    assert get(
+        client,
+        url,
+        token,
+    ).json["recommendations"]
     assert get(client, url + "?updated_since=" + since.replace("+", "%2B"), token).json == {"recommendations": []}
-    rec = db.session.scalar(select(Recommendation).where(Recommendation.inspection_id == inspection_id)
-                            .order_by(Recommendation.id.desc()))
+    rec = db.session.scalar(
+        select(Recommendation).where(Recommendation.inspection_id == inspection_id).order_by(Recommendation.id.desc())
+    )
     rec.actions[0].updated_at = utcnow() + timedelta(minutes=5)
     db.session.commit()
     response = get(client, url + "?updated_since=" + since.replace("+", "%2B"), token)
     assert [r["id"] for r in response.json["recommendations"]] == [rec.id]
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ("limit=0", "limit must be a whole number from 1 to 500"),
-    ("limit=501", "limit must be a whole number from 1 to 500"),
-    ("limit=ten", "limit must be a whole number from 1 to 500"),
-    ("cursor=not-ours", "cursor is not one this API gave out"),
-    ("updated_since=last+week", "updated_since must be an ISO 8601 date"),
-    ("status=lost", "status must be one of not_started"),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("limit=0", "limit must be a whole number from 1 to 500"),
+        ("limit=501", "limit must be a whole number from 1 to 500"),
+        ("limit=ten", "limit must be a whole number from 1 to 500"),
+        ("cursor=not-ours", "cursor is not one this API gave out"),
+        ("updated_since=last+week", "updated_since must be an ISO 8601 date"),
+        ("status=lost", "status must be one of not_started"),
+    ],
+)
 def test_bad_values_are_refused_with_a_message(app, client, query, message):
     response = get(client, f"/api/v1/recommendations?{query}", token_for(HMPPS))
     assert response.status_code == 400
@@ -191,7 +207,10 @@ def test_the_etag_belongs_to_the_caller_and_the_address(app, client):
 def test_the_openapi_document_describes_every_api_route(app, client):
     document = client.get("/api/v1/openapi.json").json
     assert document["openapi"].startswith("3.1")
-    routes = {re.sub(r"<(?:int:)?([^>]+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
-              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")}
+    routes = {
+        re.sub(r"<(?:int:)?([^>]+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/")
+    }
     assert routes == set(document["paths"])
     assert db.session.scalar(select(func.count()).select_from(Inspection)) == 1

@@ -12,8 +12,7 @@ ASSURER = "hmpps.assurance@example.org"
 
 
 def rec(number: int) -> Recommendation:
-    return db.session.scalar(select(Recommendation).where(Recommendation.number == number)
-                             .order_by(Recommendation.id))
+    return db.session.scalar(select(Recommendation).where(Recommendation.number == number).order_by(Recommendation.id))
 
 
 def form_data(page, form_selector: str, **overrides) -> dict:
@@ -32,6 +31,7 @@ def form_data(page, form_selector: str, **overrides) -> dict:
 @pytest.fixture
 def client_for(app):
     """A fresh signed-in client per call: separate cookies, as two people in two browsers."""
+
     def make(email: str):
         app.test_client_class = PageClient
         return sign_in_as(app.test_client(), email)

@@ -26,14 +26,18 @@ def test_accept_all_remaining_then_decided_items_read_accepted_change(app, as_us
     button = page.select_one("#evidence-decisions button[name=accept_remaining]")
     assert text_of(button) == f"Accept all {len(items)} remaining items"
     assert "govuk-button--secondary" in button["class"]
-    response = director.post(f"/recommendations/{rec(7).id}/evidence/decisions",
-                             data=form_data(director.get(review), "#evidence-decisions", accept_remaining="y"))
+    response = director.post(
+        f"/recommendations/{rec(7).id}/evidence/decisions",
+        data=form_data(director.get(review), "#evidence-decisions", accept_remaining="y"),
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith("/review#decision")
-    reviews = db.session.scalars(select(EvidenceReview).where(
-        EvidenceReview.evidence_id.in_([e.id for e in rec(7).evidence]))).all()
+    reviews = db.session.scalars(
+        select(EvidenceReview).where(EvidenceReview.evidence_id.in_([e.id for e in rec(7).evidence]))
+    ).all()
     assert len(reviews) == len(items) and {r.decision for r in reviews} == {ACCEPTED}
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.recommendation_id == rec(7).id,
-                                                         AuditEvent.verb == ACCEPTED)).all()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.recommendation_id == rec(7).id, AuditEvent.verb == ACCEPTED)
+    ).all()
     assert len(events) >= len(items)
     page = soup_of(director.get(review))
     assert page.select_one("button[name=accept_remaining]") is None
@@ -55,7 +59,11 @@ def test_after_each_decision_the_page_returns_to_the_next_undecided_item(app, as
     review = f"/recommendations/{rec(7).id}/review"
     items = rec(7).evidence
     for index, item in enumerate(items):
-        response = director.post(f"/recommendations/{rec(7).id}/evidence/decisions", data=form_data(
-            director.get(review), "#evidence-decisions", save="y", **{f"e{item.id}-decision": "accepted"}))
+        response = director.post(
+            f"/recommendations/{rec(7).id}/evidence/decisions",
+            data=form_data(
+                director.get(review), "#evidence-decisions", save="y", **{f"e{item.id}-decision": "accepted"}
+            ),
+        )
         expected = f"#evidence-{items[index + 1].id}" if index + 1 < len(items) else "#decision"
         assert response.headers["Location"].endswith(expected)

@@ -16,8 +16,10 @@ ROUTES = {
     "assurance.decide_recommendation": ("/recommendations/{rec_ready}/decision", {"POST": {DIRECTOR}}),
     "assurance.assure_recommendation": ("/recommendations/{rec_ready}/assure", {"POST": {DIRECTOR}}),
     "assurance.return_recommendation": ("/recommendations/{rec_ready}/return", {"POST": {DIRECTOR}}),
-    "assurance.reopen_recommendation": ("/recommendations/{rec_region_ready}/reopen",
-                                        {"GET": {HMPPS}, "POST": {HMPPS}}),
+    "assurance.reopen_recommendation": (
+        "/recommendations/{rec_region_ready}/reopen",
+        {"GET": {HMPPS}, "POST": {HMPPS}},
+    ),
     "assurance.add_dependency": ("/actions/{action_pdu}/dependencies", {"POST": {HEAD}}),
     "assurance.remove_dependency": ("/actions/{action_pdu}/dependencies/{dependency}/remove", {"POST": {HEAD}}),
 }
@@ -29,9 +31,13 @@ def test_each_role_reaches_exactly_its_assurance_routes(app, email):
     from tracker.extensions import db
 
     action = rec(5).actions[0]
-    ids = {"rec_ready": rec(7).id, "rec_region_ready": rec(9).id, "evidence": rec(7).evidence[0].id,
-           "action_pdu": action.id,
-           "dependency": db.session.query(ActionDependency).filter_by(action_id=action.id).first().id}
+    ids = {
+        "rec_ready": rec(7).id,
+        "rec_region_ready": rec(9).id,
+        "evidence": rec(7).evidence[0].id,
+        "action_pdu": action.id,
+        "dependency": db.session.query(ActionDependency).filter_by(action_id=action.id).first().id,
+    }
     wrong = []
     for endpoint, (template, methods) in ROUTES.items():
         for method, roles in methods.items():

@@ -25,8 +25,11 @@ def test_recommendation_json_has_status_and_review_state(client_for):
 
 def test_token_client_posts_a_progress_update(client):
     action = rec(1).actions[1]
-    response = client.post(f"/api/v1/actions/{action.id}/updates", headers=bearer(OWNER),
-                           json={"narrative": "Round two of audits finished.", "status": "complete"})
+    response = client.post(
+        f"/api/v1/actions/{action.id}/updates",
+        headers=bearer(OWNER),
+        json={"narrative": "Round two of audits finished.", "status": "complete"},
+    )
     assert response.status_code == 201, response.get_data(as_text=True)
     body = response.get_json()
     assert body["narrative"] == "Round two of audits finished." and body["status_to"] == "complete"

@@ -58,10 +58,12 @@ def test_a_cycle_is_refused_with_a_clear_error(client_for):
 
 def test_who_may_change_dependencies(client_for):
     action, blocker = rec(3).actions[0], rec(11).actions[0]
-    assert client_for(OWNER).post(f"/actions/{action.id}/dependencies",
-                                  data={"blocker_id": blocker.id}).status_code == 403
+    assert (
+        client_for(OWNER).post(f"/actions/{action.id}/dependencies", data={"blocker_id": blocker.id}).status_code == 403
+    )
     existing = db.session.query(ActionDependency).filter_by(action_id=rec(5).actions[0].id).first()
-    assert client_for(DIRECTOR).post(
-        f"/actions/{rec(5).actions[0].id}/dependencies/{existing.id}/remove").status_code == 403
-    assert client_for(HEAD).post(
-        f"/actions/{action.id}/dependencies/{existing.id}/remove").status_code == 403
+    assert (
+        client_for(DIRECTOR).post(f"/actions/{rec(5).actions[0].id}/dependencies/{existing.id}/remove").status_code
+        == 403
+    )
+    assert client_for(HEAD).post(f"/actions/{action.id}/dependencies/{existing.id}/remove").status_code == 403

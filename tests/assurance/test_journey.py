@@ -28,8 +28,12 @@ def decide(client, number, evidence_title, decision, comment=""):
     assert page.status_code == 200, page.status_code
     card = next(c for c in soup_of(page).select(".evidence-review") if evidence_title in text_of(c))
     evidence_id = card["data-evidence-id"]
-    data = form_data(page, "#evidence-decisions", save="y", **{f"e{evidence_id}-decision": decision,
-                                                             f"e{evidence_id}-comment": comment})
+    data = form_data(
+        page,
+        "#evidence-decisions",
+        save="y",
+        **{f"e{evidence_id}-decision": decision, f"e{evidence_id}-comment": comment},
+    )
     return client.post(f"/recommendations/{rec(number).id}/evidence/decisions", data=data)
 
 
@@ -56,8 +60,12 @@ def test_pdu_recommendation_submitted_rejected_returned_resubmitted_assured(clie
     assert [row["data-recommendation-id"] for row in queue.select("#review-queue tbody tr")] == [str(rec(7).id)]
 
     assert decide(director, 7, "Inclusion action plan", "accepted", "Clear and agreed with staff.").status_code == 302
-    assert decide(director, 7, "Professional boundaries briefing", "rejected",
-                  "Slides alone do not show who attended.").status_code == 302
+    assert (
+        decide(
+            director, 7, "Professional boundaries briefing", "rejected", "Slides alone do not show who attended."
+        ).status_code
+        == 302
+    )
     page = soup_of(director.get(f"/recommendations/{rec(7).id}/review"))
     assert "is rejected: return the recommendation" in text_of(page.select_one("#assure-blockers"))
     refused = director.post(f"/recommendations/{rec(7).id}/assure", data={"assure-version": rec(7).version_id})
@@ -71,11 +79,14 @@ def test_pdu_recommendation_submitted_rejected_returned_resubmitted_assured(clie
     assert soup_of(director.get("/reviews")).select("#review-queue tbody tr") == []
 
     blocked = head.get(f"/recommendations/{rec(7).id}/submit")
-    assert "has no evidence other than evidence the reviewer rejected" in text_of(soup_of(blocked).select_one(
-        "#missing-list"))
+    assert "has no evidence other than evidence the reviewer rejected" in text_of(
+        soup_of(blocked).select_one("#missing-list")
+    )
     action = rec(7).actions[1]
-    added = head.post(f"/actions/{action.id}/evidence/link", data={
-        "title": "Boundaries briefing attendance", "url": "https://intranet.example.org/bdh/attendance"})
+    added = head.post(
+        f"/actions/{action.id}/evidence/link",
+        data={"title": "Boundaries briefing attendance", "url": "https://intranet.example.org/bdh/attendance"},
+    )
     assert added.status_code == 302
     assert submit(head, 7).status_code == 302
     assert status_of(head, 7) == "Submitted for assurance"
@@ -105,8 +116,9 @@ def test_pdu_recommendation_submitted_rejected_returned_resubmitted_assured(clie
 def test_region_recommendation_assured_by_hmpps_lead(client_for):
     director, hmpps = client_for(DIRECTOR), client_for(HMPPS)
     assert submit(director, 9).status_code == 302
-    assert [row["data-recommendation-id"] for row in soup_of(hmpps.get("/reviews")).select(
-        "#review-queue tbody tr")] == [str(rec(9).id)]
+    assert [
+        row["data-recommendation-id"] for row in soup_of(hmpps.get("/reviews")).select("#review-queue tbody tr")
+    ] == [str(rec(9).id)]
     assert director.get(f"/recommendations/{rec(9).id}/review").status_code == 403
     assert decide(hmpps, 9, "Signed information-sharing agreement", "accepted", "Signed by both.").status_code == 302
     assert assure(hmpps, 9).status_code == 302
@@ -139,8 +151,10 @@ def test_reviewer_reopens_an_assured_recommendation_and_history_stays(client_for
     missing_reason = hmpps.post(f"/recommendations/{rec(9).id}/reopen", data=form_data(page, "main form"))
     assert "Enter the reason for reopening" in text_of(soup_of(missing_reason).select_one(".govuk-error-summary"))
     assert director.get(f"/recommendations/{rec(9).id}/reopen").status_code == 403
-    reopened = hmpps.post(f"/recommendations/{rec(9).id}/reopen", data=form_data(
-        page, "main form", reason="The Met has withdrawn from the agreement."))
+    reopened = hmpps.post(
+        f"/recommendations/{rec(9).id}/reopen",
+        data=form_data(page, "main form", reason="The Met has withdrawn from the agreement."),
+    )
     assert reopened.status_code == 302
     assert status_of(director, 9) == "Actions complete"
     assert "withdrawn" in text_of(soup_of(rec_page(director, 9)).select_one("#reopen-reason"))

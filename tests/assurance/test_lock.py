@@ -55,8 +55,11 @@ CHANGES = {
 @pytest.mark.parametrize("change", sorted(CHANGES))
 def test_every_vouched_for_change_is_refused_while_submitted(app, change):
     recommendation = submitted_7()
-    before = (len(recommendation.actions), len(recommendation.evidence), db.session.scalar(
-        select(db.func.count(AuditEvent.id))))
+    before = (
+        len(recommendation.actions),
+        len(recommendation.evidence),
+        db.session.scalar(select(db.func.count(AuditEvent.id))),
+    )
     with pytest.raises(UnderReviewError, match="Withdraw the submission"):
         CHANGES[change](recommendation, find_user(HEAD))
     db.session.expire_all()
@@ -77,21 +80,36 @@ def test_a_narrative_update_is_still_allowed_under_review(app):
     assert update.id and db.session.get(ProgressUpdate, update.id).status_to is None
 
 
-PAGES = [("get", "/recommendations/{rec}/actions/new"), ("post", "/recommendations/{rec}/actions/new"),
-         ("get", "/actions/{action}/edit"), ("get", "/actions/{action}/revise-date"),
-         ("post", "/actions/{action}/delete"), ("get", "/recommendations/{rec}/response"),
-         ("post", "/recommendations/{rec}/response"), ("get", "/recommendations/{rec}/evidence/link"),
-         ("post", "/actions/{action}/evidence/upload"), ("get", "/evidence/{evidence}/remove")]
+PAGES = [
+    ("get", "/recommendations/{rec}/actions/new"),
+    ("post", "/recommendations/{rec}/actions/new"),
+    ("get", "/actions/{action}/edit"),
+    ("get", "/actions/{action}/revise-date"),
+    ("post", "/actions/{action}/delete"),
+    ("get", "/recommendations/{rec}/response"),
+    ("post", "/recommendations/{rec}/response"),
+    ("get", "/recommendations/{rec}/evidence/link"),
+    ("post", "/actions/{action}/evidence/upload"),
+    ("get", "/evidence/{evidence}/remove"),
+]
 
 
 @pytest.mark.parametrize("method,url", PAGES)
 def test_pages_refuse_and_offer_the_withdrawal(client_for, method, url):
     recommendation = submitted_7()
     head = client_for(HEAD)
-    target = url.format(rec=recommendation.id, action=recommendation.actions[0].id,
-                        evidence=recommendation.evidence[0].id)
-    page = getattr(head, method)(target, data={"description": "Late", "owner_id": find_user(HEAD).id,
-                                               "target_on": ["1", "1", str(LATER.year)], "response": "agreed"})
+    target = url.format(
+        rec=recommendation.id, action=recommendation.actions[0].id, evidence=recommendation.evidence[0].id
+    )
+    page = getattr(head, method)(
+        target,
+        data={
+            "description": "Late",
+            "owner_id": find_user(HEAD).id,
+            "target_on": ["1", "1", str(LATER.year)],
+            "response": "agreed",
+        },
+    )
     assert page.status_code == 409
     soup = soup_of(page)
     assert text_of(soup.h1) == "You cannot change this recommendation now"
@@ -131,8 +149,11 @@ def test_api_refuses_a_status_change_under_review_but_takes_a_narrative(client):
 
 def test_api_refuses_a_status_change_once_assured(client, client_for):
     action = assured_7(client_for).actions[0]
-    response = client.post(f"/api/v1/actions/{action.id}/updates", headers=bearer(HEAD),
-                           json={"narrative": "Undo", "status": "in_progress"})
+    response = client.post(
+        f"/api/v1/actions/{action.id}/updates",
+        headers=bearer(HEAD),
+        json={"narrative": "Undo", "status": "in_progress"},
+    )
     assert response.status_code == 409 and "reopen" in response.get_json()["error"]["message"]
 
 
@@ -179,11 +200,20 @@ def test_the_reviewer_sees_what_changed_since_submission(client_for):
 def test_pages_refuse_once_assured_and_point_to_reopening(client_for, method, url):
     recommendation = assured_7(client_for)
     before = (len(recommendation.actions), len(recommendation.evidence), recommendation.response)
-    target = url.format(rec=recommendation.id, action=recommendation.actions[0].id,
-                        evidence=recommendation.evidence[0].id)
-    page = getattr(client_for(HEAD), method)(target, data={
-        "description": "Late", "owner_id": find_user(HEAD).id, "target_on": ["1", "1", str(LATER.year)],
-        "response": "partly_agreed", "title": "Late", "url": "https://example.org/late"})
+    target = url.format(
+        rec=recommendation.id, action=recommendation.actions[0].id, evidence=recommendation.evidence[0].id
+    )
+    page = getattr(client_for(HEAD), method)(
+        target,
+        data={
+            "description": "Late",
+            "owner_id": find_user(HEAD).id,
+            "target_on": ["1", "1", str(LATER.year)],
+            "response": "partly_agreed",
+            "title": "Late",
+            "url": "https://example.org/late",
+        },
+    )
     assert page.status_code == 409
     soup = soup_of(page)
     assert text_of(soup.h1) == "You cannot change this recommendation now"
@@ -229,8 +259,9 @@ def test_api_refuses_every_status_once_assured_and_saves_nothing(client, client_
     action = assured_7(client_for).actions[0]
     updates_before = db.session.scalar(select(db.func.count(ProgressUpdate.id)))
     for status in ("not_started", "in_progress", "blocked"):
-        response = client.post(f"/api/v1/actions/{action.id}/updates", headers=bearer(HEAD),
-                               json={"narrative": "Undo", "status": status})
+        response = client.post(
+            f"/api/v1/actions/{action.id}/updates", headers=bearer(HEAD), json={"narrative": "Undo", "status": status}
+        )
         assert response.status_code == 409, status
         assert "is assured" in response.get_json()["error"]["message"]
     db.session.expire_all()

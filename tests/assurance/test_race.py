@@ -49,8 +49,16 @@ def race_app(request, tmp_path_factory):
     else:
         url = own_schema(os.environ["TEST_DATABASE_URL"])
         options = {"connect_args": {"options": f"-csearch_path={SCHEMA}"}}
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": options,
-                      "UPLOAD_PATH": str(folder / "uploads"), "WTF_CSRF_ENABLED": False, "MAIL_BACKEND": "sink"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SQLALCHEMY_ENGINE_OPTIONS": options,
+            "UPLOAD_PATH": str(folder / "uploads"),
+            "WTF_CSRF_ENABLED": False,
+            "MAIL_BACKEND": "sink",
+        }
+    )
     from tracker.demo.services import load_demo
 
     with app.app_context():
@@ -124,8 +132,15 @@ def test_a_change_that_lands_first_blocks_the_decision(race_app):
         def land_first():
             # a writer that does not go through the lock (an import, a database fix): the re-check must catch it
             with race_app.app_context():
-                db.session.add(Action(recommendation_id=rec_id, description="Landed first", owner_id=None,
-                                      original_target_on=LATER, target_on=LATER))
+                db.session.add(
+                    Action(
+                        recommendation_id=rec_id,
+                        description="Landed first",
+                        owner_id=None,
+                        original_target_on=LATER,
+                        target_on=LATER,
+                    )
+                )
                 db.session.commit()
 
         writer = threading.Thread(target=land_first)

@@ -36,8 +36,7 @@ def test_incomplete_action_and_missing_evidence_are_listed_and_refused(client_fo
 
 
 def test_each_action_without_completion_is_listed(client_for):
-    missing = text_of(soup_of(client_for(HEAD).get(f"/recommendations/{rec(5).id}/submit")).select_one(
-        "#missing-list"))
+    missing = text_of(soup_of(client_for(HEAD).get(f"/recommendations/{rec(5).id}/submit")).select_one("#missing-list"))
     assert "Train every senior probation officer in effective management oversight.” is not complete" in missing
     assert "has no evidence" in missing
 
@@ -50,7 +49,8 @@ def test_no_actions_and_not_agreed_are_refused(app):
     assert services.missing_for_submission(recommendation) == ["Add at least one action."]
     recommendation.response = NOT_AGREED
     assert services.missing_for_submission(recommendation) == [
-        "The recommendation is not agreed, so there is nothing to assure."]
+        "The recommendation is not agreed, so there is nothing to assure."
+    ]
     with pytest.raises(services.AssuranceError):
         services.submit_recommendation(find_user(HEAD), recommendation)
 
@@ -69,13 +69,19 @@ def test_wrong_role_cannot_review_a_pdu_recommendation(client_for, email):
     client = client_for(email)
     evidence = rec(7).evidence[0]
     assert client.get(f"/recommendations/{rec(7).id}/review").status_code == 403
-    posted = client.post(f"/recommendations/{rec(7).id}/evidence/decisions",
-                         data={f"e{evidence.id}-decision": "accepted", f"e{evidence.id}-version": evidence.version_id})
+    posted = client.post(
+        f"/recommendations/{rec(7).id}/evidence/decisions",
+        data={f"e{evidence.id}-decision": "accepted", f"e{evidence.id}-version": evidence.version_id},
+    )
     assert posted.status_code == 403
     assert client.post(f"/recommendations/{rec(7).id}/assure", data={}).status_code == 403
     assert client.post(f"/recommendations/{rec(7).id}/return", data={"return-reasons": "x"}).status_code == 403
-    assert client.post(f"/recommendations/{rec(7).id}/decision", data={
-        "decide-outcome": "return", "decide-reasons": "x"}).status_code == 403
+    assert (
+        client.post(
+            f"/recommendations/{rec(7).id}/decision", data={"decide-outcome": "return", "decide-reasons": "x"}
+        ).status_code
+        == 403
+    )
     assert soup_of(client.get("/reviews")).select("#review-queue tbody tr") == []
 
 
@@ -113,11 +119,15 @@ def test_nobody_reviews_their_own_submission_whatever_roles_they_hold(client_for
     assert refused.status_code == 403
     assert "You submitted this recommendation" in text_of(soup_of(refused).select_one("#refusal-reason"))
     evidence = rec(7).evidence[0]
-    posted = client.post(f"/recommendations/{rec(7).id}/evidence/decisions",
-                         data={f"e{evidence.id}-decision": "accepted", f"e{evidence.id}-version": evidence.version_id})
+    posted = client.post(
+        f"/recommendations/{rec(7).id}/evidence/decisions",
+        data={f"e{evidence.id}-decision": "accepted", f"e{evidence.id}-version": evidence.version_id},
+    )
     assert posted.status_code == 403
-    assert client.post(f"/recommendations/{rec(7).id}/assure",
-                       data={"assure-version": rec(7).version_id}).status_code == 403
+    assert (
+        client.post(f"/recommendations/{rec(7).id}/assure", data={"assure-version": rec(7).version_id}).status_code
+        == 403
+    )
     assert soup_of(client.get("/reviews")).select("#review-queue tbody tr") == []
     assert [r.id for r in services.awaiting_review(find_user(DIRECTOR))] == [rec(7).id]
 
@@ -160,8 +170,14 @@ def test_nobody_decides_on_or_assures_evidence_they_added(client_for):
     assert submit(head, 7).status_code == 302
     for item in rec(7).evidence:
         assert decide(director, 7, item.title, "accepted").status_code == 302
-    own = Evidence(recommendation_id=rec(7).id, kind="link", title="Director's own note", description="",
-                   url="https://intranet.example.org/note", uploaded_by_id=find_user(DIRECTOR).id)
+    own = Evidence(
+        recommendation_id=rec(7).id,
+        kind="link",
+        title="Director's own note",
+        description="",
+        url="https://intranet.example.org/note",
+        uploaded_by_id=find_user(DIRECTOR).id,
+    )
     db.session.add(own)
     db.session.commit()
     with pytest.raises(services.AssuranceError, match="You added this evidence"):
@@ -196,7 +212,8 @@ def test_cannot_assure_with_undecided_evidence_or_submit_twice(client_for):
     assert again.status_code == 302
     page = soup_of(head.get(again.headers["Location"]))
     assert "The recommendation is already submitted for assurance." in " ".join(
-        text_of(banner) for banner in page.select(".govuk-notification-banner"))
+        text_of(banner) for banner in page.select(".govuk-notification-banner")
+    )
     assert page.select_one(".govuk-error-summary") is None
     assert [s.state for s in rec(7).submissions] == ["submitted"]
 

@@ -35,8 +35,9 @@ def save(director, button="save", **answers):
 
 
 def reviews() -> dict[int, tuple[str, str]]:
-    rows = db.session.scalars(select(EvidenceReview).where(
-        EvidenceReview.evidence_id.in_([e.id for e in rec(7).evidence])))
+    rows = db.session.scalars(
+        select(EvidenceReview).where(EvidenceReview.evidence_id.in_([e.id for e in rec(7).evidence]))
+    )
     return {r.evidence_id: (r.decision, r.comment) for r in rows}
 
 
@@ -49,14 +50,21 @@ def summary_links(response) -> dict[str, str]:
 def test_several_items_are_decided_in_one_save_each_audited(app, as_user):
     director = submitted(as_user)
     first, second = rec(7).evidence
-    response = save(director, **{f"e{first.id}_decision": "accepted",
-                                 f"e{second.id}_decision": "rejected",
-                                 f"e{second.id}_comment": "Slides alone do not show who attended."})
+    response = save(
+        director,
+        **{
+            f"e{first.id}_decision": "accepted",
+            f"e{second.id}_decision": "rejected",
+            f"e{second.id}_comment": "Slides alone do not show who attended.",
+        },
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith("/review#decision")
-    assert reviews() == {first.id: ("accepted", ""),
-                         second.id: ("rejected", "Slides alone do not show who attended.")}
-    verbs = db.session.scalars(select(AuditEvent.verb).where(AuditEvent.recommendation_id == rec(7).id,
-                                                             AuditEvent.entity_type == "evidence_review")).all()
+    assert reviews() == {first.id: ("accepted", ""), second.id: ("rejected", "Slides alone do not show who attended.")}
+    verbs = db.session.scalars(
+        select(AuditEvent.verb).where(
+            AuditEvent.recommendation_id == rec(7).id, AuditEvent.entity_type == "evidence_review"
+        )
+    ).all()
     assert sorted(verbs) == ["accepted", "rejected"]
     page = soup_of(director.get(review_url()))
     assert "2 decisions saved." in text_of(page.select_one(".govuk-notification-banner"))
@@ -88,8 +96,15 @@ def test_saving_with_no_item_answered_asks_for_at_least_one(app, as_user):
 def test_a_rejection_without_a_comment_is_refused_and_what_was_typed_is_kept(app, as_user):
     director = submitted(as_user)
     first, second = rec(7).evidence
-    response = save(director, **{f"e{first.id}_decision": "rejected", f"e{first.id}_comment": "Not signed off.",
-                                 f"e{second.id}_decision": "rejected", f"e{second.id}_comment": "  "})
+    response = save(
+        director,
+        **{
+            f"e{first.id}_decision": "rejected",
+            f"e{first.id}_comment": "Not signed off.",
+            f"e{second.id}_decision": "rejected",
+            f"e{second.id}_comment": "  ",
+        },
+    )
     assert response.status_code == 422
     assert summary_links(response) == {"Explain why the evidence is rejected": f"#e{second.id}-comment"}
     page = soup_of(response)
@@ -102,8 +117,9 @@ def test_a_rejection_without_a_comment_is_refused_and_what_was_typed_is_kept(app
 def test_accept_all_remaining_saves_the_answers_given_and_accepts_the_rest(app, as_user):
     director = submitted(as_user)
     first, second = rec(7).evidence
-    response = save(director, "accept_remaining", **{f"e{first.id}_decision": "rejected",
-                                                     f"e{first.id}_comment": "Draft only."})
+    response = save(
+        director, "accept_remaining", **{f"e{first.id}_decision": "rejected", f"e{first.id}_comment": "Draft only."}
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith("#decision")
     assert reviews() == {first.id: ("rejected", "Draft only."), second.id: ("accepted", "")}
 
@@ -130,8 +146,9 @@ def test_while_anything_blocks_assurance_only_returning_is_offered(app, as_user)
     button = form.select_one("button")
     assert text_of(button) == "Return the recommendation"
     assert "govuk-button--secondary" in button["class"] and "govuk-button--warning" not in button["class"]
-    refused = director.post(f"/recommendations/{rec(7).id}/decision", data=form_data(director.get(review_url()),
-                                                                                     "#decision-form"))
+    refused = director.post(
+        f"/recommendations/{rec(7).id}/decision", data=form_data(director.get(review_url()), "#decision-form")
+    )
     assert refused.status_code == 422
     assert summary_links(refused) == {"Enter the reasons for returning the recommendation": "#decide-reasons"}
     assert rec(7).submissions[-1].state == "submitted"
@@ -149,14 +166,22 @@ def test_the_decision_is_one_question_with_the_comment_or_reasons_revealed_under
     assert send_back.select_one("textarea")["name"] == "decide-reasons"
     assert text_of(form.select_one("button")) == "Save your decision"
 
-    unanswered = director.post(f"/recommendations/{rec(7).id}/decision", data=form_data(
-        director.get(review_url()), "#decision-form", **{"decide-reasons": "Typed but no answer chosen."}))
+    unanswered = director.post(
+        f"/recommendations/{rec(7).id}/decision",
+        data=form_data(
+            director.get(review_url()), "#decision-form", **{"decide-reasons": "Typed but no answer chosen."}
+        ),
+    )
     assert unanswered.status_code == 422
     assert list(summary_links(unanswered).values()) == ["#decide-outcome"]
     assert text_of(soup_of(unanswered).select_one("#decide-reasons")) == "Typed but no answer chosen."
 
-    assured = director.post(f"/recommendations/{rec(7).id}/decision", data=form_data(
-        director.get(review_url()), "#decision-form", **{"decide-outcome": "assure", "decide-comment": "All there."}))
+    assured = director.post(
+        f"/recommendations/{rec(7).id}/decision",
+        data=form_data(
+            director.get(review_url()), "#decision-form", **{"decide-outcome": "assure", "decide-comment": "All there."}
+        ),
+    )
     assert assured.status_code == 302
     assert rec(7).submissions[-1].state == "assured" and rec(7).submissions[-1].decision_reason == "All there."
 
@@ -176,8 +201,15 @@ def test_the_page_runs_the_same_queries_however_much_evidence_there_is(app, as_u
     head = find_user(HEAD)
     services.withdraw_submission(head, rec(7))
     for number, action in enumerate(rec(7).actions * 2):
-        evidence.add_file_evidence(head, rec(7), action, f"More evidence {number}", "", f"more-{number}.pdf",
-                                   minimal_pdf(f"More evidence {number}"))
+        evidence.add_file_evidence(
+            head,
+            rec(7),
+            action,
+            f"More evidence {number}",
+            "",
+            f"more-{number}.pdf",
+            minimal_pdf(f"More evidence {number}"),
+        )
     services.submit_recommendation(head, rec(7))
     assert len(rec(7).evidence) > 4
     with counting_queries() as many:

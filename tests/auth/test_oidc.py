@@ -15,8 +15,14 @@ from tracker.audit.models import AuditEvent
 from tracker.auth.services import find_user
 from tracker.extensions import db
 
-SETTINGS = ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_PROVIDER_NAME", "OIDC_CREATE_USERS",
-            "AUTH_LOCAL_PASSWORDS")
+SETTINGS = (
+    "OIDC_ISSUER",
+    "OIDC_CLIENT_ID",
+    "OIDC_CLIENT_SECRET",
+    "OIDC_PROVIDER_NAME",
+    "OIDC_CREATE_USERS",
+    "AUTH_LOCAL_PASSWORDS",
+)
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +34,12 @@ def provider():
 @pytest.fixture
 def sso(app, provider):
     saved = {key: app.config.get(key) for key in SETTINGS}
-    app.config.update(OIDC_ISSUER=provider, OIDC_CLIENT_ID="tracker", OIDC_CLIENT_SECRET="client-secret",
-                      OIDC_PROVIDER_NAME="Test Identity")
+    app.config.update(
+        OIDC_ISSUER=provider,
+        OIDC_CLIENT_ID="tracker",
+        OIDC_CLIENT_SECRET="client-secret",
+        OIDC_PROVIDER_NAME="Test Identity",
+    )
     yield provider
     app.config.update(saved)
 
@@ -99,8 +109,10 @@ def test_an_unknown_person_can_be_added_without_a_role_to_wait_for_an_administra
     assert user.name == "Jo Iner" and user.roles == []
     assert "You do not have a role yet" in text_of(soup_of(client.get("/")).select_one("#no-role"))
     assert client.get("/dashboard").status_code in (200, 403)
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.entity_id == user.id,
-                                                      AuditEvent.verb == "create")) is not None
+    assert (
+        db.session.scalar(select(AuditEvent).where(AuditEvent.entity_id == user.id, AuditEvent.verb == "create"))
+        is not None
+    )
 
 
 def test_an_unverified_email_is_not_trusted(client, sso):
@@ -196,9 +208,13 @@ def identities():
 
 
 def audit_verbs(user) -> list[str]:
-    return list(db.session.scalars(select(AuditEvent.verb).where(AuditEvent.entity_type == "user",
-                                                                 AuditEvent.entity_id == user.id)
-                                   .order_by(AuditEvent.id)))
+    return list(
+        db.session.scalars(
+            select(AuditEvent.verb)
+            .where(AuditEvent.entity_type == "user", AuditEvent.entity_id == user.id)
+            .order_by(AuditEvent.id)
+        )
+    )
 
 
 def test_the_first_sign_in_binds_the_account_to_that_provider_account(client, sso):
@@ -241,8 +257,10 @@ def test_an_unconfirmed_email_links_only_after_an_administrator_allows_it_and_on
     admin.post(f"/admin/users/{head.id}/single-sign-on")
     assert sign_on_row(admin.get(f"/admin/users/{head.id}")).startswith("Waiting")
     browser = app.test_client()
-    assert sign_in_through(browser, person(sso, "entra-chris", email=HEAD, email_verified=False)) \
-        .headers["Location"] == "/"
+    assert (
+        sign_in_through(browser, person(sso, "entra-chris", email=HEAD, email_verified=False)).headers["Location"]
+        == "/"
+    )
     assert identities() == [(head.id, sso, "entra-chris")]
     other = app.test_client()
     assert sign_in_through(other, person(sso, "entra-other", email=HEAD, email_verified=False)).status_code == 403
@@ -254,8 +272,16 @@ def test_an_unconfirmed_email_links_only_after_an_administrator_allows_it_and_on
 
 def entra(oid: str, **claims) -> dict:
     tenant = "8f2a1c3e-0000-4000-8000-000000000001"
-    return {"iss": f"https://login.microsoftonline.com/{tenant}/v2.0", "tid": tenant, "oid": oid,
-            "sub": f"pairwise-{oid}", "email": HEAD, "name": "C Morgan", "xms_edov": True, **claims}
+    return {
+        "iss": f"https://login.microsoftonline.com/{tenant}/v2.0",
+        "tid": tenant,
+        "oid": oid,
+        "sub": f"pairwise-{oid}",
+        "email": HEAD,
+        "name": "C Morgan",
+        "xms_edov": True,
+        **claims,
+    }
 
 
 def test_entra_accounts_are_bound_by_tenant_and_object_id(app, sso):

@@ -22,15 +22,24 @@ NEW_PASSWORD = "harbour-violet-tractor"
 
 
 def emailed_link(user) -> str:
-    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient_id == user.id,
-                                                            OutboxMessage.kind == "account")
-                                .order_by(OutboxMessage.id.desc()))
+    message = db.session.scalar(
+        select(OutboxMessage)
+        .where(OutboxMessage.recipient_id == user.id, OutboxMessage.kind == "account")
+        .order_by(OutboxMessage.id.desc())
+    )
     return re.search(r"http://tracker\.test(/set-password/\S+)", message.body_text).group(1)
 
 
 def invite(as_user, email="sam.lambeth@example.org"):
-    as_user(ADMIN).post("/admin/users/new", data={"name": "Sam Lambeth", "email": email, "role": "head_of_pdu",
-                                                  "organisation_id": str(find_pdu("Lambeth").id)})
+    as_user(ADMIN).post(
+        "/admin/users/new",
+        data={
+            "name": "Sam Lambeth",
+            "email": email,
+            "role": "head_of_pdu",
+            "organisation_id": str(find_pdu("Lambeth").id),
+        },
+    )
     return find_user(email)
 
 
@@ -94,12 +103,15 @@ def test_a_weak_or_mismatched_password_is_explained(app, as_user):
     assert client.get(link).status_code == 200  # still usable after a refused attempt
 
 
-@pytest.mark.parametrize("password, message", [
-    ("short", "12 characters or more"),
-    ("qwertyuiop1234", "too easy to guess"),
-    ("aaaaaaaaaaaaaaaa", "too easy to guess"),
-    ("head.bdh-is-my-password", "must not contain your email address"),
-])
+@pytest.mark.parametrize(
+    "password, message",
+    [
+        ("short", "12 characters or more"),
+        ("qwertyuiop1234", "too easy to guess"),
+        ("aaaaaaaaaaaaaaaa", "too easy to guess"),
+        ("head.bdh-is-my-password", "must not contain your email address"),
+    ],
+)
 def test_password_checks(app, password, message):
     with pytest.raises(PasswordError, match=message):
         check_new_password(password, find_user(HEAD))
@@ -142,8 +154,10 @@ def test_change_password_keeps_this_session_and_ends_the_others(app):
     browser = app.test_client()
     browser.post("/sign-in", data={"email": HEAD, "password": "demo-password-for-tests"})
     other = sign_in_as(app.test_client(), HEAD)
-    response = browser.post("/account/password", data={"current": "demo-password-for-tests",
-                                                        "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    response = browser.post(
+        "/account/password",
+        data={"current": "demo-password-for-tests", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
     assert response.headers["Location"] == "/"
     assert browser.get("/").status_code == 200
     assert other.get("/").status_code == 302
@@ -151,10 +165,10 @@ def test_change_password_keeps_this_session_and_ends_the_others(app):
 
 def test_change_password_needs_the_current_one(app):
     browser = sign_in_as(app.test_client(), HEAD)
-    page = soup_of(browser.post("/account/password", data={"current": "wrong", "password": NEW_PASSWORD,
-                                                          "confirm": NEW_PASSWORD}))
-    assert [text_of(a) for a in page.select(".govuk-error-summary__list a")] == [
-        "Your current password is not correct"]
+    page = soup_of(
+        browser.post("/account/password", data={"current": "wrong", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    )
+    assert [text_of(a) for a in page.select(".govuk-error-summary__list a")] == ["Your current password is not correct"]
 
 
 def reset_timings(client, emails: list[str], rounds: int) -> dict[str, float]:

@@ -23,8 +23,13 @@ PASSWORD = "demo-password-for-tests"
 
 def verbs(email: str) -> list[str]:
     user = find_user(email)
-    return list(db.session.scalars(select(AuditEvent.verb).where(
-        AuditEvent.entity_type == "user", AuditEvent.entity_id == user.id).order_by(AuditEvent.id)))
+    return list(
+        db.session.scalars(
+            select(AuditEvent.verb)
+            .where(AuditEvent.entity_type == "user", AuditEvent.entity_id == user.id)
+            .order_by(AuditEvent.id)
+        )
+    )
 
 
 def set_up(email: str = HEAD) -> tuple[str, list[str]]:
@@ -40,8 +45,9 @@ def next_code(secret: str) -> str:
 
 
 def password_step(client, email=HEAD, next_url=None):
-    return client.post("/sign-in" + (f"?next={next_url}" if next_url else ""),
-                       data={"email": email, "password": PASSWORD})
+    return client.post(
+        "/sign-in" + (f"?next={next_url}" if next_url else ""), data={"email": email, "password": PASSWORD}
+    )
 
 
 def is_signed_in(client) -> bool:
@@ -83,8 +89,9 @@ def test_a_first_code_turns_it_on_and_shows_ten_recovery_codes_once(client):
     secret = find_user(HEAD).totp_secret
     page = soup_of(client.post("/account/two-factor", data={"code": pyotp.TOTP(secret).now()}))
     codes = [text_of(li) for li in page.select("#recovery-codes li")]
-    assert len(codes) == 10 and len(set(codes)) == 10 and all(re.fullmatch(r"[a-z2-9]{5}-[a-z2-9]{5}", c)
-                                                             for c in codes)
+    assert (
+        len(codes) == 10 and len(set(codes)) == 10 and all(re.fullmatch(r"[a-z2-9]{5}-[a-z2-9]{5}", c) for c in codes)
+    )
     user = find_user(HEAD)
     assert user.totp_enabled_at is not None
     stored = list(db.session.scalars(select(RecoveryCode.code_hash).where(RecoveryCode.user_id == user.id)))

@@ -26,8 +26,9 @@ def test_a_bad_duration_is_explained(app):
     assert result.exit_code != 0 and "not a duration like 90d" in result.output
 
 
-@pytest.mark.parametrize("text, expected", [("90d", timedelta(days=90)), ("12w", timedelta(weeks=12)),
-                                            ("24h", timedelta(hours=24))])
+@pytest.mark.parametrize(
+    "text, expected", [("90d", timedelta(days=90)), ("12w", timedelta(weeks=12)), ("24h", timedelta(hours=24))]
+)
 def test_durations(text, expected):
     assert parse_duration(text) == expected
 

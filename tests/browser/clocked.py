@@ -25,8 +25,11 @@ def clock_env() -> dict[str, str]:
 
     Its clients (Chromium, `requests`) keep the real clock and judge a cookie's expiry by it, so the session
     lives long enough for both clocks: only the server's own idle check ends one."""
-    return {"TEST_CLOCK_START": datetime.now(UTC).isoformat(), "TEST_CLOCK_TAKEN_AT": repr(real_time()),
-            "TRACKER_SECURITY_SESSION_IDLE_MINUTES": str(60 * 24 * 365 * 10)}
+    return {
+        "TEST_CLOCK_START": datetime.now(UTC).isoformat(),
+        "TEST_CLOCK_TAKEN_AT": repr(real_time()),
+        "TRACKER_SECURITY_SESSION_IDLE_MINUTES": str(60 * 24 * 365 * 10),
+    }
 
 
 def declared_now() -> datetime:

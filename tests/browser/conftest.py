@@ -23,8 +23,15 @@ from tests.conftest import TEST_PASSWORD_HASH
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PASSWORD = "browser-demo-password"
 #: how long a browser step waits for what it expects: every wait is on what the page shows, so a generous limit
 #: costs nothing on a quick machine and keeps a slow or busy one (CI runs its stages side by side) from failing
@@ -34,20 +41,22 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 def tracker_env(folder: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({
-        "TRACKER_DATABASE_URL": f"sqlite:///{folder / 'tracker.sqlite'}",
-        "TRACKER_DEMO_PASSWORD": PASSWORD,
-        "TRACKER_UPLOADS_FOLDER": str(folder / "uploads"),
-        "TRACKER_MAIL_BACKEND": "sink",
-        "TRACKER_SECURITY_PASSWORD_HASH": TEST_PASSWORD_HASH,
-        # as `make run` does for the demo: the demo's administrator signs in with a password alone
-        "TRACKER_AUTH_REQUIRE_TOTP_FOR": "[]",
-        "FLASK_DEBUG": "0",
-        # the server runs on the suite's clock, with a session that outlives Chromium's real one (see clocked.py)
-        **clock_env(),
-        # the journeys and the sweep are Barking's; the overview's server adds the living region (region_folder)
-        "TRACKER_DEMO_LIVING_REGION": "false",
-    })
+    env.update(
+        {
+            "TRACKER_DATABASE_URL": f"sqlite:///{folder / 'tracker.sqlite'}",
+            "TRACKER_DEMO_PASSWORD": PASSWORD,
+            "TRACKER_UPLOADS_FOLDER": str(folder / "uploads"),
+            "TRACKER_MAIL_BACKEND": "sink",
+            "TRACKER_SECURITY_PASSWORD_HASH": TEST_PASSWORD_HASH,
+            # as `make run` does for the demo: the demo's administrator signs in with a password alone
+            "TRACKER_AUTH_REQUIRE_TOTP_FOR": "[]",
+            "FLASK_DEBUG": "0",
+            # the server runs on the suite's clock, with a session that outlives Chromium's real one (see clocked.py)
+            **clock_env(),
+            # the journeys and the sweep are Barking's; the overview's server adds the living region (region_folder)
+            "TRACKER_DEMO_LIVING_REGION": "false",
+        }
+    )
     return env
 
 
@@ -56,8 +65,9 @@ FLASK_COMMAND = [sys.executable, "-m", "tests.browser.clocked", "--app", "app"]
 
 
 def flask(folder: Path, *args: str) -> str:
-    result = subprocess.run([*FLASK_COMMAND, *args], cwd=ROOT, env=tracker_env(folder),
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [*FLASK_COMMAND, *args], cwd=ROOT, env=tracker_env(folder), capture_output=True, text=True, timeout=600
+    )
     assert result.returncode == 0, f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
     return result.stdout
 
@@ -127,11 +137,23 @@ def start_server(demo_folder, tmp_path_factory) -> Iterator[Callable[..., Server
         log = folder / "server.log"
         logs.append(log.open("w"))
         process = subprocess.Popen(
-            [*FLASK_COMMAND, "run", "--host", "127.0.0.1", "--port", str(port),
-             "--no-reload", "--no-debugger", "--with-threads"],
+            [
+                *FLASK_COMMAND,
+                "run",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-reload",
+                "--no-debugger",
+                "--with-threads",
+            ],
             # PORT, as `make run` passes it: links in emails and the sign-on callback follow it
-            cwd=ROOT, env={**tracker_env(folder), "PORT": str(port), **settings}, stdout=logs[-1],
-            stderr=subprocess.STDOUT)
+            cwd=ROOT,
+            env={**tracker_env(folder), "PORT": str(port), **settings},
+            stdout=logs[-1],
+            stderr=subprocess.STDOUT,
+        )
         processes.append(process)
         url = f"http://127.0.0.1:{port}"
         wait_until_up(url, process, log)
@@ -267,8 +289,12 @@ def govuk_conditional_radio(rule: str, node: dict) -> bool:
     does not list for radios. The Design System keeps it on purpose, as screen readers announce it (a documented
     known issue: alphagov/govuk-frontend#979), so axe's report of exactly that, and nothing else, is set aside."""
     problems = [line.strip() for line in node.get("failureSummary", "").splitlines()[1:] if line.strip()]
-    return (rule == "aria-allowed-attr" and "govuk-radios__input" in node["html"] and bool(problems)
-            and all(problem.startswith("ARIA attribute is not allowed: aria-expanded=") for problem in problems))
+    return (
+        rule == "aria-allowed-attr"
+        and "govuk-radios__input" in node["html"]
+        and bool(problems)
+        and all(problem.startswith("ARIA attribute is not allowed: aria-expanded=") for problem in problems)
+    )
 
 
 def axe_violations(page) -> list[str]:
@@ -280,8 +306,10 @@ def axe_violations(page) -> list[str]:
     for violation in result["violations"]:
         nodes = [n for n in violation["nodes"] if not govuk_conditional_radio(violation["id"], n)]
         if nodes:
-            found.append(f"{page.url}: {violation['id']} ({violation['impact']}) at {[n['target'] for n in nodes]}: "
-                         f"{violation['help']}")
+            found.append(
+                f"{page.url}: {violation['id']} ({violation['impact']}) at {[n['target'] for n in nodes]}: "
+                f"{violation['help']}"
+            )
     return found
 
 

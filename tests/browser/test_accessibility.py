@@ -25,33 +25,89 @@ IMPORT_REPORT = Path(__file__).resolve().parents[1] / "importer" / "fixtures" / 
 
 #: pages per role; a trailing "!" means: check it, then submit it empty and check it again showing its errors
 PAGES: dict[str | None, list[str]] = {
-    None: ["/sign-in!", "/forgot-password!", "/set-password/not-a-real-link", "/accessibility", "/privacy",
-           "/no-such-page"],
+    None: [
+        "/sign-in!",
+        "/forgot-password!",
+        "/set-password/not-a-real-link",
+        "/accessibility",
+        "/privacy",
+        "/no-such-page",
+    ],
     HEAD: [
-        "/", "/inspections", "/inspections/{inspection}", "/recommendations/{rec1}", "/actions/{action_owned}",
-        "/recommendations/{rec1}/actions/new!", "/actions/{action_owned}/edit!", "/actions/{action_owned}/revise-date!",
-        "/actions/{action_owned}/updates/new!", "/recommendations/{rec1}/response",
-        "/actions/{action_owned}/evidence/upload!", "/actions/{action_owned}/evidence/link!",
-        "/recommendations/{rec1}/evidence/upload!", "/recommendations/{rec1}/evidence/link!",
-        "/inspections/{inspection}/reinspection-dates!", "/inspections/{inspection}/readiness",
-        "/inspections/{inspection}/readiness/print", "/inspections/{inspection}/audit-rounds/new!", "/dashboard",
-        "/account/notifications", "/recommendations/{rec7}/submit", "/admin", "/actions/{action_owned}/delete",
-        "/evidence/{evidence_file}/remove", "/account", "/account/two-factor!", "/account/password!",
+        "/",
+        "/inspections",
+        "/inspections/{inspection}",
+        "/recommendations/{rec1}",
+        "/actions/{action_owned}",
+        "/recommendations/{rec1}/actions/new!",
+        "/actions/{action_owned}/edit!",
+        "/actions/{action_owned}/revise-date!",
+        "/actions/{action_owned}/updates/new!",
+        "/recommendations/{rec1}/response",
+        "/actions/{action_owned}/evidence/upload!",
+        "/actions/{action_owned}/evidence/link!",
+        "/recommendations/{rec1}/evidence/upload!",
+        "/recommendations/{rec1}/evidence/link!",
+        "/inspections/{inspection}/reinspection-dates!",
+        "/inspections/{inspection}/readiness",
+        "/inspections/{inspection}/readiness/print",
+        "/inspections/{inspection}/audit-rounds/new!",
+        "/dashboard",
+        "/account/notifications",
+        "/recommendations/{rec7}/submit",
+        "/admin",
+        "/actions/{action_owned}/delete",
+        "/evidence/{evidence_file}/remove",
+        "/account",
+        "/account/two-factor!",
+        "/account/password!",
         "/needs-a-new-owner",
     ],
-    OWNER: ["/", "/actions/{action_owned}", "/actions/{action_owned}/updates/new!", "/recommendations/{rec1}",
-            "/actions/{action_owned}/request-date!",
-            "/dashboard", "/actions?owner=me", "/search?q=audit"],
-    DIRECTOR: ["/", "/dashboard", "/dashboard?sort=overdue&order=desc", "/dashboard?due_by=31&due_by=2&due_by=2027",
-               "/dashboard/regions/{london}", "/reviews", "/recommendations/{rec8}", "/recommendations/{rec9}/submit",
-               "/actions?overdue=y", "/recommendations?current=1&status=in_progress",
-               "/search?q=risk", "/plan", "/plan?flag=slipped&flag=overdue", "/actions?slipped=y"],
+    OWNER: [
+        "/",
+        "/actions/{action_owned}",
+        "/actions/{action_owned}/updates/new!",
+        "/recommendations/{rec1}",
+        "/actions/{action_owned}/request-date!",
+        "/dashboard",
+        "/actions?owner=me",
+        "/search?q=audit",
+    ],
+    DIRECTOR: [
+        "/",
+        "/dashboard",
+        "/dashboard?sort=overdue&order=desc",
+        "/dashboard?due_by=31&due_by=2&due_by=2027",
+        "/dashboard/regions/{london}",
+        "/reviews",
+        "/recommendations/{rec8}",
+        "/recommendations/{rec9}/submit",
+        "/actions?overdue=y",
+        "/recommendations?current=1&status=in_progress",
+        "/search?q=risk",
+        "/plan",
+        "/plan?flag=slipped&flag=overdue",
+        "/actions?slipped=y",
+    ],
     HMPPS: ["/", "/dashboard", "/reviews", "/recommendations/{rec12}", "/inspections"],
     VIEWER: ["/", "/inspections", "/inspections/{inspection}", "/recommendations/{rec1}", "/dashboard"],
-    ADMIN: ["/", "/admin", "/admin/users", "/admin/users/new!", "/admin/organisations",
-            "/admin/organisations/new/pdu!", "/admin/organisations/{pdu}/edit!", "/admin/outbox",
-            "/admin/outbox/{outbox_message}", "/admin/imports/new!", "/admin/status", "/admin/users/{user_head}",
-            "/admin/users/{user_head}/edit!", "/admin/users/{user_head}/roles", "/admin/users/{user_head}/deactivate"],
+    ADMIN: [
+        "/",
+        "/admin",
+        "/admin/users",
+        "/admin/users/new!",
+        "/admin/organisations",
+        "/admin/organisations/new/pdu!",
+        "/admin/organisations/{pdu}/edit!",
+        "/admin/outbox",
+        "/admin/outbox/{outbox_message}",
+        "/admin/imports/new!",
+        "/admin/status",
+        "/admin/users/{user_head}",
+        "/admin/users/{user_head}/edit!",
+        "/admin/users/{user_head}/roles",
+        "/admin/users/{user_head}/deactivate",
+    ],
 }
 
 CHECKED: list[str] = []
@@ -60,8 +116,10 @@ CHECKED: list[str] = []
 def submit_empty(page) -> None:
     """Clear every text box of the page's main form and send it, to show the error summary and messages."""
     form = page.locator("#main-content form").first
-    for box in form.locator("input[type=text]:visible, input[type=email]:visible, input[type=password]:visible, "
-                            "input:not([type]):visible, textarea:visible").all():
+    for box in form.locator(
+        "input[type=text]:visible, input[type=email]:visible, input[type=password]:visible, "
+        "input:not([type]):visible, textarea:visible"
+    ).all():
         box.fill("")
     with a_new_page(page):
         form.locator("button.govuk-button:not([type=button]), input[type=submit]").first.click()
@@ -217,8 +275,10 @@ def test_a_person_whose_sign_ins_are_slowed_passes_axe_on_the_users_pages(axe_pa
 def test_axe_reports_a_known_violation(axe_page, axe_server):
     """The sweep can fail: an image without a text alternative on a real page is reported."""
     axe_page.goto(axe_server.url + "/accessibility")
-    axe_page.evaluate("() => document.querySelector('main').append(Object.assign(document.createElement('img'), "
-                      "{src: '/assets/images/favicon.png'}))")
+    axe_page.evaluate(
+        "() => document.querySelector('main').append(Object.assign(document.createElement('img'), "
+        "{src: '/assets/images/favicon.png'}))"
+    )
     assert any(": image-alt (critical)" in line for line in axe_violations(axe_page))
 
 
@@ -230,16 +290,18 @@ def test_only_govuk_conditional_radios_own_aria_expanded_is_set_aside(axe_page, 
         + '<input type="radio" class="govuk-radios__input" name="y" aria-label="Other" aria-expanded="false" '
         + 'aria-pressed="true">')""")
     reported = [line for line in axe_violations(axe_page) if ": aria-allowed-attr " in line]
-    assert len(reported) == 1 and "name=\"x\"" not in reported[0] and "input[name=\"y\"]" in reported[0]
+    assert len(reported) == 1 and 'name="x"' not in reported[0] and 'input[name="y"]' in reported[0]
 
 
 def test_the_width_check_reports_a_page_that_scrolls_sideways(axe_page, axe_server):
     """The 320 px check can fail: a fixed-width block on a real page is reported, and named."""
     axe_page.goto(axe_server.url + "/accessibility")
     assert scrolls_sideways(axe_page) == []
-    axe_page.evaluate("() => { const block = Object.assign(document.createElement('div'), {id: 'too-wide'}); "
-                      "block.style.width = '600px'; block.style.height = '1px'; "
-                      "document.querySelector('main').append(block); }")
+    axe_page.evaluate(
+        "() => { const block = Object.assign(document.createElement('div'), {id: 'too-wide'}); "
+        "block.style.width = '600px'; block.style.height = '1px'; "
+        "document.querySelector('main').append(block); }"
+    )
     with narrowed(axe_page):
         [line] = scrolls_sideways(axe_page)
     assert "px wide in 320" in line and "div#too-wide" in line
@@ -247,6 +309,8 @@ def test_the_width_check_reports_a_page_that_scrolls_sideways(axe_page, axe_serv
 
 def test_zz_report_pages_checked():
     """Prints the pages the sweep checked (run with -s to see them); there are many, or the sweep did not run."""
-    print(f"\naxe-core checked {len(CHECKED)} pages, each at the desktop width and at {NARROW} px:\n  "
-          + "\n  ".join(CHECKED))
+    print(
+        f"\naxe-core checked {len(CHECKED)} pages, each at the desktop width and at {NARROW} px:\n  "
+        + "\n  ".join(CHECKED)
+    )
     assert len(CHECKED) >= 60 or not CHECKED

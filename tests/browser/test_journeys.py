@@ -49,8 +49,10 @@ def test_action_owner_posts_a_progress_update(page, server, ids):
     page.get_by_label("In progress").check()
     click_and_wait(page, "Post update")
     assert "Progress update posted." in banner(page)
-    assert "Second audit round booked" in page.locator("#progress ~ *").first.inner_text() or \
-        "Second audit round booked" in page.content()
+    assert (
+        "Second audit round booked" in page.locator("#progress ~ *").first.inner_text()
+        or "Second audit round booked" in page.content()
+    )
     assert errors == [], "the page's scripts failed under the CSP"
 
 

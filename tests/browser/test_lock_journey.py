@@ -130,8 +130,7 @@ def test_head_withdraws_to_add_an_action_and_resubmits_then_the_director_assures
     director.context.close()
 
 
-def test_director_leading_a_submitted_recommendation_is_told_to_withdraw_and_hmpps_assures(browser, lock_server,
-                                                                                         ids):
+def test_director_leading_a_submitted_recommendation_is_told_to_withdraw_and_hmpps_assures(browser, lock_server, ids):
     """Recommendation 9 is the London region's, led by its director and reviewed by HMPPS."""
     base, rec = lock_server.url, ids["rec9"]
     director = person(browser, base, DIRECTOR)

@@ -30,13 +30,27 @@ def expected_flags(database) -> dict[int, str]:
                 ORDER BY i2.published_on DESC, i2.id DESC LIMIT 1)""").fetchall()
         flags = {}
         for rec_id, response in recs:
-            actions = connection.execute("SELECT status, original_target_on, target_on, completed_on FROM actions "
-                                         "WHERE recommendation_id = ?", (rec_id,)).fetchall()
-            found = [timeliness(status, date.fromisoformat(first), date.fromisoformat(target),
-                                date.fromisoformat(done) if done else None, date.today())
-                     for status, first, target, done in actions]
-            flags[rec_id] = ("not_agreed" if response == "not_agreed" else
-                             min(found, key=lambda f: f.rank).key if found else "no_actions")
+            actions = connection.execute(
+                "SELECT status, original_target_on, target_on, completed_on FROM actions WHERE recommendation_id = ?",
+                (rec_id,),
+            ).fetchall()
+            found = [
+                timeliness(
+                    status,
+                    date.fromisoformat(first),
+                    date.fromisoformat(target),
+                    date.fromisoformat(done) if done else None,
+                    date.today(),
+                )
+                for status, first, target, done in actions
+            ]
+            flags[rec_id] = (
+                "not_agreed"
+                if response == "not_agreed"
+                else min(found, key=lambda f: f.rank).key
+                if found
+                else "no_actions"
+            )
         return flags
 
 
@@ -54,8 +68,10 @@ def test_at_1280_px_every_column_is_in_view_and_every_recommendation_is_on_the_p
         page.goto(region_server.url + "/plan")
         width, edges = page.evaluate(COLUMN_EDGES, ".tracker-plan-table thead th")
         assert edges and all(right <= width for _, right in edges), edges
-        shown = {int(rec.get_attribute("data-recommendation-id")): rec.get_attribute("data-flag")
-                 for rec in page.locator("tbody.tracker-plan-rec").all()}
+        shown = {
+            int(rec.get_attribute("data-recommendation-id")): rec.get_attribute("data-flag")
+            for rec in page.locator("tbody.tracker-plan-rec").all()
+        }
         assert shown == expected_flags(region_server.database)
         assert len(set(shown.values())) >= 4, shown
         fictional = page.locator("section.tracker-plan-group h2", has_text="Fictional demo data")

@@ -12,12 +12,29 @@ from tests.browser.conftest import PATIENCE_MS, axe_violations, scrolls_sideways
 pytestmark = pytest.mark.browser
 
 PAGES = {
-    HEAD: ["/", "/dashboard", "/search?q=risk", "/recommendations?mine=1", "/recommendations/{rec1}",
-           "/inspections/{inspection}", "/inspections/{inspection}/readiness", "/actions/{action_owned}"],
-    DIRECTOR: ["/", "/dashboard", "/recommendations?current=1&status=in_progress", "/actions?overdue=y",
-               "/search?q=audit", "/reviews", "/recommendations/{rec8}", "/inspections/{inspection}/readiness"],
+    HEAD: [
+        "/",
+        "/dashboard",
+        "/search?q=risk",
+        "/recommendations?mine=1",
+        "/recommendations/{rec1}",
+        "/inspections/{inspection}",
+        "/inspections/{inspection}/readiness",
+        "/actions/{action_owned}",
+    ],
+    DIRECTOR: [
+        "/",
+        "/dashboard",
+        "/recommendations?current=1&status=in_progress",
+        "/actions?overdue=y",
+        "/search?q=audit",
+        "/reviews",
+        "/recommendations/{rec8}",
+        "/inspections/{inspection}/readiness",
+    ],
     OWNER: ["/", "/search?q=caseloads", "/actions/{action_owned}", "/recommendations/{rec1}"],
 }
+
 
 def narrow_page(browser, width: int, height: int):
     # the CSP is bypassed only so that axe-core can be injected

@@ -20,13 +20,19 @@ def provider():
 
 @pytest.fixture(scope="module")
 def sso_server(start_server, provider):
-    return start_server("single-sign-on", TRACKER_OIDC_ISSUER=provider, TRACKER_OIDC_CLIENT_ID="tracker",
-                        TRACKER_OIDC_CLIENT_SECRET="client-secret", TRACKER_OIDC_PROVIDER_NAME="Test Identity")
+    return start_server(
+        "single-sign-on",
+        TRACKER_OIDC_ISSUER=provider,
+        TRACKER_OIDC_CLIENT_ID="tracker",
+        TRACKER_OIDC_CLIENT_SECRET="client-secret",
+        TRACKER_OIDC_PROVIDER_NAME="Test Identity",
+    )
 
 
 def test_a_person_signs_in_through_the_provider_and_out_again(page, sso_server, provider):
-    requests.put(f"{provider}/users/chris", json={"email": HEAD, "email_verified": True, "name": "Chris Morgan"},
-                 timeout=5).raise_for_status()
+    requests.put(
+        f"{provider}/users/chris", json={"email": HEAD, "email_verified": True, "name": "Chris Morgan"}, timeout=5
+    ).raise_for_status()
     page.goto(sso_server.url + "/sign-in")
     page.get_by_role("button", name="Sign in with Test Identity").click()
     page.wait_for_url(provider + "/**")

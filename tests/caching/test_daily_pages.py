@@ -22,9 +22,14 @@ from tracker.readiness import views as readiness_views
 def builds(monkeypatch) -> list[str]:
     """The name of each page built afresh rather than taken from the cache."""
     calls = []
-    for module, name in ((page_views, "_home_page"), (recommendation_views, "_recommendation_page"),
-                         (action_views, "_action_page"), (inspection_views, "_inspection_page"),
-                         (readiness_views, "_readiness_page"), (list_views, "_actions_page")):
+    for module, name in (
+        (page_views, "_home_page"),
+        (recommendation_views, "_recommendation_page"),
+        (action_views, "_action_page"),
+        (inspection_views, "_inspection_page"),
+        (readiness_views, "_readiness_page"),
+        (list_views, "_actions_page"),
+    ):
         real = getattr(module, name)
 
         def counting(*args, _real=real, _name=name, **kwargs):
@@ -37,8 +42,11 @@ def builds(monkeypatch) -> list[str]:
 
 def owners_overdue_action() -> Action:
     owner = find_user(OWNER)
-    return next(a for a in db.session.scalars(select(Action).where(Action.owner_id == owner.id).order_by(Action.id))
-                if a.is_overdue(today()))
+    return next(
+        a
+        for a in db.session.scalars(select(Action).where(Action.owner_id == owner.id).order_by(Action.id))
+        if a.is_overdue(today())
+    )
 
 
 #: the owner's overdue actions wait on the region's and HMPPS's, so completing one needs a reason (tests/actions)
@@ -87,8 +95,9 @@ def test_action_page_shows_a_new_status_on_the_next_view(app, as_user, builds):
 def test_a_cached_page_is_never_shown_to_someone_who_may_not_see_it(app, client, as_user):
     action = owners_overdue_action()
     assert as_user(HEAD).get(f"/recommendations/{action.recommendation_id}").status_code == 200
-    user = create_user("second.head.croydon@example.org", "Croydon Head", "x" * 16,
-                       [("head_of_pdu", find_pdu("Croydon").id)])
+    user = create_user(
+        "second.head.croydon@example.org", "Croydon Head", "x" * 16, [("head_of_pdu", find_pdu("Croydon").id)]
+    )
     db.session.commit()
     other = sign_in_as(app.test_client(), user.email)
     # not theirs to see, so answered as if it did not exist (and the cached page is not what they get)

@@ -43,8 +43,11 @@ def builds(monkeypatch) -> list:
 
 def an_overdue_barking_action() -> Action:
     barking = find_pdu("Barking, Dagenham and Havering")
-    return next(a for a in db.session.scalars(select(Action))
-                if a.is_overdue(today()) and a.recommendation.inspection.pdu_id == barking.id)
+    return next(
+        a
+        for a in db.session.scalars(select(Action))
+        if a.is_overdue(today()) and a.recommendation.inspection.pdu_id == barking.id
+    )
 
 
 def test_a_committed_change_raises_the_version_once(app):
@@ -78,8 +81,9 @@ def test_the_dashboard_shows_a_change_made_after_its_table_was_cached(app, clien
 
 def test_people_with_the_same_roles_share_a_table_and_others_get_their_own(app, builds):
     london = find_region("London")
-    create_user("second.director@example.org", "Sam Second", "a long password for tests",
-                [(REGIONAL_DIRECTOR, london.id)])
+    create_user(
+        "second.director@example.org", "Sam Second", "a long password for tests", [(REGIONAL_DIRECTOR, london.id)]
+    )
     db.session.commit()
     first = sign_in_as(app.test_client(), DIRECTOR)
     second = sign_in_as(app.test_client(), "second.director@example.org")
@@ -113,10 +117,13 @@ def test_a_new_role_changes_the_dashboard_at_once(app, client):
 
 def test_sorting_and_filters_are_cached_separately(app, client):
     director = sign_in_as(client, DIRECTOR)
+
     def names(order: str) -> list[str]:
         # PDUs with no inspection are listed in one line after the table, in the order asked for
-        return [text_of(li) for li in soup_of(director.get(f"/dashboard?sort=name&order={order}"))
-                .select("#no-inspection-list li")]
+        return [
+            text_of(li)
+            for li in soup_of(director.get(f"/dashboard?sort=name&order={order}")).select("#no-inspection-list li")
+        ]
 
     ascending = names("asc")
     assert len(ascending) > 1

@@ -18,8 +18,9 @@ def test_environment_values_are_typed_like_toml():
 
 
 def test_only_tracker_variables_override():
-    overrides = env_overrides({"TRACKER_DATABASE_URL": "sqlite:///x.db", "TRACKER_CONFIG": "other.toml",
-                               "HOME": "/root"})
+    overrides = env_overrides(
+        {"TRACKER_DATABASE_URL": "sqlite:///x.db", "TRACKER_CONFIG": "other.toml", "HOME": "/root"}
+    )
     assert overrides == {"DATABASE_URL": "sqlite:///x.db"}
 
 
@@ -34,7 +35,8 @@ def test_environment_overrides_the_file(monkeypatch, tmp_path):
 def test_tracker_config_names_another_file(monkeypatch, tmp_path):
     other = tmp_path / "other.toml"
     source = DEFAULT_CONFIG_FILE.read_text(encoding="utf-8").replace(
-        'service_name = "Inspection recommendations tracker"', 'service_name = "Other tracker"')
+        'service_name = "Inspection recommendations tracker"', 'service_name = "Other tracker"'
+    )
     other.write_text(source, encoding="utf-8")
     monkeypatch.setenv("TRACKER_CONFIG", str(other))
     assert create_app().config["APP_SERVICE_NAME"] == "Other tracker"

@@ -8,14 +8,17 @@ from tracker.config import DEFAULT_SECRET_KEY, ConfigurationError
 GOOD_KEY = "kX3v9Qp2LmZr7TtYb8NcWd4HsJf6GaUe1oRi5Ey0"
 
 
-@pytest.mark.parametrize(("key", "problem"), [
-    ("", "no secret key is set"),
-    ("x", "1 bytes long; it must be at least 32"),
-    ("short-but-not-tiny-key", "22 bytes long"),
-    ("a" * 64, "fewer than 8 different characters"),
-    ("1" * 40, "fewer than 8 different"),  # read as a TOML number
-    (DEFAULT_SECRET_KEY, "default secret key"),
-])
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [
+        ("", "no secret key is set"),
+        ("x", "1 bytes long; it must be at least 32"),
+        ("short-but-not-tiny-key", "22 bytes long"),
+        ("a" * 64, "fewer than 8 different characters"),
+        ("1" * 40, "fewer than 8 different"),  # read as a TOML number
+        (DEFAULT_SECRET_KEY, "default secret key"),
+    ],
+)
 def test_production_refuses_a_weak_secret_key(monkeypatch, key, problem):
     monkeypatch.setenv("TRACKER_APP_ENV", "production")
     monkeypatch.setenv("TRACKER_SECURITY_SECRET_KEY", key)

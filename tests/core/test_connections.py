@@ -20,8 +20,10 @@ from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
 
 SCHEMA = "connection_tests"
-postgres_only = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs TEST_DATABASE_URL "
-                                   "(PostgreSQL): SQLite has no round trips to save and keeps its transactions")
+postgres_only = pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL"),
+    reason="needs TEST_DATABASE_URL (PostgreSQL): SQLite has no round trips to save and keeps its transactions",
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +37,16 @@ def pg_app(tmp_path_factory):
     folder = tmp_path_factory.mktemp("connections")
     # one pooled connection, so each test sees what an earlier request left on it
     options = {"connect_args": {"options": f"-csearch_path={SCHEMA}"}, "pool_size": 1, "max_overflow": 0}
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": options,
-                      "UPLOAD_PATH": str(folder / "uploads"), "WTF_CSRF_ENABLED": False, "MAIL_BACKEND": "sink"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SQLALCHEMY_ENGINE_OPTIONS": options,
+            "UPLOAD_PATH": str(folder / "uploads"),
+            "WTF_CSRF_ENABLED": False,
+            "MAIL_BACKEND": "sink",
+        }
+    )
     from tracker.demo.services import load_demo
 
     with app.app_context():
@@ -61,8 +71,9 @@ def status() -> TransactionStatus:
 @contextmanager
 def other_connection(app):
     """A second connection, to see only what was committed."""
-    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool,
-                           connect_args={"options": f"-csearch_path={SCHEMA}"})
+    engine = create_engine(
+        app.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool, connect_args={"options": f"-csearch_path={SCHEMA}"}
+    )
     try:
         with engine.connect() as connection:
             yield connection
@@ -155,12 +166,13 @@ def test_a_locking_read_in_a_page_view_holds_its_lock_until_the_request_ends(pg_
         first = db.session.scalar(select(Recommendation.id).order_by(Recommendation.id).limit(1).with_for_update())
         assert status() == TransactionStatus.INTRANS
         with other_connection(pg_app) as connection, pytest.raises(OperationalError, match="could not obtain lock"):
-            connection.execute(text("SELECT id FROM recommendations WHERE id = :id FOR UPDATE NOWAIT"),
-                               {"id": first})
+            connection.execute(text("SELECT id FROM recommendations WHERE id = :id FOR UPDATE NOWAIT"), {"id": first})
         db.session.remove()
     with other_connection(pg_app) as connection:
-        assert connection.scalar(text("SELECT id FROM recommendations WHERE id = :id FOR UPDATE NOWAIT"),
-                                 {"id": first}) == first
+        assert (
+            connection.scalar(text("SELECT id FROM recommendations WHERE id = :id FOR UPDATE NOWAIT"), {"id": first})
+            == first
+        )
 
 
 @postgres_only

@@ -10,8 +10,9 @@ from tracker.config import env_overrides, normalise_database_url
 from tracker.extensions import db
 
 
-@pytest.mark.parametrize("written", ["postgresql://app:secret@db.internal:5432/tracker",
-                                     "postgres://app:secret@db.internal:5432/tracker"])
+@pytest.mark.parametrize(
+    "written", ["postgresql://app:secret@db.internal:5432/tracker", "postgres://app:secret@db.internal:5432/tracker"]
+)
 def test_platform_urls_use_psycopg_3(written):
     assert normalise_database_url(written) == "postgresql+psycopg://app:secret@db.internal:5432/tracker"
 

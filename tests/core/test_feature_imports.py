@@ -20,28 +20,37 @@ def count(folder: Path) -> subprocess.CompletedProcess:
 
 
 def test_an_import_for_the_type_checker_only_makes_no_loop(tmp_path):
-    folder = package(tmp_path, {
-        "__init__.py": "",
-        "low/__init__.py": "",
-        "low/models.py": ("from typing import TYPE_CHECKING\n\n"
-                          "if TYPE_CHECKING:\n    from pkg.high.models import High\n"),
-        "high/__init__.py": "",
-        "high/models.py": "from pkg.low.models import *\n\nclass High: ...\n",
-    })
+    folder = package(
+        tmp_path,
+        {
+            "__init__.py": "",
+            "low/__init__.py": "",
+            "low/models.py": (
+                "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from pkg.high.models import High\n"
+            ),
+            "high/__init__.py": "",
+            "high/models.py": "from pkg.low.models import *\n\nclass High: ...\n",
+        },
+    )
     result = count(folder)
     assert result.returncode == 0, result.stdout
     assert "mutual pairs: 0" in result.stdout
 
 
 def test_a_run_time_import_back_is_a_loop_even_inside_a_function_or_an_else(tmp_path):
-    folder = package(tmp_path, {
-        "__init__.py": "",
-        "low/__init__.py": "",
-        "low/models.py": ("import typing\n\nif typing.TYPE_CHECKING:\n    pass\nelse:\n"
-                          "    def later():\n        from pkg.high import models\n"),
-        "high/__init__.py": "",
-        "high/models.py": "from pkg.low import models\n",
-    })
+    folder = package(
+        tmp_path,
+        {
+            "__init__.py": "",
+            "low/__init__.py": "",
+            "low/models.py": (
+                "import typing\n\nif typing.TYPE_CHECKING:\n    pass\nelse:\n"
+                "    def later():\n        from pkg.high import models\n"
+            ),
+            "high/__init__.py": "",
+            "high/models.py": "from pkg.low import models\n",
+        },
+    )
     result = count(folder)
     assert result.returncode == 1
     assert "high <-> low" in result.stdout

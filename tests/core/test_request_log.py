@@ -30,8 +30,12 @@ def test_a_signed_in_request_logs_one_text_line(app, as_user, capsys):
     [line] = request_lines(capsys.readouterr().err)
     request_id, user_id, method, route, status, duration = LINE.search(line).groups()
     assert response.headers["X-Request-Id"] == request_id and len(request_id) == 32
-    assert (user_id, method, route, status) == (str(find_user(HEAD).id), "GET",
-                                                "/recommendations/<int:recommendation_id>", "404")
+    assert (user_id, method, route, status) == (
+        str(find_user(HEAD).id),
+        "GET",
+        "/recommendations/<int:recommendation_id>",
+        "404",
+    )
     assert float(duration) >= 0
 
 
@@ -40,7 +44,12 @@ def test_json_lines_and_a_forwarded_request_id(client, json_logging, capsys):
     client.get("/healthz", headers={"X-Request-Id": "bad id; forged=1"})
     first, second = (json.loads(line) for line in request_lines(capsys.readouterr().err))
     assert {k: first[k] for k in ("request_id", "user_id", "method", "route", "status")} == {
-        "request_id": "lb-1234.abc", "user_id": None, "method": "GET", "route": "/healthz", "status": 200}
+        "request_id": "lb-1234.abc",
+        "user_id": None,
+        "method": "GET",
+        "route": "/healthz",
+        "status": 200,
+    }
     assert isinstance(first["duration_ms"], float) and first["level"] == "INFO"
     assert re.fullmatch(r"[0-9a-f]{32}", second["request_id"]), "a malformed id is replaced, not logged"
 

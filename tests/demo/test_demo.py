@@ -16,8 +16,10 @@ from tracker.recommendations.status import COMPLETE
 
 
 def counts():
-    return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
-            for model in (Inspection, Action, Evidence, User, Organisation)}
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (Inspection, Action, Evidence, User, Organisation)
+    }
 
 
 def test_running_the_demo_twice_duplicates_nothing(app):
@@ -34,8 +36,14 @@ def test_demo_has_the_organisations_users_and_plan(app):
         london = db.session.scalar(select(Organisation).where(Organisation.name == "London"))
         assert len([c for c in london.children if c.kind == PDU]) == 18
         emails = set(db.session.scalars(select(User.email)))
-        assert {"admin@example.org", "hmpps.lead@example.org", "london.director@example.org",
-                "head.bdh@example.org", "action.owner@example.org", "inspector@example.org"} <= emails
+        assert {
+            "admin@example.org",
+            "hmpps.lead@example.org",
+            "london.director@example.org",
+            "head.bdh@example.org",
+            "action.owner@example.org",
+            "inspector@example.org",
+        } <= emails
         inspection = db.session.scalar(select(Inspection))
         assert inspection.expected_reinspection_on > DEMO_TODAY
         actions = list(db.session.scalars(select(Action)))

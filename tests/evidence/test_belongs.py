@@ -20,8 +20,11 @@ def recommendation(number: int) -> Recommendation:
 
 
 def upload(client, rec_id: int, **extra):
-    return client.post(f"/recommendations/{rec_id}/evidence/upload", content_type="multipart/form-data",
-                       data={"title": "Audit", "file": (io.BytesIO(minimal_pdf("audit")), "audit.pdf"), **extra})
+    return client.post(
+        f"/recommendations/{rec_id}/evidence/upload",
+        content_type="multipart/form-data",
+        data={"title": "Audit", "file": (io.BytesIO(minimal_pdf("audit")), "audit.pdf"), **extra},
+    )
 
 
 def newest() -> Evidence:
@@ -73,8 +76,9 @@ def test_lists_show_the_action_and_the_decision_and_remove_only_where_it_works(a
     db.session.flush()
     db.session.add(EvidenceReview(submission_id=submission.id, evidence_id=accepted.id, decision=ACCEPTED))
     if rest:
-        db.session.add(EvidenceReview(submission_id=submission.id, evidence_id=rest[0].id, decision=REJECTED,
-                                      comment="Not dated"))
+        db.session.add(
+            EvidenceReview(submission_id=submission.id, evidence_id=rest[0].id, decision=REJECTED, comment="Not dated")
+        )
     db.session.commit()
     page = soup_of(as_user(HEAD).get(f"/recommendations/{rec.id}"))
     item = page.select_one(f'#recommendation-evidence li[data-evidence-id="{accepted.id}"]')
@@ -94,8 +98,13 @@ def test_delete_this_action_appears_only_where_it_will_work(app, as_user):
     worked_on = db.session.scalar(select(Action).where(Action.updates.any()).order_by(Action.id))
     page = soup_of(client.get(f"/actions/{worked_on.id}"))
     assert not [a for a in page.select("a") if text_of(a) == "Delete this action"]
-    fresh = Action(recommendation_id=recommendation(3).id, description="New", owner_id=worked_on.owner_id,
-                   target_on=worked_on.target_on, original_target_on=worked_on.target_on)
+    fresh = Action(
+        recommendation_id=recommendation(3).id,
+        description="New",
+        owner_id=worked_on.owner_id,
+        target_on=worked_on.target_on,
+        original_target_on=worked_on.target_on,
+    )
     db.session.add(fresh)
     db.session.commit()
     page = soup_of(client.get(f"/actions/{fresh.id}"))

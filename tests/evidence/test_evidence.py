@@ -28,9 +28,11 @@ def evidence_count(app) -> int:
 
 
 def upload(client, action_id, filename, data, title="Audit results"):
-    return client.post(f"/actions/{action_id}/evidence/upload",
-                       data={"title": title, "description": "", "file": (io.BytesIO(data), filename)},
-                       content_type="multipart/form-data")
+    return client.post(
+        f"/actions/{action_id}/evidence/upload",
+        data={"title": title, "description": "", "file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_action_owner_uploads_a_pdf_and_it_downloads_as_an_attachment(app, as_user, action_id):
@@ -77,9 +79,15 @@ def test_a_file_over_the_limit_comes_back_on_the_form_with_what_was_typed(app, a
     before = evidence_count(app)
     limit = app.config["UPLOADS_MAX_BYTES"]
     big = b"%PDF-1.4\n" + b"0" * limit
-    response = as_user(OWNER).post(f"/actions/{action_id}/evidence/upload", data={
-        "title": "Audit results for March", "description": "Countersigning rates by team",
-        "file": (io.BytesIO(big), "big.pdf")}, content_type="multipart/form-data")
+    response = as_user(OWNER).post(
+        f"/actions/{action_id}/evidence/upload",
+        data={
+            "title": "Audit results for March",
+            "description": "Countersigning rates by team",
+            "file": (io.BytesIO(big), "big.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 200
     page = soup_of(response)
     message = f"The selected file must be smaller than {limit // (1024 * 1024)}MB"
@@ -109,31 +117,40 @@ def test_a_request_beyond_what_is_read_goes_back_to_the_form_with_a_message(app,
     before = evidence_count(app)
     client = as_user(OWNER)
     huge = b"0" * (app.config["MAX_CONTENT_LENGTH"] + 10)
-    response = client.post(f"/actions/{action_id}/evidence/upload", data={
-        "title": "Too big", "file": (io.BytesIO(huge), "huge.pdf")}, content_type="multipart/form-data")
+    response = client.post(
+        f"/actions/{action_id}/evidence/upload",
+        data={"title": "Too big", "file": (io.BytesIO(huge), "huge.pdf")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/actions/{action_id}/evidence/upload")
     page = soup_of(client.get(response.headers["Location"]))
     assert "The selected file must be smaller than 10MB. Nothing was saved" in text_of(
-        page.select_one(".govuk-notification-banner"))
+        page.select_one(".govuk-notification-banner")
+    )
     assert page.select_one("input[type=file]") is not None
     assert evidence_count(app) == before
 
 
 def test_an_api_request_beyond_the_limit_gets_a_json_413(app, as_user):
-    response = as_user(OWNER).post("/api/v1/actions/1/updates", data=b"0" * (app.config["MAX_CONTENT_LENGTH"] + 10),
-                                   content_type="application/json")
+    response = as_user(OWNER).post(
+        "/api/v1/actions/1/updates",
+        data=b"0" * (app.config["MAX_CONTENT_LENGTH"] + 10),
+        content_type="application/json",
+    )
     assert response.status_code == 413
     assert response.get_json()["error"]["status"] == 413
 
 
 def test_link_evidence_must_be_a_web_address(app, as_user, action_id):
     client = as_user(HEAD)
-    page = soup_of(client.post(f"/actions/{action_id}/evidence/link",
-                               data={"title": "Minutes", "url": "javascript:alert(1)"}))
+    page = soup_of(
+        client.post(f"/actions/{action_id}/evidence/link", data={"title": "Minutes", "url": "javascript:alert(1)"})
+    )
     assert "Enter a link starting with https://" in text_of(page.select_one(".govuk-error-summary"))
-    response = client.post(f"/actions/{action_id}/evidence/link",
-                           data={"title": "Minutes", "url": "https://intranet.example.org/minutes"})
+    response = client.post(
+        f"/actions/{action_id}/evidence/link", data={"title": "Minutes", "url": "https://intranet.example.org/minutes"}
+    )
     assert response.status_code == 302
 
 

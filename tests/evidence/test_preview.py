@@ -23,8 +23,12 @@ def tiny_png() -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def pdf_evidence() -> Evidence:
@@ -50,8 +54,11 @@ def test_a_pdf_is_served_inline_from_a_sandbox_that_runs_nothing(app, as_user):
 
 
 def upload(client, action, title: str, filename: str, data: bytes):
-    return client.post(f"/actions/{action.id}/evidence/upload", data={
-        "title": title, "description": "", "file": (io.BytesIO(data), filename)}, content_type="multipart/form-data")
+    return client.post(
+        f"/actions/{action.id}/evidence/upload",
+        data={"title": title, "description": "", "file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_a_file_that_is_not_a_pdf_or_image_inside_is_not_previewed_whatever_its_name(app, as_user):
@@ -75,8 +82,7 @@ def test_someone_from_another_pdu_cannot_preview(app, as_user):
 
 
 def test_the_review_page_frames_a_pdf_and_shows_an_image_with_its_title(app, as_user):
-    uploaded = upload(as_user(HEAD), rec(7).actions[0], "Photo of the staff noticeboard", "noticeboard.png",
-                      tiny_png())
+    uploaded = upload(as_user(HEAD), rec(7).actions[0], "Photo of the staff noticeboard", "noticeboard.png", tiny_png())
     assert uploaded.status_code == 302
     assert submit(as_user(HEAD), 7).status_code == 302
     page = soup_of(as_user(DIRECTOR).get(f"/recommendations/{rec(7).id}/review"))
@@ -116,12 +122,19 @@ def test_a_pdf_is_read_for_its_preview_once_per_content_and_a_missing_file_is_lo
     assert "Inclusion action plan" in first[pdf.id].text and second[pdf.id] == first[pdf.id]
     assert loads == [pdf.id]
 
-    missing = Evidence(recommendation=pdf.recommendation, kind="file", title="Lost minutes", stored_name="0" * 64,
-                       content_type="application/pdf", sha256="f" * 64)
+    missing = Evidence(
+        recommendation=pdf.recommendation,
+        kind="file",
+        title="Lost minutes",
+        stored_name="0" * 64,
+        content_type="application/pdf",
+        sha256="f" * 64,
+    )
     db.session.add(missing)
     db.session.flush()
-    monkeypatch.setattr(storage, "load_file", lambda item: loads.append(item.id) or (
-        None if item is missing else real_load(item)))
+    monkeypatch.setattr(
+        storage, "load_file", lambda item: loads.append(item.id) or (None if item is missing else real_load(item))
+    )
     assert previews([missing]) == {}
     monkeypatch.setattr(storage, "load_file", lambda item: real_load(pdf))  # the file put back
     assert "Inclusion action plan" in previews([missing])[missing.id].text

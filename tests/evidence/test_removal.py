@@ -28,8 +28,11 @@ def owned_open_action() -> Action:
 
 
 def upload(client, action_id: int) -> Evidence:
-    client.post(f"/actions/{action_id}/evidence/upload", content_type="multipart/form-data",
-                data={"title": "Wrong file", "file": (io.BytesIO(minimal_pdf("oops")), "oops.pdf")})
+    client.post(
+        f"/actions/{action_id}/evidence/upload",
+        content_type="multipart/form-data",
+        data={"title": "Wrong file", "file": (io.BytesIO(minimal_pdf("oops")), "oops.pdf")},
+    )
     return db.session.scalar(select(Evidence).order_by(Evidence.id.desc()))
 
 
@@ -79,9 +82,14 @@ def test_viewer_cannot_remove_evidence(app, as_user):
 def test_head_deletes_an_action_added_by_mistake(app, as_user):
     client = as_user(HEAD)
     rec = recommendation(3)
-    response = client.post(f"/recommendations/{rec.id}/actions/new", data={
-        "description": "Duplicate action", "owner_id": str(find_user(OWNER).id),
-        "target_on": date_fields(IN_TWO_MONTHS)})
+    response = client.post(
+        f"/recommendations/{rec.id}/actions/new",
+        data={
+            "description": "Duplicate action",
+            "owner_id": str(find_user(OWNER).id),
+            "target_on": date_fields(IN_TWO_MONTHS),
+        },
+    )
     action_id = int(response.headers["Location"].rsplit("/", 1)[1])
     response = client.post(f"/actions/{action_id}/delete")
     assert response.headers["Location"] == f"/recommendations/{rec.id}"

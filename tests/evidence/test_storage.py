@@ -36,8 +36,9 @@ def recommendation_one():
 
 
 def add_pdf(title: str) -> Evidence:
-    return services.add_file_evidence(find_user(OWNER), recommendation_one(), None, title, "", f"{title}.pdf",
-                                      minimal_pdf(title))
+    return services.add_file_evidence(
+        find_user(OWNER), recommendation_one(), None, title, "", f"{title}.pdf", minimal_pdf(title)
+    )
 
 
 def test_database_backend_keeps_the_bytes_beside_the_record(app, as_user, uploads, use_backend):
@@ -57,8 +58,9 @@ def test_a_rolled_back_upload_leaves_no_file(app, uploads, use_backend, backend)
     use_backend(backend)
     before = set(uploads.iterdir())
     rows = db.session.scalar(select(func.count()).select_from(EvidenceFile))
-    evidence = services.build_file_evidence(find_user(OWNER), recommendation_one(), None, "Lost", "", "lost.pdf",
-                                            minimal_pdf("lost"))
+    evidence = services.build_file_evidence(
+        find_user(OWNER), recommendation_one(), None, "Lost", "", "lost.pdf", minimal_pdf("lost")
+    )
     assert evidence.id is not None
     db.session.rollback()  # as when the audit write or the commit fails
     assert set(uploads.iterdir()) == before

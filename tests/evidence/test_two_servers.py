@@ -24,8 +24,10 @@ from tracker.extensions import db
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "demo-password-for-tests"  # noqa: S105 (the demo's, in a scratch database)
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
-                                                   reason="needs TEST_DATABASE_URL (PostgreSQL)")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs TEST_DATABASE_URL (PostgreSQL)"),
+]
 
 
 def free_port() -> int:
@@ -38,13 +40,33 @@ def start_server(url: str, folder: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     # Both servers run on the suite's declared clock, one clock for both, as the demo they serve was built on it,
     # with a session that outlives the real clock `requests` judges cookies by (tests/browser/clocked.py).
-    env = {**os.environ, "TRACKER_DATABASE_URL": url, "TRACKER_UPLOADS_BACKEND": "database",
-           "TRACKER_UPLOADS_FOLDER": str(folder), **clock_env()}
+    env = {
+        **os.environ,
+        "TRACKER_DATABASE_URL": url,
+        "TRACKER_UPLOADS_BACKEND": "database",
+        "TRACKER_UPLOADS_FOLDER": str(folder),
+        **clock_env(),
+    }
     # the server's output is kept beside its disk, to read when a step fails
     with open(f"{folder}.log", "w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "tests.browser.clocked", "--app", "app", "run", "--port",
-                                    str(port), "--no-reload", "--no-debugger"],
-                                   cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.browser.clocked",
+                "--app",
+                "app",
+                "run",
+                "--port",
+                str(port),
+                "--no-reload",
+                "--no-debugger",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -64,9 +86,13 @@ def csrf_token(session: requests.Session, url: str) -> str:
 
 def upload_through(session: requests.Session, base: str, action_id: int, title: str) -> None:
     form = f"{base}/actions/{action_id}/evidence/upload"
-    response = session.post(form, data={"csrf_token": csrf_token(session, form), "title": title, "description": ""},
-                            files={"file": (f"{title}.pdf", minimal_pdf(title), "application/pdf")},
-                            allow_redirects=False, timeout=10)
+    response = session.post(
+        form,
+        data={"csrf_token": csrf_token(session, form), "title": title, "description": ""},
+        files={"file": (f"{title}.pdf", minimal_pdf(title), "application/pdf")},
+        allow_redirects=False,
+        timeout=10,
+    )
     assert response.status_code == 302, response.text[:500]
     assert "/sign-in" not in response.headers["Location"], "the upload was sent to sign in, not saved"
 
@@ -101,8 +127,12 @@ def test_each_server_serves_the_others_evidence(shared_database, tmp_path):
         (_, first), (_, second) = servers
         browser = requests.Session()  # one person, sent to either server by the load balancer
         sign_in = f"{first}/sign-in"
-        response = browser.post(sign_in, data={"csrf_token": csrf_token(browser, sign_in), "email": OWNER,
-                                               "password": PASSWORD}, allow_redirects=False, timeout=10)
+        response = browser.post(
+            sign_in,
+            data={"csrf_token": csrf_token(browser, sign_in), "email": OWNER, "password": PASSWORD},
+            allow_redirects=False,
+            timeout=10,
+        )
         assert response.status_code == 302
         upload_through(browser, first, action_id, "Uploaded to the first")
         upload_through(browser, second, action_id, "Uploaded to the second")
@@ -110,8 +140,9 @@ def test_each_server_serves_the_others_evidence(shared_database, tmp_path):
             download = browser.get(f"{other}/evidence/{evidence_id_titled(app, title)}/download", timeout=10)
             assert download.status_code == 200 and not download.history, (download.url, download.text[:300])
             assert download.content == minimal_pdf(title)
-        assert not any((tmp_path / name).exists() and any((tmp_path / name).iterdir())
-                       for name in ("disk-a", "disk-b")), "no file on either server's disk"
+        assert not any(
+            (tmp_path / name).exists() and any((tmp_path / name).iterdir()) for name in ("disk-a", "disk-b")
+        ), "no file on either server's disk"
     finally:
         for process, _ in servers:
             process.terminate()

@@ -23,8 +23,11 @@ def owned_action() -> Action:
 
 def updates_on(action_id: int, narrative: str) -> int:
     db.session.expire_all()
-    return db.session.scalar(select(func.count(ProgressUpdate.id)).where(ProgressUpdate.action_id == action_id,
-                                                                         ProgressUpdate.narrative == narrative))
+    return db.session.scalar(
+        select(func.count(ProgressUpdate.id)).where(
+            ProgressUpdate.action_id == action_id, ProgressUpdate.narrative == narrative
+        )
+    )
 
 
 def banner(page) -> str:
@@ -84,8 +87,10 @@ def test_submitting_for_assurance_twice_lands_on_the_submission_not_an_error(app
     assert ALREADY_SAVED in banner(page)
     assert page.select_one(".govuk-error-summary") is None
     db.session.expire_all()
-    assert db.session.scalar(select(func.count(Submission.id))
-                             .where(Submission.recommendation_id == recommendation.id)) == 1
+    assert (
+        db.session.scalar(select(func.count(Submission.id)).where(Submission.recommendation_id == recommendation.id))
+        == 1
+    )
 
 
 def test_a_token_is_one_persons_and_old_tokens_are_forgotten(app, client_for):

@@ -21,8 +21,11 @@ from tracker.work_events.models import NotificationEvent
 
 
 def open_actions(user) -> list[Action]:
-    return list(db.session.scalars(select(Action).where(Action.owner_id == user.id, Action.status != COMPLETE)
-                                   .order_by(Action.id)))
+    return list(
+        db.session.scalars(
+            select(Action).where(Action.owner_id == user.id, Action.status != COMPLETE).order_by(Action.id)
+        )
+    )
 
 
 def remove_every_role(as_user, email=OWNER):
@@ -40,10 +43,14 @@ def test_removing_their_role_hands_their_open_work_to_needs_a_new_owner_at_once(
     assert actions
     mover, response = remove_every_role(as_user)
     assert f"{len(actions)} items of their work there now need a new owner" in text_of(soup_of(response))
-    handed = list(db.session.scalars(select(AuditEvent).where(AuditEvent.verb == "needs_new_owner")
-                                     .order_by(AuditEvent.entity_id)))
+    handed = list(
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.verb == "needs_new_owner").order_by(AuditEvent.entity_id)
+        )
+    )
     assert [(e.entity_type, e.entity_id, e.before) for e in handed] == [
-        ("action", a.id, {"owner_id": mover.id}) for a in actions]
+        ("action", a.id, {"owner_id": mover.id}) for a in actions
+    ]
     assert all(e.recommendation_id == a.recommendation_id for e, a in zip(handed, actions, strict=True))
 
     head = as_user(HEAD)
@@ -88,16 +95,23 @@ def test_run_jobs_mails_them_nothing_about_work_they_may_no_longer_see(app, as_u
 
 
 def planned(kind: str, user, action=None, recommendation=None, event=None) -> PlannedMessage:
-    return PlannedMessage(key=f"{kind}:test:{user.id}", kind=kind, recipient=Recipient(user.id, user.email, user.name),
-                          subject="About your work", body_text="text", body_html="<p>html</p>",
-                          action_ids=(action.id,) if action else (),
-                          recommendation_ids=(recommendation.id,) if recommendation else (),
-                          event_ids=(event.id,) if event else ())
+    return PlannedMessage(
+        key=f"{kind}:test:{user.id}",
+        kind=kind,
+        recipient=Recipient(user.id, user.email, user.name),
+        subject="About your work",
+        body_text="text",
+        body_html="<p>html</p>",
+        action_ids=(action.id,) if action else (),
+        recommendation_ids=(recommendation.id,) if recommendation else (),
+        event_ids=(event.id,) if event else (),
+    )
 
 
 def an_event(user, action) -> NotificationEvent:
-    event = NotificationEvent(kind="assigned", recipient_id=user.id, recommendation_id=action.recommendation_id,
-                              action_id=action.id)
+    event = NotificationEvent(
+        kind="assigned", recipient_id=user.id, recommendation_id=action.recommendation_id, action_id=action.id
+    )
     db.session.add(event)
     db.session.flush()
     return event
@@ -109,8 +123,11 @@ def test_no_message_of_any_kind_is_queued_about_what_its_recipient_may_not_see(a
     mover = find_user(OWNER)
     action = open_actions(mover)[0]
     remove_every_role(as_user)
-    about = {"action": {"action": action}, "recommendation": {"recommendation": action.recommendation},
-             "event": {"event": an_event(mover, action)}}[mention]
+    about = {
+        "action": {"action": action},
+        "recommendation": {"recommendation": action.recommendation},
+        "event": {"event": an_event(mover, action)},
+    }[mention]
     assert outbox.enqueue([planned(kind, mover, **about)]) == []
     assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient_id == mover.id)) is None
     # the same message to someone who may see it is queued, recording what it mentions
@@ -130,8 +147,9 @@ def test_a_queued_message_is_not_sent_once_its_recipient_may_no_longer_see_it(as
     outbox.deliver_all()
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient_id == mover.id))
     assert message.status == FAILED and message.sent_at is None
-    assert message.last_error == f"Not sent: the recipient may no longer see recommendation(s) " \
-                                 f"{action.recommendation_id}"
+    assert (
+        message.last_error == f"Not sent: the recipient may no longer see recommendation(s) {action.recommendation_id}"
+    )
 
 
 def test_moving_a_pdu_to_another_region_hands_over_what_its_old_director_owned(as_user):

@@ -20,8 +20,11 @@ def leave(email=OWNER):
 
 
 def open_actions(user) -> list[Action]:
-    return list(db.session.scalars(select(Action).where(Action.owner_id == user.id, Action.status != COMPLETE)
-                                   .order_by(Action.id)))
+    return list(
+        db.session.scalars(
+            select(Action).where(Action.owner_id == user.id, Action.status != COMPLETE).order_by(Action.id)
+        )
+    )
 
 
 def test_the_head_of_pdu_sees_the_leavers_open_work_at_home_and_on_the_list(as_user):
@@ -47,16 +50,19 @@ def test_reassign_moves_exactly_the_chosen_items_audits_each_and_emails_the_new_
     assert len(actions) >= 3
     chosen, left = actions[:2], actions[2:]
     head = find_user(HEAD)
-    response = as_user(DIRECTOR).post("/needs-a-new-owner", data={
-        "items": [f"action:{a.id}" for a in chosen], "new_owner_id": str(head.id)})
+    response = as_user(DIRECTOR).post(
+        "/needs-a-new-owner", data={"items": [f"action:{a.id}" for a in chosen], "new_owner_id": str(head.id)}
+    )
     assert response.headers["Location"] == "/needs-a-new-owner"
     db.session.expire_all()
     assert [db.session.get(Action, a.id).owner_id for a in chosen] == [head.id, head.id]
     assert all(db.session.get(Action, a.id).owner_id == leaver.id for a in left)
-    events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.verb == "reassign")
-                                     .order_by(AuditEvent.entity_id)))
+    events = list(
+        db.session.scalars(select(AuditEvent).where(AuditEvent.verb == "reassign").order_by(AuditEvent.entity_id))
+    )
     assert [(e.entity_id, e.before, e.after) for e in events] == [
-        (a.id, {"owner_id": leaver.id}, {"owner_id": head.id}) for a in chosen]
+        (a.id, {"owner_id": leaver.id}, {"owner_id": head.id}) for a in chosen
+    ]
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "reassigned"))
     assert message.recipient_id == head.id and message.subject == "2 items of work reassigned to you"
     assert all(f"/actions/{a.id}" in message.body_text for a in chosen)
@@ -73,8 +79,14 @@ def test_nothing_chosen_or_no_owner_is_explained_and_moves_nothing(as_user):
 def test_work_not_on_the_list_cannot_be_reassigned(as_user):
     leave()
     someone_elses = db.session.scalar(select(Action).where(Action.owner_id == find_user(HEAD).id))
-    page = soup_of(as_user(HEAD).post("/needs-a-new-owner", data={
-        "items": [f"action:{someone_elses.id}"] if someone_elses else ["action:999999"],
-        "new_owner_id": str(find_user(HEAD).id)}))
+    page = soup_of(
+        as_user(HEAD).post(
+            "/needs-a-new-owner",
+            data={
+                "items": [f"action:{someone_elses.id}"] if someone_elses else ["action:999999"],
+                "new_owner_id": str(find_user(HEAD).id),
+            },
+        )
+    )
     assert page.select_one(".govuk-error-summary") is not None
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "reassign")) is None

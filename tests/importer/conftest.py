@@ -26,6 +26,7 @@ def report_bytes(name: str) -> tuple[bytes, str]:
 @pytest.fixture
 def report_file(tmp_path):
     """Write a fixture (or given bytes) to a file and return its path, as the command is given one."""
+
     def write(name: str, data: bytes | None = None) -> Path:
         if data is None:
             data, filename = report_bytes(name)

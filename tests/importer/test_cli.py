@@ -52,10 +52,15 @@ def test_dry_run_json_lists_standards_key_questions_and_addressees(run, report_f
     assert data["score"] == 11 and data["score_max"] == 27
     assert [s["code"] for s in data["standards"]] == ["1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4", "2.5"]
     assert data["standards"][5]["key_questions"][0] == {
-        "text": "Does assessment focus sufficiently on engaging the person on probation?", "percentage": 75}
+        "text": "Does assessment focus sufficiently on engaging the person on probation?",
+        "percentage": 75,
+    }
     assert data["recommendations"][7] == {
-        "number": 8, "addressee_kind": "other", "addressee_name": "The Metropolitan Police Service",
-        "text": "respond to probation requests for domestic abuse information within the agreed timescales."}
+        "number": 8,
+        "addressee_kind": "other",
+        "addressee_name": "The Metropolitan Police Service",
+        "text": "respond to probation requests for domestic abuse information within the agreed timescales.",
+    }
 
 
 def test_dry_run_without_json_describes_the_report(run, report_file):
@@ -77,8 +82,10 @@ def test_dry_run_works_for_a_pdu_the_tracker_does_not_know(run, report_file):
 def test_saving_lambeth_creates_the_inspection_with_its_recommendations_and_owners(run, report_file):
     result = run(report_file("lambeth-2023"))
     assert result.exit_code == 0, result.output
-    assert "Imported 'An inspection of probation services in Lambeth PDU' for Lambeth PDU: 9 recommendations" \
+    assert (
+        "Imported 'An inspection of probation services in Lambeth PDU' for Lambeth PDU: 9 recommendations"
         in result.output
+    )
     inspection = inspection_for("Lambeth")
     assert inspection is not None
     assert (inspection.overall_rating, inspection.score, inspection.score_max) == ("Requires improvement", 11, 27)
@@ -86,8 +93,13 @@ def test_saving_lambeth_creates_the_inspection_with_its_recommendations_and_owne
     assert [q.percentage for q in inspection.standards[5].key_questions] == [75, 70, 52]
     owners = {r.number: (r.addressee_kind, r.owner_org.display_name) for r in inspection.recommendations}
     assert owners == {
-        1: ("pdu", "Lambeth PDU"), 2: ("pdu", "Lambeth PDU"), 3: ("pdu", "Lambeth PDU"), 4: ("pdu", "Lambeth PDU"),
-        5: ("region", "London region"), 6: ("region", "London region"), 7: ("region", "London region"),
+        1: ("pdu", "Lambeth PDU"),
+        2: ("pdu", "Lambeth PDU"),
+        3: ("pdu", "Lambeth PDU"),
+        4: ("pdu", "Lambeth PDU"),
+        5: ("region", "London region"),
+        6: ("region", "London region"),
+        7: ("region", "London region"),
         # Partner bodies cannot sign in, so the PDU tracks what is asked of them.
         8: ("other", "Lambeth PDU"),
         9: ("hmpps", "HM Prison and Probation Service"),
@@ -115,8 +127,12 @@ def test_unknown_pdu_with_region_and_yes_is_created_under_the_region(run, report
     inspection = inspection_for("Cardiff and the Vale")
     assert len(inspection.recommendations) == 10
     assert inspection.recommendations[4].owner_org.display_name == "North West region"
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.entity_type == "organisation",
-                                                      AuditEvent.entity_id == pdu.id)).verb == "create"
+    assert (
+        db.session.scalar(
+            select(AuditEvent).where(AuditEvent.entity_type == "organisation", AuditEvent.entity_id == pdu.id)
+        ).verb
+        == "create"
+    )
 
 
 def test_unknown_pdu_uses_the_region_printed_in_the_report(run, report_file):
@@ -129,8 +145,10 @@ def test_unknown_pdu_without_yes_and_without_a_terminal_is_refused(run, report_f
     before = row_counts()
     result = run(report_file("cardiff-vale-2023"))
     assert result.exit_code == 1
-    assert "The PDU 'Cardiff and the Vale' is not in the tracker. Run again with --yes to create it in the " \
-           "Wales region" in result.output
+    assert (
+        "The PDU 'Cardiff and the Vale' is not in the tracker. Run again with --yes to create it in the "
+        "Wales region" in result.output
+    )
     assert "Nothing was saved." in result.output
     assert row_counts() == before
 
@@ -178,17 +196,21 @@ def test_the_same_report_again_is_refused_naming_the_existing_inspection(run, re
 def test_the_demo_report_is_recognised_as_already_imported(run, report_file):
     result = run(report_file("barking-dagenham-havering-2022"))
     assert result.exit_code == 1
-    assert "already been imported as 'An inspection of probation services in: Barking, Dagenham and Havering PDU'" \
+    assert (
+        "already been imported as 'An inspection of probation services in: Barking, Dagenham and Havering PDU'"
         in result.output
+    )
 
 
 def revised_barking() -> str:
     """Barking as if re-issued: one recommendation reworded and one percentage corrected, so a new fingerprint."""
-    return (BARKING_TEXT
-            .replace("increase quality assurance activity at PDU level.",
-                     "increase quality assurance activity at PDU level, including peer review.")
-            .replace("Does assessment focus sufficiently on keeping other people safe?\t43%",
-                     "Does assessment focus sufficiently on keeping other people safe?\t44%"))
+    return BARKING_TEXT.replace(
+        "increase quality assurance activity at PDU level.",
+        "increase quality assurance activity at PDU level, including peer review.",
+    ).replace(
+        "Does assessment focus sufficiently on keeping other people safe?\t43%",
+        "Does assessment focus sufficiently on keeping other people safe?\t44%",
+    )
 
 
 def test_update_changes_figures_and_wording_in_place_keeping_actions_and_evidence(run, report_file):
@@ -203,8 +225,10 @@ def test_update_changes_figures_and_wording_in_place_keeping_actions_and_evidenc
 
     result = run(path, "--update")
     assert result.exit_code == 0, result.output
-    assert "Updated 'An inspection of probation services in: Barking, Dagenham and Havering PDU': 2 changes." \
+    assert (
+        "Updated 'An inspection of probation services in: Barking, Dagenham and Havering PDU': 2 changes."
         in result.output
+    )
     db.session.expire_all()
     assert inspection_for("Barking, Dagenham and Havering").id == inspection.id
     rec = next(r for r in inspection.recommendations if r.number == 11)
@@ -213,12 +237,13 @@ def test_update_changes_figures_and_wording_in_place_keeping_actions_and_evidenc
     assert [q.percentage for q in assessment.key_questions] == [65, 68, 44]
     assert db.session.scalar(select(db.func.count()).select_from(Action)) == actions
     assert db.session.scalar(select(db.func.count()).select_from(Evidence)) == evidence
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.inspection_id == inspection.id,
-                                                         AuditEvent.verb == "update")).all()
-    assert {(e.entity_type, e.entity_id) for e in events} == {("recommendation", rec.id),
-                                                              ("standard", assessment.id)}
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.inspection_id == inspection.id, AuditEvent.verb == "update")
+    ).all()
+    assert {(e.entity_type, e.entity_id) for e in events} == {("recommendation", rec.id), ("standard", assessment.id)}
     assert next(e for e in events if e.entity_type == "recommendation").before == {
-        "text": "increase quality assurance activity at PDU level."}
+        "text": "increase quality assurance activity at PDU level."
+    }
 
 
 def test_update_of_an_unchanged_report_changes_nothing(run, report_file):
@@ -228,11 +253,14 @@ def test_update_of_an_unchanged_report_changes_nothing(run, report_file):
 
 
 def bad_inputs():
-    cut = BARKING_TEXT[:BARKING_TEXT.index("\nRecommendations\n")]
+    cut = BARKING_TEXT[: BARKING_TEXT.index("\nRecommendations\n")]
     return [
         ("empty.txt", b"", "is empty"),
-        ("recipe.txt", b"Victoria sponge\n\nMethod\n\n1. Heat the oven.\n2. Bake until good.\n",
-         "no ratings and no recommendations were found"),
+        (
+            "recipe.txt",
+            b"Victoria sponge\n\nMethod\n\n1. Heat the oven.\n2. Bake until good.\n",
+            "no ratings and no recommendations were found",
+        ),
         ("scan.pdf", make_pdf.image_only_pdf(), "no text layer"),
         ("truncated.pdf", make_pdf.text_pdf(cut), "No recommendations were found"),
         ("truncated.txt", cut.encode(), "No recommendations were found"),
@@ -242,8 +270,7 @@ def bad_inputs():
 
 @pytest.mark.parametrize(("filename", "data", "message"), bad_inputs(), ids=[b[0] for b in bad_inputs()])
 @pytest.mark.parametrize("options", [(), ("--dry-run", "--json")], ids=["save", "dry-run"])
-def test_bad_input_exits_non_zero_with_a_message_and_saves_nothing(run, report_file, filename, data, message,
-                                                                   options):
+def test_bad_input_exits_non_zero_with_a_message_and_saves_nothing(run, report_file, filename, data, message, options):
     before = row_counts()
     result = run(report_file(filename, data), *options)
     assert result.exit_code == 1

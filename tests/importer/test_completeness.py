@@ -15,9 +15,14 @@ NEWHAM_TEXT = BARKING_TEXT.replace("Barking, Dagenham and Havering", "Newham")
 ENFIELD_TEXT = (FIXTURES / "enfield-haringey-2024.txt").read_text(encoding="utf-8")
 #: reports written for these tests in the inspectorate's layouts: 7 to 15 recommendations, other addressees
 #: (the police, local authorities, a health board), 21- and 24-point scores
-GENERATED = {name: (FIXTURES / f"{file}.txt").read_text(encoding="utf-8")
-             for name, file in (("enfield", "enfield-haringey-2024"), ("cardiff", "cardiff-vale-2023"),
-                                ("lewisham", "lewisham-bromley-2022"))}
+GENERATED = {
+    name: (FIXTURES / f"{file}.txt").read_text(encoding="utf-8")
+    for name, file in (
+        ("enfield", "enfield-haringey-2024"),
+        ("cardiff", "cardiff-vale-2023"),
+        ("lewisham", "lewisham-bromley-2022"),
+    )
+}
 REPORTS = {"shipped": NEWHAM_TEXT, **GENERATED}
 _ITEM_RE = re.compile(r"\d{1,2}\. [a-z]")
 
@@ -44,9 +49,9 @@ def cuts(name: str) -> list[tuple[str, str]]:
     variants = []
     for index in recommendation_lines(REPORTS[name]):
         number = lines[index].split(".")[0]
-        variants.append((f"{name}-after-{number}", "\n".join(lines[:index + 1]) + "\n"))
+        variants.append((f"{name}-after-{number}", "\n".join(lines[: index + 1]) + "\n"))
         words = lines[index].split()
-        variants.append((f"{name}-inside-{number}", "\n".join(lines[:index] + [" ".join(words[:len(words) // 2])])))
+        variants.append((f"{name}-inside-{number}", "\n".join(lines[:index] + [" ".join(words[: len(words) // 2])])))
     return variants
 
 
@@ -56,14 +61,26 @@ def damaged(name: str) -> list[tuple[str, str, str]]:
     key_table = _first_key_question_table(text)
     return [
         (f"{name}-no-ratings-table", re.sub(r"\nScore[^\n]*\n", "\n", text), "No score was found"),
-        (f"{name}-no-key-question-table", text.replace(key_table, "") if key_table else "",
-         "No key-question table was found for standard"),
-        (f"{name}-repeated-number", text.replace(numbered[3], numbered[3].replace("4.", "3.", 1)),
-         "Recommendation 3 appears twice"),
-        (f"{name}-skipped-number", text.replace(numbered[4] + "\n", ""),
-         "Recommendation numbers are not consecutive from 1: missing 5"),
-        (f"{name}-heading-without-recommendations", _without_last_addressees_recommendations(text),
-         "has no recommendations under it"),
+        (
+            f"{name}-no-key-question-table",
+            text.replace(key_table, "") if key_table else "",
+            "No key-question table was found for standard",
+        ),
+        (
+            f"{name}-repeated-number",
+            text.replace(numbered[3], numbered[3].replace("4.", "3.", 1)),
+            "Recommendation 3 appears twice",
+        ),
+        (
+            f"{name}-skipped-number",
+            text.replace(numbered[4] + "\n", ""),
+            "Recommendation numbers are not consecutive from 1: missing 5",
+        ),
+        (
+            f"{name}-heading-without-recommendations",
+            _without_last_addressees_recommendations(text),
+            "has no recommendations under it",
+        ),
     ]
 
 
@@ -134,35 +151,48 @@ def test_the_complete_report_imports_every_recommendation_intact(run, name):
     assert result.exit_code == 0, result.output
     expected = parse_report(REPORTS[name]).recommendations
     saved = inspection_for("Newham" if name == "shipped" else "Enfield and Haringey").recommendations
-    assert [(r.number, r.text, r.addressee_kind) for r in saved] == \
-        [(r.number, r.text, r.addressee_kind) for r in expected]
+    assert [(r.number, r.text, r.addressee_kind) for r in saved] == [
+        (r.number, r.text, r.addressee_kind) for r in expected
+    ]
 
 
 def test_a_score_that_does_not_add_up_is_refused():
     problems = parse_report(NEWHAM_TEXT.replace("Score **5/24**", "Score **6/24**")).problems
-    assert "The score 6/24 does not match the standards' ratings, which add up to 5/24: a rating or the score was " \
-           "misread" in problems
+    assert (
+        "The score 6/24 does not match the standards' ratings, which add up to 5/24: a rating or the score was "
+        "misread" in problems
+    )
 
 
 def test_a_rating_outside_its_band_is_refused_but_discretion_only_warns():
     discretion = parse_report(NEWHAM_TEXT)
     assert discretion.problems == []
-    assert any("Standard 2.4 Implementation and delivery is rated Requires improvement although its lowest "
-               "key-question score, 48%" in warning for warning in discretion.warnings)
-    far = parse_report(NEWHAM_TEXT.replace(
-        "Does the implementation and delivery of services effectively support the safety of other people?\t48%",
-        "Does the implementation and delivery of services effectively support the safety of other people?\t30%"))
-    assert "The rating of standard 2.4 Implementation and delivery (Requires improvement) does not agree with its " \
-           "lowest key-question score, 30%, which is in the Inadequate band" in far.problems
+    assert any(
+        "Standard 2.4 Implementation and delivery is rated Requires improvement although its lowest "
+        "key-question score, 48%" in warning
+        for warning in discretion.warnings
+    )
+    far = parse_report(
+        NEWHAM_TEXT.replace(
+            "Does the implementation and delivery of services effectively support the safety of other people?\t48%",
+            "Does the implementation and delivery of services effectively support the safety of other people?\t30%",
+        )
+    )
+    assert (
+        "The rating of standard 2.4 Implementation and delivery (Requires improvement) does not agree with its "
+        "lowest key-question score, 30%, which is in the Inadequate band" in far.problems
+    )
 
 
 def test_a_recommendation_that_runs_on_into_the_prose_after_a_lost_span_is_refused(run):
     """Found by the property test: with recommendations 2 to 13 and the headings after them lost, recommendation 1
     ran straight on into the Background section's first paragraph and ended as a sentence."""
     lines = NEWHAM_TEXT.split("\n")
-    first, prose = recommendation_lines(NEWHAM_TEXT)[0], lines.index(next(
-        line for line in lines if line.startswith("We conducted fieldwork in Newham PDU")))
-    text = "\n".join(lines[:first + 1] + lines[prose:])
+    first, prose = (
+        recommendation_lines(NEWHAM_TEXT)[0],
+        lines.index(next(line for line in lines if line.startswith("We conducted fieldwork in Newham PDU"))),
+    )
+    text = "\n".join(lines[: first + 1] + lines[prose:])
     before = row_counts()
     result = run(text, "--json")
     assert result.exit_code == 1, result.output

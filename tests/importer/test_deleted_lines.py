@@ -21,16 +21,23 @@ from tracker.importer.parser import parse_report
 def wrapped(text: str, width: int = 60) -> str:
     """The report with each recommendation wrapped over several lines, as a PDF lays it out, so that deleting a
     line can cut one part-way through."""
-    return "\n".join("\n".join(textwrap.wrap(line, width)) if re.match(r"\d{1,2}\. [a-z]", line) else line
-                     for line in text.split("\n"))
+    return "\n".join(
+        "\n".join(textwrap.wrap(line, width)) if re.match(r"\d{1,2}\. [a-z]", line) else line
+        for line in text.split("\n")
+    )
 
 
 CARDIFF_TEXT = (FIXTURES / "cardiff-vale-2023.txt").read_text(encoding="utf-8")
 #: the shipped report (renamed to a PDU with no inspection yet) and a generated one with a health board among its
 #: addressees, each recommendation on a line of its own as the inspectorate's text and web page give them, and
 #: each wrapped as a PDF lays it out (and Cardiff narrower, where a cut can leave a short last line)
-REPORTS = {"shipped": NEWHAM_TEXT, "cardiff": CARDIFF_TEXT, "shipped-wrapped": wrapped(NEWHAM_TEXT),
-           "cardiff-wrapped": wrapped(CARDIFF_TEXT), "cardiff-wrapped-50": wrapped(CARDIFF_TEXT, 50)}
+REPORTS = {
+    "shipped": NEWHAM_TEXT,
+    "cardiff": CARDIFF_TEXT,
+    "shipped-wrapped": wrapped(NEWHAM_TEXT),
+    "cardiff-wrapped": wrapped(CARDIFF_TEXT),
+    "cardiff-wrapped-50": wrapped(CARDIFF_TEXT, 50),
+}
 PROPERTY_REPORTS = list(REPORTS)
 LINES = {name: text.split("\n") for name, text in REPORTS.items()}
 COMPLETE = {name: {r.number: r.text for r in parse_report(text).recommendations} for name, text in REPORTS.items()}
@@ -58,8 +65,7 @@ def import_or_refuse(text: str, accept_endings: bool = False) -> tuple[list[tupl
         try:
             extraction = parse_report(text)
             target = services.find_target(extraction.pdu_name, extraction.region_name)
-            result = services.add_report(extraction, services.fingerprint(text), target,
-                                         accept_endings=accept_endings)
+            result = services.add_report(extraction, services.fingerprint(text), target, accept_endings=accept_endings)
         except (ReportError, ImportProblem):
             return None, []
         db.session.expire_all()
@@ -83,8 +89,9 @@ def check(name: str, deleted: list[tuple[int, int]]) -> str:
         assert saved, "an import saved no recommendations"
         for number, saved_text in saved:
             if saved_text != COMPLETE[name][number]:
-                assert outcome == "accepted" and number in named(warnings), \
+                assert outcome == "accepted" and number in named(warnings), (
                     f"recommendation {number} was saved as {saved_text!r}"
+                )
         assert [number for number, _ in saved] == list(range(1, len(saved) + 1))
     assert row_counts() == before
     return outcome
@@ -109,9 +116,13 @@ def named(warnings: list[str]) -> set[int]:
 
 
 def test_the_warnings_name_single_recommendations_and_lists():
-    assert named(["Recommendation 3 may be cut short: it ends with 'to'", "Recommendation 4 may have lost words: …",
-                  "Recommendations 1 to 3, 6 and 8 to 10 are printed as a PDF prints them, wrapped"]) == \
-        {1, 2, 3, 4, 6, 8, 9, 10}
+    assert named(
+        [
+            "Recommendation 3 may be cut short: it ends with 'to'",
+            "Recommendation 4 may have lost words: …",
+            "Recommendations 1 to 3, 6 and 8 to 10 are printed as a PDF prints them, wrapped",
+        ]
+    ) == {1, 2, 3, 4, 6, 8, 9, 10}
     assert named(["Recommendation 7 is printed as a PDF prints it, wrapped over several lines"]) == {7}
     assert named(["No key questions found", "Recommendations 1 to 3 were read"]) == set()
 
@@ -164,8 +175,9 @@ def test_a_line_lost_inside_a_wrapped_recommendation_before_the_last(app):
     extraction = parse_report(without("shipped-wrapped", [(continuation, 1)]))
     assert extraction.unconfirmed_endings == list(range(1, 14))
     # the pointed warning comes first, then the one naming the whole wrapped list
-    assert extraction.warnings[0].startswith("Recommendation 1 may be cut short: its last line reaches the right "
-                                             "margin")
+    assert extraction.warnings[0].startswith(
+        "Recommendation 1 may be cut short: its last line reaches the right margin"
+    )
     assert "Check in the report that it ends '…quality of work to assess, plan for, manage'" in extraction.warnings[0]
 
 
@@ -179,9 +191,14 @@ def test_a_line_lost_from_the_middle_of_a_wrapped_recommendation_is_held_for_a_c
     extraction = parse_report(without("shipped-wrapped", [(middle, 1)]))
     assert "have the skills" not in extraction.recommendations[4].text
     assert 5 in named(extraction.warnings)
-    assert any(warning.startswith("Recommendations 1 to 13 are printed as a PDF prints them, wrapped over several "
-                                  "lines. A line lost from inside one leaves words that still read as a whole "
-                                  "recommendation") for warning in extraction.warnings)
+    assert any(
+        warning.startswith(
+            "Recommendations 1 to 13 are printed as a PDF prints them, wrapped over several "
+            "lines. A line lost from inside one leaves words that still read as a whole "
+            "recommendation"
+        )
+        for warning in extraction.warnings
+    )
 
 
 def test_a_line_lost_after_a_short_wrapped_line_is_held_for_a_check(app):

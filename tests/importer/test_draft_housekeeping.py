@@ -17,9 +17,14 @@ from tracker.notifications.jobs import housekeeping_job
 
 
 def draft(filename: str, age_days: int, saved: bool = False) -> ReportImportDraft:
-    item = ReportImportDraft(filename=filename, extraction={}, source_sha256="0" * 64,
-                             uploaded_by=find_user(ADMIN), created_at=utcnow() - timedelta(days=age_days),
-                             inspection_id=db.session.scalar(select(Inspection.id)) if saved else None)
+    item = ReportImportDraft(
+        filename=filename,
+        extraction={},
+        source_sha256="0" * 64,
+        uploaded_by=find_user(ADMIN),
+        created_at=utcnow() - timedelta(days=age_days),
+        inspection_id=db.session.scalar(select(Inspection.id)) if saved else None,
+    )
     db.session.add(item)
     db.session.commit()
     return item

@@ -33,12 +33,27 @@ def ending_3_with(words: str) -> str:
     return NEWHAM_TEXT.replace(RECOMMENDATION_3, RECOMMENDATION_3.removesuffix(" all casework") + words)
 
 
-@pytest.mark.parametrize("ending", [" the", " all casework and", " all casework, including", " all casework,",
-                                    " multi-", " all casework (", " their", " all casework:"])
+@pytest.mark.parametrize(
+    "ending",
+    [
+        " the",
+        " all casework and",
+        " all casework, including",
+        " all casework,",
+        " multi-",
+        " all casework (",
+        " their",
+        " all casework:",
+    ],
+)
 def test_a_recommendation_ending_where_no_sentence_can_is_refused(ending):
     extraction = parse_report(ending_3_with(ending))
-    assert any(problem.startswith("Recommendation 3 ends '…") and "cannot be the end of a sentence" in problem
-               and "check it against the report" in problem for problem in extraction.problems)
+    assert any(
+        problem.startswith("Recommendation 3 ends '…")
+        and "cannot be the end of a sentence" in problem
+        and "check it against the report" in problem
+        for problem in extraction.problems
+    )
 
 
 @pytest.mark.parametrize("ending", [" all casework; and", " all casework;", " all casework they lead"])
@@ -54,7 +69,8 @@ def test_a_recommendation_ending_with_a_preposition_is_held_for_a_check_not_refu
     assert extraction.unconfirmed_endings == [3]
     assert extraction.warnings[0].startswith(
         "Recommendation 3 may be cut short: it ends with 'to', which usually has more words after it. Check in the "
-        "report that it ends '…management oversight of all casework they respond to'")
+        "report that it ends '…management oversight of all casework they respond to'"
+    )
 
 
 def test_one_recommendation_a_line_says_nothing_about_the_layout():
@@ -62,10 +78,12 @@ def test_one_recommendation_a_line_says_nothing_about_the_layout():
 
 
 #: the shipped report wrapped at 60 characters: no recommendation ends at the margin or breaks early
-WRAPPED_WARNING = ("Recommendations 1 to 13 are printed as a PDF prints them, wrapped over several lines. A line lost "
-                   "from inside one leaves words that still read as a whole recommendation, and nothing in the file "
-                   "shows it. Check that each reads as in the report before saving; if a line is missing, import the "
-                   "complete report instead")
+WRAPPED_WARNING = (
+    "Recommendations 1 to 13 are printed as a PDF prints them, wrapped over several lines. A line lost "
+    "from inside one leaves words that still read as a whole recommendation, and nothing in the file "
+    "shows it. Check that each reads as in the report before saving; if a line is missing, import the "
+    "complete report instead"
+)
 
 
 def test_a_wrapped_complete_report_has_one_warning_naming_every_recommendation():
@@ -85,8 +103,9 @@ def test_in_a_wrapped_list_a_recommendation_printed_on_one_line_is_named_too():
     assert named(extraction.warnings) == set(range(1, 11))
 
 
-@pytest.mark.parametrize("name", ["barking-dagenham-havering-2022", "cardiff-vale-2023", "enfield-haringey-2024",
-                                  "lambeth-2023"])
+@pytest.mark.parametrize(
+    "name", ["barking-dagenham-havering-2022", "cardiff-vale-2023", "enfield-haringey-2024", "lambeth-2023"]
+)
 def test_a_report_printed_one_recommendation_a_line_needs_no_check(name):
     extraction = parse_report(complete_text(name))
     assert extraction.unconfirmed_endings == []
@@ -104,18 +123,23 @@ def test_recommendation_numbers_are_listed_as_ranges():
 def test_a_line_breaking_before_a_word_that_would_have_fitted_is_held_for_a_check():
     # From recommendation 9 to the first line of 10 lost: 10's other lines now carry on recommendation 8, after a
     # line ("practitioners") that "for" would have fitted on
-    lost = ("9. review the allocation of approved premises\nplaces in Wales.\n\nCardiff and Vale University Health "
-            "Board should:\n\n10. improve access to mental health assessments\n")
+    lost = (
+        "9. review the allocation of approved premises\nplaces in Wales.\n\nCardiff and Vale University Health "
+        "Board should:\n\n10. improve access to mental health assessments\n"
+    )
     damaged = wrapped(CARDIFF_TEXT, 50).replace(lost, "")
     assert lost not in damaged
     extraction = parse_report(damaged)
     assert extraction.problems == []
     assert 8 in extraction.unconfirmed_endings
-    assert any(warning.startswith(
-        "Recommendation 8 may have lost words: one of its lines ends before a word that would have fitted on it, so "
-        "the line after it may have been lost. Check in the report that it reads 'make sure that the national "
-        "recruitment campaign reflects the need for Welsh-speaking practitioners for people on probation")
-        for warning in extraction.warnings)
+    assert any(
+        warning.startswith(
+            "Recommendation 8 may have lost words: one of its lines ends before a word that would have fitted on it, "
+            "so the line after it may have been lost. Check in the report that it reads 'make sure that the national "
+            "recruitment campaign reflects the need for Welsh-speaking practitioners for people on probation"
+        )
+        for warning in extraction.warnings
+    )
 
 
 def complete_text(name: str) -> str:
@@ -175,8 +199,7 @@ def helvetica_wrapped(text: str, characters: int) -> str:
                 lines[-1] = longer
         return lines
 
-    return "\n".join("\n".join(wrap(line)) if re.match(r"\d{1,2}\. [a-z]", line) else line
-                     for line in text.split("\n"))
+    return "\n".join("\n".join(wrap(line)) if re.match(r"\d{1,2}\. [a-z]", line) else line for line in text.split("\n"))
 
 
 @pytest.mark.parametrize("name", sorted(ONE_A_LINE))
@@ -194,7 +217,7 @@ def test_deleting_any_line_that_carries_on_a_recommendation_in_a_pdf_layout_is_r
                 if not lines[index] or re.match(r"\d{1,2}\. ", lines[index]):
                     break
                 try:
-                    damaged = parse_report("\n".join(lines[:index] + lines[index + 1:]))
+                    damaged = parse_report("\n".join(lines[:index] + lines[index + 1 :]))
                 except ReportError:
                     damaged = None
                 if damaged is None or damaged.problems:
@@ -204,7 +227,7 @@ def test_deleting_any_line_that_carries_on_a_recommendation_in_a_pdf_layout_is_r
                 else:
                     outcomes["unseen"].append((characters, lines[index]))
                     # read from the PDF itself, the text is held all the same: a PDF's lines are never trusted
-                    from_pdf = parse_report("\n".join(lines[:index] + lines[index + 1:]), from_pdf=True)
+                    from_pdf = parse_report("\n".join(lines[:index] + lines[index + 1 :]), from_pdf=True)
                     assert from_pdf.unconfirmed_endings == [r.number for r in from_pdf.recommendations]
     only_wrapped_line = [(100, "safeguarding information")] if name == "enfield-haringey-2024" else []
     assert outcomes["unseen"] == only_wrapped_line
@@ -236,11 +259,15 @@ def test_the_command_refuses_a_doubtful_ending_until_accepted(run, report_file):
     before = row_counts()
     refused = run(path)
     assert refused.exit_code == 1
-    assert ("Warning: Recommendation 1 may be cut short: its last line reaches the right margin with no full stop"
-            in refused.output)
+    assert (
+        "Warning: Recommendation 1 may be cut short: its last line reaches the right margin with no full stop"
+        in refused.output
+    )
     assert "Check in the report that it ends '…quality of work to assess, plan for, manage'" in refused.output
-    assert ("Recommendations 1 to 13 may have lost words (see the warnings above). Check each against the report; "
-            "if the report reads the same, run again with --accept-endings. Nothing was saved.") in refused.output
+    assert (
+        "Recommendations 1 to 13 may have lost words (see the warnings above). Check each against the report; "
+        "if the report reads the same, run again with --accept-endings. Nothing was saved."
+    ) in refused.output
     assert row_counts() == before
     as_json = run(path, "--json")
     assert as_json.exit_code == 1
@@ -262,12 +289,16 @@ def test_the_command_saves_a_wrapped_report_only_once_its_recommendations_are_ac
     accepted = run(path, "--accept-endings")
     assert accepted.exit_code == 0, accepted.output
     inspection = inspection_for("Newham")
-    assert [(r.number, r.text) for r in inspection.recommendations] == \
-        [(r.number, r.text) for r in parse_report(NEWHAM_TEXT).recommendations]
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "accept",
-                                                       AuditEvent.inspection_id == inspection.id))
-    assert event.summary == ("Accepted as checked against the report the words of recommendations 1 to 13, which "
-                             "the report's layout or wording put in doubt")
+    assert [(r.number, r.text) for r in inspection.recommendations] == [
+        (r.number, r.text) for r in parse_report(NEWHAM_TEXT).recommendations
+    ]
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.verb == "accept", AuditEvent.inspection_id == inspection.id)
+    )
+    assert event.summary == (
+        "Accepted as checked against the report the words of recommendations 1 to 13, which "
+        "the report's layout or wording put in doubt"
+    )
     assert event.after == {"unconfirmed_endings": list(range(1, 14))}
 
 
@@ -288,10 +319,13 @@ def test_the_newham_pdf_imports_once_its_recommendations_are_accepted(run, repor
     assert accepted.exit_code == 0, accepted.output
     inspection = inspection_for("Newham")
     assert inspection.recommendations[0].text.endswith("when circumstances change")
-    accepted = db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "accept",
-                                                          AuditEvent.inspection_id == inspection.id))
-    assert accepted.summary == ("Accepted as checked against the report the words of recommendations 1 to 5, which "
-                                "the report's layout or wording put in doubt")
+    accepted = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.verb == "accept", AuditEvent.inspection_id == inspection.id)
+    )
+    assert accepted.summary == (
+        "Accepted as checked against the report the words of recommendations 1 to 5, which "
+        "the report's layout or wording put in doubt"
+    )
 
 
 @pytest.fixture
@@ -302,17 +336,23 @@ def admin(as_user):
 def test_the_review_page_names_the_recommendation_and_saves_only_once_ticked(admin):
     url = upload(admin, "cut.txt", CUT_AT_MARGIN.encode(), "cut.txt").headers["Location"]
     warnings = [text_of(w) for w in soup_of(admin.get(url)).select("#warning-list .govuk-warning-text__text")]
-    assert any("Recommendation 1 may be cut short: its last line reaches the right margin" in warning
-               and "it ends '…quality of work to assess, plan for, manage'" in warning for warning in warnings)
-    assert any("Recommendations 1 to 13 are printed as a PDF prints them, wrapped over several lines" in warning
-               for warning in warnings)
+    assert any(
+        "Recommendation 1 may be cut short: its last line reaches the right margin" in warning
+        and "it ends '…quality of work to assess, plan for, manage'" in warning
+        for warning in warnings
+    )
+    assert any(
+        "Recommendations 1 to 13 are printed as a PDF prints them, wrapped over several lines" in warning
+        for warning in warnings
+    )
     before = row_counts()
     assert error_summary(save(admin, url)) == ["Confirm that you have checked each warning against the report"]
     assert row_counts() == before
     assert save(admin, url, accept_warnings=True).status_code == 302
     inspection = inspection_for("Newham")
     assert inspection.recommendations[0].text == FULL_1.removesuffix(" and review the risk of harm")
-    accepted = db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "accept",
-                                                          AuditEvent.inspection_id == inspection.id))
+    accepted = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.verb == "accept", AuditEvent.inspection_id == inspection.id)
+    )
     assert accepted.summary.startswith("Accepted as checked against the report the words of recommendations 1 to 13")
     assert accepted.actor.email == ADMIN

@@ -33,12 +33,18 @@ def nested(depth: int) -> bytes:
     return b"<html><body>" + b"<div>" * depth + b"x" + b"</div>" * depth + b"</body></html>"
 
 
-@pytest.mark.parametrize(("data", "filename", "message"), [
-    (many_pages(extract.MAX_PDF_PAGES + 1), "long.pdf", f"'long.pdf' has {extract.MAX_PDF_PAGES + 1} pages"),
-    (nested(10_000), "deep.html", "'deep.html' is a web page nested far more deeply than a report"),
-    (b"Recommendations\n" + b"x" * (extract.MAX_TEXT_CHARACTERS + 1), "huge.txt",
-     "'huge.txt' holds far more text than an inspection report"),
-])
+@pytest.mark.parametrize(
+    ("data", "filename", "message"),
+    [
+        (many_pages(extract.MAX_PDF_PAGES + 1), "long.pdf", f"'long.pdf' has {extract.MAX_PDF_PAGES + 1} pages"),
+        (nested(10_000), "deep.html", "'deep.html' is a web page nested far more deeply than a report"),
+        (
+            b"Recommendations\n" + b"x" * (extract.MAX_TEXT_CHARACTERS + 1),
+            "huge.txt",
+            "'huge.txt' holds far more text than an inspection report",
+        ),
+    ],
+)
 def test_an_oversized_report_is_refused_quickly_and_saves_nothing(admin, data, filename, message):
     before = row_counts()
     started = time.monotonic()
@@ -75,8 +81,9 @@ def test_reading_is_stopped_after_the_time_limit(monkeypatch):
 
 
 def test_the_time_limited_reader_gives_the_same_text_and_refusals():
-    assert extract.extract_text_in_time(BARKING_TEXT.encode(), "barking.txt") == \
-        extract.extract_text(BARKING_TEXT.encode(), "barking.txt")
+    assert extract.extract_text_in_time(BARKING_TEXT.encode(), "barking.txt") == extract.extract_text(
+        BARKING_TEXT.encode(), "barking.txt"
+    )
     with pytest.raises(ReportError, match="'empty.txt' is empty"):
         extract.extract_text_in_time(b"", "empty.txt")
 
@@ -88,7 +95,7 @@ def test_a_truncated_pdf_is_refused_without_the_pdf_library_writing_to_stderr(ca
     data = make_pdf.text_pdf(BARKING_TEXT)
     capfd.readouterr()
     with pytest.raises(ReportError) as refused:
-        extract.extract_text(data[:int(len(data) * cut)], "cut.pdf")
+        extract.extract_text(data[: int(len(data) * cut)], "cut.pdf")
     assert "'cut.pdf' could not be read as a PDF (it may be damaged)" in refused.value.message
     captured = capfd.readouterr()
     assert "EOF marker" not in captured.err + captured.out
@@ -107,8 +114,10 @@ def one_stream_pdf(pages: int, operators: int) -> bytes:
         f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ] + [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources << /Font << /F1 4 0 R >> >> "
-         b"/Contents 3 0 R >>"] * pages
+    ] + [
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 3 0 R >>"
+    ] * pages
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []
@@ -122,15 +131,23 @@ def one_stream_pdf(pages: int, operators: int) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize(("data", "filename", "message"), [
-    (b"<html><body>" + b"<p>x" * 20_000, "paragraphs.html",
-     "'paragraphs.html' is a web page nested far more deeply than a report"),
-    (b"<html><body>" + b"<li><td>x</span>" * 5_000, "cells.html",
-     "'cells.html' is a web page nested far more deeply than a report"),
-    (one_stream_pdf(399, 200_000), "shared.pdf",
-     "'shared.pdf' has far more drawing instructions on page 1 than"),
-    (one_stream_pdf(399, 9_000), "many.pdf", "'many.pdf' has far more drawing instructions (over 200,000)"),
-])
+@pytest.mark.parametrize(
+    ("data", "filename", "message"),
+    [
+        (
+            b"<html><body>" + b"<p>x" * 20_000,
+            "paragraphs.html",
+            "'paragraphs.html' is a web page nested far more deeply than a report",
+        ),
+        (
+            b"<html><body>" + b"<li><td>x</span>" * 5_000,
+            "cells.html",
+            "'cells.html' is a web page nested far more deeply than a report",
+        ),
+        (one_stream_pdf(399, 200_000), "shared.pdf", "'shared.pdf' has far more drawing instructions on page 1 than"),
+        (one_stream_pdf(399, 9_000), "many.pdf", "'many.pdf' has far more drawing instructions (over 200,000)"),
+    ],
+)
 def test_a_report_slow_to_read_is_refused_before_reading_starts(admin, data, filename, message):
     assert len(data) < 100_000
     started = time.monotonic()

@@ -26,8 +26,11 @@ def lambeth_formats() -> dict[str, tuple[str, bytes]]:
     page_text = extract_text(LAMBETH_HTML.encode())
     text = page_text.replace("Published: 14 June 2023", "Published: June 2023").replace(WEEK, "")
     pdf_text = page_text.replace("Fieldwork started March 2023", "").replace(WEEK, "")
-    return {"html": ("lambeth.html", LAMBETH_HTML.encode()), "text": ("lambeth.txt", text.encode()),
-            "pdf": ("lambeth.pdf", make_pdf.text_pdf(pdf_text))}
+    return {
+        "html": ("lambeth.html", LAMBETH_HTML.encode()),
+        "text": ("lambeth.txt", text.encode()),
+        "pdf": ("lambeth.pdf", make_pdf.text_pdf(pdf_text)),
+    }
 
 
 FORMATS = lambeth_formats()
@@ -79,9 +82,11 @@ def test_another_format_with_update_refreshes_the_first_inspection(run):
 
 def test_a_month_only_date_is_stored_and_shown_as_a_month(app, report_file, as_user):
     text = BARKING_TEXT.replace("Barking, Dagenham and Havering", "Newham").replace(
-        " in the week beginning 26 September 2022", "")
+        " in the week beginning 26 September 2022", ""
+    )
     result = app.test_cli_runner().invoke(
-        args=["tracker", "import-report", str(report_file("newham.txt", text.encode()))])
+        args=["tracker", "import-report", str(report_file("newham.txt", text.encode()))]
+    )
     assert result.exit_code == 0, result.output
     inspection = inspection_for("Newham")
     assert (inspection.fieldwork_on.isoformat(), inspection.is_fieldwork_month_only) == ("2022-09-01", True)
@@ -99,24 +104,38 @@ def test_a_day_is_shown_as_a_day(as_user):
 
 # --- metadata wherever the report states it ---------------------------------------------------------------------
 
+
 def lambeth_with(old: str, new: str) -> bytes:
     assert old in LAMBETH_HTML, "the fixture changed; update the test"
     return LAMBETH_HTML.replace(old, new).replace(WEEK, "").encode()
 
 
-@pytest.mark.parametrize(("place", "html"), [
-    ("line of its own", lambeth_with("x", "x")),
-    ("caption after other words", lambeth_with(
-        '<tr><td colspan="2">Fieldwork started March 2023</td></tr>', "").replace(
-        b'<table class="ratings">', b'<table class="ratings"><caption>Ratings for Lambeth PDU. Fieldwork started '
-                                    b'March 2023</caption>')),
-    ("table cell after other words", lambeth_with(
-        '<tr><td colspan="2">Fieldwork started March 2023</td></tr>',
-        '<tr><td colspan="2">Lambeth PDU, London region: fieldwork began in March 2023</td></tr>')),
-    ("mid-sentence", lambeth_with(
-        '<tr><td colspan="2">Fieldwork started March 2023</td></tr>', "").replace(
-        b"At the time of our fieldwork", b"Fieldwork started March 2023, and at that time")),
-])
+@pytest.mark.parametrize(
+    ("place", "html"),
+    [
+        ("line of its own", lambeth_with("x", "x")),
+        (
+            "caption after other words",
+            lambeth_with('<tr><td colspan="2">Fieldwork started March 2023</td></tr>', "").replace(
+                b'<table class="ratings">',
+                b'<table class="ratings"><caption>Ratings for Lambeth PDU. Fieldwork started March 2023</caption>',
+            ),
+        ),
+        (
+            "table cell after other words",
+            lambeth_with(
+                '<tr><td colspan="2">Fieldwork started March 2023</td></tr>',
+                '<tr><td colspan="2">Lambeth PDU, London region: fieldwork began in March 2023</td></tr>',
+            ),
+        ),
+        (
+            "mid-sentence",
+            lambeth_with('<tr><td colspan="2">Fieldwork started March 2023</td></tr>', "").replace(
+                b"At the time of our fieldwork", b"Fieldwork started March 2023, and at that time"
+            ),
+        ),
+    ],
+)
 def test_the_fieldwork_month_is_found_wherever_it_is_stated(place, html):
     extraction = read_report(html, "lambeth.html")
     assert extraction.fieldwork_on is not None, place
@@ -124,13 +143,25 @@ def test_the_fieldwork_month_is_found_wherever_it_is_stated(place, html):
     assert extraction.fieldwork_text == "March 2023"
 
 
-@pytest.mark.parametrize(("place", "html"), [
-    ("caption", lambeth_with('<p class="meta">Published: 14 June 2023</p>', "").replace(
-        b'<table class="ratings">', b'<table class="ratings"><caption>Lambeth PDU ratings, published 14 June '
-                                    b'2023</caption>')),
-    ("mid-line", lambeth_with('<p class="meta">Published: 14 June 2023</p>',
-                              '<p class="meta">Crown copyright. This report was published on 14 June 2023.</p>')),
-])
+@pytest.mark.parametrize(
+    ("place", "html"),
+    [
+        (
+            "caption",
+            lambeth_with('<p class="meta">Published: 14 June 2023</p>', "").replace(
+                b'<table class="ratings">',
+                b'<table class="ratings"><caption>Lambeth PDU ratings, published 14 June 2023</caption>',
+            ),
+        ),
+        (
+            "mid-line",
+            lambeth_with(
+                '<p class="meta">Published: 14 June 2023</p>',
+                '<p class="meta">Crown copyright. This report was published on 14 June 2023.</p>',
+            ),
+        ),
+    ],
+)
 def test_the_publication_date_is_found_wherever_it_is_stated(place, html):
     extraction = read_report(html, "lambeth.html")
     assert (extraction.published_on.isoformat(), extraction.is_published_month_only) == ("2023-06-14", False), place
@@ -142,6 +173,7 @@ def test_a_fieldwork_day_given_mid_line_is_kept_as_a_day():
 
 
 # --- the shipped report in three formats --------------------------------------------------------------------------
+
 
 def shipped_as_web_page(text: str) -> bytes:
     """The report as a web page: prose as paragraphs, tab-separated lines as table rows."""

@@ -71,25 +71,46 @@ def test_to_dict_is_json_serialisable():
 
 BARKING_RECOMMENDATIONS = [
     (1, "improve the quality of work to assess, plan for, manage and review the risk of harm"),
-    (2, "ensure that domestic abuse and safeguarding checks are completed and utilised to inform assessment, "
-        "planning and risk management"),
+    (
+        2,
+        "ensure that domestic abuse and safeguarding checks are completed and utilised to inform assessment, "
+        "planning and risk management",
+    ),
     (3, "improve the effectiveness of quality assurance and management oversight of all casework"),
-    (4, "ensure that interventions necessary to improve desistance and reduce reoffending and risk of harm are "
-        "provided in all cases"),
-    (5, "ensure staff responsible for case management oversight have the skills, knowledge and time to undertake "
-        "the work effectively"),
-    (6, "ensure that Professional Qualification in Probation (PQiP) learners have appropriate caseloads and "
-        "management oversight to undertake their work effectively"),
+    (
+        4,
+        "ensure that interventions necessary to improve desistance and reduce reoffending and risk of harm are "
+        "provided in all cases",
+    ),
+    (
+        5,
+        "ensure staff responsible for case management oversight have the skills, knowledge and time to undertake "
+        "the work effectively",
+    ),
+    (
+        6,
+        "ensure that Professional Qualification in Probation (PQiP) learners have appropriate caseloads and "
+        "management oversight to undertake their work effectively",
+    ),
     (7, "ensure the work environment promotes professional boundaries and inclusivity for all staff."),
     (8, "ensure Barking, Dagenham and Havering PDU has sufficient staffing resources in place"),
-    (9, "ensure effective arrangements are in place with the Metropolitan Police Service to obtain and share "
-        "risk-related information"),
-    (10, "strengthen multi-agency public protection arrangements (MAPPA) to ensure there is consistency in the "
-         "arrangements with local police"),
+    (
+        9,
+        "ensure effective arrangements are in place with the Metropolitan Police Service to obtain and share "
+        "risk-related information",
+    ),
+    (
+        10,
+        "strengthen multi-agency public protection arrangements (MAPPA) to ensure there is consistency in the "
+        "arrangements with local police",
+    ),
     (11, "increase quality assurance activity at PDU level."),
     (12, "consider incentives to improve recruitment and retention of staff"),
-    (13, "ensure that performance monitoring has a greater emphasis on the effectiveness and quality of service "
-         "delivery."),
+    (
+        13,
+        "ensure that performance monitoring has a greater emphasis on the effectiveness and quality of service "
+        "delivery.",
+    ),
 ]
 
 BARKING_STANDARDS = [
@@ -115,14 +136,19 @@ BARKING_KEY_QUESTIONS = {
         ("Does planning focus sufficiently on keeping other people safe?", 43),
     ],
     "2.4": [
-        ("Is the sentence or post-custody period implemented effectively with a focus on engaging the person on "
-         "probation?", 75),
+        (
+            "Is the sentence or post-custody period implemented effectively with a focus on engaging the person on "
+            "probation?",
+            75,
+        ),
         ("Does the implementation and delivery of services effectively support desistance?", 55),
         ("Does the implementation and delivery of services effectively support the safety of other people?", 48),
     ],
     "2.5": [
-        ("Does reviewing focus sufficiently on supporting the compliance and engagement of the person on "
-         "probation?", 53),
+        (
+            "Does reviewing focus sufficiently on supporting the compliance and engagement of the person on probation?",
+            53,
+        ),
         ("Does reviewing focus sufficiently on supporting desistance?", 43),
         ("Does reviewing focus sufficiently on keeping other people safe?", 38),
     ],
@@ -230,8 +256,10 @@ def test_repeated_and_missing_recommendation_numbers_are_problems():
     result = parse_report(text)
     assert [r.number for r in result.recommendations] == [1, 2, 4]
     assert result.recommendations[0].addressee_kind == "pdu"
-    assert result.problems == ["Recommendation 4 appears twice",
-                               "Recommendation numbers are not consecutive from 1: missing 3"]
+    assert result.problems == [
+        "Recommendation 4 appears twice",
+        "Recommendation numbers are not consecutive from 1: missing 3",
+    ]
 
 
 def test_missing_overall_rating_warns_and_missing_score_is_a_problem():
@@ -302,7 +330,7 @@ def test_scanned_pdf_without_text_is_refused():
 
 def test_truncated_report_names_the_missing_recommendations():
     text = _barking_text()
-    cut = text[:text.index("\nRecommendations\n")]
+    cut = text[: text.index("\nRecommendations\n")]
     with pytest.raises(ReportError, match="No recommendations were found"):
         parse_report(cut)
     with pytest.raises(ReportError, match="No recommendations were found"):
@@ -311,7 +339,7 @@ def test_truncated_report_names_the_missing_recommendations():
 
 def test_recommendations_without_ratings_names_the_missing_ratings():
     text = _barking_text()
-    only_recommendations = text[text.index("\nRecommendations\n"):text.index("\nBackground\n")]
+    only_recommendations = text[text.index("\nRecommendations\n") : text.index("\nBackground\n")]
     with pytest.raises(ReportError, match="No ratings were found"):
         parse_report(only_recommendations)
 
@@ -352,8 +380,12 @@ def test_html_extraction_drops_page_chrome_and_keeps_blocks_apart():
     text = extract_text(html, "page.html")
     lines = [line for line in text.splitlines() if line]
     assert lines == [
-        "An inspection of probation services in Brent PDU", "First paragraph", "Second",
-        "3. third item", "4. fourth item", "Question?\t50%",
+        "An inspection of probation services in Brent PDU",
+        "First paragraph",
+        "Second",
+        "3. third item",
+        "4. fourth item",
+        "Question?\t50%",
     ]
 
 

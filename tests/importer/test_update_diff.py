@@ -8,8 +8,10 @@ from tests.importer.test_cli import inspection_for, revised_barking
 from tracker.extensions import db
 from tracker.importer.diffing import is_shorter_prefix, word_diff
 
-FULL_4 = "ensure that interventions necessary to improve desistance and reduce reoffending and risk of harm are " \
-         "provided in all cases"
+FULL_4 = (
+    "ensure that interventions necessary to improve desistance and reduce reoffending and risk of harm are "
+    "provided in all cases"
+)
 SHORT_4 = "ensure that interventions necessary to improve desistance"
 
 
@@ -18,8 +20,9 @@ def run(app, report_file):
     runner = app.test_cli_runner()
 
     def invoke(text: str, *options: str):
-        return runner.invoke(args=["tracker", "import-report", str(report_file("barking.txt", text.encode())),
-                                   *options])
+        return runner.invoke(
+            args=["tracker", "import-report", str(report_file("barking.txt", text.encode())), *options]
+        )
 
     return invoke
 
@@ -31,19 +34,26 @@ def recommendation_text(number: int) -> str:
 
 
 def test_word_diff_marks_removed_and_added_words():
-    assert word_diff("increase quality assurance activity at PDU level.",
-                     "increase quality assurance at PDU level, including peer review.") == \
-        "increase quality assurance [-activity-] at PDU [-level.-] {+level, including peer review.+}"
+    assert (
+        word_diff(
+            "increase quality assurance activity at PDU level.",
+            "increase quality assurance at PDU level, including peer review.",
+        )
+        == "increase quality assurance [-activity-] at PDU [-level.-] {+level, including peer review.+}"
+    )
 
 
-@pytest.mark.parametrize(("old", "new", "shorter"), [
-    (FULL_4, SHORT_4, True),
-    ("increase quality assurance activity at PDU level.", "increase quality assurance activity at PDU level", True),
-    ("increase quality assurance activity.", "increase quality assurance act", False),
-    (FULL_4, FULL_4, False),
-    (SHORT_4, FULL_4, False),
-    (FULL_4, "ensure that services are provided", False),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "shorter"),
+    [
+        (FULL_4, SHORT_4, True),
+        ("increase quality assurance activity at PDU level.", "increase quality assurance activity at PDU level", True),
+        ("increase quality assurance activity.", "increase quality assurance act", False),
+        (FULL_4, FULL_4, False),
+        (SHORT_4, FULL_4, False),
+        (FULL_4, "ensure that services are provided", False),
+    ],
+)
 def test_is_shorter_prefix(old, new, shorter):
     assert is_shorter_prefix(old, new) is shorter
 
@@ -76,11 +86,13 @@ def test_update_refuses_a_text_cut_to_its_beginning_without_accept_shorter(run):
 
 
 def test_update_with_a_report_cut_short_changes_nothing(run):
-    cut = BARKING_TEXT[:BARKING_TEXT.index("3. improve the effectiveness") + len("3. improve the effective")]
+    cut = BARKING_TEXT[: BARKING_TEXT.index("3. improve the effectiveness") + len("3. improve the effective")]
     before = row_counts()
     result = run(cut, "--update")
     assert result.exit_code == 1
     assert "does not end as a sentence" in result.output
     assert row_counts() == before
-    assert recommendation_text(3) == "improve the effectiveness of quality assurance and management oversight of " \
-                                     "all casework"
+    assert (
+        recommendation_text(3) == "improve the effectiveness of quality assurance and management oversight of "
+        "all casework"
+    )

@@ -22,8 +22,9 @@ UPLOAD_URL = "/admin/imports/new"
 def upload(client, name: str, data: bytes | None = None, filename: str | None = None):
     if data is None:
         data, filename = report_bytes(name)
-    return client.post(UPLOAD_URL, data={"file": (io.BytesIO(data), filename or name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        UPLOAD_URL, data={"file": (io.BytesIO(data), filename or name)}, content_type="multipart/form-data"
+    )
 
 
 def form_values(response, form_id: str = "section-form") -> MultiDict:
@@ -94,10 +95,16 @@ def summary(page, selector: str) -> dict[str, str]:
 
 def recommendations_shown(page) -> list[tuple[str, str, str, str]]:
     """Each recommendation as listed: its heading, number, text and who follows it up."""
-    return [(text_of(card.select_one(".govuk-summary-card__title")), text_of(row.dt),
-             text_of(row.select_one(".recommendation-text")), text_of(row.select_one(".recommendation-owner")))
-            for card in page.select(".govuk-summary-card:has(.recommendation-list)")
-            for row in card.select(".govuk-summary-list__row")]
+    return [
+        (
+            text_of(card.select_one(".govuk-summary-card__title")),
+            text_of(row.dt),
+            text_of(row.select_one(".recommendation-text")),
+            text_of(row.select_one(".recommendation-owner")),
+        )
+        for card in page.select(".govuk-summary-card:has(.recommendation-list)")
+        for row in card.select(".govuk-summary-list__row")
+    ]
 
 
 def test_uploading_lambeth_shows_everything_found_one_section_at_a_time(admin):
@@ -108,8 +115,10 @@ def test_uploading_lambeth_shows_everything_found_one_section_at_a_time(admin):
     page = soup_of(admin.get(response.headers["Location"]))
     assert text_of(page.h1) == "Check the report before saving"
     # One summary list per section, each with its own Change link.
-    cards = {text_of(card.h2): card.select_one(".govuk-summary-card__actions a")["href"]
-             for card in page.select(".govuk-summary-card:has(h2)")}
+    cards = {
+        text_of(card.h2): card.select_one(".govuk-summary-card__actions a")["href"]
+        for card in page.select(".govuk-summary-card:has(h2)")
+    }
     url = f"/admin/imports/{draft.id}"
     assert cards == {"PDU": f"{url}/pdu", "Inspection": f"{url}/inspection", "Ratings": f"{url}/ratings"}
     assert summary(page, "#pdu-fields") == {"Named in the report": "Lambeth", "Saved against": "Lambeth PDU (London)"}
@@ -119,13 +128,15 @@ def test_uploading_lambeth_shows_everything_found_one_section_at_a_time(admin):
     ratings = summary(page, "#rating-fields")
     assert ratings["Overall rating"] == "Requires improvement" and ratings["Score"] == "11/27"
     assert ratings["2.1 Court work"].startswith("Good")
-    assert "75%: Does assessment focus sufficiently on engaging the person on probation?" in \
-        ratings["2.2 Assessment"]
+    assert "75%: Does assessment focus sufficiently on engaging the person on probation?" in ratings["2.2 Assessment"]
     shown = recommendations_shown(page)
     assert [number for _, number, _, _ in shown] == [str(n) for n in range(1, 10)]
-    assert shown[7] == ("The Metropolitan Police Service should:", "8",
-                        "respond to probation requests for domestic abuse information within the agreed "
-                        "timescales.", "Followed up by: Not chosen")
+    assert shown[7] == (
+        "The Metropolitan Police Service should:",
+        "8",
+        "respond to probation requests for domestic abuse information within the agreed timescales.",
+        "Followed up by: Not chosen",
+    )
     assert shown[4][3] == "Followed up by: London region"
     assert page.select_one("#recommendation-8 a")["href"] == f"{url}/recommendations/8"
     assert page.select_one("#add-recommendation")["href"] == f"{url}/recommendations/new"
@@ -144,8 +155,10 @@ def test_the_review_page_shows_each_thing_once(admin):
     assert summary(page, "#inspection-fields")["Published"] == "November 2022"
     assert summary(page, "#inspection-fields")["Fieldwork"] == "26 September 2022"
     assert [text_of(h) for h in page.select(".govuk-summary-card__title")][3:] == [
-        "Barking, Dagenham and Havering should:", "London region should:",
-        "HM Prison and Probation Service (HMPPS) should:"]
+        "Barking, Dagenham and Havering should:",
+        "London region should:",
+        "HM Prison and Probation Service (HMPPS) should:",
+    ]
 
 
 def test_a_change_link_opens_just_that_section(admin):
@@ -162,16 +175,19 @@ def test_saving_needs_an_owner_for_a_recommendation_to_another_body(admin):
     url = upload(admin, "lambeth-2023").headers["Location"]
     before = row_counts()
     refused = save(admin, url)
-    assert error_summary(refused) == ["Choose who will follow up recommendation 8, addressed to The Metropolitan "
-                                      "Police Service: use its Change link"]
+    assert error_summary(refused) == [
+        "Choose who will follow up recommendation 8, addressed to The Metropolitan Police Service: use its Change link"
+    ]
     assert row_counts() == before
     owner_page = soup_of(admin.get(f"{url}/recommendations/8"))
     assert owner_page.select("input[name=owner_kind][checked]") == []
     missing = change(admin, url, "recommendations/8")
     assert error_summary(missing) == ["Choose who will follow up this recommendation"]
     assert change(admin, url, "recommendations/8", owner_kind="region").status_code == 302
-    assert text_of(soup_of(admin.get(url)).select_one("#recommendation-8 .recommendation-owner")) == \
-        "Followed up by: London region"
+    assert (
+        text_of(soup_of(admin.get(url)).select_one("#recommendation-8 .recommendation-owner"))
+        == "Followed up by: London region"
+    )
     response = save(admin, url)
     inspection = inspection_for("Lambeth")
     assert response.status_code == 302
@@ -191,12 +207,18 @@ def test_a_field_corrected_before_saving_is_saved_corrected(admin):
     url = upload(admin, "enfield-haringey-2024").headers["Location"]
     values = form_values(admin.get(f"{url}/recommendations/3"))
     assert values["text"] == inspection_text("enfield-haringey-2024", 2)
-    assert change(admin, url, "recommendations/3", text="  make sure   every case has a risk assessment  "
-                  ).status_code == 302
+    assert (
+        change(admin, url, "recommendations/3", text="  make sure   every case has a risk assessment  ").status_code
+        == 302
+    )
     assert change(admin, url, "recommendations/11", addressee_kind="region", owner_kind="region").status_code == 302
     assert change(admin, url, "recommendations/12", owner_kind="pdu").status_code == 302
-    assert change(admin, url, "ratings", standards__5__key_questions__0__percentage="61",
-                  overall_rating="Inadequate").status_code == 302
+    assert (
+        change(
+            admin, url, "ratings", standards__5__key_questions__0__percentage="61", overall_rating="Inadequate"
+        ).status_code
+        == 302
+    )
     assert change(admin, url, "inspection", published_on=["3", "4", "2024"]).status_code == 302
     response = save(admin, url, accept_warnings=True)
     assert response.status_code == 302, error_summary(response)
@@ -205,14 +227,19 @@ def test_a_field_corrected_before_saving_is_saved_corrected(admin):
     assert (inspection.published_on.isoformat(), inspection.is_published_month_only) == ("2024-04-03", False)
     assert inspection.recommendations[2].text == "make sure every case has a risk assessment"
     moved = inspection.recommendations[10]
-    assert (moved.addressee_kind, moved.addressee_name, moved.owner_org.display_name) == \
-        ("region", "London region", "London region")
+    assert (moved.addressee_kind, moved.addressee_name, moved.owner_org.display_name) == (
+        "region",
+        "London region",
+        "London region",
+    )
     assert inspection.recommendations[11].owner_org.display_name == "Enfield and Haringey PDU"
     assert inspection.standards[5].key_questions[0].percentage == 61
-    changes = db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "report_import_draft",
-                                                          AuditEvent.verb == "change")).all()
-    assert [event.summary for event in changes][0] == \
-        "Changed recommendation 3 of 'enfield-haringey-2024.txt' before saving"
+    changes = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.entity_type == "report_import_draft", AuditEvent.verb == "change")
+    ).all()
+    assert [event.summary for event in changes][
+        0
+    ] == "Changed recommendation 3 of 'enfield-haringey-2024.txt' before saving"
     assert changes[0].after["text"] == "make sure every case has a risk assessment"
 
 
@@ -245,7 +272,8 @@ def test_uploading_barking_again_shows_all_13_recommendations_and_refuses_a_dupl
     assert response.status_code == 200
     assert error_summary(response) == [
         f"This report has already been imported as '{existing.title}'. Choose to update the existing inspection, "
-        "or discard this import."]
+        "or discard this import."
+    ]
     assert row_counts() == before
 
 
@@ -253,15 +281,21 @@ def test_choosing_to_update_the_existing_inspection_changes_it_in_place(admin):
     existing = inspection_for("Barking, Dagenham and Havering")
     actions = db.session.scalar(select(db.func.count()).select_from(Action))
     inspections = db.session.scalar(select(db.func.count()).select_from(Inspection))
-    url = upload(admin, "barking-revised.txt", BARKING_TEXT.replace(
-        "increase quality assurance activity at PDU level.", "increase quality assurance at PDU level.").encode(),
-        "barking-revised.txt").headers["Location"]
+    url = upload(
+        admin,
+        "barking-revised.txt",
+        BARKING_TEXT.replace(
+            "increase quality assurance activity at PDU level.", "increase quality assurance at PDU level."
+        ).encode(),
+        "barking-revised.txt",
+    ).headers["Location"]
     response = save(admin, url, update_existing=True, accept_warnings=True)
     assert response.status_code == 302, error_summary(response)
     assert response.headers["Location"].endswith(f"/inspections/{existing.id}")
     db.session.expire_all()
-    assert next(r for r in existing.recommendations if r.number == 11).text == \
-        "increase quality assurance at PDU level."
+    assert (
+        next(r for r in existing.recommendations if r.number == 11).text == "increase quality assurance at PDU level."
+    )
     assert db.session.scalar(select(db.func.count()).select_from(Action)) == actions
     assert db.session.scalar(select(db.func.count()).select_from(Inspection)) == inspections
     assert "Inspection updated from the report: 1 change." in text_of(soup_of(admin.get(f"/inspections/{existing.id}")))
@@ -276,9 +310,11 @@ def inspection_text(name: str, index: int) -> str:
 def test_unknown_pdu_is_created_under_its_region_only_once_confirmed(admin):
     url = upload(admin, "cardiff-vale-2023").headers["Location"]
     page = soup_of(admin.get(url))
-    assert summary(page, "#pdu-fields") == {"Named in the report": "Cardiff and the Vale",
-                                            "Saved as": "Cardiff and the Vale PDU, new in the tracker",
-                                            "Region of the new PDU": "Wales"}
+    assert summary(page, "#pdu-fields") == {
+        "Named in the report": "Cardiff and the Vale",
+        "Saved as": "Cardiff and the Vale PDU, new in the tracker",
+        "Region of the new PDU": "Wales",
+    }
     values = form_values(admin.get(f"{url}/pdu"))
     assert (values["pdu"], values["new_pdu_name"]) == ("new", "Cardiff and the Vale")
     assert values["new_pdu_region"] == str(organisations.find_region("Wales").id)
@@ -294,7 +330,8 @@ def test_unknown_pdu_is_created_under_its_region_only_once_confirmed(admin):
     assert pdu.parent.name == "Wales"
     assert len(inspection_for("Cardiff and the Vale").recommendations) == 10
     assert "Cardiff and the Vale PDU was added to the Wales region." in text_of(
-        soup_of(admin.get(response.headers["Location"])))
+        soup_of(admin.get(response.headers["Location"]))
+    )
 
 
 def test_the_pdu_can_be_changed_to_an_existing_one(admin):
@@ -324,9 +361,13 @@ def test_discarding_an_import_deletes_it_audited_and_returns_to_the_upload_page(
     response = admin.post(f"{url}/discard")
     assert response.status_code == 302 and response.headers["Location"].endswith(UPLOAD_URL)
     assert db.session.get(ReportImportDraft, draft_id) is None
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "report_import_draft",
-                                                        AuditEvent.entity_id == draft_id,
-                                                        AuditEvent.verb == "delete")).one()
+    event = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.entity_type == "report_import_draft",
+            AuditEvent.entity_id == draft_id,
+            AuditEvent.verb == "delete",
+        )
+    ).one()
     assert event.summary == "Discarded the upload 'lambeth-2023.html' without saving it"
     banner = soup_of(admin.get(UPLOAD_URL)).select_one(".govuk-notification-banner")
     assert "The import of 'lambeth-2023.html' was discarded. Nothing from it was saved." in text_of(banner)
@@ -340,12 +381,16 @@ def test_a_recommendation_the_reader_missed_can_be_added(admin):
     line = next(line for line in text.split("\n") if line.startswith(missed))
     url = upload(admin, "newham.txt", text.replace(line + "\n", "").encode(), "newham.txt").headers["Location"]
     page = soup_of(admin.get(url))
-    assert "Recommendation numbers are not consecutive from 1: missing 5" in \
-        [text_of(li) for li in page.select("#problem-list li")]
+    assert "Recommendation numbers are not consecutive from 1: missing 5" in [
+        text_of(li) for li in page.select("#problem-list li")
+    ]
     assert page.select_one("#review-form") is None
     add_page = admin.get(f"{url}/recommendations/new")
     assert [text_of(o) for o in soup_of(add_page).select("select[name=heading] option")] == [
-        "Newham should:", "London region should:", "HM Prison and Probation Service (HMPPS) should:"]
+        "Newham should:",
+        "London region should:",
+        "HM Prison and Probation Service (HMPPS) should:",
+    ]
     taken = change(admin, url, "recommendations/new", number="4", text="x")
     assert error_summary(taken) == ["There is already a recommendation 4; change it instead"]
     added = change(admin, url, "recommendations/new", number="5", text=line.removeprefix("5. "), owner_kind="pdu")
@@ -360,12 +405,23 @@ def test_a_recommendation_the_reader_missed_can_be_added(admin):
     assert (saved[4].text, saved[4].addressee_name) == (line.removeprefix("5. "), "Newham")
 
 
-@pytest.mark.parametrize(("data", "filename", "message"), [
-    (b"", "empty.txt", "'empty.txt' is empty."),
-    (make_pdf.image_only_pdf(), "scan.pdf", "This PDF has no text layer"),
-    (b"Shopping list\n\n1. eggs\n2. flour\n", "list.txt", "This does not look like an HM Inspectorate of Probation"),
-    (BARKING_TEXT[:BARKING_TEXT.index("\nRecommendations\n")].encode(), "cut.txt", "No recommendations were found"),
-])
+@pytest.mark.parametrize(
+    ("data", "filename", "message"),
+    [
+        (b"", "empty.txt", "'empty.txt' is empty."),
+        (make_pdf.image_only_pdf(), "scan.pdf", "This PDF has no text layer"),
+        (
+            b"Shopping list\n\n1. eggs\n2. flour\n",
+            "list.txt",
+            "This does not look like an HM Inspectorate of Probation",
+        ),
+        (
+            BARKING_TEXT[: BARKING_TEXT.index("\nRecommendations\n")].encode(),
+            "cut.txt",
+            "No recommendations were found",
+        ),
+    ],
+)
 def test_a_bad_upload_is_refused_inline_and_saves_nothing(admin, data, filename, message):
     before = row_counts()
     response = upload(admin, filename, data, filename)
@@ -384,11 +440,20 @@ def test_no_file_chosen_is_an_error(admin):
 def importer_urls(app) -> list[tuple[str, str]]:
     rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("importer.")]
     assert {rule.endpoint for rule in rules} == {
-        "importer.upload_report", "importer.review_import", "importer.change_import_pdu",
-        "importer.change_import_inspection", "importer.change_import_ratings",
-        "importer.change_import_recommendation", "importer.add_import_recommendation", "importer.discard_import"}
-    return [(rule.rule.replace("<int:draft_id>", "{draft}").replace("<int:number>", "1"), method)
-            for rule in rules for method in sorted(rule.methods & {"GET", "POST"})]
+        "importer.upload_report",
+        "importer.review_import",
+        "importer.change_import_pdu",
+        "importer.change_import_inspection",
+        "importer.change_import_ratings",
+        "importer.change_import_recommendation",
+        "importer.add_import_recommendation",
+        "importer.discard_import",
+    }
+    return [
+        (rule.rule.replace("<int:draft_id>", "{draft}").replace("<int:number>", "1"), method)
+        for rule in rules
+        for method in sorted(rule.methods & {"GET", "POST"})
+    ]
 
 
 @pytest.mark.parametrize("email", [HEAD, HMPPS])
@@ -427,16 +492,20 @@ def test_upload_without_a_csrf_token_is_refused(tmp_path):
         client = app.test_client()
         sign_in_as(client, "csrf.admin@example.org")
         data, filename = report_bytes("lambeth-2023")
-        response = client.post(UPLOAD_URL, data={"file": (io.BytesIO(data), filename)},
-                               content_type="multipart/form-data")
+        response = client.post(
+            UPLOAD_URL, data={"file": (io.BytesIO(data), filename)}, content_type="multipart/form-data"
+        )
         assert response.status_code == 400
         assert db.session.scalar(select(db.func.count()).select_from(ReportImportDraft)) == 0
         db.session.rollback()  # end the read, so SQLite lets the next request write
         # The form itself carries the token, so a real browser's upload works.
         page = soup_of(client.get(UPLOAD_URL))
         token = page.select_one("input[name=csrf_token]")["value"]
-        response = client.post(UPLOAD_URL, data={"file": (io.BytesIO(data), filename), "csrf_token": token},
-                               content_type="multipart/form-data")
+        response = client.post(
+            UPLOAD_URL,
+            data={"file": (io.BytesIO(data), filename), "csrf_token": token},
+            content_type="multipart/form-data",
+        )
         assert response.status_code == 302
         db.session.remove()
         db.engine.dispose()
@@ -454,31 +523,41 @@ def test_a_ratings_form_missing_a_standard_is_refused_not_saved_short(admin):
 
 
 def test_a_repeated_number_is_refused_with_every_reason_and_no_save_button(admin):
-    text = BARKING_TEXT.replace("increase quality assurance activity at PDU level.",
-                                "increase quality assurance activity at PDU level.\n11. increase it again.")
+    text = BARKING_TEXT.replace(
+        "increase quality assurance activity at PDU level.",
+        "increase quality assurance activity at PDU level.\n11. increase it again.",
+    )
     text = text.replace("4. ensure that interventions", "3. ensure that interventions")
     before = row_counts()
     preview = admin.get(upload(admin, "twice.txt", text.encode(), "twice.txt").headers["Location"])
     page = soup_of(preview)
     assert text_of(page.select_one("#problems h2")) == "This report cannot be saved"
     assert [text_of(li) for li in page.select("#problem-list li")] == [
-        "Recommendation 3 appears twice", "Recommendation 11 appears twice",
-        "Recommendation numbers are not consecutive from 1: missing 4"]
+        "Recommendation 3 appears twice",
+        "Recommendation 11 appears twice",
+        "Recommendation numbers are not consecutive from 1: missing 4",
+    ]
     assert page.select_one("#review-form") is None
     assert [text_of(button) for button in page.select("main button")] == ["Discard this import"]
     response = admin.post(preview.request.path, data={"accept_warnings": "y"})
     assert [text_of(li) for li in soup_of(response).select("#problem-list li")][0] == "Recommendation 3 appears twice"
     # Only the draft holding the upload was written.
-    assert row_counts() == {**before, "report_import_drafts": before["report_import_drafts"] + 1,
-                            "audit_events": before["audit_events"] + 1}
+    assert row_counts() == {
+        **before,
+        "report_import_drafts": before["report_import_drafts"] + 1,
+        "audit_events": before["audit_events"] + 1,
+    }
 
 
 def test_warnings_must_be_ticked_before_saving(admin):
     text = BARKING_TEXT.replace("Barking, Dagenham and Havering PDU", "Havering Test PDU")
     url = upload(admin, "havering.txt", text.encode(), "havering.txt").headers["Location"]
     warnings = [text_of(w) for w in soup_of(admin.get(url)).select("#warning-list .govuk-warning-text__text")]
-    assert any("Standard 2.4 Implementation and delivery is rated Requires improvement although its lowest "
-               "key-question score, 48%, is in the Inadequate band" in warning for warning in warnings)
+    assert any(
+        "Standard 2.4 Implementation and delivery is rated Requires improvement although its lowest "
+        "key-question score, 48%, is in the Inadequate band" in warning
+        for warning in warnings
+    )
     assert change(admin, url, "pdu", pdu=str(organisations.find_pdu("Newham").id)).status_code == 302
     # The report's own PDU heading no longer names the PDU, so its recommendations need an owner chosen.
     for number in range(1, 8):

@@ -108,13 +108,20 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(400, error_body(400, f"Missing personalisation: {', '.join(missing)}"))
         state.sent.append(Sent(address, personalisation["subject"], personalisation["body"], payload.get("reference")))
         notification_id = str(uuid.uuid4())
-        return self.answer(201, {
-            "id": notification_id, "reference": payload.get("reference"),
-            "content": {"subject": personalisation["subject"], "body": personalisation["body"],
-                        "from_email": "tracker@notifications.service.gov.uk"},
-            "uri": f"http://localhost/v2/notifications/{notification_id}",
-            "template": {"id": TEMPLATE_ID, "version": 1, "uri": f"http://localhost/v2/template/{TEMPLATE_ID}"},
-        })
+        return self.answer(
+            201,
+            {
+                "id": notification_id,
+                "reference": payload.get("reference"),
+                "content": {
+                    "subject": personalisation["subject"],
+                    "body": personalisation["body"],
+                    "from_email": "tracker@notifications.service.gov.uk",
+                },
+                "uri": f"http://localhost/v2/notifications/{notification_id}",
+                "template": {"id": TEMPLATE_ID, "version": 1, "uri": f"http://localhost/v2/template/{TEMPLATE_ID}"},
+            },
+        )
 
 
 class NotifyServer:

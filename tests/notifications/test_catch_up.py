@@ -21,8 +21,15 @@ THURSDAY = MONDAY + timedelta(days=3)
 def action_due_14_days_after_tuesday() -> None:
     recommendation = db.session.scalar(select(Recommendation).where(Recommendation.number == 2))
     target = TUESDAY + timedelta(days=14)
-    db.session.add(Action(recommendation=recommendation, description="Audit every case allocated in November",
-                          target_on=target, original_target_on=target, owner_id=find_user(OWNER).id))
+    db.session.add(
+        Action(
+            recommendation=recommendation,
+            description="Audit every case allocated in November",
+            target_on=target,
+            original_target_on=target,
+            owner_id=find_user(OWNER).id,
+        )
+    )
     db.session.commit()
 
 

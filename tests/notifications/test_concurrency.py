@@ -38,8 +38,9 @@ def two_senders(tmp_path, kind: str, mail: dict, prepare=lambda: None) -> tuple:
         load_demo(today=SCENARIO_DAY, password="demo-password-for-tests", quiet=True)
         prepare()
         db.session.remove()
-    second = create_app({key: first.config[key] for key in (
-        "TESTING", "SQLALCHEMY_DATABASE_URI", "UPLOAD_PATH", "APP_BASE_URL", *mail)})
+    second = create_app(
+        {key: first.config[key] for key in ("TESTING", "SQLALCHEMY_DATABASE_URI", "UPLOAD_PATH", "APP_BASE_URL", *mail)}
+    )
     return first, second
 
 
@@ -76,8 +77,13 @@ def run_the_days(app) -> None:
 def test_two_schedulers_at_once_send_each_message_once(tmp_path, kind):
     server = SmtpServer()
     server.start()
-    mail = {"MAIL_BACKEND": "smtp", "MAIL_HOST": "127.0.0.1", "MAIL_PORT": server.port, "MAIL_SECURITY": "none",
-            "MAIL_BATCH_SIZE": 2}
+    mail = {
+        "MAIL_BACKEND": "smtp",
+        "MAIL_HOST": "127.0.0.1",
+        "MAIL_PORT": server.port,
+        "MAIL_SECURITY": "none",
+        "MAIL_BATCH_SIZE": 2,
+    }
     first, second = two_senders(tmp_path, kind, mail)
     try:
         errors = at_once((first, second), run_the_days)

@@ -160,8 +160,12 @@ def test_admin_retries_a_failed_message(app, client, as_user, smtp):
     db.session.refresh(failed)
     assert failed.status == SENT
     assert len(smtp.to(HEAD)) == 1
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.entity_type == "outbox_message",
-                                                      AuditEvent.verb == "retry")) is not None
+    assert (
+        db.session.scalar(
+            select(AuditEvent).where(AuditEvent.entity_type == "outbox_message", AuditEvent.verb == "retry")
+        )
+        is not None
+    )
 
 
 def test_a_crashed_workers_claim_is_taken_over_after_the_lease(app, smtp):

@@ -32,8 +32,14 @@ def inspection() -> Inspection:
 
 def test_directors_monday_message_holds_the_regions_week(app, smtp):
     rec = db.session.scalar(select(Recommendation).where(Recommendation.number == 4))
-    event = record_event(None, "recommendation", rec.id, "update",
-                         "Lead changed on recommendation 4 for the digest test", recommendation_id=rec.id)
+    event = record_event(
+        None,
+        "recommendation",
+        rec.id,
+        "update",
+        "Lead changed on recommendation 4 for the digest test",
+        recommendation_id=rec.id,
+    )
     event.occurred_at = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
     db.session.commit()
 
@@ -93,8 +99,10 @@ def test_readiness_summary_carries_the_readiness_pages_own_projection(app, smtp,
 
     client = as_user(HEAD)
     barking = inspection()
-    client.post(f"/inspections/{barking.id}/audit-rounds/new", data=round_form(
-        barking, counts=AUDIT_COUNTS, samples=AUDIT_SAMPLES, self_ratings={"1.1": "Good"}))
+    client.post(
+        f"/inspections/{barking.id}/audit-rounds/new",
+        data=round_form(barking, counts=AUDIT_COUNTS, samples=AUDIT_SAMPLES, self_ratings={"1.1": "Good"}),
+    )
     page = soup_of(client.get(f"/inspections/{barking.id}/readiness"))
 
     run_day(app, READINESS_DAY)
@@ -118,19 +126,30 @@ def test_readiness_summary_says_what_the_projection_rests_on(app, smtp, as_user)
     from tests.readiness.conftest import AUDIT_COUNTS, AUDIT_SAMPLES, round_form
 
     barking = inspection()
-    as_user(HEAD).post(f"/inspections/{barking.id}/audit-rounds/new", data=round_form(
-        barking, counts={**AUDIT_COUNTS, "2.5": (5, 5, 4)}, samples={**AUDIT_SAMPLES, "2.5": 6},
-        self_ratings={"1.1": "Good"}))
+    as_user(HEAD).post(
+        f"/inspections/{barking.id}/audit-rounds/new",
+        data=round_form(
+            barking,
+            counts={**AUDIT_COUNTS, "2.5": (5, 5, 4)},
+            samples={**AUDIT_SAMPLES, "2.5": 6},
+            self_ratings={"1.1": "Good"},
+        ),
+    )
 
     run_day(app, READINESS_DAY)
 
     for message in (smtp.to(HEAD)[0].text, soup_of_html(smtp.to(HEAD)[0])):
-        assert ("(score 8 out of 21, of which 2 self-assessed; left out for too few cases: 2.5 Reviewing)"
-                in message), message
-        assert "Good (Audited; lowest key question 70%, 14 of 20 cases, could be Requires improvement to " \
-               "Outstanding)" in message
-        assert "Too few cases to project (lowest key question 67%, 4 of 6 cases, could be Inadequate to " \
-               "Outstanding)" in message
+        assert "(score 8 out of 21, of which 2 self-assessed; left out for too few cases: 2.5 Reviewing)" in message, (
+            message
+        )
+        assert (
+            "Good (Audited; lowest key question 70%, 14 of 20 cases, could be Requires improvement to "
+            "Outstanding)" in message
+        )
+        assert (
+            "Too few cases to project (lowest key question 67%, 4 of 6 cases, could be Inadequate to "
+            "Outstanding)" in message
+        )
         assert "Good (Self-assessed)" in message
 
 

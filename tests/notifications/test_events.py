@@ -24,8 +24,7 @@ AFTER_WINDOW = timedelta(minutes=11)
 
 
 def rec(number: int) -> Recommendation:
-    return db.session.scalar(select(Recommendation).where(Recommendation.number == number)
-                             .order_by(Recommendation.id))
+    return db.session.scalar(select(Recommendation).where(Recommendation.number == number).order_by(Recommendation.id))
 
 
 def deliver_events(after: timedelta = AFTER_WINDOW) -> None:
@@ -44,8 +43,9 @@ def event_mail(smtp, address: str):
 
 
 def assign_new_action(actor_email: str, owner_email: str, description: str = "Audit every case allocated in May"):
-    return actions.create_action(find_user(actor_email), rec(3), description, find_user(owner_email).id,
-                                 SCENARIO_DAY + timedelta(days=40))
+    return actions.create_action(
+        find_user(actor_email), rec(3), description, find_user(owner_email).id, SCENARIO_DAY + timedelta(days=40)
+    )
 
 
 def test_an_action_assigned_to_you_says_what_whose_and_where(app, smtp):
@@ -95,12 +95,16 @@ def test_rejection_and_return_in_one_window_make_one_message_with_the_comment_an
 
     deliver_events()
     head = find_user(HEAD)
-    heads_items = [item for item in (first, second)
-                   if head in (item.uploaded_by, item.action.owner if item.action else None)]
+    heads_items = [
+        item for item in (first, second) if head in (item.uploaded_by, item.action.owner if item.action else None)
+    ]
     assert heads_items, "the scenario needs evidence of the head's"
     [received] = event_mail(smtp, HEAD)
-    assert received.subject == ("Tracker: 1 recommendation returned to you, "
-                                + ("1 evidence item" if len(heads_items) == 1 else "2 evidence items") + " rejected")
+    assert received.subject == (
+        "Tracker: 1 recommendation returned to you, "
+        + ("1 evidence item" if len(heads_items) == 1 else "2 evidence items")
+        + " rejected"
+    )
     assert "Reasons: Two evidence items need replacing." in received.text
     assert "Two evidence items need replacing." in html_text(received)
     for item in heads_items:
@@ -135,8 +139,9 @@ def test_your_own_change_is_not_notified(app, smtp):
 
 def test_giving_an_action_to_someone_else_tells_them_once(app, smtp):
     head = find_user(HEAD)
-    action = actions.create_action(head, rec(3), "Chair the May performance board", head.id,
-                                   SCENARIO_DAY + timedelta(days=40))
+    action = actions.create_action(
+        head, rec(3), "Chair the May performance board", head.id, SCENARIO_DAY + timedelta(days=40)
+    )
     actions.edit_action(head, action, action.description, find_user(OWNER).id)
     actions.edit_action(head, action, "Chair the May and June performance boards", find_user(OWNER).id)
     deliver_events()
@@ -200,7 +205,6 @@ def test_settings_page_saves_the_event_choice(app, as_user):
     db.session.expire_all()
     owner = find_user(OWNER)
     assert (owner.reminder_preference, owner.event_preference) == ("weekly", EVENTS_WITH_REMINDERS)
-
 
 
 def test_folded_into_the_weekly_message_waits_for_the_week(app, smtp):

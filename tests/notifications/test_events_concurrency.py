@@ -29,8 +29,13 @@ def make_events() -> None:
     head = find_user(HEAD)
     assurance.submit_recommendation(head, rec(7))
     for month in ("May", "June", "July"):
-        actions.create_action(head, rec(3), f"Audit every case allocated in {month}", find_user(OWNER).id,
-                              SCENARIO_DAY + timedelta(days=40))
+        actions.create_action(
+            head,
+            rec(3),
+            f"Audit every case allocated in {month}",
+            find_user(OWNER).id,
+            SCENARIO_DAY + timedelta(days=40),
+        )
 
 
 def gather_and_send(_app) -> None:
@@ -53,8 +58,9 @@ def test_two_senders_tell_each_person_once(tmp_path, kind):
 
     assert errors == []
     with first.app_context():
-        rows = db.session.execute(select(OutboxMessage.to_address, OutboxMessage.status)
-                                  .where(OutboxMessage.kind == EVENTS)).all()
+        rows = db.session.execute(
+            select(OutboxMessage.to_address, OutboxMessage.status).where(OutboxMessage.kind == EVENTS)
+        ).all()
         assert sorted(rows) == sorted([(DIRECTOR, SENT), (OWNER, SENT)])
         assert db.session.scalar(select(NotificationEvent).where(NotificationEvent.message_key.is_(None))) is None
         db.session.remove()
@@ -62,5 +68,7 @@ def test_two_senders_tell_each_person_once(tmp_path, kind):
             with app.app_context():
                 db.engine.dispose()
     received = {address: [r.message["Subject"] for r in server.recorder.to(address)] for address in (OWNER, DIRECTOR)}
-    assert received == {OWNER: ["Tracker: 3 actions assigned to you"],
-                        DIRECTOR: ["Tracker: 1 recommendation submitted for your review"]}
+    assert received == {
+        OWNER: ["Tracker: 3 actions assigned to you"],
+        DIRECTOR: ["Tracker: 1 recommendation submitted for your review"],
+    }

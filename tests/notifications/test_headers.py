@@ -14,14 +14,26 @@ from tracker.mail.content import PlannedMessage, Recipient
 from tracker.mail.models import FAILED, OutboxMessage
 from tracker.notifications import services
 
-LONG_SUBJECT = ("Tracker weekly summary: 12 actions overdue, 3 due in 14 days, 4 to check on recommendations "
-                "you lead – “Barking, Dagenham and Havering” – 2 escalated to you, readiness summary")
+LONG_SUBJECT = (
+    "Tracker weekly summary: 12 actions overdue, 3 due in 14 days, 4 to check on recommendations "
+    "you lead – “Barking, Dagenham and Havering” – 2 escalated to you, readiness summary"
+)
 
 
 def queue_long_subject() -> None:
     user = find_user(HEAD)
-    outbox.enqueue([PlannedMessage("test:long-subject", "reminders", Recipient(user.id, user.email, user.name),
-                                   LONG_SUBJECT, "Plain text\n", "<p>HTML</p>")])
+    outbox.enqueue(
+        [
+            PlannedMessage(
+                "test:long-subject",
+                "reminders",
+                Recipient(user.id, user.email, user.name),
+                LONG_SUBJECT,
+                "Plain text\n",
+                "<p>HTML</p>",
+            )
+        ]
+    )
     db.session.commit()
 
 

@@ -57,7 +57,8 @@ def test_a_400_fails_that_message_alone_and_shows_notifys_answer(app, notify, as
     failed = message_to(HEAD)
     assert failed.status == FAILED
     assert failed.last_error.endswith(
-        "GOV.UK Notify answered 400: BadRequestError: Can't send to this recipient using a team-only API key")
+        "GOV.UK Notify answered 400: BadRequestError: Can't send to this recipient using a team-only API key"
+    )
     assert all(m.status == SENT for m in messages() if m.to_address != HEAD and m.kind != "mail_alert")
     assert OWNER in [s.email_address for s in notify.state.sent]
 

@@ -134,9 +134,13 @@ def test_an_action_never_escalates_to_its_own_owner(app, smtp):
 
 def test_reminders_go_to_the_recommendations_named_lead_not_every_hmpps_lead(app, smtp):
     recommendation = db.session.scalar(select(Recommendation).where(Recommendation.number == 12))
-    action = Action(recommendation=recommendation, description="Publish national guidance on PQiP caseloads",
-                    target_on=MONDAY - timedelta(days=10), original_target_on=MONDAY - timedelta(days=10),
-                    owner_id=find_user(OWNER).id)
+    action = Action(
+        recommendation=recommendation,
+        description="Publish national guidance on PQiP caseloads",
+        target_on=MONDAY - timedelta(days=10),
+        original_target_on=MONDAY - timedelta(days=10),
+        owner_id=find_user(OWNER).id,
+    )
     db.session.add(action)
     db.session.commit()
 

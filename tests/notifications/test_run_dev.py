@@ -58,14 +58,27 @@ def test_ctrl_c_stops_the_web_app_and_the_scheduler(tmp_path):
     database = tmp_path / "run.sqlite"
     flask = f"{ROOT / '.venv/bin/flask'} --app app"
     env = {key: value for key, value in os.environ.items() if key != "TRACKER_APP_BASE_URL"}
-    env.update({"PORT": str(port), "FLASK": flask, "TRACKER_DATABASE_URL": f"sqlite:///{database}",
-                "TRACKER_DEMO_PASSWORD": "run-dev-demo-password"})
+    env.update(
+        {
+            "PORT": str(port),
+            "FLASK": flask,
+            "TRACKER_DATABASE_URL": f"sqlite:///{database}",
+            "TRACKER_DEMO_PASSWORD": "run-dev-demo-password",
+        }
+    )
     for command in ("db upgrade", "tracker demo --quiet"):
-        subprocess.run([*flask.split(), *command.split()], cwd=ROOT, env=env, check=True, capture_output=True,
-                       timeout=300)
-    process = subprocess.Popen([str(ROOT / "scripts/run-dev")], cwd=ROOT, env=env, start_new_session=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        subprocess.run(
+            [*flask.split(), *command.split()], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300
+        )
+    process = subprocess.Popen(
+        [str(ROOT / "scripts/run-dev")],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     try:
         assert wait_for(lambda: len(children_of(process.pid)) >= 2, 30), "web app and scheduler did not start"
 

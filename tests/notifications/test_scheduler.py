@@ -11,14 +11,17 @@ from tracker.notifications.jobs import JOBS, jobs_on
 SEVEN_AM = "0 7 * * mon-fri"
 
 
-@pytest.mark.parametrize(("after", "expected"), [
-    # British Summer Time starts on Sunday 29 March 2026: 07:00 in London is 06:00 UTC from Monday
-    (datetime(2026, 3, 27, 8, 0, tzinfo=UTC), datetime(2026, 3, 30, 6, 0, tzinfo=UTC)),
-    (datetime(2026, 3, 26, 8, 0, tzinfo=UTC), datetime(2026, 3, 27, 7, 0, tzinfo=UTC)),
-    # and ends on Sunday 25 October 2026: back to 07:00 UTC from Monday
-    (datetime(2026, 10, 23, 8, 0, tzinfo=UTC), datetime(2026, 10, 26, 7, 0, tzinfo=UTC)),
-    (datetime(2026, 10, 22, 8, 0, tzinfo=UTC), datetime(2026, 10, 23, 6, 0, tzinfo=UTC)),
-])
+@pytest.mark.parametrize(
+    ("after", "expected"),
+    [
+        # British Summer Time starts on Sunday 29 March 2026: 07:00 in London is 06:00 UTC from Monday
+        (datetime(2026, 3, 27, 8, 0, tzinfo=UTC), datetime(2026, 3, 30, 6, 0, tzinfo=UTC)),
+        (datetime(2026, 3, 26, 8, 0, tzinfo=UTC), datetime(2026, 3, 27, 7, 0, tzinfo=UTC)),
+        # and ends on Sunday 25 October 2026: back to 07:00 UTC from Monday
+        (datetime(2026, 10, 23, 8, 0, tzinfo=UTC), datetime(2026, 10, 26, 7, 0, tzinfo=UTC)),
+        (datetime(2026, 10, 22, 8, 0, tzinfo=UTC), datetime(2026, 10, 23, 6, 0, tzinfo=UTC)),
+    ],
+)
 def test_seven_am_london_on_both_sides_of_the_clock_change(after, expected):
     fire = trigger_for(SEVEN_AM).get_next_fire_time(None, after)
     assert fire.astimezone(UTC) == expected
@@ -32,9 +35,11 @@ def test_scheduler_registers_every_job_from_config(app):
     assert set(jobs) == set(JOBS)
     monday = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
     assert jobs["reminders"].trigger.get_next_fire_time(None, monday).astimezone(UTC) == datetime(
-        2026, 11, 30, 7, 0, tzinfo=UTC)
+        2026, 11, 30, 7, 0, tzinfo=UTC
+    )
     assert jobs["housekeeping"].trigger.get_next_fire_time(None, monday).astimezone(UTC) == datetime(
-        2026, 11, 30, 3, 0, tzinfo=UTC)
+        2026, 11, 30, 3, 0, tzinfo=UTC
+    )
 
 
 def test_which_jobs_a_day_runs(app):

@@ -24,8 +24,18 @@ RUN_AT = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)
 
 
 def queue_message(key: str, status: str) -> None:
-    db.session.add(OutboxMessage(key=key, kind="reminders", to_address="a@example.org", to_name="A",
-                                 subject="s", body_text="t", body_html="<p>t</p>", status=status))
+    db.session.add(
+        OutboxMessage(
+            key=key,
+            kind="reminders",
+            to_address="a@example.org",
+            to_name="A",
+            subject="s",
+            body_text="t",
+            body_html="<p>t</p>",
+            status=status,
+        )
+    )
     db.session.commit()
 
 
@@ -36,8 +46,13 @@ def run_jobs_through_the_listener(app):
     write_heartbeat(app, scheduler, JobSubmissionEvent(EVENT_JOB_SUBMITTED, "reminders", "default", [RUN_AT]))
     write_heartbeat(app, scheduler, JobExecutionEvent(EVENT_JOB_EXECUTED, "reminders", "default", RUN_AT))
     write_heartbeat(app, scheduler, JobSubmissionEvent(EVENT_JOB_SUBMITTED, "send_outbox", "default", [RUN_AT]))
-    write_heartbeat(app, scheduler, JobExecutionEvent(EVENT_JOB_ERROR, "send_outbox", "default", RUN_AT,
-                                                      exception=ConnectionRefusedError("mail server down")))
+    write_heartbeat(
+        app,
+        scheduler,
+        JobExecutionEvent(
+            EVENT_JOB_ERROR, "send_outbox", "default", RUN_AT, exception=ConnectionRefusedError("mail server down")
+        ),
+    )
 
 
 def test_each_run_writes_a_heartbeat(app):

@@ -13,8 +13,9 @@ def barking() -> Inspection:
     return db.session.scalar(select(Inspection).order_by(Inspection.id))
 
 
-def round_form(inspection: Inspection, held_on=("12", "11", "2026"), counts=None, samples=None,
-               self_ratings=None) -> dict:
+def round_form(
+    inspection: Inspection, held_on=("12", "11", "2026"), counts=None, samples=None, self_ratings=None
+) -> dict:
     """Form data for an audit round; by default 20 cases per case-supervision standard.
 
     counts maps a standard code to its three 'Yes' counts; samples and self_ratings map a code to a value.

@@ -20,16 +20,23 @@ def new_url(inspection) -> str:
 
 def test_head_of_pdu_records_a_round_and_percentages_are_computed(as_user, inspection):
     client = as_user(HEAD)
-    response = client.post(new_url(inspection), data=round_form(
-        inspection, counts=AUDIT_COUNTS, samples=AUDIT_SAMPLES, self_ratings={"1.1": "Good"}))
+    response = client.post(
+        new_url(inspection),
+        data=round_form(inspection, counts=AUDIT_COUNTS, samples=AUDIT_SAMPLES, self_ratings={"1.1": "Good"}),
+    )
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/inspections/{inspection.id}/readiness")
     saved = db.session.scalar(select(AuditRound))
     assert saved.held_on.isoformat() == "2026-11-12"
     assert {s.standard.code: s.cases_sampled for s in saved.standards if s.cases_sampled} == {
-        "2.2": 20, "2.3": 20, "2.4": 21, "2.5": 20}
+        "2.2": 20,
+        "2.3": 20,
+        "2.4": 21,
+        "2.5": 20,
+    }
     assert {s.standard.code: s.self_assessed_rating for s in saved.standards if s.self_assessed_rating} == {
-        "1.1": "Good"}
+        "1.1": "Good"
+    }
     assert sorted(a.yes_count for a in saved.answers) == sorted(c for v in AUDIT_COUNTS.values() for c in v)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.entity_type == "audit_round"))
     assert event.verb == "create" and event.inspection_id == inspection.id and event.actor.email == HEAD
@@ -37,10 +44,15 @@ def test_head_of_pdu_records_a_round_and_percentages_are_computed(as_user, inspe
     assert "Audit 1 (12 November 2026)" in text_of(page.select_one("#projection-table thead"))
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("twelve", "must be a whole number"), ("2.5", "must be a whole number"), ("-1", "must be 0 or more"),
-    ("21", "must be no more than the 20 cases sampled"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("twelve", "must be a whole number"),
+        ("2.5", "must be a whole number"),
+        ("-1", "must be 0 or more"),
+        ("21", "must be no more than the 20 cases sampled"),
+    ],
+)
 def test_bad_counts_are_shown_inline_and_nothing_is_saved(as_user, inspection, value, message):
     client = as_user(HEAD)
     data = round_form(inspection, counts=AUDIT_COUNTS)
@@ -84,11 +96,13 @@ def test_counts_without_a_sample_and_missing_counts_are_refused(as_user, inspect
 
 def test_date_is_required_and_not_in_the_future(as_user, inspection):
     client = as_user(HEAD)
-    page = soup_of(client.post(new_url(inspection), data=round_form(inspection, held_on=("", "", ""),
-                                                                  counts=AUDIT_COUNTS)))
+    page = soup_of(
+        client.post(new_url(inspection), data=round_form(inspection, held_on=("", "", ""), counts=AUDIT_COUNTS))
+    )
     assert "Enter the date the audit was completed" in text_of(page.select_one(".govuk-error-summary"))
-    page = soup_of(client.post(new_url(inspection), data=round_form(inspection, held_on=("1", "1", "2099"),
-                                                                  counts=AUDIT_COUNTS)))
+    page = soup_of(
+        client.post(new_url(inspection), data=round_form(inspection, held_on=("1", "1", "2099"), counts=AUDIT_COUNTS))
+    )
     assert "today or in the past" in text_of(page.select_one(".govuk-error-summary"))
     assert rounds() == 0
 
@@ -111,11 +125,13 @@ def test_editing_a_round_records_before_and_after_and_refuses_a_stale_version(as
     data["version"] = str(saved.version)
     assert client.post(url, data=data).status_code == 302
     db.session.expire_all()
-    answer = db.session.scalar(select(AuditRoundAnswer).where(
-        AuditRoundAnswer.key_question_id == sample_2_2.key_questions[0].id))
+    answer = db.session.scalar(
+        select(AuditRoundAnswer).where(AuditRoundAnswer.key_question_id == sample_2_2.key_questions[0].id)
+    )
     assert answer.yes_count == 5
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "update",
-                                                       AuditEvent.entity_type == "audit_round"))
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.verb == "update", AuditEvent.entity_type == "audit_round")
+    )
     assert event.before["yes_counts"][str(answer.key_question_id)] == 15
     assert event.after["yes_counts"][str(answer.key_question_id)] == 5
     data["version"] = "1"  # the form was opened before the last save
@@ -143,18 +159,24 @@ def test_head_of_another_pdu_gets_404_on_every_route(client, app, inspection):
     from tracker.auth.services import create_user
     from tracker.organisations.services import find_pdu
 
-    other = create_user("head.brent@example.org", "Brent Head", "a-long-password-1", [(HEAD_OF_PDU,
-                                                                                       find_pdu("Brent").id)])
+    other = create_user(
+        "head.brent@example.org", "Brent Head", "a-long-password-1", [(HEAD_OF_PDU, find_pdu("Brent").id)]
+    )
     db.session.add(other)
     as_head = sign_in_as(client, HEAD)
     as_head.post(new_url(inspection), data=round_form(inspection, counts=AUDIT_COUNTS))
     saved = db.session.scalar(select(AuditRound))
     db.session.commit()
     as_user_of_other = sign_in_as(client, "head.brent@example.org")
-    for url in (f"/inspections/{inspection.id}/readiness", f"/inspections/{inspection.id}/readiness/print",
-                new_url(inspection), f"/inspections/{inspection.id}/audit-rounds/{saved.id}/edit",
-                f"/inspections/{inspection.id}/action-plan.xlsx", f"/inspections/{inspection.id}/action-plan.csv",
-                f"/dashboard/regions/{inspection.pdu.parent_id}"):
+    for url in (
+        f"/inspections/{inspection.id}/readiness",
+        f"/inspections/{inspection.id}/readiness/print",
+        new_url(inspection),
+        f"/inspections/{inspection.id}/audit-rounds/{saved.id}/edit",
+        f"/inspections/{inspection.id}/action-plan.xlsx",
+        f"/inspections/{inspection.id}/action-plan.csv",
+        f"/dashboard/regions/{inspection.pdu.parent_id}",
+    ):
         # another PDU's inspection is not theirs to see: answered as if it did not exist
         assert as_user_of_other.get(url).status_code == 404, url
     assert as_user_of_other.post(f"/inspections/{inspection.id}/audit-rounds/{saved.id}/edit").status_code == 404

@@ -25,9 +25,11 @@ def listed(client, href: str) -> int:
 def check_every_count(client, page) -> int:
     """Follow each count's link; return how many were checked."""
     checked = 0
-    counts = ('#dashboard-statuses td[data-status], #dashboard-table td[data-column="overdue"], '
-              '#dashboard-table td[data-column="slipped"], '
-              '#dashboard-table td[data-column="due_by"], #dashboard-table td[data-column="awaiting"]')
+    counts = (
+        '#dashboard-statuses td[data-status], #dashboard-table td[data-column="overdue"], '
+        '#dashboard-table td[data-column="slipped"], '
+        '#dashboard-table td[data-column="due_by"], #dashboard-table td[data-column="awaiting"]'
+    )
     for cell in page.select(counts):
         link = cell.select_one("a")
         value = text_of(cell)
@@ -62,8 +64,14 @@ def test_dashboard_columns_are_fixed_and_pdus_with_no_inspection_are_one_line(as
 
     page = soup_of(as_user(DIRECTOR).get("/dashboard?sort=overdue&order=desc"))
     headers = [text_of(th) for th in page.select("#dashboard-table thead th")]
-    for key in ("Status", "Overdue actions", "Slipped actions", "Awaiting review", "Days to re-inspection",
-                "Projected score"):
+    for key in (
+        "Status",
+        "Overdue actions",
+        "Slipped actions",
+        "Awaiting review",
+        "Days to re-inspection",
+        "Projected score",
+    ):
         assert any(h.startswith(key) for h in headers), key
     status_headers = [text_of(th) for th in page.select("#dashboard-statuses thead th")]
     for status in all_statuses():

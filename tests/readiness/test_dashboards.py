@@ -20,8 +20,9 @@ def national(app):
 
 def names(page) -> list[str]:
     """The rows of the table, then those collapsed into the "no inspection" line below it."""
-    return ([text_of(th) for th in page.select("#dashboard-table tbody th[scope=row]")]
-            + [text_of(li) for li in page.select("#no-inspection-list li")])
+    return [text_of(th) for th in page.select("#dashboard-table tbody th[scope=row]")] + [
+        text_of(li) for li in page.select("#no-inspection-list li")
+    ]
 
 
 def test_london_director_sees_all_18_london_pdus_on_national_data(as_user, national):
@@ -48,8 +49,11 @@ def test_hmpps_lead_sees_every_region_then_drills_into_one(as_user, national):
 
 def test_pdu_counts_per_region_match_the_reference_data(national):
     for region, count in PDU_COUNTS.items():
-        pdus = db.session.scalar(select(func.count(Organisation.id)).where(
-            Organisation.kind == PDU, Organisation.parent_id == find_region(region).id))
+        pdus = db.session.scalar(
+            select(func.count(Organisation.id)).where(
+                Organisation.kind == PDU, Organisation.parent_id == find_region(region).id
+            )
+        )
         assert pdus == count, region
 
 
@@ -64,7 +68,8 @@ def test_pdu_roles_with_one_pdu_see_its_readiness_summary_not_a_table(as_user, e
     assert text_of(page.h1) == f"Readiness in {inspection.pdu.display_name}"
     assert page.select_one("#dashboard-table") is None and page.select_one("form.tracker-filters") is None
     assert text_of(page.select_one("#figure-overdue .tracker-figure-value")) == str(
-        sum(a.is_overdue(today()) for r in inspection.recommendations for a in r.actions))
+        sum(a.is_overdue(today()) for r in inspection.recommendations for a in r.actions)
+    )
     assert page.select_one("#pdu-summary-inspection a")["href"] == f"/inspections/{inspection.id}"
 
 
@@ -109,8 +114,9 @@ def test_filters_by_status_owner_and_due_date(as_user, national, inspection):
     for td in page.select('td[data-status="not_agreed"]'):
         assert int(text_of(td)) > 0
     hmpps_only = soup_of(client.get("/dashboard?owner=hmpps"))
-    barking = next(tr for tr in hmpps_only.select("#dashboard-statuses tbody tr")
-                   if text_of(tr.th).startswith("Barking"))
+    barking = next(
+        tr for tr in hmpps_only.select("#dashboard-statuses tbody tr") if text_of(tr.th).startswith("Barking")
+    )
     counts = sum(int(text_of(td)) for td in barking.select("td[data-status]"))
     assert counts == sum(1 for r in inspection.recommendations if r.addressee_kind == "hmpps")
     due = soup_of(client.get("/dashboard?due_by=31&due_by=12&due_by=2027"))
@@ -140,8 +146,9 @@ def test_dashboard_statuses_agree_with_the_status_rule(as_user, national):
     for tr in page.select("#dashboard-statuses tbody tr"):
         shown = {td["data-status"]: int(text_of(td)) for td in tr.select("td[data-status]") if text_of(td) != "0"}
         pdu = db.session.scalar(select(Organisation).where(Organisation.name == text_of(tr.th)))
-        current = db.session.scalars(select(Inspection).where(Inspection.pdu_id == pdu.id)
-                                     .order_by(Inspection.published_on, Inspection.id)).all()[-1]
+        current = db.session.scalars(
+            select(Inspection).where(Inspection.pdu_id == pdu.id).order_by(Inspection.published_on, Inspection.id)
+        ).all()[-1]
         assert shown == dict(Counter(recommendation_status(r, today()).key for r in current.recommendations))
 
 
@@ -159,12 +166,19 @@ def test_the_projected_score_column_says_what_is_self_assessed_and_what_is_left_
     from tests.readiness.conftest import AUDIT_COUNTS, AUDIT_SAMPLES, barking, round_form
 
     inspection = barking()
-    as_user(HEAD).post(f"/inspections/{inspection.id}/audit-rounds/new", data=round_form(
-        inspection, counts={**AUDIT_COUNTS, "2.5": (5, 5, 4)}, samples={**AUDIT_SAMPLES, "2.5": 6},
-        self_ratings={"1.1": "Good"}))
+    as_user(HEAD).post(
+        f"/inspections/{inspection.id}/audit-rounds/new",
+        data=round_form(
+            inspection,
+            counts={**AUDIT_COUNTS, "2.5": (5, 5, 4)},
+            samples={**AUDIT_SAMPLES, "2.5": 6},
+            self_ratings={"1.1": "Good"},
+        ),
+    )
     page = soup_of(as_user(DIRECTOR).get("/dashboard"))
-    row = next(tr for tr in page.select("#dashboard-table tbody tr")
-               if text_of(tr.th) == "Barking, Dagenham and Havering")
+    row = next(
+        tr for tr in page.select("#dashboard-table tbody tr") if text_of(tr.th) == "Barking, Dagenham and Havering"
+    )
     # as on the readiness page: 2.5 (6 cases) left out, 2 of the 8 points from the self-assessed 1.1
     assert text_of(row.select_one('td[data-column="score"]')) == "8 of 21 2 self-assessed 1 standard: too few cases"
     totals = text_of(page.select_one('#dashboard-totals td[data-column="score"]'))

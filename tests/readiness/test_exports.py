@@ -19,10 +19,26 @@ from tracker.recommendations.models import ACCEPTED, REJECTED, EvidenceReview, S
 from tracker.recommendations.status import action_status, recommendation_status
 from tracker.shared.cells import safe_cell
 
-EXPECTED = ["Recommendation number", "Recommendation", "Addressed to", "Recommendation owner", "Lead", "Response",
-            "Rationale", "Recommendation status", "Action", "Action owner", "Action status", "Original target date",
-            "Current target date", "Timeliness", "Days slipped", "Latest progress on", "Latest progress",
-            "Evidence and review decision"]
+EXPECTED = [
+    "Recommendation number",
+    "Recommendation",
+    "Addressed to",
+    "Recommendation owner",
+    "Lead",
+    "Response",
+    "Rationale",
+    "Recommendation status",
+    "Action",
+    "Action owner",
+    "Action status",
+    "Original target date",
+    "Current target date",
+    "Timeliness",
+    "Days slipped",
+    "Latest progress on",
+    "Latest progress",
+    "Evidence and review decision",
+]
 HEADER_ROW = 7
 
 
@@ -79,9 +95,13 @@ def test_one_row_per_action_with_real_dates_and_the_same_words_as_the_pages(as_u
             assert row[col("Latest progress")] == latest.narrative
             assert row[col("Latest progress on")].date() == latest.created_at.date()
     sheet = workbook(as_user(HEAD), inspection)
-    date_cells = [c for row in sheet.iter_rows(min_row=HEADER_ROW + 1) for c in row
-                  if c.value is not None and c.column - 1 in (
-                      col("Original target date"), col("Current target date"), col("Latest progress on"))]
+    date_cells = [
+        c
+        for row in sheet.iter_rows(min_row=HEADER_ROW + 1)
+        for c in row
+        if c.value is not None
+        and c.column - 1 in (col("Original target date"), col("Current target date"), col("Latest progress on"))
+    ]
     assert date_cells and all(c.is_date and c.number_format == "DD/MM/YYYY" for c in date_cells)
     partly = next(r for r in rows if r[col("Response")] == "Partly agreed")
     assert partly[col("Rationale")]
@@ -94,8 +114,9 @@ def test_evidence_stays_on_its_own_row_and_rejections_are_marked(as_user, inspec
     submission = Submission(recommendation_id=rec.id, state="returned")
     db.session.add(submission)
     db.session.flush()
-    db.session.add(EvidenceReview(submission_id=submission.id, evidence_id=action_item.id, decision=REJECTED,
-                                  comment="Undated"))
+    db.session.add(
+        EvidenceReview(submission_id=submission.id, evidence_id=action_item.id, decision=REJECTED, comment="Undated")
+    )
     if whole_item:
         db.session.add(EvidenceReview(submission_id=submission.id, evidence_id=whole_item.id, decision=ACCEPTED))
     db.session.commit()
@@ -108,8 +129,11 @@ def test_evidence_stays_on_its_own_row_and_rejections_are_marked(as_user, inspec
     if whole_item:
         whole = [r for r in rows if r[col("Action")] == WHOLE_RECOMMENDATION]
         assert len(whole) == 1 and f"{whole_item.title} (accepted)" in whole[0][col("Evidence and review decision")]
-        assert all(whole_item.title not in (r[col("Evidence and review decision")] or "") for r in rows
-                   if r[col("Action")] != WHOLE_RECOMMENDATION)
+        assert all(
+            whole_item.title not in (r[col("Evidence and review decision")] or "")
+            for r in rows
+            if r[col("Action")] != WHOLE_RECOMMENDATION
+        )
 
 
 def test_csv_has_the_same_columns_and_cells(as_user, inspection):
@@ -139,12 +163,13 @@ def test_a_recommendation_without_actions_gets_one_row(as_user, inspection):
 
 def test_formula_like_text_is_quoted_in_both_formats(as_user, inspection):
     action = inspection.recommendations[0].actions[0]
-    action.description = "=HYPERLINK(\"http://evil.example\",\"click\")"
+    action.description = '=HYPERLINK("http://evil.example","click")'
     db.session.commit()
     client = as_user(HEAD)
-    quoted = "'=HYPERLINK(\"http://evil.example\",\"click\")"
-    assert any(row[col("Action")] == quoted for row in csv_rows(client.get(
-        f"/inspections/{inspection.id}/action-plan.csv")))
+    quoted = '\'=HYPERLINK("http://evil.example","click")'
+    assert any(
+        row[col("Action")] == quoted for row in csv_rows(client.get(f"/inspections/{inspection.id}/action-plan.csv"))
+    )
     sheet = workbook(client, inspection)
     assert any(row[col("Action")] == quoted for row in body(sheet))
     assert all(c.data_type in ("s", "n", "d") for row in sheet.iter_rows(min_row=HEADER_ROW) for c in row if c.value)
@@ -164,4 +189,10 @@ def test_print_report_and_export_use_one_vocabulary(as_user, inspection):
 
 def test_safe_cell():
     assert [safe_cell(v) for v in ("=1+1", "+44", "-3", "@SUM", "plain", "")] == [
-        "'=1+1", "'+44", "'-3", "'@SUM", "plain", ""]
+        "'=1+1",
+        "'+44",
+        "'-3",
+        "'@SUM",
+        "plain",
+        "",
+    ]

@@ -41,9 +41,14 @@ def test_the_director_sees_every_recommendation_with_its_flag(as_user, inspectio
 def test_a_re_dated_action_is_slipped_on_the_plan_and_the_filter_finds_it(as_user, inspection):
     action = db.session.scalar(select(Action).where(Action.description.startswith("Agree a domestic abuse call-out")))
     head = as_user(HEAD)
-    response = head.post(f"/actions/{action.id}/revise-date", data={
-        "target_on": date_fields(today() + timedelta(days=10)), "reason": "Police restructure.",
-        "version": action.version_id})
+    response = head.post(
+        f"/actions/{action.id}/revise-date",
+        data={
+            "target_on": date_fields(today() + timedelta(days=10)),
+            "reason": "Police restructure.",
+            "version": action.version_id,
+        },
+    )
     assert response.status_code == 302
     director = as_user(DIRECTOR)
     page = soup_of(director.get("/plan?flag=slipped"))
@@ -63,8 +68,7 @@ def test_the_plan_is_scoped_through_the_address(as_user, inspection):
     assert text_of(national.h1) == "Every region"
     scoped = soup_of(as_user(HMPPS).get(f"/plan?organisation={pdu.id}"))
     assert text_of(scoped.h1) == pdu.display_name
-    other = db.session.scalar(select(Organisation).where(Organisation.kind == REGION,
-                                                         Organisation.id != pdu.parent_id))
+    other = db.session.scalar(select(Organisation).where(Organisation.kind == REGION, Organisation.id != pdu.parent_id))
     refused = soup_of(as_user(DIRECTOR).get(f"/plan?organisation={other.id}"))
     assert text_of(refused.h1) == "London region"
     assert refused.select_one(".govuk-error-summary") is not None
@@ -73,13 +77,16 @@ def test_the_plan_is_scoped_through_the_address(as_user, inspection):
 
 def test_the_plan_downloads_as_the_xlsx_action_plan_with_the_same_flags(as_user, inspection):
     response = as_user(DIRECTOR).get("/plan.xlsx")
-    assert response.status_code == 200 and response.headers["Content-Disposition"].endswith('london-region.xlsx')
+    assert response.status_code == 200 and response.headers["Content-Disposition"].endswith("london-region.xlsx")
     workbook = load_workbook(io.BytesIO(response.data))
     assert workbook.sheetnames == ["Barking, Dagenham and Havering"]
     sheet = workbook.active
     headings = [c.value for c in sheet[7]]
-    flags = {row[headings.index("Action")]: row[headings.index("Timeliness")]
-             for row in sheet.iter_rows(min_row=8, values_only=True) if row[headings.index("Timeliness")]}
+    flags = {
+        row[headings.index("Action")]: row[headings.index("Timeliness")]
+        for row in sheet.iter_rows(min_row=8, values_only=True)
+        if row[headings.index("Timeliness")]
+    }
     for rec in inspection.recommendations:
         for action in rec.actions:
             assert flags[action.description] == action.timeliness(today()).label

@@ -77,20 +77,37 @@ def test_court_work_rated_counts_out_of_27():
     assert by_code(projection)["2.1"].rating == "Good"
 
 
-@pytest.mark.parametrize(("lowest", "rating"), [
-    (49, "Inadequate"), (50, "Requires improvement"), (64, "Requires improvement"), (65, "Good"),
-    (79, "Good"), (80, "Outstanding"), (0, "Inadequate"), (100, "Outstanding"),
-])
+@pytest.mark.parametrize(
+    ("lowest", "rating"),
+    [
+        (49, "Inadequate"),
+        (50, "Requires improvement"),
+        (64, "Requires improvement"),
+        (65, "Good"),
+        (79, "Good"),
+        (80, "Outstanding"),
+        (0, "Inadequate"),
+        (100, "Outstanding"),
+    ],
+)
 def test_band_boundaries(lowest, rating):
     assert band_for(lowest, BANDS) == rating
 
 
-@pytest.mark.parametrize(("lowest", "boundary", "direction", "other"), [
-    (49, 50, "below", "Requires improvement"), (45, 50, "below", "Requires improvement"),
-    (50, 50, "above", "Inadequate"), (55, 50, "above", "Inadequate"),
-    (64, 65, "below", "Good"), (65, 65, "above", "Requires improvement"),
-    (79, 80, "below", "Outstanding"), (80, 80, "above", "Good"), (84, 80, "above", "Good"),
-])
+@pytest.mark.parametrize(
+    ("lowest", "boundary", "direction", "other"),
+    [
+        (49, 50, "below", "Requires improvement"),
+        (45, 50, "below", "Requires improvement"),
+        (50, 50, "above", "Inadequate"),
+        (55, 50, "above", "Inadequate"),
+        (64, 65, "below", "Good"),
+        (65, 65, "above", "Requires improvement"),
+        (79, 80, "below", "Outstanding"),
+        (80, 80, "above", "Good"),
+        (84, 80, "above", "Good"),
+    ],
+)
 def test_discretion_flags_near_each_boundary(lowest, boundary, direction, other):
     flag = discretion_for(lowest, BANDS)
     assert flag is not None
@@ -104,18 +121,28 @@ def test_no_flag_far_from_a_boundary(lowest):
 
 
 def test_bands_and_discretion_come_from_configuration():
-    bands = Bands.from_config({"READINESS_BAND_OUTSTANDING": 85, "READINESS_BAND_GOOD": 70,
-                               "READINESS_BAND_REQUIRES_IMPROVEMENT": 55, "READINESS_DISCRETION_POINTS": 2,
-                               "READINESS_OVERALL_RATING_TABLE": [{"min_fraction": 0.0, "rating": "Inadequate"},
-                                                                  {"min_fraction": 0.5, "rating": "Good"}]})
+    bands = Bands.from_config(
+        {
+            "READINESS_BAND_OUTSTANDING": 85,
+            "READINESS_BAND_GOOD": 70,
+            "READINESS_BAND_REQUIRES_IMPROVEMENT": 55,
+            "READINESS_DISCRETION_POINTS": 2,
+            "READINESS_OVERALL_RATING_TABLE": [
+                {"min_fraction": 0.0, "rating": "Inadequate"},
+                {"min_fraction": 0.5, "rating": "Good"},
+            ],
+        }
+    )
     assert band_for(54, bands) == "Inadequate" and band_for(55, bands) == "Requires improvement"
     assert discretion_for(52, bands) is None and discretion_for(53, bands).boundary == 55
     assert overall_rating(12, 24, bands) == "Good" and overall_rating(11, 24, bands) == "Inadequate"
 
 
 def test_self_assessed_domain_one_ratings_are_marked_as_such():
-    inputs = [StandardInput("1.1", "Leadership", 1, "Requires improvement", self_assessed_rating="Good"),
-              StandardInput("1.2", "Staff", 1, "Requires improvement")]
+    inputs = [
+        StandardInput("1.1", "Leadership", 1, "Requires improvement", self_assessed_rating="Good"),
+        StandardInput("1.2", "Staff", 1, "Requires improvement"),
+    ]
     projected = by_code(project(inputs, BANDS))
     assert (projected["1.1"].rating, projected["1.1"].basis) == ("Good", SELF_ASSESSED)
     assert projected["1.1"].basis_label == "Self-assessed"
@@ -127,7 +154,10 @@ def test_a_standard_not_audited_carries_the_inspection_rating():
     assert (projected.standards[0].rating, projected.standards[0].basis) == ("Inadequate", CARRIED)
     audited = project([StandardInput("2.2", "Assessment", 2, "Inadequate", (70, 90, 66))], BANDS)
     assert (audited.standards[0].rating, audited.standards[0].basis, audited.standards[0].change) == (
-        "Good", AUDITED, 2)
+        "Good",
+        AUDITED,
+        2,
+    )
 
 
 def test_a_four_standard_methodology_scores_out_of_12():
@@ -136,10 +166,16 @@ def test_a_four_standard_methodology_scores_out_of_12():
     assert (projection.score, projection.score_max, projection.overall_rating) == (8, 12, "Good")
 
 
-@pytest.mark.parametrize(("score", "maximum", "rating"), [
-    (5, 24, "Requires improvement"), (4, 24, "Inadequate"), (12, 24, "Good"), (18, 24, "Outstanding"),
-    (0, 0, "Inadequate"),
-])
+@pytest.mark.parametrize(
+    ("score", "maximum", "rating"),
+    [
+        (5, 24, "Requires improvement"),
+        (4, 24, "Inadequate"),
+        (12, 24, "Good"),
+        (18, 24, "Outstanding"),
+        (0, 0, "Inadequate"),
+    ],
+)
 def test_overall_rating_table(score, maximum, rating):
     assert overall_rating(score, maximum, BANDS) == rating
 

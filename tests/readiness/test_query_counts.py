@@ -13,12 +13,20 @@ from tracker.organisations.services import find_region
 
 def pages(barking_id: int, other_id: int, london_id: int) -> list[tuple[str, str]]:
     return [
-        (DIRECTOR, "/dashboard"), (HMPPS, "/dashboard"), (VIEWER, "/dashboard"), (HEAD, "/dashboard"),
-        (OWNER, "/dashboard"), (HMPPS, f"/dashboard/regions/{london_id}"), (DIRECTOR, "/dashboard?sort=score"),
+        (DIRECTOR, "/dashboard"),
+        (HMPPS, "/dashboard"),
+        (VIEWER, "/dashboard"),
+        (HEAD, "/dashboard"),
+        (OWNER, "/dashboard"),
+        (HMPPS, f"/dashboard/regions/{london_id}"),
+        (DIRECTOR, "/dashboard?sort=score"),
         (HMPPS, "/dashboard?status=in_progress&owner=pdu&due_by=1&due_by=6&due_by=2027"),
-        (HEAD, f"/inspections/{barking_id}/readiness"), (HEAD, f"/inspections/{barking_id}/readiness/print"),
-        (HEAD, f"/inspections/{barking_id}/action-plan.xlsx"), (HEAD, f"/inspections/{barking_id}/action-plan.csv"),
-        (HMPPS, f"/inspections/{other_id}/readiness"), (HMPPS, f"/inspections/{other_id}/readiness/print"),
+        (HEAD, f"/inspections/{barking_id}/readiness"),
+        (HEAD, f"/inspections/{barking_id}/readiness/print"),
+        (HEAD, f"/inspections/{barking_id}/action-plan.xlsx"),
+        (HEAD, f"/inspections/{barking_id}/action-plan.csv"),
+        (HMPPS, f"/inspections/{other_id}/readiness"),
+        (HMPPS, f"/inspections/{other_id}/readiness/print"),
         (HMPPS, f"/inspections/{other_id}/action-plan.csv"),
     ]
 
@@ -36,8 +44,9 @@ def test_query_counts_do_not_grow_with_the_data(as_user, inspection):
     # Before: only Barking, no audit round; the "other inspection" pages are Barking's too.
     before = [count(as_user, email, url) for email, url in pages(inspection.id, inspection.id, london)]
     load_national(DEMO_TODAY, pdus_per_region=3, inspections_per_pdu=2, updates_per_action=3)
-    as_user(HEAD).post(f"/inspections/{inspection.id}/audit-rounds/new",
-                       data=round_form(inspection, counts=AUDIT_COUNTS))
+    as_user(HEAD).post(
+        f"/inspections/{inspection.id}/audit-rounds/new", data=round_form(inspection, counts=AUDIT_COUNTS)
+    )
     other = db.session.scalar(select(Inspection.id).order_by(Inspection.id.desc()))
     after_pages = pages(inspection.id, other, london)
     after = [count(as_user, email, url) for email, url in after_pages]

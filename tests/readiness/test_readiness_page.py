@@ -16,8 +16,10 @@ from tracker.recommendations.status import recommendation_status
 
 
 def page_with_round(client, inspection):
-    client.post(f"/inspections/{inspection.id}/audit-rounds/new", data=round_form(
-        inspection, counts=AUDIT_COUNTS, samples=AUDIT_SAMPLES, self_ratings={"1.1": "Good"}))
+    client.post(
+        f"/inspections/{inspection.id}/audit-rounds/new",
+        data=round_form(inspection, counts=AUDIT_COUNTS, samples=AUDIT_SAMPLES, self_ratings={"1.1": "Good"}),
+    )
     response = client.get(f"/inspections/{inspection.id}/readiness")
     assert response.status_code == 200
     return soup_of(response)
@@ -44,7 +46,8 @@ def test_projected_ratings_bands_and_flags(as_user, inspection):
     assert baseline == "Requires improvement lowest key question 48%"
     # the projected score says how much of it rests on the head's own judgement and on carried-forward ratings
     assert text_of(page.select_one("#projection-score")) == (
-        "Score 5 out of 24 11 out of 24, of which 2 self-assessed and 3 carried forward from the inspection")
+        "Score 5 out of 24 11 out of 24, of which 2 self-assessed and 3 carried forward from the inspection"
+    )
     assert text_of(page.select_one("#projection-overall")) == "Overall rating Requires improvement Requires improvement"
     figure = text_of(page.select_one("#figure-projection"))
     assert figure.startswith("Projected overall rating Requires improvement (score 11 out of 24")
@@ -57,17 +60,20 @@ def figure_value(page, figure_id: str) -> str:
 def test_figures_agree_with_the_data_and_are_defined_in_words(as_user, inspection):
     page = page_with_round(as_user(HEAD), inspection)
     on = today()
-    actions = list(db.session.scalars(select(Action).join(Recommendation).where(
-        Recommendation.inspection_id == inspection.id)))
+    actions = list(
+        db.session.scalars(select(Action).join(Recommendation).where(Recommendation.inspection_id == inspection.id))
+    )
     assert figure_value(page, "figure-days") == str((inspection.reinspection_on - on).days)
     assert figure_value(page, "figure-actions") == str(sum(a.is_complete for a in actions))
     assert figure_value(page, "figure-overdue") == str(sum(a.is_overdue(on) for a in actions))
-    evidence = db.session.scalars(select(Evidence).join(Recommendation).where(
-        Recommendation.inspection_id == inspection.id)).all()
+    evidence = db.session.scalars(
+        select(Evidence).join(Recommendation).where(Recommendation.inspection_id == inspection.id)
+    ).all()
     assert str(len(evidence)) in text_of(page.select_one("#figure-evidence"))
     statuses = Counter(recommendation_status(r, on).label.lower() for r in inspection.recommendations)
-    shown = {text_of(li).split(" ", 1)[1]: int(text_of(li).split(" ", 1)[0])
-             for li in page.select("#figure-statuses li")}
+    shown = {
+        text_of(li).split(" ", 1)[1]: int(text_of(li).split(" ", 1)[0]) for li in page.select("#figure-statuses li")
+    }
     assert shown == dict(statuses)
     for row in page.select("#readiness-figures .govuk-summary-list__row"):
         assert row.select_one(".govuk-hint") is not None, text_of(row)
@@ -98,8 +104,9 @@ def test_chart_tables_agree_with_the_page(as_user, inspection):
     assert {labels[row[0]]: int(row[-1]) for row in status_rows} == dict(by_kind)
     head = [text_of(th) for th in page.select("#chart-status-by-addressee-table thead th")][1:-1]
     totals = {label.lower(): sum(int(row[i + 1]) for row in status_rows) for i, label in enumerate(head)}
-    shown = {text_of(li).split(" ", 1)[1]: int(text_of(li).split(" ", 1)[0])
-             for li in page.select("#figure-statuses li")}
+    shown = {
+        text_of(li).split(" ", 1)[1]: int(text_of(li).split(" ", 1)[0]) for li in page.select("#figure-statuses li")
+    }
     assert totals == shown
     action_rows = table_rows(page, "chart-actions-over-time-table")
     known = [row for row in action_rows if row[3] != "Not yet"]
@@ -119,8 +126,12 @@ def test_printable_report_has_page_sections(as_user, inspection):
     page_with_round(client, inspection)
     page = soup_of(client.get(f"/inspections/{inspection.id}/readiness/print"))
     sections = page.select("section.tracker-print-section")
-    assert [s["id"] for s in sections] == ["section-summary", "section-recommendations", "section-projection",
-                                           "section-delivery"]
+    assert [s["id"] for s in sections] == [
+        "section-summary",
+        "section-recommendations",
+        "section-projection",
+        "section-delivery",
+    ]
     assert page.select_one('link[media="print"]')["href"].endswith("print.css")
     assert len(page.select("#section-recommendations h3")) == len(inspection.recommendations)
     assert "11 out of 24" in text_of(page.select_one("#projection-score"))
@@ -142,15 +153,22 @@ def test_each_projected_percentage_shows_its_sample_and_interval(as_user, inspec
     assert "lowest key question 48% (10 of 21 cases)" in cell(page, "2.4")
     assert "90% interval 31% to 65%: could be Inadequate to Good" in cell(page, "2.4")
     for code in ("2.2", "2.3", "2.4", "2.5"):
-        assert " of 2" in text_of(page.select_one(
-            f'#projection-table tr[data-standard="{code}"] td[data-round="1"] .tracker-sample')), code
+        assert " of 2" in text_of(
+            page.select_one(f'#projection-table tr[data-standard="{code}"] td[data-round="1"] .tracker-sample')
+        ), code
 
 
 def test_six_cases_are_too_few_to_project_and_leave_the_score(as_user, inspection):
     client = as_user(HEAD)
-    client.post(f"/inspections/{inspection.id}/audit-rounds/new", data=round_form(
-        inspection, counts={**AUDIT_COUNTS, "2.5": (5, 5, 4)}, samples={**AUDIT_SAMPLES, "2.5": 6},
-        self_ratings={"1.1": "Good"}))
+    client.post(
+        f"/inspections/{inspection.id}/audit-rounds/new",
+        data=round_form(
+            inspection,
+            counts={**AUDIT_COUNTS, "2.5": (5, 5, 4)},
+            samples={**AUDIT_SAMPLES, "2.5": 6},
+            self_ratings={"1.1": "Good"},
+        ),
+    )
     page = soup_of(client.get(f"/inspections/{inspection.id}/readiness"))
     reviewing = cell(page, "2.5")
     # 4 of 6 is 67%, Good by the bands alone: shown as data, not as a rating
@@ -168,8 +186,10 @@ def test_six_cases_are_too_few_to_project_and_leave_the_score(as_user, inspectio
 
 def test_audited_and_self_assessed_carry_tags_of_the_same_weight(as_user, inspection):
     page = page_with_round(as_user(HEAD), inspection)
-    tags = {code: page.select_one(f'#projection-table tr[data-standard="{code}"] td[data-round="1"] .tracker-basis')
-            for code in ("1.1", "2.2")}
+    tags = {
+        code: page.select_one(f'#projection-table tr[data-standard="{code}"] td[data-round="1"] .tracker-basis')
+        for code in ("1.1", "2.2")
+    }
     assert text_of(tags["1.1"]) == "Self-assessed" and text_of(tags["2.2"]) == "Audited"
     assert tags["1.1"].name == tags["2.2"].name == "strong"
     assert "govuk-tag" in tags["1.1"]["class"] and "govuk-tag" in tags["2.2"]["class"]

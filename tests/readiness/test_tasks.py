@@ -14,15 +14,21 @@ from tracker.recommendations.models import RETURNED, SUBMITTED, Recommendation, 
 
 
 def rec(inspection, number: int) -> Recommendation:
-    return db.session.scalar(select(Recommendation).where(Recommendation.inspection_id == inspection.id,
-                                                          Recommendation.number == number))
+    return db.session.scalar(
+        select(Recommendation).where(Recommendation.inspection_id == inspection.id, Recommendation.number == number)
+    )
 
 
 def chase_list(inspection):
     """On the Barking demo: 7 is ready to submit as it stands; 9 is returned, 13 submitted and not yet reviewed;
     an action of 1 slips a month; the action of 3 waits on the unfinished action of 8."""
-    db.session.add(Submission(recommendation=rec(inspection, 9), state=RETURNED,
-                              decision_reason="The audit report does not cover the second half of the year."))
+    db.session.add(
+        Submission(
+            recommendation=rec(inspection, 9),
+            state=RETURNED,
+            decision_reason="The audit report does not cover the second half of the year.",
+        )
+    )
     db.session.add(Submission(recommendation=rec(inspection, 13), state=SUBMITTED))
     slipped = next(a for a in rec(inspection, 1).actions if not a.is_complete)
     slipped.target_on = slipped.original_target_on + timedelta(days=31)
@@ -45,12 +51,24 @@ def test_the_task_list_names_each_kind_of_item_with_a_working_link(as_user, insp
     assert page.select_one("ul.govuk-task-list#must-happen") is not None
     expected = [
         ("returned", "resubmit recommendation 9", "Returned", f"/recommendations/{rec(inspection, 9).id}"),
-        ("ready", "Submit recommendation 7 for assurance", "Ready to submit",
-         f"/recommendations/{rec(inspection, 7).id}"),
-        ("awaiting_review", "Review the evidence for recommendation 13: 1 item awaiting review", "Awaiting review",
-         f"/recommendations/{rec(inspection, 13).id}"),
-        ("slipped", f"slipped from {long_date(slipped.original_target_on)} to {long_date(slipped.target_on)}",
-         "Slipped", f"/actions/{slipped.id}"),
+        (
+            "ready",
+            "Submit recommendation 7 for assurance",
+            "Ready to submit",
+            f"/recommendations/{rec(inspection, 7).id}",
+        ),
+        (
+            "awaiting_review",
+            "Review the evidence for recommendation 13: 1 item awaiting review",
+            "Awaiting review",
+            f"/recommendations/{rec(inspection, 13).id}",
+        ),
+        (
+            "slipped",
+            f"slipped from {long_date(slipped.original_target_on)} to {long_date(slipped.target_on)}",
+            "Slipped",
+            f"/actions/{slipped.id}",
+        ),
         ("blocked", "Unblock the action for recommendation 3", "Blocked", f"/actions/{blocked.id}"),
     ]
     for kind, text, tag, path in expected:
@@ -63,8 +81,11 @@ def test_the_task_list_names_each_kind_of_item_with_a_working_link(as_user, insp
     assert "does not cover the second half of the year" in text_of(returned.select_one(".govuk-task-list__hint"))
     assert "recommendation 8" in text_of(task(page, "blocked", "recommendation 3"))
     # a recommendation already submitted or returned is not also offered for submission
-    assert not [li for li in page.select("#must-happen li.tracker-task--ready")
-                if "recommendation 9 " in text_of(li) or "recommendation 13 " in text_of(li)]
+    assert not [
+        li
+        for li in page.select("#must-happen li.tracker-task--ready")
+        if "recommendation 9 " in text_of(li) or "recommendation 13 " in text_of(li)
+    ]
 
 
 def test_a_finished_blocker_or_a_kept_date_is_not_chased(as_user, inspection):
@@ -75,6 +96,5 @@ def test_a_finished_blocker_or_a_kept_date_is_not_chased(as_user, inspection):
     db.session.commit()
     assert not is_slipped(db.session.get(Action, slipped.id))
     page = soup_of(as_user(HEAD).get(f"/inspections/{inspection.id}/readiness"))
-    assert not [li for li in page.select("#must-happen li.tracker-task--blocked") if "recommendation 3" in
-                text_of(li)]
+    assert not [li for li in page.select("#must-happen li.tracker-task--blocked") if "recommendation 3" in text_of(li)]
     assert not page.select("#must-happen li.tracker-task--slipped")

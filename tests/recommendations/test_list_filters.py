@@ -28,14 +28,22 @@ def test_the_list_has_the_moj_filter_layout_with_the_toggle(as_user):
 
 def test_applied_filters_are_removable_tags_and_narrow_the_list(app, as_user):
     page = soup_of(as_user(DIRECTOR).get("/recommendations?addressee=region&mine=1"))
-    tags = {text_of(a).removeprefix("Remove this filter: "): a["href"]
-            for a in page.select("#selected-filters .moj-filter__tag")}
+    tags = {
+        text_of(a).removeprefix("Remove this filter: "): a["href"]
+        for a in page.select("#selected-filters .moj-filter__tag")
+    }
     assert set(tags) == {"Addressed to The region", "Recommendations Those you own or lead"}, tags
     assert parse_qs(urlparse(tags["Addressed to The region"]).query) == {"mine": ["1"]}
     assert parse_qs(urlparse(tags["Recommendations Those you own or lead"]).query) == {"addressee": ["region"]}
     with app.app_context():
-        expected = {rec.number for rec in db.session.scalars(select(Recommendation).where(
-            Recommendation.addressee_kind == "region", Recommendation.lead_id == find_user(DIRECTOR).id))}
+        expected = {
+            rec.number
+            for rec in db.session.scalars(
+                select(Recommendation).where(
+                    Recommendation.addressee_kind == "region", Recommendation.lead_id == find_user(DIRECTOR).id
+                )
+            )
+        }
     rows = page.select("#recommendations-table tbody tr")
     assert expected and {int(text_of(row.select("td")[1])) for row in rows} == expected
     count = page.select_one("#recommendation-count")

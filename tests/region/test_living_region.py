@@ -38,22 +38,35 @@ def test_only_the_five_other_pdus_are_fictional_and_barking_is_the_report(app):
         for inspection in fictional:
             assert 5 <= len(inspection.recommendations) <= 8
             assert {r.addressee_kind for r in inspection.recommendations} == {"pdu", "region"}
-            assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-                AuditEvent.inspection_id == inspection.id, AuditEvent.verb == "import")) == 1
+            assert (
+                db.session.scalar(
+                    select(func.count())
+                    .select_from(AuditEvent)
+                    .where(AuditEvent.inspection_id == inspection.id, AuditEvent.verb == "import")
+                )
+                == 1
+            )
 
 
 def test_each_pdu_is_at_the_stage_the_demo_says(app):
     with app.app_context():
-        croydon, lambeth, newham, southwark, enfield = (inspection_of(name) for name in (
-            "Croydon", "Lambeth", "Newham", "Southwark", "Enfield and Haringey"))
+        croydon, lambeth, newham, southwark, enfield = (
+            inspection_of(name) for name in ("Croydon", "Lambeth", "Newham", "Southwark", "Enfield and Haringey")
+        )
         states = lambda i: [r.submissions[-1].state if r.submissions else None for r in i.recommendations]  # noqa: E731
         assert states(croydon).count("assured") >= 3
-        revisions = [rev for r in lambeth.recommendations for a in r.actions for rev in
-                     db.session.scalars(select(TargetDateRevision).where(TargetDateRevision.action_id == a.id))]
+        revisions = [
+            rev
+            for r in lambeth.recommendations
+            for a in r.actions
+            for rev in db.session.scalars(select(TargetDateRevision).where(TargetDateRevision.action_id == a.id))
+        ]
         assert len(revisions) >= 3 and all(rev.reason and rev.new_on > rev.previous_on for rev in revisions)
         waiting = [a for r in newham.recommendations for a in r.actions if a.status == "blocked"]
-        assert waiting and all(db.session.scalar(select(ActionDependency.blocker_id).where(
-            ActionDependency.action_id == a.id)) for a in waiting)
+        assert waiting and all(
+            db.session.scalar(select(ActionDependency.blocker_id).where(ActionDependency.action_id == a.id))
+            for a in waiting
+        )
         assert all(not r.actions and r.response is None for r in southwark.recommendations)
         submitted = db.session.scalars(select(Submission).where(Submission.state == "submitted")).all()
         assert {s.recommendation.inspection.pdu.name for s in submitted} == {"Enfield and Haringey"}
@@ -62,8 +75,9 @@ def test_each_pdu_is_at_the_stage_the_demo_says(app):
 
 def test_the_director_sees_every_fictional_recommendation_on_the_plan_with_its_flag(app, as_user):
     page = soup_of(as_user(DIRECTOR).get("/plan"))
-    shown = {int(tbody["data-recommendation-id"]): tbody["data-flag"]
-             for tbody in page.select("tbody.tracker-plan-rec")}
+    shown = {
+        int(tbody["data-recommendation-id"]): tbody["data-flag"] for tbody in page.select("tbody.tracker-plan-rec")
+    }
     with app.app_context():
         for name in FICTIONAL | {PDU_NAME}:
             inspection = inspection_of(name)
@@ -110,8 +124,9 @@ def test_the_inspection_page_says_the_data_is_fictional(app, as_user):
 
 def test_a_fictional_head_of_pdu_sees_their_own_pdu(as_user):
     page = soup_of(as_user("head.newham@example.org").get("/plan"))
-    assert [tbody.find_parent("section")["data-pdu"] for tbody in page.select("tbody.tracker-plan-rec")] \
-        and {s["data-pdu"] for s in page.select("section.tracker-plan-group")} == {"Newham"}
+    assert [tbody.find_parent("section")["data-pdu"] for tbody in page.select("tbody.tracker-plan-rec")] and {
+        s["data-pdu"] for s in page.select("section.tracker-plan-group")
+    } == {"Newham"}
     assert soup_of(as_user(HEAD).get("/plan")).select_one("section.tracker-plan-group")["data-pdu"] == PDU_NAME
 
 

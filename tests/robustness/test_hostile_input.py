@@ -25,15 +25,46 @@ from tracker.recommendations.models import Recommendation
 
 REPORT = Path(__file__).resolve().parents[1] / "importer" / "fixtures" / "lambeth-2023.html"
 #: field names sent to every endpoint besides those its form shows
-COMMON_FIELDS = ["title", "description", "narrative", "reason", "reasons", "comment", "version", "status",
-                 "decision", "url", "target_on", "held_on", "email", "name", "role", "organisation_id", "owner_id",
-                 "response", "rationale", "blocker_id", "kind", "parent_id", "password", "reminder_preference"]
+COMMON_FIELDS = [
+    "title",
+    "description",
+    "narrative",
+    "reason",
+    "reasons",
+    "comment",
+    "version",
+    "status",
+    "decision",
+    "url",
+    "target_on",
+    "held_on",
+    "email",
+    "name",
+    "role",
+    "organisation_id",
+    "owner_id",
+    "response",
+    "rationale",
+    "blocker_id",
+    "kind",
+    "parent_id",
+    "password",
+    "reminder_preference",
+]
 #: who uses each blueprint's forms; the rest are the head of PDU's
-USER_FOR = {"admin": ADMIN, "organisations": ADMIN, "importer": ADMIN, "notifications.retry_outbox_message": ADMIN,
-            "assurance.assure_recommendation": DIRECTOR, "assurance.return_recommendation": DIRECTOR,
-            "assurance.save_evidence_decisions": DIRECTOR,
-            "assurance.decide_recommendation": DIRECTOR, "assurance.reopen_recommendation": DIRECTOR,
-            "actions.post_update": OWNER, "auth": None}
+USER_FOR = {
+    "admin": ADMIN,
+    "organisations": ADMIN,
+    "importer": ADMIN,
+    "notifications.retry_outbox_message": ADMIN,
+    "assurance.assure_recommendation": DIRECTOR,
+    "assurance.return_recommendation": DIRECTOR,
+    "assurance.save_evidence_decisions": DIRECTOR,
+    "assurance.decide_recommendation": DIRECTOR,
+    "assurance.reopen_recommendation": DIRECTOR,
+    "actions.post_update": OWNER,
+    "auth": None,
+}
 #: whose bearer token each API write is sent with: someone it is for, so that the body is read, not refused
 API_USER_FOR = {"api.create_action_update": OWNER, "api.decide_evidence": DIRECTOR}
 #: successful writes answer with a redirect, or 201 from the API
@@ -70,8 +101,13 @@ hostile_id = st.one_of(
 )
 #: every kind of JSON value that is not a string, for fields that expect text
 non_string_json = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.integers(min_value=2**63, max_value=10**40), st.floats(),
-    st.lists(json_value, max_size=3), st.dictionaries(st.text(max_size=5), json_value, max_size=3),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(min_value=2**63, max_value=10**40),
+    st.floats(),
+    st.lists(json_value, max_size=3),
+    st.dictionaries(st.text(max_size=5), json_value, max_size=3),
 )
 #: the fields each API write reads from its JSON body; a new API write must be listed here to be tried
 API_FIELDS = {"api.create_action_update": ("narrative", "status"), "api.decide_evidence": ("decision", "comment")}
@@ -90,16 +126,26 @@ def first_id(table: str) -> int:
 def record_ids() -> dict[str, int]:
     owner = find_user(OWNER)
     recs = {r.number: r for r in db.session.scalars(select(Recommendation))}
-    action = db.session.scalar(select(Action).where(Action.recommendation_id == recs[1].id,
-                                                    Action.owner_id == owner.id, Action.status != "complete"))
+    action = db.session.scalar(
+        select(Action).where(
+            Action.recommendation_id == recs[1].id, Action.owner_id == owner.id, Action.status != "complete"
+        )
+    )
     dependency = db.session.execute(text("SELECT id, action_id FROM action_dependencies ORDER BY id")).first()
     return {
-        "action_id": action.id, "recommendation_id": recs[1].id, "inspection_id": recs[1].inspection_id,
+        "action_id": action.id,
+        "recommendation_id": recs[1].id,
+        "inspection_id": recs[1].inspection_id,
         "evidence_id": recs[7].evidence[0].id if recs[7].evidence else first_id("evidence"),
-        "user_id": find_user(HEAD).id, "organisation_id": recs[1].owner_org_id, "region_id": recs[8].owner_org_id,
-        "draft_id": first_id("report_import_drafts"), "message_id": first_id("outbox_messages"),
-        "audit_round_id": first_id("audit_rounds"), "dependency_id": dependency.id if dependency else 1,
-        "dependency_action_id": dependency.action_id if dependency else action.id, "rec7": recs[7].id,
+        "user_id": find_user(HEAD).id,
+        "organisation_id": recs[1].owner_org_id,
+        "region_id": recs[8].owner_org_id,
+        "draft_id": first_id("report_import_drafts"),
+        "message_id": first_id("outbox_messages"),
+        "audit_round_id": first_id("audit_rounds"),
+        "dependency_id": dependency.id if dependency else 1,
+        "dependency_action_id": dependency.action_id if dependency else action.id,
+        "rec7": recs[7].id,
     }
 
 
@@ -136,8 +182,9 @@ def hostile_ids(rule):
 
 
 def get_routes_with_ids(app) -> list[str]:
-    return sorted({rule.endpoint for rule in app.url_map.iter_rules()
-                   if "GET" in (rule.methods or ()) and id_names(rule)})
+    return sorted(
+        {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in (rule.methods or ()) and id_names(rule)}
+    )
 
 
 def api_body(endpoint: str):
@@ -155,8 +202,21 @@ def kind_of(value) -> str:
 
 
 #: one value of every JSON kind that is not text, each tried in every API field on top of the random draws
-EVERY_NON_STRING = [None, True, False, 0, -1, 2**64, 1.5, float("nan"), float("inf"), [], ["complete"], {},
-                    {"narrative": "x"}]
+EVERY_NON_STRING = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    2**64,
+    1.5,
+    float("nan"),
+    float("inf"),
+    [],
+    ["complete"],
+    {},
+    {"narrative": "x"},
+]
 
 
 def with_each_non_string_field(endpoint: str, attempt):
@@ -175,8 +235,13 @@ def form_fields(client, url: str) -> list[str]:
     response = client.get(url)
     if response.status_code != 200 or response.mimetype != "text/html":
         return []
-    return sorted({field["name"] for field in soup_of(response).select(
-        "#main-content form [name]") if field["name"] != "csrf_token"})
+    return sorted(
+        {
+            field["name"]
+            for field in soup_of(response).select("#main-content form [name]")
+            if field["name"] != "csrf_token"
+        }
+    )
 
 
 @pytest.fixture
@@ -219,21 +284,29 @@ def test_hostile_input_never_breaks_or_half_saves(app, prepared, endpoint):
     fields = form_fields(client, url) + COMMON_FIELDS
     statuses, json_kinds = [], {}
 
-    @settings(max_examples=60 if is_api else 25, deadline=None, suppress_health_check=list(HealthCheck),
-              derandomize=True)
-    @given(data=st.dictionaries(st.sampled_from(fields), hostile_value, max_size=8),
-           upload=st.one_of(st.none(), st.tuples(st.binary(max_size=2000), st.sampled_from(
-               ["a.pdf", "b.docx", "c.csv", "d.svg", "", "../../x.txt", "e.png"]))),
-           as_json=st.booleans() if not is_api else st.sampled_from([True, True, True, False]),
-           json_data=api_body(endpoint) if is_api else st.just({}), ids=hostile_ids(rule))
+    @settings(
+        max_examples=60 if is_api else 25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
+    )
+    @given(
+        data=st.dictionaries(st.sampled_from(fields), hostile_value, max_size=8),
+        upload=st.one_of(
+            st.none(),
+            st.tuples(
+                st.binary(max_size=2000),
+                st.sampled_from(["a.pdf", "b.docx", "c.csv", "d.svg", "", "../../x.txt", "e.png"]),
+            ),
+        ),
+        as_json=st.booleans() if not is_api else st.sampled_from([True, True, True, False]),
+        json_data=api_body(endpoint) if is_api else st.just({}),
+        ids=hostile_ids(rule),
+    )
     @partial(with_each_non_string_field, endpoint)
     def attempt(data, upload, as_json, json_data, ids):
         before, events = snapshot(), audit_count()
         target = url_of(app, rule, prepared, ids) if ids else url
         if is_api and as_json:
             # sent as text, so that a body of null, a number or a list arrives as itself
-            response = client.post(target, data=json.dumps(json_data), headers=headers,
-                                   content_type="application/json")
+            response = client.post(target, data=json.dumps(json_data), headers=headers, content_type="application/json")
             if isinstance(json_data, dict):
                 for field, value in json_data.items():
                     json_kinds.setdefault(field, set()).add(kind_of(value))
@@ -288,8 +361,22 @@ LIST_PARAMETERS = {
     "/api/v1/recommendations": ["pdu", "region", "limit", "cursor", "status", "updated_since"],
     "/api/v1/inspections": ["pdu", "region", "limit", "cursor"],
     "/api/v1/inspections/{inspection_id}/recommendations": ["limit", "cursor", "status", "updated_since"],
-    "/actions": ["organisation", "addressee", "owner", "status", "overdue", "due_from", "due_to", "recommendation",
-                 "inspection", "current", "mine", "sort", "order", "page"],
+    "/actions": [
+        "organisation",
+        "addressee",
+        "owner",
+        "status",
+        "overdue",
+        "due_from",
+        "due_to",
+        "recommendation",
+        "inspection",
+        "current",
+        "mine",
+        "sort",
+        "order",
+        "page",
+    ],
     "/actions.csv": ["organisation", "owner", "status", "recommendation", "inspection", "sort", "order"],
     "/recommendations": ["organisation", "addressee", "status", "inspection", "current", "mine", "page"],
     "/dashboard": ["status", "owner", "due_by", "sort", "order"],
@@ -298,8 +385,24 @@ LIST_PARAMETERS = {
 #: numbers of every size and sign, and digits that are not 0 to 9 ("²" passes str.isdigit(); "٣" is int() 3)
 hostile_number = st.one_of(
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
-    st.sampled_from([str(2**31 - 1), str(2**31), str(2**63 - 1), str(2**63), str(2**64), "0", "-0", "00", "1_000",
-                     " 1", "1 ", "+1", "1e3", "0x1f"]),
+    st.sampled_from(
+        [
+            str(2**31 - 1),
+            str(2**31),
+            str(2**63 - 1),
+            str(2**63),
+            str(2**64),
+            "0",
+            "-0",
+            "00",
+            "1_000",
+            " 1",
+            "1 ",
+            "+1",
+            "1e3",
+            "0x1f",
+        ]
+    ),
     st.text(alphabet=st.characters(categories=["Nd", "No"]), min_size=1, max_size=25),
     st.sampled_from(["²", "٣", "１２", "①", "⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹"]),
 )
@@ -321,10 +424,14 @@ def test_hostile_query_strings_never_break_a_list(app, prepared, path):
     drawn: set[str] = set()
 
     @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-    @given(query=st.dictionaries(st.sampled_from(LIST_PARAMETERS[path]),
-                                 st.one_of(hostile_query_value, st.lists(hostile_query_value, min_size=2,
-                                                                         max_size=3)),
-                                 min_size=1, max_size=4))
+    @given(
+        query=st.dictionaries(
+            st.sampled_from(LIST_PARAMETERS[path]),
+            st.one_of(hostile_query_value, st.lists(hostile_query_value, min_size=2, max_size=3)),
+            min_size=1,
+            max_size=4,
+        )
+    )
     def attempt(query):
         drawn.update(query)
         response = client.get(url, query_string=query)
@@ -332,8 +439,9 @@ def test_hostile_query_strings_never_break_a_list(app, prepared, path):
         if is_api:
             assert response.status_code in (200, 400), f"{url} {query!r}: {response.status_code}"
             if response.status_code == 400:
-                assert "must be" in response.json["error"]["message"] or "cursor" in response.json["error"][
-                    "message"], response.json
+                assert (
+                    "must be" in response.json["error"]["message"] or "cursor" in response.json["error"]["message"]
+                ), response.json
         else:
             assert response.status_code == 200, f"{url} {query!r}: {response.status_code}"
 

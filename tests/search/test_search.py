@@ -25,15 +25,26 @@ def plant(rec: Recommendation, word: str) -> None:
     action = rec.actions[0]
     action.description = f"{action.description} {word}"
     db.session.add(ProgressUpdate(action_id=action.id, narrative=f"Weekly {word} check done"))
-    db.session.add(Evidence(recommendation_id=rec.id, action_id=action.id, kind=LINK,
-                            title=f"{word.capitalize()} minutes", url="https://example.org/x"))
+    db.session.add(
+        Evidence(
+            recommendation_id=rec.id,
+            action_id=action.id,
+            kind=LINK,
+            title=f"{word.capitalize()} minutes",
+            url="https://example.org/x",
+        )
+    )
     db.session.commit()
 
 
 def barking_rec(number: int = 1) -> Recommendation:
     barking = find_pdu("Barking, Dagenham and Havering")
-    return db.session.scalar(select(Recommendation).join(Inspection).where(
-        Inspection.pdu_id == barking.id, Recommendation.number == number).order_by(Recommendation.id))
+    return db.session.scalar(
+        select(Recommendation)
+        .join(Inspection)
+        .where(Inspection.pdu_id == barking.id, Recommendation.number == number)
+        .order_by(Recommendation.id)
+    )
 
 
 def test_search_finds_every_kind_grouped_with_the_word_highlighted(app, as_user):
@@ -41,7 +52,11 @@ def test_search_finds_every_kind_grouped_with_the_word_highlighted(app, as_user)
     page = soup_of(as_user(HEAD).get("/search?q=Zephyrine"))
     assert text_of(page.h1) == "Search"
     assert [text_of(h2).split(" (")[0] for h2 in page.select("main h2")] == [
-        "Recommendations", "Actions", "Progress updates", "Evidence"]
+        "Recommendations",
+        "Actions",
+        "Progress updates",
+        "Evidence",
+    ]
     for kind in ("recommendations", "actions", "updates", "evidence"):
         assert len(hits(page, kind)) == 1, kind
     marks = [text_of(m).lower() for m in page.select("ul[data-kind] mark")]
@@ -53,8 +68,9 @@ def test_search_finds_every_kind_grouped_with_the_word_highlighted(app, as_user)
 def test_a_head_of_pdu_never_finds_another_pdus_text(app, as_user):
     load_national(DEMO_TODAY, pdus_per_region=2, inspections_per_pdu=1, updates_per_action=1)
     barking = find_pdu("Barking, Dagenham and Havering")
-    other = db.session.scalar(select(Recommendation).join(Inspection).where(
-        Inspection.pdu_id != barking.id).order_by(Recommendation.id))
+    other = db.session.scalar(
+        select(Recommendation).join(Inspection).where(Inspection.pdu_id != barking.id).order_by(Recommendation.id)
+    )
     plant(other, "quixotical")
     head = find_user(HEAD)
     assert search(head, "quixotical").total == 0
@@ -82,7 +98,8 @@ def test_search_text_is_escaped_and_odd_input_is_harmless(app, as_user):
         assert response.status_code == 200, query
         assert b"<b>zanzibarite" not in response.data
     assert search(find_user(HEAD), "100%").total == 0 or all(
-        "100" in hit.text for group in search(find_user(HEAD), "100%").groups for hit in group.hits)
+        "100" in hit.text for group in search(find_user(HEAD), "100%").groups for hit in group.hits
+    )
 
 
 def test_highlight_escapes_then_marks_and_stems_roughly():

@@ -49,10 +49,34 @@ def lying_zip(entries: list[tuple[str, bytes, int, int, int]]) -> bytes:
     for name, stream, crc, _real, declared in entries:
         offset = body.tell()
         encoded = name.encode()
-        body.write(struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0x21, crc, len(stream), declared,
-                               len(encoded), 0) + encoded + stream)
-        directory.write(struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0x21, crc, len(stream),
-                                    declared, len(encoded), 0, 0, 0, 0, 0, offset) + encoded)
+        body.write(
+            struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0x21, crc, len(stream), declared, len(encoded), 0)
+            + encoded
+            + stream
+        )
+        directory.write(
+            struct.pack(
+                "<4sHHHHHHIIIHHHHHII",
+                b"PK\x01\x02",
+                20,
+                20,
+                0,
+                8,
+                0,
+                0x21,
+                crc,
+                len(stream),
+                declared,
+                len(encoded),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + encoded
+        )
     start, listing = body.tell(), directory.getvalue()
     end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(listing), start, 0)
     return body.getvalue() + listing + end
@@ -65,12 +89,24 @@ def honest(name: str, data: bytes) -> tuple[str, bytes, int, int, int]:
 
 #: (file name, the document's own parts, the part whose headers lie)
 DOCUMENTS = {
-    "odt": ("report.odt", [honest("mimetype", b"application/vnd.oasis.opendocument.text"),
-                           honest("META-INF/manifest.xml", b"<manifest/>")], "content.xml"),
-    "docx": ("report.docx", [honest("word/document.xml", b"<w:document/>"), honest("_rels/.rels", b"<Rels/>")],
-             "[Content_Types].xml"),
-    "xlsx": ("sheet.xlsx", [honest("xl/worksheets/sheet1.xml", b"<worksheet/>"), honest("_rels/.rels", b"<R/>")],
-             "xl/workbook.xml"),
+    "odt": (
+        "report.odt",
+        [
+            honest("mimetype", b"application/vnd.oasis.opendocument.text"),
+            honest("META-INF/manifest.xml", b"<manifest/>"),
+        ],
+        "content.xml",
+    ),
+    "docx": (
+        "report.docx",
+        [honest("word/document.xml", b"<w:document/>"), honest("_rels/.rels", b"<Rels/>")],
+        "[Content_Types].xml",
+    ),
+    "xlsx": (
+        "sheet.xlsx",
+        [honest("xl/worksheets/sheet1.xml", b"<worksheet/>"), honest("_rels/.rels", b"<R/>")],
+        "xl/workbook.xml",
+    ),
 }
 
 
@@ -119,8 +155,9 @@ def test_parts_that_inflate_past_the_budget_together_are_refused_at_any_ratio(ap
     monkeypatch.setattr(services, "ZIP_MAX_UNPACKED_BYTES", 3 * 1024 * 1024)
     text = b"".join(b"%08d some ordinary words of a document\n" % n for n in range(40_000))  # 1.9 MB, about 10:1
     filename, parts, _ = DOCUMENTS["docx"]
-    upload = lying_zip([*parts, (*honest("word/one.xml", text)[:4], DECLARED),
-                        (*honest("word/two.xml", text)[:4], DECLARED)])
+    upload = lying_zip(
+        [*parts, (*honest("word/one.xml", text)[:4], DECLARED), (*honest("word/two.xml", text)[:4], DECLARED)]
+    )
     with pytest.raises(EvidenceError, match="unpacks to far more than a document needs"):
         check_file(filename, upload)
     monkeypatch.setattr(services, "ZIP_MAX_UNPACKED_BYTES", 8 * 1024 * 1024)
@@ -131,9 +168,11 @@ def test_the_upload_page_refuses_the_bomb_and_keeps_nothing(app, as_user):
     filename, upload = bomb_document("docx")
     rec = db.session.scalar(select(Recommendation).where(Recommendation.number == 1))
     before = db.session.scalar(select(func.count(Evidence.id)))
-    response = as_user(HEAD).post(f"/recommendations/{rec.id}/evidence/upload", data={
-        "title": "Plan", "for_action": "recommendation", "file": (io.BytesIO(upload), filename)},
-        content_type="multipart/form-data")
+    response = as_user(HEAD).post(
+        f"/recommendations/{rec.id}/evidence/upload",
+        data={"title": "Plan", "for_action": "recommendation", "file": (io.BytesIO(upload), filename)},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 200
     assert "unpacks to far more than a document needs" in text_of(soup_of(response).select_one(".govuk-error-summary"))
     assert db.session.scalar(select(func.count(Evidence.id))) == before

@@ -43,10 +43,18 @@ def served(request, tmp_path_factory):
         url = os.environ["TEST_DATABASE_URL"]
         fresh_schema(url)
         options = {"connect_args": {"options": f"-csearch_path={SCHEMA}"}, "pool_size": 20, "max_overflow": 20}
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": options,
-                      "UPLOAD_PATH": str(folder / "uploads"), "WTF_CSRF_ENABLED": False, "MAIL_BACKEND": "sink",
-                      # the per-address throttle would turn most of the 30 away unchecked; here every one is checked
-                      "SECURITY_SIGN_IN_RATE_PER_MINUTE": 1000})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SQLALCHEMY_ENGINE_OPTIONS": options,
+            "UPLOAD_PATH": str(folder / "uploads"),
+            "WTF_CSRF_ENABLED": False,
+            "MAIL_BACKEND": "sink",
+            # the per-address throttle would turn most of the 30 away unchecked; here every one is checked
+            "SECURITY_SIGN_IN_RATE_PER_MINUTE": 1000,
+        }
+    )
     from tracker.demo.services import load_demo
 
     with app.app_context():
@@ -92,8 +100,9 @@ def test_thirty_simultaneous_wrong_sign_ins_are_each_counted(served):
     assert 500 not in statuses
     assert statuses.count(200) == 30, statuses  # each the sign-in page with its error, none refused as busy
     with app.app_context():
-        failures = db.session.scalar(select(func.count(SignInAttempt.id))
-                                     .where(SignInAttempt.email == "head.bdh@example.org"))
+        failures = db.session.scalar(
+            select(func.count(SignInAttempt.id)).where(SignInAttempt.email == "head.bdh@example.org")
+        )
         db.session.remove()
     assert failures == 30
 
@@ -108,9 +117,14 @@ def test_ten_simultaneous_api_updates_to_one_action_are_each_saved_once(served):
         before = db.session.scalar(select(func.count(ProgressUpdate.id)).where(ProgressUpdate.action_id == action_id))
         db.session.remove()
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
-    calls = [lambda n=n: send(f"{base}/api/v1/actions/{action_id}/updates",
-                              json.dumps({"narrative": f"Simultaneous note {n}"}).encode(), headers)
-             for n in range(10)]
+    calls = [
+        lambda n=n: send(
+            f"{base}/api/v1/actions/{action_id}/updates",
+            json.dumps({"narrative": f"Simultaneous note {n}"}).encode(),
+            headers,
+        )
+        for n in range(10)
+    ]
     statuses = all_at_once(calls)
     assert 500 not in statuses
     assert set(statuses) <= {201, 409, 503}, statuses

@@ -109,9 +109,11 @@ def test_the_same_request_with_its_token_is_accepted(csrf_app):
 def update_form(client, action_id: int) -> dict[str, str]:
     """What the progress-update form sends, as its page gave it to this client."""
     page = soup_of(client.get(f"/actions/{action_id}/updates/new"))
-    return {"csrf_token": page.select_one("input[name=csrf_token]")["value"],
-            "version": page.select_one("input[name=version]")["value"],
-            "narrative": "Typed before the session ended."}
+    return {
+        "csrf_token": page.select_one("input[name=csrf_token]")["value"],
+        "version": page.select_one("input[name=version]")["value"],
+        "narrative": "Typed before the session ended.",
+    }
 
 
 def banners(response) -> list[str]:
@@ -189,7 +191,8 @@ def test_a_made_up_token_is_still_refused_with_the_error_page_even_with_a_referr
 def test_the_api_answers_json_not_a_redirect_to_a_stale_form_token(csrf_app):
     action_id = owned_action_id()
     data = update_form(sign_in_as(csrf_app.test_client(), OWNER), action_id)
-    response = csrf_app.test_client().post(f"/api/v1/actions/{action_id}/updates", data=data,
-                                           headers={"Referer": f"http://localhost/actions/{action_id}"})
+    response = csrf_app.test_client().post(
+        f"/api/v1/actions/{action_id}/updates", data=data, headers={"Referer": f"http://localhost/actions/{action_id}"}
+    )
     assert response.status_code in (400, 401, 403)
     assert response.is_json and "error" in response.get_json()

@@ -14,8 +14,20 @@ PAYLOAD = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
 #: short strings are codes and states (status, kind, role, rating), which the app reads back as keys
 FREE_TEXT_MIN_LENGTH = 100
 #: names, addresses and file paths the app must still be able to use
-KEEP = {"email", "password_hash", "token_hash", "url", "stored_name", "storage_path", "content_type", "sha256",
-        "source_sha256", "filename_on_disk", "href", "path"}
+KEEP = {
+    "email",
+    "password_hash",
+    "token_hash",
+    "url",
+    "stored_name",
+    "storage_path",
+    "content_type",
+    "sha256",
+    "source_sha256",
+    "filename_on_disk",
+    "href",
+    "path",
+}
 
 
 def free_text_columns():
@@ -23,8 +35,10 @@ def free_text_columns():
         for column in table.columns:
             if column.name in KEEP or column.name.endswith(("_id", "_at", "_on", "_key")) or column.foreign_keys:
                 continue
-            if isinstance(column.type, Text) or (isinstance(column.type, String) and (
-                    column.type.length is None or column.type.length >= FREE_TEXT_MIN_LENGTH)):
+            if isinstance(column.type, Text) or (
+                isinstance(column.type, String)
+                and (column.type.length is None or column.type.length >= FREE_TEXT_MIN_LENGTH)
+            ):
                 yield table, column
 
 
@@ -41,8 +55,14 @@ def poisoned(app):
 
 
 def test_markup_is_put_into_many_columns(poisoned):
-    assert {"recommendations.text", "actions.description", "progress_updates.narrative", "evidence.title",
-            "users.name", "organisations.name"} <= set(poisoned)
+    assert {
+        "recommendations.text",
+        "actions.description",
+        "progress_updates.narrative",
+        "evidence.title",
+        "users.name",
+        "organisations.name",
+    } <= set(poisoned)
 
 
 @pytest.mark.parametrize("email", [HEAD, OWNER, DIRECTOR, ADMIN])
@@ -65,8 +85,16 @@ def test_api_returns_user_content_as_json_text(as_user, poisoned):
     assert PAYLOAD in str(response.get_json()), "the API returns the text as it was entered, as JSON"
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>",
-                                 "vbscript:msgbox(1)", "//evil.example.com/x", "https:alert(1)"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "//evil.example.com/x",
+        "https:alert(1)",
+    ],
+)
 def test_evidence_links_must_be_web_addresses(url):
     with pytest.raises(EvidenceError):
         check_link(url)
@@ -76,7 +104,8 @@ def test_a_link_with_script_is_refused_by_the_form(as_user):
     client = as_user(OWNER)
     action_id = db.session.scalar(select(Action.id).order_by(Action.id))
     before = db.session.scalar(select(db.func.count()).select_from(db.metadata.tables["evidence"]))
-    response = client.post(f"/actions/{action_id}/evidence/link",
-                           data={"title": "Click me", "url": "javascript:alert(document.cookie)"})
+    response = client.post(
+        f"/actions/{action_id}/evidence/link", data={"title": "Click me", "url": "javascript:alert(document.cookie)"}
+    )
     assert response.status_code in (200, 403, 422)
     assert db.session.scalar(select(db.func.count()).select_from(db.metadata.tables["evidence"])) == before

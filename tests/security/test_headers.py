@@ -24,8 +24,11 @@ def csp_nonce(csp: str) -> str:
 
 
 def page_problems(url: str, response) -> list[str]:
-    problems = [f"{url}: {name} is {response.headers.get(name)!r}" for name, value in EXPECTED.items()
-                if response.headers.get(name) != value]
+    problems = [
+        f"{url}: {name} is {response.headers.get(name)!r}"
+        for name, value in EXPECTED.items()
+        if response.headers.get(name) != value
+    ]
     csp = response.headers.get("Content-Security-Policy", "")
     if "unsafe-inline" in csp or "unsafe-eval" in csp or "object-src 'none'" not in csp:
         problems.append(f"{url}: weak CSP {csp!r}")
@@ -37,8 +40,10 @@ def page_problems(url: str, response) -> list[str]:
         if not script.get("src") and script.get("nonce") != nonce:
             problems.append(f"{url}: inline script without this response's nonce")
     problems += [f"{url}: style attribute on <{tag.name}>" for tag in soup.select("[style]")]
-    problems += [f"{url}: inline event handler on <{tag.name}>" for tag in soup.find_all(
-        lambda tag: any(attribute.startswith("on") for attribute in tag.attrs))]
+    problems += [
+        f"{url}: inline event handler on <{tag.name}>"
+        for tag in soup.find_all(lambda tag: any(attribute.startswith("on") for attribute in tag.attrs))
+    ]
     return problems
 
 

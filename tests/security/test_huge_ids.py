@@ -15,13 +15,18 @@ HUGE = 99999999999999999999  # above 2**63 - 1
 
 
 def rules_with_ids(app):
-    return [rule for rule in app.url_map.iter_rules()
-            if any(isinstance(c, IntegerConverter) for c in rule._converters.values())]
+    return [
+        rule
+        for rule in app.url_map.iter_rules()
+        if any(isinstance(c, IntegerConverter) for c in rule._converters.values())
+    ]
 
 
 def huge_url(app, rule) -> str:
-    values = {name: HUGE if isinstance(converter, IntegerConverter) else sorted(getattr(converter, "items", ["x"]))[0]
-              for name, converter in rule._converters.items()}
+    values = {
+        name: HUGE if isinstance(converter, IntegerConverter) else sorted(getattr(converter, "items", ["x"]))[0]
+        for name, converter in rule._converters.items()
+    }
     with app.test_request_context():
         return url_for(rule.endpoint, **values)
 
@@ -61,8 +66,9 @@ def update_count(action) -> int:
 def test_api_status_of_the_wrong_type_is_a_400(client, owner_action, status):
     action, headers = owner_action
     before = update_count(action)
-    response = client.post(f"/api/v1/actions/{action.id}/updates", json={"narrative": "Done", "status": status},
-                           headers=headers)
+    response = client.post(
+        f"/api/v1/actions/{action.id}/updates", json={"narrative": "Done", "status": status}, headers=headers
+    )
     assert response.status_code == 400
     assert "status must be one of" in response.get_json()["error"]["message"]
     assert update_count(action) == before
@@ -72,8 +78,9 @@ def test_api_status_of_the_wrong_type_is_a_400(client, owner_action, status):
 def test_a_lone_surrogate_is_refused_with_a_400(client, owner_action, body):
     action, headers = owner_action
     before = update_count(action)
-    response = client.post(f"/api/v1/actions/{action.id}/updates", data=body,
-                           headers={**headers, "Content-Type": "application/json"})
+    response = client.post(
+        f"/api/v1/actions/{action.id}/updates", data=body, headers={**headers, "Content-Type": "application/json"}
+    )
     assert response.status_code == 400
     assert "not valid text" in response.get_json()["error"]["message"]
     assert update_count(action) == before

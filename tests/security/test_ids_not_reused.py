@@ -20,8 +20,9 @@ def test_deleting_the_newest_action_does_not_free_its_id(app):
         actions.delete_action(head, action)
     assert len(set(ids)) == 3 and ids == sorted(ids)
     for action_id in ids:
-        events = db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "action",
-                                                             AuditEvent.entity_id == action_id)).all()
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.entity_type == "action", AuditEvent.entity_id == action_id)
+        ).all()
         assert [e.verb for e in events] == ["create", "delete"], action_id
 
 

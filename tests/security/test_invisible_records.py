@@ -16,15 +16,29 @@ from tracker.organisations.services import find_pdu
 
 STRANGER = "head.lambeth@example.org"
 #: the placeholders that name a Barking record, which a head of Lambeth may not see
-RECORD_PLACEHOLDERS = {"inspection", "rec_pdu", "rec_region", "rec_hmpps", "rec_ready", "rec_region_ready",
-                       "action_owned", "update_owned", "evidence_file", "action_pdu_5", "dependency"}
+RECORD_PLACEHOLDERS = {
+    "inspection",
+    "rec_pdu",
+    "rec_region",
+    "rec_hmpps",
+    "rec_ready",
+    "rec_region_ready",
+    "action_owned",
+    "update_owned",
+    "evidence_file",
+    "action_pdu_5",
+    "dependency",
+}
 
 
 def record_endpoints(app) -> list[str]:
     """Every route in the matrix whose address names a Barking record and that checks the record it loads."""
-    return sorted(endpoint for endpoint, (template, _) in MATRIX.items()
-                  if set(re.findall(r"{(\w+)}", template)) & RECORD_PLACEHOLDERS
-                  and getattr(app.view_functions.get(endpoint), "permission", None) == "record")
+    return sorted(
+        endpoint
+        for endpoint, (template, _) in MATRIX.items()
+        if set(re.findall(r"{(\w+)}", template)) & RECORD_PLACEHOLDERS
+        and getattr(app.view_functions.get(endpoint), "permission", None) == "record"
+    )
 
 
 @pytest.fixture
@@ -56,8 +70,12 @@ def test_every_record_route_answers_a_head_of_another_pdu_as_if_the_record_did_n
 @pytest.mark.parametrize("kind", ["inspection", "rec_pdu", "action_owned", "evidence_file"])
 def test_the_api_answers_another_pdus_record_exactly_as_a_missing_one(app, client, ids, stranger, kind):
     token = create_api_token(stranger, "tests")
-    paths = {"inspection": "/api/v1/inspections/{}", "rec_pdu": "/api/v1/recommendations/{}",
-             "action_owned": "/actions/{}", "evidence_file": "/evidence/{}/download"}
+    paths = {
+        "inspection": "/api/v1/inspections/{}",
+        "rec_pdu": "/api/v1/recommendations/{}",
+        "action_owned": "/actions/{}",
+        "evidence_file": "/evidence/{}/download",
+    }
     path = paths[kind]
     headers = {"Authorization": f"Bearer {token}"} if path.startswith("/api/") else {}
     if not headers:

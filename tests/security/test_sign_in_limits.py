@@ -18,8 +18,7 @@ PASSWORD = "demo-password-for-tests"
 
 
 def attempt(client, email=HEAD, password="wrong", address="192.0.2.10"):
-    return client.post("/sign-in", data={"email": email, "password": password},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post("/sign-in", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address})
 
 
 @pytest.fixture
@@ -74,8 +73,10 @@ def test_failures_slow_one_address_on_one_account_exponentially_not_the_owner(ap
     # the attacker's address now waits a minute, even with the right password...
     assert attempt(client, email=OWNER, password=PASSWORD, address=attacker).status_code == 200
     # ...while the owner, from their own address, signs in as ever
-    assert attempt(client.application.test_client(), email=OWNER, password=PASSWORD,
-                   address="198.51.100.7").status_code == 302
+    assert (
+        attempt(client.application.test_client(), email=OWNER, password=PASSWORD, address="198.51.100.7").status_code
+        == 302
+    )
     start = utcnow()
     # each refused attempt counts too and doubles the wait: four failures, two minutes; at 1.5 a fifth, four
     # minutes (until 5.5); at 5 a sixth, eight minutes but at most lockout_minutes (7), so until 12
@@ -103,8 +104,12 @@ def test_unknown_deactivated_waiting_and_wrong_all_look_the_same(app, client, mo
     monkeypatch.setattr(services, "check_password_hash", lambda *args: checks.append(1) or real(*args))
     for _ in range(2):
         attempt(client, email=HEAD, address="203.0.113.50")
-    cases = {"unknown": ("nobody@example.org", "wrong"), "deactivated": (OWNER, PASSWORD),
-             "waiting": (HEAD, PASSWORD), "wrong password": (HEAD, "wrong")}
+    cases = {
+        "unknown": ("nobody@example.org", "wrong"),
+        "deactivated": (OWNER, PASSWORD),
+        "waiting": (HEAD, PASSWORD),
+        "wrong password": (HEAD, "wrong"),
+    }
     messages = {}
     for case, (email, password) in cases.items():
         checks.clear()
@@ -127,8 +132,10 @@ def test_an_administrator_unlock_lets_the_address_try_again(app, client, monkeyp
     assert attempt(client, email=OWNER, password=PASSWORD, address="203.0.113.9").status_code == 200
     with app.app_context():
         unlock_user(find_user("admin@example.org"), find_user(OWNER))
-    assert attempt(client.application.test_client(), email=OWNER, password=PASSWORD,
-                   address="203.0.113.9").status_code == 302
+    assert (
+        attempt(client.application.test_client(), email=OWNER, password=PASSWORD, address="203.0.113.9").status_code
+        == 302
+    )
 
 
 def test_idle_expiry_is_configured_from_the_security_section(app):
@@ -139,15 +146,22 @@ def test_idle_expiry_is_configured_from_the_security_section(app):
 def test_forwarded_addresses_are_ignored_unless_a_proxy_is_trusted(app, client, tmp_path):
     from tests.conftest import make_app
 
-    client.post("/sign-in", data={"email": "x@example.org", "password": "wrong"},
-                headers={"X-Forwarded-For": "203.0.113.5"}, environ_base={"REMOTE_ADDR": "192.0.2.1"})
+    client.post(
+        "/sign-in",
+        data={"email": "x@example.org", "password": "wrong"},
+        headers={"X-Forwarded-For": "203.0.113.5"},
+        environ_base={"REMOTE_ADDR": "192.0.2.1"},
+    )
     with app.app_context():
         assert db.session.scalars(select(SignInAttempt.address)).all() == ["192.0.2.1"]
 
     proxied = make_app(tmp_path, None, SECURITY_TRUSTED_PROXIES=1)
-    proxied.test_client().post("/sign-in", data={"email": "x@example.org", "password": "wrong"},
-                               headers={"X-Forwarded-For": "203.0.113.5"}, environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    proxied.test_client().post(
+        "/sign-in",
+        data={"email": "x@example.org", "password": "wrong"},
+        headers={"X-Forwarded-For": "203.0.113.5"},
+        environ_base={"REMOTE_ADDR": "10.0.0.2"},
+    )
     with proxied.app_context():
         assert db.session.scalars(select(SignInAttempt.address)).all() == ["203.0.113.5"]
         db.engine.dispose()
-

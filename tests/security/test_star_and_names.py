@@ -19,8 +19,15 @@ def api_get(client, url: str, **headers):
     return client.get(url, headers={"Authorization": f"Bearer {token}", **headers})
 
 
-@pytest.mark.parametrize("url", ["/api/v1/recommendations/2147483000", "/api/v1/inspections/2147483000",
-                                 "/api/v1/inspections/2147483000/recommendations", "/api/v1/no-such-thing"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/recommendations/2147483000",
+        "/api/v1/inspections/2147483000",
+        "/api/v1/inspections/2147483000/recommendations",
+        "/api/v1/no-such-thing",
+    ],
+)
 def test_if_none_match_star_is_not_a_304_for_what_does_not_exist(app, client, url):
     response = api_get(client, url, **{"If-None-Match": "*"})
     assert response.status_code == 404
@@ -33,19 +40,33 @@ def test_if_none_match_star_is_a_304_for_what_exists_and_the_caller_may_see(app,
     assert api_get(client, f"/api/v1/recommendations/{rec.id}").status_code == 200
 
 
-NAMES = ["Sam\r\nBcc: everyone@example.org", "Sam\nLambeth", "Sam\tLambeth", "Sam\x1bLambeth", "Sam\u2028Lambeth",
-         "Sam\x85Lambeth"]
+NAMES = [
+    "Sam\r\nBcc: everyone@example.org",
+    "Sam\nLambeth",
+    "Sam\tLambeth",
+    "Sam\x1bLambeth",
+    "Sam\u2028Lambeth",
+    "Sam\x85Lambeth",
+]
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_a_persons_name_with_a_control_character_is_refused_with_a_form_error(as_user, name):
-    users, events = db.session.scalar(select(func.count(User.id))), db.session.scalar(select(func.count(
-        AuditEvent.id)))
-    page = soup_of(as_user(ADMIN).post("/admin/users/new", data={
-        "name": name, "email": "sam.lambeth@example.org", "role": "head_of_pdu",
-        "organisation_id": str(find_pdu("Lambeth").id)}))
+    users, events = db.session.scalar(select(func.count(User.id))), db.session.scalar(select(func.count(AuditEvent.id)))
+    page = soup_of(
+        as_user(ADMIN).post(
+            "/admin/users/new",
+            data={
+                "name": name,
+                "email": "sam.lambeth@example.org",
+                "role": "head_of_pdu",
+                "organisation_id": str(find_pdu("Lambeth").id),
+            },
+        )
+    )
     assert "Full name must be on one line, without line breaks, tabs or other control characters" in text_of(
-        page.select_one(".govuk-error-summary"))
+        page.select_one(".govuk-error-summary")
+    )
     assert find_user("sam.lambeth@example.org") is None
     assert db.session.scalar(select(func.count(User.id))) == users
     assert db.session.scalar(select(func.count(AuditEvent.id))) == events
@@ -55,14 +76,20 @@ def test_a_persons_name_with_a_control_character_is_refused_with_a_form_error(as
 def test_an_organisation_name_with_a_control_character_is_refused_with_a_form_error(as_user, name):
     client = as_user(ADMIN)
     london = find_region("London")
-    page = soup_of(client.post("/admin/organisations/new/pdu", data={
-        "name": name, "parent_id": str(london.id), "is_active": "y"}))
+    page = soup_of(
+        client.post("/admin/organisations/new/pdu", data={"name": name, "parent_id": str(london.id), "is_active": "y"})
+    )
     assert "Name must be on one line, without line breaks, tabs or other control characters" in text_of(
-        page.select_one(".govuk-error-summary"))
+        page.select_one(".govuk-error-summary")
+    )
     assert db.session.scalar(select(Organisation).where(Organisation.name == name)) is None
     lambeth = find_pdu("Lambeth")
-    page = soup_of(client.post(f"/admin/organisations/{lambeth.id}/edit", data={
-        "name": name, "parent_id": str(london.id), "is_active": "y"}))
+    page = soup_of(
+        client.post(
+            f"/admin/organisations/{lambeth.id}/edit",
+            data={"name": name, "parent_id": str(london.id), "is_active": "y"},
+        )
+    )
     assert "Name must be on one line" in text_of(page.select_one(".govuk-error-summary"))
     db.session.expire_all()
     assert db.session.get(Organisation, lambeth.id).name == "Lambeth"

@@ -29,11 +29,11 @@ def api_action(app):
 def test_the_api_refuses_a_narrative_over_the_forms_limit_and_saves_nothing(client, api_action):
     action, headers = api_action
     before = counts(action)
-    response = client.post(f"/api/v1/actions/{action.id}/updates", json={"narrative": "x" * 5_000_000},
-                           headers=headers)
+    response = client.post(f"/api/v1/actions/{action.id}/updates", json={"narrative": "x" * 5_000_000}, headers=headers)
     assert response.status_code == 400
-    assert response.get_json()["error"]["message"] == ("Narrative must be 5,000 characters or fewer. "
-                                                       "Nothing was saved.")
+    assert response.get_json()["error"]["message"] == (
+        "Narrative must be 5,000 characters or fewer. Nothing was saved."
+    )
     assert counts(action) == before
     page = client.get(f"/api/v1/recommendations/{action.recommendation_id}", headers=headers)
     assert len(page.data) < 100_000
@@ -41,8 +41,7 @@ def test_the_api_refuses_a_narrative_over_the_forms_limit_and_saves_nothing(clie
 
 def test_the_api_accepts_a_narrative_exactly_at_the_limit(client, api_action):
     action, headers = api_action
-    response = client.post(f"/api/v1/actions/{action.id}/updates", json={"narrative": "y" * LONG_TEXT},
-                           headers=headers)
+    response = client.post(f"/api/v1/actions/{action.id}/updates", json={"narrative": "y" * LONG_TEXT}, headers=headers)
     assert response.status_code == 201 and len(response.get_json()["narrative"]) == LONG_TEXT
 
 

@@ -18,23 +18,27 @@ from tracker.recommendations.models import Recommendation
 ODT_TYPE = b"application/vnd.oasis.opendocument.text"
 
 
-@pytest.mark.parametrize("data", [
-    b"<body onload=alert(1)>",
-    b"<!-- a comment --><script>alert(1)</script>",
-    b"\xef\xbb\xbf<html><script>alert(1)</script></html>",
-    b"\xef\xbb\xbf\xef\xbb\xbf  \n<html>",
-    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
-    b"\t\r\n <iframe src=x>",
-    b"\xc2\xa0<p>no-break space first</p>",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<body onload=alert(1)>",
+        b"<!-- a comment --><script>alert(1)</script>",
+        b"\xef\xbb\xbf<html><script>alert(1)</script></html>",
+        b"\xef\xbb\xbf\xef\xbb\xbf  \n<html>",
+        b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+        b"\t\r\n <iframe src=x>",
+        b"\xc2\xa0<p>no-break space first</p>",
+    ],
+)
 @pytest.mark.parametrize("name", ["notes.txt", "register.csv"])
 def test_markup_is_never_accepted_as_text(app, name, data):
     with pytest.raises(EvidenceError, match="content does not match"):
         check_file(name, data)
 
 
-@pytest.mark.parametrize("data", [b"Minutes of the meeting\n", "Café – notes".encode(),
-                                  b"a < b, and 3 > 2\n", b"\xef\xbb\xbfname,grade\n"])
+@pytest.mark.parametrize(
+    "data", [b"Minutes of the meeting\n", "Café – notes".encode(), b"a < b, and 3 > 2\n", b"\xef\xbb\xbfname,grade\n"]
+)
 def test_plain_text_is_still_accepted(app, data):
     assert check_file("notes.txt", data).kind == "txt"
 
@@ -90,10 +94,15 @@ def test_the_upload_page_refuses_markup_disguised_as_text(app, as_user):
     client = as_user(HEAD)
     rec = db.session.scalar(select(Recommendation).where(Recommendation.number == 1))
     before = db.session.scalar(select(func.count(Evidence.id)))
-    response = client.post(f"/recommendations/{rec.id}/evidence/upload", data={
-        "title": "Notes", "for_action": "recommendation",
-        "file": (io.BytesIO(b"\xef\xbb\xbf<html><script>alert(1)</script>"), "notes.txt")},
-        content_type="multipart/form-data")
+    response = client.post(
+        f"/recommendations/{rec.id}/evidence/upload",
+        data={
+            "title": "Notes",
+            "for_action": "recommendation",
+            "file": (io.BytesIO(b"\xef\xbb\xbf<html><script>alert(1)</script>"), "notes.txt"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 200
     assert "content does not match" in text_of(soup_of(response).select_one(".govuk-error-summary"))
     assert db.session.scalar(select(func.count(Evidence.id))) == before

@@ -15,11 +15,28 @@ from tracker.whole_numbers import MAX_BIGINT, MAX_ID, record_id, whole_number
 HOSTILE_NUMBERS = ["99999999999999999999999", str(2**63), str(2**31), "²", "٣", "١٢", "1_000", " 7", "+7", "0x10"]
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("0", 0), ("42", 42), (42, 42), (str(MAX_BIGINT), MAX_BIGINT), (str(MAX_BIGINT + 1), None), ("²", None),
-    ("٣", None), ("1_000", None), (" 7", None), ("7\n", None), ("+7", None), ("-7", None), ("", None), (None, None),
-    (True, None), (7.0, None), ("007", 7),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("0", 0),
+        ("42", 42),
+        (42, 42),
+        (str(MAX_BIGINT), MAX_BIGINT),
+        (str(MAX_BIGINT + 1), None),
+        ("²", None),
+        ("٣", None),
+        ("1_000", None),
+        (" 7", None),
+        ("7\n", None),
+        ("+7", None),
+        ("-7", None),
+        ("", None),
+        (None, None),
+        (True, None),
+        (7.0, None),
+        ("007", 7),
+    ],
+)
 def test_whole_number_reads_ascii_digits_within_64_bits(value, expected):
     assert whole_number(value) == expected
 
@@ -37,8 +54,9 @@ def test_api_refuses_an_organisation_number_no_table_could_hold(app, client, url
     token = create_api_token(find_user(HMPPS), "tests")
     response = client.get(url, query_string={name: value}, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 400
-    assert f"{name} must be an organisation's id, a whole number from 1 to {MAX_ID}" in \
-        response.json["error"]["message"]
+    assert (
+        f"{name} must be an organisation's id, a whole number from 1 to {MAX_ID}" in response.json["error"]["message"]
+    )
 
 
 @pytest.mark.parametrize("url", ["/api/v1/recommendations", "/api/v1/inspections"])
@@ -52,11 +70,15 @@ def test_api_refuses_a_limit_that_is_not_ascii_digits_in_range(app, client, url,
 
 def test_api_still_filters_by_an_organisation_named_in_letters(app, client):
     token = create_api_token(find_user(HMPPS), "tests")
-    response = client.get("/api/v1/inspections", query_string={"region": "London", "limit": "５"},
-                          headers={"Authorization": f"Bearer {token}"})
+    response = client.get(
+        "/api/v1/inspections",
+        query_string={"region": "London", "limit": "５"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert response.status_code == 400  # a full-width digit is not a limit either
-    response = client.get("/api/v1/inspections", query_string={"region": "London"},
-                          headers={"Authorization": f"Bearer {token}"})
+    response = client.get(
+        "/api/v1/inspections", query_string={"region": "London"}, headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 200 and response.json["inspections"]
 
 
@@ -69,18 +91,24 @@ def row_count(response) -> int:
     return len(soup_of(response).select("#main-content table tbody tr"))
 
 
-@pytest.mark.parametrize(("path", "name", "what"), [
-    ("/actions", "recommendation", "recommendation"), ("/actions", "inspection", "inspection"),
-    ("/recommendations", "inspection", "inspection"),
-])
+@pytest.mark.parametrize(
+    ("path", "name", "what"),
+    [
+        ("/actions", "recommendation", "recommendation"),
+        ("/actions", "inspection", "inspection"),
+        ("/recommendations", "inspection", "inspection"),
+    ],
+)
 @pytest.mark.parametrize("value", HOSTILE_NUMBERS)
 def test_a_list_filter_no_record_could_match_is_left_out_with_a_message(app, as_user, path, name, what, value):
     client = as_user(HEAD)
     unfiltered = client.get(path)
     response = client.get(path, query_string={name: value})
     assert response.status_code == 200
-    assert f"The {what} in this page's address is not one that exists, so the list is not filtered by {what}" \
+    assert (
+        f"The {what} in this page's address is not one that exists, so the list is not filtered by {what}"
         in error_summary(response)
+    )
     assert row_count(response) == row_count(unfiltered) > 0
 
 

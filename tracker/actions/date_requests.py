@@ -30,14 +30,19 @@ def needs_agreement(action: Action, new_on: date) -> bool:
 
 
 def open_request(action: Action) -> DateChangeRequest | None:
-    return db.session.scalar(select(DateChangeRequest).where(
-        DateChangeRequest.action_id == action.id,
-        DateChangeRequest.state.in_((REQUESTED, AWAITING_AGREEMENT))).order_by(DateChangeRequest.id.desc()))
+    return db.session.scalar(
+        select(DateChangeRequest)
+        .where(DateChangeRequest.action_id == action.id, DateChangeRequest.state.in_((REQUESTED, AWAITING_AGREEMENT)))
+        .order_by(DateChangeRequest.id.desc())
+    )
 
 
 def _holders(role: str, organisation_id: int | None = None) -> list[User]:
-    query = select(User).join(RoleAssignment, RoleAssignment.user_id == User.id).where(
-        RoleAssignment.role == role, User.is_active)
+    query = (
+        select(User)
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(RoleAssignment.role == role, User.is_active)
+    )
     if organisation_id is not None:
         query = query.where(RoleAssignment.organisation_id == organisation_id)
     return list(db.session.scalars(query.order_by(User.id)).unique())
@@ -60,11 +65,23 @@ def reviewers_of(action: Action) -> list[User]:
 
 def _audit(actor, request: DateChangeRequest, verb: str, summary: str, before=None) -> None:
     action = request.action
-    record_event(actor, "date_change_request", request.id, verb, summary, before=before,
-                 after={"state": request.state, "current_on": request.current_on.isoformat(),
-                        "new_on": request.new_on.isoformat(), "reason": request.reason,
-                        "decision_reason": request.decision_reason},
-                 recommendation_id=action.recommendation_id, inspection_id=action.recommendation.inspection_id)
+    record_event(
+        actor,
+        "date_change_request",
+        request.id,
+        verb,
+        summary,
+        before=before,
+        after={
+            "state": request.state,
+            "current_on": request.current_on.isoformat(),
+            "new_on": request.new_on.isoformat(),
+            "reason": request.reason,
+            "decision_reason": request.decision_reason,
+        },
+        recommendation_id=action.recommendation_id,
+        inspection_id=action.recommendation.inspection_id,
+    )
 
 
 def _check(action: Action, new_on: date, reason: str) -> str:
@@ -82,12 +99,22 @@ def _check(action: Action, new_on: date, reason: str) -> str:
 def request_new_date(actor, action: Action, new_on: date, reason: str) -> DateChangeRequest:
     """The owner asks; the lead is told and decides."""
     reason = _check(action, new_on, reason)
-    request = DateChangeRequest(action=action, requested_by_id=actor.id, current_on=action.target_on,
-                                new_on=new_on, reason=reason, state=REQUESTED)
+    request = DateChangeRequest(
+        action=action,
+        requested_by_id=actor.id,
+        current_on=action.target_on,
+        new_on=new_on,
+        reason=reason,
+        state=REQUESTED,
+    )
     db.session.add(request)
     db.session.flush()
-    _audit(actor, request, "create", f"Asked to move the target date from {request.current_on.isoformat()} to "
-                                     f"{new_on.isoformat()}: {reason}")
+    _audit(
+        actor,
+        request,
+        "create",
+        f"Asked to move the target date from {request.current_on.isoformat()} to {new_on.isoformat()}: {reason}",
+    )
     events.date_requested(actor, request, leads_of(action))
     db.session.commit()
     return request
@@ -102,13 +129,25 @@ def ask_for_agreement(actor, action: Action, new_on: date, reason: str, expected
 
 def _ask_for_agreement(actor, action: Action, new_on: date, reason: str) -> DateChangeRequest:
     reason = _check(action, new_on, reason)
-    request = DateChangeRequest(action=action, requested_by_id=actor.id, current_on=action.target_on,
-                                new_on=new_on, reason=reason, state=AWAITING_AGREEMENT, approved_by_id=actor.id,
-                                approved_at=utcnow())
+    request = DateChangeRequest(
+        action=action,
+        requested_by_id=actor.id,
+        current_on=action.target_on,
+        new_on=new_on,
+        reason=reason,
+        state=AWAITING_AGREEMENT,
+        approved_by_id=actor.id,
+        approved_at=utcnow(),
+    )
     db.session.add(request)
     db.session.flush()
-    _audit(actor, request, "create", f"Asked for agreement to move the target date from "
-                                     f"{request.current_on.isoformat()} to {new_on.isoformat()}: {reason}")
+    _audit(
+        actor,
+        request,
+        "create",
+        f"Asked for agreement to move the target date from "
+        f"{request.current_on.isoformat()} to {new_on.isoformat()}: {reason}",
+    )
     events.date_agreement_needed(actor, request, reviewers_of(action))
     db.session.commit()
     return request
@@ -137,13 +176,17 @@ def decide_request(actor, request: DateChangeRequest, approve: bool, comment: st
     told = [request.requested_by]
     if not approve:
         _refuse(actor, request, comment)
-        _audit(actor, request, "refuse", f"Refused the new target date {request.new_on.isoformat()}: {comment}",
-               before)
+        _audit(actor, request, "refuse", f"Refused the new target date {request.new_on.isoformat()}: {comment}", before)
     elif needs_agreement(request.action, request.new_on):
         request.state, request.approved_by_id, request.approved_at = AWAITING_AGREEMENT, actor.id, utcnow()
         request.decision_reason = comment
-        _audit(actor, request, "approve", f"Approved the new target date {request.new_on.isoformat()}, which "
-                                          "now needs the reviewer's agreement", before)
+        _audit(
+            actor,
+            request,
+            "approve",
+            f"Approved the new target date {request.new_on.isoformat()}, which now needs the reviewer's agreement",
+            before,
+        )
         events.date_agreement_needed(actor, request, reviewers_of(request.action))
         db.session.commit()
         return request
@@ -167,8 +210,13 @@ def agree_request(actor, request: DateChangeRequest, agree: bool, comment: str =
         _audit(actor, request, "agree", f"Agreed the new target date {request.new_on.isoformat()}", before)
     else:
         _refuse(actor, request, comment)
-        _audit(actor, request, "refuse", f"Refused to agree the new target date {request.new_on.isoformat()}: "
-                                         f"{comment}", before)
+        _audit(
+            actor,
+            request,
+            "refuse",
+            f"Refused to agree the new target date {request.new_on.isoformat()}: {comment}",
+            before,
+        )
     events.date_decided(actor, request, [request.requested_by, request.approved_by])
     db.session.commit()
     return request

@@ -33,8 +33,14 @@ def request_new_date(action_id: int):
         else:
             flash("New target date asked for. The recommendation's lead will decide.", "success")
             return back_to(action)
-    return render_template("actions/request-date.html", action=action, form=form, pending=pending,
-                           needs_agreement=action.is_slipped, limit=date_requests.redate_limit_days())
+    return render_template(
+        "actions/request-date.html",
+        action=action,
+        form=form,
+        pending=pending,
+        needs_agreement=action.is_slipped,
+        limit=date_requests.redate_limit_days(),
+    )
 
 
 def request_or_404(action, request_id: int) -> DateChangeRequest:
@@ -58,23 +64,36 @@ def _decide(action_id: int, request_id: int, allowed, decide, template: str, don
         else:
             flash(done.format(state=request.state_label.lower()), "success")
             return back_to(action)
-    return render_template(template, action=action, date_request=request, form=form,
-                           back=url_for("actions.show_action", action_id=action.id))
+    return render_template(
+        template,
+        action=action,
+        date_request=request,
+        form=form,
+        back=url_for("actions.show_action", action_id=action.id),
+    )
 
 
 @bp.route("/actions/<int:action_id>/date-requests/<int:request_id>/decide", methods=["GET", "POST"])
 @record_rule
 def decide_date_request(action_id: int, request_id: int):
-    return _decide(action_id, request_id, lambda action: permissions.can_edit_action(current_user, action),
-                   lambda request, approve, reason: date_requests.decide_request(current_user, request, approve,
-                                                                                   reason),
-                   "actions/decide-date.html", "Decision saved: {state}.")
+    return _decide(
+        action_id,
+        request_id,
+        lambda action: permissions.can_edit_action(current_user, action),
+        lambda request, approve, reason: date_requests.decide_request(current_user, request, approve, reason),
+        "actions/decide-date.html",
+        "Decision saved: {state}.",
+    )
 
 
 @bp.route("/actions/<int:action_id>/date-requests/<int:request_id>/agree", methods=["GET", "POST"])
 @record_rule
 def agree_date_request(action_id: int, request_id: int):
-    return _decide(action_id, request_id,
-                   lambda action: permissions.holds_reviewer_role(current_user, action.recommendation),
-                   lambda request, agree, reason: date_requests.agree_request(current_user, request, agree, reason),
-                   "actions/agree-date.html", "Decision saved: {state}.")
+    return _decide(
+        action_id,
+        request_id,
+        lambda action: permissions.holds_reviewer_role(current_user, action.recommendation),
+        lambda request, agree, reason: date_requests.agree_request(current_user, request, agree, reason),
+        "actions/agree-date.html",
+        "Decision saved: {state}.",
+    )

@@ -34,14 +34,17 @@ DATE_HINT = "For example, 27 3 2027"
 
 class ActionForm(FlaskForm):
     description = TextAreaField(
-        "What will be done", widget=GovTextArea(),
+        "What will be done",
+        widget=GovTextArea(),
         validators=[DataRequired(message="Enter what will be done"), Length(max=LONG_TEXT)],
         description="Specific and measurable: what, by whom, and how you will know it is done.",
     )
-    owner_id = SelectField("Owner", coerce=form_id, widget=GovSelect(),
-                           validators=[InputRequired(message="Select who owns this action")])
-    target_on = GovDateField("Target date", description=DATE_HINT, required=True,
-                             required_message="Enter the target date")
+    owner_id = SelectField(
+        "Owner", coerce=form_id, widget=GovSelect(), validators=[InputRequired(message="Select who owns this action")]
+    )
+    target_on = GovDateField(
+        "Target date", description=DATE_HINT, required=True, required_message="Enter the target date"
+    )
     submit = SubmitField("Save action", widget=GovSubmitInput())
 
     def validate_target_on(self, field):
@@ -51,22 +54,27 @@ class ActionForm(FlaskForm):
 
 class EditActionForm(FlaskForm):
     description = TextAreaField(
-        "What will be done", widget=GovTextArea(),
+        "What will be done",
+        widget=GovTextArea(),
         validators=[DataRequired(message="Enter what will be done"), Length(max=LONG_TEXT)],
     )
-    owner_id = SelectField("Owner", coerce=form_id, widget=GovSelect(),
-                           validators=[InputRequired(message="Select who owns this action")])
+    owner_id = SelectField(
+        "Owner", coerce=form_id, widget=GovSelect(), validators=[InputRequired(message="Select who owns this action")]
+    )
     version = HiddenField()
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 
 class ReviseDateForm(FlaskForm):
-    target_on = GovDateField("New target date", description=DATE_HINT, required=True,
-                             required_message="Enter the new target date")
-    reason = TextAreaField("Reason for the change", widget=GovTextArea(),
-                           validators=[DataRequired(message="Enter the reason for changing the target date"),
-                                       Length(max=REASON)],
-                           description="The original date and this reason stay on the record.")
+    target_on = GovDateField(
+        "New target date", description=DATE_HINT, required=True, required_message="Enter the new target date"
+    )
+    reason = TextAreaField(
+        "Reason for the change",
+        widget=GovTextArea(),
+        validators=[DataRequired(message="Enter the reason for changing the target date"), Length(max=REASON)],
+        description="The original date and this reason stay on the record.",
+    )
     version = HiddenField()
     submit = SubmitField("Change target date", widget=GovSubmitInput())
 
@@ -81,16 +89,24 @@ class ReviseDateForm(FlaskForm):
 
 class ProgressUpdateForm(FlaskForm):
     narrative = TextAreaField(
-        "What has happened", widget=GovTextArea(),
+        "What has happened",
+        widget=GovTextArea(),
         validators=[DataRequired(message="Enter what has happened since the last update"), Length(max=LONG_TEXT)],
     )
-    status = RadioField("Status", choices=[("", "No change")] + list(STATUSES.items()), default="",
-                        widget=GovRadioInput(), validators=[])
+    status = RadioField(
+        "Status",
+        choices=[("", "No change")] + list(STATUSES.items()),
+        default="",
+        widget=GovRadioInput(),
+        validators=[],
+    )
     #: shown only while the action waits on unfinished actions: why it is complete all the same
     override_reason = TextAreaField(
         "If you mark it complete: why it is complete although the actions it waits on are not",
-        widget=GovTextArea(), validators=[Optional(), Length(max=REASON)],
-        description="Only needed to mark it complete now. The reason is kept in the history.")
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=REASON)],
+        description="Only needed to mark it complete now. The reason is kept in the history.",
+    )
     version = HiddenField()
     submit = SubmitField("Post update", widget=GovSubmitInput())
 
@@ -100,7 +116,8 @@ class ProgressUpdateForm(FlaskForm):
 
 class CorrectUpdateForm(FlaskForm):
     narrative = TextAreaField(
-        "What has happened", widget=GovTextArea(),
+        "What has happened",
+        widget=GovTextArea(),
         validators=[DataRequired(message="Enter what has happened since the last update"), Length(max=LONG_TEXT)],
     )
     submit = SubmitField("Save correction", widget=GovSubmitInput())
@@ -113,11 +130,16 @@ class ActionListFilterForm(FlaskForm):
         csrf = False
 
     organisation = SelectField("Organisation", widget=GovSelect(), validators=[Optional()])
-    addressee = SelectField("Recommendation addressed to", widget=GovSelect(), validators=[Optional()],
-                            choices=ADDRESSEE_CHOICES)
+    addressee = SelectField(
+        "Recommendation addressed to", widget=GovSelect(), validators=[Optional()], choices=ADDRESSEE_CHOICES
+    )
     owner = SelectField("Action owner", widget=GovSelect(), validators=[Optional()])
-    status = SelectMultipleField("Status", widget=GovCheckboxesInput(), validators=[Optional()],
-                                 choices=[("open", "Not complete"), *STATUSES.items()])
+    status = SelectMultipleField(
+        "Status",
+        widget=GovCheckboxesInput(),
+        validators=[Optional()],
+        choices=[("open", "Not complete"), *STATUSES.items()],
+    )
     overdue = BooleanField("Overdue only", widget=GovCheckboxInput())
     slipped = BooleanField("Slipped only (target later than first agreed)", widget=GovCheckboxInput())
     due_from = GovDateField("Due on or after", description=DATE_HINT)
@@ -134,17 +156,26 @@ class ActionListFilterForm(FlaskForm):
 
     def to_filters(self) -> ActionFilters:
         """The filters that are valid; one that is not is reported and left out, never a server error."""
+
         def value(field):
             return field.data if not field.errors else None
 
         return ActionFilters(
-            organisation_id=_whole(value(self.organisation)), addressee=value(self.addressee) or "",
-            owner=value(self.owner) or "", statuses=value(self.status) or [], overdue=bool(self.overdue.data),
-            slipped=bool(self.slipped.data), blocked=bool(self.blocked.data),
+            organisation_id=_whole(value(self.organisation)),
+            addressee=value(self.addressee) or "",
+            owner=value(self.owner) or "",
+            statuses=value(self.status) or [],
+            overdue=bool(self.overdue.data),
+            slipped=bool(self.slipped.data),
+            blocked=bool(self.blocked.data),
             waiting_on_mine=self.waiting.data == "mine",
-            due_from=value(self.due_from), due_to=value(self.due_to),
-            recommendation_id=_whole(value(self.recommendation)), inspection_id=_whole(value(self.inspection)),
-            current_only=self.current.data == "1", recommendations_i_own=self.mine.data == "recommendations")
+            due_from=value(self.due_from),
+            due_to=value(self.due_to),
+            recommendation_id=_whole(value(self.recommendation)),
+            inspection_id=_whole(value(self.inspection)),
+            current_only=self.current.data == "1",
+            recommendations_i_own=self.mine.data == "recommendations",
+        )
 
     def validate_due_to(self, field):
         if field.data and self.due_from.data and field.data < self.due_from.data:
@@ -158,12 +189,15 @@ def _whole(value) -> int | None:
 class RequestDateForm(FlaskForm):
     """The action's owner asks the recommendation's lead for a new target date."""
 
-    target_on = GovDateField("New target date", description=DATE_HINT, required=True,
-                             required_message="Enter the new target date")
-    reason = TextAreaField("Why the date needs to move", widget=GovTextArea(),
-                           validators=[DataRequired(message="Enter the reason for changing the target date"),
-                                       Length(max=REASON)],
-                           description="The recommendation's lead decides; the reason stays on the record.")
+    target_on = GovDateField(
+        "New target date", description=DATE_HINT, required=True, required_message="Enter the new target date"
+    )
+    reason = TextAreaField(
+        "Why the date needs to move",
+        widget=GovTextArea(),
+        validators=[DataRequired(message="Enter the reason for changing the target date"), Length(max=REASON)],
+        description="The recommendation's lead decides; the reason stays on the record.",
+    )
     submit = SubmitField("Ask for this date", widget=GovSubmitInput())
 
     def __init__(self, current_on, *args, **kwargs):
@@ -178,11 +212,18 @@ class RequestDateForm(FlaskForm):
 class DecideDateForm(FlaskForm):
     """The lead's decision on a requested date, or the reviewer's agreement to one."""
 
-    decision = RadioField("Your decision", choices=[("approve", "Approve the new date"), ("refuse", "Refuse it")],
-                          widget=GovRadioInput(),
-                          validators=[InputRequired(message="Select whether you approve or refuse the new date")])
-    reason = TextAreaField("Your reason", widget=GovTextArea(), validators=[Optional(), Length(max=REASON)],
-                           description="Needed to refuse. It is kept in the history and sent to the person who asked.")
+    decision = RadioField(
+        "Your decision",
+        choices=[("approve", "Approve the new date"), ("refuse", "Refuse it")],
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Select whether you approve or refuse the new date")],
+    )
+    reason = TextAreaField(
+        "Your reason",
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=REASON)],
+        description="Needed to refuse. It is kept in the history and sent to the person who asked.",
+    )
     submit = SubmitField("Save decision", widget=GovSubmitInput())
 
     def validate_reason(self, field):

@@ -21,8 +21,17 @@ from tracker.shared.cells import safe_cell
 from tracker.shared.paging import page_number
 from tracker.templating import format_date
 
-CSV_COLUMNS = ("PDU", "Inspection", "Recommendation number", "Action", "Owner", "Status", "Target date",
-               "Original target date", "Timeliness")
+CSV_COLUMNS = (
+    "PDU",
+    "Inspection",
+    "Recommendation number",
+    "Action",
+    "Owner",
+    "Status",
+    "Target date",
+    "Original target date",
+    "Timeliness",
+)
 
 
 def filter_form() -> ActionListFilterForm:
@@ -70,8 +79,12 @@ def selected_filters(form: ActionListFilterForm, filters: lists.ActionFilters) -
     recommendation = recommendation_label(filters.recommendation_id) if filters.recommendation_id else ""
     inspection = inspection_label(filters.inspection_id) if filters.inspection_id else ""
     simple = [
-        (filters.organisation_id, "Organisation", lambda: _choice(form.organisation, str(filters.organisation_id)),
-         "organisation"),
+        (
+            filters.organisation_id,
+            "Organisation",
+            lambda: _choice(form.organisation, str(filters.organisation_id)),
+            "organisation",
+        ),
         (filters.addressee, "Addressed to", lambda: _choice(form.addressee, filters.addressee), "addressee"),
         (filters.owner, "Action owner", lambda: _choice(form.owner, filters.owner), "owner"),
         (filters.overdue, "Overdue", lambda: "Overdue only", "overdue"),
@@ -105,9 +118,18 @@ def _actions_page() -> CachedPage:
     sort, descending = sorting()
     on = today()
     page = lists.list_actions(current_user, filters, on, sort, descending, page_number(request.args))
-    main = main_content("actions/_list-main.html", form=form, filters=filters, page=page, sort=sort,
-                        descending=descending, heading=heading(filters), on=on,
-                        selected=selected_filters(form, filters), status_of=lambda row: action_status(row, on))
+    main = main_content(
+        "actions/_list-main.html",
+        form=form,
+        filters=filters,
+        page=page,
+        sort=sort,
+        descending=descending,
+        heading=heading(filters),
+        on=on,
+        selected=selected_filters(form, filters),
+        status_of=lambda row: action_status(row, on),
+    )
     return CachedPage(heading(filters), main, has_errors=bool(form.errors), wide=True)
 
 
@@ -120,9 +142,24 @@ def export_actions():
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in lists.all_actions(current_user, filters, on, *sorting()):
-        writer.writerow([safe_cell(cell) for cell in (
-            row.pdu_name, row.inspection_title, str(row.recommendation_number), row.description,
-            row.owner_name or "", action_status(row, on).label, row.target_on.strftime("%d/%m/%Y"),
-            row.original_target_on.strftime("%d/%m/%Y"), row.timeliness(on).label)])
-    return Response(("\ufeff" + buffer.getvalue()).encode("utf-8"), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="actions.csv"'})
+        writer.writerow(
+            [
+                safe_cell(cell)
+                for cell in (
+                    row.pdu_name,
+                    row.inspection_title,
+                    str(row.recommendation_number),
+                    row.description,
+                    row.owner_name or "",
+                    action_status(row, on).label,
+                    row.target_on.strftime("%d/%m/%Y"),
+                    row.original_target_on.strftime("%d/%m/%Y"),
+                    row.timeliness(on).label,
+                )
+            ]
+        )
+    return Response(
+        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="actions.csv"'},
+    )

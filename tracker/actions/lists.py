@@ -94,15 +94,6 @@ def sort_columns(sort: str) -> tuple:
     }.get(sort, (Action.target_on, Action.id))
 
 
-
-
-
-
-
-
-
-
-
 def status_condition(statuses: list[str]):
     wanted = [s for s in statuses if s in STATUSES]
     conditions: list[ColumnElement[bool]] = [Action.status.in_(wanted)] if wanted else []
@@ -119,8 +110,11 @@ def slipped_condition():
 def blocked_condition(blocker_owner_id: int | None = None):
     """Unfinished, and waiting on an unfinished action (owned by `blocker_owner_id`, when given)."""
     blocker = aliased(Action)
-    waits = (select(ActionDependency.action_id).join(blocker, blocker.id == ActionDependency.blocker_id)
-             .where(blocker.status != COMPLETE))
+    waits = (
+        select(ActionDependency.action_id)
+        .join(blocker, blocker.id == ActionDependency.blocker_id)
+        .where(blocker.status != COMPLETE)
+    )
     if blocker_owner_id is not None:
         waits = waits.where(blocker.owner_id == blocker_owner_id)
     return and_(Action.status != COMPLETE, Action.id.in_(waits))
@@ -155,24 +149,36 @@ def filter_conditions(user, filters: ActionFilters, on: date) -> list:
     return conditions + [condition for condition in optional if isinstance(condition, ColumnElement)]
 
 
-
-
-
 def _joined(query):
     pdu, owner = aliases()
-    return (query.select_from(Action).join(Recommendation, Action.recommendation_id == Recommendation.id)
-            .join(Inspection, Recommendation.inspection_id == Inspection.id)
-            .join(pdu, Inspection.pdu_id == pdu.id)
-            .outerjoin(owner, Action.owner_id == owner.id))
+    return (
+        query.select_from(Action)
+        .join(Recommendation, Action.recommendation_id == Recommendation.id)
+        .join(Inspection, Recommendation.inspection_id == Inspection.id)
+        .join(pdu, Inspection.pdu_id == pdu.id)
+        .outerjoin(owner, Action.owner_id == owner.id)
+    )
 
 
 def rows_query(user, filters: ActionFilters, on: date, sort: str = "due", descending: bool = False):
     pdu, owner = aliases()
     columns = sort_columns(sort)
-    query = _joined(select(
-        Action.id, Action.description, Action.status, Action.target_on, Action.original_target_on, owner.name,
-        Recommendation.id, Recommendation.number, Inspection.id, Inspection.title, pdu.name, Action.completed_on,
-    )).where(*filter_conditions(user, filters, on))
+    query = _joined(
+        select(
+            Action.id,
+            Action.description,
+            Action.status,
+            Action.target_on,
+            Action.original_target_on,
+            owner.name,
+            Recommendation.id,
+            Recommendation.number,
+            Inspection.id,
+            Inspection.title,
+            pdu.name,
+            Action.completed_on,
+        )
+    ).where(*filter_conditions(user, filters, on))
     return query.order_by(*[column.desc() if descending else column for column in columns])
 
 
@@ -181,8 +187,9 @@ def count_actions(user, filters: ActionFilters, on: date) -> int:
     return db.session.scalar(query) or 0
 
 
-def list_actions(user, filters: ActionFilters, on: date, sort: str = "due", descending: bool = False,
-                 page: int = 1) -> ActionPage:
+def list_actions(
+    user, filters: ActionFilters, on: date, sort: str = "due", descending: bool = False, page: int = 1
+) -> ActionPage:
     """One page of the filtered list, and how many there are in all: two queries whatever the data."""
     total = count_actions(user, filters, on)
     pages = max(1, -(-total // PAGE_SIZE))
@@ -198,6 +205,10 @@ def all_actions(user, filters: ActionFilters, on: date, sort: str = "due", desce
 
 def owner_choices(user) -> list[tuple[str, str]]:
     """People who own an action the user can see, in one query."""
-    owners = (_joined(select(Action.owner_id)).where(visibility_condition(user), Action.owner_id.is_not(None)))
-    return [(str(uid), name) for uid, name in db.session.execute(
-        select(User.id, User.name).where(User.id.in_(owners)).order_by(User.name, User.id))]
+    owners = _joined(select(Action.owner_id)).where(visibility_condition(user), Action.owner_id.is_not(None))
+    return [
+        (str(uid), name)
+        for uid, name in db.session.execute(
+            select(User.id, User.name).where(User.id.in_(owners)).order_by(User.name, User.id)
+        )
+    ]

@@ -24,7 +24,9 @@ def action_or_404(action_id: int) -> Action:
 
 def load_recommendation_with_actions(recommendation_id: int) -> Recommendation | None:
     return db.session.scalar(
-        select(Recommendation).where(Recommendation.id == recommendation_id).options(
+        select(Recommendation)
+        .where(Recommendation.id == recommendation_id)
+        .options(
             selectinload(Recommendation.actions).selectinload(Action.updates),
             selectinload(Recommendation.actions).selectinload(Action.revisions),
             selectinload(Recommendation.actions).selectinload(Action.owner),

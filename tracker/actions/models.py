@@ -55,8 +55,9 @@ def _days(count: int) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
 
 
-def timeliness(status: str, original_target_on: date, target_on: date, completed_on: date | None,
-               on: date) -> Timeliness:
+def timeliness(
+    status: str, original_target_on: date, target_on: date, completed_on: date | None, on: date
+) -> Timeliness:
     """The rule, in one place: overdue beats slipped beats due soon; a completed action is judged against the date
     first agreed, so moving the target never turns a late finish into an on-time one."""
     if status == COMPLETE:
@@ -77,8 +78,14 @@ def timeliness(status: str, original_target_on: date, target_on: date, completed
 
 
 #: every flag, worst first, for filters and keys
-TIMELINESS_LABELS = {"overdue": "Overdue", "slipped": "Slipped", "due_soon": "Due soon", "on_track": "On track",
-                     "complete_late": "Complete late", "complete_on_time": "Complete on time"}
+TIMELINESS_LABELS = {
+    "overdue": "Overdue",
+    "slipped": "Slipped",
+    "due_soon": "Due soon",
+    "on_track": "On track",
+    "complete_late": "Complete late",
+    "complete_on_time": "Complete on time",
+}
 
 
 class ActionRules:
@@ -116,9 +123,10 @@ class ActionRules:
 class Action(ActionRules, Model):
     __tablename__ = "actions"
     #: the dashboards count actions by recommendation, status and target date from this index alone
-    __table_args__ = (Index("ix_actions_recommendation_id_status_target_on", "recommendation_id", "status",
-                            "target_on"),
-                      text_search_index("ix_actions_description_search", "description"))
+    __table_args__ = (
+        Index("ix_actions_recommendation_id_status_target_on", "recommendation_id", "status", "target_on"),
+        text_search_index("ix_actions_description_search", "description"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id"), index=True)
@@ -149,6 +157,7 @@ class Action(ActionRules, Model):
     @property
     def status_label(self) -> str:
         return STATUSES[self.status]
+
 
 class TargetDateRevision(Model):
     __tablename__ = "target_date_revisions"
@@ -188,9 +197,7 @@ class ActionDependency(Model):
     """`action` cannot finish until `blocker` does, e.g. a PDU's training waits on the region's recruitment."""
 
     __tablename__ = "action_dependencies"
-    __table_args__ = (
-        UniqueConstraint("action_id", "blocker_id", name="uq_action_dependencies_action_id_blocker_id"),
-    )
+    __table_args__ = (UniqueConstraint("action_id", "blocker_id", name="uq_action_dependencies_action_id_blocker_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: the action that waits
@@ -211,8 +218,12 @@ REQUESTED = "requested"
 AWAITING_AGREEMENT = "awaiting_agreement"
 APPROVED = "approved"
 REFUSED = "refused"
-REQUEST_STATES = {REQUESTED: "Waiting for the recommendation's lead", AWAITING_AGREEMENT: "Waiting for the reviewer",
-                  APPROVED: "Approved", REFUSED: "Refused"}
+REQUEST_STATES = {
+    REQUESTED: "Waiting for the recommendation's lead",
+    AWAITING_AGREEMENT: "Waiting for the reviewer",
+    APPROVED: "Approved",
+    REFUSED: "Refused",
+}
 
 
 class DateChangeRequest(Model):

@@ -24,15 +24,30 @@ class ActionError(ValueError):
 
 
 def _audit(actor, action: Action, verb: str, summary: str, before=None, after=None) -> None:
-    record_event(actor, "action", action.id, verb, summary, before=before, after=after,
-                 recommendation_id=action.recommendation_id,
-                 inspection_id=action.recommendation.inspection_id)
+    record_event(
+        actor,
+        "action",
+        action.id,
+        verb,
+        summary,
+        before=before,
+        after=after,
+        recommendation_id=action.recommendation_id,
+        inspection_id=action.recommendation.inspection_id,
+    )
 
 
-def build_action(recommendation, description: str, owner_id: int | None, target_on: date,
-                 status: str = "not_started") -> Action:
-    action = Action(recommendation=recommendation, description=description.strip(), owner_id=owner_id,
-                    original_target_on=target_on, target_on=target_on, status=status)
+def build_action(
+    recommendation, description: str, owner_id: int | None, target_on: date, status: str = "not_started"
+) -> Action:
+    action = Action(
+        recommendation=recommendation,
+        description=description.strip(),
+        owner_id=owner_id,
+        original_target_on=target_on,
+        target_on=target_on,
+        status=status,
+    )
     db.session.add(action)
     db.session.flush()
     return action
@@ -43,8 +58,7 @@ def create_action(actor, recommendation, description: str, owner_id: int | None,
     if problem := check_target_date(target_on):
         raise ActionError(problem)
     action = build_action(recommendation, description, owner_id, target_on)
-    _audit(actor, action, "create", f"Added action: {action.description}",
-           after=snapshot(action, ACTION_FIELDS))
+    _audit(actor, action, "create", f"Added action: {action.description}", after=snapshot(action, ACTION_FIELDS))
     events.action_assigned(actor, action)
     db.session.commit()
     return action
@@ -71,8 +85,7 @@ def _edit_action(actor, action: Action, description: str, owner_id: int | None) 
     return action
 
 
-def revise_target_date(actor, action: Action, new_on: date, reason: str,
-                       expected_version=None) -> TargetDateRevision:
+def revise_target_date(actor, action: Action, new_on: date, reason: str, expected_version=None) -> TargetDateRevision:
     """Move the target date; the original stays and the reason is kept, so nothing is deferred silently."""
     ensure_unlocked(action.recommendation)
     with guarded(action, expected_version):
@@ -92,14 +105,24 @@ def _revise_target_date(actor, action: Action, new_on: date, reason: str) -> Tar
 
 def record_revision(actor, action: Action, new_on: date, reason: str) -> TargetDateRevision:
     """Move the target with its revision and audit event, in the caller's transaction."""
-    revision = TargetDateRevision(action=action, previous_on=action.target_on, new_on=new_on, reason=reason,
-                                  revised_by_id=getattr(actor, "id", None))
+    revision = TargetDateRevision(
+        action=action,
+        previous_on=action.target_on,
+        new_on=new_on,
+        reason=reason,
+        revised_by_id=getattr(actor, "id", None),
+    )
     db.session.add(revision)
     before = {"target_on": action.target_on.isoformat()}
     action.target_on = new_on
-    _audit(actor, action, "revise_date",
-           f"Target date changed from {before['target_on']} to {new_on.isoformat()}: {reason}",
-           before=before, after={"target_on": new_on.isoformat(), "reason": reason})
+    _audit(
+        actor,
+        action,
+        "revise_date",
+        f"Target date changed from {before['target_on']} to {new_on.isoformat()}: {reason}",
+        before=before,
+        after={"target_on": new_on.isoformat(), "reason": reason},
+    )
     return revision
 
 
@@ -117,12 +140,19 @@ def correct_target_date(actor, action: Action, new_on: date, expected_version=No
             raise ActionError("Work is recorded against this action, so give a reason for changing the target date")
         if problem := check_revised_date(new_on, action.target_on):
             raise ActionError(problem)
-        before = {"target_on": action.target_on.isoformat(),
-                  "original_target_on": action.original_target_on.isoformat()}
+        before = {
+            "target_on": action.target_on.isoformat(),
+            "original_target_on": action.original_target_on.isoformat(),
+        }
         action.target_on = action.original_target_on = new_on
-        _audit(actor, action, "correct_date",
-               f"Target date corrected from {before['target_on']} to {new_on.isoformat()} before work began",
-               before=before, after={"target_on": new_on.isoformat(), "original_target_on": new_on.isoformat()})
+        _audit(
+            actor,
+            action,
+            "correct_date",
+            f"Target date corrected from {before['target_on']} to {new_on.isoformat()} before work began",
+            before=before,
+            after={"target_on": new_on.isoformat(), "original_target_on": new_on.isoformat()},
+        )
         db.session.commit()
         return action
 
@@ -136,10 +166,14 @@ def apply_status(action: Action, status: str, on: date) -> None:
 
 def unfinished_blockers(action: Action) -> list[Action]:
     """The actions this one waits on that are not yet complete, soonest due first."""
-    return list(db.session.scalars(
-        select(Action).join(ActionDependency, ActionDependency.blocker_id == Action.id)
-        .where(ActionDependency.action_id == action.id, Action.status != COMPLETE)
-        .order_by(Action.target_on, Action.id)))
+    return list(
+        db.session.scalars(
+            select(Action)
+            .join(ActionDependency, ActionDependency.blocker_id == Action.id)
+            .where(ActionDependency.action_id == action.id, Action.status != COMPLETE)
+            .order_by(Action.target_on, Action.id)
+        )
+    )
 
 
 def blocked_action_ids(action_ids) -> set[int]:
@@ -165,14 +199,28 @@ def _check_dependencies(actor, action: Action, new_status: str | None, override_
     count = f"{len(blockers)} unfinished action" + ("" if len(blockers) == 1 else "s")
     if not override_reason:
         raise ActionError(f"This action waits on {count}. To mark it complete anyway, give the reason")
-    record_event(actor, "action", action.id, "complete_override",
-                 f"Marked complete while it waits on {count}: {override_reason}",
-                 before={"unfinished_blocker_ids": [b.id for b in blockers]}, after={"reason": override_reason},
-                 recommendation_id=action.recommendation_id, inspection_id=action.recommendation.inspection_id)
+    record_event(
+        actor,
+        "action",
+        action.id,
+        "complete_override",
+        f"Marked complete while it waits on {count}: {override_reason}",
+        before={"unfinished_blocker_ids": [b.id for b in blockers]},
+        after={"reason": override_reason},
+        recommendation_id=action.recommendation_id,
+        inspection_id=action.recommendation.inspection_id,
+    )
 
 
-def post_update(actor, action: Action, narrative: str, new_status: str | None = None,
-                on: date | None = None, expected_version=None, override_reason: str | None = "") -> ProgressUpdate:
+def post_update(
+    actor,
+    action: Action,
+    narrative: str,
+    new_status: str | None = None,
+    on: date | None = None,
+    expected_version=None,
+    override_reason: str | None = "",
+) -> ProgressUpdate:
     """A dated narrative by a person, optionally moving the action's status; refused with ConflictError when the
     action changed since `expected_version` was read. A narrative alone may be posted while the recommendation is
     under review; a change of status may not. Marking complete an action that waits on unfinished ones is refused
@@ -183,8 +231,9 @@ def post_update(actor, action: Action, narrative: str, new_status: str | None = 
         return _post_update(actor, action, narrative, new_status, on, (override_reason or "").strip())
 
 
-def _post_update(actor, action: Action, narrative: str, new_status: str | None,
-                 on: date | None, override_reason: str = "") -> ProgressUpdate:
+def _post_update(
+    actor, action: Action, narrative: str, new_status: str | None, on: date | None, override_reason: str = ""
+) -> ProgressUpdate:
     narrative = narrative.strip()
     if not narrative:
         raise ActionError("Enter what has happened since the last update")
@@ -199,9 +248,17 @@ def _post_update(actor, action: Action, narrative: str, new_status: str | None,
     db.session.flush()
     old, new = changed(before, snapshot(action, ("status", "completed_on")))
     summary = "Posted a progress update" + (f", status now {STATUSES[action.status]}" if new else "")
-    record_event(actor, "progress_update", update.id, "create", summary, before=old or None,
-                 after={"narrative": narrative, **new}, recommendation_id=action.recommendation_id,
-                 inspection_id=action.recommendation.inspection_id)
+    record_event(
+        actor,
+        "progress_update",
+        update.id,
+        "create",
+        summary,
+        before=old or None,
+        after={"narrative": narrative, **new},
+        recommendation_id=action.recommendation_id,
+        inspection_id=action.recommendation.inspection_id,
+    )
     db.session.commit()
     return update
 
@@ -213,8 +270,11 @@ def correction_window() -> timedelta:
 
 def can_change_update(user, update: ProgressUpdate) -> bool:
     """Only its author, and only within the correction window; after that an update is permanent."""
-    return (update.author_id is not None and update.author_id == getattr(user, "id", None)
-            and utcnow() - update.created_at <= correction_window())
+    return (
+        update.author_id is not None
+        and update.author_id == getattr(user, "id", None)
+        and utcnow() - update.created_at <= correction_window()
+    )
 
 
 def _ensure_changeable(actor, update: ProgressUpdate) -> None:
@@ -233,10 +293,17 @@ def correct_update(actor, update: ProgressUpdate, narrative: str) -> ProgressUpd
     if narrative != before:
         update.narrative = narrative
         update.corrected_at = utcnow()
-        record_event(actor, "progress_update", update.id, "correct", "Corrected a progress update",
-                     before={"narrative": before}, after={"narrative": narrative},
-                     recommendation_id=update.action.recommendation_id,
-                     inspection_id=update.action.recommendation.inspection_id)
+        record_event(
+            actor,
+            "progress_update",
+            update.id,
+            "correct",
+            "Corrected a progress update",
+            before={"narrative": before},
+            after={"narrative": narrative},
+            recommendation_id=update.action.recommendation_id,
+            inspection_id=update.action.recommendation.inspection_id,
+        )
     db.session.commit()
     return update
 
@@ -254,10 +321,17 @@ def withdraw_update(actor, update: ProgressUpdate) -> Action:
         ensure_unlocked(action.recommendation)
         apply_status(action, update.status_from or "not_started", today())
         after = {"status": action.status}
-    record_event(actor, "progress_update", update.id, "withdraw", "Withdrew a progress update",
-                 before={"narrative": update.narrative, "status_from": update.status_from,
-                         "status_to": update.status_to}, after=after,
-                 recommendation_id=action.recommendation_id, inspection_id=action.recommendation.inspection_id)
+    record_event(
+        actor,
+        "progress_update",
+        update.id,
+        "withdraw",
+        "Withdrew a progress update",
+        before={"narrative": update.narrative, "status_from": update.status_from, "status_to": update.status_to},
+        after=after,
+        recommendation_id=action.recommendation_id,
+        inspection_id=action.recommendation.inspection_id,
+    )
     action.updates.remove(update)
     db.session.commit()
     return action
@@ -271,8 +345,11 @@ def deletion_blockers(action: Action) -> list[str]:
         reasons.append("it has progress updates")
     if action.evidence:
         reasons.append("it has evidence")
-    linked = db.session.scalar(select(ActionDependency.id).where(
-        or_(ActionDependency.action_id == action.id, ActionDependency.blocker_id == action.id)))
+    linked = db.session.scalar(
+        select(ActionDependency.id).where(
+            or_(ActionDependency.action_id == action.id, ActionDependency.blocker_id == action.id)
+        )
+    )
     if linked is not None:
         reasons.append("another action depends on it, or it depends on another")
     return reasons

@@ -47,23 +47,37 @@ def _action_page(action_id: int) -> CachedPage:
     unlocked = locked_reason(action.recommendation) is None
     can_update = permissions.can_update_action(current_user, action)
     can_edit = unlocked and permissions.can_edit_action(current_user, action)
-    main = main_content("actions/_show-main.html", action=action, status=action_status(action, today()), today=today(),
-                        changeable=lambda update: services.can_change_update(current_user, update),
-                        can_update=can_update, can_add_evidence=unlocked and can_update,
-                        can_edit=can_edit, date_request=date_requests.open_request(action),
-                        can_request_date=unlocked and permissions.can_request_date(current_user, action),
-                        is_reviewer=permissions.holds_reviewer_role(current_user, action.recommendation),
-                        # offered only where it will work: nothing yet recorded against the action
-                        can_delete=can_edit and not services.deletion_blockers(action),
-                        decisions=decisions_on([item.id for item in action.evidence]),
-                        can_remove=lambda evidence: unlocked and permissions.can_remove_evidence(current_user,
-                                                                                                 evidence))
+    main = main_content(
+        "actions/_show-main.html",
+        action=action,
+        status=action_status(action, today()),
+        today=today(),
+        changeable=lambda update: services.can_change_update(current_user, update),
+        can_update=can_update,
+        can_add_evidence=unlocked and can_update,
+        can_edit=can_edit,
+        date_request=date_requests.open_request(action),
+        can_request_date=unlocked and permissions.can_request_date(current_user, action),
+        is_reviewer=permissions.holds_reviewer_role(current_user, action.recommendation),
+        # offered only where it will work: nothing yet recorded against the action
+        can_delete=can_edit and not services.deletion_blockers(action),
+        decisions=decisions_on([item.id for item in action.evidence]),
+        can_remove=lambda evidence: unlocked and permissions.can_remove_evidence(current_user, evidence),
+    )
     back = url_for("recommendations.show_recommendation", recommendation_id=action.recommendation_id)
     # the Change link on the viewer's own recent updates goes when its correction window closes
-    closing = [u.created_at + services.correction_window() for u in action.updates
-               if services.can_change_update(current_user, u)]
-    return CachedPage("Action", main, back, f"Back to recommendation {action.recommendation.number}",
-                      valid_until=min(closing, default=None))
+    closing = [
+        u.created_at + services.correction_window()
+        for u in action.updates
+        if services.can_change_update(current_user, u)
+    ]
+    return CachedPage(
+        "Action",
+        main,
+        back,
+        f"Back to recommendation {action.recommendation.number}",
+        valid_until=min(closing, default=None),
+    )
 
 
 @bp.route("/recommendations/<int:recommendation_id>/actions/new", methods=["GET", "POST"])
@@ -77,8 +91,9 @@ def create_action(recommendation_id: int):
     if form.validate_on_submit():
         assert form.description.data is not None  # DataRequired
         try:
-            action = services.create_action(current_user, recommendation, form.description.data,
-                                            form.owner_id.data, form.target_on.data)
+            action = services.create_action(
+                current_user, recommendation, form.description.data, form.owner_id.data, form.target_on.data
+            )
         except services.ActionError as error:
             refuse_with(form, "target_on", error)
         else:
@@ -99,14 +114,18 @@ def edit_action(action_id: int):
     if form.validate_on_submit():
         assert form.description.data is not None  # DataRequired
         try:
-            services.edit_action(current_user, action, form.description.data, form.owner_id.data,
-                                 expected_version=form.version.data)
+            services.edit_action(
+                current_user, action, form.description.data, form.owner_id.data, expected_version=form.version.data
+            )
         except ConflictError:
             people = dict(form.owner_id.choices)
-            return action_conflict(action, [
-                ConflictRow("What will be done", form.description.data, action.description),
-                ConflictRow("Owner", people.get(form.owner_id.data, ""), action.owner.name if action.owner else ""),
-            ])
+            return action_conflict(
+                action,
+                [
+                    ConflictRow("What will be done", form.description.data, action.description),
+                    ConflictRow("Owner", people.get(form.owner_id.data, ""), action.owner.name if action.owner else ""),
+                ],
+            )
         flash("Action updated.", "success")
         return back_to(action)
     return render_template("actions/edit.html", action=action, form=form)
@@ -121,8 +140,10 @@ def stamp_version(form, action: Action) -> None:
 def action_conflict(action: Action, rows: list[ConflictRow]):
     """Someone changed the action first: show their version beside this person's, nothing overwritten."""
     shown = {row.label for row in rows}
-    context = [ConflictRow("Status", "", action.status_label),
-               ConflictRow("Target date", "", action.target_on.isoformat())]
+    context = [
+        ConflictRow("Status", "", action.status_label),
+        ConflictRow("Target date", "", action.target_on.isoformat()),
+    ]
     rows = rows + [row for row in context if row.label not in shown]
     return conflict_page(action, rows, url_for("actions.show_action", action_id=action.id), "this action")
 
@@ -145,30 +166,49 @@ def revise_target_date(action_id: int):
         assert reason is not None
         try:
             if correction:
-                services.correct_target_date(current_user, action, form.target_on.data,
-                                             expected_version=form.version.data)
+                services.correct_target_date(
+                    current_user, action, form.target_on.data, expected_version=form.version.data
+                )
             elif date_requests.needs_agreement(action, form.target_on.data):
-                date_requests.ask_for_agreement(current_user, action, form.target_on.data, reason,
-                                                expected_version=form.version.data)
-                flash("This change needs the reviewer's agreement, so it has been sent to them. The target date "
-                      "stays as it is until they agree.", "success")
+                date_requests.ask_for_agreement(
+                    current_user, action, form.target_on.data, reason, expected_version=form.version.data
+                )
+                flash(
+                    "This change needs the reviewer's agreement, so it has been sent to them. The target date "
+                    "stays as it is until they agree.",
+                    "success",
+                )
                 return back_to(action)
             else:
-                services.revise_target_date(current_user, action, form.target_on.data, reason,
-                                            expected_version=form.version.data)
+                services.revise_target_date(
+                    current_user, action, form.target_on.data, reason, expected_version=form.version.data
+                )
         except ConflictError:
-            return action_conflict(action, [
-                ConflictRow("Target date", form.target_on.data.isoformat(), action.target_on.isoformat()),
-                *([] if correction else [ConflictRow("Reason", reason, "")]),
-            ])
+            return action_conflict(
+                action,
+                [
+                    ConflictRow("Target date", form.target_on.data.isoformat(), action.target_on.isoformat()),
+                    *([] if correction else [ConflictRow("Reason", reason, "")]),
+                ],
+            )
         except services.ActionError as error:
             refuse_with(form, "target_on", error)
         else:
-            flash("Target date corrected." if correction
-                  else "Target date changed. The original date and your reason are kept.", "success")
+            flash(
+                "Target date corrected."
+                if correction
+                else "Target date changed. The original date and your reason are kept.",
+                "success",
+            )
             return back_to(action)
-    return render_template("actions/revise-date.html", action=action, form=form, correction=correction,
-                           limit=date_requests.redate_limit_days(), pending=date_requests.open_request(action))
+    return render_template(
+        "actions/revise-date.html",
+        action=action,
+        form=form,
+        correction=correction,
+        limit=date_requests.redate_limit_days(),
+        pending=date_requests.open_request(action),
+    )
 
 
 @bp.route("/actions/<int:action_id>/updates/new", methods=["GET", "POST"])
@@ -186,13 +226,22 @@ def post_update(action_id: int):
     if form.validate_on_submit():
         assert form.narrative.data is not None  # DataRequired
         try:
-            services.post_update(current_user, action, form.narrative.data, form.status.data or None,
-                                 expected_version=form.version.data, override_reason=form.override_reason.data)
+            services.post_update(
+                current_user,
+                action,
+                form.narrative.data,
+                form.status.data or None,
+                expected_version=form.version.data,
+                override_reason=form.override_reason.data,
+            )
         except ConflictError:
-            return action_conflict(action, [
-                ConflictRow("Update", form.narrative.data, ""),
-                ConflictRow("Status", STATUSES.get(form.status.data or "", "No change"), action.status_label),
-            ])
+            return action_conflict(
+                action,
+                [
+                    ConflictRow("Update", form.narrative.data, ""),
+                    ConflictRow("Status", STATUSES.get(form.status.data or "", "No change"), action.status_label),
+                ],
+            )
         except services.ActionError as error:
             refuse_with(form, "override_reason" if blockers else "narrative", error)
         else:
@@ -207,8 +256,9 @@ def update_or_404(update_id: int) -> ProgressUpdate:
     if update is None:
         abort(404)
     action_or_404(update.action_id)
-    authorise(permissions.can_update_action(current_user, update.action)
-              and services.can_change_update(current_user, update))
+    authorise(
+        permissions.can_update_action(current_user, update.action) and services.can_change_update(current_user, update)
+    )
     return update
 
 
@@ -226,8 +276,13 @@ def correct_update(update_id: int):
         else:
             flash("Progress update corrected.", "success")
             return back_to(update.action)
-    return render_template("actions/correct-update.html", update=update, action=update.action, form=form,
-                           window=services.correction_window())
+    return render_template(
+        "actions/correct-update.html",
+        update=update,
+        action=update.action,
+        form=form,
+        window=services.correction_window(),
+    )
 
 
 @bp.route("/updates/<int:update_id>/withdraw", methods=["GET", "POST"])
@@ -244,8 +299,9 @@ def withdraw_update(update_id: int):
         else:
             flash("Progress update withdrawn.", "success")
             return back_to(action)
-    return render_template("actions/withdraw-update.html", update=update, action=update.action, form=form,
-                           problem=problem)
+    return render_template(
+        "actions/withdraw-update.html", update=update, action=update.action, form=form, problem=problem
+    )
 
 
 @bp.route("/actions/<int:action_id>/delete", methods=["GET", "POST"])

@@ -22,14 +22,24 @@ def deactivate(actor, user: User) -> None:
     user.is_active, user.deactivated_at = False, now
     sessions.end_sessions(user)
     # an UPDATE's result is a CursorResult, which Session.execute is typed only as a Result
-    revoked = cast(CursorResult[Any], db.session.execute(
-        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=now))).rowcount
-    db.session.execute(update(UserToken).where(UserToken.user_id == user.id, UserToken.used_at.is_(None))
-                       .values(used_at=now))
-    record_event(actor, "user", user.id, "deactivate",
-                 f"Deactivated {user.name}: signed out everywhere, {revoked} API token(s) revoked",
-                 before={"is_active": True}, after={"is_active": False, "deactivated_at": now.isoformat()})
+    revoked = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now)
+        ),
+    ).rowcount
+    db.session.execute(
+        update(UserToken).where(UserToken.user_id == user.id, UserToken.used_at.is_(None)).values(used_at=now)
+    )
+    record_event(
+        actor,
+        "user",
+        user.id,
+        "deactivate",
+        f"Deactivated {user.name}: signed out everywhere, {revoked} API token(s) revoked",
+        before={"is_active": True},
+        after={"is_active": False, "deactivated_at": now.isoformat()},
+    )
     db.session.commit()
 
 
@@ -39,6 +49,13 @@ def reactivate(actor, user: User) -> None:
         raise AdminError(f"{user.name} is already active")
     before = {"is_active": False, "deactivated_at": user.deactivated_at.isoformat() if user.deactivated_at else None}
     user.is_active, user.deactivated_at = True, None
-    record_event(actor, "user", user.id, "reactivate", f"Reactivated {user.name}", before=before,
-                 after={"is_active": True, "deactivated_at": None})
+    record_event(
+        actor,
+        "user",
+        user.id,
+        "reactivate",
+        f"Reactivated {user.name}",
+        before=before,
+        after={"is_active": True, "deactivated_at": None},
+    )
     db.session.commit()

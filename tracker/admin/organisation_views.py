@@ -18,8 +18,11 @@ from tracker.shared.access import admin_only
 @bp.get("")
 @admin_only
 def list_organisations():
-    hmpps = db.session.scalar(select(Organisation).where(Organisation.kind == NATIONAL)
-                              .options(selectinload(Organisation.children).selectinload(Organisation.children)))
+    hmpps = db.session.scalar(
+        select(Organisation)
+        .where(Organisation.kind == NATIONAL)
+        .options(selectinload(Organisation.children).selectinload(Organisation.children))
+    )
     return render_template("organisations/list.html", hmpps=hmpps)
 
 
@@ -29,8 +32,9 @@ def edit_form(org: Organisation | None, kind: str):
     if form.validate_on_submit():
         assert form.name.data is not None  # DataRequired
         try:
-            saved = save_organisation_handing_over(current_user, org, kind, form.name.data, form.parent_id.data,
-                                                  form.is_active.data)
+            saved = save_organisation_handing_over(
+                current_user, org, kind, form.name.data, form.parent_id.data, form.is_active.data
+            )
         except services.OrganisationError as error:
             form.name.errors = [str(error)]
         else:

@@ -30,7 +30,8 @@ def organisation_groups() -> dict[str, list[tuple[int, str]]]:
     groups = {"National": [(o.id, o.display_name) for o in orgs if o.kind == NATIONAL]}
     for region in (o for o in orgs if o.kind == REGION):
         groups[region.display_name] = [(region.id, region.display_name)] + [
-            (o.id, o.display_name) for o in orgs if o.kind == PDU and o.parent_id == region.id]
+            (o.id, o.display_name) for o in orgs if o.kind == PDU and o.parent_id == region.id
+        ]
     return {group: choices for group, choices in groups.items() if choices}
 
 
@@ -66,9 +67,14 @@ def add_user(actor, name: str, email: str, role: str, organisation_id: int) -> U
     db.session.flush()
     if passwords.local_passwords_on():
         passwords.email_link(user, INVITE)
-    record_event(actor, "user", user.id, "create",
-                 f"Added {user.name} ({user.email}) as {role_phrase(role)} at {organisation.display_name}",
-                 after={"email": user.email, "name": user.name, "roles": role_details(user)})
+    record_event(
+        actor,
+        "user",
+        user.id,
+        "create",
+        f"Added {user.name} ({user.email}) as {role_phrase(role)} at {organisation.display_name}",
+        after={"email": user.email, "name": user.name, "roles": role_details(user)},
+    )
     db.session.commit()
     return user
 
@@ -88,8 +94,9 @@ def update_details(actor, user: User, name: str, email: str) -> None:
     user.name, user.email = name.strip(), email
     before, after = changed(before, {"name": user.name, "email": user.email})
     if after:
-        record_event(actor, "user", user.id, "update", f"Changed the details of {user.name}",
-                     before=before, after=after)
+        record_event(
+            actor, "user", user.id, "update", f"Changed the details of {user.name}", before=before, after=after
+        )
     db.session.commit()
 
 
@@ -99,9 +106,15 @@ def add_role(actor, user: User, role: str, organisation_id: int) -> None:
         raise AdminError(f"{user.name} is already {role_phrase(role)} at {organisation.display_name}")
     before = role_details(user)
     user.roles.append(RoleAssignment(role=role, organisation_id=organisation_id))
-    record_event(actor, "user", user.id, "add_role",
-                 f"Made {user.name} {role_phrase(role)} at {organisation.display_name}",
-                 before={"roles": before}, after={"roles": role_details(user)})
+    record_event(
+        actor,
+        "user",
+        user.id,
+        "add_role",
+        f"Made {user.name} {role_phrase(role)} at {organisation.display_name}",
+        before={"roles": before},
+        after={"roles": role_details(user)},
+    )
     db.session.commit()
 
 
@@ -116,9 +129,15 @@ def remove_role(actor, user: User, assignment_id: int) -> list:
     place = assignment.organisation.display_name
     user.roles.remove(assignment)
     db.session.flush()
-    record_event(actor, "user", user.id, "remove_role",
-                 f"Removed {user.name}'s role as {role_phrase(assignment.role)} at {place}",
-                 before={"roles": before}, after={"roles": role_details(user)})
+    record_event(
+        actor,
+        "user",
+        user.id,
+        "remove_role",
+        f"Removed {user.name}'s role as {role_phrase(assignment.role)} at {place}",
+        before={"roles": before},
+        after={"roles": role_details(user)},
+    )
     lost = record_lost_owners(actor, unseen_before, f"no longer has a role at {place}")
     db.session.commit()
     return lost
@@ -130,9 +149,15 @@ def unlock_user(actor, user: User) -> None:
     email = normalise_email(user.email)
     failures = db.session.scalar(select(func.count(SignInAttempt.id)).where(SignInAttempt.email == email))
     db.session.execute(delete(SignInAttempt).where(SignInAttempt.email == email))
-    record_event(actor, "user", user.id, "unlock",
-                 f"Cleared the sign-in waits on {user.email} after {failures} failed sign-ins",
-                 before={"failed_sign_ins": failures}, after={"failed_sign_ins": 0})
+    record_event(
+        actor,
+        "user",
+        user.id,
+        "unlock",
+        f"Cleared the sign-in waits on {user.email} after {failures} failed sign-ins",
+        before={"failed_sign_ins": failures},
+        after={"failed_sign_ins": 0},
+    )
     db.session.commit()
 
 
@@ -143,8 +168,11 @@ def slowed_phrase(failures: int) -> str:
 def sign_in_waits(users: list[User], now) -> dict[int, int]:
     """For each active person whose sign-ins are being slowed, their failed sign-ins in the last hour."""
     slowed = slowed_sign_ins(now)
-    return {user.id: slowed[normalise_email(user.email)] for user in users
-            if user.is_active and normalise_email(user.email) in slowed}
+    return {
+        user.id: slowed[normalise_email(user.email)]
+        for user in users
+        if user.is_active and normalise_email(user.email) in slowed
+    }
 
 
 def status_of(user: User, now, failed_sign_ins: int = 0) -> str:
@@ -161,8 +189,9 @@ def status_of(user: User, now, failed_sign_ins: int = 0) -> str:
 
 def user_page_extras(user: User) -> dict:
     """What the person's page shows beside their details: their API tokens, and their single sign-on link."""
-    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
-                                .order_by(ApiToken.created_at.desc(), ApiToken.id.desc()))
+    tokens = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    )
     link = oidc.link_of(user) if oidc.is_configured() else None
     if not oidc.is_configured():
         sign_on = None
@@ -181,6 +210,10 @@ def all_users() -> list[User]:
 
 def history(user: User) -> list[AuditEvent]:
     """Changes made to this person (their account, roles, password and tokens), newest first."""
-    return list(db.session.scalars(
-        select(AuditEvent).where(AuditEvent.entity_type == "user", AuditEvent.entity_id == user.id)
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())))
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.entity_type == "user", AuditEvent.entity_id == user.id)
+            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        )
+    )

@@ -27,10 +27,17 @@ def show_user(user_id: int):
     organisations = list(dict.fromkeys(a.organisation.display_name for a in user.roles))
     now = utcnow()
     failed_sign_ins = services.sign_in_waits([user], now).get(user.id, 0)
-    return render_template("admin/user.html", user=user, history=services.history(user), role_labels=ROLE_LABELS,
-                           status=services.status_of(user, now, failed_sign_ins), organisations=organisations,
-                           now=now, failed_sign_ins=failed_sign_ins,
-                           **services.user_page_extras(user))
+    return render_template(
+        "admin/user.html",
+        user=user,
+        history=services.history(user),
+        role_labels=ROLE_LABELS,
+        status=services.status_of(user, now, failed_sign_ins),
+        organisations=organisations,
+        now=now,
+        failed_sign_ins=failed_sign_ins,
+        **services.user_page_extras(user),
+    )
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
@@ -76,8 +83,12 @@ def remove_role(user_id: int, assignment_id: int):
     except services.AdminError as error:
         flash(str(error), "error")
     else:
-        handed = (f" {len(lost)} {'item' if len(lost) == 1 else 'items'} of their work there now "
-                  f"need{'s' if len(lost) == 1 else ''} a new owner." if lost else "")
+        handed = (
+            f" {len(lost)} {'item' if len(lost) == 1 else 'items'} of their work there now "
+            f"need{'s' if len(lost) == 1 else ''} a new owner."
+            if lost
+            else ""
+        )
         flash(f"Role removed. It no longer applies from their next page.{handed}", "success")
     return redirect(url_for("admin.edit_roles", user_id=user.id))
 
@@ -89,8 +100,11 @@ def allow_sign_on_link(user_id: int):
     if not oidc.is_configured():
         abort(404)
     oidc.allow_link(current_user, user)
-    flash(f"{user.name}'s next sign-in through {oidc.provider_name()} with {user.email} will link their account. "
-          "Any earlier link no longer signs them in.", "success")
+    flash(
+        f"{user.name}'s next sign-in through {oidc.provider_name()} with {user.email} will link their account. "
+        "Any earlier link no longer signs them in.",
+        "success",
+    )
     return redirect(url_for("admin.show_user", user_id=user.id))
 
 
@@ -125,11 +139,13 @@ def deactivate_user(user_id: int):
         except services.AdminError as error:
             flash(str(error), "error")
         else:
-            flash(f"{user.name} has been deactivated and signed out everywhere. Their open work now shows as "
-                  "needing a new owner.", "success")
+            flash(
+                f"{user.name} has been deactivated and signed out everywhere. Their open work now shows as "
+                "needing a new owner.",
+                "success",
+            )
         return redirect(url_for("admin.show_user", user_id=user.id))
-    return render_template("admin/deactivate.html", form=form, user=user,
-                           work=open_work_of(user))
+    return render_template("admin/deactivate.html", form=form, user=user, work=open_work_of(user))
 
 
 @bp.post("/users/<int:user_id>/reactivate")
@@ -150,8 +166,10 @@ def reactivate_user(user_id: int):
 def reset_second_factor(user_id: int):
     user = user_or_404(user_id)
     totp.reset_by_admin(current_user, user)
-    flash(f"The second factor of {user.name} has been reset and they have been signed out everywhere. They set up "
-          "their authenticator app again when they next sign in" + (" (their role requires it)." if
-                                                                     totp.is_required(user) else ", if they choose."),
-          "success")
+    flash(
+        f"The second factor of {user.name} has been reset and they have been signed out everywhere. They set up "
+        "their authenticator app again when they next sign in"
+        + (" (their role requires it)." if totp.is_required(user) else ", if they choose."),
+        "success",
+    )
     return redirect(url_for("admin.show_user", user_id=user.id))

@@ -33,8 +33,9 @@ def index():
 @admin_only
 def list_users():
     users, now = services.all_users(), utcnow()
-    return render_template("admin/users.html", users=users, now=now, status_of=services.status_of,
-                           waits=services.sign_in_waits(users, now))
+    return render_template(
+        "admin/users.html", users=users, now=now, status_of=services.status_of, waits=services.sign_in_waits(users, now)
+    )
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -45,14 +46,22 @@ def create_user():
     if form.validate_on_submit():
         assert form.name.data is not None and form.email.data is not None  # DataRequired
         try:
-            user = services.add_user(current_user, form.name.data, form.email.data, form.role.data,
-                                     form.organisation_id.data)
+            user = services.add_user(
+                current_user, form.name.data, form.email.data, form.role.data, form.organisation_id.data
+            )
         except services.AdminError as error:
             field = form.email if "email" in str(error) else form.organisation_id
             field.errors = [str(error)]
         else:
-            flash(f"{user.name} added." + (" An invitation to choose a password has been emailed to them."
-                                           if passwords.local_passwords_on() else ""), "success")
+            flash(
+                f"{user.name} added."
+                + (
+                    " An invitation to choose a password has been emailed to them."
+                    if passwords.local_passwords_on()
+                    else ""
+                ),
+                "success",
+            )
             return redirect(url_for("admin.show_user", user_id=user.id))
     return render_template("admin/new-user.html", form=form)
 
@@ -64,4 +73,3 @@ def unlock_user(user_id: int):
     services.unlock_user(current_user, user)
     flash(f"Sign-in waits cleared: {user.email} can be tried again at once from any address.", "success")
     return redirect(url_for("admin.show_user", user_id=user.id))
-

@@ -54,8 +54,10 @@ def read_limit() -> int:
         return DEFAULT_LIMIT
     limit = whole_number(raw, 1, MAX_LIMIT)
     if limit is None:
-        raise BadQuery(f"limit must be a whole number from 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}), written "
-                       "with the digits 0 to 9")
+        raise BadQuery(
+            f"limit must be a whole number from 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}), written "
+            "with the digits 0 to 9"
+        )
     return limit
 
 
@@ -69,8 +71,10 @@ def read_organisation(name: str) -> tuple[int | None, str] | None:
         return None, raw
     organisation_id = record_id(raw)
     if organisation_id is None:
-        raise BadQuery(f"{name} must be an organisation's id, a whole number from 1 to {MAX_ID} written with the "
-                       "digits 0 to 9, or its exact name")
+        raise BadQuery(
+            f"{name} must be an organisation's id, a whole number from 1 to {MAX_ID} written with the "
+            "digits 0 to 9, or its exact name"
+        )
     return organisation_id, raw
 
 
@@ -86,8 +90,9 @@ def read_since() -> datetime | None:
     try:
         since = datetime.fromisoformat(raw)
     except ValueError as problem:
-        raise BadQuery("updated_since must be an ISO 8601 date or date and time, for example "
-                       "2026-11-01 or 2026-11-01T09:00:00Z") from problem
+        raise BadQuery(
+            "updated_since must be an ISO 8601 date or date and time, for example 2026-11-01 or 2026-11-01T09:00:00Z"
+        ) from problem
     return since if since.tzinfo else since.replace(tzinfo=UTC)
 
 

@@ -36,8 +36,9 @@ def inspection_json(inspection, recommendations_count: int | None = None) -> dic
     }
     data["standards"] = [standard_json(s) for s in inspection.standards]
     data["outcomes"] = {"question": inspection.outcomes_question, "percentage": inspection.outcomes_percentage}
-    data["recommendations_count"] = (len(inspection.recommendations) if recommendations_count is None
-                                     else recommendations_count)
+    data["recommendations_count"] = (
+        len(inspection.recommendations) if recommendations_count is None else recommendations_count
+    )
     return data
 
 

@@ -44,14 +44,22 @@ bp.before_request(conditional.not_modified_before_reading)
 bp.after_request(conditional.add_etag)
 
 #: the values ?status= takes on recommendations, as `status` in their JSON
-RECOMMENDATION_STATUSES = ["not_started", "in_progress", "actions_complete", "not_agreed", "submitted", "returned",
-                           "assured"]
+RECOMMENDATION_STATUSES = [
+    "not_started",
+    "in_progress",
+    "actions_complete",
+    "not_agreed",
+    "submitted",
+    "returned",
+    "assured",
+]
 
 
 @bp.before_request
 def read_only_for_cookie_sessions():
     if request.method not in ("GET", "HEAD", "OPTIONS") and not request.headers.get("Authorization", "").startswith(
-            "Bearer "):
+        "Bearer "
+    ):
         abort(403)
 
 
@@ -63,6 +71,7 @@ def bad_query(error: BadQuery):
 def cached_json(view):
     """The view's (JSON body, headers) kept per address, caller and data version: a repeat read builds nothing.
     The permission decorator runs first, and the key holds the caller's roles, so nobody reads another's answer."""
+
     @wraps(view)
     def wrapped(*args, **kwargs):
         body, headers = cached(("api", request.full_path, *viewer_key()), lambda: view(*args, **kwargs))
@@ -89,8 +98,11 @@ def _in_scope(query, pdu_column):
     for table, name in ((pdu, "pdu"), (region, "region")):
         if (given := wanted[name]) is not None:
             organisation_id, value = given
-            query = query.where(or_(table.name == value, table.id == organisation_id) if organisation_id is not None
-                                else table.name == value)
+            query = query.where(
+                or_(table.name == value, table.id == organisation_id)
+                if organisation_id is not None
+                else table.name == value
+            )
     return query
 
 
@@ -98,14 +110,18 @@ def _in_scope(query, pdu_column):
 @signed_in
 @cached_json
 def list_inspections():
-    query = _in_scope(select(Inspection).options(joinedload(Inspection.pdu).joinedload(Organisation.parent)),
-                      Inspection.pdu_id)
+    query = _in_scope(
+        select(Inspection).options(joinedload(Inspection.pdu).joinedload(Organisation.parent)), Inspection.pdu_id
+    )
     page = page_of(query, Inspection.id, read_limit(), read_after())
     # one query per collection for the whole page (selectin loading would split ten standards a page into chunks)
     ids = [i.id for i in page.items]
     attach_collection(page.items, inspect(Inspection).relationships["standards"], ids)
-    attach_collection([s for i in page.items for s in i.standards], inspect(Standard).relationships["key_questions"],
-                      select(Standard.id).where(Standard.inspection_id.in_(ids)))
+    attach_collection(
+        [s for i in page.items for s in i.standards],
+        inspect(Standard).relationships["key_questions"],
+        select(Standard.id).where(Standard.inspection_id.in_(ids)),
+    )
     counts = recommendations.recommendation_counts(page.items)
     return {"inspections": [inspection_json(i, counts.get(i.id, 0)) for i in page.items]}, next_link(page)
 
@@ -123,11 +139,13 @@ def _recommendations_page(query):
     limit, after = read_limit(), read_after()
     status, since = read_choice("status", RECOMMENDATION_STATUSES), read_since()
     on = today()
-    query = query.options(selectinload(Recommendation.actions).selectinload(Action.owner),
-                          selectinload(Recommendation.lead))
+    query = query.options(
+        selectinload(Recommendation.actions).selectinload(Action.owner), selectinload(Recommendation.lead)
+    )
     if since is not None:
-        query = query.where(or_(Recommendation.updated_at >= since,
-                                Recommendation.actions.any(Action.updated_at >= since)))
+        query = query.where(
+            or_(Recommendation.updated_at >= since, Recommendation.actions.any(Action.updated_at >= since))
+        )
     keep = None if status is None else (lambda r: recommendation_status(r, on).key == status)
     page = page_of(query, Recommendation.id, limit, after, keep)
     return {"recommendations": [recommendation_json(r, on) for r in page.items]}, next_link(page)
@@ -158,7 +176,9 @@ def get_recommendation(recommendation_id: int):
 
 # The API's writes, progress and evidence decisions: bearer-token clients only, checked inside
 # (tracker.assurance.api).
-bp.add_url_rule("/actions/<int:action_id>/updates", "create_action_update", record_rule(post_action_update),
-                methods=["POST"])
-bp.add_url_rule("/evidence/<int:evidence_id>/decision", "decide_evidence", record_rule(post_evidence_decision),
-                methods=["POST"])
+bp.add_url_rule(
+    "/actions/<int:action_id>/updates", "create_action_update", record_rule(post_action_update), methods=["POST"]
+)
+bp.add_url_rule(
+    "/evidence/<int:evidence_id>/decision", "decide_evidence", record_rule(post_evidence_decision), methods=["POST"]
+)

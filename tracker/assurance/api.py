@@ -53,14 +53,20 @@ def token_user():
 
 
 def update_json(update) -> dict:
-    return {"id": update.id, "action_id": update.action_id, "narrative": update.narrative,
-            "status_from": update.status_from, "status_to": update.status_to,
-            "author": update.author.name if update.author else None, "created_at": iso(update.created_at)}
+    return {
+        "id": update.id,
+        "action_id": update.action_id,
+        "narrative": update.narrative,
+        "status_from": update.status_from,
+        "status_to": update.status_to,
+        "author": update.author.name if update.author else None,
+        "created_at": iso(update.created_at),
+    }
 
 
 def parse_update(body) -> tuple[str, str | None]:
     if not isinstance(body, dict):
-        raise ValueError("Send a JSON object with a narrative, for example {\"narrative\": \"...\"}")
+        raise ValueError('Send a JSON object with a narrative, for example {"narrative": "..."}')
     narrative, status = body.get("narrative"), body.get("status")
     if not isinstance(narrative, str) or not narrative.strip():
         raise ValueError("narrative is required: what has happened since the last update")
@@ -90,14 +96,19 @@ def post_action_update(action_id: int):
 
 
 def decision_json(review) -> dict:
-    return {"id": review.id, "evidence_id": review.evidence_id, "decision": review.decision,
-            "comment": review.comment or None, "reviewed_by_id": review.reviewed_by_id,
-            "reviewed_at": iso(review.reviewed_at)}
+    return {
+        "id": review.id,
+        "evidence_id": review.evidence_id,
+        "decision": review.decision,
+        "comment": review.comment or None,
+        "reviewed_by_id": review.reviewed_by_id,
+        "reviewed_at": iso(review.reviewed_at),
+    }
 
 
 def parse_decision(body) -> tuple[str, str]:
     if not isinstance(body, dict):
-        raise ValueError("Send a JSON object with a decision, for example {\"decision\": \"accepted\"}")
+        raise ValueError('Send a JSON object with a decision, for example {"decision": "accepted"}')
     decision, comment = body.get("decision"), body.get("comment", "")
     if not isinstance(decision, str) or decision not in DECISIONS:
         raise ValueError("decision must be one of " + ", ".join(DECISIONS))

@@ -20,39 +20,51 @@ class DependencyError(ValueError):
 
 
 def blockers_of(action: Action) -> list[ActionDependency]:
-    return list(db.session.scalars(
-        select(ActionDependency).where(ActionDependency.action_id == action.id)
-        .options(selectinload(ActionDependency.blocker).selectinload(Action.recommendation),
-                 selectinload(ActionDependency.blocker).selectinload(Action.owner))
-        .order_by(ActionDependency.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(ActionDependency)
+            .where(ActionDependency.action_id == action.id)
+            .options(
+                selectinload(ActionDependency.blocker).selectinload(Action.recommendation),
+                selectinload(ActionDependency.blocker).selectinload(Action.owner),
+            )
+            .order_by(ActionDependency.id)
+        )
+    )
 
 
 def dependents_of(action: Action) -> list[ActionDependency]:
-    return list(db.session.scalars(
-        select(ActionDependency).where(ActionDependency.blocker_id == action.id)
-        .options(selectinload(ActionDependency.action).selectinload(Action.recommendation))
-        .order_by(ActionDependency.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(ActionDependency)
+            .where(ActionDependency.blocker_id == action.id)
+            .options(selectinload(ActionDependency.action).selectinload(Action.recommendation))
+            .order_by(ActionDependency.id)
+        )
+    )
 
 
 def describe(action: Action) -> str:
     recommendation = action.recommendation
-    return (f"Recommendation {recommendation.number} ({recommendation.owner_org.display_name}): "
-            f"{quoted(action.description, 70)}")
+    return (
+        f"Recommendation {recommendation.number} ({recommendation.owner_org.display_name}): "
+        f"{quoted(action.description, 70)}"
+    )
 
 
 def candidate_blockers(action: Action) -> list[Action]:
     """Other actions of the same inspection it could wait on, higher levels first."""
     taken = {dependency.blocker_id for dependency in blockers_of(action)}
     actions = db.session.scalars(
-        select(Action).join(Recommendation)
+        select(Action)
+        .join(Recommendation)
         .where(Recommendation.inspection_id == action.recommendation.inspection_id, Action.id != action.id)
         .options(selectinload(Action.recommendation))
     )
     candidates = [a for a in actions if a.id not in taken]
-    return sorted(candidates, key=lambda a: (LEVEL_ORDER.get(a.recommendation.owner_org.kind, 3),
-                                             a.recommendation.number, a.id))
+    return sorted(
+        candidates, key=lambda a: (LEVEL_ORDER.get(a.recommendation.owner_org.kind, 3), a.recommendation.number, a.id)
+    )
 
 
 def waits_on(start_id: int, target_id: int) -> bool:
@@ -75,20 +87,31 @@ def build_dependency(actor, action: Action, blocker: Action) -> ActionDependency
     """Check and add the dependency with its audit event, without committing (the demo loader batches these)."""
     if blocker.id == action.id:
         raise DependencyError("An action cannot wait on itself")
-    if db.session.scalar(select(ActionDependency.id).where(ActionDependency.action_id == action.id,
-                                                           ActionDependency.blocker_id == blocker.id)):
+    if db.session.scalar(
+        select(ActionDependency.id).where(
+            ActionDependency.action_id == action.id, ActionDependency.blocker_id == blocker.id
+        )
+    ):
         raise DependencyError("This action already waits on that one")
     if waits_on(blocker.id, action.id):
-        raise DependencyError(f"{describe(blocker)} already waits on this action, directly or through other "
-                              "actions, so this would make a circle in which neither could finish")
+        raise DependencyError(
+            f"{describe(blocker)} already waits on this action, directly or through other "
+            "actions, so this would make a circle in which neither could finish"
+        )
     dependency = ActionDependency(action=action, blocker=blocker, created_by_id=getattr(actor, "id", None))
     db.session.add(dependency)
     db.session.flush()
     owner = blocker.owner.name if blocker.owner else "no owner"
-    record_event(actor, "action_dependency", dependency.id, "create",
-                 f"Recorded that the action {quoted(action.description, 60)} waits on {describe(blocker)}, "
-                 f"owned by {owner}", after={"action_id": action.id, "blocker_id": blocker.id},
-                 recommendation_id=action.recommendation_id, inspection_id=action.recommendation.inspection_id)
+    record_event(
+        actor,
+        "action_dependency",
+        dependency.id,
+        "create",
+        f"Recorded that the action {quoted(action.description, 60)} waits on {describe(blocker)}, owned by {owner}",
+        after={"action_id": action.id, "blocker_id": blocker.id},
+        recommendation_id=action.recommendation_id,
+        inspection_id=action.recommendation.inspection_id,
+    )
     return dependency
 
 
@@ -100,10 +123,16 @@ def add_dependency(actor, action: Action, blocker: Action) -> ActionDependency:
 
 def remove_dependency(actor, dependency: ActionDependency) -> None:
     action, blocker = dependency.action, dependency.blocker
-    record_event(actor, "action_dependency", dependency.id, "delete",
-                 f"Removed the dependency of the action {quoted(action.description, 60)} on {describe(blocker)}",
-                 before={"action_id": action.id, "blocker_id": blocker.id},
-                 recommendation_id=action.recommendation_id, inspection_id=action.recommendation.inspection_id)
+    record_event(
+        actor,
+        "action_dependency",
+        dependency.id,
+        "delete",
+        f"Removed the dependency of the action {quoted(action.description, 60)} on {describe(blocker)}",
+        before={"action_id": action.id, "blocker_id": blocker.id},
+        recommendation_id=action.recommendation_id,
+        inspection_id=action.recommendation.inspection_id,
+    )
     db.session.delete(dependency)
     db.session.commit()
 
@@ -114,13 +143,17 @@ def waiting_on(user) -> list[ActionDependency]:
         return []
     blocker = aliased(Action)
     dependent = aliased(Action)
-    return list(db.session.scalars(
-        select(ActionDependency)
-        .join(blocker, ActionDependency.blocker_id == blocker.id)
-        .join(dependent, ActionDependency.action_id == dependent.id)
-        .where(blocker.owner_id == user.id, blocker.status != COMPLETE, dependent.status != COMPLETE)
-        .options(selectinload(ActionDependency.action).selectinload(Action.recommendation),
-                 selectinload(ActionDependency.action).selectinload(Action.owner),
-                 selectinload(ActionDependency.blocker).selectinload(Action.recommendation))
-        .order_by(dependent.target_on)
-    ))
+    return list(
+        db.session.scalars(
+            select(ActionDependency)
+            .join(blocker, ActionDependency.blocker_id == blocker.id)
+            .join(dependent, ActionDependency.action_id == dependent.id)
+            .where(blocker.owner_id == user.id, blocker.status != COMPLETE, dependent.status != COMPLETE)
+            .options(
+                selectinload(ActionDependency.action).selectinload(Action.recommendation),
+                selectinload(ActionDependency.action).selectinload(Action.owner),
+                selectinload(ActionDependency.blocker).selectinload(Action.recommendation),
+            )
+            .order_by(dependent.target_on)
+        )
+    )

@@ -22,10 +22,13 @@ class EvidenceDecisionForm(FlaskForm):
     class Meta:
         csrf = False
 
-    decision = RadioField("Decision", choices=list(DECISIONS.items()), widget=GovRadioInput(),
-                          validate_choice=False)
-    comment = TextAreaField("Comment", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)],
-                            description="Required when you reject the evidence: say what is missing.")
+    decision = RadioField("Decision", choices=list(DECISIONS.items()), widget=GovRadioInput(), validate_choice=False)
+    comment = TextAreaField(
+        "Comment",
+        widget=GovTextArea(),
+        validators=[Length(max=LONG_TEXT)],
+        description="Required when you reject the evidence: say what is missing.",
+    )
     version = HiddenField()
 
     def validate_decision(self, field):
@@ -54,12 +57,19 @@ ASSURE, RETURN = "assure", "return"
 class RecommendationDecisionForm(FlaskForm):
     """The decision on the recommendation as one question: assure it (optional comment) or return it (reasons)."""
 
-    outcome = RadioField("What is your decision?", choices=[(ASSURE, "Assure the recommendation"),
-                                                            (RETURN, "Return it to the owner")],
-                         widget=GovRadioInput(), validate_choice=False)
+    outcome = RadioField(
+        "What is your decision?",
+        choices=[(ASSURE, "Assure the recommendation"), (RETURN, "Return it to the owner")],
+        widget=GovRadioInput(),
+        validate_choice=False,
+    )
     comment = TextAreaField("Comment (optional)", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)])
-    reasons = TextAreaField("Reasons for returning it", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)],
-                            description="The owner sees these reasons; say what must change before resubmitting.")
+    reasons = TextAreaField(
+        "Reasons for returning it",
+        widget=GovTextArea(),
+        validators=[Length(max=LONG_TEXT)],
+        description="The owner sees these reasons; say what must change before resubmitting.",
+    )
     version = HiddenField()
     submit = SubmitField("Save your decision", widget=GovSubmitInput())
 
@@ -79,19 +89,23 @@ class AssureForm(FlaskForm):
 
 
 class ReturnForm(FlaskForm):
-    reasons = TextAreaField("Reasons for returning it", widget=GovTextArea(),
-                            validators=[DataRequired(message="Enter the reasons for returning the recommendation"),
-                                        Length(max=LONG_TEXT)],
-                            description="The owner sees these reasons; say what must change before resubmitting.")
+    reasons = TextAreaField(
+        "Reasons for returning it",
+        widget=GovTextArea(),
+        validators=[DataRequired(message="Enter the reasons for returning the recommendation"), Length(max=LONG_TEXT)],
+        description="The owner sees these reasons; say what must change before resubmitting.",
+    )
     version = HiddenField()
     submit = SubmitField("Return the recommendation", widget=GovSubmitInput())
 
 
 class ReopenForm(FlaskForm):
-    reason = TextAreaField("Reason for reopening", widget=GovTextArea(),
-                           validators=[DataRequired(message="Enter the reason for reopening the recommendation"),
-                                       Length(max=LONG_TEXT)],
-                           description="For example, new concerns before re-inspection. The history is kept.")
+    reason = TextAreaField(
+        "Reason for reopening",
+        widget=GovTextArea(),
+        validators=[DataRequired(message="Enter the reason for reopening the recommendation"), Length(max=LONG_TEXT)],
+        description="For example, new concerns before re-inspection. The history is kept.",
+    )
     version = HiddenField()
     submit = SubmitField("Reopen the recommendation", widget=GovSubmitInput())
 
@@ -102,9 +116,13 @@ class WithdrawForm(FlaskForm):
 
 
 class DependencyForm(FlaskForm):
-    blocker_id = SelectField("This action waits on", coerce=form_id, widget=GovSelect(),
-                             validators=[InputRequired(message="Select the action this one waits on")],
-                             description="Usually an action at region or HMPPS level.")
+    blocker_id = SelectField(
+        "This action waits on",
+        coerce=form_id,
+        widget=GovSelect(),
+        validators=[InputRequired(message="Select the action this one waits on")],
+        description="Usually an action at region or HMPPS level.",
+    )
     submit = SubmitField("Add dependency", widget=GovSubmitInput())
 
 

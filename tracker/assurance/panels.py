@@ -28,7 +28,8 @@ def recommendation_panel(user, recommendation) -> RecommendationPanel:
     reviewer = open_submission is not None and rules.holds_reviewer_role(user, recommendation)
     return RecommendationPanel(
         submission=submission,
-        can_submit=rules.can_submit(user, recommendation) and open_submission is None
+        can_submit=rules.can_submit(user, recommendation)
+        and open_submission is None
         and not (submission is not None and submission.state == "assured"),
         can_review=reviewer and rules.conflict_of_interest(user, recommendation, open_submission) is None,
         can_reopen=services.can_reopen(user, recommendation),
@@ -54,7 +55,13 @@ def dependency_panel(user, action, on, form: DependencyForm | None = None) -> De
         form = DependencyForm(formdata=None)
     if form is not None:
         form.blocker_id.choices = [(0, "Choose an action")] + [
-            (candidate.id, dependencies.describe(candidate)) for candidate in dependencies.candidate_blockers(action)]
+            (candidate.id, dependencies.describe(candidate)) for candidate in dependencies.candidate_blockers(action)
+        ]
     blockers = [(dep, action_status(dep.blocker, on)) for dep in dependencies.blockers_of(action)]
-    return DependencyPanel(blockers=blockers, dependents=dependencies.dependents_of(action), can_edit=editable,
-                           form=form if editable else None, remove_form=RemoveDependencyForm(formdata=None))
+    return DependencyPanel(
+        blockers=blockers,
+        dependents=dependencies.dependents_of(action),
+        can_edit=editable,
+        form=form if editable else None,
+        remove_form=RemoveDependencyForm(formdata=None),
+    )

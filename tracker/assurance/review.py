@@ -85,7 +85,9 @@ class ErrorSummary:
 def timeline(recommendation) -> Sequence[ProgressUpdate]:
     """The progress updates on the recommendation's actions, newest first, in one query (authors in one more)."""
     return db.session.scalars(
-        select(ProgressUpdate).join(Action).where(Action.recommendation_id == recommendation.id)
+        select(ProgressUpdate)
+        .join(Action)
+        .where(Action.recommendation_id == recommendation.id)
         .options(contains_eager(ProgressUpdate.action), selectinload(ProgressUpdate.author))
         .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
     ).all()

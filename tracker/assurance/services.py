@@ -48,8 +48,16 @@ def quoted(text: str, limit: int = 80) -> str:
 
 
 def _audit(actor, recommendation, entity_type: str, entity_id: int, verb: str, summary: str, **details) -> None:
-    record_event(actor, entity_type, entity_id, verb, summary, after=details or None,
-                 recommendation_id=recommendation.id, inspection_id=recommendation.inspection_id)
+    record_event(
+        actor,
+        entity_type,
+        entity_id,
+        verb,
+        summary,
+        after=details or None,
+        recommendation_id=recommendation.id,
+        inspection_id=recommendation.inspection_id,
+    )
 
 
 def _touch(recommendation) -> None:
@@ -65,8 +73,11 @@ def open_submission(recommendation) -> Submission | None:
 def latest_decisions(recommendation) -> dict[int, EvidenceReview]:
     """The latest decision on each evidence item of the recommendation, in one query."""
     reviews = db.session.scalars(
-        select(EvidenceReview).join(Evidence).where(Evidence.recommendation_id == recommendation.id)
-        .options(selectinload(EvidenceReview.reviewed_by)).order_by(EvidenceReview.id)
+        select(EvidenceReview)
+        .join(Evidence)
+        .where(Evidence.recommendation_id == recommendation.id)
+        .options(selectinload(EvidenceReview.reviewed_by))
+        .order_by(EvidenceReview.id)
     )
     return {review.evidence_id: review for review in reviews}
 
@@ -79,11 +90,12 @@ def set_aside(evidence, decisions: dict[int, EvidenceReview], submission: Submis
 
 
 def already_submitted(recommendation) -> str | None:
-    """"The recommendation is already submitted for assurance." (or assured), or None when it is neither."""
+    """ "The recommendation is already submitted for assurance." (or assured), or None when it is neither."""
     latest = latest_submission(recommendation)
     if recommendation.response != NOT_AGREED and latest is not None and latest.state in (SUBMITTED, ASSURED):
-        return "The recommendation is already " + ("submitted for assurance." if latest.state == SUBMITTED
-                                                   else "assured.")
+        return "The recommendation is already " + (
+            "submitted for assurance." if latest.state == SUBMITTED else "assured."
+        )
     return None
 
 
@@ -102,21 +114,39 @@ def unmet_conditions(recommendation, submission: Submission | None = None) -> li
     if recommendation.response == NOT_AGREED:
         return ["The recommendation is not agreed, so there is nothing to assure."]
     rec_id = recommendation.id
-    missing: list[str] = [] if recommendation.response else [LinkedText(
-        "Record the service's response to the recommendation.", "recommendations.edit_response",
-        recommendation_id=rec_id)]
+    missing: list[str] = (
+        []
+        if recommendation.response
+        else [
+            LinkedText(
+                "Record the service's response to the recommendation.",
+                "recommendations.edit_response",
+                recommendation_id=rec_id,
+            )
+        ]
+    )
     if not recommendation.actions:
         return missing + [LinkedText("Add at least one action.", "actions.create_action", recommendation_id=rec_id)]
     decisions = latest_decisions(recommendation)
     for action in recommendation.actions:
         if not action.is_complete:
-            missing.append(LinkedText(f"Action {quoted(action.description, 200)} is not complete.",
-                                      "actions.post_update", action_id=action.id))
+            missing.append(
+                LinkedText(
+                    f"Action {quoted(action.description, 200)} is not complete.",
+                    "actions.post_update",
+                    action_id=action.id,
+                )
+            )
     for action in recommendation.actions:
         if not [item for item in action.evidence if not set_aside(item, decisions, submission)]:
-            missing.append(LinkedText(f"Action {quoted(action.description, 200)} has no evidence"
-                                      + (" other than evidence the reviewer rejected." if action.evidence else "."),
-                                      "evidence.upload_action_evidence", action_id=action.id))
+            missing.append(
+                LinkedText(
+                    f"Action {quoted(action.description, 200)} has no evidence"
+                    + (" other than evidence the reviewer rejected." if action.evidence else "."),
+                    "evidence.upload_action_evidence",
+                    action_id=action.id,
+                )
+            )
     return missing
 
 
@@ -128,15 +158,17 @@ def submit_recommendation(actor, recommendation, expected_version=None) -> Submi
         if missing:
             raise AssuranceError("The recommendation cannot be submitted yet: " + " ".join(missing))
         round_number = len(recommendation.submissions) + 1
-        submission = Submission(recommendation=recommendation, submitted_by_id=actor.id, state=SUBMITTED,
-                                lead_id=recommendation.lead_id)
+        submission = Submission(
+            recommendation=recommendation, submitted_by_id=actor.id, state=SUBMITTED, lead_id=recommendation.lead_id
+        )
         db.session.add(submission)
         _touch(recommendation)
         db.session.flush()
         evidence_count = len(recommendation.evidence)
         summary = ("Resubmitted" if round_number > 1 else "Submitted") + (
             f" the recommendation for assurance: {len(recommendation.actions)} actions complete, "
-            f"{evidence_count} evidence items")
+            f"{evidence_count} evidence items"
+        )
         _audit(actor, recommendation, "submission", submission.id, "submit", summary, round=round_number)
         events.submitted_for_review(actor, recommendation, reviewers(recommendation, submission))
         db.session.commit()
@@ -163,8 +195,16 @@ class EvidenceDecisionError(AssuranceError):
         self.evidence = evidence
 
 
-def _record_decision(actor, recommendation, submission, evidence, decision: str, comment: str,
-                     expected_version=None, summary_suffix: str = "") -> EvidenceReview:
+def _record_decision(
+    actor,
+    recommendation,
+    submission,
+    evidence,
+    decision: str,
+    comment: str,
+    expected_version=None,
+    summary_suffix: str = "",
+) -> EvidenceReview:
     """One decision and its audit event, flushed but not committed: the caller owns the transaction."""
     comment = (comment or "").strip()
     if decision not in DECISIONS:
@@ -176,23 +216,32 @@ def _record_decision(actor, recommendation, submission, evidence, decision: str,
     if evidence.uploaded_by_id is not None and evidence.uploaded_by_id == actor.id:
         raise EvidenceDecisionError(evidence, "You added this evidence, so someone else must decide on it.")
     with guarded(evidence, expected_version):
-        review = EvidenceReview(submission=submission, evidence=evidence, decision=decision, comment=comment,
-                                reviewed_by_id=actor.id)
+        review = EvidenceReview(
+            submission=submission, evidence=evidence, decision=decision, comment=comment, reviewed_by_id=actor.id
+        )
         db.session.add(review)
         # bumps the evidence's version, so a second reviewer deciding from the same page is refused
         flag_modified(evidence, "title")
         db.session.flush()
     verb = "Accepted" if decision == ACCEPTED else "Rejected"
-    _audit(actor, recommendation, "evidence_review", review.id, decision,
-           f"{verb} evidence {quoted(evidence.title)}{summary_suffix}" + (f": {comment}" if comment else ""),
-           evidence_id=evidence.id, comment=comment)
+    _audit(
+        actor,
+        recommendation,
+        "evidence_review",
+        review.id,
+        decision,
+        f"{verb} evidence {quoted(evidence.title)}{summary_suffix}" + (f": {comment}" if comment else ""),
+        evidence_id=evidence.id,
+        comment=comment,
+    )
     if decision == REJECTED:
         events.evidence_rejected(actor, evidence, comment)
     return review
 
 
-def decide_evidence(actor, recommendation, evidence, decision: str, comment: str,
-                    expected_version=None) -> EvidenceReview:
+def decide_evidence(
+    actor, recommendation, evidence, decision: str, comment: str, expected_version=None
+) -> EvidenceReview:
     """Accept or reject one evidence item; a rejection must say why. Checked against the evidence's version."""
     submission = _check_reviewer(actor, recommendation, open_submission(recommendation))
     review = _record_decision(actor, recommendation, submission, evidence, decision, comment, expected_version)
@@ -202,8 +251,13 @@ def decide_evidence(actor, recommendation, evidence, decision: str, comment: str
 
 def _remaining(actor, recommendation, decisions, skip=()) -> list:
     """Evidence not yet decided, leaving out what the reviewer added (someone else must decide on that)."""
-    return [item for item in recommendation.evidence if item.id not in decisions and item.id not in skip
-            and not (item.uploaded_by_id is not None and item.uploaded_by_id == actor.id)]
+    return [
+        item
+        for item in recommendation.evidence
+        if item.id not in decisions
+        and item.id not in skip
+        and not (item.uploaded_by_id is not None and item.uploaded_by_id == actor.id)
+    ]
 
 
 def decide_evidence_items(actor, recommendation, answers, accept_rest: bool = False) -> list[EvidenceReview]:
@@ -212,13 +266,24 @@ def decide_evidence_items(actor, recommendation, answers, accept_rest: bool = Fa
     submission = _check_reviewer(actor, recommendation, open_submission(recommendation))
     decisions = latest_decisions(recommendation)
     try:
-        reviews = [_record_decision(actor, recommendation, submission, evidence, decision, comment, version)
-                   for evidence, decision, comment, version in answers]
+        reviews = [
+            _record_decision(actor, recommendation, submission, evidence, decision, comment, version)
+            for evidence, decision, comment, version in answers
+        ]
         if accept_rest:
             answered = {evidence.id for evidence, *_ in answers}
-            reviews += [_record_decision(actor, recommendation, submission, evidence, ACCEPTED, "",
-                                         summary_suffix=" (with every remaining item)")
-                        for evidence in _remaining(actor, recommendation, decisions, answered)]
+            reviews += [
+                _record_decision(
+                    actor,
+                    recommendation,
+                    submission,
+                    evidence,
+                    ACCEPTED,
+                    "",
+                    summary_suffix=" (with every remaining item)",
+                )
+                for evidence in _remaining(actor, recommendation, decisions, answered)
+            ]
     except Exception:
         db.session.rollback()
         raise
@@ -249,8 +314,9 @@ def reread_under_lock(recommendation) -> str | None:
     another session committed since this one loaded them counts, and none can commit until this transaction ends."""
     state = fresh_state(recommendation)
     for model in (Action, Evidence):
-        db.session.scalars(select(model).where(model.recommendation_id == recommendation.id)
-                           .execution_options(populate_existing=True)).all()
+        db.session.scalars(
+            select(model).where(model.recommendation_id == recommendation.id).execution_options(populate_existing=True)
+        ).all()
     db.session.expire(recommendation, ["actions", "evidence", "response"])
     return state
 
@@ -269,9 +335,15 @@ def assure_recommendation(actor, recommendation, comment: str = "", expected_ver
         submission.state, submission.decided_by_id, submission.decided_at = ASSURED, actor.id, utcnow()
         submission.decision_reason = comment
         _touch(recommendation)
-        _audit(actor, recommendation, "submission", submission.id, "assure",
-               "Assured the recommendation: all evidence accepted" + (f". {comment}" if comment else ""),
-               comment=comment)
+        _audit(
+            actor,
+            recommendation,
+            "submission",
+            submission.id,
+            "assure",
+            "Assured the recommendation: all evidence accepted" + (f". {comment}" if comment else ""),
+            comment=comment,
+        )
         events.assured(actor, recommendation, submission)
         db.session.commit()
     return submission
@@ -287,8 +359,15 @@ def return_recommendation(actor, recommendation, reasons: str, expected_version=
         submission.decision_reason = reasons
         _touch(recommendation)
         submitter = submission.submitted_by.name if submission.submitted_by else "the owner"
-        _audit(actor, recommendation, "submission", submission.id, "return",
-               f"Returned the recommendation to {submitter}: {reasons}", reasons=reasons)
+        _audit(
+            actor,
+            recommendation,
+            "submission",
+            submission.id,
+            "return",
+            f"Returned the recommendation to {submitter}: {reasons}",
+            reasons=reasons,
+        )
         events.returned(actor, recommendation, submission)
         db.session.commit()
     return submission
@@ -310,10 +389,21 @@ def reopen_recommendation(actor, recommendation, reason: str | None, expected_ve
         raise AssuranceError("Enter the reason for reopening the recommendation")
     with guarded(recommendation, expected_version):
         latest.state, latest.reopened_by_id, latest.reopened_at, latest.reopen_reason = (
-            REOPENED, actor.id, utcnow(), reason)
+            REOPENED,
+            actor.id,
+            utcnow(),
+            reason,
+        )
         _touch(recommendation)
-        _audit(actor, recommendation, "submission", latest.id, "reopen",
-               f"Reopened the assured recommendation: {reason}", reason=reason)
+        _audit(
+            actor,
+            recommendation,
+            "submission",
+            latest.id,
+            "reopen",
+            f"Reopened the assured recommendation: {reason}",
+            reason=reason,
+        )
         db.session.commit()
     return latest
 
@@ -335,8 +425,15 @@ def withdraw_submission(actor, recommendation, expected_version=None) -> Submiss
     with guarded(recommendation, expected_version):
         submission.state, submission.decided_by_id, submission.decided_at = WITHDRAWN, actor.id, utcnow()
         _touch(recommendation)
-        _audit(actor, recommendation, "submission", submission.id, "withdraw",
-               "Withdrew the submission for assurance, to make changes", state=WITHDRAWN)
+        _audit(
+            actor,
+            recommendation,
+            "submission",
+            submission.id,
+            "withdraw",
+            "Withdrew the submission for assurance, to make changes",
+            state=WITHDRAWN,
+        )
         db.session.commit()
     return submission
 
@@ -354,8 +451,9 @@ def awaiting_review(user) -> list[Recommendation]:
     if not scopes:
         return []
     submissions = db.session.scalars(
-        select(Submission).join(Submission.recommendation).join(Organisation,
-                                                                Recommendation.owner_org_id == Organisation.id)
+        select(Submission)
+        .join(Submission.recommendation)
+        .join(Organisation, Recommendation.owner_org_id == Organisation.id)
         .where(Submission.state == SUBMITTED, or_(*scopes))
         .options(selectinload(Submission.recommendation).selectinload(Recommendation.inspection))
         .order_by(Submission.submitted_at, Submission.id)
@@ -365,8 +463,7 @@ def awaiting_review(user) -> list[Recommendation]:
 
 def _accepted_evidence_ids():
     latest = select(func.max(EvidenceReview.id)).group_by(EvidenceReview.evidence_id)
-    return select(EvidenceReview.evidence_id).where(EvidenceReview.id.in_(latest),
-                                                    EvidenceReview.decision == ACCEPTED)
+    return select(EvidenceReview.evidence_id).where(EvidenceReview.id.in_(latest), EvidenceReview.decision == ACCEPTED)
 
 
 def evidence_review_counts(recommendation_ids) -> dict[int, tuple[int, int]]:
@@ -374,9 +471,13 @@ def evidence_review_counts(recommendation_ids) -> dict[int, tuple[int, int]]:
 
     `recommendation_ids` is a list of ids or a select of them; ids with no evidence map to (0, 0)."""
     rows = db.session.execute(
-        select(Evidence.recommendation_id, func.sum(case((Evidence.id.in_(_accepted_evidence_ids()), 1), else_=0)),
-               func.count(Evidence.id))
-        .where(Evidence.recommendation_id.in_(recommendation_ids)).group_by(Evidence.recommendation_id)
+        select(
+            Evidence.recommendation_id,
+            func.sum(case((Evidence.id.in_(_accepted_evidence_ids()), 1), else_=0)),
+            func.count(Evidence.id),
+        )
+        .where(Evidence.recommendation_id.in_(recommendation_ids))
+        .group_by(Evidence.recommendation_id)
     )
     counts = {rec_id: (int(accepted or 0), int(total)) for rec_id, accepted, total in rows}
     if isinstance(recommendation_ids, list | tuple | set):
@@ -396,8 +497,12 @@ def reviewers(recommendation, submission) -> list[User]:
     """Everyone who may review this submission: the region's director for a PDU's recommendation, an HMPPS lead
     otherwise; those whose own work it is are left out by the same rule that stops them reviewing it."""
     role = rules.reviewer_role(recommendation)
-    query = select(User).join(RoleAssignment, RoleAssignment.user_id == User.id).where(
-        RoleAssignment.role == role, User.is_active).order_by(User.id)
+    query = (
+        select(User)
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(RoleAssignment.role == role, User.is_active)
+        .order_by(User.id)
+    )
     if role == REGIONAL_DIRECTOR:
         query = query.where(RoleAssignment.organisation_id == recommendation.owner_org.parent_id)
     else:

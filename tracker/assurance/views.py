@@ -42,8 +42,10 @@ def assurance_hooks():
     return {
         "assurance_panel": lambda rec: panels.recommendation_panel(current_user, rec),
         "dependency_panel": lambda action, form=None: panels.dependency_panel(current_user, action, today(), form),
-        "assurance_home": lambda: {"reviews": services.awaiting_review(current_user),
-                                   "waiting": dependencies.waiting_on(current_user)},
+        "assurance_home": lambda: {
+            "reviews": services.awaiting_review(current_user),
+            "waiting": dependencies.waiting_on(current_user),
+        },
         "assurance_status": lambda item: action_status(item, today()),
         "locked_reason": locked_reason,
     }
@@ -56,7 +58,9 @@ def under_review(error: UnderReviewError):
         return jsonify({"error": {"status": 409, "title": "Under review", "message": str(error)}}), 409
     recommendation = error.recommendation
     return render_template(
-        "assurance/locked.html", recommendation=recommendation, reason=str(error),
+        "assurance/locked.html",
+        recommendation=recommendation,
+        reason=str(error),
         can_withdraw=error.state == "submitted" and services.may_withdraw(current_user, recommendation),
         can_reopen=services.can_reopen(current_user, recommendation),
     ), 409
@@ -93,24 +97,22 @@ def submit_recommendation(recommendation_id: int):
             flash("Recommendation submitted for assurance.", "success")
             return show(recommendation)
     status = 422 if form.is_submitted() and missing else 200
-    return render_template("assurance/submit.html", recommendation=recommendation, form=form,
-                           missing=missing), status
+    return render_template("assurance/submit.html", recommendation=recommendation, form=form, missing=missing), status
 
 
 def transition_conflict(recommendation, intended: str):
     current = recommendation_status(recommendation, today())
-    rows = [ConflictRow("Status", intended, current.label),
-            ConflictRow("Response", "", recommendation.response_label)]
-    return conflict_page(recommendation, rows, show(recommendation).location,
-                         f"recommendation {recommendation.number}")
+    rows = [ConflictRow("Status", intended, current.label), ConflictRow("Response", "", recommendation.response_label)]
+    return conflict_page(recommendation, rows, show(recommendation).location, f"recommendation {recommendation.number}")
 
 
 @bp.get("/reviews")
 @signed_in
 def review_queue():
     recommendations = services.awaiting_review(current_user)
-    return render_template("assurance/review-queue.html", recommendations=recommendations,
-                           submitted_of=services.open_submission)
+    return render_template(
+        "assurance/review-queue.html", recommendations=recommendations, submitted_of=services.open_submission
+    )
 
 
 def reviewable(recommendation_id: int):
@@ -126,17 +128,27 @@ def review_page(recommendation, evidence_forms=None, decision_form=None, errors=
     decisions = services.latest_decisions(recommendation)
     blockers = services.blockers_to_assurance(recommendation, submission, decisions) if submission else []
     decision_form = decision_form or RecommendationDecisionForm(
-        formdata=None, prefix="decide", data={"version": recommendation.version_id})
+        formdata=None, prefix="decide", data={"version": recommendation.version_id}
+    )
     evidence_forms = evidence_forms or review.item_forms(recommendation, decisions, submission)
     summary = review.ErrorSummary(errors, *evidence_forms.values(), decision_form)
     if blockers:
         summary.move("decide-outcome", "assure-blockers")
     return render_template(
-        "assurance/review.html", recommendation=recommendation, submission=submission, decisions=decisions,
-        forms=evidence_forms, page_form=EvidenceDecisionsForm(formdata=None), decision_form=decision_form,
-        form=summary, set_aside=lambda item: services.set_aside(item, decisions, submission), blockers=blockers,
+        "assurance/review.html",
+        recommendation=recommendation,
+        submission=submission,
+        decisions=decisions,
+        forms=evidence_forms,
+        page_form=EvidenceDecisionsForm(formdata=None),
+        decision_form=decision_form,
+        form=summary,
+        set_aside=lambda item: services.set_aside(item, decisions, submission),
+        blockers=blockers,
         changes=changes_since(recommendation.id, submission.submitted_at, ("submission", "evidence_review"))
-        if submission else [], timeline=review.timeline(recommendation),
+        if submission
+        else [],
+        timeline=review.timeline(recommendation),
         previews=evidence_services.previews(recommendation.evidence),
     ), status
 
@@ -214,13 +226,18 @@ def evidence_conflict(recommendation, evidence, form):
     """Another reviewer decided on this item since the page was loaded: nothing in the batch was saved."""
     evidence = db.session.get(Evidence, evidence.id)
     current = services.latest_decisions(recommendation).get(evidence.id)
-    rows = [ConflictRow("Decision", DECISIONS.get(form.decision.data, ""),
-                        current.decision_label if current else "Not decided"),
-            ConflictRow("Comment", form.comment.data or "", current.comment if current else ""),
-            ConflictRow("Decided by", current_user.name,
-                        current.reviewed_by.name if current and current.reviewed_by else "")]
-    return conflict_page(evidence, rows, review_url(recommendation), f"the evidence “{evidence.title}”",
-                         version_field=form.version.name)
+    rows = [
+        ConflictRow(
+            "Decision", DECISIONS.get(form.decision.data, ""), current.decision_label if current else "Not decided"
+        ),
+        ConflictRow("Comment", form.comment.data or "", current.comment if current else ""),
+        ConflictRow(
+            "Decided by", current_user.name, current.reviewed_by.name if current and current.reviewed_by else ""
+        ),
+    ]
+    return conflict_page(
+        evidence, rows, review_url(recommendation), f"the evidence “{evidence.title}”", version_field=form.version.name
+    )
 
 
 def next_undecided(recommendation) -> str:
@@ -241,18 +258,19 @@ def decide(recommendation_id: int, read_form):
     assure = form.outcome.data == ASSURE
     try:
         if assure:
-            services.assure_recommendation(current_user, recommendation, form.comment.data,
-                                           expected_version=form.version.data)
+            services.assure_recommendation(
+                current_user, recommendation, form.comment.data, expected_version=form.version.data
+            )
         else:
-            services.return_recommendation(current_user, recommendation, form.reasons.data,
-                                           expected_version=form.version.data)
+            services.return_recommendation(
+                current_user, recommendation, form.reasons.data, expected_version=form.version.data
+            )
     except ConflictError:
         return transition_conflict(recommendation, "Assured" if assure else "Returned")
     except services.AssuranceError as error:
         (form.outcome if assure else form.reasons).errors = [str(error)]
         return review_page(recommendation, decision_form=form, status=422)
-    flash("Recommendation assured." if assure else "Recommendation returned to its owner with your reasons.",
-          "success")
+    flash("Recommendation assured." if assure else "Recommendation returned to its owner with your reasons.", "success")
     return show(recommendation)
 
 
@@ -288,8 +306,9 @@ def reopen_recommendation(recommendation_id: int):
     form = ReopenForm(data={"version": recommendation.version_id})
     if form.validate_on_submit():
         try:
-            services.reopen_recommendation(current_user, recommendation, form.reason.data,
-                                           expected_version=form.version.data)
+            services.reopen_recommendation(
+                current_user, recommendation, form.reason.data, expected_version=form.version.data
+            )
         except ConflictError:
             return transition_conflict(recommendation, "Reopened")
         except services.AssuranceError as error:
@@ -341,11 +360,17 @@ def add_dependency(action_id: int):
             return redirect(url_for("actions.show_action", action_id=action.id))
     elif form.is_submitted() and not form.errors:
         form.blocker_id.errors = ["Select the action this one waits on"]
-    return render_template("actions/show.html", action=action, status=action_status(action, today()), today=today(),
-                           form=form,
-                           can_add_evidence=permissions.can_update_action(current_user, action),
-                           dependency_form=panel.form, can_edit=True,
-                           can_update=permissions.can_update_action(current_user, action)), 422
+    return render_template(
+        "actions/show.html",
+        action=action,
+        status=action_status(action, today()),
+        today=today(),
+        form=form,
+        can_add_evidence=permissions.can_update_action(current_user, action),
+        dependency_form=panel.form,
+        can_edit=True,
+        can_update=permissions.can_update_action(current_user, action),
+    ), 422
 
 
 @bp.post("/actions/<int:action_id>/dependencies/<int:dependency_id>/remove")

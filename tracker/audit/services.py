@@ -27,9 +27,18 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, An
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
-def record_event(actor, entity_type: str, entity_id: int | None, verb: str, summary: str, *,
-                 before: dict | None = None, after: dict | None = None,
-                 recommendation_id: int | None = None, inspection_id: int | None = None) -> AuditEvent:
+def record_event(
+    actor,
+    entity_type: str,
+    entity_id: int | None,
+    verb: str,
+    summary: str,
+    *,
+    before: dict | None = None,
+    after: dict | None = None,
+    recommendation_id: int | None = None,
+    inspection_id: int | None = None,
+) -> AuditEvent:
     event = AuditEvent(
         actor_id=getattr(actor, "id", None),
         entity_type=entity_type,
@@ -65,8 +74,11 @@ def changes_since(recommendation_id: int, since, leaving_out: tuple[str, ...] = 
     """What happened to a recommendation after a moment (oldest first), leaving out the kinds of event named."""
     query = (
         select(AuditEvent)
-        .where(AuditEvent.recommendation_id == recommendation_id, AuditEvent.occurred_at > since,
-               AuditEvent.entity_type.not_in(leaving_out))
+        .where(
+            AuditEvent.recommendation_id == recommendation_id,
+            AuditEvent.occurred_at > since,
+            AuditEvent.entity_type.not_in(leaving_out),
+        )
         .order_by(AuditEvent.occurred_at, AuditEvent.id)
     )
     return list(db.session.scalars(query))

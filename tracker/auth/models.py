@@ -49,8 +49,7 @@ class User(UserMixin, Model):
     #: immediate reminders, or a weekly digest only (escalations always go)
     reminder_preference: Mapped[str] = mapped_column(String(20), default=IMMEDIATE)
     #: immediate (gathered over a few minutes) or with_reminders (in the daily or weekly message)
-    event_preference: Mapped[str] = mapped_column(String(20), default=EVENTS_IMMEDIATE,
-                                                  server_default=EVENTS_IMMEDIATE)
+    event_preference: Mapped[str] = mapped_column(String(20), default=EVENTS_IMMEDIATE, server_default=EVENTS_IMMEDIATE)
     failed_sign_ins: Mapped[int] = mapped_column(default=0)
     locked_until_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -87,9 +86,7 @@ class User(UserMixin, Model):
 
     @property
     def role_summary(self) -> str:
-        return ", ".join(
-            f"{ROLE_LABELS[a.role]} ({a.organisation.display_name})" for a in self.roles
-        )
+        return ", ".join(f"{ROLE_LABELS[a.role]} ({a.organisation.display_name})" for a in self.roles)
 
 
 class RoleAssignment(Model):
@@ -177,8 +174,10 @@ class OidcIdentity(Model):
     permission to link the person's account at their next sign-in, for providers that do not confirm emails."""
 
     __tablename__ = "oidc_identities"
-    __table_args__ = (UniqueConstraint("issuer", "subject", name="uq_oidc_identities_issuer_subject"),
-                      UniqueConstraint("user_id", "issuer", name="uq_oidc_identities_user_id_issuer"))
+    __table_args__ = (
+        UniqueConstraint("issuer", "subject", name="uq_oidc_identities_issuer_subject"),
+        UniqueConstraint("user_id", "issuer", name="uq_oidc_identities_user_id_issuer"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

@@ -49,8 +49,12 @@ def settings() -> Settings | None:
     config = current_app.config
     if not config.get("OIDC_ISSUER") or not config.get("OIDC_CLIENT_ID"):
         return None
-    return Settings(config["OIDC_ISSUER"].rstrip("/"), config["OIDC_CLIENT_ID"], config.get("OIDC_CLIENT_SECRET", ""),
-                    config.get("OIDC_SCOPES", "openid email profile"))
+    return Settings(
+        config["OIDC_ISSUER"].rstrip("/"),
+        config["OIDC_CLIENT_ID"],
+        config.get("OIDC_CLIENT_SECRET", ""),
+        config.get("OIDC_SCOPES", "openid email profile"),
+    )
 
 
 def is_configured() -> bool:
@@ -77,9 +81,13 @@ def client():
         # the client keeps the app itself; current_app is a proxy for it (which Flask types as the app)
         oauth = OAuth(cast("LocalProxy[Flask]", current_app)._get_current_object())
         clients[current] = oauth.register(
-            "oidc", overwrite=True, client_id=current.client_id, client_secret=current.client_secret,
+            "oidc",
+            overwrite=True,
+            client_id=current.client_id,
+            client_secret=current.client_secret,
             server_metadata_url=f"{current.issuer}/.well-known/openid-configuration",
-            client_kwargs={"scope": current.scopes, "code_challenge_method": "S256"})
+            client_kwargs={"scope": current.scopes, "code_challenge_method": "S256"},
+        )
     return clients[current]
 
 
@@ -103,13 +111,17 @@ def identity_of(claims: dict) -> tuple[str, str]:
     if urlsplit(issuer).hostname == ENTRA_HOST:
         tid, oid = str(claims.get("tid") or ""), str(claims.get("oid") or "")
         if not tid or not oid:
-            raise SignInRefused(f"{provider_name()} did not say which account you signed in with, so we cannot tell "
-                                "which account is yours. Ask your administrator.")
+            raise SignInRefused(
+                f"{provider_name()} did not say which account you signed in with, so we cannot tell "
+                "which account is yours. Ask your administrator."
+            )
         return issuer, f"{tid}:{oid}"
     subject = str(claims.get("sub") or "")
     if not subject:
-        raise SignInRefused(f"{provider_name()} did not say which account you signed in with, so we cannot tell "
-                            "which account is yours. Ask your administrator.")
+        raise SignInRefused(
+            f"{provider_name()} did not say which account you signed in with, so we cannot tell "
+            "which account is yours. Ask your administrator."
+        )
     return issuer, subject
 
 
@@ -147,38 +159,54 @@ def user_for_claims(claims: dict) -> User:
 def _link(issuer: str, subject: str, email: str, claims: dict) -> User:
     """Bind a provider account seen for the first time to the account with its email address, or a new one."""
     if not email:
-        raise SignInRefused(f"{provider_name()} did not give your email address, so we cannot tell which account "
-                            "is yours. Ask your administrator.")
+        raise SignInRefused(
+            f"{provider_name()} did not give your email address, so we cannot tell which account "
+            "is yours. Ask your administrator."
+        )
     verified = _email_is_verified(claims)
     user = find_user(email)
     if user is None:
         if not current_app.config.get("OIDC_CREATE_USERS", False):
             raise SignInRefused(f"There is no account for {email}. Ask your administrator to add you.")
         if not verified and current_app.config.get("OIDC_REQUIRE_VERIFIED_EMAIL", True):
-            raise SignInRefused(f"{provider_name()} did not confirm your email address, so we cannot tell which "
-                                "account is yours. Ask your administrator.")
+            raise SignInRefused(
+                f"{provider_name()} did not confirm your email address, so we cannot tell which "
+                "account is yours. Ask your administrator."
+            )
         user = create_user(email, str(claims.get("name") or email)[:200], None)
         db.session.flush()
-        record_event(None, "user", user.id, "create", f"Added {user.email} at their first sign-in through "
-                     f"{provider_name()}, without a role until an administrator gives them one",
-                     after={"email": user.email, "name": user.name, "roles": []})
+        record_event(
+            None,
+            "user",
+            user.id,
+            "create",
+            f"Added {user.email} at their first sign-in through "
+            f"{provider_name()}, without a role until an administrator gives them one",
+            after={"email": user.email, "name": user.name, "roles": []},
+        )
         return _bind(user, None, issuer, subject, "at their first sign-in")
     existing = _identity(issuer, user_id=user.id)
     if existing is not None and existing.subject is not None:
-        _refuse(user, "sign_in_refused",
-                f"Refused a sign-in through {provider_name()} as {user.email}: another account there "
-                f"({subject}) than the one linked ({existing.subject})",
-                {"issuer": issuer, "subject": subject, "linked_subject": existing.subject},
-                f"You signed in to {provider_name()} with a different account from the one linked to {email} here, "
-                "so you have not been signed in. Sign in with your usual account, or ask your administrator.")
+        _refuse(
+            user,
+            "sign_in_refused",
+            f"Refused a sign-in through {provider_name()} as {user.email}: another account there "
+            f"({subject}) than the one linked ({existing.subject})",
+            {"issuer": issuer, "subject": subject, "linked_subject": existing.subject},
+            f"You signed in to {provider_name()} with a different account from the one linked to {email} here, "
+            "so you have not been signed in. Sign in with your usual account, or ask your administrator.",
+        )
     if existing is not None:  # an administrator allowed this link
         return _bind(user, existing, issuer, subject, "as an administrator allowed")
     if not verified:
-        _refuse(user, "sign_in_refused",
-                f"Refused a first sign-in through {provider_name()} as {user.email}: the email address was not "
-                "confirmed", {"issuer": issuer, "subject": subject},
-                f"{provider_name()} did not confirm your email address, so we cannot tell which account is yours. "
-                "Ask your administrator to allow single sign-on from your page in the tracker.")
+        _refuse(
+            user,
+            "sign_in_refused",
+            f"Refused a first sign-in through {provider_name()} as {user.email}: the email address was not confirmed",
+            {"issuer": issuer, "subject": subject},
+            f"{provider_name()} did not confirm your email address, so we cannot tell which account is yours. "
+            "Ask your administrator to allow single sign-on from your page in the tracker.",
+        )
     return _bind(user, None, issuer, subject, "by their confirmed email address")
 
 
@@ -188,9 +216,14 @@ def _bind(user: User, row: OidcIdentity | None, issuer: str, subject: str, how: 
         db.session.add(row)
     row.subject, row.linked_at = subject, utcnow()
     db.session.flush()
-    record_event(None, "user", user.id, "link_sign_on",
-                 f"Linked {user.email} to their {provider_name()} account {how}",
-                 after={"issuer": issuer, "subject": subject})
+    record_event(
+        None,
+        "user",
+        user.id,
+        "link_sign_on",
+        f"Linked {user.email} to their {provider_name()} account {how}",
+        after={"issuer": issuer, "subject": subject},
+    )
     return user
 
 
@@ -206,9 +239,15 @@ def allow_link(actor, user: User) -> None:
         db.session.add(row)
     row.subject, row.linked_at, row.allowed_by_id = None, None, actor.id
     db.session.flush()
-    record_event(actor, "user", user.id, "allow_sign_on_link",
-                 f"Allowed {user.name}'s next sign-in through {provider_name()} to link their account",
-                 before=before, after={"issuer": issuer, "subject": None})
+    record_event(
+        actor,
+        "user",
+        user.id,
+        "allow_sign_on_link",
+        f"Allowed {user.name}'s next sign-in through {provider_name()} to link their account",
+        before=before,
+        after={"issuer": issuer, "subject": None},
+    )
     db.session.commit()
 
 
@@ -223,7 +262,9 @@ def logout_url(id_token: str) -> str | None:
     try:
         result = client().create_logout_url(
             post_logout_redirect_uri=current_app.config.get("APP_BASE_URL", "").rstrip("/") + "/sign-in",
-            id_token_hint=id_token, client_id=configured_settings().client_id)
+            id_token_hint=id_token,
+            client_id=configured_settings().client_id,
+        )
     except (*PROVIDER_ERRORS, RuntimeError):
         return None
     return result["url"]

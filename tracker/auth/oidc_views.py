@@ -40,9 +40,12 @@ def oidc_callback():
     except oidc.PROVIDER_ERRORS as error:
         current_app.logger.warning("single sign-on refused: %s", error)
         down = not isinstance(error, oidc.OAuthError | oidc.JoseError)
-        return _failed(f"We could not reach {oidc.provider_name()}. Try again in a few minutes." if down else
-                       "Your sign-in could not be checked, so you have not been signed in. Start again.",
-                       503 if down else 400)
+        return _failed(
+            f"We could not reach {oidc.provider_name()}. Try again in a few minutes."
+            if down
+            else "Your sign-in could not be checked, so you have not been signed in. Start again.",
+            503 if down else 400,
+        )
     if not token.get("userinfo"):
         return _failed("Your sign-in could not be checked, so you have not been signed in. Start again.", 400)
     try:

@@ -49,8 +49,10 @@ def check_new_password(password: str, user: User | None = None) -> None:
         raise PasswordError(f"Your password must be {MAX_LENGTH} characters or fewer")
     lowered = password.lower()
     if lowered in common_passwords() or _stem(password) in common_passwords() or len(set(lowered)) < 4:
-        raise PasswordError("Your password is too easy to guess. Choose one that is not a common password, for "
-                            "example three random words")
+        raise PasswordError(
+            "Your password is too easy to guess. Choose one that is not a common password, for "
+            "example three random words"
+        )
     if user is not None and user.email.split("@")[0].lower() in lowered:
         raise PasswordError("Your password must not contain your email address")
 
@@ -64,11 +66,21 @@ def link_lifetime(purpose: str) -> timedelta:
 def issue_link_token(user: User, purpose: str) -> str:
     """A new set-password token; any earlier unused one for the same purpose stops working. The caller commits."""
     now = utcnow()
-    db.session.execute(update(UserToken).where(UserToken.user_id == user.id, UserToken.purpose == purpose,
-                                               UserToken.used_at.is_(None)).values(used_at=now))
+    db.session.execute(
+        update(UserToken)
+        .where(UserToken.user_id == user.id, UserToken.purpose == purpose, UserToken.used_at.is_(None))
+        .values(used_at=now)
+    )
     token = secrets.token_urlsafe(32)
-    db.session.add(UserToken(user_id=user.id, purpose=purpose, token_hash=hash_token(token), created_at=now,
-                             expires_at=now + link_lifetime(purpose)))
+    db.session.add(
+        UserToken(
+            user_id=user.id,
+            purpose=purpose,
+            token_hash=hash_token(token),
+            created_at=now,
+            expires_at=now + link_lifetime(purpose),
+        )
+    )
     return token
 
 
@@ -114,15 +126,33 @@ def email_link(user: User, purpose: str) -> None:
     """Queue the set-password email in the caller's transaction; it goes once the caller commits."""
     token = issue_link_token(user, purpose)
     links = Links()
-    subject = (f"You have been invited to {current_app.config.get('APP_SERVICE_NAME', 'tracker')}"
-               if purpose == INVITE else "Reset your password")
-    text, html = render_parts("set-password", user=user, subject=subject, purpose=purpose, links=links,
-                              link=f"{links.base}/set-password/{token}",
-                              hours=int(link_lifetime(purpose).total_seconds() // 3600),
-                              minutes=int(link_lifetime(purpose).total_seconds() // 60))
-    enqueue([PlannedMessage(key=f"{purpose}:{user.id}:{hash_token(token)[:16]}", kind=ACCOUNT,
-                            recipient=Recipient(user.id, user.email, user.name), subject=subject,
-                            body_text=text, body_html=html)])
+    subject = (
+        f"You have been invited to {current_app.config.get('APP_SERVICE_NAME', 'tracker')}"
+        if purpose == INVITE
+        else "Reset your password"
+    )
+    text, html = render_parts(
+        "set-password",
+        user=user,
+        subject=subject,
+        purpose=purpose,
+        links=links,
+        link=f"{links.base}/set-password/{token}",
+        hours=int(link_lifetime(purpose).total_seconds() // 3600),
+        minutes=int(link_lifetime(purpose).total_seconds() // 60),
+    )
+    enqueue(
+        [
+            PlannedMessage(
+                key=f"{purpose}:{user.id}:{hash_token(token)[:16]}",
+                kind=ACCOUNT,
+                recipient=Recipient(user.id, user.email, user.name),
+                subject=subject,
+                body_text=text,
+                body_html=html,
+            )
+        ]
+    )
 
 
 #: the least time a reset request takes, whether or not the address has an account (AUTH_RESET_MIN_SECONDS)
@@ -155,7 +185,13 @@ def _as_if_emailing(email: str) -> None:
     token = secrets.token_urlsafe(32)
     hash_token(token)
     links = Links()
-    render_parts("set-password", user=User(email=email, name=email), subject="Reset your password",
-                 purpose=RESET, links=links, link=f"{links.base}/set-password/{token}",
-                 hours=int(link_lifetime(RESET).total_seconds() // 3600),
-                 minutes=int(link_lifetime(RESET).total_seconds() // 60))
+    render_parts(
+        "set-password",
+        user=User(email=email, name=email),
+        subject="Reset your password",
+        purpose=RESET,
+        links=links,
+        link=f"{links.base}/set-password/{token}",
+        hours=int(link_lifetime(RESET).total_seconds() // 3600),
+        minutes=int(link_lifetime(RESET).total_seconds() // 60),
+    )

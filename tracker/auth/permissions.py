@@ -90,15 +90,16 @@ def can_view_evidence(user, evidence) -> bool:
     return can_view_recommendation(user, evidence.recommendation)
 
 
-
 def can_manage_inspection(user, inspection) -> bool:
     """Set re-inspection dates: the head of the PDU, its regional director, or an HMPPS lead."""
     if not user.is_authenticated:
         return False
     pdu = inspection.pdu
-    return (pdu.id in user.orgs_with_role(HEAD_OF_PDU)
-            or pdu.parent_id in user.orgs_with_role(REGIONAL_DIRECTOR)
-            or bool(user.orgs_with_role(HMPPS_LEAD)))
+    return (
+        pdu.id in user.orgs_with_role(HEAD_OF_PDU)
+        or pdu.parent_id in user.orgs_with_role(REGIONAL_DIRECTOR)
+        or bool(user.orgs_with_role(HMPPS_LEAD))
+    )
 
 
 def can_remove_evidence(user, evidence) -> bool:
@@ -113,8 +114,11 @@ def can_reassign_work(user, recommendation) -> bool:
     of the region of the inspected PDU, or an administrator."""
     if not user.is_authenticated:
         return False
-    return (is_admin(user) or owns_recommendation(user, recommendation)
-            or recommendation.inspection.pdu.parent_id in user.orgs_with_role(REGIONAL_DIRECTOR))
+    return (
+        is_admin(user)
+        or owns_recommendation(user, recommendation)
+        or recommendation.inspection.pdu.parent_id in user.orgs_with_role(REGIONAL_DIRECTOR)
+    )
 
 
 #: who sees each item of the navigation (tracker.templating.NAVIGATION names these audiences)
@@ -141,5 +145,9 @@ def holds_reviewer_role(user, recommendation) -> bool:
 
 def can_request_date(user, action) -> bool:
     """Ask for a new target date: the action's owner, when they may not change it themselves."""
-    return (user.is_authenticated and action.owner_id == user.id and can_update_action(user, action)
-            and not can_edit_action(user, action))
+    return (
+        user.is_authenticated
+        and action.owner_id == user.id
+        and can_update_action(user, action)
+        and not can_edit_action(user, action)
+    )

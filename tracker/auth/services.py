@@ -64,8 +64,9 @@ def is_throttled(address: str) -> bool:
 
     Counted in the database, not in memory, so that every gunicorn worker applies the same limit."""
     since = utcnow() - timedelta(minutes=1)
-    failures = db.session.scalar(select(func.count(SignInAttempt.id)).where(
-        SignInAttempt.address == address, SignInAttempt.attempted_at > since))
+    failures = db.session.scalar(
+        select(func.count(SignInAttempt.id)).where(SignInAttempt.address == address, SignInAttempt.attempted_at > since)
+    )
     return failures >= current_app.config["SECURITY_SIGN_IN_RATE_PER_MINUTE"]
 
 
@@ -82,10 +83,17 @@ def must_wait(email: str, address: str | None, now) -> bool:
     signing in from elsewhere, is not held up; an attacker guessing from one address is slowed to a crawl."""
     if address is None:
         return False
-    failures = list(db.session.scalars(
-        select(SignInAttempt.attempted_at).where(SignInAttempt.address == address, SignInAttempt.email == email,
-                                                 SignInAttempt.attempted_at > now - _ATTEMPT_MEMORY)
-        .order_by(SignInAttempt.attempted_at.desc())))
+    failures = list(
+        db.session.scalars(
+            select(SignInAttempt.attempted_at)
+            .where(
+                SignInAttempt.address == address,
+                SignInAttempt.email == email,
+                SignInAttempt.attempted_at > now - _ATTEMPT_MEMORY,
+            )
+            .order_by(SignInAttempt.attempted_at.desc())
+        )
+    )
     beyond = len(failures) - current_app.config["SECURITY_MAX_FAILED_SIGN_INS"]
     if beyond < 0:
         return False
@@ -98,19 +106,26 @@ def slowed_sign_ins(now) -> dict[str, int]:
     """Accounts (by normalised address) that some client address has failed on `max_failed_sign_ins` times in the
     last hour, so that address is being made to wait, each with its failures in that hour from every address. One
     query for every account, for the administrators' pages."""
-    per_address = (select(SignInAttempt.email, func.count(SignInAttempt.id).label("failures"))
-                   .where(SignInAttempt.attempted_at > now - _ATTEMPT_MEMORY, SignInAttempt.email.is_not(None))
-                   .group_by(SignInAttempt.email, SignInAttempt.address).subquery())
+    per_address = (
+        select(SignInAttempt.email, func.count(SignInAttempt.id).label("failures"))
+        .where(SignInAttempt.attempted_at > now - _ATTEMPT_MEMORY, SignInAttempt.email.is_not(None))
+        .group_by(SignInAttempt.email, SignInAttempt.address)
+        .subquery()
+    )
     rows = db.session.execute(
-        select(per_address.c.email, func.sum(per_address.c.failures)).group_by(per_address.c.email)
-        .having(func.max(per_address.c.failures) >= current_app.config["SECURITY_MAX_FAILED_SIGN_INS"]))
+        select(per_address.c.email, func.sum(per_address.c.failures))
+        .group_by(per_address.c.email)
+        .having(func.max(per_address.c.failures) >= current_app.config["SECURITY_MAX_FAILED_SIGN_INS"])
+    )
     return {email: int(failures) for email, failures in rows}
 
 
 #: one message for every failure, so that no answer tells whether an address has an account, is deactivated, or
 #: is being slowed down
-FAILED = ("Enter a correct email address and password. After several wrong attempts, you must wait a few minutes "
-          "before trying again.")
+FAILED = (
+    "Enter a correct email address and password. After several wrong attempts, you must wait a few minutes "
+    "before trying again."
+)
 
 
 def authenticate(email: str, password: str, address: str | None = None) -> SignInResult:
@@ -119,8 +134,9 @@ def authenticate(email: str, password: str, address: str | None = None) -> SignI
     Every refusal gives the same message after the same work (one password hash checked, one failure recorded),
     whether the address is unknown, the account deactivated, the password wrong or the address made to wait."""
     if address is not None and is_throttled(address):
-        return SignInResult(None, "Too many failed sign-ins from your network. Wait a minute, then try again.",
-                            is_throttled=True)
+        return SignInResult(
+            None, "Too many failed sign-ins from your network. Wait a minute, then try again.", is_throttled=True
+        )
     email = normalise_email(email)
     user = find_user(email)
     now = utcnow()
@@ -144,8 +160,7 @@ def authenticate(email: str, password: str, address: str | None = None) -> SignI
 
 
 def complete_sign_in(user: User, address: str | None, now) -> None:
-    db.session.execute(delete(SignInAttempt).where(SignInAttempt.email == user.email,
-                                                   SignInAttempt.address == address))
+    db.session.execute(delete(SignInAttempt).where(SignInAttempt.email == user.email, SignInAttempt.address == address))
     user.failed_sign_ins = 0
     user.locked_until_at = None
     user.last_sign_in_at = now
@@ -174,7 +189,7 @@ def hash_token(token: str) -> str:
 
 
 def parse_duration(text: str) -> timedelta:
-    """"90d", "12w" or "24h" as a timedelta, for token expiry on the command line."""
+    """ "90d", "12w" or "24h" as a timedelta, for token expiry on the command line."""
     units = {"h": "hours", "d": "days", "w": "weeks"}
     number, unit = text.strip()[:-1], text.strip()[-1:].lower()
     if unit not in units or not number.isdigit() or int(number) < 1:
@@ -189,9 +204,15 @@ def create_api_token(user: User, name: str = "", expires_in: timedelta | None = 
     api_token = ApiToken(user_id=user.id, token_hash=hash_token(token), name=name, expires_at=expires_at)
     db.session.add(api_token)
     db.session.flush()
-    record_event(None, "user", user.id, "create_token", f"API token “{name or 'unnamed'}” issued to {user.email}"
-                 + (f", expiring {expires_at:%-d %B %Y}" if expires_at else ""),
-                 after={"token_id": api_token.id, "expires_at": expires_at.isoformat() if expires_at else None})
+    record_event(
+        None,
+        "user",
+        user.id,
+        "create_token",
+        f"API token “{name or 'unnamed'}” issued to {user.email}"
+        + (f", expiring {expires_at:%-d %B %Y}" if expires_at else ""),
+        after={"token_id": api_token.id, "expires_at": expires_at.isoformat() if expires_at else None},
+    )
     db.session.commit()
     return token
 
@@ -213,7 +234,12 @@ def user_for_token(token: str) -> User | None:
 def revoke_api_token(actor, api_token: ApiToken) -> None:
     if api_token.revoked_at is None:
         api_token.revoked_at = utcnow()
-        record_event(actor, "user", api_token.user_id, "revoke_token",
-                     f"Revoked the API token “{api_token.name or 'unnamed'}” of {api_token.user.email}",
-                     after={"token_id": api_token.id})
+        record_event(
+            actor,
+            "user",
+            api_token.user_id,
+            "revoke_token",
+            f"Revoked the API token “{api_token.name or 'unnamed'}” of {api_token.user.email}",
+            after={"token_id": api_token.id},
+        )
     db.session.commit()

@@ -42,8 +42,12 @@ def signed_in_with_password() -> bool:
 def await_second_factor(user: User, next_url: str | None) -> None:
     """The password was right: remember who, for the code page, without signing them in."""
     session.clear()
-    session[PENDING_KEY] = {"user_id": user.id, "generation": user.session_generation,
-                            "at": utcnow().isoformat(), "next": next_url}
+    session[PENDING_KEY] = {
+        "user_id": user.id,
+        "generation": user.session_generation,
+        "at": utcnow().isoformat(),
+        "next": next_url,
+    }
 
 
 def pending_second_factor() -> dict | None:
@@ -74,8 +78,11 @@ def end_session_for(user_id: int, generation: int) -> None:
     """End the sessions of the generation a stale cookie belongs to, unless they have already been ended.
 
     Used for idle expiry, before the user is loaded: a copy of the cookie elsewhere ends with it."""
-    db.session.execute(update(User).where(User.id == user_id, User.session_generation == generation)
-                       .values(session_generation=User.session_generation + 1))
+    db.session.execute(
+        update(User)
+        .where(User.id == user_id, User.session_generation == generation)
+        .values(session_generation=User.session_generation + 1)
+    )
     db.session.commit()
 
 

@@ -36,8 +36,9 @@ class SecondFactorError(ValueError):
     """The code was refused; the message says why, for the form."""
 
 
-WRONG_CODE = ("Enter the current 6-digit code from your authenticator app, or one of your recovery codes. "
-              "Each code works once.")
+WRONG_CODE = (
+    "Enter the current 6-digit code from your authenticator app, or one of your recovery codes. Each code works once."
+)
 
 
 def required_roles() -> set[str]:
@@ -73,14 +74,23 @@ def qr_code_svg(user: User) -> str:
     """The otpauth:// address as an SVG QR code, drawn here: the secret never goes to another service."""
     address = _authenticator(user).provisioning_uri(name=user.email)
     out = io.BytesIO()
-    segno.make(address, error="m").save(out, kind="svg", scale=4, border=4, xmldecl=False, nl=False,
-                                        dark="#0b0c0c", light="#ffffff", svgclass="tracker-qr-code")
+    segno.make(address, error="m").save(
+        out,
+        kind="svg",
+        scale=4,
+        border=4,
+        xmldecl=False,
+        nl=False,
+        dark="#0b0c0c",
+        light="#ffffff",
+        svgclass="tracker-qr-code",
+    )
     return out.getvalue().decode()
 
 
 def grouped(secret: str) -> str:
     """The secret in fours, as people type it into an app by hand."""
-    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 def _matching_step(user: User, code: str) -> int | None:
@@ -110,13 +120,22 @@ def _normalise_recovery(code: str) -> str:
 
 def _accept_recovery_code(user: User, code: str) -> bool:
     wanted = hash_token(_normalise_recovery(code))
-    found = db.session.scalar(select(RecoveryCode).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.code_hash == wanted, RecoveryCode.used_at.is_(None)))
+    found = db.session.scalar(
+        select(RecoveryCode).where(
+            RecoveryCode.user_id == user.id, RecoveryCode.code_hash == wanted, RecoveryCode.used_at.is_(None)
+        )
+    )
     if found is None:
         return False
     found.used_at = utcnow()
-    record_event(user, "user", user.id, "use_recovery_code", f"{user.name} used a recovery code",
-                 after={"recovery_codes_left": recovery_codes_left(user) - 1})
+    record_event(
+        user,
+        "user",
+        user.id,
+        "use_recovery_code",
+        f"{user.name} used a recovery code",
+        after={"recovery_codes_left": recovery_codes_left(user) - 1},
+    )
     return True
 
 
@@ -129,8 +148,9 @@ def check_code(user: User, code: str | None) -> bool:
 
 
 def recovery_codes_left(user: User) -> int:
-    return db.session.execute(select(func.count(RecoveryCode.id)).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))).scalar_one()
+    return db.session.execute(
+        select(func.count(RecoveryCode.id)).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+    ).scalar_one()
 
 
 def _new_recovery_codes(user: User) -> list[str]:
@@ -150,8 +170,15 @@ def confirm_setup(user: User, code: str | None) -> list[str]:
         raise SecondFactorError("Enter the 6-digit code your authenticator app shows now")
     user.totp_enabled_at, user.totp_last_step = utcnow(), step
     codes = _new_recovery_codes(user)
-    record_event(user, "user", user.id, "enable_totp", f"{user.name} set up an authenticator app",
-                 before={"second_factor": False}, after={"second_factor": True})
+    record_event(
+        user,
+        "user",
+        user.id,
+        "enable_totp",
+        f"{user.name} set up an authenticator app",
+        before={"second_factor": False},
+        after={"second_factor": True},
+    )
     db.session.commit()
     return codes
 
@@ -160,8 +187,13 @@ def regenerate_recovery_codes(user: User, code: str | None) -> list[str]:
     if not check_code(user, code):
         raise SecondFactorError(WRONG_CODE)
     codes = _new_recovery_codes(user)
-    record_event(user, "user", user.id, "regenerate_recovery_codes", f"{user.name} made new recovery codes; "
-                 "the earlier ones no longer work")
+    record_event(
+        user,
+        "user",
+        user.id,
+        "regenerate_recovery_codes",
+        f"{user.name} made new recovery codes; the earlier ones no longer work",
+    )
     db.session.commit()
     return codes
 
@@ -178,8 +210,15 @@ def turn_off(user: User, code: str | None) -> None:
     if not check_code(user, code):
         raise SecondFactorError(WRONG_CODE)
     _clear(user)
-    record_event(user, "user", user.id, "disable_totp", f"{user.name} turned off their authenticator app",
-                 before={"second_factor": True}, after={"second_factor": False})
+    record_event(
+        user,
+        "user",
+        user.id,
+        "disable_totp",
+        f"{user.name} turned off their authenticator app",
+        before={"second_factor": True},
+        after={"second_factor": False},
+    )
     db.session.commit()
 
 
@@ -189,8 +228,15 @@ def reset_by_admin(actor: User, user: User) -> None:
     was_enabled = is_enabled(user)
     _clear(user)
     sessions.end_sessions(user)
-    record_event(actor, "user", user.id, "reset_totp", f"Reset the second factor of {user.email}; they were signed "
-                 "out everywhere", before={"second_factor": was_enabled}, after={"second_factor": False})
+    record_event(
+        actor,
+        "user",
+        user.id,
+        "reset_totp",
+        f"Reset the second factor of {user.email}; they were signed out everywhere",
+        before={"second_factor": was_enabled},
+        after={"second_factor": False},
+    )
     db.session.commit()
 
 
@@ -198,8 +244,9 @@ def authenticate_code(user: User | None, code: str | None, address: str | None) 
     """The second step of a password sign-in. A wrong code counts as a failed sign-in for the account from this
     address, so codes cannot be guessed faster than passwords; a right code finishes the sign-in."""
     if address is not None and is_throttled(address):
-        return SignInResult(None, "Too many failed sign-ins from your network. Wait a minute, then try again.",
-                            is_throttled=True)
+        return SignInResult(
+            None, "Too many failed sign-ins from your network. Wait a minute, then try again.", is_throttled=True
+        )
     now = utcnow()
     # the account, if it may be signed in to at all
     account = user if user is not None and user.is_active and not must_wait(user.email, address, now) else None

@@ -26,8 +26,7 @@ login_manager.login_message_category = "info"
 @cache
 def _signed_in_user_query():
     """Built once: it runs on every page, and building a statement costs more than running this one."""
-    return (select(User, caching.version_column()).options(joinedload(User.roles))
-            .where(User.id == bindparam("user_id")))
+    return select(User, caching.version_column()).options(joinedload(User.roles)).where(User.id == bindparam("user_id"))
 
 
 @login_manager.user_loader
@@ -126,4 +125,3 @@ def sign_out():
         return redirect(provider_logout)
     flash("You have signed out.", "success")
     return redirect(url_for("auth.sign_in"))
-

@@ -54,8 +54,9 @@ def render_cached_page(key: tuple, build: Callable[[], CachedPage]) -> str:
     return render_whole(key, lambda: _draw(page), lambda whole: whole[0] is page, part=page)
 
 
-def render_whole(key: tuple, draw: Callable[[], str], still_good: Callable[[tuple], bool] | None = None,
-                 part: object = None) -> str:
+def render_whole(
+    key: tuple, draw: Callable[[], str], still_good: Callable[[tuple], bool] | None = None, part: object = None
+) -> str:
     """The page `draw()` draws, kept whole per key and address until the data changes (and while `still_good`
     says so of the (part, html) pair kept). The key must name the viewer: the frame shows who is signed in. A
     view with a message to show once draws it afresh."""

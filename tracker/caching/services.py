@@ -26,10 +26,19 @@ from tracker.extensions import db
 T = TypeVar("T")
 
 #: tables whose changes no cached fragment shows
-UNCOUNTED_TABLES = frozenset({
-    "data_version", "audit_events", "sign_in_attempts", "api_tokens",
-    "outbox_messages", "delivery_attempts", "job_runs", "report_import_drafts", "job_heartbeats",
-})
+UNCOUNTED_TABLES = frozenset(
+    {
+        "data_version",
+        "audit_events",
+        "sign_in_attempts",
+        "api_tokens",
+        "outbox_messages",
+        "delivery_attempts",
+        "job_runs",
+        "report_import_drafts",
+        "job_heartbeats",
+    }
+)
 _CHANGED = "tracker_data_changed"
 
 
@@ -97,8 +106,9 @@ def data_version() -> int:
     """The committed data version, read once per request."""
     if "data_version" not in g:
         # plain SQL: this runs on nearly every page, and needs none of the ORM's statement building
-        g.data_version = db.session.connection().exec_driver_sql(
-            "SELECT version FROM data_version WHERE id = 1").scalar() or 0
+        g.data_version = (
+            db.session.connection().exec_driver_sql("SELECT version FROM data_version WHERE id = 1").scalar() or 0
+        )
     return g.data_version
 
 
@@ -149,7 +159,8 @@ def fragments() -> FragmentCache:
     cache = current_app.extensions.get("tracker_fragments")
     if cache is None:
         cache = current_app.extensions["tracker_fragments"] = FragmentCache(
-            int(current_app.config.get("CACHE_FRAGMENTS", 512)))
+            int(current_app.config.get("CACHE_FRAGMENTS", 512))
+        )
     return cache
 
 
@@ -168,6 +179,5 @@ def cached(key: tuple, build: Callable[[], T], still_good: Callable[[T], bool] |
 
 def viewer_key() -> tuple:
     """Who is looking, as far as a page can differ: the person (their name and permissions), their roles, the day."""
-
 
     return (current_user.id, tuple(sorted((a.role, a.organisation_id) for a in current_user.roles)), today())

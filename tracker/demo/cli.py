@@ -35,20 +35,33 @@ def print_sign_ins(password: str | None) -> None:
     if password:
         click.echo(f"  password for all of them: {password}")
     required = [ROLE_LABELS.get(role, role) for role in current_app.config.get("AUTH_REQUIRE_TOTP_FOR") or ()]
-    click.echo("  a second factor (authenticator app) is required of: " + ", ".join(required) if required else
-               "  no second factor is required here; anyone may set one up under Your account")
+    click.echo(
+        "  a second factor (authenticator app) is required of: " + ", ".join(required)
+        if required
+        else "  no second factor is required here; anyone may set one up under Your account"
+    )
 
 
 def register(group: click.Group) -> None:
     @group.command("demo")
-    @click.option("--if-empty", is_flag=True,
-                  help="Only load when the demo users are not there yet and demo.load_on_first_run is true.")
-    @click.option("--scale", type=click.Choice(["barking", "national"]), default="barking",
-                  help="'national' also adds synthetic data for every region and their 111 PDUs.")
+    @click.option(
+        "--if-empty",
+        is_flag=True,
+        help="Only load when the demo users are not there yet and demo.load_on_first_run is true.",
+    )
+    @click.option(
+        "--scale",
+        type=click.Choice(["barking", "national"]),
+        default="barking",
+        help="'national' also adds synthetic data for every region and their 111 PDUs.",
+    )
     @click.option("--quiet", is_flag=True, help="Do not print the sign-ins (make run prints them once it starts).")
-    @click.option("--region/--no-region", default=None,
-                  help="Also load the living region: fictional inspections of five other London PDUs. "
-                       "Default: demo.living_region (true).")
+    @click.option(
+        "--region/--no-region",
+        default=None,
+        help="Also load the living region: fictional inspections of five other London PDUs. "
+        "Default: demo.living_region (true).",
+    )
     def demo(if_empty: bool, scale: str, quiet: bool, region: bool | None) -> None:
         """Load the Barking, Dagenham and Havering demo inspection and one user per role."""
         # loaded only when the command runs (see print_sign_ins)
@@ -67,11 +80,11 @@ def register(group: click.Group) -> None:
             path.write_text(result.password)
             path.chmod(0o600)
         status = "Loaded" if result.created else "Already loaded"
-        click.echo(f"{status}: {result.inspection.title} "
-                   f"({len(result.inspection.recommendations)} recommendations)")
+        click.echo(f"{status}: {result.inspection.title} ({len(result.inspection.recommendations)} recommendations)")
         for inspection in result.fictional:
-            click.echo(f"Loaded fictional demo data: {inspection.title} "
-                       f"({len(inspection.recommendations)} recommendations)")
+            click.echo(
+                f"Loaded fictional demo data: {inspection.title} ({len(inspection.recommendations)} recommendations)"
+            )
         if scale == "national":
             # loaded only when the command runs (see print_sign_ins)
             from tracker.demo import national

@@ -31,24 +31,58 @@ from tracker.recommendations.status import COMPLETE, IN_PROGRESS, NOT_STARTED
 
 #: PDUs per region (domain.md, HMPPS reference data 2025)
 PDU_COUNTS = {
-    "East Midlands": 6, "East of England": 8, "Greater Manchester": 8, "Kent, Surrey and Sussex": 6, "London": 18,
-    "North East": 7, "North West": 13, "South Central": 7, "South West": 9, "Wales": 6, "West Midlands": 12,
+    "East Midlands": 6,
+    "East of England": 8,
+    "Greater Manchester": 8,
+    "Kent, Surrey and Sussex": 6,
+    "London": 18,
+    "North East": 7,
+    "North West": 13,
+    "South Central": 7,
+    "South West": 9,
+    "Wales": 6,
+    "West Midlands": 12,
     "Yorkshire and the Humber": 11,
 }
 MARKER = "national-synthetic"
 DOMAIN_ONE = (("1.1", "Leadership"), ("1.2", "Staff"), ("1.3", "Services"), ("1.4", "Information and facilities"))
-DOMAIN_TWO = (("2.1", "Court work"), ("2.2", "Assessment"), ("2.3", "Planning"),
-              ("2.4", "Implementation and delivery"), ("2.5", "Reviewing"))
-KEY_QUESTIONS = ("focus sufficiently on engaging the person on probation?",
-                 "focus sufficiently on reducing reoffending and supporting desistance?",
-                 "focus sufficiently on keeping other people safe?")
-THEMES = ("risk of harm assessment", "domestic abuse enquiries", "management oversight", "MAPPA referrals",
-          "caseload levels for PQiP learners", "child safeguarding checks", "accommodation services",
-          "the quality of reviews", "contingency planning", "staff induction", "interpreter services",
-          "information sharing with the police", "unpaid work backlogs", "accredited programme waiting lists",
-          "diversity and inclusion")
-ACTION_VERBS = ("Train practitioners in", "Audit ten cases a month on", "Agree a protocol with partners on",
-                "Publish guidance on", "Set a quality standard for", "Review the approach to")
+DOMAIN_TWO = (
+    ("2.1", "Court work"),
+    ("2.2", "Assessment"),
+    ("2.3", "Planning"),
+    ("2.4", "Implementation and delivery"),
+    ("2.5", "Reviewing"),
+)
+KEY_QUESTIONS = (
+    "focus sufficiently on engaging the person on probation?",
+    "focus sufficiently on reducing reoffending and supporting desistance?",
+    "focus sufficiently on keeping other people safe?",
+)
+THEMES = (
+    "risk of harm assessment",
+    "domestic abuse enquiries",
+    "management oversight",
+    "MAPPA referrals",
+    "caseload levels for PQiP learners",
+    "child safeguarding checks",
+    "accommodation services",
+    "the quality of reviews",
+    "contingency planning",
+    "staff induction",
+    "interpreter services",
+    "information sharing with the police",
+    "unpaid work backlogs",
+    "accredited programme waiting lists",
+    "diversity and inclusion",
+)
+ACTION_VERBS = (
+    "Train practitioners in",
+    "Audit ten cases a month on",
+    "Agree a protocol with partners on",
+    "Publish guidance on",
+    "Set a quality standard for",
+    "Review the approach to",
+)
 
 
 def _slug(text: str) -> str:
@@ -95,17 +129,33 @@ def _ensure_users(pdus_by_region: dict, password_hash: str) -> dict[tuple[str, i
             continue
         region = pdus[0].parent if pdus else None
         wanted = [(REGIONAL_DIRECTOR, region, f"director.{_slug(region_name)}")] if region else []
-        wanted += [(role, pdu, f"{prefix}.{_slug(pdu.name)}") for pdu in pdus
-                   for role, prefix in ((HEAD_OF_PDU, "head"), (ACTION_OWNER, "owner"))]
+        wanted += [
+            (role, pdu, f"{prefix}.{_slug(pdu.name)}")
+            for pdu in pdus
+            for role, prefix in ((HEAD_OF_PDU, "head"), (ACTION_OWNER, "owner"))
+        ]
         for role, org, local in wanted:
             if (role, org.id) not in holders:
-                users.append({"email": f"{local}@example.org", "name": _person_name(local), "password_hash":
-                              password_hash, "is_active": True, "reminder_preference": "weekly",
-                              "failed_sign_ins": 0, "created_at": _at(date(2026, 1, 5))})
+                users.append(
+                    {
+                        "email": f"{local}@example.org",
+                        "name": _person_name(local),
+                        "password_hash": password_hash,
+                        "is_active": True,
+                        "reminder_preference": "weekly",
+                        "failed_sign_ins": 0,
+                        "created_at": _at(date(2026, 1, 5)),
+                    }
+                )
                 roles.append((role, org.id))
     ids = _insert(User, users, returning=True)
-    _insert(RoleAssignment, [{"user_id": uid, "role": role, "organisation_id": org_id}
-                             for uid, (role, org_id) in zip(ids, roles, strict=True)])
+    _insert(
+        RoleAssignment,
+        [
+            {"user_id": uid, "role": role, "organisation_id": org_id}
+            for uid, (role, org_id) in zip(ids, roles, strict=True)
+        ],
+    )
     holders.update({key: uid for key, uid in zip(roles, ids, strict=True)})
     return holders
 
@@ -123,16 +173,27 @@ def _standard_rows(rng: random.Random, inspection_id: int, strength: int) -> tup
     court_rated = rng.random() < 0.3
     for position, (code, name) in enumerate(DOMAIN_ONE + DOMAIN_TWO):
         domain = 1 if code.startswith("1") else 2
-        kqs = [max(5, min(98, strength + rng.randint(-18, 18))) for _ in KEY_QUESTIONS] \
-            if domain == 2 and (code != "2.1" or court_rated) else []
+        kqs = (
+            [max(5, min(98, strength + rng.randint(-18, 18))) for _ in KEY_QUESTIONS]
+            if domain == 2 and (code != "2.1" or court_rated)
+            else []
+        )
         if kqs:
             rating = band_for(min(kqs), Bands())
         elif code == "2.1":
             rating = "Not applicable"
         else:
             rating = band_for(strength + rng.randint(-12, 12), Bands())
-        rows.append({"inspection_id": inspection_id, "code": code, "name": name, "domain": domain,
-                     "rating": rating, "position": position})
+        rows.append(
+            {
+                "inspection_id": inspection_id,
+                "code": code,
+                "name": name,
+                "domain": domain,
+                "rating": rating,
+                "position": position,
+            }
+        )
         percentages.append(kqs)
     return rows, percentages
 
@@ -152,11 +213,18 @@ class _Loader:
                 years_ago = per_pdu - 1 - n
                 fieldwork = self.today - timedelta(days=330 + 900 * years_ago + self.rng.randint(0, 120))
                 specs.append((pdu, fieldwork, n == per_pdu - 1))
-        rows = [{"pdu_id": pdu.id, "title": f"An inspection of probation services in {pdu.name} PDU "
-                 f"({fieldwork.year})", "fieldwork_on": fieldwork, "published_on": fieldwork + timedelta(days=70),
-                 "source_sha256": f"{MARKER}-{pdu.id}-{fieldwork.isoformat()}"[:64], "created_at": _at(fieldwork),
-                 "expected_reinspection_on": self.today + timedelta(days=self.rng.randint(20, 420)) if latest
-                 else None} for pdu, fieldwork, latest in specs]
+        rows = [
+            {
+                "pdu_id": pdu.id,
+                "title": f"An inspection of probation services in {pdu.name} PDU ({fieldwork.year})",
+                "fieldwork_on": fieldwork,
+                "published_on": fieldwork + timedelta(days=70),
+                "source_sha256": f"{MARKER}-{pdu.id}-{fieldwork.isoformat()}"[:64],
+                "created_at": _at(fieldwork),
+                "expected_reinspection_on": self.today + timedelta(days=self.rng.randint(20, 420)) if latest else None,
+            }
+            for pdu, fieldwork, latest in specs
+        ]
         ids = _insert(Inspection, rows, returning=True)
         self.counts["inspections"] += len(ids)
         for inspection_id, (pdu, fieldwork, latest) in zip(ids, specs, strict=True):
@@ -166,16 +234,28 @@ class _Loader:
         strength = self.rng.randint(35, 80)
         standard_rows, percentages = _standard_rows(self.rng, inspection_id, strength)
         standard_ids = _insert(Standard, standard_rows, returning=True)
-        kq_rows = [{"standard_id": sid, "text": f"Does {row['name'].lower()} {KEY_QUESTIONS[i]}",
-                    "percentage": pc, "position": i}
-                   for sid, row, pcs in zip(standard_ids, standard_rows, percentages, strict=True)
-                   for i, pc in enumerate(pcs)]
+        kq_rows = [
+            {
+                "standard_id": sid,
+                "text": f"Does {row['name'].lower()} {KEY_QUESTIONS[i]}",
+                "percentage": pc,
+                "position": i,
+            }
+            for sid, row, pcs in zip(standard_ids, standard_rows, percentages, strict=True)
+            for i, pc in enumerate(pcs)
+        ]
         kq_ids = _insert(KeyQuestion, kq_rows, returning=True)
         rated = [r for r in standard_rows if r["rating"] in RATING_SCORES]
         score = sum(RATING_SCORES[r["rating"]] for r in rated)
         # a Core UPDATE of the table, not an ORM one (a declared model's __table__ is a Table, typed as a FromClause)
-        db.session.execute(cast(Table, Inspection.__table__).update().where(Inspection.id == inspection_id).values(
-            score=score, score_max=3 * len(rated), overall_rating=overall_rating(score, 3 * len(rated), Bands())))
+        db.session.execute(
+            cast(Table, Inspection.__table__)
+            .update()
+            .where(Inspection.id == inspection_id)
+            .values(
+                score=score, score_max=3 * len(rated), overall_rating=overall_rating(score, 3 * len(rated), Bands())
+            )
+        )
         self.plan(inspection_id, pdu, fieldwork, latest)
         if latest:
             head = self.holders.get((HEAD_OF_PDU, pdu.id))
@@ -188,24 +268,41 @@ class _Loader:
         for number in range(1, rng.randint(10, 15) + 1):
             kind = rng.choices(("pdu", "region", "hmpps"), weights=(65, 25, 10))[0]
             owner_org = {"pdu": pdu.id, "region": pdu.parent_id, "hmpps": self.hmpps_id}[kind]
-            lead = self.holders.get(({"pdu": HEAD_OF_PDU, "region": REGIONAL_DIRECTOR}.get(kind, "hmpps_lead"),
-                                     owner_org))
+            lead = self.holders.get(
+                ({"pdu": HEAD_OF_PDU, "region": REGIONAL_DIRECTOR}.get(kind, "hmpps_lead"), owner_org)
+            )
             response = rng.choices((AGREED, PARTLY_AGREED, NOT_AGREED), weights=(85, 11, 4))[0]
-            specs.append({"inspection_id": inspection_id, "number": number, "addressee_kind": kind,
-                          "addressee_name": {"pdu": pdu.name, "region": f"{pdu.parent.name} region",
-                                             "hmpps": "HM Prison and Probation Service"}[kind],
-                          "text": f"improve {THEMES[(number + inspection_id) % len(THEMES)]} so that practice "
-                                  f"meets the expected standard in every team",
-                          "owner_org_id": owner_org, "lead_id": lead, "response": response,
-                          "response_rationale": "", "created_at": _at(published),
-                          "updated_at": _at(published), "version_id": 1})
+            specs.append(
+                {
+                    "inspection_id": inspection_id,
+                    "number": number,
+                    "addressee_kind": kind,
+                    "addressee_name": {
+                        "pdu": pdu.name,
+                        "region": f"{pdu.parent.name} region",
+                        "hmpps": "HM Prison and Probation Service",
+                    }[kind],
+                    "text": f"improve {THEMES[(number + inspection_id) % len(THEMES)]} so that practice "
+                    f"meets the expected standard in every team",
+                    "owner_org_id": owner_org,
+                    "lead_id": lead,
+                    "response": response,
+                    "response_rationale": "",
+                    "created_at": _at(published),
+                    "updated_at": _at(published),
+                    "version_id": 1,
+                }
+            )
         rec_ids = _insert(Recommendation, specs, returning=True)
         self.counts["recommendations"] += len(rec_ids)
         owner = self.holders.get((ACTION_OWNER, pdu.id))
         head = self.holders.get((HEAD_OF_PDU, pdu.id))
-        actions = [self.action_row(rec_id, spec, rng.choice((owner, owner, head)), published, latest)
-                   for rec_id, spec in zip(rec_ids, specs, strict=True) if spec["response"] != NOT_AGREED
-                   for _ in range(rng.randint(4, 6))]
+        actions = [
+            self.action_row(rec_id, spec, rng.choice((owner, owner, head)), published, latest)
+            for rec_id, spec in zip(rec_ids, specs, strict=True)
+            if spec["response"] != NOT_AGREED
+            for _ in range(rng.randint(4, 6))
+        ]
         action_ids = _insert(Action, actions, returning=True)
         self.counts["actions"] += len(action_ids)
         self.progress(action_ids, actions)
@@ -215,14 +312,25 @@ class _Loader:
         original = published + timedelta(days=rng.randint(60, 540))
         target = original + timedelta(days=rng.choice((0, 0, 0, 30, 60)))
         due = target <= self.today
-        status = COMPLETE if (not latest or (due and rng.random() < 0.75) or rng.random() < 0.3) else \
-            rng.choice((NOT_STARTED, IN_PROGRESS, IN_PROGRESS, "blocked"))
+        status = (
+            COMPLETE
+            if (not latest or (due and rng.random() < 0.75) or rng.random() < 0.3)
+            else rng.choice((NOT_STARTED, IN_PROGRESS, IN_PROGRESS, "blocked"))
+        )
         completed = min(self.today, target - timedelta(days=rng.randint(-20, 40))) if status == COMPLETE else None
-        return {"recommendation_id": rec_id, "description": f"{rng.choice(ACTION_VERBS)} "
-                f"{THEMES[rec_id % len(THEMES)]}, with progress reported to the senior leadership team.",
-                "owner_id": owner_id, "original_target_on": original, "target_on": target, "status": status,
-                "completed_on": completed, "created_at": _at(published), "updated_at": _at(published),
-                "version_id": 1}
+        return {
+            "recommendation_id": rec_id,
+            "description": f"{rng.choice(ACTION_VERBS)} "
+            f"{THEMES[rec_id % len(THEMES)]}, with progress reported to the senior leadership team.",
+            "owner_id": owner_id,
+            "original_target_on": original,
+            "target_on": target,
+            "status": status,
+            "completed_on": completed,
+            "created_at": _at(published),
+            "updated_at": _at(published),
+            "version_id": 1,
+        }
 
     def progress(self, action_ids: list[int], actions: list[dict]) -> None:
         updates, evidence = [], []
@@ -232,16 +340,29 @@ class _Loader:
             span = max((end - start).days, 1)
             for n in range(self.updates_per_action):
                 last = n == self.updates_per_action - 1
-                updates.append({"action_id": action_id, "author_id": action["owner_id"],
-                                "narrative": f"Update {n + 1}: work continues; next steps agreed at the team "
-                                             f"meeting.", "status_to": action["status"] if last else None,
-                                "created_at": _at(start + timedelta(days=span * (n + 1) // self.updates_per_action))})
+                updates.append(
+                    {
+                        "action_id": action_id,
+                        "author_id": action["owner_id"],
+                        "narrative": f"Update {n + 1}: work continues; next steps agreed at the team meeting.",
+                        "status_to": action["status"] if last else None,
+                        "created_at": _at(start + timedelta(days=span * (n + 1) // self.updates_per_action)),
+                    }
+                )
             if action["status"] == COMPLETE:
-                evidence.append({"recommendation_id": action["recommendation_id"], "action_id": action_id,
-                                 "kind": LINK, "title": f"Evidence for action {action_id}", "description": "",
-                                 "url": f"https://intranet.example.org/evidence/{action_id}",
-                                 "uploaded_by_id": action["owner_id"], "created_at": _at(action["completed_on"]),
-                                 "version_id": 1})
+                evidence.append(
+                    {
+                        "recommendation_id": action["recommendation_id"],
+                        "action_id": action_id,
+                        "kind": LINK,
+                        "title": f"Evidence for action {action_id}",
+                        "description": "",
+                        "url": f"https://intranet.example.org/evidence/{action_id}",
+                        "uploaded_by_id": action["owner_id"],
+                        "created_at": _at(action["completed_on"]),
+                        "version_id": 1,
+                    }
+                )
         _insert(ProgressUpdate, updates)
         _insert(Evidence, evidence)
         self.counts["updates"] += len(updates)
@@ -249,36 +370,76 @@ class _Loader:
     def audit_rounds(self, inspection_id, head, standard_ids, standard_rows, kq_ids, kq_rows, strength) -> None:
         rng = self.rng
         for n, days_ago in enumerate((150, 40)):
-            round_id = _insert(AuditRound, [{"inspection_id": inspection_id, "held_on": self.today - timedelta(
-                days=days_ago), "created_by_id": head, "notes": "Synthetic internal audit.", "version": 1,
-                "created_at": _at(self.today), "updated_at": _at(self.today)}], returning=True)[0]
+            round_id = _insert(
+                AuditRound,
+                [
+                    {
+                        "inspection_id": inspection_id,
+                        "held_on": self.today - timedelta(days=days_ago),
+                        "created_by_id": head,
+                        "notes": "Synthetic internal audit.",
+                        "version": 1,
+                        "created_at": _at(self.today),
+                        "updated_at": _at(self.today),
+                    }
+                ],
+                returning=True,
+            )[0]
             samples, answers = [], []
             for sid, row in zip(standard_ids, standard_rows, strict=True):
                 if row["rating"] not in RATING_SCORES:
                     continue
                 if row["domain"] == 1:
-                    samples.append({"audit_round_id": round_id, "standard_id": sid, "cases_sampled": None,
-                                    "self_assessed_rating": band_for(strength + 8 * n + rng.randint(-10, 15),
-                                                                     Bands())})
+                    samples.append(
+                        {
+                            "audit_round_id": round_id,
+                            "standard_id": sid,
+                            "cases_sampled": None,
+                            "self_assessed_rating": band_for(strength + 8 * n + rng.randint(-10, 15), Bands()),
+                        }
+                    )
                     continue
                 sample = rng.randint(10, 30)
-                samples.append({"audit_round_id": round_id, "standard_id": sid, "cases_sampled": sample,
-                                "self_assessed_rating": None})
-                answers += [{"audit_round_id": round_id, "key_question_id": kid, "yes_count": max(0, min(
-                    sample, round(sample * (kq["percentage"] + 6 * (n + 1) + rng.randint(-8, 8)) / 100)))}
-                            for kid, kq in zip(kq_ids, kq_rows, strict=True) if kq["standard_id"] == sid]
+                samples.append(
+                    {
+                        "audit_round_id": round_id,
+                        "standard_id": sid,
+                        "cases_sampled": sample,
+                        "self_assessed_rating": None,
+                    }
+                )
+                answers += [
+                    {
+                        "audit_round_id": round_id,
+                        "key_question_id": kid,
+                        "yes_count": max(
+                            0, min(sample, round(sample * (kq["percentage"] + 6 * (n + 1) + rng.randint(-8, 8)) / 100))
+                        ),
+                    }
+                    for kid, kq in zip(kq_ids, kq_rows, strict=True)
+                    if kq["standard_id"] == sid
+                ]
             _insert(AuditRoundStandard, samples)
             _insert(AuditRoundAnswer, answers)
             self.counts["audit_rounds"] += 1
 
 
 def already_loaded() -> bool:
-    return db.session.execute(select(func.count(Inspection.id)).where(
-        Inspection.source_sha256.like(f"{MARKER}-%"))).scalar_one() > 0
+    return (
+        db.session.execute(
+            select(func.count(Inspection.id)).where(Inspection.source_sha256.like(f"{MARKER}-%"))
+        ).scalar_one()
+        > 0
+    )
 
 
-def load_national(today: date, pdus_per_region: int | None = None, inspections_per_pdu: int = 3,
-                  updates_per_action: int = 10, seed: int = 2026) -> str:
+def load_national(
+    today: date,
+    pdus_per_region: int | None = None,
+    inspections_per_pdu: int = 3,
+    updates_per_action: int = 10,
+    seed: int = 2026,
+) -> str:
     """Add the synthetic national data once; returns a one-line summary. Idempotent: a second run adds nothing."""
     if already_loaded():
         return "National data already loaded."
@@ -293,9 +454,11 @@ def load_national(today: date, pdus_per_region: int | None = None, inspections_p
     pdus = [pdu for region in pdus_by_region.values() for pdu in region if pdu.id not in has_inspection]
     loader.inspections(pdus, inspections_per_pdu)
     c = loader.counts
-    summary = (f"National data: {len(pdus_by_region)} regions, {sum(map(len, pdus_by_region.values()))} PDUs, "
-               f"{c['inspections']} inspections, {c['recommendations']} recommendations, {c['actions']} actions, "
-               f"{c['updates']} progress updates, {c['audit_rounds']} audit rounds")
+    summary = (
+        f"National data: {len(pdus_by_region)} regions, {sum(map(len, pdus_by_region.values()))} PDUs, "
+        f"{c['inspections']} inspections, {c['recommendations']} recommendations, {c['actions']} actions, "
+        f"{c['updates']} progress updates, {c['audit_rounds']} audit rounds"
+    )
     record_event(None, "demo", None, "load", summary)
     db.session.commit()
     refresh_statistics()

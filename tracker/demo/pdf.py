@@ -30,7 +30,7 @@ def _paginate(text: str) -> list[list[str]]:
     for block in text.split("\f"):
         lines = [wrapped for line in block.split("\n") for wrapped in (textwrap.wrap(line, WRAP_AT) or [""])]
         for start in range(0, max(len(lines), 1), LINES_PER_PAGE):
-            pages.append(lines[start:start + LINES_PER_PAGE])
+            pages.append(lines[start : start + LINES_PER_PAGE])
     return pages
 
 

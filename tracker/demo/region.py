@@ -22,25 +22,40 @@ from tracker.organisations import services as organisations
 from tracker.recommendations.models import ADDRESSEE_PDU
 
 REGION_FILE = DATA / "region.toml"
-STANDARDS = (("1.1", "Leadership", 1), ("1.2", "Staff", 1), ("1.3", "Services", 1),
-             ("1.4", "Information and facilities", 1), ("2.1", "Court work", 2), ("2.2", "Assessment", 2),
-             ("2.3", "Planning", 2), ("2.4", "Implementation and delivery", 2), ("2.5", "Reviewing", 2))
+STANDARDS = (
+    ("1.1", "Leadership", 1),
+    ("1.2", "Staff", 1),
+    ("1.3", "Services", 1),
+    ("1.4", "Information and facilities", 1),
+    ("2.1", "Court work", 2),
+    ("2.2", "Assessment", 2),
+    ("2.3", "Planning", 2),
+    ("2.4", "Implementation and delivery", 2),
+    ("2.5", "Reviewing", 2),
+)
 #: the key questions of 2.2 to 2.5, in the inspectorate's words (as in the Barking report)
 KEY_QUESTIONS = {
-    "2.2": ("Does assessment focus sufficiently on engaging the person on probation?",
-            "Does assessment focus sufficiently on the factors linked to offending and desistance?",
-            "Does assessment focus sufficiently on keeping other people safe?"),
-    "2.3": ("Does planning focus sufficiently on engaging the person on probation?",
-            "Does planning focus sufficiently on reducing reoffending and supporting desistance?",
-            "Does planning focus sufficiently on keeping other people safe?"),
-    "2.4": ("Is the sentence or post-custody period implemented effectively with a focus on engaging the person "
-            "on probation?",
-            "Does the implementation and delivery of services effectively support desistance?",
-            "Does the implementation and delivery of services effectively support the safety of other people?"),
-    "2.5": ("Does reviewing focus sufficiently on supporting the compliance and engagement of the person on "
-            "probation?",
-            "Does reviewing focus sufficiently on supporting desistance?",
-            "Does reviewing focus sufficiently on keeping other people safe?"),
+    "2.2": (
+        "Does assessment focus sufficiently on engaging the person on probation?",
+        "Does assessment focus sufficiently on the factors linked to offending and desistance?",
+        "Does assessment focus sufficiently on keeping other people safe?",
+    ),
+    "2.3": (
+        "Does planning focus sufficiently on engaging the person on probation?",
+        "Does planning focus sufficiently on reducing reoffending and supporting desistance?",
+        "Does planning focus sufficiently on keeping other people safe?",
+    ),
+    "2.4": (
+        "Is the sentence or post-custody period implemented effectively with a focus on engaging the person "
+        "on probation?",
+        "Does the implementation and delivery of services effectively support desistance?",
+        "Does the implementation and delivery of services effectively support the safety of other people?",
+    ),
+    "2.5": (
+        "Does reviewing focus sufficiently on supporting the compliance and engagement of the person on probation?",
+        "Does reviewing focus sufficiently on supporting desistance?",
+        "Does reviewing focus sufficiently on keeping other people safe?",
+    ),
 }
 DIRECTOR = "london.director@example.org"
 #: reviews the region's own recommendations (an HMPPS lead who neither owns nor submitted them)
@@ -78,21 +93,40 @@ def extraction_for(spec: dict, today: date) -> ReportExtraction:
     published = first_of_month(today + timedelta(days=spec["published"]))
     fieldwork = first_of_month(published - timedelta(days=spec["fieldwork_before"]))
     questions = dict(zip(("2.2", "2.3", "2.4", "2.5"), spec["key_questions"], strict=True))
-    standards = [StandardData(code, name, domain, rating,
-                              [KeyQuestionData(text, percentage)
-                               for text, percentage in zip(KEY_QUESTIONS.get(code, ()), questions.get(code, ()),
-                                                           strict=False)])
-                 for (code, name, domain), rating in zip(STANDARDS, spec["ratings"], strict=True)]
+    standards = [
+        StandardData(
+            code,
+            name,
+            domain,
+            rating,
+            [
+                KeyQuestionData(text, percentage)
+                for text, percentage in zip(KEY_QUESTIONS.get(code, ()), questions.get(code, ()), strict=False)
+            ],
+        )
+        for (code, name, domain), rating in zip(STANDARDS, spec["ratings"], strict=True)
+    ]
     rated = [s.rating for s in standards if s.rating in RATING_SCORES]
     pdu = spec["pdu"]
-    recommendations = [RecommendationData(
-        rec["number"], rec["text"], rec["addressee"],
-        pdu if rec["addressee"] == ADDRESSEE_PDU else "London region") for rec in spec["recommendations"]]
+    recommendations = [
+        RecommendationData(
+            rec["number"], rec["text"], rec["addressee"], pdu if rec["addressee"] == ADDRESSEE_PDU else "London region"
+        )
+        for rec in spec["recommendations"]
+    ]
     return ReportExtraction(
-        pdu_name=pdu, region_name="London", fieldwork_on=fieldwork, is_fieldwork_month_only=True,
-        published_on=published, is_published_month_only=True, overall_rating=spec["overall_rating"],
-        score=sum(RATING_SCORES[r] for r in rated), score_max=3 * len(rated), standards=standards,
-        recommendations=recommendations)
+        pdu_name=pdu,
+        region_name="London",
+        fieldwork_on=fieldwork,
+        is_fieldwork_month_only=True,
+        published_on=published,
+        is_published_month_only=True,
+        overall_rating=spec["overall_rating"],
+        score=sum(RATING_SCORES[r] for r in rated),
+        score_max=3 * len(rated),
+        standards=standards,
+        recommendations=recommendations,
+    )
 
 
 def build_fictional(spec: dict, users: dict[str, User], today: date) -> Inspection:
@@ -114,9 +148,15 @@ def build_fictional(spec: dict, users: dict[str, User], today: date) -> Inspecti
         for action_spec in rec_spec.get("actions", []):
             add_action(recommendation, {"owner": accountable, **action_spec}, users, today)
         for action in recommendation.actions:
-            record_event(None, "action", action.id, "create",
-                         f"Added action (fictional demo data): {action.description}",
-                         recommendation_id=recommendation.id, inspection_id=inspection.id)
+            record_event(
+                None,
+                "action",
+                action.id,
+                "create",
+                f"Added action (fictional demo data): {action.description}",
+                recommendation_id=recommendation.id,
+                inspection_id=inspection.id,
+            )
     db.session.flush()
     return inspection
 

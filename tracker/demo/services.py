@@ -90,18 +90,33 @@ def add_action(recommendation, spec: dict, users: dict[str, User], today: date) 
     action.created_at = at(original - timedelta(days=90))
     if "target" in spec:
         action.target_on = today + timedelta(days=spec["target"])
-        db.session.add(TargetDateRevision(action=action, previous_on=original, new_on=action.target_on,
-                                          reason=spec["revision_reason"], revised_by_id=recommendation.lead_id,
-                                          revised_at=at(today + timedelta(days=spec["target"] - 50))))
+        db.session.add(
+            TargetDateRevision(
+                action=action,
+                previous_on=original,
+                new_on=action.target_on,
+                reason=spec["revision_reason"],
+                revised_by_id=recommendation.lead_id,
+                revised_at=at(today + timedelta(days=spec["target"] - 50)),
+            )
+        )
     if action.status == COMPLETE:
         action.completed_on = today + timedelta(days=spec["completed"])
     for offset, narrative, status in spec.get("updates", []):
-        db.session.add(ProgressUpdate(action=action, author_id=owner.id, narrative=narrative,
-                                      status_to=status or None, created_at=at(today + timedelta(days=offset))))
+        db.session.add(
+            ProgressUpdate(
+                action=action,
+                author_id=owner.id,
+                narrative=narrative,
+                status_to=status or None,
+                created_at=at(today + timedelta(days=offset)),
+            )
+        )
     for kind, title, description, target in spec.get("evidence", []):
         if kind == "file":
-            build_file_evidence(owner, recommendation, action, title, description, target,
-                                demo_file_bytes(target, title))
+            build_file_evidence(
+                owner, recommendation, action, title, description, target, demo_file_bytes(target, title)
+            )
         else:
             build_link_evidence(owner, recommendation, action, title, description, target)
 

@@ -20,7 +20,7 @@ class TooLarge(ValueError):
 
 
 def _data_start(data: bytes, info: zipfile.ZipInfo) -> int:
-    header = data[info.header_offset:info.header_offset + _LOCAL_HEADER.size]
+    header = data[info.header_offset : info.header_offset + _LOCAL_HEADER.size]
     if len(header) < _LOCAL_HEADER.size:
         raise zipfile.BadZipFile("truncated local header")
     signature, name_length, extra_length = _LOCAL_HEADER.unpack(header)
@@ -47,7 +47,7 @@ def inflated_size(data: bytes, info: zipfile.ZipInfo, budget: int, max_ratio: in
     view = memoryview(data)
     position, total = start, 0
     while not inflater.eof:
-        piece = view[position:position + _CHUNK]
+        piece = view[position : position + _CHUNK]
         if not piece:
             raise zipfile.BadZipFile("deflate stream runs past the end of the file")
         position += len(piece)

@@ -50,7 +50,8 @@ class Evidence(Model):
     uploaded_by: Mapped["User | None"] = relationship()  # noqa: F821
     #: the file's bytes when they are kept in the database; the database removes them with the evidence
     stored_file: Mapped["EvidenceFile | None"] = relationship(
-        back_populates="evidence", cascade="all, delete-orphan", passive_deletes=True)
+        back_populates="evidence", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class EvidenceFile(Model):

@@ -26,8 +26,16 @@ from tracker.pdfs import pdf_library_quiet
 from tracker.recommendations.locking import ensure_unlocked
 from tracker.recommendations.models import EvidenceReview
 
-EVIDENCE_FIELDS = ("kind", "title", "description", "url", "original_filename", "content_type", "size_bytes",
-                   "action_id")
+EVIDENCE_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "url",
+    "original_filename",
+    "content_type",
+    "size_bytes",
+    "action_id",
+)
 
 #: allowed kinds: what the content must look like, and the extensions a name may carry for it
 KINDS = {
@@ -45,8 +53,13 @@ KINDS = {
 }
 ZIP_KINDS = {"docx", "xlsx", "pptx", "odt", "ods"}
 #: the part every genuine Office or OpenDocument file of each kind holds
-ZIP_MARKERS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "pptx": "ppt/presentation.xml",
-               "odt": "mimetype", "ods": "mimetype"}
+ZIP_MARKERS = {
+    "docx": "word/document.xml",
+    "xlsx": "xl/workbook.xml",
+    "pptx": "ppt/presentation.xml",
+    "odt": "mimetype",
+    "ods": "mimetype",
+}
 #: beyond these an archive is a decompression bomb, not a document
 ZIP_MAX_ENTRIES = 10_000
 ZIP_MAX_UNPACKED_BYTES = 256 * 1024 * 1024
@@ -100,9 +113,11 @@ def _content_matches(kind: str, data: bytes) -> bool:
 
 
 #: said of an archive that unpacks (or says it unpacks) to more than any document needs, or at a bomb's ratio
-UNPACKS_TOO_LARGE = ("The selected file unpacks to far more than a document needs (more than "
-                     f"{ZIP_MAX_UNPACKED_BYTES // (1024 * 1024)} MB, or too much for its size), so it was not kept. "
-                     "Save the document again, or as a PDF, and upload that")
+UNPACKS_TOO_LARGE = (
+    "The selected file unpacks to far more than a document needs (more than "
+    f"{ZIP_MAX_UNPACKED_BYTES // (1024 * 1024)} MB, or too much for its size), so it was not kept. "
+    "Save the document again, or as a PDF, and upload that"
+)
 
 
 def _is_bomb(entries: list[zipfile.ZipInfo]) -> bool:
@@ -138,8 +153,16 @@ def _zip_is_document(kind: str, data: bytes) -> bool:
             return kind not in ("odt", "ods") or _opendocument_type_matches(kind, archive)
     except inflation.TooLarge:  # a ValueError: caught before the ValueError below that means "not a zip"
         raise EvidenceError(UNPACKS_TOO_LARGE) from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, OSError, EOFError, RuntimeError,
-            zlib.error):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        KeyError,
+        ValueError,
+        OSError,
+        EOFError,
+        RuntimeError,
+        zlib.error,
+    ):
         # RuntimeError: encrypted or an unsupported compression method; zlib.error: a corrupt stream
         return False
 
@@ -153,8 +176,7 @@ def check_file(filename: str, data: bytes) -> CheckedFile:
     if kind is None or kind not in allowed:
         raise EvidenceError("The selected file must be a " + ", ".join(k.upper() for k in allowed))
     if not _content_matches(kind, data):
-        raise EvidenceError(f"The selected file is not a real {kind.upper()} file: its content does not match "
-                            "its name")
+        raise EvidenceError(f"The selected file is not a real {kind.upper()} file: its content does not match its name")
     return CheckedFile(kind, KINDS[kind][0])
 
 
@@ -234,19 +256,34 @@ def stored_path(evidence: Evidence) -> Path:
 
 def _audit(actor, evidence: Evidence) -> None:
     target = f"action {evidence.action_id}" if evidence.action_id else "the recommendation"
-    record_event(actor, "evidence", evidence.id, "create", f"Added evidence '{evidence.title}' to {target}",
-                 after=snapshot(evidence, EVIDENCE_FIELDS), recommendation_id=evidence.recommendation_id,
-                 inspection_id=evidence.recommendation.inspection_id)
+    record_event(
+        actor,
+        "evidence",
+        evidence.id,
+        "create",
+        f"Added evidence '{evidence.title}' to {target}",
+        after=snapshot(evidence, EVIDENCE_FIELDS),
+        recommendation_id=evidence.recommendation_id,
+        inspection_id=evidence.recommendation.inspection_id,
+    )
 
 
-def build_file_evidence(actor, recommendation, action, title: str, description: str, filename: str,
-                        data: bytes) -> Evidence:
+def build_file_evidence(
+    actor, recommendation, action, title: str, description: str, filename: str, data: bytes
+) -> Evidence:
     checked = check_file(filename, data)
     evidence = Evidence(
-        recommendation=recommendation, action=action, kind=FILE, title=title.strip(),
-        description=description.strip(), stored_name=secrets.token_hex(16),
-        original_filename=Path(filename).name[:255], content_type=checked.content_type, size_bytes=len(data),
-        sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=getattr(actor, "id", None),
+        recommendation=recommendation,
+        action=action,
+        kind=FILE,
+        title=title.strip(),
+        description=description.strip(),
+        stored_name=secrets.token_hex(16),
+        original_filename=Path(filename).name[:255],
+        content_type=checked.content_type,
+        size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by_id=getattr(actor, "id", None),
     )
     db.session.add(evidence)
     storage.configured_storage().save(evidence, data)
@@ -264,9 +301,15 @@ def check_link(url: str) -> str:
 
 
 def build_link_evidence(actor, recommendation, action, title: str, description: str, url: str) -> Evidence:
-    evidence = Evidence(recommendation=recommendation, action=action, kind=LINK, title=title.strip(),
-                        description=description.strip(), url=check_link(url),
-                        uploaded_by_id=getattr(actor, "id", None))
+    evidence = Evidence(
+        recommendation=recommendation,
+        action=action,
+        kind=LINK,
+        title=title.strip(),
+        description=description.strip(),
+        url=check_link(url),
+        uploaded_by_id=getattr(actor, "id", None),
+    )
     db.session.add(evidence)
     db.session.flush()
     _audit(actor, evidence)
@@ -299,9 +342,16 @@ def remove_evidence(actor, evidence: Evidence) -> None:
     if reason := removal_blocker(evidence):
         raise EvidenceError(reason)
     on_disk = storage.storage_named("filesystem") if evidence.kind == FILE and evidence.stored_name else None
-    record_event(actor, "evidence", evidence.id, "delete", f"Removed evidence '{evidence.title}'",
-                 before=snapshot(evidence, EVIDENCE_FIELDS), recommendation_id=evidence.recommendation_id,
-                 inspection_id=evidence.recommendation.inspection_id)
+    record_event(
+        actor,
+        "evidence",
+        evidence.id,
+        "delete",
+        f"Removed evidence '{evidence.title}'",
+        before=snapshot(evidence, EVIDENCE_FIELDS),
+        recommendation_id=evidence.recommendation_id,
+        inspection_id=evidence.recommendation.inspection_id,
+    )
     db.session.delete(evidence)
     db.session.commit()  # bytes kept in the database go with the record
     if on_disk is not None:

@@ -54,8 +54,10 @@ class DatabaseStorage:
         db.session.add(evidence.stored_file)
 
     def has(self, evidence) -> bool:
-        return db.session.scalar(select(EvidenceFile.evidence_id).where(EvidenceFile.evidence_id == evidence.id)) \
+        return (
+            db.session.scalar(select(EvidenceFile.evidence_id).where(EvidenceFile.evidence_id == evidence.id))
             is not None
+        )
 
     def load(self, evidence) -> bytes | None:
         return db.session.scalar(select(EvidenceFile.data).where(EvidenceFile.evidence_id == evidence.id))
@@ -149,8 +151,9 @@ def move_uploads(to: str) -> MoveResult:
     target = storage_named(to)
     source = storage_named(next(name for name in BACKENDS if name != to))
     result = MoveResult()
-    ids = db.session.scalars(select(Evidence.id).where(Evidence.kind == FILE, Evidence.stored_name.is_not(None))
-                             .order_by(Evidence.id)).all()
+    ids = db.session.scalars(
+        select(Evidence.id).where(Evidence.kind == FILE, Evidence.stored_name.is_not(None)).order_by(Evidence.id)
+    ).all()
     for evidence_id in ids:
         evidence = db.session.get(Evidence, evidence_id)
         getattr(result, move_file(evidence, source, target)).append(evidence_id)

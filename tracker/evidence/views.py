@@ -54,8 +54,15 @@ def upload(recommendation_id: int | None = None, action_id: int | None = None):
         action = action or chosen_action(form, recommendation)
         upload = form.file.data
         try:
-            services.add_file_evidence(current_user, recommendation, action, form.title.data,
-                                       form.description.data or "", upload.filename or "", upload.read())
+            services.add_file_evidence(
+                current_user,
+                recommendation,
+                action,
+                form.title.data,
+                form.description.data or "",
+                upload.filename or "",
+                upload.read(),
+            )
         except services.EvidenceError as error:
             form.file.errors = [str(error)]
         else:
@@ -69,8 +76,9 @@ def link(recommendation_id: int | None = None, action_id: int | None = None):
     if form.validate_on_submit():
         action = action or chosen_action(form, recommendation)
         try:
-            services.add_link_evidence(current_user, recommendation, action, form.title.data,
-                                       form.description.data or "", form.url.data)
+            services.add_link_evidence(
+                current_user, recommendation, action, form.title.data, form.description.data or "", form.url.data
+            )
         except services.EvidenceError as error:
             form.url.errors = [str(error)]
         else:
@@ -78,14 +86,24 @@ def link(recommendation_id: int | None = None, action_id: int | None = None):
     return render_template("evidence/link.html", recommendation=recommendation, action=action, form=form)
 
 
-bp.add_url_rule("/recommendations/<int:recommendation_id>/evidence/upload", "upload_recommendation_evidence",
-                record_rule(upload), methods=["GET", "POST"])
-bp.add_url_rule("/actions/<int:action_id>/evidence/upload", "upload_action_evidence", record_rule(upload),
-                methods=["GET", "POST"])
-bp.add_url_rule("/recommendations/<int:recommendation_id>/evidence/link", "link_recommendation_evidence",
-                record_rule(link), methods=["GET", "POST"])
-bp.add_url_rule("/actions/<int:action_id>/evidence/link", "link_action_evidence", record_rule(link),
-                methods=["GET", "POST"])
+bp.add_url_rule(
+    "/recommendations/<int:recommendation_id>/evidence/upload",
+    "upload_recommendation_evidence",
+    record_rule(upload),
+    methods=["GET", "POST"],
+)
+bp.add_url_rule(
+    "/actions/<int:action_id>/evidence/upload", "upload_action_evidence", record_rule(upload), methods=["GET", "POST"]
+)
+bp.add_url_rule(
+    "/recommendations/<int:recommendation_id>/evidence/link",
+    "link_recommendation_evidence",
+    record_rule(link),
+    methods=["GET", "POST"],
+)
+bp.add_url_rule(
+    "/actions/<int:action_id>/evidence/link", "link_action_evidence", record_rule(link), methods=["GET", "POST"]
+)
 
 
 def viewable_file(evidence_id: int) -> tuple[Evidence, bytes | None]:
@@ -103,8 +121,12 @@ def download_evidence(evidence_id: int):
     evidence, data = viewable_file(evidence_id)
     if data is None:
         abort(404)
-    return send_file(io.BytesIO(data), mimetype=evidence.content_type, as_attachment=True,
-                     download_name=evidence.original_filename or f"evidence-{evidence.id}")
+    return send_file(
+        io.BytesIO(data),
+        mimetype=evidence.content_type,
+        as_attachment=True,
+        download_name=evidence.original_filename or f"evidence-{evidence.id}",
+    )
 
 
 #: a preview is a sandboxed document (no script, no form, its own unique origin) that this site's pages may frame;
@@ -121,8 +143,12 @@ def preview_evidence(evidence_id: int):
     if data is None or mimetype is None:
         abort(404)
     g.csp_override, g.frame_options = PREVIEW_CSP, "SAMEORIGIN"
-    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=False,
-                     download_name=evidence.original_filename or f"evidence-{evidence.id}")
+    return send_file(
+        io.BytesIO(data),
+        mimetype=mimetype,
+        as_attachment=False,
+        download_name=evidence.original_filename or f"evidence-{evidence.id}",
+    )
 
 
 @bp.route("/evidence/<int:evidence_id>/remove", methods=["GET", "POST"])

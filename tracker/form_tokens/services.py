@@ -45,8 +45,9 @@ def new_token() -> str:
 def add_tokens(html: str) -> str:
     """Give each post form on a page a one-time token of its own, in a hidden text box (not a hidden input: a
     browser restores a text box's value when the Back button reloads the form, see assets/tracker.js)."""
-    return POST_FORM.sub(lambda match: f'{match.group(0)}<input type="text" hidden name="{FIELD}" '
-                                       f'value="{escape(new_token())}">', html)
+    return POST_FORM.sub(
+        lambda match: f'{match.group(0)}<input type="text" hidden name="{FIELD}" value="{escape(new_token())}">', html
+    )
 
 
 def claim(token: str, user_id: int) -> FormSubmission | None:

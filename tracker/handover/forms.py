@@ -9,9 +9,17 @@ from tracker.form_fields import one_of_the_choices, optional_id
 
 
 class ReassignForm(FlaskForm):
-    items = SelectMultipleField("Work to reassign", widget=GovCheckboxesInput(),
-                                validators=[DataRequired(message="Select the work to reassign")])
-    new_owner_id = SelectField("New owner", coerce=optional_id, widget=GovSelect(), validate_choice=False,
-                               description="Only people with a role where the chosen work is owned can take it on.",
-                               validators=[one_of_the_choices("Select the new owner")])
+    items = SelectMultipleField(
+        "Work to reassign",
+        widget=GovCheckboxesInput(),
+        validators=[DataRequired(message="Select the work to reassign")],
+    )
+    new_owner_id = SelectField(
+        "New owner",
+        coerce=optional_id,
+        widget=GovSelect(),
+        validate_choice=False,
+        description="Only people with a role where the chosen work is owned can take it on.",
+        validators=[one_of_the_choices("Select the new owner")],
+    )
     submit = SubmitField("Reassign", widget=GovSubmitInput())

@@ -65,13 +65,19 @@ def _sees(person, inspection_pdu):
     """SQL: `person` holds a role covering the inspected PDU (at it, its region or HMPPS), or is an administrator;
     as auth.permissions.can_see_org decides, for every row at once."""
     region = aliased(Organisation)
-    covering = (select(RoleAssignment.id)
-                .outerjoin(region, region.id == inspection_pdu.parent_id)
-                .where(RoleAssignment.user_id == person.id,
-                       or_(RoleAssignment.role == ADMIN,
-                           RoleAssignment.organisation_id == inspection_pdu.id,
-                           RoleAssignment.organisation_id == inspection_pdu.parent_id,
-                           and_(region.parent_id.is_not(None), RoleAssignment.organisation_id == region.parent_id))))
+    covering = (
+        select(RoleAssignment.id)
+        .outerjoin(region, region.id == inspection_pdu.parent_id)
+        .where(
+            RoleAssignment.user_id == person.id,
+            or_(
+                RoleAssignment.role == ADMIN,
+                RoleAssignment.organisation_id == inspection_pdu.id,
+                RoleAssignment.organisation_id == inspection_pdu.parent_id,
+                and_(region.parent_id.is_not(None), RoleAssignment.organisation_id == region.parent_id),
+            ),
+        )
+    )
     return covering.exists()
 
 
@@ -81,21 +87,32 @@ def _work(whose) -> list[Item]:
     person, pdu = aliased(User), aliased(Organisation)
     sees = _sees(person, pdu)
     actions = db.session.execute(
-        select(Action, person).join(person, Action.owner_id == person.id)
+        select(Action, person)
+        .join(person, Action.owner_id == person.id)
         .join(Recommendation, Action.recommendation_id == Recommendation.id)
-        .join(Inspection, Recommendation.inspection_id == Inspection.id).join(pdu, Inspection.pdu_id == pdu.id)
-        .where(whose(person, sees), Action.status != COMPLETE).order_by(Action.id))
+        .join(Inspection, Recommendation.inspection_id == Inspection.id)
+        .join(pdu, Inspection.pdu_id == pdu.id)
+        .where(whose(person, sees), Action.status != COMPLETE)
+        .order_by(Action.id)
+    )
     recommendations = db.session.execute(
-        select(Recommendation, person).join(person, Recommendation.lead_id == person.id)
-        .join(Inspection, Recommendation.inspection_id == Inspection.id).join(pdu, Inspection.pdu_id == pdu.id)
-        .where(whose(person, sees)).order_by(Recommendation.id))
+        select(Recommendation, person)
+        .join(person, Recommendation.lead_id == person.id)
+        .join(Inspection, Recommendation.inspection_id == Inspection.id)
+        .join(pdu, Inspection.pdu_id == pdu.id)
+        .where(whose(person, sees))
+        .order_by(Recommendation.id)
+    )
     return [Item("action", a, u) for a, u in actions] + [Item("recommendation", r, u) for r, u in recommendations]
 
 
 def unowned_work(user) -> list[Item]:
     """What has lost its owner (to a deactivation, or to a move out of its scope) and this person may reassign."""
-    return [item for item in _work(lambda person, sees: or_(~person.is_active, ~sees))
-            if can_reassign_work(user, item.recommendation)]
+    return [
+        item
+        for item in _work(lambda person, sees: or_(~person.is_active, ~sees))
+        if can_reassign_work(user, item.recommendation)
+    ]
 
 
 def open_work_of(owner: User) -> list[Item]:
@@ -114,13 +131,23 @@ def record_lost_owners(actor, before: set[str], reason: str) -> list[Item]:
     lost = [item for item in _work(lambda person, sees: and_(person.is_active, ~sees)) if item.key not in before]
     for item in lost:
         rec = item.recommendation
-        what = (f"action “{item.record.description}”" if isinstance(item.record, Action)
-                else f"the lead of recommendation {rec.number}")
+        what = (
+            f"action “{item.record.description}”"
+            if isinstance(item.record, Action)
+            else f"the lead of recommendation {rec.number}"
+        )
         field = "owner_id" if item.kind == "action" else "lead_id"
-        record_event(actor, item.kind, item.record.id, "needs_new_owner",
-                     f"The {what} needs a new owner: {item.leaver.name} {reason}",
-                     before={field: item.leaver.id}, after={"needs_new_owner": True},
-                     recommendation_id=rec.id, inspection_id=rec.inspection_id)
+        record_event(
+            actor,
+            item.kind,
+            item.record.id,
+            "needs_new_owner",
+            f"The {what} needs a new owner: {item.leaver.name} {reason}",
+            before={field: item.leaver.id},
+            after={"needs_new_owner": True},
+            recommendation_id=rec.id,
+            inspection_id=rec.inspection_id,
+        )
     return lost
 
 
@@ -139,11 +166,17 @@ def _move(actor, item: Item, new_owner: User) -> None:
     else:
         item.record.lead_id = new_owner.id
         what, field = "the lead of the recommendation", "lead_id"
-    record_event(actor, item.kind, item.record.id, "reassign",
-                 f"Reassigned {what} from {item.leaver.name} ({'moved' if item.moved else 'left'}) to "
-                 f"{new_owner.name}",
-                 before={field: item.leaver.id}, after={field: new_owner.id},
-                 recommendation_id=rec.id, inspection_id=rec.inspection_id)
+    record_event(
+        actor,
+        item.kind,
+        item.record.id,
+        "reassign",
+        f"Reassigned {what} from {item.leaver.name} ({'moved' if item.moved else 'left'}) to {new_owner.name}",
+        before={field: item.leaver.id},
+        after={field: new_owner.id},
+        recommendation_id=rec.id,
+        inspection_id=rec.inspection_id,
+    )
 
 
 def reassign(actor, keys: list[str], new_owner_id: int) -> list[Item]:
@@ -155,8 +188,10 @@ def reassign(actor, keys: list[str], new_owner_id: int) -> list[Item]:
     new_owner = db.session.get(User, new_owner_id)
     for item in chosen:
         if new_owner is None or new_owner not in assignable_users(item.recommendation):
-            raise HandoverError(f"{new_owner.name if new_owner else 'That person'} has no role where recommendation "
-                                f"{item.recommendation.number} ({item.recommendation.inspection.pdu.name}) is owned")
+            raise HandoverError(
+                f"{new_owner.name if new_owner else 'That person'} has no role where recommendation "
+                f"{item.recommendation.number} ({item.recommendation.inspection.pdu.name}) is owned"
+            )
     assert new_owner is not None  # refused above, `chosen` never being empty
     for item in chosen:
         _move(actor, item, new_owner)
@@ -168,19 +203,37 @@ def reassign(actor, keys: list[str], new_owner_id: int) -> list[Item]:
 def _email_new_owner(actor, new_owner: User, items: list[Item]) -> None:
     links = Links()
     subject = f"{len(items)} {'item' if len(items) == 1 else 'items'} of work reassigned to you"
-    text, html = render_parts("reassigned", user=new_owner, subject=subject, actor=actor, links=links,
-                              items=[(item, links.action(item.record.id) if item.kind == "action"
-                                      else links.recommendation(item.record.id)) for item in items],
-                              service_name=current_app.config.get("APP_SERVICE_NAME", "tracker"))
-    enqueue([PlannedMessage(key=f"reassigned:{new_owner.id}:{utcnow().isoformat()}:{items[0].key}",
-                            kind=REASSIGNED, recipient=Recipient(new_owner.id, new_owner.email, new_owner.name),
-                            subject=subject, body_text=text, body_html=html,
-                            action_ids=tuple(item.record.id for item in items if item.kind == "action"),
-                            recommendation_ids=tuple(item.recommendation.id for item in items))])
+    text, html = render_parts(
+        "reassigned",
+        user=new_owner,
+        subject=subject,
+        actor=actor,
+        links=links,
+        items=[
+            (item, links.action(item.record.id) if item.kind == "action" else links.recommendation(item.record.id))
+            for item in items
+        ],
+        service_name=current_app.config.get("APP_SERVICE_NAME", "tracker"),
+    )
+    enqueue(
+        [
+            PlannedMessage(
+                key=f"reassigned:{new_owner.id}:{utcnow().isoformat()}:{items[0].key}",
+                kind=REASSIGNED,
+                recipient=Recipient(new_owner.id, new_owner.email, new_owner.name),
+                subject=subject,
+                body_text=text,
+                body_html=html,
+                action_ids=tuple(item.record.id for item in items if item.kind == "action"),
+                recommendation_ids=tuple(item.recommendation.id for item in items),
+            )
+        ]
+    )
 
 
-def save_organisation_handing_over(actor, org: Organisation | None, kind: str, name: str, parent_id: int,
-                                   is_active: bool) -> Organisation:
+def save_organisation_handing_over(
+    actor, org: Organisation | None, kind: str, name: str, parent_id: int, is_active: bool
+) -> Organisation:
     """Save an organisation; if it moved (a PDU to another region), the work that people may no longer see since
     then needs a new owner at once, each piece audited, in the same transaction."""
     moved = org is not None and org.parent_id != parent_id

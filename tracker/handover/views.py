@@ -33,7 +33,9 @@ def reassign_work():
         except services.HandoverError as error:
             form.items.errors = [str(error)]
         else:
-            flash(f"{len(moved)} {'item' if len(moved) == 1 else 'items'} reassigned. The new owner has been "
-                  "emailed.", "success")
+            flash(
+                f"{len(moved)} {'item' if len(moved) == 1 else 'items'} reassigned. The new owner has been emailed.",
+                "success",
+            )
             return redirect(url_for("handover.reassign_work"))
     return render_template("handover/reassign.html", form=form, items=items)

@@ -11,16 +11,24 @@ RATING_PATTERN = r"outstanding|good|requires\s+improvement|inadequate|not\s+appl
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 QUOTES = "'\"‘’“”`´"
 MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 MONTH_PATTERN = "|".join(MONTHS)
 PERCENT_PATTERN = r"(\d{1,3})\s*(?:%|per\s*cent\b|percent\b)"
 
 _RATING_BY_KEY = {rating.lower(): rating for rating in RATINGS}
-_RATING_ONLY_RE = re.compile(
-    rf"^[\s*_{QUOTES}]*({RATING_PATTERN})[\s*_.{QUOTES}{SUPERSCRIPTS}]*$", re.IGNORECASE
-)
+_RATING_ONLY_RE = re.compile(rf"^[\s*_{QUOTES}]*({RATING_PATTERN})[\s*_.{QUOTES}{SUPERSCRIPTS}]*$", re.IGNORECASE)
 # A rating printed at the end of a description line ("... person on probation. **Inadequate**") or in a table cell.
 _RATING_TAIL_RE = re.compile(
     rf"(?:[.:]\s+|\t|\*\*\s*|\s{{2,}})[*_{QUOTES}]*({RATING_PATTERN})[\s*_.{QUOTES}{SUPERSCRIPTS}]*$", re.IGNORECASE

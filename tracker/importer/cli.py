@@ -42,8 +42,10 @@ def describe(extraction, echo) -> None:
         figures = ", ".join(f"{q.percentage}%" for q in standard.key_questions)
         echo(f"  {standard.code} {standard.name}: {standard.rating}" + (f" ({figures})" if figures else ""))
     for recommendation in extraction.recommendations:
-        echo(f"  {recommendation.number}. [{recommendation.addressee_name or recommendation.addressee_kind}] "
-             f"{recommendation.text}")
+        echo(
+            f"  {recommendation.number}. [{recommendation.addressee_name or recommendation.addressee_kind}] "
+            f"{recommendation.text}"
+        )
 
 
 def refuse_incomplete(extraction, echo) -> None:
@@ -55,7 +57,8 @@ def refuse_incomplete(extraction, echo) -> None:
     count = len(extraction.problems)
     raise click.ClickException(
         f"This report is incomplete or inconsistent ({count} problem{'' if count == 1 else 's'} listed above), so "
-        f"it cannot be saved. Upload the complete report. {NOTHING_SAVED}")
+        f"it cannot be saved. Upload the complete report. {NOTHING_SAVED}"
+    )
 
 
 def refuse_unchecked_endings(extraction, accept_endings: bool) -> None:
@@ -67,7 +70,8 @@ def refuse_unchecked_endings(extraction, accept_endings: bool) -> None:
     raise click.ClickException(
         f"Recommendation{'s' if many else ''} {listed_numbers(numbers)} may have lost words (see the warnings "
         f"above). Check {'each' if many else 'it'} against the report; if the report reads the same, run again "
-        f"with --accept-endings. {NOTHING_SAVED}")
+        f"with --accept-endings. {NOTHING_SAVED}"
+    )
 
 
 def confirm_new_pdu(target: services.PduTarget, yes: bool) -> None:
@@ -79,9 +83,11 @@ def confirm_new_pdu(target: services.PduTarget, yes: bool) -> None:
         raise click.ClickException(
             f"The PDU '{target.new_name}' is not in the tracker. Run again with --yes to create it in the "
             f"{region.name} region (or --region NAME for another region, or --pdu NAME for an existing PDU). "
-            f"{NOTHING_SAVED}")
-    click.confirm(f"The PDU '{target.new_name}' is not in the tracker. Create it in the {region.name} region?",
-                  abort=True)
+            f"{NOTHING_SAVED}"
+        )
+    click.confirm(
+        f"The PDU '{target.new_name}' is not in the tracker. Create it in the {region.name} region?", abort=True
+    )
 
 
 def show_planned_changes(existing, extraction, echo) -> None:
@@ -102,16 +108,22 @@ def save(text: str, extraction, options: dict, echo):
             raise click.ClickException(
                 f"This report has already been imported as '{existing.title}' (inspection {existing.id}, "
                 f"{inspection_url(existing)}). Run again with --update to refresh its figures and recommendation "
-                f"texts. {NOTHING_SAVED}")
+                f"texts. {NOTHING_SAVED}"
+            )
         # after the duplicate check: a report imported already is refused as that, whatever else it lacks
         refuse_unchecked_endings(extraction, options["accept_endings"])
         if existing is None and target.is_new:
             confirm_new_pdu(target, options["yes"])
         if existing is not None:
             show_planned_changes(existing, extraction, echo)
-        return services.import_report(extraction, sha, target, update=update,
-                                      accept_shorter=options["accept_shorter"],
-                                      accept_endings=options["accept_endings"])
+        return services.import_report(
+            extraction,
+            sha,
+            target,
+            update=update,
+            accept_shorter=options["accept_shorter"],
+            accept_endings=options["accept_endings"],
+        )
     except services.ImportProblem as error:
         raise click.ClickException(f"{error.message} {NOTHING_SAVED}") from error
 
@@ -123,8 +135,10 @@ def report_result(result: services.ImportResult, echo) -> None:
         assert region is not None  # a new PDU is created in a region
         echo(f"Created {result.new_pdu.display_name} in the {region.name} region.")
     if result.created:
-        echo(f"Imported '{inspection.title}' for {inspection.pdu.display_name}: "
-             f"{len(inspection.recommendations)} recommendations, {len(inspection.standards)} standards.")
+        echo(
+            f"Imported '{inspection.title}' for {inspection.pdu.display_name}: "
+            f"{len(inspection.recommendations)} recommendations, {len(inspection.standards)} standards."
+        )
     else:
         echo(f"Updated '{inspection.title}': {services.count_changes(result)}.")
         for change in result.changes:
@@ -141,11 +155,17 @@ def register(group: click.Group) -> None:
     @click.option("--json", "as_json", is_flag=True, help="Print the extraction as JSON.")
     @click.option("--update", is_flag=True, help="Refresh an inspection already imported from this report.")
     @click.option("--yes", is_flag=True, help="Create an unknown PDU without asking.")
-    @click.option("--accept-shorter", is_flag=True,
-                  help="With --update, accept a recommendation text that is only the beginning of the saved one.")
-    @click.option("--accept-endings", is_flag=True,
-                  help="Save recommendations that may have lost words (any of a list wrapped as a PDF prints it), "
-                       "once checked against the report.")
+    @click.option(
+        "--accept-shorter",
+        is_flag=True,
+        help="With --update, accept a recommendation text that is only the beginning of the saved one.",
+    )
+    @click.option(
+        "--accept-endings",
+        is_flag=True,
+        help="Save recommendations that may have lost words (any of a list wrapped as a PDF prints it), "
+        "once checked against the report.",
+    )
     def import_report(file: Path, dry_run: bool, as_json: bool, **options) -> None:
         """Import an inspection report FILE (text, saved web page or PDF) as an inspection."""
         text, extraction = read(file)

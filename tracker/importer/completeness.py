@@ -39,8 +39,7 @@ def problems_in(extraction: ReportExtraction, rating_bands: Bands | None = None)
 def warnings_in(extraction: ReportExtraction, rating_bands: Bands | None = None) -> list[str]:
     """Findings an administrator must accept before saving ("should" findings), beyond what the parser noted."""
     rating_bands = rating_bands or bands()
-    return [message for standard in extraction.standards
-            if (message := _discretion_warning(standard, rating_bands))]
+    return [message for standard in extraction.standards if (message := _discretion_warning(standard, rating_bands))]
 
 
 def _numbering_problems(extraction: ReportExtraction) -> list[str]:
@@ -53,14 +52,18 @@ def _numbering_problems(extraction: ReportExtraction) -> list[str]:
         if not recommendation.text.strip():
             problems.append(f"Recommendation {recommendation.number} has no text")
         elif run_on := _RUN_ON_RE.search(recommendation.text):
-            problems.append(f"Recommendation {recommendation.number} runs on past the end of its sentence "
-                            f"('…{recommendation.text[max(run_on.start() - 30, 0):run_on.end() + 30]}…'), so a line of "
-                            "the report may be lost after it")
+            problems.append(
+                f"Recommendation {recommendation.number} runs on past the end of its sentence "
+                f"('…{recommendation.text[max(run_on.start() - 30, 0) : run_on.end() + 30]}…'), so a line of "
+                "the report may be lost after it"
+            )
     last = max(extraction.recommendations, key=lambda r: r.number, default=None)
     problems += endings.unfinished_problems([r for r in extraction.recommendations if r is not last])
     if last is not None and last.text.strip() and not _SENTENCE_END_RE.search(last.text.strip()):
-        problems.append(f"The last recommendation ({last.number}) does not end as a sentence, so the report may be "
-                        f"cut off: it ends '…{last.text.strip()[-40:]}'")
+        problems.append(
+            f"The last recommendation ({last.number}) does not end as a sentence, so the report may be "
+            f"cut off: it ends '…{last.text.strip()[-40:]}'"
+        )
     return problems
 
 
@@ -69,8 +72,9 @@ def _ratings_table_problems(extraction: ReportExtraction) -> list[str]:
     domains = {standard.domain for standard in extraction.standards}
     for domain, name in ((1, "organisational delivery"), (2, "court work and case supervision")):
         if domain not in domains:
-            problems.append(f"No rated standards were found for domain {domain} ({name}): the ratings table may "
-                            "be missing")
+            problems.append(
+                f"No rated standards were found for domain {domain} ({name}): the ratings table may be missing"
+            )
     if extraction.score is None:
         problems.append("No score was found: the ratings table may be missing")
     else:
@@ -83,8 +87,10 @@ def _score_problems(extraction: ReportExtraction) -> list[str]:
     expected = sum(RATING_POINTS[rating] for rating in rated)
     if (extraction.score, extraction.score_max) == (expected, 3 * len(rated)):
         return []
-    return [f"The score {extraction.score}/{extraction.score_max} does not match the standards' ratings, which add "
-            f"up to {expected}/{3 * len(rated)}: a rating or the score was misread"]
+    return [
+        f"The score {extraction.score}/{extraction.score_max} does not match the standards' ratings, which add "
+        f"up to {expected}/{3 * len(rated)}: a rating or the score was misread"
+    ]
 
 
 def _key_question_problems(standard: StandardData, rating_bands: Bands) -> list[str]:
@@ -97,8 +103,10 @@ def _key_question_problems(standard: StandardData, rating_bands: Bands) -> list[
     banded = band_for(lowest, rating_bands)
     if banded == standard.rating or _within_discretion(standard, rating_bands):
         return []
-    return [f"The rating of {label} ({standard.rating}) does not agree with its lowest key-question score, "
-            f"{lowest}%, which is in the {banded} band"]
+    return [
+        f"The rating of {label} ({standard.rating}) does not agree with its lowest key-question score, "
+        f"{lowest}%, which is in the {banded} band"
+    ]
 
 
 def _within_discretion(standard: StandardData, rating_bands: Bands) -> bool:
@@ -114,9 +122,11 @@ def _discretion_warning(standard: StandardData, rating_bands: Bands) -> str | No
     banded = band_for(lowest, rating_bands)
     if banded == standard.rating or not _within_discretion(standard, rating_bands):
         return None
-    return (f"Standard {standard.code} {standard.name} is rated {standard.rating} although its lowest key-question "
-            f"score, {lowest}%, is in the {banded} band: inspectors may use discretion this close to a boundary, "
-            "so check the rating against the report")
+    return (
+        f"Standard {standard.code} {standard.name} is rated {standard.rating} although its lowest key-question "
+        f"score, {lowest}%, is in the {banded} band: inspectors may use discretion this close to a boundary, "
+        "so check the rating against the report"
+    )
 
 
 def _listed(numbers: list[int]) -> str:

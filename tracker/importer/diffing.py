@@ -9,8 +9,12 @@ from tracker.inspections.models import Inspection
 
 _TRAILING = " .;:,"
 _INSPECTION_LABELS = (
-    ("title", "Title"), ("fieldwork_on", "Fieldwork"), ("published_on", "Published"),
-    ("overall_rating", "Overall rating"), ("score", "Score"), ("score_max", "Score out of"),
+    ("title", "Title"),
+    ("fieldwork_on", "Fieldwork"),
+    ("published_on", "Published"),
+    ("overall_rating", "Overall rating"),
+    ("score", "Score"),
+    ("score_max", "Score out of"),
     ("outcomes_percentage", "Outcomes percentage"),
 )
 
@@ -35,14 +39,17 @@ def is_shorter_prefix(old: str, new: str) -> bool:
     whole, start = squash(old), squash(new).rstrip(_TRAILING)
     if not start or len(squash(new)) >= len(whole) or not whole.startswith(start):
         return False
-    following = whole[len(start):len(start) + 1]
+    following = whole[len(start) : len(start) + 1]
     return following in ("", " ") or following in _TRAILING
 
 
 def planned_changes(inspection: Inspection, extraction) -> list[str]:
     """One line per change an update would make: figures as old → new, recommendation wording as a word diff."""
-    lines = [f"{label}: {_shown(getattr(inspection, name))} → {_shown(new)}" for name, label in _INSPECTION_LABELS
-             if (new := getattr(extraction, name)) is not None and new != getattr(inspection, name)]
+    lines = [
+        f"{label}: {_shown(getattr(inspection, name))} → {_shown(new)}"
+        for name, label in _INSPECTION_LABELS
+        if (new := getattr(extraction, name)) is not None and new != getattr(inspection, name)
+    ]
     lines += _standard_changes(inspection, extraction)
     by_number = {r.number: r for r in inspection.recommendations}
     for data in extraction.recommendations:

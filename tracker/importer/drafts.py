@@ -18,13 +18,22 @@ from tracker.organisations.models import PDU, REGION, Organisation
 def create_draft(actor, filename: str, data: bytes) -> ReportImportDraft:
     """Read the upload and keep what was found for review; raises ReportError (saving nothing) when unreadable."""
     text, extraction = read_upload(data, filename or None)
-    draft = ReportImportDraft(filename=(filename or "report")[:255], extraction=extraction.to_dict(),
-                              source_sha256=services.fingerprint(text), uploaded_by=actor)
+    draft = ReportImportDraft(
+        filename=(filename or "report")[:255],
+        extraction=extraction.to_dict(),
+        source_sha256=services.fingerprint(text),
+        uploaded_by=actor,
+    )
     db.session.add(draft)
     db.session.flush()
-    record_event(actor, "report_import_draft", draft.id, "upload",
-                 f"Uploaded '{draft.filename}' for review: {len(extraction.recommendations)} recommendations found",
-                 after={"filename": draft.filename, "pdu": extraction.pdu_name})
+    record_event(
+        actor,
+        "report_import_draft",
+        draft.id,
+        "upload",
+        f"Uploaded '{draft.filename}' for review: {len(extraction.recommendations)} recommendations found",
+        after={"filename": draft.filename, "pdu": extraction.pdu_name},
+    )
     db.session.commit()
     return draft
 
@@ -38,8 +47,11 @@ def suggested_target(extraction: ReportExtraction) -> services.PduTarget | None:
     try:
         return services.find_target(extraction.pdu_name, extraction.region_name)
     except services.ImportProblem:
-        region = db.session.scalar(select(Organisation).where(Organisation.kind == REGION,
-                                                              Organisation.name.ilike(extraction.region_name or "")))
+        region = db.session.scalar(
+            select(Organisation).where(
+                Organisation.kind == REGION, Organisation.name.ilike(extraction.region_name or "")
+            )
+        )
         return services.PduTarget(new_name=extraction.pdu_name, region=region) if region else None
 
 
@@ -54,12 +66,20 @@ def region_choices() -> list[tuple[str, str]]:
     return [(str(region.id), region.name) for region in regions]
 
 
-def save_draft(draft: ReportImportDraft, extraction: ReportExtraction, target: services.PduTarget, actor, *,
-               update: bool, accept_endings: bool = False) -> services.ImportResult:
+def save_draft(
+    draft: ReportImportDraft,
+    extraction: ReportExtraction,
+    target: services.PduTarget,
+    actor,
+    *,
+    update: bool,
+    accept_endings: bool = False,
+) -> services.ImportResult:
     """Save the reviewed report and mark the draft as saved, in one transaction; nothing is saved when it raises."""
     try:
-        result = services.add_report(extraction, draft.source_sha256, target, actor, update=update,
-                                     accept_endings=accept_endings)
+        result = services.add_report(
+            extraction, draft.source_sha256, target, actor, update=update, accept_endings=accept_endings
+        )
         draft.inspection = result.inspection
         db.session.commit()
     except Exception:
@@ -73,16 +93,26 @@ def discard_unsaved_drafts(now: datetime | None = None) -> int:
     no use once abandoned. Saved drafts stay, as the record of what was imported. Returns how many went."""
     days = int(current_app.config.get("IMPORTER_UNSAVED_DRAFT_DAYS", 14))
     cutoff = (now or utcnow()) - timedelta(days=days)
-    stale = list(db.session.scalars(select(ReportImportDraft).where(
-        ReportImportDraft.inspection_id.is_(None), ReportImportDraft.created_at < cutoff)
-        .order_by(ReportImportDraft.id)))
+    stale = list(
+        db.session.scalars(
+            select(ReportImportDraft)
+            .where(ReportImportDraft.inspection_id.is_(None), ReportImportDraft.created_at < cutoff)
+            .order_by(ReportImportDraft.id)
+        )
+    )
     if not stale:
         return 0
     for draft in stale:
         db.session.delete(draft)
-    record_event(None, "report_import_draft", None, "delete",
-                 f"Discarded {len(stale)} uploaded report{'s' if len(stale) != 1 else ''} not saved within {days} "
-                 "days", before={"drafts": [{"id": d.id, "filename": d.filename,
-                                             "uploaded_at": d.created_at.isoformat()} for d in stale]})
+    record_event(
+        None,
+        "report_import_draft",
+        None,
+        "delete",
+        f"Discarded {len(stale)} uploaded report{'s' if len(stale) != 1 else ''} not saved within {days} days",
+        before={
+            "drafts": [{"id": d.id, "filename": d.filename, "uploaded_at": d.created_at.isoformat()} for d in stale]
+        },
+    )
     db.session.commit()
     return len(stale)

@@ -12,9 +12,7 @@ from itertools import pairwise
 from tracker.importer.schema import RecommendationData
 
 # Words after which a sentence cannot stop. "Her", "this" and "that" can end one, so they are not here.
-_UNFINISHED_WORDS = frozenset(
-    "a an the and or but nor their its our your whose which whom including than".split()
-)
+_UNFINISHED_WORDS = frozenset("a an the and or but nor their its our your whose which whom including than".split())
 # Words after which a recommendation usually goes on, but a sentence may stop ("the services they are referred
 # to"): a "should".
 _STRANDABLE_WORDS = frozenset("to of for with in on by from at into about between within without".split())
@@ -40,15 +38,17 @@ AT_MARGIN, BROKEN_EARLY = "at margin", "broken early"
 
 def unfinished_problems(recommendations: list[RecommendationData]) -> list[str]:
     """Recommendations that end where no sentence can end ("must" findings)."""
-    return [f"Recommendation {r.number} ends '…{_tail(r.text)}', which cannot be the end of a sentence, so the "
-            "rest of it is missing: a line of the report may be lost; check it against the report"
-            for r in recommendations if _is_unfinished(r.text)]
+    return [
+        f"Recommendation {r.number} ends '…{_tail(r.text)}', which cannot be the end of a sentence, so the "
+        "rest of it is missing: a line of the report may be lost; check it against the report"
+        for r in recommendations
+        if _is_unfinished(r.text)
+    ]
 
 
 def stranded_numbers(recommendations: list[RecommendationData]) -> list[int]:
     """Recommendations ending with a word that usually has more after it ("respond to")."""
-    return [r.number for r in recommendations if _last_word(r.text) in _STRANDABLE_WORDS
-            and not _is_unfinished(r.text)]
+    return [r.number for r in recommendations if _last_word(r.text) in _STRANDABLE_WORDS and not _is_unfinished(r.text)]
 
 
 def wrapped_margin(printed: dict[int, list[str]]) -> int | None:
@@ -88,16 +88,22 @@ def layout_doubts(printed: dict[int, list[str]]) -> dict[int, str]:
     doubts = {number: AT_MARGIN for number, lines in printed.items() if lines and margin - len(lines[-1]) < room}
     early = round(margin * EARLY_SHARE)
     for number, lines in printed.items():
-        if any(following.split() and len(line) + 1 + len(following.split()[0]) <= longest - early
-               for line, following in pairwise(lines)):
+        if any(
+            following.split() and len(line) + 1 + len(following.split()[0]) <= longest - early
+            for line, following in pairwise(lines)
+        ):
             doubts[number] = BROKEN_EARLY
     return doubts
 
 
 def _wrapped_lines(printed: dict[int, list[str]]) -> list[tuple[int, int]]:
     """Each line followed by more of its recommendation: its length, and the length of the next line's first word."""
-    return [(len(line), len(following.split()[0])) for lines in printed.values()
-            for line, following in pairwise(lines) if following.split()]
+    return [
+        (len(line), len(following.split()[0]))
+        for lines in printed.values()
+        for line, following in pairwise(lines)
+        if following.split()
+    ]
 
 
 def _margin(wrapped: list[tuple[int, int]]) -> int:
@@ -136,8 +142,11 @@ def _doubted(recommendations: list[RecommendationData], doubts: dict[int, str]) 
     """Recommendations with a pointed reason to doubt their ending: a doubt from the layout (at the margin only
     when the text has no full stop), or a stranded last word."""
     last = max((r.number for r in recommendations), default=None)
-    open_ended = {r.number for r in recommendations
-                  if r.number != last and r.text.strip() and not _FINISHED_RE.search(r.text.strip())}
+    open_ended = {
+        r.number
+        for r in recommendations
+        if r.number != last and r.text.strip() and not _FINISHED_RE.search(r.text.strip())
+    }
     from_layout = {number for number, doubt in doubts.items() if doubt == BROKEN_EARLY or number in open_ended}
     return sorted(from_layout | set(stranded_numbers(recommendations)))
 
@@ -155,11 +164,13 @@ def unconfirmed_warnings(recommendations: list[RecommendationData], layout: Layo
 def wrapped_warning(numbers: list[int]) -> str:
     """Names the recommendations of a wrapped list: a line lost from inside one would not show."""
     many = len(numbers) > 1
-    return (f"Recommendation{'s' if many else ''} {listed_numbers(numbers)} {'are' if many else 'is'} printed as a "
-            f"PDF prints {'them' if many else 'it'}, wrapped over several lines. A line lost from inside "
-            f"{'one' if many else 'it'} leaves words that still read as a whole recommendation, and nothing in the "
-            f"file shows it. Check that {'each' if many else 'it'} reads as in the report before saving; if a line "
-            "is missing, import the complete report instead")
+    return (
+        f"Recommendation{'s' if many else ''} {listed_numbers(numbers)} {'are' if many else 'is'} printed as a "
+        f"PDF prints {'them' if many else 'it'}, wrapped over several lines. A line lost from inside "
+        f"{'one' if many else 'it'} leaves words that still read as a whole recommendation, and nothing in the "
+        f"file shows it. Check that {'each' if many else 'it'} reads as in the report before saving; if a line "
+        "is missing, import the complete report instead"
+    )
 
 
 def listed_numbers(numbers: list[int]) -> str:
@@ -179,18 +190,24 @@ def listed_numbers(numbers: list[int]) -> str:
 def unconfirmed_warning(recommendation: RecommendationData, doubt: str | None) -> str:
     """Names the recommendation, why its words are in doubt and what to check."""
     if doubt == BROKEN_EARLY:
-        return (f"Recommendation {recommendation.number} may have lost words: one of its lines ends before a word "
-                "that would have fitted on it, so the line after it may have been lost. Check in the report that "
-                f"it reads '{recommendation.text}'; if not, a line is missing from the file, so import the complete "
-                "report instead")
+        return (
+            f"Recommendation {recommendation.number} may have lost words: one of its lines ends before a word "
+            "that would have fitted on it, so the line after it may have been lost. Check in the report that "
+            f"it reads '{recommendation.text}'; if not, a line is missing from the file, so import the complete "
+            "report instead"
+        )
     if doubt == AT_MARGIN:
-        why = ("its last line reaches the right margin with no full stop, so the line after it may have been lost "
-               "(a recommendation can end at the margin by chance)")
+        why = (
+            "its last line reaches the right margin with no full stop, so the line after it may have been lost "
+            "(a recommendation can end at the margin by chance)"
+        )
     else:
         why = f"it ends with '{_last_word(recommendation.text)}', which usually has more words after it"
-    return (f"Recommendation {recommendation.number} may be cut short: {why}. Check in the report that it ends "
-            f"'…{_tail(recommendation.text)}'; if it goes on, a line is missing from the file, so import the complete "
-            "report instead")
+    return (
+        f"Recommendation {recommendation.number} may be cut short: {why}. Check in the report that it ends "
+        f"'…{_tail(recommendation.text)}'; if it goes on, a line is missing from the file, so import the complete "
+        "report instead"
+    )
 
 
 def _is_unfinished(text: str) -> bool:

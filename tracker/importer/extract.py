@@ -18,9 +18,36 @@ from tracker.pdfs import pdf_library_quiet
 _HTML_RE = re.compile(rb"<!doctype\s+html|<html[\s>]|<body[\s>]|<(?:p|div|h[1-6]|table|ol|ul)[\s>]", re.IGNORECASE)
 _DROPPED_TAGS = ("script", "style", "nav", "header", "footer", "head", "noscript", "template", "svg", "button")
 _BLOCK_TAGS = (
-    "address", "article", "aside", "blockquote", "caption", "dd", "div", "dl", "dt", "figcaption", "figure",
-    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "main", "ol", "p", "pre", "section", "table", "tbody",
-    "thead", "tfoot", "tr", "ul",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "caption",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "li",
+    "main",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "tbody",
+    "thead",
+    "tfoot",
+    "tr",
+    "ul",
 )
 # Formats people upload by mistake, named so the message can say what to upload instead.
 _OTHER_FORMATS = (
@@ -55,9 +82,32 @@ _MARKUP = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 # The elements BeautifulSoup's HTML builders treat as empty: everything else nests until it is closed.
-_VOID = {b"area", b"base", b"basefont", b"bgsound", b"br", b"col", b"command", b"embed", b"frame", b"hr",
-         b"image", b"img", b"input", b"isindex", b"keygen", b"link", b"menuitem", b"meta", b"nextid", b"param",
-         b"source", b"spacer", b"track", b"wbr"}
+_VOID = {
+    b"area",
+    b"base",
+    b"basefont",
+    b"bgsound",
+    b"br",
+    b"col",
+    b"command",
+    b"embed",
+    b"frame",
+    b"hr",
+    b"image",
+    b"img",
+    b"input",
+    b"isindex",
+    b"keygen",
+    b"link",
+    b"menuitem",
+    b"meta",
+    b"nextid",
+    b"param",
+    b"source",
+    b"spacer",
+    b"track",
+    b"wbr",
+}
 # PDF content streams: each string shown and each operator is one instruction for the reader to work through.
 _PDF_INSTRUCTION = re.compile(
     rb"\([^()\\]*+(?:\\.[^()\\]*+)*+\)|<[0-9A-Fa-f\s]*+>|(?<![A-Za-z0-9/#.*'\"_-])[A-Za-z'\"][A-Za-z0-9*'\"]*+",
@@ -78,8 +128,11 @@ def extract_text_in_time(data: bytes, filename: str | None = None, seconds: floa
 
 def _extract_in_child(data: bytes, filename: str | None, seconds: float | None) -> str:
     if seconds is None:
-        seconds = float(current_app.config.get("IMPORTER_EXTRACT_SECONDS", DEFAULT_EXTRACT_SECONDS)
-                        if has_app_context() else DEFAULT_EXTRACT_SECONDS)
+        seconds = float(
+            current_app.config.get("IMPORTER_EXTRACT_SECONDS", DEFAULT_EXTRACT_SECONDS)
+            if has_app_context()
+            else DEFAULT_EXTRACT_SECONDS
+        )
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_extract_into, args=(sender, data, filename), daemon=True)
@@ -87,8 +140,9 @@ def _extract_in_child(data: bytes, filename: str | None, seconds: float | None) 
     sender.close()
     try:
         if not receiver.poll(seconds):
-            raise ReportError(f"{_label(filename)} took more than {seconds:g} seconds to read, so it was not "
-                              f"imported. {_UPLOAD_HINT}")
+            raise ReportError(
+                f"{_label(filename)} took more than {seconds:g} seconds to read, so it was not imported. {_UPLOAD_HINT}"
+            )
         kind, value = receiver.recv()
     except EOFError as error:
         raise ReportError(f"{_label(filename)} could not be read. {_UPLOAD_HINT}") from error
@@ -119,8 +173,10 @@ def _label(filename: str | None) -> str:
 
 def _too_long(text: str, label: str) -> str:
     if len(text) > MAX_TEXT_CHARACTERS:
-        raise ReportError(f"{label} holds far more text than an inspection report ({len(text):,} characters), so "
-                          f"it was not imported. {_UPLOAD_HINT}")
+        raise ReportError(
+            f"{label} holds far more text than an inspection report ({len(text):,} characters), so "
+            f"it was not imported. {_UPLOAD_HINT}"
+        )
     return text
 
 
@@ -141,8 +197,9 @@ def extract_text(data: bytes, filename: str | None = None) -> str:
             raise ReportError(f"{label} looks like {kind}, which cannot be read. {_UPLOAD_HINT}")
     if _HTML_RE.search(data[:4096]):
         if _nesting_depth(data) > MAX_HTML_DEPTH:
-            raise ReportError(f"{label} is a web page nested far more deeply than a report, so it was not imported. "
-                              f"{_UPLOAD_HINT}")
+            raise ReportError(
+                f"{label} is a web page nested far more deeply than a report, so it was not imported. {_UPLOAD_HINT}"
+            )
         return _too_long(_html_text(data), label)
     return _too_long(_decode(data, label), label)
 
@@ -188,8 +245,10 @@ def _read_pdf(data: bytes, label: str) -> str:
         if reader.is_encrypted and not reader.decrypt(""):
             raise ReportError(f"{label} is a password-protected PDF. Please upload an unprotected copy.")
         if len(reader.pages) > MAX_PDF_PAGES:
-            raise ReportError(f"{label} has {len(reader.pages)} pages; an inspection report has far fewer than "
-                              f"{MAX_PDF_PAGES}, so it was not imported. {_UPLOAD_HINT}")
+            raise ReportError(
+                f"{label} has {len(reader.pages)} pages; an inspection report has far fewer than "
+                f"{MAX_PDF_PAGES}, so it was not imported. {_UPLOAD_HINT}"
+            )
         _check_drawing_budget(reader, label)
         pages = []
         for page in reader.pages:
@@ -223,12 +282,16 @@ def _check_drawing_budget(reader: PdfReader, label: str) -> None:
             # each use of a drawn form (an XObject) reads its instructions again
             operators += calls * max(_stream_cost(form, counted, budget, label)[0] for form in forms)
         if operators > MAX_PDF_PAGE_OPERATORS:
-            raise ReportError(f"{label} has far more drawing instructions on page {number} than an inspection "
-                              f"report has on any page, so it was not imported. {_UPLOAD_HINT}")
+            raise ReportError(
+                f"{label} has far more drawing instructions on page {number} than an inspection "
+                f"report has on any page, so it was not imported. {_UPLOAD_HINT}"
+            )
         total += operators
         if total > MAX_PDF_OPERATORS:
-            raise ReportError(f"{label} has far more drawing instructions (over {MAX_PDF_OPERATORS:,}) than an "
-                              f"inspection report, so it was not imported. {_UPLOAD_HINT}")
+            raise ReportError(
+                f"{label} has far more drawing instructions (over {MAX_PDF_OPERATORS:,}) than an "
+                f"inspection report, so it was not imported. {_UPLOAD_HINT}"
+            )
 
 
 def _forms_of(page) -> list:
@@ -261,8 +324,10 @@ def _stream_cost(contents, counted: dict, budget: dict, label: str, nested: bool
         data = resolved.get_data()
         budget["bytes"] += len(data)
         if budget["bytes"] > MAX_PDF_CONTENT_BYTES:
-            raise ReportError(f"{label} holds far more drawing instructions than an inspection report, so it was "
-                              f"not imported. {_UPLOAD_HINT}")
+            raise ReportError(
+                f"{label} holds far more drawing instructions than an inspection report, so it was "
+                f"not imported. {_UPLOAD_HINT}"
+            )
         cost = _count_instructions(data)
     else:
         cost = (0, 0)

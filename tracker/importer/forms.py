@@ -32,22 +32,32 @@ from tracker.inspections.models import NOT_APPLICABLE, RATINGS
 from tracker.upload_limits import FileSmallerThanLimit
 
 OWNER_CHOICES = [("pdu", "The PDU"), ("region", "The PDU's region"), ("hmpps", "HMPPS nationally")]
-ADDRESSEE_CHOICES = [("pdu", "The PDU"), ("region", "The region"), ("hmpps", "HMPPS"),
-                     ("other", "Another body (for example the police or a local authority)")]
+ADDRESSEE_CHOICES = [
+    ("pdu", "The PDU"),
+    ("region", "The region"),
+    ("hmpps", "HMPPS"),
+    ("other", "Another body (for example the police or a local authority)"),
+]
 RATING_CHOICES = [(rating, rating) for rating in (*RATINGS, NOT_APPLICABLE)]
 WHOLE_PERCENT = "Enter a whole number from 0 to 100"
 
 
 class UploadReportForm(FlaskForm):
-    file = FileField("Inspection report", widget=GovFileInput(),
-                     validators=[FileRequired(message="Select a report"), FileSmallerThanLimit()],
-                     description="The report as a PDF, the report's web page saved as HTML, or a text file.")
+    file = FileField(
+        "Inspection report",
+        widget=GovFileInput(),
+        validators=[FileRequired(message="Select a report"), FileSmallerThanLimit()],
+        description="The report as a PDF, the report's web page saved as HTML, or a text file.",
+    )
     submit = SubmitField("Upload and check", widget=GovSubmitInput())
 
 
 class KeyQuestionFields(Form):
-    percentage = IntegerField("Percentage", widget=GovTextInput(), validators=[
-        InputRequired(message=WHOLE_PERCENT), NumberRange(min=0, max=100, message=WHOLE_PERCENT)])
+    percentage = IntegerField(
+        "Percentage",
+        widget=GovTextInput(),
+        validators=[InputRequired(message=WHOLE_PERCENT), NumberRange(min=0, max=100, message=WHOLE_PERCENT)],
+    )
 
 
 class StandardFields(Form):
@@ -76,8 +86,11 @@ class PduSectionForm(FlaskForm):
 
 
 class InspectionSectionForm(FlaskForm):
-    title = StringField("Report title", widget=GovTextInput(),
-                        validators=[DataRequired(message="Enter the report's title"), Length(max=300)])
+    title = StringField(
+        "Report title",
+        widget=GovTextInput(),
+        validators=[DataRequired(message="Enter the report's title"), Length(max=300)],
+    )
     fieldwork_on = GovDateField("Fieldwork started")
     published_on = GovDateField("Published")
     submit = SubmitField("Continue", widget=GovSubmitInput())
@@ -92,14 +105,24 @@ class InspectionSectionForm(FlaskForm):
 
 
 class RatingsSectionForm(FlaskForm):
-    overall_rating = SelectField("Overall rating", widget=GovSelect(),
-                                 choices=[("", "Not rated"), *[(r, r) for r in RATINGS]])
-    score = IntegerField("Score", widget=GovTextInput(), validators=[
-        Optional(), NumberRange(min=0, max=100, message="Enter the score as a whole number")])
-    score_max = IntegerField("Out of", widget=GovTextInput(), validators=[
-        Optional(), NumberRange(min=1, max=100, message="Enter the maximum score as a whole number")])
-    outcomes_percentage = IntegerField("Outcomes percentage", widget=GovTextInput(), validators=[
-        Optional(), NumberRange(min=0, max=100, message=WHOLE_PERCENT)])
+    overall_rating = SelectField(
+        "Overall rating", widget=GovSelect(), choices=[("", "Not rated"), *[(r, r) for r in RATINGS]]
+    )
+    score = IntegerField(
+        "Score",
+        widget=GovTextInput(),
+        validators=[Optional(), NumberRange(min=0, max=100, message="Enter the score as a whole number")],
+    )
+    score_max = IntegerField(
+        "Out of",
+        widget=GovTextInput(),
+        validators=[Optional(), NumberRange(min=1, max=100, message="Enter the maximum score as a whole number")],
+    )
+    outcomes_percentage = IntegerField(
+        "Outcomes percentage",
+        widget=GovTextInput(),
+        validators=[Optional(), NumberRange(min=0, max=100, message=WHOLE_PERCENT)],
+    )
     standards = FieldList(FormField(StandardFields))
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
@@ -127,23 +150,42 @@ class RatingsSectionForm(FlaskForm):
 
 
 class RecommendationSectionForm(FlaskForm):
-    text = TextAreaField("Text", widget=GovTextArea(), validators=[
-        DataRequired(message="Enter the recommendation's text"), Length(max=5000)])
+    text = TextAreaField(
+        "Text",
+        widget=GovTextArea(),
+        validators=[DataRequired(message="Enter the recommendation's text"), Length(max=5000)],
+    )
     addressee_kind = SelectField("Addressed to", widget=GovSelect(), choices=ADDRESSEE_CHOICES)
-    owner_kind = RadioField("Who will follow it up in the tracker", widget=GovRadioInput(), choices=OWNER_CHOICES,
-                            validators=[InputRequired(message="Choose who will follow up this recommendation")])
+    owner_kind = RadioField(
+        "Who will follow it up in the tracker",
+        widget=GovRadioInput(),
+        choices=OWNER_CHOICES,
+        validators=[InputRequired(message="Choose who will follow up this recommendation")],
+    )
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
 class AddRecommendationForm(FlaskForm):
-    number = IntegerField("Number", widget=GovTextInput(), validators=[
-        InputRequired(message="Enter the recommendation's number as the report prints it"),
-        NumberRange(min=1, max=99, message="Enter a number from 1 to 99")])
+    number = IntegerField(
+        "Number",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter the recommendation's number as the report prints it"),
+            NumberRange(min=1, max=99, message="Enter a number from 1 to 99"),
+        ],
+    )
     heading = SelectField("Under which heading is it in the report", widget=GovSelect())
-    text = TextAreaField("Text, as the report words it", widget=GovTextArea(), validators=[
-        DataRequired(message="Enter the recommendation's text"), Length(max=5000)])
-    owner_kind = RadioField("Who will follow it up in the tracker", widget=GovRadioInput(), choices=OWNER_CHOICES,
-                            validators=[InputRequired(message="Choose who will follow up this recommendation")])
+    text = TextAreaField(
+        "Text, as the report words it",
+        widget=GovTextArea(),
+        validators=[DataRequired(message="Enter the recommendation's text"), Length(max=5000)],
+    )
+    owner_kind = RadioField(
+        "Who will follow it up in the tracker",
+        widget=GovRadioInput(),
+        choices=OWNER_CHOICES,
+        validators=[InputRequired(message="Choose who will follow up this recommendation")],
+    )
     submit = SubmitField("Add recommendation", widget=GovSubmitInput())
 
     def __init__(self, *args, headings, numbers, **kwargs):
@@ -159,8 +201,9 @@ class AddRecommendationForm(FlaskForm):
 class SaveImportForm(FlaskForm):
     confirm_new_pdu = BooleanField("Create this PDU", widget=GovCheckboxInput())
     accept_warnings = BooleanField("I have checked each warning against the report", widget=GovCheckboxInput())
-    update_existing = BooleanField("Update the existing inspection with this report's figures and wording",
-                                   widget=GovCheckboxInput())
+    update_existing = BooleanField(
+        "Update the existing inspection with this report's figures and wording", widget=GovCheckboxInput()
+    )
     submit = SubmitField("Save inspection", widget=GovSubmitInput())
 
     def __init__(self, *args, review, **kwargs):
@@ -179,8 +222,10 @@ class SaveImportForm(FlaskForm):
         if self.review.target() is None:
             raise ValidationError("Choose the PDU the report is for: use the PDU section's Change link")
         for recommendation in owners_missing(self.review.extraction):
-            field.errors.append(f"Choose who will follow up recommendation {recommendation.number}, addressed to "
-                                f"{recommendation.addressee_name}: use its Change link")
+            field.errors.append(
+                f"Choose who will follow up recommendation {recommendation.number}, addressed to "
+                f"{recommendation.addressee_name}: use its Change link"
+            )
         if field.errors:
             raise ValidationError(field.errors.pop())
 

@@ -27,11 +27,15 @@ _FIELDWORK_LABEL_RE = re.compile(
 # The same label after other words on a line, as in a table caption: "Ratings for Lambeth PDU. Fieldwork started …".
 _FIELDWORK_MIDLINE_RE = re.compile(
     rf"\bfieldwork\s+(?:started|starts|began|commenced|dates?|date of|took place)\b\s*(?:in|on)?\s*:?\s*"
-    rf"((?:{_DAY}\s+)?(?:{MONTH_PATTERN})\s+\d{{4}})", re.IGNORECASE)
+    rf"((?:{_DAY}\s+)?(?:{MONTH_PATTERN})\s+\d{{4}})",
+    re.IGNORECASE,
+)
 _MONTH_YEAR_RE = re.compile(rf"\b({MONTH_PATTERN})\s+(\d{{4}})\b", re.IGNORECASE)
 _PUBLISHED_RES = (
-    re.compile(rf"\bpublish(?:ed|ing date|ication date)(?:\s+on)?\s*:?\s*(?:{_DAY}\s+)?({MONTH_PATTERN})\s+(\d{{4}})",
-               re.IGNORECASE),
+    re.compile(
+        rf"\bpublish(?:ed|ing date|ication date)(?:\s+on)?\s*:?\s*(?:{_DAY}\s+)?({MONTH_PATTERN})\s+(\d{{4}})",
+        re.IGNORECASE,
+    ),
     re.compile(rf"HM Inspectorate of Probation\s*[,–-]\s*(?:{_DAY}\s+)?({MONTH_PATTERN})\s+(\d{{4}})", re.IGNORECASE),
 )
 _HEAD_LINES = 80
@@ -50,7 +54,7 @@ def find_identity(lines: list[str]) -> Identity:
     if pdu_name is None:
         pdu_name = next((_pdu_from_line(line) for line in lines[:_HEAD_LINES] if _PDU_LINE_RE.match(line)), None)
     region_name = None
-    for line in lines[after:after + _HEAD_LINES]:
+    for line in lines[after : after + _HEAD_LINES]:
         match = _REGION_LINE_RE.match(_BACK_TO_TOP_RE.sub("", line))
         if match and "should" not in line.lower() and len(match[1].split()) <= 5:
             region_name = _region_name(match[1])

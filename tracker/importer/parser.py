@@ -46,12 +46,23 @@ def parse_report(text: str, from_pdf: bool = False) -> ReportExtraction:
     published = find_published(joined)
     region = identity.region_name or region_from_headings([r.addressee_name for r in recommendations])
     extraction = ReportExtraction(
-        pdu_name=identity.pdu_name, region_name=region, title=identity.title,
-        fieldwork_on=fieldwork.on, fieldwork_text=fieldwork.text, is_fieldwork_month_only=fieldwork.is_month_only,
-        published_on=published.on, is_published_month_only=published.is_month_only,
-        overall_rating=overall, score=score, score_max=score_max, standards=ratings.standards,
-        outcomes_question=ratings.outcomes_question, outcomes_percentage=ratings.outcomes_percentage,
-        recommendations=recommendations, warnings=warnings, problems=problems,
+        pdu_name=identity.pdu_name,
+        region_name=region,
+        title=identity.title,
+        fieldwork_on=fieldwork.on,
+        fieldwork_text=fieldwork.text,
+        is_fieldwork_month_only=fieldwork.is_month_only,
+        published_on=published.on,
+        is_published_month_only=published.is_month_only,
+        overall_rating=overall,
+        score=score,
+        score_max=score_max,
+        standards=ratings.standards,
+        outcomes_question=ratings.outcomes_question,
+        outcomes_percentage=ratings.outcomes_percentage,
+        recommendations=recommendations,
+        warnings=warnings,
+        problems=problems,
         unconfirmed_endings=endings.unconfirmed(recommendations, layout),
     )
     warnings.extend(endings.unconfirmed_warnings(recommendations, layout))

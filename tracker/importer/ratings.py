@@ -108,7 +108,7 @@ def _parse_heading(index: int, line: str) -> _Heading | None:
 def _rating_after(lines: list[str], index: int) -> str | None:
     """The rating printed just below a heading, before the next section starts."""
     seen = 0
-    for line in lines[index + 1:]:
+    for line in lines[index + 1 :]:
         if not line:
             continue
         if _HEADING_RE.match(line) or _STOP_RE.match(line):
@@ -154,7 +154,10 @@ def _is_extra(heading: _Heading, codes: list[str]) -> bool:
 
 
 def _build_standard(
-    lines: list[str], headings: list[_Heading], same_code: list[_Heading], summary: list[_Heading],
+    lines: list[str],
+    headings: list[_Heading],
+    same_code: list[_Heading],
+    summary: list[_Heading],
     warnings: list[str],
 ) -> StandardData | None:
     first = next((h for h in same_code if h in summary), same_code[0])
@@ -176,7 +179,7 @@ def _build_standard(
 def _questions_for(lines: list[str], headings: list[_Heading], same_code: list[_Heading]) -> list[KeyQuestionData]:
     for heading in same_code:
         end = next((h.index for h in headings if h.index > heading.index), len(lines))
-        questions = _key_questions(lines[heading.index + 1:end])
+        questions = _key_questions(lines[heading.index + 1 : end])
         if questions:
             return questions
     return []
@@ -194,7 +197,7 @@ def _key_questions(segment: list[str]) -> list[KeyQuestionData]:
         question, percentage = match[1], match[2]
         inner = _INNER_PERCENT_RE.search(question)
         if percentage is None and inner:
-            question, percentage = question[:inner.start()] + " " + question[inner.end():], inner[1]
+            question, percentage = question[: inner.start()] + " " + question[inner.end() :], inner[1]
         if percentage is None and match[3] is None:
             break
         if percentage is not None:
@@ -208,7 +211,7 @@ def _find_outcomes(lines: list[str], headings: list[_Heading]) -> tuple[str | No
     starts += [index - 1 for index, line in enumerate(lines) if _OUTCOMES_TABLE_RE.match(line)]
     for start in starts:
         end = next((h.index for h in headings if h.index > start + 1), len(lines))
-        questions = _key_questions(lines[start + 1:end])
+        questions = _key_questions(lines[start + 1 : end])
         if questions:
             return questions[0].text, questions[0].percentage
     return None, None
@@ -238,5 +241,5 @@ def _overall_at(lines: list[str], index: int) -> str | None:
         return None
     if match[1]:
         return rating_only(match[1])
-    following = [line for line in lines[index + 1:index + 6] if line][:2]
+    following = [line for line in lines[index + 1 : index + 6] if line][:2]
     return next((rating for line in following if (rating := rating_only(line))), None)

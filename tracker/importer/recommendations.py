@@ -41,15 +41,16 @@ class _Item:
         return squash(strip_markers(joined))
 
 
-def find_recommendations(lines: list[str], pdu_name: str | None, problems: list[str],
-                         layout: Layout | None = None) -> list[RecommendationData]:
+def find_recommendations(
+    lines: list[str], pdu_name: str | None, problems: list[str], layout: Layout | None = None
+) -> list[RecommendationData]:
     """Read the first recommendations section that has numbered items, listing repeats, headings without
     recommendations and recommendations without a heading as reasons the report cannot be saved, and in `layout`
     what the lines they were printed on say about lost lines (see endings.read_layout)."""
     items: list[_Item] = []
     empty: list[str] = []
     for start in _section_starts(lines):
-        items, empty = _read_section(_merge_split_headings(lines[start + 1:]))
+        items, empty = _read_section(_merge_split_headings(lines[start + 1 :]))
         if items:
             break
     problems.extend(f"The heading '{heading} should:' has no recommendations under it" for heading in empty)

@@ -42,8 +42,12 @@ class Review:
         return services.PduTarget(pdu=pdu, region=pdu.parent) if pdu is not None and pdu.kind == PDU else None
 
     def to_dict(self) -> dict:
-        return {"extraction": self.extraction.to_dict(), "pdu": self.pdu, "new_pdu_name": self.new_pdu_name,
-                "new_pdu_region": self.new_pdu_region}
+        return {
+            "extraction": self.extraction.to_dict(),
+            "pdu": self.pdu,
+            "new_pdu_name": self.new_pdu_name,
+            "new_pdu_region": self.new_pdu_region,
+        }
 
 
 def review_of(draft: ReportImportDraft, suggested: services.PduTarget | None) -> Review:
@@ -51,8 +55,12 @@ def review_of(draft: ReportImportDraft, suggested: services.PduTarget | None) ->
     read = ReportExtraction.from_dict(draft.extraction)
     if draft.review:
         saved = draft.review
-        review = Review(ReportExtraction.from_dict(saved["extraction"]), saved["pdu"], saved["new_pdu_name"],
-                        saved["new_pdu_region"])
+        review = Review(
+            ReportExtraction.from_dict(saved["extraction"]),
+            saved["pdu"],
+            saved["new_pdu_name"],
+            saved["new_pdu_region"],
+        )
     else:
         review = Review(copy.deepcopy(read), *_suggested_choice(read, suggested))
     recheck(read, review.extraction)
@@ -72,17 +80,26 @@ def recheck(read: ReportExtraction, corrected: ReportExtraction) -> None:
     (a repeated number, a heading with nothing under it) stand; those about the figures are worked out again."""
     figures_problems = completeness.problems_in(read)
     figures_warnings = completeness.warnings_in(read) + missing_warnings(read)
-    corrected.problems = [p for p in read.problems if p not in figures_problems] + \
-        completeness.problems_in(corrected)
-    corrected.warnings = [w for w in read.warnings if w not in figures_warnings] + \
-        completeness.warnings_in(corrected) + missing_warnings(corrected)
+    corrected.problems = [p for p in read.problems if p not in figures_problems] + completeness.problems_in(corrected)
+    corrected.warnings = (
+        [w for w in read.warnings if w not in figures_warnings]
+        + completeness.warnings_in(corrected)
+        + missing_warnings(corrected)
+    )
 
 
 def keep(draft: ReportImportDraft, review: Review, actor, what: str, before: dict, after: dict) -> None:
     """Store a corrected section, audited, in one transaction."""
     draft.review = review.to_dict()
-    record_event(actor, "report_import_draft", draft.id, "change",
-                 f"Changed {what} of '{draft.filename}' before saving", before=before, after=after)
+    record_event(
+        actor,
+        "report_import_draft",
+        draft.id,
+        "change",
+        f"Changed {what} of '{draft.filename}' before saving",
+        before=before,
+        after=after,
+    )
     db.session.commit()
 
 
@@ -114,8 +131,9 @@ def headings(extraction: ReportExtraction) -> list[tuple[str, str]]:
     return list(found.items())
 
 
-def change_recommendation(review: Review, number: int, text: str, addressee_kind: str,
-                          owner_kind: str | None) -> RecommendationData:
+def change_recommendation(
+    review: Review, number: int, text: str, addressee_kind: str, owner_kind: str | None
+) -> RecommendationData:
     recommendation = next(r for r in review.extraction.recommendations if r.number == number)
     recommendation.text = text
     if addressee_kind != recommendation.addressee_kind:
@@ -125,12 +143,14 @@ def change_recommendation(review: Review, number: int, text: str, addressee_kind
     return recommendation
 
 
-def add_recommendation(review: Review, number: int, heading: str, text: str,
-                       owner_kind: str | None) -> RecommendationData:
+def add_recommendation(
+    review: Review, number: int, heading: str, text: str, owner_kind: str | None
+) -> RecommendationData:
     """Add a recommendation the reader missed under one of the report's headings, in its place by number."""
     kind = dict(headings(review.extraction)).get(heading, "other")
-    added = RecommendationData(number=number, text=text, addressee_kind=kind, addressee_name=heading,
-                               owner_kind=owner_kind)
+    added = RecommendationData(
+        number=number, text=text, addressee_kind=kind, addressee_name=heading, owner_kind=owner_kind
+    )
     recommendations = review.extraction.recommendations
     position = next((i for i, r in enumerate(recommendations) if r.number > number), len(recommendations))
     recommendations.insert(position, added)
@@ -140,9 +160,14 @@ def add_recommendation(review: Review, number: int, heading: str, text: str,
 def discard(draft: ReportImportDraft, actor) -> str:
     """Delete an upload nobody will save, audited; returns its file name for the notice."""
     filename = draft.filename
-    record_event(actor, "report_import_draft", draft.id, "delete",
-                 f"Discarded the upload '{filename}' without saving it",
-                 before={"filename": filename, "uploaded_at": draft.created_at.isoformat()})
+    record_event(
+        actor,
+        "report_import_draft",
+        draft.id,
+        "delete",
+        f"Discarded the upload '{filename}' without saving it",
+        before={"filename": filename, "uploaded_at": draft.created_at.isoformat()},
+    )
     db.session.delete(draft)
     db.session.commit()
     return filename

@@ -46,38 +46,58 @@ def build_inspection(extraction, pdu: Organisation, sha256: str | None, actor=No
     if sha256 and (duplicate := existing_import(sha256)) is not None:
         raise DuplicateReport(duplicate)
     inspection = Inspection(
-        pdu=pdu, title=extraction.title or default_title(extraction, pdu),
-        fieldwork_on=extraction.fieldwork_on, published_on=extraction.published_on,
+        pdu=pdu,
+        title=extraction.title or default_title(extraction, pdu),
+        fieldwork_on=extraction.fieldwork_on,
+        published_on=extraction.published_on,
         is_fieldwork_month_only=extraction.is_fieldwork_month_only,
         is_published_month_only=extraction.is_published_month_only,
-        overall_rating=extraction.overall_rating, score=extraction.score, score_max=extraction.score_max,
-        outcomes_question=extraction.outcomes_question, outcomes_percentage=extraction.outcomes_percentage,
+        overall_rating=extraction.overall_rating,
+        score=extraction.score,
+        score_max=extraction.score_max,
+        outcomes_question=extraction.outcomes_question,
+        outcomes_percentage=extraction.outcomes_percentage,
         source_sha256=sha256,
     )
     for position, data in enumerate(extraction.standards):
-        standard = Standard(code=data.code, name=data.name, domain=data.domain, rating=data.rating,
-                            position=position)
-        standard.key_questions = [KeyQuestion(text=q.text, percentage=q.percentage, position=i)
-                                  for i, q in enumerate(data.key_questions)]
+        standard = Standard(code=data.code, name=data.name, domain=data.domain, rating=data.rating, position=position)
+        standard.key_questions = [
+            KeyQuestion(text=q.text, percentage=q.percentage, position=i) for i, q in enumerate(data.key_questions)
+        ]
         inspection.standards.append(standard)
     for data in extraction.recommendations:
-        inspection.recommendations.append(Recommendation(
-            number=data.number, text=data.text, addressee_kind=data.addressee_kind,
-            addressee_name=data.addressee_name, owner_org=owner_for(data.owner_kind or data.addressee_kind, pdu),
-        ))
+        inspection.recommendations.append(
+            Recommendation(
+                number=data.number,
+                text=data.text,
+                addressee_kind=data.addressee_kind,
+                addressee_name=data.addressee_name,
+                owner_org=owner_for(data.owner_kind or data.addressee_kind, pdu),
+            )
+        )
     db.session.add(inspection)
     db.session.flush()
-    record_event(actor, "inspection", inspection.id, "import",
-                 f"Imported '{inspection.title}' with {len(inspection.recommendations)} recommendations",
-                 after={"recommendations": len(inspection.recommendations),
-                        "standards": len(inspection.standards)},
-                 inspection_id=inspection.id)
+    record_event(
+        actor,
+        "inspection",
+        inspection.id,
+        "import",
+        f"Imported '{inspection.title}' with {len(inspection.recommendations)} recommendations",
+        after={"recommendations": len(inspection.recommendations), "standards": len(inspection.standards)},
+        inspection_id=inspection.id,
+    )
     for recommendation in inspection.recommendations:
-        record_event(actor, "recommendation", recommendation.id, "create",
-                     f"Recommendation {recommendation.number} imported from the report, addressed to "
-                     f"{recommendation.addressee_name}",
-                     after={"text": recommendation.text, "owner": recommendation.owner_org.display_name},
-                     recommendation_id=recommendation.id, inspection_id=inspection.id)
+        record_event(
+            actor,
+            "recommendation",
+            recommendation.id,
+            "create",
+            f"Recommendation {recommendation.number} imported from the report, addressed to "
+            f"{recommendation.addressee_name}",
+            after={"text": recommendation.text, "owner": recommendation.owner_org.display_name},
+            recommendation_id=recommendation.id,
+            inspection_id=inspection.id,
+        )
     return inspection
 
 
@@ -129,18 +149,23 @@ def find_target(pdu_name: str | None, region_name: str | None) -> PduTarget:
         return PduTarget(pdu=pdu, region=pdu.parent)
     name = clean_pdu_name(pdu_name)
     if not region_name or not region_name.strip():
-        raise ImportProblem(f"The PDU '{name}' is not in the tracker and no region was found in the report, "
-                            "so it cannot be created. Say which region it belongs to.")
+        raise ImportProblem(
+            f"The PDU '{name}' is not in the tracker and no region was found in the report, "
+            "so it cannot be created. Say which region it belongs to."
+        )
     region = organisations.find_region(region_name)
     if region is None:
-        raise ImportProblem(f"The PDU '{name}' is not in the tracker, and neither is a region called "
-                            f"'{region_name.strip()}'. Regions: {', '.join(region_names())}.")
+        raise ImportProblem(
+            f"The PDU '{name}' is not in the tracker, and neither is a region called "
+            f"'{region_name.strip()}'. Regions: {', '.join(region_names())}."
+        )
     return PduTarget(new_name=name, region=region)
 
 
 def region_names() -> list[str]:
-    return list(db.session.scalars(select(Organisation.name).where(Organisation.kind == REGION)
-                                   .order_by(Organisation.name)))
+    return list(
+        db.session.scalars(select(Organisation.name).where(Organisation.kind == REGION).order_by(Organisation.name))
+    )
 
 
 def same_report(sha256: str | None, pdu: Organisation | None, extraction) -> Inspection | None:
@@ -182,9 +207,11 @@ class UncheckedEndings(ImportProblem):
 
     def __init__(self, numbers: list[int]) -> None:
         many = len(numbers) > 1
-        super().__init__(f"Recommendation{'s' if many else ''} {listed_numbers(numbers)} may have lost words (see "
-                         f"the warnings): check {'each' if many else 'it'} against the report, then accept the "
-                         "warnings to save it.")
+        super().__init__(
+            f"Recommendation{'s' if many else ''} {listed_numbers(numbers)} may have lost words (see "
+            f"the warnings): check {'each' if many else 'it'} against the report, then accept the "
+            "warnings to save it."
+        )
         self.numbers = numbers
 
 
@@ -224,14 +251,27 @@ def create_pdu(target: PduTarget, actor) -> Organisation:
     pdu = Organisation(kind=PDU, name=name, parent=region)
     db.session.add(pdu)
     db.session.flush()
-    record_event(actor, "organisation", pdu.id, "create",
-                 f"Created {pdu.display_name} in the {region.name} region to import its inspection report",
-                 after={"name": pdu.name, "region": region.name})
+    record_event(
+        actor,
+        "organisation",
+        pdu.id,
+        "create",
+        f"Created {pdu.display_name} in the {region.name} region to import its inspection report",
+        after={"name": pdu.name, "region": region.name},
+    )
     return pdu
 
 
-def add_report(extraction, sha256: str | None, target: PduTarget, actor=None, *, update: bool = False,
-               accept_shorter: bool = False, accept_endings: bool = False) -> ImportResult:
+def add_report(
+    extraction,
+    sha256: str | None,
+    target: PduTarget,
+    actor=None,
+    *,
+    update: bool = False,
+    accept_shorter: bool = False,
+    accept_endings: bool = False,
+) -> ImportResult:
     """Add the import to the session without committing, so a caller can add its own changes to the transaction.
 
     `accept_endings` says an administrator checked against the report each recommendation whose words are in doubt
@@ -259,19 +299,40 @@ def record_accepted_endings(inspection: Inspection, extraction, actor) -> None:
         return
     numbers = extraction.unconfirmed_endings
     listed = ("recommendations " if len(numbers) > 1 else "recommendation ") + listed_numbers(numbers)
-    record_event(actor, "inspection", inspection.id, "accept",
-                 f"Accepted as checked against the report the words of {listed}, which the report's layout or "
-                 "wording put in doubt",
-                 after={"unconfirmed_endings": numbers}, inspection_id=inspection.id)
+    record_event(
+        actor,
+        "inspection",
+        inspection.id,
+        "accept",
+        f"Accepted as checked against the report the words of {listed}, which the report's layout or "
+        "wording put in doubt",
+        after={"unconfirmed_endings": numbers},
+        inspection_id=inspection.id,
+    )
 
 
-def import_report(extraction, sha256: str | None, target: PduTarget, actor=None, *,
-                  update: bool = False, accept_shorter: bool = False, accept_endings: bool = False) -> ImportResult:
+def import_report(
+    extraction,
+    sha256: str | None,
+    target: PduTarget,
+    actor=None,
+    *,
+    update: bool = False,
+    accept_shorter: bool = False,
+    accept_endings: bool = False,
+) -> ImportResult:
     """Save an extracted report as an inspection (or, with update, refresh the one already imported from it)
     in one transaction; nothing is saved when it raises."""
     try:
-        result = add_report(extraction, sha256, target, actor, update=update, accept_shorter=accept_shorter,
-                            accept_endings=accept_endings)
+        result = add_report(
+            extraction,
+            sha256,
+            target,
+            actor,
+            update=update,
+            accept_shorter=accept_shorter,
+            accept_endings=accept_endings,
+        )
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -8,8 +8,18 @@ from tracker.importer.owners import owner_for
 from tracker.inspections.models import Inspection, KeyQuestion, Standard
 from tracker.recommendations.models import Recommendation
 
-INSPECTION_FIELDS = ("title", "fieldwork_on", "is_fieldwork_month_only", "published_on", "is_published_month_only",
-                     "overall_rating", "score", "score_max", "outcomes_question", "outcomes_percentage")
+INSPECTION_FIELDS = (
+    "title",
+    "fieldwork_on",
+    "is_fieldwork_month_only",
+    "published_on",
+    "is_published_month_only",
+    "overall_rating",
+    "score",
+    "score_max",
+    "outcomes_question",
+    "outcomes_percentage",
+)
 _DATE_OF = {"is_fieldwork_month_only": "fieldwork_on", "is_published_month_only": "published_on"}
 STANDARD_FIELDS = ("name", "domain", "rating")
 RECOMMENDATION_FIELDS = ("text", "addressee_kind", "addressee_name")
@@ -23,7 +33,8 @@ class ShorterText(ImportProblem):
         super().__init__(
             f"The report's text of recommendation{'s' if len(numbers) > 1 else ''} {listed} is only the beginning "
             "of the saved text, so the report may be cut short. Nothing was changed. If the report really "
-            "shortened it, import again with --accept-shorter.")
+            "shortened it, import again with --accept-shorter."
+        )
         self.numbers = numbers
 
 
@@ -43,8 +54,11 @@ def update_inspection(inspection: Inspection, extraction, actor, *, accept_short
 
 def refuse_shorter_texts(inspection: Inspection, extraction) -> None:
     saved = {recommendation.number: recommendation.text for recommendation in inspection.recommendations}
-    shorter = [data.number for data in extraction.recommendations
-               if data.number in saved and is_shorter_prefix(saved[data.number], data.text)]
+    shorter = [
+        data.number
+        for data in extraction.recommendations
+        if data.number in saved and is_shorter_prefix(saved[data.number], data.text)
+    ]
     if shorter:
         raise ShorterText(shorter)
 
@@ -60,8 +74,9 @@ def _update_fields(inspection: Inspection, extraction, actor) -> list[str]:
     if not new:
         return []
     summary = f"Updated {', '.join(name.replace('_', ' ') for name in new)} from the re-imported report"
-    record_event(actor, "inspection", inspection.id, "update", summary, before=old, after=new,
-                 inspection_id=inspection.id)
+    record_event(
+        actor, "inspection", inspection.id, "update", summary, before=old, after=new, inspection_id=inspection.id
+    )
     return [summary]
 
 
@@ -80,12 +95,16 @@ def _update_standards(inspection: Inspection, standards, actor) -> list[str]:
         old, new = changed(before, _standard_snapshot(standard))
         if new:
             summary = f"Updated standard {data.code} {data.name} from the re-imported report"
-            record_event(actor, "standard", standard.id, "update", summary, before=old, after=new,
-                         inspection_id=inspection.id)
+            record_event(
+                actor, "standard", standard.id, "update", summary, before=old, after=new, inspection_id=inspection.id
+            )
             changes.append(summary)
     wanted = {data.code for data in standards}
-    changes += [f"Standard {s.code} {s.name} is not in this report; it was kept as it was"
-                for s in inspection.standards if s.code not in wanted]
+    changes += [
+        f"Standard {s.code} {s.name} is not in this report; it was kept as it was"
+        for s in inspection.standards
+        if s.code not in wanted
+    ]
     return changes
 
 
@@ -95,8 +114,15 @@ def _add_standard(inspection: Inspection, data, position: int, actor) -> str:
     inspection.standards.append(standard)
     db.session.flush()
     summary = f"Standard {data.code} {data.name} added from the re-imported report, rated {data.rating}"
-    record_event(actor, "standard", standard.id, "create", summary, after=_standard_snapshot(standard),
-                 inspection_id=inspection.id)
+    record_event(
+        actor,
+        "standard",
+        standard.id,
+        "create",
+        summary,
+        after=_standard_snapshot(standard),
+        inspection_id=inspection.id,
+    )
     return summary
 
 
@@ -107,8 +133,7 @@ def _update_key_questions(standard: Standard, questions) -> None:
             standard.key_questions[position].text = data.text
             standard.key_questions[position].percentage = data.percentage
         else:
-            standard.key_questions.append(KeyQuestion(text=data.text, percentage=data.percentage,
-                                                      position=position))
+            standard.key_questions.append(KeyQuestion(text=data.text, percentage=data.percentage, position=position))
 
 
 def _standard_snapshot(standard: Standard) -> dict:
@@ -135,24 +160,50 @@ def _update_recommendations(inspection: Inspection, recommendations, actor) -> l
             # A recommendation now addressed to another level is owned at that level.
             recommendation.owner_org = owner_for(data.owner_kind or data.addressee_kind, inspection.pdu)
             new["owner"] = recommendation.owner_org.display_name
-        summary = f"Recommendation {data.number}: updated {', '.join(k.replace('_', ' ') for k in new)} " \
-                  "from the re-imported report"
-        record_event(actor, "recommendation", recommendation.id, "update", summary, before=old, after=new,
-                     recommendation_id=recommendation.id, inspection_id=inspection.id)
+        summary = (
+            f"Recommendation {data.number}: updated {', '.join(k.replace('_', ' ') for k in new)} "
+            "from the re-imported report"
+        )
+        record_event(
+            actor,
+            "recommendation",
+            recommendation.id,
+            "update",
+            summary,
+            before=old,
+            after=new,
+            recommendation_id=recommendation.id,
+            inspection_id=inspection.id,
+        )
         changes.append(summary)
     wanted = {data.number for data in recommendations}
-    changes += [f"Recommendation {r.number} is not in this report; it was kept with its actions"
-                for r in inspection.recommendations if r.number not in wanted]
+    changes += [
+        f"Recommendation {r.number} is not in this report; it was kept with its actions"
+        for r in inspection.recommendations
+        if r.number not in wanted
+    ]
     return changes
 
 
 def _add_recommendation(inspection: Inspection, data, actor) -> str:
-    recommendation = Recommendation(number=data.number, text=data.text, addressee_kind=data.addressee_kind,
-                                    addressee_name=data.addressee_name,
-                                    owner_org=owner_for(data.owner_kind or data.addressee_kind, inspection.pdu))
+    recommendation = Recommendation(
+        number=data.number,
+        text=data.text,
+        addressee_kind=data.addressee_kind,
+        addressee_name=data.addressee_name,
+        owner_org=owner_for(data.owner_kind or data.addressee_kind, inspection.pdu),
+    )
     inspection.recommendations.append(recommendation)
     db.session.flush()
     summary = f"Recommendation {data.number} added from the re-imported report, addressed to {data.addressee_name}"
-    record_event(actor, "recommendation", recommendation.id, "create", summary, after={"text": data.text},
-                 recommendation_id=recommendation.id, inspection_id=inspection.id)
+    record_event(
+        actor,
+        "recommendation",
+        recommendation.id,
+        "create",
+        summary,
+        after={"text": data.text},
+        recommendation_id=recommendation.id,
+        inspection_id=inspection.id,
+    )
     return summary

@@ -74,12 +74,20 @@ def review_import(draft_id: int):
     if not extraction.problems and form.validate_on_submit():
         assert target is not None  # the form refuses a review without a PDU
         try:
-            result = drafts.save_draft(draft, extraction, target, current_user, update=form.update_existing.data,
-                                       accept_endings=bool(form.accept_warnings.data))
+            result = drafts.save_draft(
+                draft,
+                extraction,
+                target,
+                current_user,
+                update=form.update_existing.data,
+                accept_endings=bool(form.accept_warnings.data),
+            )
         except services.DuplicateReport as error:
             existing = error.inspection
-            form.update_existing.errors = [f"This report has already been imported as '{existing.title}'. "
-                                           "Choose to update the existing inspection, or discard this import."]
+            form.update_existing.errors = [
+                f"This report has already been imported as '{existing.title}'. "
+                "Choose to update the existing inspection, or discard this import."
+            ]
         except services.IncompleteReport as error:
             extraction.problems = error.problems
         except services.ImportProblem as error:
@@ -87,19 +95,29 @@ def review_import(draft_id: int):
         else:
             flash(saved_message(result), "success")
             return redirect(url_for("inspections.show_inspection", inspection_id=result.inspection.id))
-    return render_template("importer/review.html", draft=draft, extraction=extraction, review=current,
-                           target=target, form=form, existing=existing, unowned=unowned,
-                           headings=review.headings(extraction),
-                           owner_kind_of=review.owner_kind_of)
+    return render_template(
+        "importer/review.html",
+        draft=draft,
+        extraction=extraction,
+        review=current,
+        target=target,
+        form=form,
+        existing=existing,
+        unowned=unowned,
+        headings=review.headings(extraction),
+        owner_kind_of=review.owner_kind_of,
+    )
 
 
 @bp.route("/admin/imports/<int:draft_id>/pdu", methods=["GET", "POST"])
 @admin_only
 def change_import_pdu(draft_id: int):
     draft, current = open_review(draft_id)
-    form = PduSectionForm(data={"pdu": current.pdu, "new_pdu_name": current.new_pdu_name,
-                                "new_pdu_region": current.new_pdu_region},
-                          pdu_choices=drafts.pdu_choices(), region_choices=drafts.region_choices())
+    form = PduSectionForm(
+        data={"pdu": current.pdu, "new_pdu_name": current.new_pdu_name, "new_pdu_region": current.new_pdu_region},
+        pdu_choices=drafts.pdu_choices(),
+        region_choices=drafts.region_choices(),
+    )
     if form.validate_on_submit():
         before = {"pdu": current.pdu, "new_pdu_name": current.new_pdu_name, "new_pdu_region": current.new_pdu_region}
         is_new = form.pdu.data == review.NEW_PDU
@@ -108,8 +126,14 @@ def change_import_pdu(draft_id: int):
         current.new_pdu_region = form.new_pdu_region.data if is_new else ""
         if current.target() is None:
             abort(400)
-        review.keep(draft, current, current_user, "the PDU", before, {"pdu": current.pdu,
-                    "new_pdu_name": current.new_pdu_name, "new_pdu_region": current.new_pdu_region})
+        review.keep(
+            draft,
+            current,
+            current_user,
+            "the PDU",
+            before,
+            {"pdu": current.pdu, "new_pdu_name": current.new_pdu_name, "new_pdu_region": current.new_pdu_region},
+        )
         return back_to_review(draft, "section-pdu")
     # The new PDU's name and region are asked only when no PDU matched, or the administrator chose a new one.
     reveal_new = (form.pdu.data or current.pdu) == review.NEW_PDU
@@ -129,8 +153,14 @@ def change_import_inspection(draft_id: int):
             if form[name].data != getattr(extraction, name):
                 setattr(extraction, flag, False)
         form.populate_obj(extraction)
-        review.keep(draft, current, current_user, "the inspection's details", before,
-                    {name: _plain(getattr(extraction, name)) for name in INSPECTION_FIELDS})
+        review.keep(
+            draft,
+            current,
+            current_user,
+            "the inspection's details",
+            before,
+            {name: _plain(getattr(extraction, name)) for name in INSPECTION_FIELDS},
+        )
         return back_to_review(draft, "section-inspection")
     return render_template("importer/change-inspection.html", draft=draft, form=form)
 
@@ -142,9 +172,10 @@ def change_import_ratings(draft_id: int):
     extraction = current.extraction
     data = {name: getattr(extraction, name) for name in RATING_FIELDS}
     data["overall_rating"] = extraction.overall_rating or ""
-    data["standards"] = [{"rating": s.rating, "key_questions": [{"percentage": q.percentage}
-                                                                for q in s.key_questions]}
-                         for s in extraction.standards]
+    data["standards"] = [
+        {"rating": s.rating, "key_questions": [{"percentage": q.percentage} for q in s.key_questions]}
+        for s in extraction.standards
+    ]
     form = RatingsSectionForm(data=data, extraction=extraction)
     if form.validate_on_submit():
         before = _ratings_of(extraction)
@@ -168,21 +199,33 @@ def change_import_recommendation(draft_id: int, number: int):
     recommendation = next((r for r in current.extraction.recommendations if r.number == number), None)
     if recommendation is None:
         abort(404)
-    form = RecommendationSectionForm(data={"text": recommendation.text,
-                                           "addressee_kind": recommendation.addressee_kind,
-                                           "owner_kind": review.owner_kind_of(recommendation)})
+    form = RecommendationSectionForm(
+        data={
+            "text": recommendation.text,
+            "addressee_kind": recommendation.addressee_kind,
+            "owner_kind": review.owner_kind_of(recommendation),
+        }
+    )
     if form.validate_on_submit():
         assert form.text.data is not None  # DataRequired
-        before = {"text": recommendation.text, "addressee": recommendation.addressee_name,
-                  "owner": review.owner_kind_of(recommendation)}
-        changed = review.change_recommendation(current, number, " ".join(form.text.data.split()),
-                                               form.addressee_kind.data, _chosen_owner(form))
-        review.keep(draft, current, current_user, f"recommendation {number}", before,
-                    {"text": changed.text, "addressee": changed.addressee_name,
-                     "owner": review.owner_kind_of(changed)})
+        before = {
+            "text": recommendation.text,
+            "addressee": recommendation.addressee_name,
+            "owner": review.owner_kind_of(recommendation),
+        }
+        changed = review.change_recommendation(
+            current, number, " ".join(form.text.data.split()), form.addressee_kind.data, _chosen_owner(form)
+        )
+        review.keep(
+            draft,
+            current,
+            current_user,
+            f"recommendation {number}",
+            before,
+            {"text": changed.text, "addressee": changed.addressee_name, "owner": review.owner_kind_of(changed)},
+        )
         return back_to_review(draft, f"recommendation-{number}")
-    return render_template("importer/change-recommendation.html", draft=draft, form=form,
-                           recommendation=recommendation)
+    return render_template("importer/change-recommendation.html", draft=draft, form=form, recommendation=recommendation)
 
 
 @bp.route("/admin/imports/<int:draft_id>/recommendations/new", methods=["GET", "POST"])
@@ -195,10 +238,17 @@ def add_import_recommendation(draft_id: int):
         form.owner_kind.data = default_owner_kind(headings[0][1])
     if form.validate_on_submit():
         assert form.number.data is not None and form.text.data is not None  # InputRequired and DataRequired
-        added = review.add_recommendation(current, form.number.data, form.heading.data,
-                                          " ".join(form.text.data.split()), form.owner_kind.data)
-        review.keep(draft, current, current_user, f"recommendation {added.number} (added: the reader missed it)",
-                    {}, {"text": added.text, "addressee": added.addressee_name, "owner": added.owner_kind})
+        added = review.add_recommendation(
+            current, form.number.data, form.heading.data, " ".join(form.text.data.split()), form.owner_kind.data
+        )
+        review.keep(
+            draft,
+            current,
+            current_user,
+            f"recommendation {added.number} (added: the reader missed it)",
+            {},
+            {"text": added.text, "addressee": added.addressee_name, "owner": added.owner_kind},
+        )
         return back_to_review(draft, f"recommendation-{added.number}")
     return render_template("importer/add-recommendation.html", draft=draft, form=form)
 
@@ -225,8 +275,10 @@ def _plain(value):
 
 
 def _ratings_of(extraction) -> dict:
-    return {**{name: getattr(extraction, name) for name in RATING_FIELDS},
-            "standards": {s.code: [s.rating, *[q.percentage for q in s.key_questions]] for s in extraction.standards}}
+    return {
+        **{name: getattr(extraction, name) for name in RATING_FIELDS},
+        "standards": {s.code: [s.rating, *[q.percentage for q in s.key_questions]] for s in extraction.standards},
+    }
 
 
 def saved_message(result: services.ImportResult) -> str:

@@ -10,11 +10,13 @@ from tracker.form_fields import GovDateField
 
 
 class ReinspectionDatesForm(FlaskForm):
-    expected_on = GovDateField("Expected re-inspection date",
-                               description="The date you expect the inspectors back, before it is announced. "
-                                           "For example, 27 3 2027")
-    confirmed_on = GovDateField("Confirmed re-inspection date",
-                              description="Once the inspection is announced. Leave blank until then.")
+    expected_on = GovDateField(
+        "Expected re-inspection date",
+        description="The date you expect the inspectors back, before it is announced. For example, 27 3 2027",
+    )
+    confirmed_on = GovDateField(
+        "Confirmed re-inspection date", description="Once the inspection is announced. Leave blank until then."
+    )
     submit = SubmitField("Save dates", widget=GovSubmitInput())
 
     def __init__(self, inspection, *args, **kwargs):

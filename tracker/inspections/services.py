@@ -29,15 +29,6 @@ def visible_inspections(user, with_ratings: bool = False) -> list[Inspection]:
     return inspections
 
 
-
-
-
-
-
-
-
-
-
 def load_inspection(inspection_id: int) -> Inspection | None:
     """One inspection with its ratings; tracker.recommendations.services loads one with its recommendations."""
     return db.session.scalar(
@@ -47,8 +38,9 @@ def load_inspection(inspection_id: int) -> Inspection | None:
     )
 
 
-def set_reinspection_dates(actor, inspection: Inspection, expected_on: date | None,
-                           confirmed_on: date | None) -> Inspection:
+def set_reinspection_dates(
+    actor, inspection: Inspection, expected_on: date | None, confirmed_on: date | None
+) -> Inspection:
     for on, label in ((expected_on, "Expected re-inspection date"), (confirmed_on, "Confirmed re-inspection date")):
         if on is not None and (problem := check_reinspection_date(on, inspection, label)):
             raise ValueError(problem)
@@ -58,7 +50,15 @@ def set_reinspection_dates(actor, inspection: Inspection, expected_on: date | No
     inspection.confirmed_reinspection_on = confirmed_on
     old, new = changed(before, snapshot(inspection, fields))
     if new:
-        record_event(actor, "inspection", inspection.id, "update", "Changed the re-inspection dates",
-                     before=old, after=new, inspection_id=inspection.id)
+        record_event(
+            actor,
+            "inspection",
+            inspection.id,
+            "update",
+            "Changed the re-inspection dates",
+            before=old,
+            after=new,
+            inspection_id=inspection.id,
+        )
     db.session.commit()
     return inspection

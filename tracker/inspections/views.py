@@ -18,16 +18,15 @@ def list_inspections():
     return render_template("inspections/list.html", inspections=services.visible_inspections(current_user))
 
 
-
-
-
 @bp.route("/inspections/<int:inspection_id>/reinspection-dates", methods=["GET", "POST"])
 @record_rule
 def edit_reinspection_dates(inspection_id: int):
     inspection = inspection_or_404(inspection_id)
     authorise(can_manage_inspection(current_user, inspection))
-    form = ReinspectionDatesForm(inspection, data={"expected_on": inspection.expected_reinspection_on,
-                                       "confirmed_on": inspection.confirmed_reinspection_on})
+    form = ReinspectionDatesForm(
+        inspection,
+        data={"expected_on": inspection.expected_reinspection_on, "confirmed_on": inspection.confirmed_reinspection_on},
+    )
     if form.validate_on_submit():
         services.set_reinspection_dates(current_user, inspection, form.expected_on.data, form.confirmed_on.data)
         flash("Re-inspection dates saved.", "success")

@@ -24,15 +24,21 @@ log = logging.getLogger("tracker.scheduler")
 
 def build_scheduler(app: Flask) -> BlockingScheduler:
     # coalesce: after downtime a missed run happens once, not once per missed slot
-    scheduler = BlockingScheduler(timezone=LONDON, job_defaults={
-        "coalesce": True, "max_instances": 1, "misfire_grace_time": 3600,
-    })
+    scheduler = BlockingScheduler(
+        timezone=LONDON,
+        job_defaults={
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": 3600,
+        },
+    )
     for name, (function, config_key) in jobs_of(app).items():
         scheduler.add_job(function, trigger_for(str(app.config[config_key])), args=[app], id=name, name=name)
     scheduler.add_listener(log_event, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
-    scheduler.add_listener(lambda event: write_heartbeat(app, scheduler, event),
-                           EVENT_SCHEDULER_START | EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR
-                           | EVENT_JOB_MISSED)
+    scheduler.add_listener(
+        lambda event: write_heartbeat(app, scheduler, event),
+        EVENT_SCHEDULER_START | EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED,
+    )
     return scheduler
 
 
@@ -51,8 +57,11 @@ def heartbeat_fields(event) -> dict:
     if event.code == EVENT_JOB_MISSED:
         return {"last_status": MISSED, "last_error": None}
     failed = event.exception is not None
-    return {"last_finished_at": now, "last_status": FAILED if failed else SUCCEEDED,
-            "last_error": repr(event.exception) if failed else None}
+    return {
+        "last_finished_at": now,
+        "last_status": FAILED if failed else SUCCEEDED,
+        "last_error": repr(event.exception) if failed else None,
+    }
 
 
 def next_run_of(job):

@@ -28,8 +28,9 @@ class NotifyError(Exception):
     def from_api_error(cls, error: APIError) -> "NotifyError":
         message = error.message
         if isinstance(message, list):
-            message = "; ".join(f"{item.get('error', 'Error')}: {item.get('message', '')}" for item in message
-                                if isinstance(item, dict)) or str(message)
+            message = "; ".join(
+                f"{item.get('error', 'Error')}: {item.get('message', '')}" for item in message if isinstance(item, dict)
+            ) or str(message)
         return cls(error.status_code, str(message))
 
 
@@ -40,8 +41,9 @@ class NotifySender:
 
     def __init__(self, settings):
         self.settings = settings
-        self.client = NotificationsAPIClient(settings.notify_api_key, base_url=settings.notify_base_url,
-                                             timeout=settings.timeout)
+        self.client = NotificationsAPIClient(
+            settings.notify_api_key, base_url=settings.notify_base_url, timeout=settings.timeout
+        )
 
     def __enter__(self):
         return self
@@ -55,9 +57,12 @@ class NotifySender:
         personalisation = {"subject": str(email["Subject"]), "body": body.get_content().replace("\r\n", "\n")}
         try:
             self.client.send_email_notification(
-                email_address=email["To"].addresses[0].addr_spec, template_id=self.settings.notify_template_id,
-                personalisation=personalisation, reference=str(email["Message-ID"]).strip("<>"),
-                email_reply_to_id=self.settings.notify_reply_to_id or None)
+                email_address=email["To"].addresses[0].addr_spec,
+                template_id=self.settings.notify_template_id,
+                personalisation=personalisation,
+                reference=str(email["Message-ID"]).strip("<>"),
+                email_reply_to_id=self.settings.notify_reply_to_id or None,
+            )
         except APIError as error:
             raise NotifyError.from_api_error(error) from error
 

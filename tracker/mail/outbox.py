@@ -37,8 +37,9 @@ def dialect_name() -> str:
     return db.session.get_bind().dialect.name
 
 
-def enqueue(planned: list[PlannedMessage], job_run_id: int | None = None,
-            refused: list[PlannedMessage] | None = None) -> list[PlannedMessage]:
+def enqueue(
+    planned: list[PlannedMessage], job_run_id: int | None = None, refused: list[PlannedMessage] | None = None
+) -> list[PlannedMessage]:
     """Insert each message unless its key is already there; returns those that were new. A message telling of an
     event another message has told meanwhile is not queued (see `_claims_its_events`); given `refused`, such
     messages are added to it so that the caller can plan them again.
@@ -64,14 +65,29 @@ def enqueue(planned: list[PlannedMessage], job_run_id: int | None = None,
             if refused is not None:
                 refused.append(message)
             continue
-        statement = insert(OutboxMessage).values(
-            key=message.key, kind=message.kind, recipient_id=message.recipient.user_id,
-            to_address=message.recipient.email, to_name=message.recipient.name, subject=message.subject,
-            body_text=message.body_text, body_html=message.body_html, status=PENDING, attempts=0,
-            next_attempt_at=now, created_at=now, job_run_id=job_run_id,
-            action_ids=list(message.action_ids) or None, give_up_at=give_up_at,
-            recommendation_ids=sorted(mentioned),
-        ).on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.id)
+        statement = (
+            insert(OutboxMessage)
+            .values(
+                key=message.key,
+                kind=message.kind,
+                recipient_id=message.recipient.user_id,
+                to_address=message.recipient.email,
+                to_name=message.recipient.name,
+                subject=message.subject,
+                body_text=message.body_text,
+                body_html=message.body_html,
+                status=PENDING,
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+                job_run_id=job_run_id,
+                action_ids=list(message.action_ids) or None,
+                give_up_at=give_up_at,
+                recommendation_ids=sorted(mentioned),
+            )
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(OutboxMessage.id)
+        )
         # RETURNING says reliably whether the row went in; rowcount is not dependable for ORM-enabled inserts
         if db.session.execute(statement).scalar_one_or_none() is not None:
             queued.append(message)
@@ -91,8 +107,12 @@ def _claims_its_events(message: PlannedMessage) -> bool:
     if not elsewhere:
         return True  # the rest are this message's already: an earlier run queued it
     events.release(claimed)
-    log.info("not queued %s: %d of its %d events were told by another message", message.key, elsewhere,
-             len(message.event_ids))
+    log.info(
+        "not queued %s: %d of its %d events were told by another message",
+        message.key,
+        elsewhere,
+        len(message.event_ids),
+    )
     return False
 
 
@@ -150,8 +170,9 @@ def claim(limit: int, now: datetime, lease: timedelta) -> tuple[list[int], str]:
     db.session.commit()
     ids = []
     for message_id in candidates:
-        claiming = (update(OutboxMessage).where(OutboxMessage.id == message_id, claimable(now, lease))
-                    .values(**claim_values))
+        claiming = (
+            update(OutboxMessage).where(OutboxMessage.id == message_id, claimable(now, lease)).values(**claim_values)
+        )
         # an UPDATE's result is a CursorResult, which has the rowcount; Session.execute is typed for any statement
         won = cast(CursorResult[Any], db.session.execute(claiming))
         if won.rowcount == 1:
@@ -175,13 +196,23 @@ def is_permanent(error: Exception) -> bool:
 def next_try(now: datetime, attempts: int, give_up_at: datetime) -> datetime:
     """Doubling backoff, at most an hour apart, with a last try at the moment of giving up."""
     config = current_app.config
-    delay = min(int(config.get("MAIL_RETRY_BASE_SECONDS", 60)) * 2 ** min(attempts - 1, 20),
-                int(config.get("MAIL_RETRY_MAX_SECONDS", 3600)))
+    delay = min(
+        int(config.get("MAIL_RETRY_BASE_SECONDS", 60)) * 2 ** min(attempts - 1, 20),
+        int(config.get("MAIL_RETRY_MAX_SECONDS", 3600)),
+    )
     return min(now + timedelta(seconds=delay), give_up_at)
 
 
-def settle(message_id: int, attempts: int, token: str, backend: str, now: datetime,
-           error: str | None, permanent: bool = False, give_up_at: datetime | None = None) -> str:
+def settle(
+    message_id: int,
+    attempts: int,
+    token: str,
+    backend: str,
+    now: datetime,
+    error: str | None,
+    permanent: bool = False,
+    give_up_at: datetime | None = None,
+) -> str:
     """Record the attempt and the outcome; only the worker holding the claim may settle the message."""
     attempts += 1
     give_up_at = give_up_at or now
@@ -192,15 +223,19 @@ def settle(message_id: int, attempts: int, token: str, backend: str, now: dateti
         status, values = FAILED, {"last_error": error}
     else:
         status, values = PENDING, {"last_error": error, "next_attempt_at": next_try(now, attempts, give_up_at)}
-    result = cast(CursorResult[Any], db.session.execute(  # an UPDATE's result, which has the rowcount
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.claim_token == token, OutboxMessage.status == SENDING)
-        .values(status=status, attempts=attempts, claim_token=None, **values)
-    ))
+    result = cast(
+        CursorResult[Any],
+        db.session.execute(  # an UPDATE's result, which has the rowcount
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.claim_token == token, OutboxMessage.status == SENDING)
+            .values(status=status, attempts=attempts, claim_token=None, **values)
+        ),
+    )
     if result.rowcount != 1:
         log.warning("Outbox message %s was reclaimed by another worker before this one settled it", message_id)
-    db.session.add(DeliveryAttempt(message_id=message_id, attempted_at=now, backend=backend,
-                                   is_success=error is None, error=error))
+    db.session.add(
+        DeliveryAttempt(message_id=message_id, attempted_at=now, backend=backend, is_success=error is None, error=error)
+    )
     db.session.commit()
     return status
 
@@ -217,17 +252,28 @@ def deliver(limit: int | None = None, now: datetime | None = None) -> DeliveryRe
     result = DeliveryResult()
     if not ids:
         return result
-    messages = list(db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)))
+    messages = list(
+        db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id))
+    )
     withheld = withheld_messages(messages)
-    emails = [(m.id, m.attempts, m.give_up_at or m.created_at + give_up_after(),
-               mail.build_email(m, settings, config, now)) for m in messages if m.id not in withheld]
+    emails = [
+        (m.id, m.attempts, m.give_up_at or m.created_at + give_up_after(), mail.build_email(m, settings, config, now))
+        for m in messages
+        if m.id not in withheld
+    ]
     attempts_of = {m.id: m.attempts for m in messages}  # read before the commit expires them
     db.session.commit()
     for message_id, reason in withheld.items():
         log.warning("Outbox message %s withheld: %s", message_id, reason)
-        settle(message_id, attempts_of[message_id], token, "withheld", now if clock_is_fixed else utcnow(), reason,
-               permanent=True)
+        settle(
+            message_id,
+            attempts_of[message_id],
+            token,
+            "withheld",
+            now if clock_is_fixed else utcnow(),
+            reason,
+            permanent=True,
+        )
         result.failed += 1
     broken: str | None = None
     with mail.sender_for(settings) as sender:
@@ -241,8 +287,16 @@ def deliver(limit: int | None = None, now: datetime | None = None) -> DeliveryRe
                     if mail.breaks_batch(exc):
                         broken = error
                         sender.drop()
-            outcome = settle(message_id, attempts, token, sender.name, now if clock_is_fixed else utcnow(),
-                             error, permanent, give_up_at)
+            outcome = settle(
+                message_id,
+                attempts,
+                token,
+                sender.name,
+                now if clock_is_fixed else utcnow(),
+                error,
+                permanent,
+                give_up_at,
+            )
             result.last_error = error or result.last_error
             if outcome == FAILED:
                 assert error is not None  # settle fails a message only on an error
@@ -266,8 +320,9 @@ def withheld_messages(messages: list[OutboxMessage]) -> dict[int, str]:
             mentioned = _sight().mentioned(action_ids=message.action_ids, message_key=message.key)
         hidden = _sight().unseen(message.recipient_id, mentioned, seeing)
         if hidden:
-            withheld[message.id] = (f"Not sent: the recipient may no longer see recommendation(s) "
-                                    f"{', '.join(map(str, hidden))}")
+            withheld[message.id] = (
+                f"Not sent: the recipient may no longer see recommendation(s) {', '.join(map(str, hidden))}"
+            )
     return withheld
 
 

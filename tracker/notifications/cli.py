@@ -23,8 +23,10 @@ def echo_outcome(outcome) -> None:
 def report_delivery(result) -> None:
     """What this run did and what waits in the outbox; a non-zero exit when mail has failed for good."""
     counts = services.outbox_counts()
-    click.echo(f"outbox: {result.sent} sent; waiting: {counts['pending']} pending, {counts['retrying']} retrying, "
-               f"{counts['failed']} failed")
+    click.echo(
+        f"outbox: {result.sent} sent; waiting: {counts['pending']} pending, {counts['retrying']} retrying, "
+        f"{counts['failed']} failed"
+    )
     for answer in dict.fromkeys(result.failures):
         click.echo(f"failed: {answer}", err=True)
     if result.last_error and not result.failures:
@@ -42,8 +44,13 @@ def register(group: click.Group) -> None:
         process.run(current_app._get_current_object())  # type: ignore[attr-defined]
 
     @group.command("run-jobs")
-    @click.option("--as-of", "as_of", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
-                  help="Run the jobs due on this day (YYYY-MM-DD) as if it were today.")
+    @click.option(
+        "--as-of",
+        "as_of",
+        required=True,
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        help="Run the jobs due on this day (YYYY-MM-DD) as if it were today.",
+    )
     @click.option("--dry-run", is_flag=True, help="Print what would be queued and save nothing.")
     def run_jobs(as_of, dry_run: bool) -> None:
         """Run one day's jobs as of a date, print what they queued, then deliver the outbox."""

@@ -19,8 +19,7 @@ from tracker.templating import pluralise
 
 def last_run_on(job: str, as_of: date) -> date | None:
     """The last day before `as_of` the ledger says this job ran for."""
-    query = select(JobRun.as_of).where(JobRun.job == job, JobRun.as_of < as_of,
-                                       JobRun.status.in_((SUCCEEDED, SKIPPED)))
+    query = select(JobRun.as_of).where(JobRun.job == job, JobRun.as_of < as_of, JobRun.status.in_((SUCCEEDED, SKIPPED)))
     return db.session.scalar(query.order_by(JobRun.as_of.desc()).limit(1))
 
 
@@ -31,7 +30,8 @@ def mentioned_this_week(as_of: date) -> dict[int, set[int]]:
     if not days:
         return {}
     query = select(OutboxMessage.recipient_id, OutboxMessage.action_ids).where(
-        or_(*[OutboxMessage.key.startswith(f"{REMINDERS}:{day.isoformat()}:") for day in days]))
+        or_(*[OutboxMessage.key.startswith(f"{REMINDERS}:{day.isoformat()}:") for day in days])
+    )
     seen: dict[int, set[int]] = defaultdict(set)
     for recipient_id, action_ids in db.session.execute(query):
         seen[recipient_id].update(action_ids or [])
@@ -58,8 +58,9 @@ class Day:
     def region_weeks(self, holders) -> dict:
         """Every directed region's week, read once however many messages (daily and weekly) show it."""
         if self._region_weeks is None:
-            regions = sorted({org_id for (role, org_id), users in holders.items()
-                              if role == REGIONAL_DIRECTOR and users})
+            regions = sorted(
+                {org_id for (role, org_id), users in holders.items() if role == REGIONAL_DIRECTOR and users}
+            )
             self._region_weeks = digests.region_week(regions, self.as_of)
         return self._region_weeks
 
@@ -91,8 +92,9 @@ def add_reviews_and_regions(people: dict[int, PersonItems], holders, day: Day) -
                 directed[user.id].append(org_id)
     weeks = day.region_weeks(holders) if directed else {}
     for user_id, regions in directed.items():
-        people[user_id].region = [(db.session.get(digests.Organisation, r), weeks[r]) for r in sorted(regions)
-                                  if weeks.get(r)]
+        people[user_id].region = [
+            (db.session.get(digests.Organisation, r), weeks[r]) for r in sorted(regions) if weeks.get(r)
+        ]
     reviewers = {u.id for (role, _), users in holders.items() if role in (REGIONAL_DIRECTOR, HMPPS_LEAD) for u in users}
     for user_id in reviewers & set(people):
         people[user_id].awaiting = assurance.awaiting_review(people[user_id].user)
@@ -153,11 +155,12 @@ def message_subject(person: PersonItems, weekly: bool) -> str:
     for item in own:
         if item.days_overdue < 0:
             soon[-item.days_overdue] += 1
-    parts = [(sum(1 for i in own if i.days_overdue > 0), "overdue"),
-             (sum(1 for i in own if i.days_overdue == 0), "due today")]
+    parts = [
+        (sum(1 for i in own if i.days_overdue > 0), "overdue"),
+        (sum(1 for i in own if i.days_overdue == 0), "due today"),
+    ]
     parts += [(count, "due tomorrow" if days == 1 else f"due in {days} days") for days, count in sorted(soon.items())]
-    parts += [(len(person.owned), "to check on recommendations you lead"),
-              (len(person.escalated), "escalated to you")]
+    parts += [(len(person.owned), "to check on recommendations you lead"), (len(person.escalated), "escalated to you")]
     words = [subject_counts(parts)] if subject_counts(parts) else []
     words += events.subject_words(person.events)
     if person.awaiting:
@@ -175,10 +178,24 @@ def plan_message(person: PersonItems, day: Day, kind: str) -> PlannedMessage:
     user = person.user
     period = week_key(day.as_of) if weekly else day.as_of.isoformat()
     subject = message_subject(person, weekly)
-    text, html = render_parts("reminders", person=person, as_of=day.as_of, links=Links(), subject=subject,
-                              weekly=weekly, settings=day.settings, user=user)
-    return PlannedMessage(key=f"{kind}:{period}:user:{user.id}", kind=kind,
-                          recipient=Recipient(user.id, user.email, user.name),
-                          subject=subject, body_text=text, body_html=html, action_ids=tuple(person.action_ids()),
-                          event_ids=person.event_ids,
-                          recommendation_ids=tuple(getattr(rec, "id", rec) for rec in person.awaiting))
+    text, html = render_parts(
+        "reminders",
+        person=person,
+        as_of=day.as_of,
+        links=Links(),
+        subject=subject,
+        weekly=weekly,
+        settings=day.settings,
+        user=user,
+    )
+    return PlannedMessage(
+        key=f"{kind}:{period}:user:{user.id}",
+        kind=kind,
+        recipient=Recipient(user.id, user.email, user.name),
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        action_ids=tuple(person.action_ids()),
+        event_ids=person.event_ids,
+        recommendation_ids=tuple(getattr(rec, "id", rec) for rec in person.awaiting),
+    )

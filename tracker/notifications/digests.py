@@ -72,9 +72,13 @@ def region_week(region_ids: list[int], as_of: date) -> dict[int, list[PduDigest]
     """For each region: its PDUs' recommendations by status, overdue count and the week's changes."""
     if not region_ids:
         return {}
-    pdu_region = {pdu_id: region_id for pdu_id, region_id in db.session.execute(
-        select(Organisation.id, Organisation.parent_id).where(Organisation.parent_id.in_(region_ids)))
-        if region_id is not None}
+    pdu_region = {
+        pdu_id: region_id
+        for pdu_id, region_id in db.session.execute(
+            select(Organisation.id, Organisation.parent_id).where(Organisation.parent_id.in_(region_ids))
+        )
+        if region_id is not None
+    }
     inspections = load_inspections(Inspection.pdu_id.in_(list(pdu_region)))
     changes = changes_since(start_of_day(as_of - timedelta(days=7)), [i.id for i in inspections])
     regions: dict[int, dict[int, PduDigest]] = defaultdict(dict)
@@ -136,11 +140,17 @@ def readiness_rows(inspection: Inspection, evidence: dict, as_of: date) -> list[
     for recommendation in inspection.recommendations:
         actions = recommendation.actions
         accepted, count = evidence.get(recommendation.id, (0, 0))
-        rows.append(RecommendationReadiness(
-            recommendation, recommendation_status(recommendation, as_of),
-            sum(1 for a in actions if a.is_complete), len(actions), accepted, count,
-            [a for a in actions if a.is_overdue(as_of)],
-        ))
+        rows.append(
+            RecommendationReadiness(
+                recommendation,
+                recommendation_status(recommendation, as_of),
+                sum(1 for a in actions if a.is_complete),
+                len(actions),
+                accepted,
+                count,
+                [a for a in actions if a.is_overdue(as_of)],
+            )
+        )
     return rows
 
 
@@ -148,8 +158,11 @@ def readiness_recipients(inspection: Inspection, holders) -> list:
     pdu = inspection.pdu
     region_id = pdu.parent_id
     national_id = pdu.parent.parent_id if pdu.parent is not None else None
-    people = (holders.get((HEAD_OF_PDU, pdu.id), []) + holders.get((REGIONAL_DIRECTOR, region_id), [])
-              + holders.get((HMPPS_LEAD, national_id), []))
+    people = (
+        holders.get((HEAD_OF_PDU, pdu.id), [])
+        + holders.get((REGIONAL_DIRECTOR, region_id), [])
+        + holders.get((HMPPS_LEAD, national_id), [])
+    )
     return list({user.id: user for user in people}.values())
 
 
@@ -161,8 +174,12 @@ def _days_left(inspection: Inspection, as_of: date) -> int:
 
 def summaries(inspections: list[Inspection], as_of: date, lead_for) -> list[ReadinessSummary]:
     evidence = assurance.evidence_review_counts([r.id for i in inspections for r in i.recommendations])
-    return [ReadinessSummary(i, lead_for(i), _days_left(i, as_of), readiness_rows(i, evidence, as_of),
-                             readiness_for(i, as_of)) for i in inspections]
+    return [
+        ReadinessSummary(
+            i, lead_for(i), _days_left(i, as_of), readiness_rows(i, evidence, as_of), readiness_for(i, as_of)
+        )
+        for i in inspections
+    ]
 
 
 def readiness_due(days: list[date], as_of: date, settings) -> list[ReadinessSummary]:

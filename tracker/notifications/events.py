@@ -68,20 +68,24 @@ class EventItem:
 
 def item_of(event: NotificationEvent, links: Links) -> EventItem:
     recommendation, action = event.recommendation, event.action
-    if action is not None and event.kind in (ASSIGNED, EVIDENCE_REJECTED, DATE_REQUESTED, DATE_AGREEMENT,
-                                             DATE_DECIDED):
+    if action is not None and event.kind in (ASSIGNED, EVIDENCE_REJECTED, DATE_REQUESTED, DATE_AGREEMENT, DATE_DECIDED):
         link = links.action(action.id)
     elif event.kind == SUBMITTED_FOR_REVIEW:
         link = links.review(recommendation.id)
     else:
         link = links.recommendation(recommendation.id)
     return EventItem(
-        kind=event.kind, actor_name=event.actor.name if event.actor else "Someone",
-        recommendation_number=recommendation.number, recommendation_words=shorten(recommendation.text),
-        addressee=recommendation.owner_org.display_name, inspection_name=recommendation.inspection.pdu.name,
+        kind=event.kind,
+        actor_name=event.actor.name if event.actor else "Someone",
+        recommendation_number=recommendation.number,
+        recommendation_words=shorten(recommendation.text),
+        addressee=recommendation.owner_org.display_name,
+        inspection_name=recommendation.inspection.pdu.name,
         action_description=action.description if action is not None else "",
-        evidence_title=event.evidence.title if event.evidence is not None else "", comment=event.comment,
-        link=link)
+        evidence_title=event.evidence.title if event.evidence is not None else "",
+        comment=event.comment,
+        link=link,
+    )
 
 
 def grouped(events: list[NotificationEvent], links: Links | None = None) -> dict[str, list[EventItem]]:
@@ -104,9 +108,12 @@ def subject_words(groups: dict[str, list[EventItem]]) -> list[str]:
 
 def unsent(preference: str, user_ids=None) -> dict[int, list[NotificationEvent]]:
     """Events not yet told, by recipient, for people with this preference (and among these people, if given)."""
-    query = (select(NotificationEvent).join(User, User.id == NotificationEvent.recipient_id)
-             .where(NotificationEvent.message_key.is_(None), User.event_preference == preference, User.is_active)
-             .order_by(NotificationEvent.id))
+    query = (
+        select(NotificationEvent)
+        .join(User, User.id == NotificationEvent.recipient_id)
+        .where(NotificationEvent.message_key.is_(None), User.event_preference == preference, User.is_active)
+        .order_by(NotificationEvent.id)
+    )
     if user_ids is not None:
         query = query.where(NotificationEvent.recipient_id.in_(list(user_ids)))
     sight = Sight()
@@ -149,6 +156,12 @@ def plan_message(user: User, batch: list[NotificationEvent], links: Links) -> Pl
     groups = grouped(batch, links)
     subject = "Tracker: " + ", ".join(subject_words(groups))
     text, html = render_parts("events", user=user, groups=groups, subject=subject, links=links)
-    return PlannedMessage(key=f"{EVENTS}:user:{user.id}:{batch[0].id}", kind=EVENTS,
-                          recipient=Recipient(user.id, user.email, user.name), subject=subject,
-                          body_text=text, body_html=html, event_ids=tuple(event.id for event in batch))
+    return PlannedMessage(
+        key=f"{EVENTS}:user:{user.id}:{batch[0].id}",
+        kind=EVENTS,
+        recipient=Recipient(user.id, user.email, user.name),
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        event_ids=tuple(event.id for event in batch),
+    )

@@ -21,7 +21,7 @@ class ReminderPreferenceForm(FlaskForm):
     events = RadioField(
         "How do you want to hear when something happens to your work?",
         description="An action assigned to you, a recommendation submitted for your review, returned to you or "
-                    "assured, or evidence of yours rejected.",
+        "assured, or evidence of yours rejected.",
         choices=[
             (EVENTS_IMMEDIATE, "Straight away, in one email for what happens within a few minutes"),
             (EVENTS_WITH_REMINDERS, "In my reminder email (daily, or weekly if that is what I chose)"),

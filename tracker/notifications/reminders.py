@@ -26,6 +26,8 @@ from tracker.recommendations.status import COMPLETE
 LONDON = ZoneInfo("Europe/London")
 #: headings of a message, most urgent first: an action goes under the first that applies to the person
 SECTIONS = ("escalated", "own", "owned")
+
+
 @dataclass
 class ActionItem:
     action_id: int
@@ -69,8 +71,7 @@ class PersonItems:
     event_ids: tuple[int, ...] = ()
 
     def is_empty(self) -> bool:
-        return not any((self.escalated, self.own, self.owned, self.awaiting, self.readiness, self.closing,
-                        self.events))
+        return not any((self.escalated, self.own, self.owned, self.awaiting, self.readiness, self.closing, self.events))
 
     def action_ids(self) -> list[int]:
         return [item.action_id for section in SECTIONS for item in getattr(self, section)]
@@ -111,8 +112,9 @@ def load_open_actions(as_of: date) -> tuple[list[ActionItem], dict[int, User]]:
     )
     rows = db.session.execute(query).all()
     owners = users_by_id({action.owner_id for action, *_ in rows if action.owner_id})
-    return [action_item(action, recommendation, last_at, owners, as_of)
-            for action, recommendation, last_at in rows], owners
+    return [
+        action_item(action, recommendation, last_at, owners, as_of) for action, recommendation, last_at in rows
+    ], owners
 
 
 def action_item(action, recommendation, last_at, owners: dict[int, User], as_of: date) -> ActionItem:
@@ -121,14 +123,23 @@ def action_item(action, recommendation, last_at, owners: dict[int, User], as_of:
     last_on = local_date(last_at or action.created_at)
     owner = owners.get(action.owner_id)
     return ActionItem(
-        action_id=action.id, description=action.description, target_on=action.target_on,
-        owner_id=action.owner_id, owner_name=owner.name if owner else "No owner",
-        recommendation_id=recommendation.id, recommendation_number=recommendation.number,
-        recommendation_words=shorten(recommendation.text), addressee=org.display_name,
-        lead_id=recommendation.lead_id, last_activity_on=last_on,
-        owner_role=(role, org.id) if role else None, escalation_role=escalation_role_for(org),
-        days_overdue=(as_of - action.target_on).days, days_quiet=(as_of - last_on).days,
-        original_target_on=action.original_target_on, slipped_by=action.slipped_by,
+        action_id=action.id,
+        description=action.description,
+        target_on=action.target_on,
+        owner_id=action.owner_id,
+        owner_name=owner.name if owner else "No owner",
+        recommendation_id=recommendation.id,
+        recommendation_number=recommendation.number,
+        recommendation_words=shorten(recommendation.text),
+        addressee=org.display_name,
+        lead_id=recommendation.lead_id,
+        last_activity_on=last_on,
+        owner_role=(role, org.id) if role else None,
+        escalation_role=escalation_role_for(org),
+        days_overdue=(as_of - action.target_on).days,
+        days_quiet=(as_of - last_on).days,
+        original_target_on=action.original_target_on,
+        slipped_by=action.slipped_by,
     )
 
 
@@ -179,7 +190,6 @@ class Collector:
             getattr(person, section).append(item)
             self.placed[key] = section
 
-
     def forget(self, seen: dict[int, set[int]]) -> None:
         """Drop what each person has already been told this week."""
         for user_id, action_ids in seen.items():
@@ -217,8 +227,9 @@ def audience_for(items: list[ActionItem], owners: dict[int, User]) -> Audience:
     return audience
 
 
-def collect_daily(items, audience: Audience, window: list[date], settings: rules.ReminderSettings,
-                  weekly_day: bool) -> Collector:
+def collect_daily(
+    items, audience: Audience, window: list[date], settings: rules.ReminderSettings, weekly_day: bool
+) -> Collector:
     """What falls due in this run's window; overdue and quiet items repeat on the weekly day."""
     collector = Collector()
     for item in items:

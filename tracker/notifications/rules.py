@@ -29,8 +29,7 @@ class ReminderSettings:
     def from_config(cls, config=None) -> "ReminderSettings":
         config = config if config is not None else current_app.config
         return cls(
-            due_soon_days=tuple(sorted({int(d) for d in config.get("SCHEDULER_DUE_SOON_DAYS", [14, 3])},
-                                       reverse=True)),
+            due_soon_days=tuple(sorted({int(d) for d in config.get("SCHEDULER_DUE_SOON_DAYS", [14, 3])}, reverse=True)),
             stale_after_days=int(config.get("SCHEDULER_STALE_AFTER_DAYS", 30)),
             escalate_after_days=int(config.get("SCHEDULER_ESCALATE_AFTER_DAYS", 28)),
             bank_holidays=bank_holidays_for(str(config.get("NOTIFICATIONS_BANK_HOLIDAYS", "england-and-wales"))),

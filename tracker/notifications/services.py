@@ -24,8 +24,10 @@ from tracker.templating import pluralise
 log = logging.getLogger("tracker.jobs")
 LONDON = ZoneInfo("Europe/London")
 PREFERENCES = {IMMEDIATE: "Immediate reminders", WEEKLY: "A weekly summary only"}
-EVENT_PREFERENCES = {EVENTS_IMMEDIATE: "to hear of changes to their work straight away",
-                     EVENTS_WITH_REMINDERS: "to hear of changes to their work in their reminder email"}
+EVENT_PREFERENCES = {
+    EVENTS_IMMEDIATE: "to hear of changes to their work straight away",
+    EVENTS_WITH_REMINDERS: "to hear of changes to their work in their reminder email",
+}
 
 
 def london_today() -> date:
@@ -105,8 +107,13 @@ def run_queue_job(job: str, as_of: date, dry_run: bool = False) -> JobOutcome:
     assert run_id is not None  # started, this not being a dry run
     note = outcome.skipped or f"{outcome.planned} planned, {len(outcome.queued)} new"
     counts = {kind: sum(1 for m in outcome.queued if m.kind == kind) for kind in {m.kind for m in outcome.queued}}
-    finish_run(run_id, status=SKIPPED if outcome.skipped else SUCCEEDED, note=note,
-               queued_count=len(outcome.queued), counts=counts)
+    finish_run(
+        run_id,
+        status=SKIPPED if outcome.skipped else SUCCEEDED,
+        note=note,
+        queued_count=len(outcome.queued),
+        counts=counts,
+    )
     log.info("Job %s for %s: %s", job, as_of, note)
     return outcome
 
@@ -148,12 +155,19 @@ def record_delivery_run(result: outbox.DeliveryResult, now: datetime | None) -> 
     note = f"{result.sent} sent, {result.retrying} to retry, {result.failed} failed"
     # the answers that need a person come first: a 550 must not hide behind a passing 451
     errors = [*dict.fromkeys(result.failures), result.last_error] if result.last_error else []
-    db.session.add(JobRun(
-        job="send_outbox", as_of=london_today(), started_at=now or utcnow(), finished_at=utcnow(),
-        sent_count=result.sent, failed_count=result.failed + result.retrying, note=note,
-        status=JOB_FAILED if result.retrying or result.failed else SUCCEEDED,
-        error=("Messages not delivered: " + "; ".join(dict.fromkeys(errors)))[:4000] if errors else None,
-    ))
+    db.session.add(
+        JobRun(
+            job="send_outbox",
+            as_of=london_today(),
+            started_at=now or utcnow(),
+            finished_at=utcnow(),
+            sent_count=result.sent,
+            failed_count=result.failed + result.retrying,
+            note=note,
+            status=JOB_FAILED if result.retrying or result.failed else SUCCEEDED,
+            error=("Messages not delivered: " + "; ".join(dict.fromkeys(errors)))[:4000] if errors else None,
+        )
+    )
     db.session.commit()
     log.info("Job send_outbox: %s", note)
 
@@ -165,25 +179,46 @@ def alert_administrators(result: outbox.DeliveryResult) -> int:
     planned = []
     for admin in administrators():
         subject = f"Tracker: {pluralise(failed, 'email')} could not be delivered"
-        text, html = render_parts("mail-alert", user=admin, failed=failed, failures=result.failures,
-                                  subject=subject, outbox_url=Links().failed_outbox())
-        planned.append(PlannedMessage(f"{MAIL_ALERT}:{today.isoformat()}:user:{admin.id}", MAIL_ALERT,
-                                      Recipient(admin.id, admin.email, admin.name), subject, text, html))
+        text, html = render_parts(
+            "mail-alert",
+            user=admin,
+            failed=failed,
+            failures=result.failures,
+            subject=subject,
+            outbox_url=Links().failed_outbox(),
+        )
+        planned.append(
+            PlannedMessage(
+                f"{MAIL_ALERT}:{today.isoformat()}:user:{admin.id}",
+                MAIL_ALERT,
+                Recipient(admin.id, admin.email, admin.name),
+                subject,
+                text,
+                html,
+            )
+        )
     queued = outbox.enqueue(planned)
     db.session.commit()
     return len(queued)
 
 
 def administrators() -> list:
-    query = (select(User).join(RoleAssignment, RoleAssignment.user_id == User.id)
-             .where(RoleAssignment.role == ADMIN, User.is_active).order_by(User.id))
+    query = (
+        select(User)
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(RoleAssignment.role == ADMIN, User.is_active)
+        .order_by(User.id)
+    )
     return list(db.session.scalars(query).unique())
 
 
 def outbox_counts() -> dict[str, int]:
     """What waits in the outbox: pending (never tried), retrying (tried, waiting for backoff), failed."""
-    query = select(OutboxMessage.status, OutboxMessage.attempts, func.count(OutboxMessage.id)).where(
-        OutboxMessage.status != SENT).group_by(OutboxMessage.status, OutboxMessage.attempts)
+    query = (
+        select(OutboxMessage.status, OutboxMessage.attempts, func.count(OutboxMessage.id))
+        .where(OutboxMessage.status != SENT)
+        .group_by(OutboxMessage.status, OutboxMessage.attempts)
+    )
     counts = {"pending": 0, "retrying": 0, "failed": 0}
     for status, attempts, count in db.session.execute(query):
         if status == FAILED:
@@ -201,8 +236,13 @@ def retry_message(actor, message: OutboxMessage) -> None:
     message.attempts = 0
     message.next_attempt_at = utcnow()
     message.give_up_at = utcnow() + outbox.give_up_after()
-    record_event(actor, "outbox_message", message.id, "retry",
-                 f"Email “{message.subject}” to {message.to_address} queued to be sent again")
+    record_event(
+        actor,
+        "outbox_message",
+        message.id,
+        "retry",
+        f"Email “{message.subject}” to {message.to_address} queued to be sent again",
+    )
     db.session.commit()
 
 
@@ -216,9 +256,15 @@ def set_reminder_preference(user, preference: str, event_preference: str | None 
     if not after:
         return False
     user.reminder_preference, user.event_preference = preference, event_preference
-    record_event(user, "user", user.id, "update",
-                 f"{user.name} chose: {PREFERENCES[preference].lower()}, {EVENT_PREFERENCES[event_preference]}",
-                 before=before, after=after)
+    record_event(
+        user,
+        "user",
+        user.id,
+        "update",
+        f"{user.name} chose: {PREFERENCES[preference].lower()}, {EVENT_PREFERENCES[event_preference]}",
+        before=before,
+        after=after,
+    )
     db.session.commit()
     return True
 

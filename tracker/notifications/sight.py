@@ -41,14 +41,21 @@ def mentioned(recommendation_ids=(), action_ids=(), event_ids=(), message_key: s
     marked as told by the message with this key)."""
     found = {int(rec_id) for rec_id in recommendation_ids or ()}
     if action_ids:
-        found.update(db.session.scalars(select(Action.recommendation_id)
-                                        .where(Action.id.in_([int(a) for a in action_ids]))))
+        found.update(
+            db.session.scalars(select(Action.recommendation_id).where(Action.id.in_([int(a) for a in action_ids])))
+        )
     if event_ids:
-        found.update(db.session.scalars(select(NotificationEvent.recommendation_id)
-                                        .where(NotificationEvent.id.in_([int(e) for e in event_ids]))))
+        found.update(
+            db.session.scalars(
+                select(NotificationEvent.recommendation_id).where(NotificationEvent.id.in_([int(e) for e in event_ids]))
+            )
+        )
     if message_key:
-        found.update(db.session.scalars(select(NotificationEvent.recommendation_id)
-                                        .where(NotificationEvent.message_key == message_key)))
+        found.update(
+            db.session.scalars(
+                select(NotificationEvent.recommendation_id).where(NotificationEvent.message_key == message_key)
+            )
+        )
     return found
 
 

@@ -20,8 +20,13 @@ def list_outbox():
     if status not in (None, *MESSAGE_STATUSES) or kind not in (None, *KIND_LABELS):
         abort(404)
     return render_template(
-        "notifications/outbox.html", messages=services.list_messages(status, kind), status=status, kind=kind,
-        counts=services.status_counts(), job_runs=services.recent_job_runs(), statuses=MESSAGE_STATUSES,
+        "notifications/outbox.html",
+        messages=services.list_messages(status, kind),
+        status=status,
+        kind=kind,
+        counts=services.status_counts(),
+        job_runs=services.recent_job_runs(),
+        statuses=MESSAGE_STATUSES,
         kinds=KIND_LABELS,
     )
 

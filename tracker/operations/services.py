@@ -73,11 +73,13 @@ def next_run(job: str, heartbeat: JobHeartbeat | None, now: datetime) -> datetim
 def service_status(now: datetime | None = None) -> ServiceStatus:
     now = now or utcnow()
     heartbeats = {h.job: h for h in db.session.scalars(select(JobHeartbeat))}
-    jobs = [JobStatus(job, heartbeats.get(job), next_run(job, heartbeats.get(job), now))
-            for job in jobs_of(current_app)]
+    jobs = [
+        JobStatus(job, heartbeats.get(job), next_run(job, heartbeats.get(job), now)) for job in jobs_of(current_app)
+    ]
     waiting = db.session.execute(
-        select(func.count(OutboxMessage.id), func.min(OutboxMessage.created_at))
-        .where(OutboxMessage.status.in_((PENDING, SENDING)))
+        select(func.count(OutboxMessage.id), func.min(OutboxMessage.created_at)).where(
+            OutboxMessage.status.in_((PENDING, SENDING))
+        )
     ).one()
     failed = db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.status == FAILED))
     return ServiceStatus(jobs, waiting[0], waiting[1], failed or 0)

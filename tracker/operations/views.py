@@ -14,13 +14,17 @@ def healthz():
     """200 only when this server can do its work: the database answers and its schema is the one the code
     expects. Says nothing about the data, so it needs no sign-in."""
     health = services.check_health()
-    body = {"status": "ok" if health.is_healthy else "unavailable", "database": health.database,
-            "migrations": health.migrations}
+    body = {
+        "status": "ok" if health.is_healthy else "unavailable",
+        "database": health.database,
+        "migrations": health.migrations,
+    }
     return body, 200 if health.is_healthy else 503, {"Cache-Control": "no-store"}
 
 
 @bp.get("/admin/status")
 @admin_only
 def show_status():
-    return render_template("operations/status.html", status=services.service_status(),
-                           job_names=list(jobs_of(current_app)))
+    return render_template(
+        "operations/status.html", status=services.service_status(), job_names=list(jobs_of(current_app))
+    )

@@ -10,9 +10,16 @@ from tracker.whole_numbers import form_id
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField("Name", widget=GovTextInput(),
-                       validators=[DataRequired(message="Enter the name"), Length(max=NAME), single_line("Name")])
-    parent_id = SelectField("Part of", coerce=form_id, widget=GovSelect(),
-                            description="A PDU belongs to a region; a region belongs to HMPPS.")
+    name = StringField(
+        "Name",
+        widget=GovTextInput(),
+        validators=[DataRequired(message="Enter the name"), Length(max=NAME), single_line("Name")],
+    )
+    parent_id = SelectField(
+        "Part of",
+        coerce=form_id,
+        widget=GovSelect(),
+        description="A PDU belongs to a region; a region belongs to HMPPS.",
+    )
     is_active = BooleanField("In use", widget=GovCheckboxInput(), default=True)
     submit = SubmitField("Save", widget=GovSubmitInput())

@@ -10,17 +10,40 @@ HMPPS_NAME = "HM Prison and Probation Service"
 
 #: the 12 probation regions (domain.md)
 REGIONS = (
-    "Wales", "London", "Greater Manchester", "North West", "West Midlands", "East Midlands", "North East",
-    "Yorkshire and the Humber", "East of England", "Kent, Surrey and Sussex", "South West", "South Central",
+    "Wales",
+    "London",
+    "Greater Manchester",
+    "North West",
+    "West Midlands",
+    "East Midlands",
+    "North East",
+    "Yorkshire and the Humber",
+    "East of England",
+    "Kent, Surrey and Sussex",
+    "South West",
+    "South Central",
 )
 
 #: London's 18 PDUs (domain.md)
 LONDON_PDUS = (
-    "Barking, Dagenham and Havering", "Brent", "Camden and Islington", "Croydon", "Ealing and Hillingdon",
-    "Enfield and Haringey", "Greenwich and Bexley", "Hackney and City",
-    "Hammersmith, Fulham, Kensington, Chelsea and Westminster", "Harrow and Barnet",
-    "Kingston, Richmond and Hounslow", "Lambeth", "Lewisham and Bromley", "Newham", "Redbridge and Waltham Forest",
-    "Southwark", "Tower Hamlets", "Wandsworth, Merton and Sutton",
+    "Barking, Dagenham and Havering",
+    "Brent",
+    "Camden and Islington",
+    "Croydon",
+    "Ealing and Hillingdon",
+    "Enfield and Haringey",
+    "Greenwich and Bexley",
+    "Hackney and City",
+    "Hammersmith, Fulham, Kensington, Chelsea and Westminster",
+    "Harrow and Barnet",
+    "Kingston, Richmond and Hounslow",
+    "Lambeth",
+    "Lewisham and Bromley",
+    "Newham",
+    "Redbridge and Waltham Forest",
+    "Southwark",
+    "Tower Hamlets",
+    "Wandsworth, Merton and Sutton",
 )
 
 
@@ -37,9 +60,7 @@ def find(kind: str, name: str, parent: Organisation | None = None) -> Organisati
 
 def find_region(name: str) -> Organisation | None:
     cleaned = name.strip().removesuffix(" region").removesuffix(" Region").strip()
-    return db.session.scalar(
-        select(Organisation).where(Organisation.kind == REGION, Organisation.name.ilike(cleaned))
-    )
+    return db.session.scalar(select(Organisation).where(Organisation.kind == REGION, Organisation.name.ilike(cleaned)))
 
 
 def find_pdu(name: str) -> Organisation | None:
@@ -71,8 +92,7 @@ class OrganisationError(ValueError):
 
 
 def regions() -> list[Organisation]:
-    return list(db.session.scalars(select(Organisation).where(Organisation.kind == REGION)
-                                   .order_by(Organisation.name)))
+    return list(db.session.scalars(select(Organisation).where(Organisation.kind == REGION).order_by(Organisation.name)))
 
 
 def parent_choices(kind: str) -> list[tuple[int, str]]:
@@ -82,13 +102,15 @@ def parent_choices(kind: str) -> list[tuple[int, str]]:
     return [(hmpps.id, hmpps.name)] if hmpps else []
 
 
-def save_organisation(actor, org: Organisation | None, kind: str, name: str, parent_id: int,
-                      is_active: bool, commit: bool = True) -> Organisation:
+def save_organisation(
+    actor, org: Organisation | None, kind: str, name: str, parent_id: int, is_active: bool, commit: bool = True
+) -> Organisation:
     """Create or rename an organisation; names stay unique within their parent. (Moving one hands over the work
     that may no longer be seen: tracker.handover.services.save_organisation_handing_over.)"""
     name = " ".join(name.split())
-    clash = db.session.scalar(select(Organisation).where(Organisation.parent_id == parent_id,
-                                                         Organisation.name.ilike(name)))
+    clash = db.session.scalar(
+        select(Organisation).where(Organisation.parent_id == parent_id, Organisation.name.ilike(name))
+    )
     if clash is not None and clash is not org:
         raise OrganisationError(f"There is already an organisation called {name} there")
     fields = ("name", "parent_id", "is_active")
@@ -102,8 +124,15 @@ def save_organisation(actor, org: Organisation | None, kind: str, name: str, par
     if moved:
         db.session.expire(org, ["parent"])
     old, new = changed(before, snapshot(org, fields))
-    record_event(actor, "organisation", org.id, "update" if before else "create",
-                 f"{'Changed' if before else 'Added'} {org.display_name}", before=old or None, after=new)
+    record_event(
+        actor,
+        "organisation",
+        org.id,
+        "update" if before else "create",
+        f"{'Changed' if before else 'Added'} {org.display_name}",
+        before=old or None,
+        after=new,
+    )
     if commit:
         db.session.commit()
     return org

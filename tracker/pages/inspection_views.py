@@ -23,9 +23,13 @@ def show_inspection(inspection_id: int):
 def _inspection_page(inspection_id: int) -> CachedPage:
     inspection = inspection_or_404(inspection_id, load=services.load_inspection_with_recommendations)
     on = today()
-    main = main_content("inspections/_show-main.html", inspection=inspection,
-                        groups=services.group_by_addressee(inspection.recommendations),
-                        status_of=lambda rec: recommendation_status(rec, on),
-                        can_manage=can_manage_inspection(current_user, inspection))
-    return CachedPage(f"{inspection.pdu.display_name} inspection", main, url_for("inspections.list_inspections"),
-                      "All inspections")
+    main = main_content(
+        "inspections/_show-main.html",
+        inspection=inspection,
+        groups=services.group_by_addressee(inspection.recommendations),
+        status_of=lambda rec: recommendation_status(rec, on),
+        can_manage=can_manage_inspection(current_user, inspection),
+    )
+    return CachedPage(
+        f"{inspection.pdu.display_name} inspection", main, url_for("inspections.list_inspections"), "All inspections"
+    )

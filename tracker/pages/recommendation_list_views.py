@@ -39,9 +39,13 @@ class RecommendationListFilterForm(FlaskForm):
             return (field.data or "") if not field.errors else ""
 
         return lists.RecommendationFilters(
-            organisation_id=record_id(value(self.organisation)), inspection_id=record_id(value(self.inspection)),
-            current_only=self.current.data == "1", addressee=value(self.addressee), status=value(self.status),
-            mine=self.mine.data == "1")
+            organisation_id=record_id(value(self.organisation)),
+            inspection_id=record_id(value(self.inspection)),
+            current_only=self.current.data == "1",
+            addressee=value(self.addressee),
+            status=value(self.status),
+            mine=self.mine.data == "1",
+        )
 
 
 def without(key: str) -> str:
@@ -54,15 +58,21 @@ def without(key: str) -> str:
     return url_for("recommendations.list_recommendations", **values)
 
 
-def selected_filters(form: RecommendationListFilterForm, filters: lists.RecommendationFilters,
-                     inspection: str | None) -> list[tuple[str, str | None, str]]:
+def selected_filters(
+    form: RecommendationListFilterForm, filters: lists.RecommendationFilters, inspection: str | None
+) -> list[tuple[str, str | None, str]]:
     """(heading, label, address without it) for each filter applied, for the MoJ filter's removable tags."""
+
     def choice(field, value) -> str:
         return dict(field.choices).get(value, value)
 
     simple = [
-        (filters.organisation_id, "Organisation", lambda: choice(form.organisation, str(filters.organisation_id)),
-         "organisation"),
+        (
+            filters.organisation_id,
+            "Organisation",
+            lambda: choice(form.organisation, str(filters.organisation_id)),
+            "organisation",
+        ),
         (filters.addressee, "Addressed to", lambda: choice(form.addressee, filters.addressee), "addressee"),
         (filters.status, "Status", lambda: choice(form.status, filters.status), "status"),
         (filters.inspection_id, "Inspection", lambda: inspection, "inspection"),
@@ -82,5 +92,11 @@ def list_recommendations():
     filters = form.to_filters()
     page = lists.list_recommendations(current_user, filters, today(), page_number(request.args))
     inspection = inspection_label(filters.inspection_id) if filters.inspection_id else None
-    return render_template("recommendations/list.html", form=form, filters=filters, page=page,
-                           inspection=inspection, selected=selected_filters(form, filters, inspection))
+    return render_template(
+        "recommendations/list.html",
+        form=form,
+        filters=filters,
+        page=page,
+        inspection=inspection,
+        selected=selected_filters(form, filters, inspection),
+    )

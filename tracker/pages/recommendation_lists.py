@@ -88,16 +88,27 @@ def list_recommendations(user, filters: RecommendationFilters, on: date, page: i
     pdu = aliased(Organisation)
     ids = [rec_id for rec_id, _ in found]
     statuses = dict(found)
-    rows_query = (select(Recommendation.id, Recommendation.number, Recommendation.text,
-                         Recommendation.addressee_kind, Inspection.id, Inspection.title, pdu.name)
-                  .join(Inspection, Recommendation.inspection_id == Inspection.id)
-                  .join(pdu, Inspection.pdu_id == pdu.id)
-                  .where(Recommendation.id.in_(ids))
-                  .order_by(pdu.name, Inspection.id, Recommendation.number))
+    rows_query = (
+        select(
+            Recommendation.id,
+            Recommendation.number,
+            Recommendation.text,
+            Recommendation.addressee_kind,
+            Inspection.id,
+            Inspection.title,
+            pdu.name,
+        )
+        .join(Inspection, Recommendation.inspection_id == Inspection.id)
+        .join(pdu, Inspection.pdu_id == pdu.id)
+        .where(Recommendation.id.in_(ids))
+        .order_by(pdu.name, Inspection.id, Recommendation.number)
+    )
     pages = max(1, -(-len(ids) // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    rows = [RecommendationRow(*row) for row in db.session.execute(
-        rows_query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))]
+    rows = [
+        RecommendationRow(*row)
+        for row in db.session.execute(rows_query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
+    ]
     for row in rows:
         row.status = statuses[row.id]
     return RecommendationPage(rows, len(ids), page, pages)

@@ -26,14 +26,14 @@ def show_recommendation(recommendation_id: int):
 def _recommendation_page(recommendation_id: int) -> CachedPage:
     recommendation = recommendation_with_actions_or_404(recommendation_id)
     on = today()
-    updates = sorted((u for a in recommendation.actions for u in a.updates), key=lambda u: u.created_at,
-                     reverse=True)
+    updates = sorted((u for a in recommendation.actions for u in a.updates), key=lambda u: u.created_at, reverse=True)
     unlocked = locked_reason(recommendation) is None
     main = main_content(
         "recommendations/_show-main.html",
         recommendation=recommendation,
         status=recommendation_status(recommendation, on),
-        action_status=lambda action: action_status(action, on), today=on,
+        action_status=lambda action: action_status(action, on),
+        today=on,
         updates=updates,
         history=history_for_recommendation(recommendation.id),
         can_manage=unlocked and permissions.can_manage_recommendation(current_user, recommendation),

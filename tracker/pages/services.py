@@ -41,8 +41,11 @@ class Attention:
 def owned_recommendations_query(user):
     """Open recommendations the user owns through a role at the owning organisation, or leads."""
     # Assured recommendations are closed: they no longer need their owner's attention.
-    assured = select(Submission.id).where(Submission.recommendation_id == Recommendation.id,
-                                          Submission.state == ASSURED).exists()
+    assured = (
+        select(Submission.id)
+        .where(Submission.recommendation_id == Recommendation.id, Submission.state == ASSURED)
+        .exists()
+    )
     # Only where they may see: what they led in a PDU they have left needs a new owner, and is not theirs.
     return (
         select(Recommendation)
@@ -99,8 +102,9 @@ class Countdown:
 
 
 def holds_owner_role(user) -> bool:
-    return any(a.role == role and a.organisation.kind == kind
-               for a in user.roles for kind, role in OWNER_ROLE_FOR_KIND.items())
+    return any(
+        a.role == role and a.organisation.kind == kind for a in user.roles for kind, role in OWNER_ROLE_FOR_KIND.items()
+    )
 
 
 def regions_directed(user) -> list:
@@ -115,22 +119,47 @@ def action_tasks(user, on: date) -> list[Task]:
     horizon = on + timedelta(days=DUE_SOON_DAYS)
     soon = {"owner": "me", "status": "open", **_date_args("due_from", on), **_date_args("due_to", horizon)}
     tasks = [
-        Task("overdue", "Your overdue actions", count_actions(user, ActionFilters(owner="me", overdue=True), on),
-             "actions.list_actions", {"owner": "me", "overdue": "y"}),
-        Task("due-soon", f"Your actions due in the next {DUE_SOON_DAYS} days", count_actions(
-            user, ActionFilters(owner="me", statuses=["open"], due_from=on, due_to=horizon), on),
-             "actions.list_actions", soon),
-        Task("slipped", "Your slipped actions (target later than first agreed)", count_actions(
-            user, ActionFilters(owner="me", slipped=True), on), "actions.list_actions",
-             {"owner": "me", "slipped": "y"}),
+        Task(
+            "overdue",
+            "Your overdue actions",
+            count_actions(user, ActionFilters(owner="me", overdue=True), on),
+            "actions.list_actions",
+            {"owner": "me", "overdue": "y"},
+        ),
+        Task(
+            "due-soon",
+            f"Your actions due in the next {DUE_SOON_DAYS} days",
+            count_actions(user, ActionFilters(owner="me", statuses=["open"], due_from=on, due_to=horizon), on),
+            "actions.list_actions",
+            soon,
+        ),
+        Task(
+            "slipped",
+            "Your slipped actions (target later than first agreed)",
+            count_actions(user, ActionFilters(owner="me", slipped=True), on),
+            "actions.list_actions",
+            {"owner": "me", "slipped": "y"},
+        ),
     ]
     if holds_owner_role(user):
-        tasks.append(Task("overdue-on-mine", "Overdue actions on recommendations you own", count_actions(
-            user, ActionFilters(overdue=True, recommendations_i_own=True), on), "actions.list_actions",
-            {"mine": "recommendations", "overdue": "y"}))
-        tasks.append(Task("slipped-on-mine", "Slipped actions on recommendations you own", count_actions(
-            user, ActionFilters(slipped=True, recommendations_i_own=True), on), "actions.list_actions",
-            {"mine": "recommendations", "slipped": "y"}))
+        tasks.append(
+            Task(
+                "overdue-on-mine",
+                "Overdue actions on recommendations you own",
+                count_actions(user, ActionFilters(overdue=True, recommendations_i_own=True), on),
+                "actions.list_actions",
+                {"mine": "recommendations", "overdue": "y"},
+            )
+        )
+        tasks.append(
+            Task(
+                "slipped-on-mine",
+                "Slipped actions on recommendations you own",
+                count_actions(user, ActionFilters(slipped=True, recommendations_i_own=True), on),
+                "actions.list_actions",
+                {"mine": "recommendations", "slipped": "y"},
+            )
+        )
     for region in regions_directed(user):
         tasks += region_tasks(user, region, on)
     return tasks
@@ -142,23 +171,42 @@ def region_tasks(user, region, on: date) -> list[Task]:
 
     scope = {"organisation": region.id, "current": "1"}
     return [
-        Task(f"overdue-region-{region.id}", f"Overdue actions in {region.display_name}", count_actions(
-            user, ActionFilters(organisation_id=region.id, overdue=True, current_only=True), on),
-            "actions.list_actions", {**scope, "overdue": "y"}),
-        Task(f"slipped-region-{region.id}", f"Slipped actions in {region.display_name}", count_actions(
-            user, ActionFilters(organisation_id=region.id, slipped=True, current_only=True), on),
-            "actions.list_actions", {**scope, "slipped": "y"}),
+        Task(
+            f"overdue-region-{region.id}",
+            f"Overdue actions in {region.display_name}",
+            count_actions(user, ActionFilters(organisation_id=region.id, overdue=True, current_only=True), on),
+            "actions.list_actions",
+            {**scope, "overdue": "y"},
+        ),
+        Task(
+            f"slipped-region-{region.id}",
+            f"Slipped actions in {region.display_name}",
+            count_actions(user, ActionFilters(organisation_id=region.id, slipped=True, current_only=True), on),
+            "actions.list_actions",
+            {**scope, "slipped": "y"},
+        ),
     ]
 
 
 def recommendation_tasks(user, on: date) -> list[Task]:
     """Returned to you and ready to submit: from the recommendations you own, their statuses worked out once."""
     counts = Counter(status.key for _, status in matching(user, RecommendationFilters(mine=True), on))
-    tasks = [Task("returned", "Returned to you by a reviewer", counts[RETURNED_STATUS.key],
-                  "recommendations.list_recommendations", {"mine": "1", "status": RETURNED_STATUS.key}),
-             Task("ready", "Ready to submit for assurance (every action complete)",
-                  counts[ACTIONS_COMPLETE_STATUS.key], "recommendations.list_recommendations",
-                  {"mine": "1", "status": ACTIONS_COMPLETE_STATUS.key})]
+    tasks = [
+        Task(
+            "returned",
+            "Returned to you by a reviewer",
+            counts[RETURNED_STATUS.key],
+            "recommendations.list_recommendations",
+            {"mine": "1", "status": RETURNED_STATUS.key},
+        ),
+        Task(
+            "ready",
+            "Ready to submit for assurance (every action complete)",
+            counts[ACTIONS_COMPLETE_STATUS.key],
+            "recommendations.list_recommendations",
+            {"mine": "1", "status": ACTIONS_COMPLETE_STATUS.key},
+        ),
+    ]
     # a lead without an owner's role sees these only when there is something to do
     return tasks if holds_owner_role(user) else [task for task in tasks if task.count]
 
@@ -169,10 +217,21 @@ def reinspection_countdowns(user, on: date) -> list[Countdown]:
     if not pdu_ids:
         return []
     latest: dict[int, Inspection] = {}
-    for inspection in db.session.scalars(select(Inspection).where(Inspection.pdu_id.in_(pdu_ids))
-                                         .options(selectinload(Inspection.pdu))
-                                         .order_by(Inspection.pdu_id, Inspection.published_on, Inspection.id)):
+    for inspection in db.session.scalars(
+        select(Inspection)
+        .where(Inspection.pdu_id.in_(pdu_ids))
+        .options(selectinload(Inspection.pdu))
+        .order_by(Inspection.pdu_id, Inspection.published_on, Inspection.id)
+    ):
         latest[inspection.pdu_id] = inspection
-    return [Countdown(i.id, i.pdu.display_name, i.reinspection_on, (i.reinspection_on - on).days,
-                      i.confirmed_reinspection_on is not None)
-            for i in latest.values() if i.reinspection_on]
+    return [
+        Countdown(
+            i.id,
+            i.pdu.display_name,
+            i.reinspection_on,
+            (i.reinspection_on - on).days,
+            i.confirmed_reinspection_on is not None,
+        )
+        for i in latest.values()
+        if i.reinspection_on
+    ]

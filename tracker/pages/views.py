@@ -22,12 +22,18 @@ def home():
 def _home_page() -> CachedPage:
     on = today()
     attention = services.attention_for(current_user, on)
-    return CachedPage("Home", main_content("pages/_home-main.html", attention=attention,
-                                           home_panels=services.home_panels(),
-                                           recommendation_tasks=services.recommendation_tasks(current_user, on),
-                                           action_tasks=services.action_tasks(current_user, on),
-                                           countdowns=services.reinspection_countdowns(current_user, on),
-                                           status_of=lambda rec: recommendation_status(rec, on)))
+    return CachedPage(
+        "Home",
+        main_content(
+            "pages/_home-main.html",
+            attention=attention,
+            home_panels=services.home_panels(),
+            recommendation_tasks=services.recommendation_tasks(current_user, on),
+            action_tasks=services.action_tasks(current_user, on),
+            countdowns=services.reinspection_countdowns(current_user, on),
+            status_of=lambda rec: recommendation_status(rec, on),
+        ),
+    )
 
 
 @bp.get("/accessibility")

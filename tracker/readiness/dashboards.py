@@ -111,11 +111,9 @@ class Row:
         self.pdus += 1
         self.inspected += 1 if other.inspection is not None else other.inspected
         if other.days_to_reinspection is not None and (
-                self.days_to_reinspection is None or other.days_to_reinspection < self.days_to_reinspection):
+            self.days_to_reinspection is None or other.days_to_reinspection < self.days_to_reinspection
+        ):
             self.days_to_reinspection = other.days_to_reinspection
-
-
-
 
 
 def visible_pdus(user, region_id: int | None = None) -> list[Organisation]:
@@ -128,10 +126,13 @@ def visible_pdus(user, region_id: int | None = None) -> list[Organisation]:
 
 
 def inspections_of(pdu_ids: list[int]) -> list[Inspection]:
-    return list(db.session.scalars(
-        select(Inspection).where(Inspection.pdu_id.in_(pdu_ids))
-        .order_by(Inspection.pdu_id, Inspection.published_on, Inspection.id)
-    ).unique())
+    return list(
+        db.session.scalars(
+            select(Inspection)
+            .where(Inspection.pdu_id.in_(pdu_ids))
+            .order_by(Inspection.pdu_id, Inspection.published_on, Inspection.id)
+        ).unique()
+    )
 
 
 def current_inspections(inspections: list[Inspection]) -> list[Inspection]:
@@ -147,9 +148,17 @@ def inspection_rows(inspections: list[Inspection], on: date, filters: Filters, h
     recommendations = facts.recommendation_facts(ids)
     latest_rounds = facts.projection_facts(ids)
     bands = services.bands()
-    rows = {i.id: Row(i.pdu.name, href_for(i), i.pdu, i, days_to_reinspection=(
-        (i.reinspection_on - on).days if i.reinspection_on else None), list_args={"inspection": i.id})
-        for i in inspections}
+    rows = {
+        i.id: Row(
+            i.pdu.name,
+            href_for(i),
+            i.pdu,
+            i,
+            days_to_reinspection=((i.reinspection_on - on).days if i.reinspection_on else None),
+            list_args={"inspection": i.id},
+        )
+        for i in inspections
+    }
     for rec in recommendations:
         if filters.owner and rec.addressee_kind != filters.owner:
             continue
@@ -168,14 +177,15 @@ def inspection_rows(inspections: list[Inspection], on: date, filters: Filters, h
 
 
 def all_regions() -> list[Organisation]:
-    return list(db.session.scalars(select(Organisation).where(Organisation.kind == REGION)
-                                   .order_by(Organisation.name)))
+    return list(db.session.scalars(select(Organisation).where(Organisation.kind == REGION).order_by(Organisation.name)))
 
 
 def region_rows(regions: list[Organisation], pdu_rows: list[Row], href_for) -> list[Row]:
     """A row per region, adding up its PDUs' rows; a region with no PDUs yet still has its row."""
-    totals = {region.id: Row(region.name, href_for(region), region,
-                             list_args={"organisation": region.id, "current": "1"}) for region in regions}
+    totals = {
+        region.id: Row(region.name, href_for(region), region, list_args={"organisation": region.id, "current": "1"})
+        for region in regions
+    }
     for row in pdu_rows:
         assert row.organisation is not None  # each row is a PDU's
         region_id = row.organisation.parent_id

@@ -31,10 +31,23 @@ from tracker.templating import format_date
 
 #: (heading, width in characters); date columns hold real dates
 COLUMNS = (
-    ("Recommendation number", 14), ("Recommendation", 60), ("Addressed to", 22), ("Recommendation owner", 24),
-    ("Lead", 20), ("Response", 14), ("Rationale", 40), ("Recommendation status", 18), ("Action", 60),
-    ("Action owner", 22), ("Action status", 14), ("Original target date", 13), ("Current target date", 13),
-    ("Timeliness", 22), ("Days slipped", 10), ("Latest progress on", 13), ("Latest progress", 50),
+    ("Recommendation number", 14),
+    ("Recommendation", 60),
+    ("Addressed to", 22),
+    ("Recommendation owner", 24),
+    ("Lead", 20),
+    ("Response", 14),
+    ("Rationale", 40),
+    ("Recommendation status", 18),
+    ("Action", 60),
+    ("Action owner", 22),
+    ("Action status", 14),
+    ("Original target date", 13),
+    ("Current target date", 13),
+    ("Timeliness", 22),
+    ("Days slipped", 10),
+    ("Latest progress on", 13),
+    ("Latest progress", 50),
     ("Evidence and review decision", 50),
 )
 DATE_COLUMNS = {"Original target date", "Current target date", "Latest progress on"}
@@ -67,31 +80,49 @@ def _evidence(items, decisions) -> str:
         decision = decisions.get(item.id)
         if decision is None:
             return f"{item.title} (not yet reviewed)"
-        return f"{item.title} ({'REJECTED by the reviewer' if decision.decision == 'rejected' else 'accepted'}"\
-               + (f": {decision.comment}" if decision.comment else "") + ")"
+        return (
+            f"{item.title} ({'REJECTED by the reviewer' if decision.decision == 'rejected' else 'accepted'}"
+            + (f": {decision.comment}" if decision.comment else "")
+            + ")"
+        )
 
     return "; ".join(label(item) for item in items)
 
 
 def _latest_updates(actions) -> dict[int, ProgressUpdate]:
     latest: dict[int, ProgressUpdate] = {}
-    for update in db.session.scalars(select(ProgressUpdate).where(
-            ProgressUpdate.action_id.in_([a.id for a in actions])).order_by(ProgressUpdate.created_at,
-                                                                            ProgressUpdate.id)):
+    for update in db.session.scalars(
+        select(ProgressUpdate)
+        .where(ProgressUpdate.action_id.in_([a.id for a in actions]))
+        .order_by(ProgressUpdate.created_at, ProgressUpdate.id)
+    ):
         latest[update.action_id] = update
     return latest
 
 
 def _recommendation_cells(rec, on: date) -> list:
-    return [rec.number, rec.text, rec.addressee_name, rec.owner_org.display_name if rec.owner_org else "",
-            rec.lead.name if rec.lead else "", rec.response_label, rec.response_rationale or "",
-            recommendation_status(rec, on).label]
+    return [
+        rec.number,
+        rec.text,
+        rec.addressee_name,
+        rec.owner_org.display_name if rec.owner_org else "",
+        rec.lead.name if rec.lead else "",
+        rec.response_label,
+        rec.response_rationale or "",
+        recommendation_status(rec, on).label,
+    ]
 
 
 def _load_leads(recommendations) -> None:
     """Leads in one query (always issued, so the count does not depend on the data)."""
-    leads = {user.id: user for user in db.session.scalars(select(User).where(
-        User.id.in_({rec.lead_id for rec in recommendations if rec.lead_id})).options(lazyload(User.roles)))}
+    leads = {
+        user.id: user
+        for user in db.session.scalars(
+            select(User)
+            .where(User.id.in_({rec.lead_id for rec in recommendations if rec.lead_id}))
+            .options(lazyload(User.roles))
+        )
+    }
     for rec in recommendations:
         set_committed_value(rec, "lead", leads.get(rec.lead_id))
 
@@ -110,26 +141,56 @@ def action_plan_rows(inspection, on: date, only: set[int] | None = None) -> list
         common = _recommendation_cells(rec, on)
         for action in rec.actions:
             update = latest.get(action.id)
-            rows.append(common + [
-                action.description, action.owner.name if action.owner else "", action_status(action, on).label,
-                action.original_target_on, action.target_on, action.timeliness(on).label, action.slipped_by,
-                update.created_at.date() if update else None, update.narrative if update else "",
-                _evidence(action.evidence, decisions)])
+            rows.append(
+                common
+                + [
+                    action.description,
+                    action.owner.name if action.owner else "",
+                    action_status(action, on).label,
+                    action.original_target_on,
+                    action.target_on,
+                    action.timeliness(on).label,
+                    action.slipped_by,
+                    update.created_at.date() if update else None,
+                    update.narrative if update else "",
+                    _evidence(action.evidence, decisions),
+                ]
+            )
         whole = [item for item in rec.evidence if item.action_id is None]
         if whole or not rec.actions:
-            rows.append(common + [WHOLE_RECOMMENDATION if whole else "", "", "", None, None, "", None, None, "",
-                                  _evidence(whole, decisions)])
+            rows.append(
+                common
+                + [
+                    WHOLE_RECOMMENDATION if whole else "",
+                    "",
+                    "",
+                    None,
+                    None,
+                    "",
+                    None,
+                    None,
+                    "",
+                    _evidence(whole, decisions),
+                ]
+            )
     return [[safe_cell(cell) if isinstance(cell, str) else cell for cell in row] for row in rows]
 
 
 def action_plan(inspection, on: date, produced_by: str, only: set[int] | None = None) -> ActionPlan:
     region = aliased(Organisation)
     pdu_name, region_name = db.session.execute(
-        select(Organisation.name, region.name).outerjoin(region, Organisation.parent_id == region.id)
-        .where(Organisation.id == inspection.pdu_id)).one()
-    return ActionPlan(f"Action plan: {inspection.title}", f"{pdu_name} PDU",
-                      f"{region_name} region" if region_name else "", on, produced_by,
-                      action_plan_rows(inspection, on, only))
+        select(Organisation.name, region.name)
+        .outerjoin(region, Organisation.parent_id == region.id)
+        .where(Organisation.id == inspection.pdu_id)
+    ).one()
+    return ActionPlan(
+        f"Action plan: {inspection.title}",
+        f"{pdu_name} PDU",
+        f"{region_name} region" if region_name else "",
+        on,
+        produced_by,
+        action_plan_rows(inspection, on, only),
+    )
 
 
 def _text(cell) -> str:
@@ -150,9 +211,15 @@ def to_csv(plan: ActionPlan) -> bytes:
 def _title_block(sheet, plan: ActionPlan) -> None:
     sheet["A1"] = safe_cell(plan.title)
     sheet["A1"].font = Font(bold=True, size=14)
-    for row, (label, value) in enumerate((("PDU", plan.pdu), ("Region", plan.region),
-                                          ("Produced on", format_date(plan.produced_on)),
-                                          ("Produced by", plan.produced_by)), start=2):
+    for row, (label, value) in enumerate(
+        (
+            ("PDU", plan.pdu),
+            ("Region", plan.region),
+            ("Produced on", format_date(plan.produced_on)),
+            ("Produced by", plan.produced_by),
+        ),
+        start=2,
+    ):
         sheet.cell(row=row, column=1, value=label).font = Font(bold=True)
         sheet.cell(row=row, column=2, value=safe_cell(value)).data_type = "s"
 

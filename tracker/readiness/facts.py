@@ -42,16 +42,25 @@ def recommendation_facts(inspection_ids, where=None) -> list[RecommendationFacts
 
     `inspection_ids` is a list or a subquery of ids; `where`, a condition on Recommendation, narrows them further."""
     conditions = [Recommendation.inspection_id.in_(inspection_ids)] + ([where] if where is not None else [])
-    recs = [RecommendationFacts(*row) for row in db.session.execute(
-        select(Recommendation.id, Recommendation.inspection_id, Recommendation.response,
-               Recommendation.addressee_kind)
-        .where(*conditions).order_by(Recommendation.id))]
+    recs = [
+        RecommendationFacts(*row)
+        for row in db.session.execute(
+            select(
+                Recommendation.id, Recommendation.inspection_id, Recommendation.response, Recommendation.addressee_kind
+            )
+            .where(*conditions)
+            .order_by(Recommendation.id)
+        )
+    ]
     by_id = {rec.id: rec for rec in recs}
     rec_ids = select(Recommendation.id).where(*conditions)
     for rec_id, *values in db.session.execute(
-            select(Action.recommendation_id, Action.status, Action.target_on, Action.original_target_on,
-                   Action.completed_on)
-            .where(Action.recommendation_id.in_(rec_ids)).order_by(Action.id)):
+        select(
+            Action.recommendation_id, Action.status, Action.target_on, Action.original_target_on, Action.completed_on
+        )
+        .where(Action.recommendation_id.in_(rec_ids))
+        .order_by(Action.id)
+    ):
         by_id[rec_id].actions.append(ActionFacts(*values))
     for relationship in inspect(Recommendation).relationships:
         if relationship.direction.name != "ONETOMANY" or relationship.key in NOT_NEEDED:
@@ -114,28 +123,40 @@ def projection_facts(inspection_ids: list[int]) -> dict[int, tuple[InspectionFac
     inspections: dict[int, InspectionFacts] = defaultdict(InspectionFacts)
     standards: dict[int, StandardFacts] = {}
     for sid, inspection_id, code, name, domain, rating in db.session.execute(
-            select(Standard.id, Standard.inspection_id, Standard.code, Standard.name, Standard.domain,
-                   Standard.rating)
-            .where(Standard.inspection_id.in_(inspection_ids)).order_by(Standard.position, Standard.id)):
+        select(Standard.id, Standard.inspection_id, Standard.code, Standard.name, Standard.domain, Standard.rating)
+        .where(Standard.inspection_id.in_(inspection_ids))
+        .order_by(Standard.position, Standard.id)
+    ):
         standards[sid] = StandardFacts(sid, code, name, domain, rating)
         inspections[inspection_id].standards.append(standards[sid])
     for kq_id, standard_id, pc in db.session.execute(
-            select(KeyQuestion.id, KeyQuestion.standard_id, KeyQuestion.percentage)
-            .where(KeyQuestion.standard_id.in_(select(Standard.id).where(Standard.inspection_id.in_(inspection_ids))))
-            .order_by(KeyQuestion.position, KeyQuestion.id)):
+        select(KeyQuestion.id, KeyQuestion.standard_id, KeyQuestion.percentage)
+        .where(KeyQuestion.standard_id.in_(select(Standard.id).where(Standard.inspection_id.in_(inspection_ids))))
+        .order_by(KeyQuestion.position, KeyQuestion.id)
+    ):
         standards[standard_id].key_questions.append(KeyQuestionFacts(kq_id, pc))
-    latest = {inspection_id: round_id for round_id, inspection_id in db.session.execute(
-        select(AuditRound.id, AuditRound.inspection_id).where(AuditRound.inspection_id.in_(inspection_ids))
-        .order_by(AuditRound.held_on, AuditRound.id))}
+    latest = {
+        inspection_id: round_id
+        for round_id, inspection_id in db.session.execute(
+            select(AuditRound.id, AuditRound.inspection_id)
+            .where(AuditRound.inspection_id.in_(inspection_ids))
+            .order_by(AuditRound.held_on, AuditRound.id)
+        )
+    }
     rounds = {round_id: RoundFacts() for round_id in latest.values()}
     for round_id, *values in db.session.execute(
-            select(AuditRoundStandard.audit_round_id, AuditRoundStandard.standard_id,
-                   AuditRoundStandard.cases_sampled, AuditRoundStandard.self_assessed_rating)
-            .where(AuditRoundStandard.audit_round_id.in_(list(rounds)))):
+        select(
+            AuditRoundStandard.audit_round_id,
+            AuditRoundStandard.standard_id,
+            AuditRoundStandard.cases_sampled,
+            AuditRoundStandard.self_assessed_rating,
+        ).where(AuditRoundStandard.audit_round_id.in_(list(rounds)))
+    ):
         rounds[round_id].standards.append(RoundStandardFacts(*values))
     for round_id, *values in db.session.execute(
-            select(AuditRoundAnswer.audit_round_id, AuditRoundAnswer.key_question_id, AuditRoundAnswer.yes_count)
-            .where(AuditRoundAnswer.audit_round_id.in_(list(rounds)))):
+        select(AuditRoundAnswer.audit_round_id, AuditRoundAnswer.key_question_id, AuditRoundAnswer.yes_count).where(
+            AuditRoundAnswer.audit_round_id.in_(list(rounds))
+        )
+    ):
         rounds[round_id].answers.append(AnswerFacts(*values))
-    return {inspection_id: (inspections[inspection_id], rounds[round_id])
-            for inspection_id, round_id in latest.items()}
+    return {inspection_id: (inspections[inspection_id], rounds[round_id]) for inspection_id, round_id in latest.items()}

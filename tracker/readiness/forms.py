@@ -44,8 +44,11 @@ class CountField(IntegerField):
 
 
 class AuditRoundBaseForm(FlaskForm):
-    held_on = GovDateField("Date the audit was completed", required=True,
-                           required_message="Enter the date the audit was completed, for example 27 10 2026")
+    held_on = GovDateField(
+        "Date the audit was completed",
+        required=True,
+        required_message="Enter the date the audit was completed, for example 27 10 2026",
+    )
     notes = StringField("Notes (optional)", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)])
     version = HiddenField()
     submit = SubmitField("Save audit round", widget=GovSubmitInput())
@@ -74,18 +77,41 @@ def audit_round_form(inspection, **kwargs) -> FlaskForm:
         if not standard.is_rated:
             continue
         if standard.domain == 1:
-            setattr(AuditRoundForm, self_name(standard), RadioField(
-                f"Self-assessed rating for {standard.label}", choices=[("", "Not assessed this round")]
-                + [(r, r) for r in RATINGS], default="", widget=GovRadioInput(), validators=[Optional()]))
+            setattr(
+                AuditRoundForm,
+                self_name(standard),
+                RadioField(
+                    f"Self-assessed rating for {standard.label}",
+                    choices=[("", "Not assessed this round")] + [(r, r) for r in RATINGS],
+                    default="",
+                    widget=GovRadioInput(),
+                    validators=[Optional()],
+                ),
+            )
             continue
-        setattr(AuditRoundForm, sample_name(standard), CountField(
-            f"Cases sampled for {standard.label}", widget=GovTextInput(),
-            validators=[Optional(), NumberRange(min=1, max=10000,
-                                                message=f"Cases sampled for {standard.label} must be at least 1")]))
+        setattr(
+            AuditRoundForm,
+            sample_name(standard),
+            CountField(
+                f"Cases sampled for {standard.label}",
+                widget=GovTextInput(),
+                validators=[
+                    Optional(),
+                    NumberRange(min=1, max=10000, message=f"Cases sampled for {standard.label} must be at least 1"),
+                ],
+            ),
+        )
         for number, kq in enumerate(standard.key_questions, 1):
-            setattr(AuditRoundForm, yes_name(kq), CountField(
-                f"{standard.code} question {number}: cases answered 'Yes'", description=kq.text,
-                widget=GovTextInput(), validators=[Optional()]))
+            setattr(
+                AuditRoundForm,
+                yes_name(kq),
+                CountField(
+                    f"{standard.code} question {number}: cases answered 'Yes'",
+                    description=kq.text,
+                    widget=GovTextInput(),
+                    validators=[Optional()],
+                ),
+            )
     form = AuditRoundForm(**kwargs)
     form.inspection = inspection
     return form
@@ -105,8 +131,11 @@ def validate_counts(form) -> bool:
             if message:
                 field.errors = [*field.errors, message]
                 ok = False
-        if sample_field.data is not None and not sample_field.errors and any(
-                getattr(form, yes_name(kq)).data is None for kq in standard.key_questions):
+        if (
+            sample_field.data is not None
+            and not sample_field.errors
+            and any(getattr(form, yes_name(kq)).data is None for kq in standard.key_questions)
+        ):
             first = getattr(form, yes_name(standard.key_questions[0]))
             if not first.errors:
                 first.errors = [*first.errors, f"Enter the 'Yes' count for every key question of {standard.label}"]
@@ -141,8 +170,7 @@ class DashboardFilterForm(FlaskForm):
         csrf = False
 
     status = SelectField("Recommendation status", widget=GovSelect(), validators=[Optional()])
-    owner = SelectField("Addressed to", widget=GovSelect(), validators=[Optional()],
-                        choices=ADDRESSEE_CHOICES)
+    owner = SelectField("Addressed to", widget=GovSelect(), validators=[Optional()], choices=ADDRESSEE_CHOICES)
     due_by = GovDateField("Open actions due by")
     sort = HiddenField()
     order = HiddenField()
@@ -156,7 +184,8 @@ class PlanFilterForm(FlaskForm):
         csrf = False
 
     organisation = SelectField("Region or PDU", widget=GovSelect(), validators=[Optional()])
-    flag = SelectMultipleField("Show recommendations with actions that are", widget=GovCheckboxesInput(),
-                               validators=[Optional()])
+    flag = SelectMultipleField(
+        "Show recommendations with actions that are", widget=GovCheckboxesInput(), validators=[Optional()]
+    )
     addressee = SelectField("Addressed to", widget=GovSelect(), validators=[Optional()], choices=ADDRESSEE_CHOICES)
     submit = SubmitField("Apply filters", widget=GovSubmitInput())

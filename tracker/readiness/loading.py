@@ -21,12 +21,15 @@ def load_recommendations(inspection_ids, skip: tuple[str, ...] = ()) -> list[Rec
     Every one-to-many collection of Recommendation is filled, including those other features add later (the
     assurance reviews a status rule may read), so status rules never trigger a lazy load per recommendation.
     """
-    recommendations = list(db.session.scalars(
-        select(Recommendation).where(Recommendation.inspection_id.in_(inspection_ids))
-        # Collections declared selectin elsewhere would be chunked per 500 rows; they are attached below instead.
-        .options(lazyload("*"), joinedload(Recommendation.owner_org))
-        .order_by(Recommendation.inspection_id, Recommendation.number)
-    ))
+    recommendations = list(
+        db.session.scalars(
+            select(Recommendation)
+            .where(Recommendation.inspection_id.in_(inspection_ids))
+            # Collections declared selectin elsewhere would be chunked per 500 rows; they are attached below instead.
+            .options(lazyload("*"), joinedload(Recommendation.owner_org))
+            .order_by(Recommendation.inspection_id, Recommendation.number)
+        )
+    )
     rec_ids = select(Recommendation.id).where(Recommendation.inspection_id.in_(inspection_ids))
     for relationship in inspect(Recommendation).relationships:
         if _one_to_many(relationship) and relationship.key not in skip:
@@ -45,7 +48,9 @@ def load_recommendations(inspection_ids, skip: tuple[str, ...] = ()) -> list[Rec
 def _load_owners(actions: list[Action]) -> None:
     """Owners in one query (always issued, so the count does not depend on the data)."""
     owner_ids = {action.owner_id for action in actions if action.owner_id}
-    owners = {user.id: user for user in db.session.scalars(
-        select(User).where(User.id.in_(owner_ids)).options(lazyload(User.roles)))}
+    owners = {
+        user.id: user
+        for user in db.session.scalars(select(User).where(User.id.in_(owner_ids)).options(lazyload(User.roles)))
+    }
     for action in actions:
         set_committed_value(action, "owner", owners.get(action.owner_id) if action.owner_id is not None else None)

@@ -17,8 +17,14 @@ from tracker.recommendations.status import Status, action_status, latest_submiss
 
 #: what each filter value keeps: an action flag, or "blocked" (waits on an unfinished action)
 FLAG_CHOICES = [*TIMELINESS_LABELS.items(), ("blocked", "Blocked")]
-ASSURANCE_LABELS = {None: "Not submitted", "submitted": "Awaiting review", "returned": "Returned",
-                    "assured": "Assured", "reopened": "Reopened", "withdrawn": "Withdrawn"}
+ASSURANCE_LABELS = {
+    None: "Not submitted",
+    "submitted": "Awaiting review",
+    "returned": "Returned",
+    "assured": "Assured",
+    "reopened": "Reopened",
+    "withdrawn": "Withdrawn",
+}
 NO_ACTIONS = Timeliness("no_actions", "No actions", "grey", 5)
 NOT_AGREED_FLAG = Timeliness("not_agreed", "Not agreed", "grey", 7)
 
@@ -96,16 +102,24 @@ def _matches(rec: PlanRecommendation, filters: Filters) -> bool:
 
 
 def _plan_recommendation(rec, on: date, blocked: set[int], decisions) -> PlanRecommendation:
-    actions = [PlanAction(a, action_status(a, on), a.timeliness(on), a.id in blocked,
-                          evidence_state(a.evidence, decisions)) for a in rec.actions]
+    actions = [
+        PlanAction(a, action_status(a, on), a.timeliness(on), a.id in blocked, evidence_state(a.evidence, decisions))
+        for a in rec.actions
+    ]
     if rec.response == NOT_AGREED:
         flag = NOT_AGREED_FLAG
     else:
         flag = min((item.flag for item in actions), key=lambda f: f.rank, default=NO_ACTIONS)
     submission = latest_submission(rec)
-    return PlanRecommendation(rec, recommendation_status(rec, on), flag, actions,
-                              any(item.blocked for item in actions), evidence_state(rec.evidence, decisions),
-                              ASSURANCE_LABELS.get(submission.state if submission else None, "Not submitted"))
+    return PlanRecommendation(
+        rec,
+        recommendation_status(rec, on),
+        flag,
+        actions,
+        any(item.blocked for item in actions),
+        evidence_state(rec.evidence, decisions),
+        ASSURANCE_LABELS.get(submission.state if submission else None, "Not submitted"),
+    )
 
 
 def build_plan(pdus: list[Organisation], scope_name: str, on: date, filters: Filters) -> Plan:
@@ -125,5 +139,6 @@ def build_plan(pdus: list[Organisation], scope_name: str, on: date, filters: Fil
         group.counts["blocked"] += sum(1 for action in item.actions if action.blocked)
     inspected = {i.pdu_id for i in inspections}
     shown = [group for group in groups.values() if group.recommendations or not (filters.flags or filters.addressee)]
-    return Plan(scope_name, sorted(shown, key=lambda group: group.rank),
-                [pdu for pdu in pdus if pdu.id not in inspected], on)
+    return Plan(
+        scope_name, sorted(shown, key=lambda group: group.rank), [pdu for pdu in pdus if pdu.id not in inspected], on
+    )

@@ -56,8 +56,10 @@ def scope(form: PlanFilterForm) -> tuple[str, list[Organisation]]:
 
 
 def filters_of(form: PlanFilterForm) -> plans.Filters:
-    return plans.Filters(flags=[] if form.flag.errors else list(form.flag.data or []),
-                         addressee="" if form.addressee.errors else (form.addressee.data or ""))
+    return plans.Filters(
+        flags=[] if form.flag.errors else list(form.flag.data or []),
+        addressee="" if form.addressee.errors else (form.addressee.data or ""),
+    )
 
 
 def label_of(field: SelectField, value: str) -> str:
@@ -83,11 +85,9 @@ def selected(form: PlanFilterForm) -> list[tuple[str, str, str]]:
     labels = dict(plans.FLAG_CHOICES)
     chosen = [("Actions", labels[f], without("flag", f)) for f in form.flag.data or [] if f in labels]
     if form.organisation.data and not form.organisation.errors:
-        chosen.append(("Region or PDU", label_of(form.organisation, form.organisation.data),
-                       without("organisation")))
+        chosen.append(("Region or PDU", label_of(form.organisation, form.organisation.data), without("organisation")))
     if form.addressee.data and not form.addressee.errors:
-        chosen.append(("Addressed to", label_of(form.addressee, form.addressee.data),
-                       without("addressee")))
+        chosen.append(("Addressed to", label_of(form.addressee, form.addressee.data), without("addressee")))
     return chosen
 
 
@@ -97,8 +97,13 @@ def show_plan():
     form = filter_form()
     scope_name, pdus = scope(form)
     plan = plans.build_plan(pdus, scope_name, today(), filters_of(form))
-    return render_template("readiness/plan.html", plan=plan, form=form, selected=selected(form),
-                           filtered=bool(form.flag.data or form.addressee.data))
+    return render_template(
+        "readiness/plan.html",
+        plan=plan,
+        form=form,
+        selected=selected(form),
+        filtered=bool(form.flag.data or form.addressee.data),
+    )
 
 
 @bp.get("/plan.xlsx")
@@ -109,9 +114,12 @@ def export_plan():
     scope_name, pdus = scope(form)
     on = today()
     plan = plans.build_plan(pdus, scope_name, on, filters_of(form))
-    sheets = [exports.action_plan(group.inspection, on, current_user.name,
-                                  only={rec.recommendation.id for rec in group.recommendations})
-              for group in plan.groups]
+    sheets = [
+        exports.action_plan(
+            group.inspection, on, current_user.name, only={rec.recommendation.id for rec in group.recommendations}
+        )
+        for group in plan.groups
+    ]
     body = exports.plans_to_xlsx(sheets, f"Action plan: {scope_name}", current_user.name)
     name = exports.re.sub(r"[\W_]+", "-", scope_name.lower()).strip("-")
     return send_file(io.BytesIO(body), mimetype=XLSX, as_attachment=True, download_name=f"action-plan-{name}.xlsx")

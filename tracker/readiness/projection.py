@@ -34,8 +34,14 @@ BASIS_LABELS = {
     TOO_FEW: "Too few cases",
 }
 #: the GOV.UK tag colour for each basis: audited and self-assessed carry the same weight, in different colours
-BASIS_TAG_COLOURS = {AUDITED: "blue", SELF_ASSESSED: "purple", CARRIED: "grey", TOO_FEW: "orange",
-                     PUBLISHED: "grey", EXCLUDED: "grey"}
+BASIS_TAG_COLOURS = {
+    AUDITED: "blue",
+    SELF_ASSESSED: "purple",
+    CARRIED: "grey",
+    TOO_FEW: "orange",
+    PUBLISHED: "grey",
+    EXCLUDED: "grey",
+}
 #: what a standard left out of the projected score shows in place of a rating
 TOO_FEW_CASES = "Too few cases to project"
 #: the normal quantile for a two-sided 90% interval
@@ -54,7 +60,10 @@ class Bands:
     minimum_cases: int = DEFAULT_MINIMUM_CASES
     #: (minimum fraction of the maximum score, overall rating), highest first
     overall_table: tuple[tuple[float, str], ...] = (
-        (0.75, OUTSTANDING), (0.50, GOOD), (0.20, REQUIRES_IMPROVEMENT), (0.0, INADEQUATE),
+        (0.75, OUTSTANDING),
+        (0.50, GOOD),
+        (0.20, REQUIRES_IMPROVEMENT),
+        (0.0, INADEQUATE),
     )
 
     @property
@@ -89,11 +98,16 @@ class Discretion:
     @property
     def message(self) -> str:
         if self.direction == "below":
-            return (f"{self.distance} {'point' if self.distance == 1 else 'points'} below the {self.boundary}% "
-                    f"boundary: professional discretion may apply, and inspectors could rate it "
-                    f"{self.other_rating}")
-        where = (f"exactly on the {self.boundary}% boundary" if self.distance == 0 else
-                 f"{self.distance} {'point' if self.distance == 1 else 'points'} above the {self.boundary}% boundary")
+            return (
+                f"{self.distance} {'point' if self.distance == 1 else 'points'} below the {self.boundary}% "
+                f"boundary: professional discretion may apply, and inspectors could rate it "
+                f"{self.other_rating}"
+            )
+        where = (
+            f"exactly on the {self.boundary}% boundary"
+            if self.distance == 0
+            else f"{self.distance} {'point' if self.distance == 1 else 'points'} above the {self.boundary}% boundary"
+        )
         return f"{where}: professional discretion may apply, and a small fall would make it {self.other_rating}"
 
 
@@ -124,7 +138,7 @@ class Interval:
 
     @property
     def ratings(self) -> str:
-        """"Requires improvement to Good", or one rating when the whole interval sits in one band."""
+        """ "Requires improvement to Good", or one rating when the whole interval sits in one band."""
         if self.low_rating == self.high_rating:
             return self.low_rating
         return f"{self.low_rating} to {self.high_rating}"
@@ -154,7 +168,7 @@ class StandardProjection:
 
     @property
     def sample(self) -> str | None:
-        """"4 of 6 cases": the lowest key question's 'Yes' count out of the cases sampled."""
+        """ "4 of 6 cases": the lowest key question's 'Yes' count out of the cases sampled."""
         if self.cases is None or self.lowest_yes is None:
             return None
         return f"{self.lowest_yes} of {self.cases} {'case' if self.cases == 1 else 'cases'}"
@@ -296,8 +310,13 @@ def project_standard(standard: StandardInput, bands: Bands) -> StandardProjectio
         return StandardProjection(rating=standard.inspection_rating, basis=CARRIED, **base)
     lowest = min(standard.percentages)
     if standard.cases is None or standard.yes_counts is None:
-        return StandardProjection(rating=band_for(lowest, bands), basis=AUDITED, lowest=lowest,
-                                  discretion=discretion_for(lowest, bands), **base)
+        return StandardProjection(
+            rating=band_for(lowest, bands),
+            basis=AUDITED,
+            lowest=lowest,
+            discretion=discretion_for(lowest, bands),
+            **base,
+        )
     return _counted(standard.cases, standard.yes_counts, lowest, bands, base)
 
 
@@ -305,12 +324,18 @@ def _counted(cases: int, yes_counts: tuple[int, ...], lowest: int, bands: Bands,
     """Every key question of a standard shares one sample, so the lowest percentage has the lowest 'Yes' count and
     both the lowest lower bound and the lowest upper bound: its interval is the interval of the rating itself."""
     yes = min(yes_counts)
-    counted: _Counted = {"lowest": lowest, "cases": cases, "lowest_yes": yes,
-                         "interval": interval_for(yes, cases, bands), **base}
+    counted: _Counted = {
+        "lowest": lowest,
+        "cases": cases,
+        "lowest_yes": yes,
+        "interval": interval_for(yes, cases, bands),
+        **base,
+    }
     if cases < bands.minimum_cases:
         return StandardProjection(rating=TOO_FEW_CASES, basis=TOO_FEW, **counted)
-    return StandardProjection(rating=band_for(lowest, bands), basis=AUDITED,
-                              discretion=discretion_for(lowest, bands), **counted)
+    return StandardProjection(
+        rating=band_for(lowest, bands), basis=AUDITED, discretion=discretion_for(lowest, bands), **counted
+    )
 
 
 def overall_rating(score: int, score_max: int, bands: Bands) -> str:
@@ -327,16 +352,26 @@ def project(standards: list[StandardInput], bands: Bands) -> Projection:
     rated = [p for p in projected if p.is_rated]
     score = sum(RATING_SCORES[p.rating] for p in rated)
     score_max = 3 * len(rated)
-    return Projection(projected, score, score_max, overall_rating(score, score_max, bands),
-                      sum(1 for p in projected if p.discretion is not None))
+    return Projection(
+        projected,
+        score,
+        score_max,
+        overall_rating(score, score_max, bands),
+        sum(1 for p in projected if p.discretion is not None),
+    )
 
 
 def baseline(standards: list[StandardInput], bands: Bands) -> Projection:
     """The inspection's own ratings in the same shape, so a round can be set beside them."""
     as_published = tuple(
-        StandardProjection(code=s.code, name=s.name, inspection_rating=s.inspection_rating,
-                           rating=s.inspection_rating, basis=EXCLUDED if s.inspection_rating == NOT_APPLICABLE
-                           else PUBLISHED, lowest=min(s.percentages) if s.percentages else None)
+        StandardProjection(
+            code=s.code,
+            name=s.name,
+            inspection_rating=s.inspection_rating,
+            rating=s.inspection_rating,
+            basis=EXCLUDED if s.inspection_rating == NOT_APPLICABLE else PUBLISHED,
+            lowest=min(s.percentages) if s.percentages else None,
+        )
         for s in standards
     )
     rated = [p for p in as_published if p.is_rated]

@@ -26,8 +26,9 @@ def _rec(text: str, rec) -> Task:
 
 
 def _readiness_task(text: str, kind: str, readiness: "Readiness", hint: str = "") -> Task:
-    return Task(text, kind, "readiness.show_readiness", hint=hint, inspection_id=readiness.inspection.id,
-                _anchor="projection")
+    return Task(
+        text, kind, "readiness.show_readiness", hint=hint, inspection_id=readiness.inspection.id, _anchor="projection"
+    )
 
 
 @dataclass
@@ -97,16 +98,20 @@ def readiness_for(inspection: Inspection, on: date) -> Readiness:
     """Load everything the page needs in a fixed number of queries and work out the figures."""
     recommendations = load_recommendations([inspection.id])
     bands = services.bands()
-    rounds = [RoundView(r, project(services.standard_inputs(inspection, r), bands))
-              for r in services.rounds_for(inspection.id)]
+    rounds = [
+        RoundView(r, project(services.standard_inputs(inspection, r), bands))
+        for r in services.rounds_for(inspection.id)
+    ]
     readiness = Readiness(
-        inspection=inspection, on=on, recommendations=recommendations,
+        inspection=inspection,
+        on=on,
+        recommendations=recommendations,
         statuses={rec.id: recommendation_status(rec, on) for rec in recommendations},
         baseline=baseline(services.standard_inputs(inspection, None), bands),
-        rounds=rounds, evidence_accepted=evidence_accepted_count(inspection),
+        rounds=rounds,
+        evidence_accepted=evidence_accepted_count(inspection),
     )
-    readiness.must_happen = must_happen(readiness, latest_decisions(inspection.id),
-                                        unfinished_blockers(inspection.id))
+    readiness.must_happen = must_happen(readiness, latest_decisions(inspection.id), unfinished_blockers(inspection.id))
     return readiness
 
 
@@ -114,8 +119,9 @@ def _plan_steps(readiness: Readiness) -> list[Task]:
     steps = []
     for rec in readiness.recommendations:
         if rec.response is None:
-            steps.append(_rec(f"Record the response (agreed, partly agreed or not agreed) to recommendation "
-                              f"{rec.number}.", rec))
+            steps.append(
+                _rec(f"Record the response (agreed, partly agreed or not agreed) to recommendation {rec.number}.", rec)
+            )
         elif not rec.actions and readiness.statuses[rec.id].key != "not_agreed":
             steps.append(_rec(f"Agree at least one action for recommendation {rec.number}.", rec))
         elif rec.actions and all(a.is_complete for a in rec.actions) and not rec.evidence:
@@ -126,24 +132,43 @@ def _plan_steps(readiness: Readiness) -> list[Task]:
 def _audit_steps(readiness: Readiness) -> list[Task]:
     latest = readiness.latest
     if latest is None:
-        return [_readiness_task("Run an internal case audit and record it, so the projected ratings can be worked "
-                                "out.", "audit", readiness)]
+        return [
+            _readiness_task(
+                "Run an internal case audit and record it, so the projected ratings can be worked out.",
+                "audit",
+                readiness,
+            )
+        ]
     steps = []
     stale_after = int(current_app.config.get("READINESS_AUDIT_STALE_AFTER_DAYS", AUDIT_STALE_DAYS))
     if (readiness.on - latest.audit_round.held_on).days > stale_after:
-        steps.append(_readiness_task(f"Run another internal case audit: the last was more than {stale_after} days "
-                                     f"ago.", "audit", readiness))
+        steps.append(
+            _readiness_task(
+                f"Run another internal case audit: the last was more than {stale_after} days ago.", "audit", readiness
+            )
+        )
     minimum = services.bands().minimum_cases
     for standard in latest.projection.too_few:
-        steps.append(_readiness_task(
-            f"Audit at least {minimum} cases for {standard.code} {standard.name}: {standard.cases} were audited, too "
-            f"few to project its rating.", "too_few", readiness))
+        steps.append(
+            _readiness_task(
+                f"Audit at least {minimum} cases for {standard.code} {standard.name}: {standard.cases} were audited, "
+                f"too few to project its rating.",
+                "too_few",
+                readiness,
+            )
+        )
     for standard in latest.projection.standards:
         if standard.rating in (INADEQUATE, REQUIRES_IMPROVEMENT) and standard.lowest is not None:
-            steps.append(_readiness_task(f"Improve {standard.code} {standard.name}: projected {standard.rating}, "
-                                         f"lowest key question {standard.lowest}%"
-                                         + (f" ({standard.sample})" if standard.sample else "") + ".",
-                                         "improve", readiness))
+            steps.append(
+                _readiness_task(
+                    f"Improve {standard.code} {standard.name}: projected {standard.rating}, "
+                    f"lowest key question {standard.lowest}%"
+                    + (f" ({standard.sample})" if standard.sample else "")
+                    + ".",
+                    "improve",
+                    readiness,
+                )
+            )
     return steps
 
 
@@ -151,9 +176,18 @@ def must_happen(readiness: Readiness, decisions: dict, blocked: dict) -> list[Ta
     """Plain sentences, most basic first: what still has to happen before the inspectors return."""
     steps = []
     if readiness.reinspection_on is None:
-        steps.append(Task("Set the expected re-inspection date.", "date", "inspections.show_inspection",
-                          inspection_id=readiness.inspection.id))
-    return (steps + _plan_steps(readiness)
-            + assurance_tasks(readiness.recommendations, readiness.statuses, decisions)
-            + action_tasks(readiness.actions, readiness.on, readiness.reinspection_on, blocked)
-            + _audit_steps(readiness))
+        steps.append(
+            Task(
+                "Set the expected re-inspection date.",
+                "date",
+                "inspections.show_inspection",
+                inspection_id=readiness.inspection.id,
+            )
+        )
+    return (
+        steps
+        + _plan_steps(readiness)
+        + assurance_tasks(readiness.recommendations, readiness.statuses, decisions)
+        + action_tasks(readiness.actions, readiness.on, readiness.reinspection_on, blocked)
+        + _audit_steps(readiness)
+    )

@@ -16,11 +16,18 @@ from tracker.templating import format_date
 
 #: the tag each kind of task carries in the task list: (text, GOV.UK tag colour)
 TAGS = {
-    "date": ("To do", "grey"), "plan": ("To do", "grey"), "returned": ("Returned", "red"),
-    "ready": ("Ready to submit", "turquoise"), "awaiting_review": ("Awaiting review", "purple"),
-    "overdue": ("Overdue", "red"), "blocked": ("Blocked", "orange"), "slipped": ("Slipped", "yellow"),
-    "late": ("After re-inspection", "orange"), "audit": ("Audit needed", "grey"),
-    "too_few": ("Too few cases", "orange"), "improve": ("Improve", "yellow"),
+    "date": ("To do", "grey"),
+    "plan": ("To do", "grey"),
+    "returned": ("Returned", "red"),
+    "ready": ("Ready to submit", "turquoise"),
+    "awaiting_review": ("Awaiting review", "purple"),
+    "overdue": ("Overdue", "red"),
+    "blocked": ("Blocked", "orange"),
+    "slipped": ("Slipped", "yellow"),
+    "late": ("After re-inspection", "orange"),
+    "audit": ("Audit needed", "grey"),
+    "too_few": ("Too few cases", "orange"),
+    "improve": ("Improve", "yellow"),
 }
 
 
@@ -77,10 +84,12 @@ def unfinished_blockers(inspection_id: int) -> dict[int, list[Blocker]]:
     blocked: dict[int, list[Blocker]] = {}
     waiting = select(Action.id).join(Recommendation).where(Recommendation.inspection_id == inspection_id)
     for action_id, blocker_id, description, number in db.session.execute(
-            select(ActionDependency.action_id, Action.id, Action.description, Recommendation.number)
-            .join(Action, ActionDependency.blocker_id == Action.id).join(Recommendation)
-            .where(ActionDependency.action_id.in_(waiting), Action.status != COMPLETE)
-            .order_by(ActionDependency.id)):
+        select(ActionDependency.action_id, Action.id, Action.description, Recommendation.number)
+        .join(Action, ActionDependency.blocker_id == Action.id)
+        .join(Recommendation)
+        .where(ActionDependency.action_id.in_(waiting), Action.status != COMPLETE)
+        .order_by(ActionDependency.id)
+    ):
         blocked.setdefault(action_id, []).append(Blocker(blocker_id, description, number))
     return blocked
 
@@ -89,8 +98,12 @@ def latest_decisions(inspection_id: int) -> dict[int, EvidenceReview]:
     """The latest reviewer's decision on each evidence item of the inspection, in one query (always issued, so the
     count does not depend on the data)."""
     reviews = db.session.scalars(
-        select(EvidenceReview).join(Evidence).join(Recommendation)
-        .where(Recommendation.inspection_id == inspection_id).order_by(EvidenceReview.id))
+        select(EvidenceReview)
+        .join(Evidence)
+        .join(Recommendation)
+        .where(Recommendation.inspection_id == inspection_id)
+        .order_by(EvidenceReview.id)
+    )
     return {review.evidence_id: review for review in reviews}
 
 
@@ -101,7 +114,8 @@ def is_ready_to_submit(rec, status_key: str, decisions: dict[int, EvidenceReview
         return False
     return bool(rec.actions) and all(
         action.is_complete and any(not set_aside(item, decisions, None) for item in action.evidence)
-        for action in rec.actions)
+        for action in rec.actions
+    )
 
 
 def awaiting_review(rec, decisions: dict[int, EvidenceReview]) -> list:
@@ -109,8 +123,11 @@ def awaiting_review(rec, decisions: dict[int, EvidenceReview]) -> list:
     submission = latest_submission(rec)
     if submission is None or submission.state != SUBMITTED:
         return []
-    return [item for item in rec.evidence
-            if (decision := decisions.get(item.id)) is None or decision.submission_id != submission.id]
+    return [
+        item
+        for item in rec.evidence
+        if (decision := decisions.get(item.id)) is None or decision.submission_id != submission.id
+    ]
 
 
 def assurance_tasks(recommendations, statuses, decisions) -> list[Task]:
@@ -120,16 +137,33 @@ def assurance_tasks(recommendations, statuses, decisions) -> list[Task]:
         if key == "returned":
             submission = latest_submission(rec)
             reason = submission.decision_reason if submission else ""
-            tasks.append(rec_task(f"Answer the reviewer and resubmit recommendation {rec.number}: it was returned.",
-                                  "returned", rec, hint=f"Reviewer's reasons: {reason}" if reason else ""))
+            tasks.append(
+                rec_task(
+                    f"Answer the reviewer and resubmit recommendation {rec.number}: it was returned.",
+                    "returned",
+                    rec,
+                    hint=f"Reviewer's reasons: {reason}" if reason else "",
+                )
+            )
         elif is_ready_to_submit(rec, key, decisions):
-            tasks.append(rec_task(f"Submit recommendation {rec.number} for assurance: every action is complete "
-                                  "and evidenced.", "ready", rec))
+            tasks.append(
+                rec_task(
+                    f"Submit recommendation {rec.number} for assurance: every action is complete and evidenced.",
+                    "ready",
+                    rec,
+                )
+            )
         elif waiting := awaiting_review(rec, decisions):
             items = "; ".join(item.title for item in waiting)
-            tasks.append(rec_task(f"Review the evidence for recommendation {rec.number}: {len(waiting)} "
-                                  f"{'item' if len(waiting) == 1 else 'items'} awaiting review.",
-                                  "awaiting_review", rec, hint=items))
+            tasks.append(
+                rec_task(
+                    f"Review the evidence for recommendation {rec.number}: {len(waiting)} "
+                    f"{'item' if len(waiting) == 1 else 'items'} awaiting review.",
+                    "awaiting_review",
+                    rec,
+                    hint=items,
+                )
+            )
     return tasks
 
 
@@ -149,8 +183,11 @@ def _action_hint(action, kind, reinspection_on, blockers) -> str:
     """The other reasons the action needs chasing, besides the one its sentence names."""
     notes = []
     if blockers and kind != "blocked":
-        notes.append("Waits on " + "; ".join(f"recommendation {b.recommendation_number}: {b.description.rstrip('.')}"
-                                             for b in blockers) + ".")
+        notes.append(
+            "Waits on "
+            + "; ".join(f"recommendation {b.recommendation_number}: {b.description.rstrip('.')}" for b in blockers)
+            + "."
+        )
     if is_slipped(action) and kind != "slipped":
         notes.append(f"Slipped: first agreed for {format_date(action.original_target_on)}.")
     if reinspection_on and action.target_on > reinspection_on and kind != "late":
@@ -166,13 +203,19 @@ def _action_text(action, kind, blockers) -> str:
         return f"Complete the overdue action for recommendation {number} ({owner}), due {due}: {action.description}"
     if kind == "blocked":
         waits = "; ".join(f"recommendation {b.recommendation_number}: {b.description.rstrip('.')}" for b in blockers)
-        return (f"Unblock the action for recommendation {number} ({owner}), which waits on an unfinished action "
-                f"({waits}): {action.description}")
+        return (
+            f"Unblock the action for recommendation {number} ({owner}), which waits on an unfinished action "
+            f"({waits}): {action.description}"
+        )
     if kind == "slipped":
-        return (f"Hold the action for recommendation {number} ({owner}) to its revised date: it has slipped from "
-                f"{format_date(action.original_target_on)} to {due}: {action.description}")
-    return (f"Bring forward or justify the action for recommendation {number}, due {due}, after the "
-            f"re-inspection: {action.description}")
+        return (
+            f"Hold the action for recommendation {number} ({owner}) to its revised date: it has slipped from "
+            f"{format_date(action.original_target_on)} to {due}: {action.description}"
+        )
+    return (
+        f"Bring forward or justify the action for recommendation {number}, due {due}, after the "
+        f"re-inspection: {action.description}"
+    )
 
 
 def action_tasks(actions, on, reinspection_on, blocked: dict[int, list[Blocker]]) -> list[Task]:
@@ -183,6 +226,12 @@ def action_tasks(actions, on, reinspection_on, blocked: dict[int, list[Blocker]]
         blockers = blocked.get(action.id, []) if not action.is_complete else []
         kind = _action_kind(action, on, reinspection_on, blockers)
         if kind:
-            tasks.append(action_task(_action_text(action, kind, blockers), kind, action,
-                                     hint=_action_hint(action, kind, reinspection_on, blockers)))
+            tasks.append(
+                action_task(
+                    _action_text(action, kind, blockers),
+                    kind,
+                    action,
+                    hint=_action_hint(action, kind, reinspection_on, blockers),
+                )
+            )
     return tasks

@@ -43,11 +43,18 @@ def show_readiness(inspection_id: int):
 def _readiness_page(inspection_id: int) -> CachedPage:
     inspection = viewable_inspection(inspection_id)
     readiness = readiness_for(inspection, today())
-    main = main_content("readiness/_readiness-main.html", readiness=readiness,
-                        charts=charts.charts_for(readiness, services.bands()),
-                        can_record=services.can_record_audit(current_user, inspection))
-    return CachedPage(f"Readiness for re-inspection: {inspection.pdu.display_name}", main,
-                      url_for("inspections.show_inspection", inspection_id=inspection.id), "Back to the inspection")
+    main = main_content(
+        "readiness/_readiness-main.html",
+        readiness=readiness,
+        charts=charts.charts_for(readiness, services.bands()),
+        can_record=services.can_record_audit(current_user, inspection),
+    )
+    return CachedPage(
+        f"Readiness for re-inspection: {inspection.pdu.display_name}",
+        main,
+        url_for("inspections.show_inspection", inspection_id=inspection.id),
+        "Back to the inspection",
+    )
 
 
 @bp.get("/inspections/<int:inspection_id>/readiness/print")
@@ -55,9 +62,12 @@ def _readiness_page(inspection_id: int) -> CachedPage:
 def print_readiness(inspection_id: int):
     inspection = viewable_inspection(inspection_id)
     readiness = readiness_for(inspection, today())
-    return render_template("readiness/print.html", readiness=readiness,
-                           charts=charts.charts_for(readiness, services.bands()),
-                           action_status_of=lambda action: action_status(action, readiness.on))
+    return render_template(
+        "readiness/print.html",
+        readiness=readiness,
+        charts=charts.charts_for(readiness, services.bands()),
+        action_status_of=lambda action: action_status(action, readiness.on),
+    )
 
 
 def _form_input(form) -> services.AuditRoundInput:
@@ -91,8 +101,9 @@ def create_audit_round(inspection_id: int):
     inspection = viewable_inspection(inspection_id)
     authorise(services.can_record_audit(current_user, inspection))
     form = audit_round_form(inspection)
-    if request.method == "POST" and _save(form, lambda data: services.record_audit_round(current_user, inspection,
-                                                                                           data)):
+    if request.method == "POST" and _save(
+        form, lambda data: services.record_audit_round(current_user, inspection, data)
+    ):
         flash("Audit round saved", "success")
         return redirect(url_for(".show_readiness", inspection_id=inspection.id))
     return render_template("readiness/audit-round.html", form=form, inspection=inspection, audit_round=None)
@@ -138,8 +149,9 @@ def export_action_plan(inspection_id: int, extension: str):
         body = exports.to_xlsx(plan)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     # send_file writes the header itself, with an ASCII fallback and the RFC 6266 filename* form for any name.
-    return send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True,
-                     download_name=exports.file_name(inspection, extension))
+    return send_file(
+        io.BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=exports.file_name(inspection, extension)
+    )
 
 
 def _filters() -> tuple[DashboardFilterForm, dashboards.Filters]:
@@ -149,7 +161,8 @@ def _filters() -> tuple[DashboardFilterForm, dashboards.Filters]:
     filters = dashboards.Filters(
         status=(form.status.data or "") if not form.status.errors else "",
         owner=(form.owner.data or "") if not form.owner.errors else "",
-        due_by=form.due_by.data if not form.due_by.errors else None)
+        due_by=form.due_by.data if not form.due_by.errors else None,
+    )
     return form, filters
 
 
@@ -159,9 +172,14 @@ def _dashboard_page(build, **page) -> str:
     next changes."""
     sort = request.args.get("sort", "rag")
     descending = request.args.get("order") == "desc"
-    key = ("dashboard", request.endpoint, tuple(sorted((request.view_args or {}).items())),
-           tuple(sorted(request.args.items(multi=True))),
-           tuple(sorted((a.role, a.organisation_id) for a in current_user.roles)), today())
+    key = (
+        "dashboard",
+        request.endpoint,
+        tuple(sorted((request.view_args or {}).items())),
+        tuple(sorted(request.args.items(multi=True))),
+        tuple(sorted((a.role, a.organisation_id) for a in current_user.roles)),
+        today(),
+    )
     built = cached(key, lambda: build(*_filters(), sort, descending))
     return render_whole((*key, current_user.id), lambda: render_template("readiness/dashboard.html", **built, **page))
 
@@ -169,11 +187,18 @@ def _dashboard_page(build, **page) -> str:
 def _table(rows, form, filters, sort: str, descending: bool, totals_args: dict, **context) -> dict:
     """The dashboard table: the same columns whatever the data, a totals row, and every count a link."""
     rows = dashboards.sort_rows(rows, sort, descending)
-    table = render_template("readiness/_dashboard-table.html", rows=rows, form=form, filters=filters,
-                            statuses=all_statuses(), sort=sort, descending=descending,
-                            totals=dashboards.totals_row(rows, totals_args), **context)
-    return {"heading": context["heading"], "has_errors": bool(form.errors),
-            "table": Markup(table)}  # noqa: S704  # nosec B704 (our own autoescaped template's output)
+    table = render_template(
+        "readiness/_dashboard-table.html",
+        rows=rows,
+        form=form,
+        filters=filters,
+        statuses=all_statuses(),
+        sort=sort,
+        descending=descending,
+        totals=dashboards.totals_row(rows, totals_args),
+        **context,
+    )
+    return {"heading": context["heading"], "has_errors": bool(form.errors), "table": Markup(table)}  # noqa: S704  # nosec B704 (our own autoescaped template's output)
 
 
 def _inspection_href(inspection) -> str:
@@ -200,8 +225,17 @@ def _dashboard_for_user(form, filters, sort, descending) -> dict:
     for row in rows:
         assert row.inspection is not None  # each row is an inspection's
         row.name = row.inspection.title
-    return _table(rows, form, filters, sort, descending, {}, scope="pdu", heading="Your PDU's inspections",
-                  first_column="Inspection")
+    return _table(
+        rows,
+        form,
+        filters,
+        sort,
+        descending,
+        {},
+        scope="pdu",
+        heading="Your PDU's inspections",
+        first_column="Inspection",
+    )
 
 
 def _pdu_summary(inspection) -> dict:
@@ -210,8 +244,7 @@ def _pdu_summary(inspection) -> dict:
     assert with_rounds is not None  # the inspection given, loaded again with its rounds
     readiness = readiness_for(with_rounds, today())
     summary = render_template("readiness/_pdu-summary.html", readiness=readiness)
-    return {"heading": f"Readiness in {inspection.pdu.display_name}", "has_errors": False,
-            "table": Markup(summary)}  # noqa: S704  # nosec B704 (our own autoescaped template's output)
+    return {"heading": f"Readiness in {inspection.pdu.display_name}", "has_errors": False, "table": Markup(summary)}  # noqa: S704  # nosec B704 (our own autoescaped template's output)
 
 
 def _pdu_rows(pdus, filters):
@@ -220,24 +253,47 @@ def _pdu_rows(pdus, filters):
     rows = dashboards.inspection_rows(inspections, today(), filters, _inspection_href)
     if not filters.status:
         inspected = {inspection.pdu_id for inspection in inspections}
-        rows += [dashboards.Row(pdu.name, "", pdu, list_args={"organisation": pdu.id, "current": "1"})
-                 for pdu in pdus if pdu.id not in inspected]
+        rows += [
+            dashboards.Row(pdu.name, "", pdu, list_args={"organisation": pdu.id, "current": "1"})
+            for pdu in pdus
+            if pdu.id not in inspected
+        ]
     return rows
 
 
 def _national(form, filters, sort, descending) -> dict:
-    rows = dashboards.region_rows(dashboards.all_regions(),
-                                  _pdu_rows(dashboards.visible_pdus(current_user), filters),
-                                  lambda region: url_for(".region_dashboard", region_id=region.id))
-    return _table(rows, form, filters, sort, descending, {"current": "1"}, scope="national",
-                  heading="Readiness in every region", first_column="Region")
+    rows = dashboards.region_rows(
+        dashboards.all_regions(),
+        _pdu_rows(dashboards.visible_pdus(current_user), filters),
+        lambda region: url_for(".region_dashboard", region_id=region.id),
+    )
+    return _table(
+        rows,
+        form,
+        filters,
+        sort,
+        descending,
+        {"current": "1"},
+        scope="national",
+        heading="Readiness in every region",
+        first_column="Region",
+    )
 
 
 def _region(region, form, filters, sort, descending) -> dict:
     rows = _pdu_rows(dashboards.visible_pdus(current_user, region.id), filters)
-    return _table(rows, form, filters, sort, descending, {"organisation": region.id, "current": "1"},
-                  scope="region", region=region,
-                  heading=f"Readiness in {region.display_name}", first_column="PDU")
+    return _table(
+        rows,
+        form,
+        filters,
+        sort,
+        descending,
+        {"organisation": region.id, "current": "1"},
+        scope="region",
+        region=region,
+        heading=f"Readiness in {region.display_name}",
+        first_column="PDU",
+    )
 
 
 @bp.get("/dashboard/regions/<int:region_id>")
@@ -247,6 +303,6 @@ def region_dashboard(region_id: int):
     if region.kind != REGION:
         abort(404)
     visible_or_404(can_see_org(current_user, region))
-    return _dashboard_page(lambda form, filters, sort, descending: _region(region, form, filters, sort, descending),
-                           back_to_regions=True)
-
+    return _dashboard_page(
+        lambda form, filters, sort, descending: _region(region, form, filters, sort, descending), back_to_regions=True
+    )

@@ -12,16 +12,24 @@ from tracker.whole_numbers import form_id
 
 class ResponseForm(FlaskForm):
     response = RadioField(
-        "Response", choices=list(RESPONSES.items()), widget=GovRadioInput(),
+        "Response",
+        choices=list(RESPONSES.items()),
+        widget=GovRadioInput(),
         validators=[DataRequired(message="Select whether the recommendation is agreed, partly agreed or not agreed")],
     )
     rationale = TextAreaField(
-        "Rationale", widget=GovTextArea(), validators=[Length(max=LONG_TEXT)],
+        "Rationale",
+        widget=GovTextArea(),
+        validators=[Length(max=LONG_TEXT)],
         description="Required when partly agreed or not agreed: which part is not agreed, and why "
-                    "(commissioning, policy, operational or affordability reasons).",
+        "(commissioning, policy, operational or affordability reasons).",
     )
-    lead_id = SelectField("Lead", coerce=form_id, widget=GovSelect(),
-                          description="The person accountable for delivering this recommendation.")
+    lead_id = SelectField(
+        "Lead",
+        coerce=form_id,
+        widget=GovSelect(),
+        description="The person accountable for delivering this recommendation.",
+    )
     version = HiddenField()
     submit = SubmitField("Save response", widget=GovSubmitInput())
 

@@ -25,11 +25,15 @@ def lock_message(recommendation, state: str | None) -> str | None:
     """Why the recommendation cannot change now, and what to do about it; None when it can."""
     name = f"Recommendation {recommendation.number}"
     if state == SUBMITTED:
-        return (f"{name} is submitted for assurance, so its actions, evidence, response and lead cannot change "
-                "while it waits for review. Withdraw the submission to make changes, then submit it again.")
+        return (
+            f"{name} is submitted for assurance, so its actions, evidence, response and lead cannot change "
+            "while it waits for review. Withdraw the submission to make changes, then submit it again."
+        )
     if state == ASSURED:
-        return (f"{name} is assured, so its actions, evidence, response and lead cannot change. "
-                "Ask its reviewer to reopen it if something must change.")
+        return (
+            f"{name} is assured, so its actions, evidence, response and lead cannot change. "
+            "Ask its reviewer to reopen it if something must change."
+        )
     return None
 
 
@@ -57,8 +61,11 @@ def fresh_state(recommendation) -> str | None:
     """Lock, then read the latest submission from the database, not from what this session loaded earlier."""
     take_row_lock(recommendation.id)
     latest = db.session.scalar(
-        select(Submission).where(Submission.recommendation_id == recommendation.id)
-        .order_by(Submission.id.desc()).limit(1).execution_options(populate_existing=True)
+        select(Submission)
+        .where(Submission.recommendation_id == recommendation.id)
+        .order_by(Submission.id.desc())
+        .limit(1)
+        .execution_options(populate_existing=True)
     )
     return latest.state if latest is not None else None
 

@@ -24,8 +24,13 @@ ADDRESSEE_HMPPS = "hmpps"
 ADDRESSEE_OTHER = "other"
 ADDRESSEE_KINDS = (ADDRESSEE_PDU, ADDRESSEE_REGION, ADDRESSEE_HMPPS, ADDRESSEE_OTHER)
 #: the lists' "Addressed to" filter
-ADDRESSEE_CHOICES = [("", "Anyone"), ("pdu", "The PDU"), ("region", "The region"), ("hmpps", "HMPPS"),
-                     ("other", "Other bodies")]
+ADDRESSEE_CHOICES = [
+    ("", "Anyone"),
+    ("pdu", "The PDU"),
+    ("region", "The region"),
+    ("hmpps", "HMPPS"),
+    ("other", "Other bodies"),
+]
 
 AGREED = "agreed"
 PARTLY_AGREED = "partly_agreed"
@@ -55,8 +60,10 @@ recommendation_standards = Table(
 
 class Recommendation(Model):
     __tablename__ = "recommendations"
-    __table_args__ = (UniqueConstraint("inspection_id", "number", name="uq_recommendations_inspection_id_number"),
-                      text_search_index("ix_recommendations_text_search", "text"))
+    __table_args__ = (
+        UniqueConstraint("inspection_id", "number", name="uq_recommendations_inspection_id_number"),
+        text_search_index("ix_recommendations_text_search", "text"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"), index=True)

@@ -29,16 +29,18 @@ class RecommendationError(ValueError):
     """A change the rules refuse; the message is shown to the user."""
 
 
-def set_response(actor, recommendation: Recommendation, response: str, rationale: str,
-                 lead_id: int | None, expected_version=None) -> Recommendation:
+def set_response(
+    actor, recommendation: Recommendation, response: str, rationale: str, lead_id: int | None, expected_version=None
+) -> Recommendation:
     """Raises ConflictError when `expected_version` (from the form) is not the stored version."""
     ensure_unlocked(recommendation)
     with guarded(recommendation, expected_version):
         return _set_response(actor, recommendation, response, rationale, lead_id)
 
 
-def _set_response(actor, recommendation: Recommendation, response: str, rationale: str,
-                  lead_id: int | None) -> Recommendation:
+def _set_response(
+    actor, recommendation: Recommendation, response: str, rationale: str, lead_id: int | None
+) -> Recommendation:
     if response not in RESPONSES:
         raise RecommendationError("Select whether the recommendation is agreed, partly agreed or not agreed")
     rationale = rationale.strip()
@@ -51,9 +53,17 @@ def _set_response(actor, recommendation: Recommendation, response: str, rational
     db.session.flush()
     old, new = changed(before, snapshot(recommendation, RESPONSE_FIELDS))
     if new:
-        record_event(actor, "recommendation", recommendation.id, "update",
-                     f"Response set to {RESPONSES[response]}", before=old, after=new,
-                     recommendation_id=recommendation.id, inspection_id=recommendation.inspection_id)
+        record_event(
+            actor,
+            "recommendation",
+            recommendation.id,
+            "update",
+            f"Response set to {RESPONSES[response]}",
+            before=old,
+            after=new,
+            recommendation_id=recommendation.id,
+            inspection_id=recommendation.inspection_id,
+        )
     db.session.commit()
     return recommendation
 
@@ -61,8 +71,13 @@ def _set_response(actor, recommendation: Recommendation, response: str, rational
 def assignable_users(recommendation: Recommendation) -> list:
     """People who can lead or own work on this recommendation: those with a role at its owner or its PDU."""
     org_ids = {recommendation.owner_org_id, recommendation.inspection.pdu_id}
-    query = (select(User).join(RoleAssignment).where(RoleAssignment.organisation_id.in_(org_ids), User.is_active)
-             .distinct().order_by(User.name))
+    query = (
+        select(User)
+        .join(RoleAssignment)
+        .where(RoleAssignment.organisation_id.in_(org_ids), User.is_active)
+        .distinct()
+        .order_by(User.name)
+    )
     return list(db.session.scalars(query))
 
 
@@ -75,7 +90,9 @@ def load_recommendation(recommendation_id: int) -> Recommendation | None:
     """The recommendation with its actions, evidence and standards; tracker.actions.lookups also loads the actions'
     updates, revisions and owners for the pages that show them."""
     return db.session.scalar(
-        select(Recommendation).where(Recommendation.id == recommendation_id).options(
+        select(Recommendation)
+        .where(Recommendation.id == recommendation_id)
+        .options(
             selectinload(Recommendation.actions),
             selectinload(Recommendation.evidence),
             selectinload(Recommendation.standards),
@@ -87,8 +104,9 @@ def decisions_on(evidence_ids: list[int]) -> dict:
     """The latest reviewer's decision on each of these evidence items, in one query (none: not yet reviewed)."""
     if not evidence_ids:
         return {}
-    reviews = db.session.scalars(select(EvidenceReview).where(EvidenceReview.evidence_id.in_(evidence_ids))
-                                 .order_by(EvidenceReview.id))
+    reviews = db.session.scalars(
+        select(EvidenceReview).where(EvidenceReview.evidence_id.in_(evidence_ids)).order_by(EvidenceReview.id)
+    )
     return {review.evidence_id: review for review in reviews}
 
 
@@ -98,8 +116,11 @@ def owned_recommendation_condition(user):
     for kind, role in OWNER_ROLE_FOR_KIND.items():
         org_ids = user.orgs_with_role(role)
         if org_ids:
-            conditions.append(Recommendation.owner_org_id.in_(
-                select(Organisation.id).where(Organisation.kind == kind, Organisation.id.in_(org_ids))))
+            conditions.append(
+                Recommendation.owner_org_id.in_(
+                    select(Organisation.id).where(Organisation.kind == kind, Organisation.id.in_(org_ids))
+                )
+            )
     return or_(*conditions)
 
 
@@ -129,8 +150,13 @@ def load_inspection_with_recommendations(inspection_id: int) -> Inspection | Non
 def group_by_addressee(recommendations: list[Recommendation]) -> list[tuple[str, list[Recommendation]]]:
     """Recommendations grouped under their report headings: the PDU, the region, HMPPS, then others."""
     groups: dict[str, list[Recommendation]] = {}
-    ordered = sorted(recommendations, key=lambda r: (
-        ADDRESSEE_GROUP_ORDER.index(r.addressee_kind) if r.addressee_kind in ADDRESSEE_GROUP_ORDER else 9, r.number))
+    ordered = sorted(
+        recommendations,
+        key=lambda r: (
+            ADDRESSEE_GROUP_ORDER.index(r.addressee_kind) if r.addressee_kind in ADDRESSEE_GROUP_ORDER else 9,
+            r.number,
+        ),
+    )
     for recommendation in ordered:
         groups.setdefault(recommendation.addressee_name, []).append(recommendation)
     return list(groups.items())

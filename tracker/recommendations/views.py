@@ -21,13 +21,25 @@ def edit_response(recommendation_id: int):
     recommendation = recommendation_or_404(recommendation_id)
     authorise(permissions.can_manage_recommendation(current_user, recommendation))
     refuse_if_locked(recommendation)
-    form = ResponseForm(data={"response": recommendation.response, "rationale": recommendation.response_rationale,
-                              "lead_id": recommendation.lead_id or 0, "version": recommendation.version_id})
+    form = ResponseForm(
+        data={
+            "response": recommendation.response,
+            "rationale": recommendation.response_rationale,
+            "lead_id": recommendation.lead_id or 0,
+            "version": recommendation.version_id,
+        }
+    )
     form.lead_id.choices = services.people_choices(recommendation, blank="No lead yet")
     if form.validate_on_submit():
         try:
-            services.set_response(current_user, recommendation, form.response.data, form.rationale.data or "",
-                                  form.lead_id.data or None, expected_version=form.version.data)
+            services.set_response(
+                current_user,
+                recommendation,
+                form.response.data,
+                form.rationale.data or "",
+                form.lead_id.data or None,
+                expected_version=form.version.data,
+            )
         except ConflictError:
             return response_conflict(recommendation, form)
         flash("Response saved.", "success")
@@ -41,9 +53,11 @@ def response_conflict(recommendation, form):
     rows = [
         ConflictRow("Response", RESPONSES.get(form.response.data, ""), recommendation.response_label),
         ConflictRow("Rationale", form.rationale.data or "", recommendation.response_rationale),
-        ConflictRow("Lead", people.get(form.lead_id.data or 0, "No lead yet"),
-                    recommendation.lead.name if recommendation.lead else "No lead yet"),
+        ConflictRow(
+            "Lead",
+            people.get(form.lead_id.data or 0, "No lead yet"),
+            recommendation.lead.name if recommendation.lead else "No lead yet",
+        ),
     ]
     back = url_for("recommendations.show_recommendation", recommendation_id=recommendation.id)
     return conflict_page(recommendation, rows, back, f"the response to recommendation {recommendation.number}")
-

@@ -69,14 +69,17 @@ def _like_condition(column, words: list[str]):
 def _condition(column, query: str, words: list[str]):
     if db.session.get_bind().dialect.name == "postgresql":
         return func.to_tsvector(literal_column("'english'"), column).op("@@")(
-            func.websearch_to_tsquery(literal_column("'english'"), query))
+            func.websearch_to_tsquery(literal_column("'english'"), query)
+        )
     return _like_condition(column, words)
 
 
 def _order(column, query: str):
     if db.session.get_bind().dialect.name == "postgresql":
-        return func.ts_rank(func.to_tsvector(literal_column("'english'"), column),
-                            func.websearch_to_tsquery(literal_column("'english'"), query)).desc()
+        return func.ts_rank(
+            func.to_tsvector(literal_column("'english'"), column),
+            func.websearch_to_tsquery(literal_column("'english'"), query),
+        ).desc()
     return None
 
 
@@ -91,22 +94,36 @@ KINDS = (
 
 def _base(key: str, text_column, action_column):
     pdu = aliased(Organisation)
-    ident = {"recommendations": Recommendation.id, "actions": Action.id, "updates": ProgressUpdate.id,
-             "evidence": Evidence.id}[key]
-    columns = [ident, text_column, Recommendation.id, Recommendation.number, pdu.name,
-               action_column if action_column is not None else literal_column("NULL")]
+    ident = {
+        "recommendations": Recommendation.id,
+        "actions": Action.id,
+        "updates": ProgressUpdate.id,
+        "evidence": Evidence.id,
+    }[key]
+    columns = [
+        ident,
+        text_column,
+        Recommendation.id,
+        Recommendation.number,
+        pdu.name,
+        action_column if action_column is not None else literal_column("NULL"),
+    ]
     query = select(*columns)
     if key == "actions":
         query = query.select_from(Action).join(Recommendation, Action.recommendation_id == Recommendation.id)
     elif key == "updates":
-        query = (query.select_from(ProgressUpdate).join(Action, ProgressUpdate.action_id == Action.id)
-                 .join(Recommendation, Action.recommendation_id == Recommendation.id))
+        query = (
+            query.select_from(ProgressUpdate)
+            .join(Action, ProgressUpdate.action_id == Action.id)
+            .join(Recommendation, Action.recommendation_id == Recommendation.id)
+        )
     elif key == "evidence":
         query = query.select_from(Evidence).join(Recommendation, Evidence.recommendation_id == Recommendation.id)
     else:
         query = query.select_from(Recommendation)
-    return (query.join(Inspection, Recommendation.inspection_id == Inspection.id)
-            .join(pdu, Inspection.pdu_id == pdu.id)), ident
+    return (
+        query.join(Inspection, Recommendation.inspection_id == Inspection.id).join(pdu, Inspection.pdu_id == pdu.id)
+    ), ident
 
 
 def search(user, query: str) -> Results:
@@ -120,8 +137,11 @@ def search(user, query: str) -> Results:
     for key, label, text_column, action_column in KINDS:
         base, ident = _base(key, text_column, action_column)
         order = [o for o in (_order(text_column, query),) if o is not None] + [ident.desc()]
-        rows = db.session.execute(base.where(visibility_condition(user), _condition(text_column, query, words))
-                                  .order_by(*order).limit(PER_KIND + 1)).all()
+        rows = db.session.execute(
+            base.where(visibility_condition(user), _condition(text_column, query, words))
+            .order_by(*order)
+            .limit(PER_KIND + 1)
+        ).all()
         hits = [Hit(*row) for row in rows[:PER_KIND]]
         for hit in hits:
             hit.snippet = highlight(hit.text, words)
@@ -141,15 +161,16 @@ def highlight(text: str, words: list[str]) -> Markup:
     """The text (shortened around the first match) escaped, with each matched word in <mark>."""
     if not words:
         return escape(text)
-    pattern = re.compile("|".join(re.escape(_stem(w)) + r"\w*" for w in sorted(words, key=len, reverse=True)),
-                         re.IGNORECASE)
+    pattern = re.compile(
+        "|".join(re.escape(_stem(w)) + r"\w*" for w in sorted(words, key=len, reverse=True)), re.IGNORECASE
+    )
     first = pattern.search(text)
     start = max(0, (first.start() if first else 0) - SNIPPET // 3)
     end = min(len(text), start + SNIPPET)
     excerpt = text[start:end]
     pieces, position = [], 0
     for match in pattern.finditer(excerpt):
-        pieces.append(escape(excerpt[position:match.start()]))
+        pieces.append(escape(excerpt[position : match.start()]))
         pieces.append(Markup("<mark>{}</mark>").format(match.group(0)))
         position = match.end()
     pieces.append(escape(excerpt[position:]))

@@ -26,9 +26,18 @@ def record(kind: str, recipients, actor, recommendation, action=None, evidence=N
         if user is None or not user.is_active or user.id == getattr(actor, "id", None) or user.id in told:
             continue
         told.add(user.id)
-        db.session.add(NotificationEvent(
-            kind=kind, recipient_id=user.id, actor_id=getattr(actor, "id", None), recommendation=recommendation,
-            action=action, evidence=evidence, comment=(comment or "").strip(), created_at=utcnow()))
+        db.session.add(
+            NotificationEvent(
+                kind=kind,
+                recipient_id=user.id,
+                actor_id=getattr(actor, "id", None),
+                recommendation=recommendation,
+                action=action,
+                evidence=evidence,
+                comment=(comment or "").strip(),
+                created_at=utcnow(),
+            )
+        )
 
 
 def action_assigned(actor, action) -> None:
@@ -42,37 +51,72 @@ def submitted_for_review(actor, recommendation, reviewers) -> None:
 
 
 def returned(actor, recommendation, submission) -> None:
-    record(RETURNED_TO_YOU, [submission.submitted_by, recommendation.lead], actor, recommendation,
-           comment=submission.decision_reason)
+    record(
+        RETURNED_TO_YOU,
+        [submission.submitted_by, recommendation.lead],
+        actor,
+        recommendation,
+        comment=submission.decision_reason,
+    )
 
 
 def assured(actor, recommendation, submission) -> None:
-    record(ASSURED_YOURS, [submission.submitted_by, recommendation.lead], actor, recommendation,
-           comment=submission.decision_reason)
+    record(
+        ASSURED_YOURS,
+        [submission.submitted_by, recommendation.lead],
+        actor,
+        recommendation,
+        comment=submission.decision_reason,
+    )
 
 
 def evidence_rejected(actor, evidence, comment: str) -> None:
     owner = evidence.action.owner if evidence.action is not None else None
-    record(EVIDENCE_REJECTED, [evidence.uploaded_by, owner], actor, evidence.recommendation,
-           action=evidence.action, evidence=evidence, comment=comment)
+    record(
+        EVIDENCE_REJECTED,
+        [evidence.uploaded_by, owner],
+        actor,
+        evidence.recommendation,
+        action=evidence.action,
+        evidence=evidence,
+        comment=comment,
+    )
 
 
 def date_requested(actor, request, recipients) -> None:
     """The owner asked for a new date: the recommendation's lead (or its owners) are asked to decide."""
-    record(DATE_REQUESTED, recipients, actor, request.action.recommendation, action=request.action,
-           comment=_date_words(request))
+    record(
+        DATE_REQUESTED,
+        recipients,
+        actor,
+        request.action.recommendation,
+        action=request.action,
+        comment=_date_words(request),
+    )
 
 
 def date_agreement_needed(actor, request, recipients) -> None:
-    record(DATE_AGREEMENT, recipients, actor, request.action.recommendation, action=request.action,
-           comment=_date_words(request))
+    record(
+        DATE_AGREEMENT,
+        recipients,
+        actor,
+        request.action.recommendation,
+        action=request.action,
+        comment=_date_words(request),
+    )
 
 
 def date_decided(actor, request, recipients) -> None:
     outcome = "approved" if request.state == "approved" else "refused"
-    record(DATE_DECIDED, recipients, actor, request.action.recommendation, action=request.action,
-           comment=f"{outcome}: {_date_words(request)}" + (f". {request.decision_reason}"
-                                                           if request.decision_reason else ""))
+    record(
+        DATE_DECIDED,
+        recipients,
+        actor,
+        request.action.recommendation,
+        action=request.action,
+        comment=f"{outcome}: {_date_words(request)}"
+        + (f". {request.decision_reason}" if request.decision_reason else ""),
+    )
 
 
 def _date_words(request) -> str:
@@ -84,21 +128,31 @@ def mark_told(key: str, event_ids) -> list[int]:
     those that were still untold."""
     if not event_ids:
         return []
-    told = db.session.execute(update(NotificationEvent).where(NotificationEvent.id.in_(list(event_ids)),
-                                                              NotificationEvent.message_key.is_(None))
-                              .values(message_key=key).returning(NotificationEvent.id))
+    told = db.session.execute(
+        update(NotificationEvent)
+        .where(NotificationEvent.id.in_(list(event_ids)), NotificationEvent.message_key.is_(None))
+        .values(message_key=key)
+        .returning(NotificationEvent.id)
+    )
     return list(told.scalars())
 
 
 def told_elsewhere(key: str, event_ids) -> int:
     """How many of these events another message (another key) has told."""
-    return len(db.session.scalars(select(NotificationEvent.id).where(
-        NotificationEvent.id.in_(list(event_ids)), NotificationEvent.message_key.is_not(None),
-        NotificationEvent.message_key != key)).all())
+    return len(
+        db.session.scalars(
+            select(NotificationEvent.id).where(
+                NotificationEvent.id.in_(list(event_ids)),
+                NotificationEvent.message_key.is_not(None),
+                NotificationEvent.message_key != key,
+            )
+        ).all()
+    )
 
 
 def release(event_ids) -> None:
     """Undo `mark_told` for events of a message that is not queued after all."""
     if event_ids:
-        db.session.execute(update(NotificationEvent).where(NotificationEvent.id.in_(list(event_ids)))
-                           .values(message_key=None))
+        db.session.execute(
+            update(NotificationEvent).where(NotificationEvent.id.in_(list(event_ids))).values(message_key=None)
+        )
