@@ -7,6 +7,7 @@ import re
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
+from wtforms.validators import StopValidation
 
 #: an email address (RFC 5321's longest path)
 EMAIL = 254
@@ -56,7 +57,6 @@ def has_control_characters(value: str) -> bool:
 
 def single_line(label: str):
     """A WTForms validator: the field's text must be one line with no control characters."""
-    from wtforms.validators import StopValidation
 
     def check(_form, field) -> None:
         if isinstance(field.data, str) and has_control_characters(field.data):

@@ -7,6 +7,8 @@ nothing that arrives in a request reaches `int()` or the database unchecked."""
 
 import re
 
+from wtforms.validators import StopValidation
+
 #: the largest id any table here can hold: ids are INTEGER columns, 32-bit signed on PostgreSQL (SQLite's hold
 #: more, but no id there comes near this); a larger one in a query overflows the database's type
 MAX_ID = 2**31 - 1
@@ -46,7 +48,6 @@ def form_id(value) -> int:
 def id_in_address(what: str):
     """A WTForms validator for a filter's id carried in a list's address: one that no record could have is
     reported (and so left out of the filters) rather than read, with a message that says what happened."""
-    from wtforms.validators import StopValidation
 
     def check(_form, field) -> None:
         if field.data not in (None, "") and record_id(field.data) is None:

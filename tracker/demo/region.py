@@ -8,6 +8,8 @@ import hashlib
 import tomllib
 from datetime import date, timedelta
 
+from sqlalchemy import select
+
 from tracker.assurance import services as assurance
 from tracker.assurance.dependencies import build_dependency
 from tracker.audit.services import record_event
@@ -73,7 +75,6 @@ def region_emails() -> list[str]:
 
 def loaded_region_users() -> list[dict]:
     """The living region's users that are in this database (none when only Barking is loaded)."""
-    from sqlalchemy import select
 
     specs = load_region_data()["users"]
     present = set(db.session.scalars(select(User.email).where(User.email.in_([s["email"] for s in specs]))))

@@ -167,7 +167,6 @@ def action_tasks(user, on: date) -> list[Task]:
 
 def region_tasks(user, region, on: date) -> list[Task]:
     """A director's view of the region: what is overdue, and what has slipped even where it is no longer overdue."""
-    from tracker.actions.lists import ActionFilters, count_actions
 
     scope = {"organisation": region.id, "current": "1"}
     return [

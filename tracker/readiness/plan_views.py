@@ -5,7 +5,7 @@ import io
 from collections.abc import Sequence
 from typing import Any, cast
 
-from flask import abort, render_template, request, send_file
+from flask import abort, render_template, request, send_file, url_for
 from flask_login import current_user
 from wtforms import SelectField
 
@@ -70,7 +70,6 @@ def label_of(field: SelectField, value: str) -> str:
 
 def selected(form: PlanFilterForm) -> list[tuple[str, str, str]]:
     """(category, label, address without it) for each filter applied."""
-    from flask import url_for
 
     def without(key: str, value: str | None = None) -> str:
         args = request.args.copy()
