@@ -1,12 +1,12 @@
 """Flask extension singletons, created here so features can import them without importing the app."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import CursorResult, Executable, MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -33,3 +33,9 @@ else:
 migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+
+
+def rows_changed(statement: Executable) -> int:
+    """Run an UPDATE or DELETE in the session and say how many rows it changed. Its result is a CursorResult,
+    which has the row count; Session.execute is typed only as a Result, for any statement."""
+    return cast(CursorResult[Any], db.session.execute(statement)).rowcount

@@ -1,16 +1,14 @@
 """Leavers: deactivating an account (never deleting it, so their history stays) ends at once every way in they
 had (password, sessions, API tokens, set-password links), and their open work shows as needing a new owner."""
 
-from typing import Any, cast
-
-from sqlalchemy import CursorResult, update
+from sqlalchemy import update
 
 from tracker.admin.services import AdminError
 from tracker.audit.services import record_event
 from tracker.auth import sessions
 from tracker.auth.models import ApiToken, User, UserToken
 from tracker.db_types import utcnow
-from tracker.extensions import db
+from tracker.extensions import db, rows_changed
 
 
 def deactivate(actor, user: User) -> None:
@@ -21,13 +19,9 @@ def deactivate(actor, user: User) -> None:
     now = utcnow()
     user.is_active, user.deactivated_at = False, now
     sessions.end_sessions(user)
-    # an UPDATE's result is a CursorResult, which Session.execute is typed only as a Result
-    revoked = cast(
-        CursorResult[Any],
-        db.session.execute(
-            update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now)
-        ),
-    ).rowcount
+    revoked = rows_changed(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now)
+    )
     db.session.execute(
         update(UserToken).where(UserToken.user_id == user.id, UserToken.used_at.is_(None)).values(used_at=now)
     )

@@ -11,19 +11,18 @@ import re
 import secrets
 import time
 from datetime import timedelta
-from typing import Any, cast
 
 from flask import Flask, Response, flash, g, redirect, request
 from flask_login import current_user
 from markupsafe import escape
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from tracker.audit.models import AuditEvent
 from tracker.audit.services import events_recorded_in_this_request
 from tracker.db_types import utcnow
 from tracker.errors import page_to_return_to
-from tracker.extensions import db
+from tracker.extensions import db, rows_changed
 from tracker.form_tokens.models import FormSubmission
 
 FIELD = "submission_token"
@@ -99,10 +98,9 @@ def settle(token: str, response: Response) -> None:
 def discard_old_tokens() -> int:
     """Housekeeping: forget tokens older than KEEP_DAYS."""
     old = FormSubmission.sent_at < utcnow() - timedelta(days=KEEP_DAYS)
-    # a DELETE's result is a CursorResult, which has the rowcount; Session.execute is typed for any statement
-    result = cast(CursorResult[Any], db.session.execute(delete(FormSubmission).where(old)))
+    removed = rows_changed(delete(FormSubmission).where(old))
     db.session.commit()
-    return result.rowcount or 0
+    return removed or 0
 
 
 def init_app(app: Flask) -> None:

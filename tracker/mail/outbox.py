@@ -6,14 +6,13 @@ import secrets
 import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import CursorResult, and_, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.db_types import utcnow
-from tracker.extensions import db
+from tracker.extensions import db, rows_changed
 from tracker.mail import backends as mail
 from tracker.mail.content import PlannedMessage
 from tracker.mail.models import FAILED, PENDING, SENDING, SENT, DeliveryAttempt, OutboxMessage
@@ -173,9 +172,7 @@ def claim(limit: int, now: datetime, lease: timedelta) -> tuple[list[int], str]:
         claiming = (
             update(OutboxMessage).where(OutboxMessage.id == message_id, claimable(now, lease)).values(**claim_values)
         )
-        # an UPDATE's result is a CursorResult, which has the rowcount; Session.execute is typed for any statement
-        won = cast(CursorResult[Any], db.session.execute(claiming))
-        if won.rowcount == 1:
+        if rows_changed(claiming) == 1:
             ids.append(message_id)
     db.session.commit()
     return ids, token
@@ -223,15 +220,12 @@ def settle(
         status, values = FAILED, {"last_error": error}
     else:
         status, values = PENDING, {"last_error": error, "next_attempt_at": next_try(now, attempts, give_up_at)}
-    result = cast(
-        CursorResult[Any],
-        db.session.execute(  # an UPDATE's result, which has the rowcount
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, OutboxMessage.claim_token == token, OutboxMessage.status == SENDING)
-            .values(status=status, attempts=attempts, claim_token=None, **values)
-        ),
+    settled = rows_changed(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.claim_token == token, OutboxMessage.status == SENDING)
+        .values(status=status, attempts=attempts, claim_token=None, **values)
     )
-    if result.rowcount != 1:
+    if settled != 1:
         log.warning("Outbox message %s was reclaimed by another worker before this one settled it", message_id)
     db.session.add(
         DeliveryAttempt(message_id=message_id, attempted_at=now, backend=backend, is_success=error is None, error=error)
