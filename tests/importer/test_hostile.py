@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfWriter
 
 from tests.conftest import ADMIN
+from tests.importer import make_pdf
 from tests.importer.conftest import BARKING_TEXT, row_counts
 from tests.importer.test_views import error_summary, upload
 from tracker.importer import extract
@@ -71,9 +72,9 @@ def test_odd_list_numbers_are_read_not_a_server_error(start):
 def test_reading_is_stopped_after_the_time_limit(monkeypatch):
     def slow(data, filename=None):
         time.sleep(30)
-        return "never"
+        return extract.Source("never")
 
-    monkeypatch.setattr(extract, "extract_text", slow)  # the reading child is forked with this in place
+    monkeypatch.setattr(extract, "read_source", slow)  # the reading child is forked with this in place
     started = time.monotonic()
     with pytest.raises(ReportError, match=r"'slow.pdf' took more than 0.5 seconds to read"):
         extract.extract_text_in_time(b"%PDF-1.4", "slow.pdf", seconds=0.5)
@@ -86,6 +87,10 @@ def test_the_time_limited_reader_gives_the_same_text_and_refusals():
     )
     with pytest.raises(ReportError, match="'empty.txt' is empty"):
         extract.extract_text_in_time(b"", "empty.txt")
+    pdf = make_pdf.text_pdf(BARKING_TEXT)
+    # a PDF's page layout comes back from the reading child whole
+    assert extract.read_source_in_time(pdf, "barking.pdf") == extract.read_source(pdf, "barking.pdf")
+    assert extract.read_source(pdf, "barking.pdf").pages[0].lines[0].y > 700
 
 
 @pytest.mark.parametrize("cut", [0.5, 0.9, 0.99])
@@ -180,9 +185,9 @@ def test_only_one_import_is_read_at_a_time(monkeypatch):
 
     def slow(data, filename=None):
         time.sleep(1.5)
-        return "read"
+        return extract.Source("read")
 
-    monkeypatch.setattr(extract, "extract_text", slow)
+    monkeypatch.setattr(extract, "read_source", slow)
     results = {}
     first = threading.Thread(target=lambda: results.update(first=extract.extract_text_in_time(b"a", "a.txt", 10)))
     first.start()

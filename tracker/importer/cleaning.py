@@ -34,7 +34,23 @@ _RATING_TAIL_RE = re.compile(
     rf"(?:[.:]\s+|\t|\*\*\s*|\s{{2,}})[*_{QUOTES}]*({RATING_PATTERN})[\s*_.{QUOTES}{SUPERSCRIPTS}]*$", re.IGNORECASE
 )
 _SPACE_TRANSLATION = str.maketrans(
-    {"\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ", "\u200b": None, "\u00ad": None, "\ufeff": None}
+    {
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u200b": None,
+        "\u00ad": None,
+        "\ufeff": None,
+        # ligatures a PDF's font draws as one letter ("oﬀending"), read back as the letters they join
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+        "\ufb05": "st",
+        "\ufb06": "st",
+    }
 )
 # Page furniture that PDF and print exports interleave with the text: running headers, footers and page numbers.
 _FURNITURE_RES = (
@@ -55,6 +71,12 @@ def clean_lines(text: str) -> list[str]:
     text = text.translate(_SPACE_TRANSLATION).replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     lines = (_tidy(line) for line in text.split("\n"))
     return [line for line in lines if not is_furniture(line)]
+
+
+def tidy(line: str) -> str:
+    """One line as clean_lines gives it (odd spaces, tabs and Markdown table rows tidied), to match lines read
+    from elsewhere, such as a PDF's layout, with the lines the parser read."""
+    return _tidy(line.translate(_SPACE_TRANSLATION))
 
 
 def _tidy(line: str) -> str:

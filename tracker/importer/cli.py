@@ -163,8 +163,8 @@ def register(group: click.Group) -> None:
     @click.option(
         "--accept-endings",
         is_flag=True,
-        help="Save recommendations that may have lost words (any of a list wrapped as a PDF prints it), "
-        "once checked against the report.",
+        help="Save recommendations the file cannot vouch for (each named in a warning, with why), once checked "
+        "against the report.",
     )
     def import_report(file: Path, dry_run: bool, as_json: bool, **options) -> None:
         """Import an inspection report FILE (text, saved web page or PDF) as an inspection."""
@@ -175,7 +175,7 @@ def register(group: click.Group) -> None:
             click.echo(json.dumps(extraction.to_dict(), indent=2, ensure_ascii=False))
         else:
             describe(extraction, echo)
-        for warning in extraction.warnings:
+        for warning in [*extraction.doubts.values(), *extraction.warnings]:
             echo(f"Warning: {warning}")
         refuse_incomplete(extraction, echo)
         if dry_run:

@@ -1,6 +1,9 @@
 """Whether each recommendation is saved with all its words, or may have lost some with a line of the report.
 
-Why and how it is judged: docs/importer.md, "How recommendation endings are judged" (measured in docs/performance.md).
+What is doubted depends on what the file can show. A PDF's page layout shows a lost line or page (judged in
+tracker.importer.pages); a web page's list items are whole by its structure; plain text shows nothing but its own
+lines, so there the doubt stays wherever a line could be lost unseen. Why and how: docs/importer.md, "How
+recommendation endings are judged".
 """
 
 from __future__ import annotations
@@ -17,23 +20,33 @@ _UNFINISHED_WORDS = frozenset("a an the and or but nor their its our your whose 
 # to"): a "should".
 _STRANDABLE_WORDS = frozenset("to of for with in on by from at into about between within without".split())
 _UNFINISHED_MARKS = (",", "-", "–", "(", "[", ":", "/", "&")
-_FINISHED_RE = re.compile(r"[.!?;][\"'’”)\]]*$")
+_FINISHED_RE = re.compile(r"[.!?][\"'’”)\]]*$")
 # "...; and" closes a list item in the house style of many public bodies: the clause is finished.
 _LIST_JOIN_RE = re.compile(r";\s*(?:and|or)$", re.IGNORECASE)
 _LAST_WORD_RE = re.compile(r"([A-Za-z’']+)\W*$")
+_NUMBER_ONLY_RE = re.compile(r"^\(?\d{1,2}[.)]$")
 
-#: at least this many lines must be seen wrapped (followed by more of their recommendation) to infer a margin
-MIN_WRAPPED_LINES = 2
-#: a proportional font fits more narrow letters on a line than wide ones, so a PDF's full lines differ by a few
-#: characters: this share of the margin (and at least MIN_SLACK characters) is allowed for it
-SLACK_SHARE = 0.06
-MIN_SLACK = 2
-#: a last line reaches the margin when at least this share of the list's words would not have fitted after it
-WRAP_SHARE = 0.25
-#: a line breaks early when the next word, with this share of the margin to spare, would have fitted on it: in a
-#: proportional font a word of wide letters takes the room of a longer one of narrow letters
+#: at least this many lines must be seen wrapped (followed by more of their sentence) to read a margin
+MIN_WRAPPED_LINES = 3
+#: a proportional font fits more narrow letters on a line than wide ones, so a line breaks early only when the next
+#: word, with this share of the margin to spare, would have fitted on it
 EARLY_SHARE = 0.15
-AT_MARGIN, BROKEN_EARLY = "at margin", "broken early"
+MIN_SLACK = 2
+#: in the inspectorate's house style only the last recommendation under a heading ends with a full stop; where no
+#: more than this share of the others do, one that does marks the end of a heading's list
+HOUSE_STYLE_SHARE = 0.25
+
+
+@dataclass
+class Layout:
+    """How the recommendations were printed, and what that says about words lost from them."""
+
+    #: "pdf", "html" or "text": what the file can show about a lost line
+    kind: str = "text"
+    #: the lines each recommendation was printed on, by number
+    printed: dict[int, list[str]] = field(default_factory=dict)
+    #: why each recommendation in doubt is doubted, by number
+    doubts: dict[int, str] = field(default_factory=dict)
 
 
 def unfinished_problems(recommendations: list[RecommendationData]) -> list[str]:
@@ -51,125 +64,140 @@ def stranded_numbers(recommendations: list[RecommendationData]) -> list[int]:
     return [r.number for r in recommendations if _last_word(r.text) in _STRANDABLE_WORDS and not _is_unfinished(r.text)]
 
 
-def wrapped_margin(printed: dict[int, list[str]]) -> int | None:
-    """The right margin the recommendations are wrapped at, or None when the list is not wrapped at one width.
+def report_margin(printed: dict[int, list[str]], report_lines: list[str]) -> int | None:
+    """The right margin the text was wrapped at, in characters, read from the report's own lines, or None when it
+    was not wrapped (one paragraph, and one recommendation, a line).
 
-    `printed` gives the lines each recommendation was printed on. A line followed by more of its recommendation
-    was wrapped: the margin is at least its length, and less than its length with the next line's first word
-    added (that word did not fit). A list with too few wrapped lines gives no margin to read, and one with a line
-    well beyond the margin was not wrapped at one width (a web page, one recommendation a line)."""
-    wrapped = _wrapped_lines(printed)
-    if len(wrapped) < MIN_WRAPPED_LINES:
+    A wrapped line is one followed by more of its sentence: a line of a recommendation followed by more of it, or
+    a line of prose followed by one starting in lower case. The recommendations' own wrapped lines give the margin
+    when there are enough of them (a list is often indented, so narrower than the prose); else the prose's do."""
+    in_list = [len(line) for lines in printed.values() for line, _ in _wrapped_pairs(lines)]
+    if len(in_list) >= 2:
+        return max(in_list)
+    prose = [
+        len(line)
+        for line, following in pairwise(report_lines)
+        if line and following[:1].islower() and not _NUMBER_ONLY_RE.match(line)
+    ]
+    if len(prose) + len(in_list) < MIN_WRAPPED_LINES:
         return None
-    margin = _margin(wrapped)
-    slack = max(MIN_SLACK, round(margin * SLACK_SHARE))
-    if any(len(line) > margin + slack for lines in printed.values() for line in lines):
-        return None
-    return margin
+    margin = max(prose + in_list)
+    # lines of one width: most wrapped lines come close to the widest (a text of long lines has few that wrap)
+    close = [length for length in prose + in_list if length >= margin * 0.75]
+    return margin if len(close) * 2 >= len(prose + in_list) else None
 
 
-def layout_doubts(printed: dict[int, list[str]]) -> dict[int, str]:
-    """The recommendations whose lines, as printed, suggest a line of the report was lost: AT_MARGIN when the last
-    line reaches the right margin, BROKEN_EARLY when a line breaks before a word that would have fitted on it.
-    A list not wrapped at one width (see wrapped_margin) says nothing.
+def text_doubts(
+    recommendations: list[RecommendationData], printed: dict[int, list[str]], report_lines: list[str]
+) -> dict[int, str]:
+    """The recommendations of a plain text whose words its lines cannot vouch for, and why.
 
-    A last line reaches the margin when at least WRAP_SHARE of the list's words would not have fitted after it:
-    had a line been lost after it, that is how likely the lost line's first word was one of those. The lower the
-    share, the more cuts are caught and the more complete recommendations are questioned. A line that breaks early
-    is followed by words that are not its own: the line after it was lost, and the words now following belong
-    further on, or to another recommendation whose number was lost."""
-    margin = wrapped_margin(printed)
-    words = [len(word) for lines in printed.values() for word in " ".join(lines).split()[1:]]
-    if margin is None or not words:
-        return {}
-    needed = sorted((length + 1 for length in words), reverse=True)
-    room = max(MIN_SLACK, needed[min(len(needed) - 1, int(len(needed) * WRAP_SHARE))] - 1)
-    longest = max(length for length, _ in _wrapped_lines(printed))
-    doubts = {number: AT_MARGIN for number, lines in printed.items() if lines and margin - len(lines[-1]) < room}
-    early = round(margin * EARLY_SHARE)
-    for number, lines in printed.items():
-        if any(
-            following.split() and len(line) + 1 + len(following.split()[0]) <= longest - early
-            for line, following in pairwise(lines)
-        ):
-            doubts[number] = BROKEN_EARLY
+    Printed one a line, a recommendation can lose a line only whole, which the numbering shows: none is doubted
+    unless one runs onto a second line (the words after the break may be another recommendation whose number was
+    lost) or ends with a stranded preposition. Wrapped at a margin, as text copied from a PDF is, a line lost from
+    inside a recommendation leaves its start and its true end, so every recommendation over more than one line is
+    doubted, and one on a single line reaching the margin without a full stop, whose next line may be lost."""
+    margin = report_margin(printed, report_lines)
+    longest = max((len(word) for r in recommendations for word in r.text.split()), default=0)
+    doubts: dict[int, str] = {}
+    for recommendation in recommendations:
+        lines = _own_lines(printed.get(recommendation.number, []))
+        reason = _line_doubt(recommendation, lines, margin, longest)
+        if reason:
+            doubts[recommendation.number] = reason
+    for number in stranded_numbers(recommendations):
+        recommendation = next(r for r in recommendations if r.number == number)
+        doubts.setdefault(number, stranded_doubt(recommendation))
     return doubts
 
 
-def _wrapped_lines(printed: dict[int, list[str]]) -> list[tuple[int, int]]:
-    """Each line followed by more of its recommendation: its length, and the length of the next line's first word."""
-    return [
-        (len(line), len(following.split()[0]))
-        for lines in printed.values()
-        for line, following in pairwise(lines)
-        if following.split()
-    ]
+def _line_doubt(recommendation: RecommendationData, lines: list[str], margin: int | None, longest: int) -> str | None:
+    if len(lines) > 1 and margin is None:
+        return lost_words(
+            recommendation,
+            "it runs onto a second line although the report prints each recommendation on a line of its own, so "
+            "the words after the break may belong to another recommendation whose number was lost",
+        )
+    if len(lines) > 1:
+        assert margin is not None  # a wrapped text has a margin
+        early = round(margin * EARLY_SHARE)
+        if any(
+            following.split() and len(line) + 1 + len(following.split()[0]) <= margin - max(MIN_SLACK, early)
+            for line, following in pairwise(lines)
+        ):
+            return lost_words(
+                recommendation,
+                "one of its lines ends before a word that would have fitted on it, so the line after it may "
+                "have been lost",
+            )
+        return lost_words(
+            recommendation,
+            f"it runs over {len(lines)} lines of text wrapped at a margin, as text copied from a PDF is, and a "
+            "line lost from inside it would leave words that still read as a whole",
+        )
+    if margin is not None and lines and not _FINISHED_RE.search(recommendation.text.strip()):
+        if margin - len(lines[0]) <= longest + 1:
+            return cut_short(
+                recommendation,
+                "its line reaches the report's right margin with no full stop, so its next line may have been lost",
+            )
+    return None
 
 
-def _margin(wrapped: list[tuple[int, int]]) -> int:
-    """The widest the list's lines could be: below every wrapped line with its next word added, but no narrower
-    than the longest wrapped line (a PDF's proportional letters break the first bound by a character or two)."""
-    longest = max(length for length, _ in wrapped)
-    return max(longest, min(length + word for length, word in wrapped))
+def heading_doubts(recommendations: list[RecommendationData]) -> dict[int, str]:
+    """Recommendations that may be under the wrong heading: in the house style only the last recommendation under
+    a heading ends with a full stop, so one that does, followed by more under the same heading, marks where a
+    heading (and who should act) may have been lost."""
+    runs: list[list[RecommendationData]] = []
+    for recommendation in recommendations:
+        if runs and runs[-1][-1].addressee_name == recommendation.addressee_name:
+            runs[-1].append(recommendation)
+        else:
+            runs.append([recommendation])
+    inner = [r for run in runs for r in run[:-1]]
+    stopped = [r for r in inner if _FINISHED_RE.search(r.text.strip())]
+    # the house style shows: at least two recommendations that are not the last under their heading end without a
+    # full stop, and few that are not the last end with one (a lost heading makes one)
+    if len(inner) - len(stopped) < 2 or len(stopped) > max(1, len(inner) * HOUSE_STYLE_SHARE):
+        return {}
+    doubts: dict[int, str] = {}
+    for run in runs:
+        for before, after in pairwise(run):
+            if before not in stopped:
+                continue
+            for recommendation in run[run.index(after) :]:
+                doubts.setdefault(
+                    recommendation.number,
+                    f"Recommendation {recommendation.number} may have lost its heading: recommendation "
+                    f"{before.number} ends with a full stop, as the last recommendation under a heading does, yet "
+                    f"recommendation {after.number} follows it under '{after.addressee_name} should:', so a heading "
+                    "saying who should act may be missing between them. Check in the report that recommendation "
+                    f"{recommendation.number} is addressed to {after.addressee_name}; if not, a heading is missing "
+                    "from the file, so import the complete report instead",
+                )
+    return doubts
 
 
-@dataclass
-class Layout:
-    """What the way the recommendations are printed says about lines lost from them."""
-
-    #: a recommendation runs over more than one line, or the text came from a PDF, so a line lost inside any of
-    #: them may not show
-    is_wrapped: bool = False
-    #: AT_MARGIN or BROKEN_EARLY by recommendation number (see layout_doubts)
-    doubts: dict[int, str] = field(default_factory=dict)
-
-
-def read_layout(printed: dict[int, list[str]]) -> Layout:
-    """Any line followed by more of its recommendation shows the list wrapped, even where no margin can be read
-    from it (see wrapped_margin): the line lost may have been one of the few that would have shown it."""
-    return Layout(is_wrapped=bool(_wrapped_lines(printed)), doubts=layout_doubts(printed))
-
-
-def unconfirmed(recommendations: list[RecommendationData], layout: Layout) -> list[int]:
-    """Recommendations whose words an administrator must check against the report before they are saved: every
-    one of a wrapped list; in a list printed one recommendation a line, one ending with a stranded word."""
-    if layout.is_wrapped:
-        return sorted({r.number for r in recommendations})
-    return _doubted(recommendations, layout.doubts)
-
-
-def _doubted(recommendations: list[RecommendationData], doubts: dict[int, str]) -> list[int]:
-    """Recommendations with a pointed reason to doubt their ending: a doubt from the layout (at the margin only
-    when the text has no full stop), or a stranded last word."""
-    last = max((r.number for r in recommendations), default=None)
-    open_ended = {
-        r.number
-        for r in recommendations
-        if r.number != last and r.text.strip() and not _FINISHED_RE.search(r.text.strip())
-    }
-    from_layout = {number for number, doubt in doubts.items() if doubt == BROKEN_EARLY or number in open_ended}
-    return sorted(from_layout | set(stranded_numbers(recommendations)))
-
-
-def unconfirmed_warnings(recommendations: list[RecommendationData], layout: Layout) -> list[str]:
-    """A warning for each recommendation with a pointed reason to doubt its ending, then, for a wrapped list, one
-    naming every recommendation in it."""
-    doubted = _doubted(recommendations, layout.doubts)
-    warnings = [unconfirmed_warning(r, layout.doubts.get(r.number)) for r in recommendations if r.number in doubted]
-    if layout.is_wrapped and recommendations:
-        warnings.append(wrapped_warning(sorted(r.number for r in recommendations)))
-    return warnings
-
-
-def wrapped_warning(numbers: list[int]) -> str:
-    """Names the recommendations of a wrapped list: a line lost from inside one would not show."""
-    many = len(numbers) > 1
+def lost_words(recommendation: RecommendationData, why: str) -> str:
+    """Names the recommendation, why words may be lost from it, and what to check."""
     return (
-        f"Recommendation{'s' if many else ''} {listed_numbers(numbers)} {'are' if many else 'is'} printed as a "
-        f"PDF prints {'them' if many else 'it'}, wrapped over several lines. A line lost from inside "
-        f"{'one' if many else 'it'} leaves words that still read as a whole recommendation, and nothing in the "
-        f"file shows it. Check that {'each' if many else 'it'} reads as in the report before saving; if a line "
-        "is missing, import the complete report instead"
+        f"Recommendation {recommendation.number} may have lost words: {why}. Check in the report that it reads "
+        f"'{recommendation.text}'; if not, words are missing from the file, so import the complete report instead"
+    )
+
+
+def cut_short(recommendation: RecommendationData, why: str) -> str:
+    """Names the recommendation, why its end may be lost, and what to check."""
+    return (
+        f"Recommendation {recommendation.number} may be cut short: {why}. Check in the report that it ends "
+        f"'…{_tail(recommendation.text)}'; if it goes on, words are missing from the file, so import the complete "
+        "report instead"
+    )
+
+
+def stranded_doubt(recommendation: RecommendationData) -> str:
+    return cut_short(
+        recommendation, f"it ends with '{_last_word(recommendation.text)}', which usually has more words after it"
     )
 
 
@@ -187,27 +215,19 @@ def listed_numbers(numbers: list[int]) -> str:
     return " and ".join(filter(None, [", ".join(parts[:-1]), *parts[-1:]]))
 
 
-def unconfirmed_warning(recommendation: RecommendationData, doubt: str | None) -> str:
-    """Names the recommendation, why its words are in doubt and what to check."""
-    if doubt == BROKEN_EARLY:
-        return (
-            f"Recommendation {recommendation.number} may have lost words: one of its lines ends before a word "
-            "that would have fitted on it, so the line after it may have been lost. Check in the report that "
-            f"it reads '{recommendation.text}'; if not, a line is missing from the file, so import the complete "
-            "report instead"
-        )
-    if doubt == AT_MARGIN:
-        why = (
-            "its last line reaches the right margin with no full stop, so the line after it may have been lost "
-            "(a recommendation can end at the margin by chance)"
-        )
-    else:
-        why = f"it ends with '{_last_word(recommendation.text)}', which usually has more words after it"
-    return (
-        f"Recommendation {recommendation.number} may be cut short: {why}. Check in the report that it ends "
-        f"'…{_tail(recommendation.text)}'; if it goes on, a line is missing from the file, so import the complete "
-        "report instead"
-    )
+def is_finished(text: str) -> bool:
+    """Whether the text ends a sentence (a full stop, question or exclamation mark)."""
+    return bool(_FINISHED_RE.search(text.strip()))
+
+
+def _own_lines(lines: list[str]) -> list[str]:
+    """The lines holding a recommendation's words: a number printed on a line of its own is a label, not a line
+    of the recommendation (a web page read as text prints "1." above its words)."""
+    return lines[1:] if lines and _NUMBER_ONLY_RE.match(lines[0].strip()) else lines
+
+
+def _wrapped_pairs(lines: list[str]) -> list[tuple[str, str]]:
+    return [(line, following) for line, following in pairwise(_own_lines(lines)) if following.split()]
 
 
 def _is_unfinished(text: str) -> bool:

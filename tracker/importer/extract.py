@@ -1,4 +1,5 @@
-"""Gets plain text out of an uploaded report, whether it is a PDF, a saved web page or a text file."""
+"""Gets plain text out of an uploaded report, whether it is a PDF, a saved web page or a text file, and for a PDF
+where each line sits on its page (see tracker.importer.pages)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ import io
 import multiprocessing
 import re
 import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal
 
 from bs4 import BeautifulSoup, NavigableString
 from flask import current_app, has_app_context
@@ -115,9 +119,41 @@ _PDF_INSTRUCTION = re.compile(
 )
 
 
+@dataclass
+class PdfLine:
+    """One line of a PDF page as its text layer draws it: the words, and where the line sits on the page."""
+
+    text: str
+    #: the baseline's height above the foot of the page, in points
+    y: float
+    #: where the line starts from the left of the page, in points
+    x: float
+
+
+@dataclass
+class PdfPage:
+    """A page of a PDF: its lines from top to bottom as read, with their positions."""
+
+    lines: list[PdfLine] = field(default_factory=list)
+
+
+@dataclass
+class Source:
+    """What a file gave: its text, its kind, and for a PDF the layout of each page (see tracker.importer.pages)."""
+
+    text: str
+    kind: Literal["pdf", "html", "text"] = "text"
+    pages: list[PdfPage] = field(default_factory=list)
+
+
 def extract_text_in_time(data: bytes, filename: str | None = None, seconds: float | None = None) -> str:
     """extract_text in a child process that is stopped after `seconds` (`[importer] extract_seconds`), so that a
     report built to be slow to read is refused instead of holding a web worker."""
+    return read_source_in_time(data, filename, seconds).text
+
+
+def read_source_in_time(data: bytes, filename: str | None = None, seconds: float | None = None) -> Source:
+    """read_source within the time allowed, one report at a time in each process (see extract_text_in_time)."""
     if not _READING.acquire(blocking=False):
         raise ReportError(BUSY_MESSAGE)
     try:
@@ -126,7 +162,7 @@ def extract_text_in_time(data: bytes, filename: str | None = None, seconds: floa
         _READING.release()
 
 
-def _extract_in_child(data: bytes, filename: str | None, seconds: float | None) -> str:
+def _extract_in_child(data: bytes, filename: str | None, seconds: float | None) -> Source:
     if seconds is None:
         seconds = float(
             current_app.config.get("IMPORTER_EXTRACT_SECONDS", DEFAULT_EXTRACT_SECONDS)
@@ -158,7 +194,7 @@ def _extract_in_child(data: bytes, filename: str | None, seconds: float | None) 
 
 def _extract_into(sender, data: bytes, filename: str | None) -> None:
     try:
-        result = ("text", extract_text(data, filename))
+        result: tuple[str, Source | str] = ("source", read_source(data, filename))
     except ReportError as error:
         result = ("error", error.message)
     except Exception:  # noqa: BLE001 (anything a hostile file provokes is a refusal, reported in the parent)
@@ -187,11 +223,17 @@ def is_pdf(data: bytes) -> bool:
 
 def extract_text(data: bytes, filename: str | None = None) -> str:
     """Return the report's text, detecting the format from the content rather than the file name."""
+    return read_source(data, filename).text
+
+
+def read_source(data: bytes, filename: str | None = None) -> Source:
+    """The report's text and what kind of file gave it (with a PDF's page layout), detected from the content
+    rather than the file name."""
     label = f"'{filename}'" if filename else "The file"
     if not data or not data.strip():
         raise ReportError(f"{label} is empty. {_UPLOAD_HINT}")
     if is_pdf(data):
-        return _pdf_text(data, label)
+        return _pdf_source(data, label)
     for magic, kind in _OTHER_FORMATS:
         if data.startswith(magic):
             raise ReportError(f"{label} looks like {kind}, which cannot be read. {_UPLOAD_HINT}")
@@ -200,8 +242,8 @@ def extract_text(data: bytes, filename: str | None = None) -> str:
             raise ReportError(
                 f"{label} is a web page nested far more deeply than a report, so it was not imported. {_UPLOAD_HINT}"
             )
-        return _too_long(_html_text(data), label)
-    return _too_long(_decode(data, label), label)
+        return Source(_too_long(_html_text(data), label), "html")
+    return Source(_too_long(_decode(data, label), label), "text")
 
 
 def _nesting_depth(data: bytes) -> int:
@@ -233,13 +275,13 @@ def _nesting_depth(data: bytes) -> int:
     return deepest
 
 
-def _pdf_text(data: bytes, label: str) -> str:
-    # A file the library had to repair may have lost pages: the completeness checks then refuse what is missing.
+def _pdf_source(data: bytes, label: str) -> Source:
+    # A file the library had to repair may have lost pages: the completeness and page checks then show it.
     with pdf_library_quiet():
         return _read_pdf(data, label)
 
 
-def _read_pdf(data: bytes, label: str) -> str:
+def _read_pdf(data: bytes, label: str) -> Source:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -250,9 +292,12 @@ def _read_pdf(data: bytes, label: str) -> str:
                 f"{MAX_PDF_PAGES}, so it was not imported. {_UPLOAD_HINT}"
             )
         _check_drawing_budget(reader, label)
-        pages = []
+        pages: list[str] = []
+        layouts: list[PdfPage] = []
         for page in reader.pages:
-            pages.append(page.extract_text() or "")
+            text_of_page, layout = _page_text(page)
+            pages.append(text_of_page)
+            layouts.append(layout)
             if sum(map(len, pages)) > MAX_TEXT_CHARACTERS:
                 _too_long("".join(pages), label)
         text = "\n".join(pages)
@@ -266,7 +311,46 @@ def _read_pdf(data: bytes, label: str) -> str:
             "This PDF has no text layer (it may be a scanned image), so its ratings and recommendations cannot "
             "be read. Please upload the PDF published by HM Inspectorate of Probation, or the report's web page."
         )
-    return text
+    return Source(text, "pdf", layouts)
+
+
+def _page_text(page) -> tuple[str, PdfPage]:
+    """The page's text as the PDF library reads it, and each of its lines with where the line sits: the pieces of
+    text the library puts together, each with the position it is drawn at."""
+    pieces: list[tuple[str, float, float]] = []
+
+    def visit(text, cm, tm, font, size) -> None:
+        x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+        y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+        pieces.append((text, x, y))
+
+    text = page.extract_text(visitor_text=visit) or ""
+    layout = PdfPage()
+    current: list[tuple[str, float, float]] = []
+    for piece, x, y in pieces + [("\n", 0.0, 0.0)]:
+        parts = piece.split("\n")
+        for index, part in enumerate(parts):
+            if part:
+                current.append((part, x, y))
+            if index < len(parts) - 1:
+                layout.lines.append(_pdf_line(current))
+                current = []
+    if "".join(piece for piece, _, _ in pieces) != text:
+        # the pieces do not add up to the text read, so where its lines sit is not known
+        layout.lines = []
+    return text, layout
+
+
+def _pdf_line(pieces: list[tuple[str, float, float]]) -> PdfLine:
+    """A line from its pieces: at the height most of its letters are drawn at (a footnote marker is raised), from
+    where its first words start."""
+    words = [(text, x, y) for text, x, y in pieces if text.strip()]
+    if not words:
+        return PdfLine("".join(text for text, _, _ in pieces), 0.0, 0.0)
+    heights: Counter[float] = Counter()
+    for text, _, y in words:
+        heights[round(y, 1)] += len(text.strip())
+    return PdfLine("".join(text for text, _, _ in pieces), heights.most_common(1)[0][0], min(x for _, x, _ in words))
 
 
 def _check_drawing_budget(reader: PdfReader, label: str) -> None:
@@ -362,6 +446,7 @@ def _html_text(data: bytes) -> str:
         marker = tag.get_text().strip()
         if marker.isdigit():
             tag.replace_with(marker.translate(_SUPERSCRIPT_DIGITS))
+    _flatten_list_items(soup)
     for tag in soup.find_all("br"):
         tag.replace_with("\n")
     for tag in soup.find_all(["td", "th"]):
@@ -373,14 +458,35 @@ def _html_text(data: bytes) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
 
 
+def _flatten_list_items(soup: BeautifulSoup) -> None:
+    """Make each item of an ordered list one line, whatever it holds (paragraphs, line breaks, spans, nested
+    markup): on the page an item is one recommendation, however its words are marked up."""
+    for item in soup.find_all("li"):
+        if item.find_parent("li") is not None or item.find_parent("ol") is None:
+            continue
+        for tag in item.find_all(["br", *_BLOCK_TAGS]):
+            tag.insert_before(" ")
+            tag.insert_after(" ")
+        words = " ".join(item.get_text().split())
+        item.clear()
+        item.append(words)
+
+
 def _number_list_items(soup: BeautifulSoup) -> None:
     """Write out the numbers a browser would show for ordered lists, since recommendations are numbered lists."""
     for ordered in soup.find_all("ol"):
-        written = str(ordered.get("start", "1")).strip()
-        start = int(written) if re.fullmatch(r"[0-9]{1,6}", written) else 1
-        for offset, item in enumerate(ordered.find_all("li", recursive=False)):
+        number = _whole_number(ordered.get("start"), 1)
+        for item in ordered.find_all("li", recursive=False):
+            # an item's own value renumbers it and those after it, as a browser shows them
+            number = _whole_number(item.get("value"), number)
             if not re.match(r"\s*\d{1,2}[.)]\s", item.get_text()):
-                item.insert(0, f"{start + offset}. ")
+                item.insert(0, f"{number}. ")
+            number += 1
+
+
+def _whole_number(written, default: int) -> int:
+    text = str(written if written is not None else "").strip()
+    return int(text) if re.fullmatch(r"[0-9]{1,6}", text) else default
 
 
 def _decode(data: bytes, label: str) -> str:

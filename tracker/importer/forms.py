@@ -215,7 +215,8 @@ class SaveImportForm(FlaskForm):
             raise ValidationError("Confirm that the new PDU should be created")
 
     def validate_accept_warnings(self, field):
-        if self.review.extraction.warnings and not field.data:
+        extraction = self.review.extraction
+        if (extraction.warnings or extraction.unconfirmed_endings) and not field.data:
             raise ValidationError("Confirm that you have checked each warning against the report")
 
     def validate_submit(self, field):

@@ -10,6 +10,8 @@ from tracker.importer.cleaning import MONTH_PATTERN, make_date, squash, strip_su
 
 _BACK_TO_TOP_RE = re.compile(r"\s*\(\s*back to top\s*\)", re.IGNORECASE)
 _TITLE_RE = re.compile(r"^[#*\s]*(an inspection of probation services in)\b\s*(:?)\s*(.*)$", re.IGNORECASE)
+_TITLE_START_RE = re.compile(r"^[#*\s]*an inspection of probation(?:\s+services)?\s*$", re.IGNORECASE)
+_PDU_END_RE = re.compile(r"^[A-Z][A-Za-z,'’&\- ]{0,60}\s(?:PDU|Probation Delivery Unit)$")
 _PDU_SUFFIX_RE = re.compile(r"\s*(?:\(PDU\)|PDU|probation delivery unit)\s*$", re.IGNORECASE)
 _PDU_LINE_RE = re.compile(r"^(?!the\b|an?\b|inspection\b)([A-Z][A-Za-z,'’&\- ]{1,78}?)\s+PDU$")
 _REGION_LINE_RE = re.compile(
@@ -65,10 +67,18 @@ def find_identity(lines: list[str]) -> Identity:
 def _find_title(lines: list[str]) -> tuple[str | None, str | None, int]:
     for index, line in enumerate(lines):
         match = _TITLE_RE.match(_BACK_TO_TOP_RE.sub("", line))
+        if not match and _TITLE_START_RE.match(line) and index + 1 < len(lines):
+            # a title wrapped on a cover page: "An inspection of probation" / "services in: Newham PDU"
+            match = _TITLE_RE.match(_BACK_TO_TOP_RE.sub("", f"{line} {lines[index + 1]}"))
+            index += 1
         if not match:
             continue
         if match[3]:
-            return squash(f"{match[1]}{match[2]} {match[3]}"), _pdu_from_line(match[3]), index + 1
+            name, after = match[3], index + 1
+            # a name wrapped on a cover page: "An inspection of probation services in: North" / "Wales PDU"
+            if not _PDU_SUFFIX_RE.search(name) and after < len(lines) and _PDU_END_RE.match(lines[after]):
+                name, after = f"{name} {lines[after]}", after + 1
+            return squash(f"{match[1]}{match[2]} {name}"), _pdu_from_line(name), after
         following = next((i for i in range(index + 1, min(index + 6, len(lines))) if lines[i]), None)
         if following is not None:
             name_line = _BACK_TO_TOP_RE.sub("", lines[following])

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from tracker.importer.cleaning import is_footnote, squash, strip_markers
-from tracker.importer.endings import Layout, read_layout
+from tracker.importer.endings import Layout
 from tracker.importer.schema import RecommendationData
 
 _SECTION_RE = re.compile(r"^[#\s]*(?:our\s+)?recommendations\s*:?\s*(?:\(\s*back to top\s*\))?$", re.IGNORECASE)
@@ -46,7 +46,7 @@ def find_recommendations(
 ) -> list[RecommendationData]:
     """Read the first recommendations section that has numbered items, listing repeats, headings without
     recommendations and recommendations without a heading as reasons the report cannot be saved, and in `layout`
-    what the lines they were printed on say about lost lines (see endings.read_layout)."""
+    the lines each was printed on (see endings.text_doubts and pages.pdf_findings)."""
     items: list[_Item] = []
     empty: list[str] = []
     for start in _section_starts(lines):
@@ -56,8 +56,7 @@ def find_recommendations(
     problems.extend(f"The heading '{heading} should:' has no recommendations under it" for heading in empty)
     if layout is not None:
         first_of_each = {item.number: item.lines for item in reversed(items)}
-        read = read_layout(dict(sorted(first_of_each.items())))
-        layout.is_wrapped, layout.doubts = layout.is_wrapped or read.is_wrapped, read.doubts
+        layout.printed = dict(sorted(first_of_each.items()))
     return _to_recommendations(items, pdu_name, problems)
 
 

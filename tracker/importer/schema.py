@@ -56,9 +56,11 @@ class ReportExtraction:
     warnings: list[str] = field(default_factory=list)
     #: reasons the report cannot be saved as it stands ("must"): it is incomplete or inconsistent
     problems: list[str] = field(default_factory=list)
-    #: recommendations whose ending the layout or last word puts in doubt: nothing is saved until an
-    #: administrator accepts that each was checked against the report
+    #: recommendations whose words the file cannot vouch for: nothing is saved until an administrator accepts
+    #: that each was checked against the report
     unconfirmed_endings: list[int] = field(default_factory=list)
+    #: why each of those is in doubt, by number (shown beside the recommendation it concerns)
+    doubts: dict[int, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-serialisable data, with dates as ISO strings, for previews and tests."""
@@ -66,6 +68,7 @@ class ReportExtraction:
         for key in ("fieldwork_on", "published_on"):
             value = data[key]
             data[key] = value.isoformat() if value else None
+        data["doubts"] = {str(number): why for number, why in sorted(self.doubts.items())}
         # Only a reviewer chooses an owner, so what the reader found carries none.
         for recommendation in data["recommendations"]:
             if recommendation["owner_kind"] is None:
@@ -83,4 +86,5 @@ class ReportExtraction:
             for s in values.get("standards", [])
         ]
         values["recommendations"] = [RecommendationData(**r) for r in values.get("recommendations", [])]
+        values["doubts"] = {int(number): why for number, why in values.get("doubts", {}).items()}
         return cls(**values)

@@ -275,7 +275,7 @@ def add_report(
     """Add the import to the session without committing, so a caller can add its own changes to the transaction.
 
     `accept_endings` says an administrator checked against the report each recommendation whose words are in doubt
-    (`unconfirmed_endings`: every one of a list wrapped as a PDF prints it); without it such a report is refused."""
+    (`unconfirmed_endings`, each with its reason in `doubts`); without it such a report is refused."""
     check_extraction(extraction)
     check_endings(extraction, accept_endings)
     existing = same_report(sha256, target.pdu, extraction)
@@ -306,7 +306,7 @@ def record_accepted_endings(inspection: Inspection, extraction, actor) -> None:
         "accept",
         f"Accepted as checked against the report the words of {listed}, which the report's layout or "
         "wording put in doubt",
-        after={"unconfirmed_endings": numbers},
+        after={"unconfirmed_endings": numbers, "doubts": {str(n): why for n, why in extraction.doubts.items()}},
         inspection_id=inspection.id,
     )
 
