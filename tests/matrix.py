@@ -126,6 +126,7 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
     "admin.allow_sign_on_link": ("/admin/users/{user_head}/single-sign-on", {"POST": {ADMIN}}),
     # everyone signed in may open it; it lists only the work each may reassign (tested in tests/handover)
     "handover.reassign_work": ("/needs-a-new-owner", {"GET": EVERYONE, "POST": EVERYONE}),
+    "admin.issue_token": ("/admin/users/{user_head}/tokens/new", {"GET": {ADMIN}, "POST": {ADMIN}}),
     # the demo issues no API token, so an admin gets a 404 (let in) and everyone else a 403
     "admin.revoke_token": ("/admin/users/{user_head}/tokens/1/revoke", {"POST": {ADMIN}}),
     "organisations.list_organisations": ("/admin/organisations", {"GET": {ADMIN}}),

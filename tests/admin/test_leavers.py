@@ -1,13 +1,14 @@
 """Deactivating a leaver: their session, API token and set-password link stop working at once; their history
-stays; they cannot sign in; an administrator can reactivate them."""
+stays; they cannot sign in; the banner leads to their work, to reassign it; an administrator can reactivate them."""
 
 from sqlalchemy import select
 
-from tests.conftest import ADMIN, OWNER, sign_in_as, soup_of, text_of
+from tests.conftest import ADMIN, OWNER, VIEWER, sign_in_as, soup_of, text_of
 from tracker.actions.models import Action
 from tracker.audit.models import AuditEvent
 from tracker.auth.services import create_api_token, find_user
 from tracker.extensions import db
+from tracker.handover.services import open_work_of
 
 PASSWORD = "demo-password-for-tests"
 
@@ -73,3 +74,40 @@ def test_reactivation_lets_them_sign_in_again(app, as_user):
     signed_in = app.test_client().post("/sign-in", data={"email": OWNER, "password": PASSWORD})
     assert signed_in.headers["Location"] == "/"
     assert sign_in_as(app.test_client(), OWNER).get("/").status_code == 200
+
+
+def as_read(element) -> str:
+    """The text as a reader sees it, a link in a sentence included."""
+    return " ".join(element.get_text().split())
+
+
+def test_the_deactivation_banner_leads_to_their_work_and_reassigning_it(as_user):
+    owner = find_user(OWNER)
+    open_work = len(open_work_of(owner))
+    assert open_work >= 3
+    client = as_user(ADMIN)
+    page = soup_of(client.post(f"/admin/users/{owner.id}/deactivate", follow_redirects=True))
+    banner = page.select_one(".govuk-notification-banner--success")
+    assert as_read(banner) == (
+        f"Success {owner.name} has been deactivated and signed out everywhere. Their open work now shows as needing "
+        f"a new owner: reassign their {open_work} items of work."
+    )
+    link = banner.select_one("a.govuk-notification-banner__link")
+    assert link["href"] == f"/needs-a-new-owner?leaver={owner.id}"
+
+    work = soup_of(client.get(link["href"]))
+    assert text_of(work.select_one(".govuk-caption-l")) == f"Left by {owner.name}"
+    assert len(work.select("#unowned-work tbody tr")) == open_work
+    assert {text_of(td) for td in work.select("#unowned-work tbody td:nth-child(2)")} == {owner.name}
+    ticked = work.select("input[name=items]")
+    assert len(ticked) == open_work
+
+
+def test_the_banner_says_so_when_they_owned_no_open_work(as_user):
+    viewer = find_user(VIEWER)
+    page = soup_of(as_user(ADMIN).post(f"/admin/users/{viewer.id}/deactivate", follow_redirects=True))
+    banner = page.select_one(".govuk-notification-banner--success")
+    assert text_of(banner) == (
+        f"Success {viewer.name} has been deactivated and signed out everywhere. They owned no open work."
+    )
+    assert banner.select_one("a") is None

@@ -107,6 +107,7 @@ PAGES: dict[str | None, list[str]] = {
         "/admin/users/{user_head}/edit!",
         "/admin/users/{user_head}/roles",
         "/admin/users/{user_head}/deactivate",
+        "/admin/users/{user_head}/tokens/new!",
     ],
 }
 

@@ -1,8 +1,8 @@
-"""Forms for administrators to add people and change their details and roles."""
+"""Forms for administrators to add people, change their details and roles, and issue them API tokens."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
-from wtforms import SelectField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
+from wtforms import RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
 from tracker.auth.models import ROLE_LABELS
@@ -75,3 +75,27 @@ class RoleForm(FlaskForm):
     role = role_field()
     organisation_id = organisation_field()
     submit = SubmitField("Add role", widget=GovSubmitInput())
+
+
+#: how long an API token issued from a person's page works: days, or never stops ("")
+TOKEN_LIFETIMES = [("30", "30 days"), ("90", "90 days"), ("365", "1 year"), ("never", "It does not expire")]
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(
+        "Name",
+        widget=GovTextInput(),
+        description="What the token is for, so it can be told apart from their others, like “Monthly report”.",
+        validators=[
+            DataRequired(message="Enter a name for the token"),
+            Length(max=NAME, message=f"The name must be {NAME} characters or fewer"),
+            single_line("The name"),
+        ],
+    )
+    lifetime = RadioField(
+        "When should it stop working?",
+        choices=TOKEN_LIFETIMES,
+        widget=GovRadioInput(),
+        validators=[DataRequired(message="Select when the token stops working")],
+    )
+    submit = SubmitField("Issue the token", widget=GovSubmitInput())

@@ -3,6 +3,8 @@
 A change of role or organisation takes effect on the person's next request: their roles are read with them on every
 request, and the change raises the data version, so no cached page built for their old roles is served again."""
 
+from datetime import timedelta
+
 from sqlalchemy import delete, func, select
 
 from tracker.audit.models import AuditEvent
@@ -10,7 +12,7 @@ from tracker.audit.services import changed, record_event
 from tracker.auth import oidc, passwords
 from tracker.auth.models import INVITE, ROLE_LABELS, ApiToken, RoleAssignment, SignInAttempt, User
 from tracker.auth.permissions import OWNER_ROLE_FOR_KIND
-from tracker.auth.services import create_user, find_user, normalise_email, slowed_sign_ins
+from tracker.auth.services import create_api_token, create_user, find_user, normalise_email, slowed_sign_ins
 from tracker.extensions import db
 from tracker.handover.services import out_of_sight, record_lost_owners
 from tracker.organisations.models import NATIONAL, PDU, REGION, Organisation
@@ -159,6 +161,13 @@ def unlock_user(actor, user: User) -> None:
         after={"failed_sign_ins": 0},
     )
     db.session.commit()
+
+
+def issue_api_token(actor, user: User, name: str, lifetime_days: int | None) -> str:
+    """A new API token for this person, from their page: shown this once, only its hash kept, audited."""
+    if not user.is_active:
+        raise AdminError(f"{user.name} has been deactivated. Reactivate them before issuing a token")
+    return create_api_token(user, name.strip(), timedelta(days=lifetime_days) if lifetime_days else None, actor=actor)
 
 
 def slowed_phrase(failures: int) -> str:

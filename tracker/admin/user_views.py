@@ -2,10 +2,11 @@
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from tracker.admin import leavers, services
 from tracker.admin.blueprint import bp
-from tracker.admin.forms import RoleForm, UserDetailsForm
+from tracker.admin.forms import ApiTokenForm, RoleForm, UserDetailsForm
 from tracker.auth import oidc, totp
 from tracker.auth import services as auth_services
 from tracker.auth.models import ROLE_LABELS, ApiToken, User
@@ -117,6 +118,28 @@ def resend_invitation(user_id: int):
     return redirect(url_for("admin.show_user", user_id=user.id))
 
 
+@bp.route("/users/<int:user_id>/tokens/new", methods=["GET", "POST"])
+@admin_only
+def issue_token(user_id: int):
+    """The token is on the answer to the form and nowhere else: only its hash is kept, so it is shown this once."""
+    user = user_or_404(user_id)
+    if not user.is_active:
+        flash(f"{user.name} has been deactivated: reactivate them before issuing an API token.", "error")
+        return redirect(url_for("admin.show_user", user_id=user.id))
+    form = ApiTokenForm()
+    if form.validate_on_submit():
+        assert form.name.data is not None and form.lifetime.data is not None  # DataRequired
+        days = None if form.lifetime.data == "never" else int(form.lifetime.data)
+        try:
+            token = services.issue_api_token(current_user, user, form.name.data, days)
+        except services.AdminError as error:
+            form.name.errors = [str(error)]
+        else:
+            page = render_template("admin/token-issued.html", user=user, token=token, name=form.name.data.strip())
+            return page, 200, {"Cache-Control": "no-store"}
+    return render_template("admin/issue-token.html", form=form, user=user)
+
+
 @bp.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
 @admin_only
 def revoke_token(user_id: int, token_id: int):
@@ -133,19 +156,30 @@ def revoke_token(user_id: int, token_id: int):
 def deactivate_user(user_id: int):
     user = user_or_404(user_id)
     form = ConfirmForm()
+    work = open_work_of(user)
     if form.validate_on_submit():
         try:
             leavers.deactivate(current_user, user)
         except services.AdminError as error:
             flash(str(error), "error")
         else:
-            flash(
-                f"{user.name} has been deactivated and signed out everywhere. Their open work now shows as "
-                "needing a new owner.",
-                "success",
-            )
+            flash(deactivated_message(user, len(work)), "success")
         return redirect(url_for("admin.show_user", user_id=user.id))
-    return render_template("admin/deactivate.html", form=form, user=user, work=open_work_of(user))
+    return render_template("admin/deactivate.html", form=form, user=user, work=work)
+
+
+def deactivated_message(user: User, open_work: int) -> Markup:
+    """The banner after a deactivation, with the way on to their work when they had some."""
+    done = Markup("{} has been deactivated and signed out everywhere.").format(user.name)
+    if not open_work:
+        return done + " They owned no open work."
+    return done + Markup(
+        ' Their open work now shows as needing a new owner: <a class="govuk-notification-banner__link" '
+        'href="{}">reassign their {}</a>.'
+    ).format(
+        url_for("handover.reassign_work", leaver=user.id),
+        f"{open_work} {'item' if open_work == 1 else 'items'} of work",
+    )
 
 
 @bp.post("/users/<int:user_id>/reactivate")

@@ -197,15 +197,16 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(**{units[unit]: int(number)})
 
 
-def create_api_token(user: User, name: str = "", expires_in: timedelta | None = None) -> str:
-    """Issue a bearer token; only its hash is stored, so it is shown this once."""
+def create_api_token(user: User, name: str = "", expires_in: timedelta | None = None, actor=None) -> str:
+    """Issue a bearer token; only its hash is stored, so it is shown this once. `actor`: the administrator who
+    issued it from the person's page (none from the command line)."""
     token = "trk_" + secrets.token_urlsafe(32)
     expires_at = utcnow() + expires_in if expires_in else None
     api_token = ApiToken(user_id=user.id, token_hash=hash_token(token), name=name, expires_at=expires_at)
     db.session.add(api_token)
     db.session.flush()
     record_event(
-        None,
+        actor,
         "user",
         user.id,
         "create_token",

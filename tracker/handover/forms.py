@@ -1,4 +1,4 @@
-"""The reassign form: several pieces of a leaver's work, and the person to give them to."""
+"""The reassign form: several pieces of a leaver's work, or all of it, and the person to give them to."""
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSelect, GovSubmitInput
@@ -23,3 +23,10 @@ class ReassignForm(FlaskForm):
         validators=[one_of_the_choices("Select the new owner")],
     )
     submit = SubmitField("Reassign", widget=GovSubmitInput())
+    #: the whole list at once, ticked or not: a button, so it works without JavaScript
+    reassign_all = SubmitField("Reassign all", widget=GovSubmitInput())
+
+    def choose_all_if_asked(self, keys: list[str]) -> None:
+        """With Reassign all, every item listed (`keys`) is chosen, whatever was ticked."""
+        if self.reassign_all.data:
+            self.items.data = list(keys)

@@ -3,7 +3,8 @@ recommendation's history, and one email to the new owner.
 
 Work loses its owner when the person who owns the action (or leads the recommendation) is deactivated, or when they
 may no longer see it: their role at its PDU was removed, or the PDU moved out of the region where they hold theirs.
-Such work is theirs no longer (their home and their emails leave it out) until someone gives it a new owner."""
+Such work is theirs no longer (their home and their emails leave it out) until someone gives it a new owner; the
+notifications about it still waiting for them then go to the new owner instead."""
 
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ from tracker.organisations.services import save_organisation
 from tracker.recommendations.models import Recommendation
 from tracker.recommendations.services import assignable_users
 from tracker.recommendations.status import COMPLETE
+from tracker.work_events.services import pass_on
 
 
 class HandoverError(ValueError):
@@ -179,8 +181,16 @@ def _move(actor, item: Item, new_owner: User) -> None:
     )
 
 
-def reassign(actor, keys: list[str], new_owner_id: int) -> list[Item]:
-    """Move exactly the chosen items, all or none; the new owner must have a role where each one is owned."""
+@dataclass(frozen=True)
+class Reassigned:
+    items: list[Item]
+    #: how many notifications waiting for the people who left the work now go to the new owner
+    notifications_passed: int
+
+
+def reassign(actor, keys: list[str], new_owner_id: int) -> Reassigned:
+    """Move exactly the chosen items, all or none; the new owner must have a role where each one is owned. The
+    notifications about them that were waiting for the leaver go to the new owner, audited on the leaver's page."""
     available = {item.key: item for item in unowned_work(actor)}
     chosen = [available[key] for key in dict.fromkeys(keys) if key in available]
     if not chosen or len(chosen) != len(set(keys)):
@@ -195,9 +205,41 @@ def reassign(actor, keys: list[str], new_owner_id: int) -> list[Item]:
     assert new_owner is not None  # refused above, `chosen` never being empty
     for item in chosen:
         _move(actor, item, new_owner)
+    db.session.flush()
+    passed = sum(_pass_notifications(actor, leaver, items, new_owner) for leaver, items in _by_leaver(chosen))
     _email_new_owner(actor, new_owner, chosen)
     db.session.commit()
-    return chosen
+    return Reassigned(chosen, passed)
+
+
+def _by_leaver(items: list[Item]) -> list[tuple[User, list[Item]]]:
+    groups: dict[int, tuple[User, list[Item]]] = {}
+    for item in items:
+        groups.setdefault(item.leaver.id, (item.leaver, []))[1].append(item)
+    return list(groups.values())
+
+
+def _pass_notifications(actor, leaver: User, items: list[Item], new_owner: User) -> int:
+    """The notifications waiting for `leaver` about the work just handed over go to the new owner, audited."""
+    passed = pass_on(
+        leaver.id,
+        new_owner.id,
+        action_ids=[item.record.id for item in items if item.kind == "action"],
+        recommendation_ids=[item.record.id for item in items if item.kind == "recommendation"],
+        still_theirs=db.session.scalars(select(Action.id).where(Action.owner_id == leaver.id)).all(),
+    )
+    if passed:
+        record_event(
+            actor,
+            "user",
+            leaver.id,
+            "pass_notifications",
+            f"Passed {len(passed)} {'notification' if len(passed) == 1 else 'notifications'} waiting for "
+            f"{leaver.name} to {new_owner.name}, with the work reassigned to them",
+            before={"recipient_id": leaver.id, "notification_event_ids": passed},
+            after={"recipient_id": new_owner.id, "notification_event_ids": passed},
+        )
+    return len(passed)
 
 
 def _email_new_owner(actor, new_owner: User, items: list[Item]) -> None:

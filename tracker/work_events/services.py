@@ -1,7 +1,7 @@
 """Recording what happened to people's work, in the caller's transaction, and marking events as told by the message
 that tells them (the outbox calls these as it queues a message)."""
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 
 from tracker.auth.models import User
 from tracker.db_types import utcnow
@@ -121,6 +121,38 @@ def date_decided(actor, request, recipients) -> None:
 
 def _date_words(request) -> str:
     return f"from {request.current_on:%d/%m/%Y} to {request.new_on:%d/%m/%Y}, because {request.reason}"
+
+
+def pass_on(leaver_id: int, new_owner_id: int, action_ids, recommendation_ids, still_theirs=()) -> list[int]:
+    """Work handed from a leaver to a new owner: the events waiting to be told to the leaver about it are told to
+    the new owner instead. An event follows its action when the leaver owned that action (`action_ids`), else its
+    recommendation when the leaver led that (`recommendation_ids`), unless it is about an action the leaver still
+    owns (`still_theirs`: it follows that action when it is handed over). One the new owner caused is left, as
+    nobody is told of their own change. Returns the ids of the events passed on."""
+    about: list[ColumnElement[bool]] = []
+    if action_ids:
+        about.append(NotificationEvent.action_id.in_(list(action_ids)))
+    if recommendation_ids:
+        about.append(
+            and_(
+                NotificationEvent.recommendation_id.in_(list(recommendation_ids)),
+                or_(NotificationEvent.action_id.is_(None), NotificationEvent.action_id.not_in(list(still_theirs))),
+            )
+        )
+    if not about:
+        return []
+    passed = db.session.execute(
+        update(NotificationEvent)
+        .where(
+            NotificationEvent.recipient_id == leaver_id,
+            NotificationEvent.message_key.is_(None),
+            or_(NotificationEvent.actor_id.is_(None), NotificationEvent.actor_id != new_owner_id),
+            or_(*about),
+        )
+        .values(recipient_id=new_owner_id)
+        .returning(NotificationEvent.id)
+    )
+    return sorted(passed.scalars())
 
 
 def mark_told(key: str, event_ids) -> list[int]:
