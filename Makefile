@@ -48,8 +48,9 @@ static/.built: node_modules/.installed $(wildcard assets/*)
 	scripts/build-assets
 	@touch $@
 
+# Quietly: one line when the schema changed, not each migration's notes (`flask db upgrade` alone shows them).
 migrate: install
-	$(FLASK) db upgrade
+	@$(FLASK) db upgrade -x quiet
 
 demo: install migrate
 	$(FLASK) tracker demo

@@ -13,6 +13,24 @@ config = context.config
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
+# `flask db upgrade -x quiet` (as `make migrate` and `make run` run it): no line per migration with its notes, only
+# warnings, and one line at the end when the schema changed. Plain `flask db upgrade` logs every step.
+QUIET = "quiet" in context.get_x_argument(as_dictionary=True)
+if QUIET:
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+#: the revision the schema is at after each migration this run applied, in order
+applied: list[str] = []
+
+
+def note_applied(ctx, step, heads, run_args) -> None:
+    applied.append(step.up_revision_id if step.is_upgrade else ", ".join(step.down_revision_ids) or "base")
+
+
+def report_applied() -> None:
+    if QUIET and applied:
+        count = f"{len(applied)} migration{'s' if len(applied) != 1 else ''}"
+        print(f"Database migrated: {count} applied, now at revision {applied[-1]}.")
+
 
 def get_engine():
     return current_app.extensions["migrate"].db.engine
@@ -88,10 +106,13 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        context.configure(
+            connection=connection, target_metadata=get_metadata(), on_version_apply=note_applied, **conf_args
+        )
 
         with context.begin_transaction():
             context.run_migrations()
+    report_applied()
 
 
 if context.is_offline_mode():

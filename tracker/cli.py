@@ -1,8 +1,10 @@
 """The `flask --app app tracker ...` commands. Each feature adds its own commands to this group."""
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
+from tracker import config
 from tracker.auth import services
 from tracker.features import FEATURES, import_feature_module
 
@@ -31,6 +33,25 @@ def create_token(email: str, name: str, expires_in: str | None) -> None:
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--expires-in") from error
     click.echo(services.create_api_token(user, name, lifetime))
+
+
+@tracker_cli.command("base-url")
+@click.option(
+    "--record",
+    "address",
+    default=None,
+    metavar="URL",
+    help="Record URL as the address this database is served at (make run does), for commands run elsewhere.",
+)
+def base_url(address: str | None) -> None:
+    """Print where links in emails start, or record the address make run serves."""
+    if address is None:
+        click.echo(current_app.config["APP_BASE_URL"])
+        return
+    try:
+        config.record_address(current_app.instance_path, current_app.config["SQLALCHEMY_DATABASE_URI"], address)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--record") from error
 
 
 register_feature_commands()

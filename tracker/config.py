@@ -1,11 +1,14 @@
 """Reads config.toml, applies TRACKER_<SECTION>_<KEY> environment overrides and maps keys to Flask settings."""
 
+import hashlib
 import os
 import tomllib
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.engine import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_FILE = PROJECT_ROOT / "config.toml"
@@ -61,11 +64,55 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def base_url(config: dict[str, Any], environ: Mapping[str, str] | None = None) -> str:
-    """[app] base_url, or else this machine at the port the app was started on (`make run PORT=5050` passes PORT
-    to the web server and the scheduler alike), so links in emails reach the running app."""
+def base_url(config: dict[str, Any], environ: Mapping[str, str] | None = None, recorded: str | None = None) -> str:
+    """Where every link in an email starts, whichever process builds it: [app] base_url when set (or
+    TRACKER_APP_BASE_URL); else this machine at the port the process was started on (`make run PORT=5050` passes
+    PORT to the web server and the scheduler alike); else the address `make run` recorded for this database, so
+    a command run from another terminal links to the running app too; else port 5000."""
     environ = os.environ if environ is None else environ
-    return str(config.get("APP_BASE_URL") or f"http://127.0.0.1:{environ.get('PORT') or 5000}").rstrip("/")
+    if config.get("APP_BASE_URL"):
+        return str(config["APP_BASE_URL"]).rstrip("/")
+    if environ.get("PORT"):
+        return f"http://127.0.0.1:{environ['PORT']}"
+    return (recorded or "http://127.0.0.1:5000").rstrip("/")
+
+
+#: the database `make run` uses, whose instance files have plain names
+DEFAULT_SQLITE_FILE = "tracker.sqlite"
+
+
+def instance_file(instance_path: str | Path, database_url: str, stem: str) -> Path:
+    """A file in the instance folder that belongs to one database: `<stem>.txt` for the database `make run` uses,
+    and for any other database `<stem>-<hash of its address>.txt`, so one never replaces another's."""
+    instance = Path(instance_path)
+    url = make_url(database_url)
+    if url.drivername.startswith("sqlite") and url.database and Path(url.database) == instance / DEFAULT_SQLITE_FILE:
+        return instance / f"{stem}.txt"
+    name = hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:12]
+    return instance / f"{stem}-{name}.txt"
+
+
+def served_address_file(instance_path: str | Path, database_url: str) -> Path:
+    """Where `make run` records the address it serves this database at (`flask tracker base-url --record`)."""
+    return instance_file(instance_path, database_url, "served-address")
+
+
+def recorded_address(instance_path: str | Path, database_url: str) -> str | None:
+    path = served_address_file(instance_path, database_url)
+    try:
+        address = path.read_text().strip()
+    except OSError:
+        return None
+    return address if address.startswith(("http://", "https://")) else None
+
+
+def record_address(instance_path: str | Path, database_url: str, address: str) -> Path:
+    if not address.startswith(("http://", "https://")):
+        raise ValueError(f"{address!r} is not an http:// or https:// address")
+    path = served_address_file(instance_path, database_url)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(address.rstrip("/") + "\n")
+    return path
 
 
 def config_file() -> Path:
@@ -82,7 +129,9 @@ def derive_flask_settings(config: dict[str, Any], instance_path: str) -> dict[st
         upload_folder = Path(instance_path) / upload_folder
     secure = bool(config.get("SECURITY_SECURE_COOKIES", False))
     return {
-        "APP_BASE_URL": base_url(config),
+        "APP_BASE_URL": base_url(
+            config, recorded=recorded_address(instance_path, str(config.get("SQLALCHEMY_DATABASE_URI") or url))
+        ),
         "SECRET_KEY": str(config["SECURITY_SECRET_KEY"]),
         "SQLALCHEMY_DATABASE_URI": url,
         # A server can drop a pooled connection; an SQLite file cannot, so it skips the check on every request.

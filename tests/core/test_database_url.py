@@ -55,3 +55,29 @@ def test_links_in_emails_follow_the_port_unless_the_base_url_is_set():
     assert base_url({"APP_BASE_URL": ""}, {}) == "http://127.0.0.1:5000"
     explicit = {"APP_BASE_URL": "https://tracker.example.org/"}
     assert base_url(explicit, {"PORT": "5050"}) == "https://tracker.example.org"
+
+
+def test_the_address_make_run_recorded_is_used_when_nothing_else_says():
+    from tracker.config import base_url
+
+    recorded = "http://127.0.0.1:5301"
+    assert base_url({"APP_BASE_URL": ""}, {}, recorded=recorded) == "http://127.0.0.1:5301"
+    # the web app and the scheduler are told their port; an explicit base URL wins over everything
+    assert base_url({"APP_BASE_URL": ""}, {"PORT": "5301"}, recorded=recorded) == "http://127.0.0.1:5301"
+    explicit = {"APP_BASE_URL": "https://tracker.example.org/"}
+    assert base_url(explicit, {}, recorded=recorded) == "https://tracker.example.org"
+
+
+def test_each_database_has_its_own_recorded_address(tmp_path):
+    from tracker.config import record_address, recorded_address, served_address_file
+
+    default = f"sqlite:///{tmp_path / 'tracker.sqlite'}"
+    other = "postgresql+psycopg://postgres:secret@127.0.0.1:5432/test"
+    assert served_address_file(tmp_path, default) == tmp_path / "served-address.txt"
+    assert (
+        served_address_file(tmp_path, other).parent == tmp_path
+        and "secret" not in served_address_file(tmp_path, other).name
+    )
+    record_address(tmp_path, default, "http://127.0.0.1:5301/")
+    assert recorded_address(tmp_path, default) == "http://127.0.0.1:5301"
+    assert recorded_address(tmp_path, other) is None

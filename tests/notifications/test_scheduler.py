@@ -47,3 +47,10 @@ def test_which_jobs_a_day_runs(app):
     assert jobs_on(app.config, date(2026, 11, 26)) == ["reminders"]
     assert jobs_on(app.config, date(2026, 11, 28)) == []
     assert fires_on("0 8 * * mon", date(2026, 11, 30)) and not fires_on("0 8 * * mon", date(2026, 12, 1))
+
+
+def test_a_scheduler_log_level_it_does_not_know_is_refused_with_the_ones_it_does(app, monkeypatch):
+    monkeypatch.setitem(app.config, "SCHEDULER_LOG_LEVEL", "loud")
+    result = app.test_cli_runner().invoke(args=["tracker", "scheduler"])
+    assert result.exit_code == 1
+    assert "[scheduler] log_level must be one of debug, info, warning, error, not 'loud'" in result.output

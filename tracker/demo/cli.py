@@ -1,25 +1,19 @@
 """`flask tracker demo` and `flask tracker sign-ins`."""
 
-import hashlib
 from pathlib import Path
 
 import click
 from flask import current_app
-from sqlalchemy.engine import make_url
 
 from tracker.auth.models import ROLE_LABELS
+from tracker.config import instance_file
 from tracker.db_types import today
 
 
 def sign_ins_file() -> Path:
     """Where a generated demo password is kept: `demo-sign-ins.txt` for the database `make run` uses, and for any
     other database a file named after it, so loading the demo elsewhere never replaces the password of that one."""
-    instance = Path(current_app.instance_path)
-    url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
-    if url.drivername.startswith("sqlite") and url.database and Path(url.database) == instance / "tracker.sqlite":
-        return instance / "demo-sign-ins.txt"
-    name = hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:12]
-    return instance / f"demo-sign-ins-{name}.txt"
+    return instance_file(current_app.instance_path, current_app.config["SQLALCHEMY_DATABASE_URI"], "demo-sign-ins")
 
 
 def print_sign_ins(password: str | None) -> None:

@@ -21,6 +21,18 @@ from tracker.jobs.schedule import LONDON, jobs_of, trigger_for
 
 log = logging.getLogger("tracker.scheduler")
 
+#: the levels [scheduler] log_level may name, quietest last
+LOG_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
+
+
+def log_level(config) -> int:
+    """[scheduler] log_level: "info" says when each job runs; `make run` sets "warning", so that only what needs
+    attention reaches its console."""
+    name = str(config.get("SCHEDULER_LOG_LEVEL") or "info").lower()
+    if name not in LOG_LEVELS:
+        raise ValueError(f"[scheduler] log_level must be one of {', '.join(LOG_LEVELS)}, not {name!r}")
+    return LOG_LEVELS[name]
+
 
 def build_scheduler(app: Flask) -> BlockingScheduler:
     # coalesce: after downtime a missed run happens once, not once per missed slot

@@ -39,7 +39,11 @@ def register(group: click.Group) -> None:
     @group.command("scheduler")
     def scheduler() -> None:
         """Run the scheduled jobs (reminders, digests, readiness, delivery) until stopped."""
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+        try:
+            level = process.log_level(current_app.config)
+        except ValueError as error:
+            raise click.ClickException(str(error)) from error
+        logging.basicConfig(level=level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
         # Flask types current_app as the Flask app itself, not as the LocalProxy it is
         process.run(current_app._get_current_object())  # type: ignore[attr-defined]
 
