@@ -15,7 +15,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -173,11 +173,17 @@ def sibling_database(url: str, suffix: str) -> str:
 
 
 def demo_app(
-    request, tmp_path_factory, today: date, suffix: str = "", region: bool = False, national: dict | None = None
+    request,
+    tmp_path_factory,
+    today: date,
+    suffix: str = "",
+    region: bool = False,
+    national: dict | None = None,
+    prepare: Callable[[], None] | None = None,
 ) -> Iterator[Flask]:
     """An app on its own database with the Barking demo loaded as of `today`, on a clock started that morning;
     with `region`, the living region's fictional London inspections too; with `national`, the national data of
-    those sizes (load_national's arguments)."""
+    those sizes (load_national's arguments); then `prepare`, if given, is called in the app's context."""
     database = getattr(request, "param", None) or request.getfixturevalue("database")
     url = dict(database_urls())[database]
     if url is not None and suffix:
@@ -194,6 +200,8 @@ def demo_app(
             load_demo(today=today, password="demo-password-for-tests", quiet=True, region=region)
             if national is not None:
                 load_national(today, **national)
+            if prepare is not None:
+                prepare()
         db.session.remove()
     yield app
     with app.app_context():
