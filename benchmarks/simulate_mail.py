@@ -1,6 +1,8 @@
 """Simulates 26 weeks of daily `run-jobs` on the Barking demo left untouched, then on national data, and
 prints per person per week what the email would feel like: messages (mean and max, and at most per day),
-the same action in two messages of one week, an action twice in one message, escalations to the owner.
+the same action in two messages of one week, an action twice in one message, escalations to the owner; then the
+longest message for each word limit (tracker.notifications.daily), how many run over it, and any record linked
+twice in one message.
 
 A third of the people (by id) choose the weekly summary, the rest immediate reminders. Mail goes to the
 sink of a scratch SQLite database; the figures are read back from the outbox.
@@ -107,6 +109,43 @@ def week_monday(iso_week: str) -> date:
     return date.fromisocalendar(int(year), int(week), 1)
 
 
+#: a link to a record's own page: the same one twice in a message would be an item told twice
+RECORD_LINK = re.compile(r"/(actions|recommendations)/(\d+)(?:/review)?$", re.MULTILINE)
+
+
+def lengths(first: date, weeks: int) -> dict:
+    """Every reminder's words against its reader's limit, the longest of each, and records linked twice."""
+    from tracker.auth.models import User
+    from tracker.mail.models import OutboxMessage
+    from tracker.notifications.daily import word_limit, words_in
+
+    users = {user.id: user for user in db.session.scalars(select(User))}
+    longest: dict[int, tuple[int, str, str]] = {}
+    over, repeated = [], []
+    for recipient, subject, text in db.session.execute(
+        select(OutboxMessage.recipient_id, OutboxMessage.subject, OutboxMessage.body_text)
+    ):
+        user = users[recipient]
+        limit, words = word_limit(user), words_in(text)
+        if words > longest.get(limit, (0,))[0]:
+            longest[limit] = (words, subject, text)
+        if words >= limit:
+            over.append(f"{user.email}: {words} words, not under {limit}: {subject}")
+        links = Counter(RECORD_LINK.findall(text))
+        repeated += [
+            f"{user.email}: /{kind}/{n} {count} times in {subject}" for (kind, n), count in links.items() if count > 1
+        ]
+    return {"longest": longest, "over": over, "repeated": repeated}
+
+
+def report_lengths(figures: dict) -> None:
+    for limit, (words, subject, _) in sorted(figures["longest"].items()):
+        print(f'  longest message for readers limited to {limit} words: {words} words, "{subject}"')
+    print(
+        f"  messages over their limit: {len(figures['over'])}; records linked twice in one: {len(figures['repeated'])}"
+    )
+
+
 def report(label: str, figures: dict) -> None:
     print(f"\n{label}: {figures['messages']} messages in {figures['weeks']} weeks")
     people = {recipient for recipient, _ in figures["per_week"]}
@@ -127,11 +166,43 @@ def report(label: str, figures: dict) -> None:
     print(f"  escalations to the action's own owner: {figures['self_escalations']}")
 
 
-def simulate(label: str, weeks: int) -> None:
+def simulate(label: str, weeks: int) -> dict:
+    """Runs the weeks and prints what the mail felt like; returns the messages' lengths (see `lengths`)."""
     started = time.perf_counter()
     choose_preferences()
     run_weeks(TODAY, weeks)
     report(f"{label} ({time.perf_counter() - started:.0f}s)", measure(TODAY, weeks))
+    figures = lengths(TODAY, weeks)
+    report_lengths(figures)
+    return figures
+
+
+def simulate_on_scratch(weeks: int, national: dict | None = None) -> dict:
+    """The Barking demo (and national data of these sizes, load_national's arguments, if given) on a scratch SQLite
+    database, `weeks` of daily runs, and the messages' lengths."""
+    with tempfile.TemporaryDirectory() as scratch:
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(scratch) / 'simulate.sqlite'}",
+                "UPLOAD_PATH": str(Path(scratch) / "uploads"),
+                "DEMO_PASSWORD": PASSWORD,
+                "MAIL_BACKEND": "sink",
+                "TESTING": True,
+            }
+        )
+        with app.app_context():
+            from tracker.demo.services import load_demo
+
+            db.create_all()
+            load_demo(TODAY, password=PASSWORD, quiet=True)
+            if national is not None:
+                from tracker.demo.national import load_national
+
+                print(load_national(TODAY, **national))
+            figures = simulate("National data" if national is not None else "Barking demo, plan untouched", weeks)
+            db.session.remove()
+            db.engine.dispose()
+    return figures
 
 
 def main() -> None:
@@ -139,29 +210,8 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=26)
     parser.add_argument("--skip-national", action="store_true")
     args = parser.parse_args()
-    for national in (False,) if args.skip_national else (False, True):
-        with tempfile.TemporaryDirectory() as scratch:
-            app = create_app(
-                {
-                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(scratch) / 'simulate.sqlite'}",
-                    "UPLOAD_PATH": str(Path(scratch) / "uploads"),
-                    "DEMO_PASSWORD": PASSWORD,
-                    "MAIL_BACKEND": "sink",
-                    "TESTING": True,
-                }
-            )
-            with app.app_context():
-                from tracker.demo.services import load_demo
-
-                db.create_all()
-                load_demo(TODAY, password=PASSWORD, quiet=True)
-                if national:
-                    from tracker.demo.national import load_national
-
-                    print(load_national(TODAY))
-                simulate("National data" if national else "Barking demo, plan untouched", args.weeks)
-                db.session.remove()
-                db.engine.dispose()
+    for national in (None,) if args.skip_national else (None, {}):
+        simulate_on_scratch(args.weeks, national)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -62,9 +62,16 @@ def declared_clock() -> Iterator[None]:
 
 
 def database_urls() -> list[tuple[str, str | None]]:
+    """SQLite, and PostgreSQL when TEST_DATABASE_URL is set; TEST_DATABASES ("sqlite" or "postgresql") keeps one
+    of them (scripts/date-matrix runs each day on one)."""
     urls: list[tuple[str, str | None]] = [("sqlite", None)]
     if os.environ.get("TEST_DATABASE_URL"):
         urls.append(("postgresql", os.environ["TEST_DATABASE_URL"]))
+    chosen = os.environ.get("TEST_DATABASES")
+    if chosen:
+        urls = [(name, url) for name, url in urls if name in chosen.split(",")]
+        if not urls:
+            raise pytest.UsageError(f"TEST_DATABASES={chosen} names no database this run has")
     return urls
 
 
@@ -165,13 +172,24 @@ def sibling_database(url: str, suffix: str) -> str:
     return parsed.set(database=name).render_as_string(hide_password=False)
 
 
-def demo_app(request, tmp_path_factory, today: date, suffix: str = "", region: bool = False) -> Iterator[Flask]:
+def demo_app(
+    request,
+    tmp_path_factory,
+    today: date,
+    suffix: str = "",
+    region: bool = False,
+    national: dict | None = None,
+    prepare: Callable[[], None] | None = None,
+) -> Iterator[Flask]:
     """An app on its own database with the Barking demo loaded as of `today`, on a clock started that morning;
-    with `region`, the living region's fictional London inspections too."""
-    url = dict(database_urls())[request.param]
+    with `region`, the living region's fictional London inspections too; with `national`, the national data of
+    those sizes (load_national's arguments); then `prepare`, if given, is called in the app's context."""
+    database = getattr(request, "param", None) or request.getfixturevalue("database")
+    url = dict(database_urls())[database]
     if url is not None and suffix:
         url = sibling_database(url, suffix)
-    app = make_app(tmp_path_factory.mktemp(request.param + suffix), url)
+    app = make_app(tmp_path_factory.mktemp(database + suffix), url)
+    from tracker.demo.national import load_national
     from tracker.demo.services import load_demo
 
     # No application context is held across the yield: session fixtures are torn down in the order pytest
@@ -180,6 +198,10 @@ def demo_app(request, tmp_path_factory, today: date, suffix: str = "", region: b
     with app.app_context():
         with time_machine.travel(datetime.combine(today, time(9, 0), LONDON), tick=True):
             load_demo(today=today, password="demo-password-for-tests", quiet=True, region=region)
+            if national is not None:
+                load_national(today, **national)
+            if prepare is not None:
+                prepare()
         db.session.remove()
     yield app
     with app.app_context():
@@ -193,13 +215,54 @@ def app(request, tmp_path_factory) -> Iterator[Flask]:
     yield from demo_app(request, tmp_path_factory, DEMO_TODAY)
 
 
+@pytest.fixture(scope="session")
+def database(app) -> str:
+    """The name of the database `app` runs on ("sqlite" or "postgresql"): fixtures that build an app of their own
+    from it run once per database and keep the test ids `app` gives."""
+    return app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0].split("+")[0]
+
+
+#: the apps with national data loaded that a test may take in place of `app`, with the sizes each loads
+NATIONAL_APPS = {
+    # four PDUs a region, two inspections each: lists that page, and counts that must not grow with the data
+    "national_app": {"pdus_per_region": 4, "inspections_per_pdu": 2, "updates_per_action": 2},
+    # every PDU with one inspection: the dashboards' rows for all 111
+    "every_pdu_app": {"inspections_per_pdu": 1, "updates_per_action": 1},
+}
+
+
+@pytest.fixture(scope="session")
+def national_app(request, tmp_path_factory, database) -> Iterator[Flask]:
+    """The Barking demo and national data (NATIONAL_APPS) on a database of their own, loaded and committed once per
+    worker and database; each test on it still runs in a transaction that is rolled back."""
+    yield from demo_app(
+        request, tmp_path_factory, DEMO_TODAY, suffix="national", national=NATIONAL_APPS["national_app"]
+    )
+
+
+@pytest.fixture(scope="session")
+def every_pdu_app(request, tmp_path_factory, database) -> Iterator[Flask]:
+    """As national_app, with every PDU (NATIONAL_APPS)."""
+    yield from demo_app(
+        request, tmp_path_factory, DEMO_TODAY, suffix="every_pdu", national=NATIONAL_APPS["every_pdu_app"]
+    )
+
+
+def app_of(request) -> Flask:
+    """The app a test runs against: a national one when it takes one, otherwise `app`."""
+    for name in NATIONAL_APPS:
+        if name in request.fixturenames:
+            return request.getfixturevalue(name)
+    return request.getfixturevalue("app")
+
+
 @pytest.fixture(autouse=True)
 def rollback(request) -> Iterator[None]:
     """Run each test inside a transaction that is rolled back, so tests cannot see each other's changes."""
     if "app" not in request.fixturenames:
         yield
         return
-    app = request.getfixturevalue("app")
+    app = app_of(request)
     with app.app_context():
         engine = db.engine
         connection = engine.connect()
@@ -244,8 +307,8 @@ def check_page(html: str) -> None:
 
 
 @pytest.fixture
-def client(app) -> FlaskClient:
-    return app.test_client()
+def client(request, app) -> FlaskClient:
+    return app_of(request).test_client()
 
 
 def sign_in_as(client: FlaskClient, email: str):

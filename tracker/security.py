@@ -69,7 +69,10 @@ def init_app(app: Flask, expire_idle_session: Callable[[Flask], None]) -> None:
         response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        if current_user and getattr(current_user, "is_authenticated", False):
+        # Stylesheets, scripts and images hold nothing personal: the browser keeps them and asks whether they
+        # changed (Flask answers 304 to their ETag) instead of fetching every one again with each page, and the
+        # person is not loaded to serve them. Everything else seen signed in is not to be stored.
+        if request.endpoint != "static" and current_user and getattr(current_user, "is_authenticated", False):
             response.headers["Cache-Control"] = "no-store"
         return response
 

@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 from tests.conftest import DEMO_TODAY, HEAD, HMPPS, VIEWER
 from tracker.auth.services import create_api_token, create_user, find_user
 from tracker.db_types import utcnow
-from tracker.demo.national import load_national
 from tracker.extensions import db
 from tracker.inspections.models import Inspection
 from tracker.organisations.models import Organisation
@@ -42,12 +41,7 @@ def walk(client, url: str, token: str, key: str) -> tuple[list[int], int]:
     return ids, pages
 
 
-def national():
-    load_national(DEMO_TODAY, pdus_per_region=4, inspections_per_pdu=2, updates_per_action=2)
-
-
-def test_every_recommendation_exactly_once_across_pages_of_national_data(app, client):
-    national()
+def test_every_recommendation_exactly_once_across_pages_of_national_data(national_app, client):
     token = token_for(HMPPS)
     expected = sorted(db.session.scalars(select(Recommendation.id)))
     assert len(expected) > 400
@@ -56,8 +50,7 @@ def test_every_recommendation_exactly_once_across_pages_of_national_data(app, cl
     assert pages == -(-len(expected) // 37)
 
 
-def test_every_inspection_exactly_once_with_the_default_limit(app, client):
-    national()
+def test_every_inspection_exactly_once_with_the_default_limit(national_app, client):
     token = token_for(HMPPS)
     expected = sorted(db.session.scalars(select(Inspection.id)))
     assert len(expected) > 50
@@ -72,8 +65,7 @@ def test_the_last_page_has_no_next_link(app, client):
     assert len(response.json["inspections"]) == 1 and "Link" not in response.headers
 
 
-def test_a_head_of_another_pdu_sees_only_their_own_through_any_filter_or_cursor(app, client):
-    national()
+def test_a_head_of_another_pdu_sees_only_their_own_through_any_filter_or_cursor(national_app, client):
     hmpps = token_for(HMPPS)
     croydon = find_pdu("Croydon")
     own = set(db.session.scalars(select(Recommendation.id).join(Inspection).where(Inspection.pdu_id == croydon.id)))
@@ -99,8 +91,7 @@ def test_a_head_of_another_pdu_sees_only_their_own_through_any_filter_or_cursor(
     assert {i.pdu_id for i in map(lambda i: db.session.get(Inspection, i), inspections)} <= {croydon.id}
 
 
-def test_filters_by_pdu_and_region_by_name_or_id(app, client):
-    national()
+def test_filters_by_pdu_and_region_by_name_or_id(national_app, client):
     token = token_for(HMPPS)
     barking = find_pdu("Barking, Dagenham and Havering")
     for value in (barking.name, str(barking.id)):
@@ -121,8 +112,7 @@ def test_filters_by_pdu_and_region_by_name_or_id(app, client):
     )
 
 
-def test_filters_by_status_on_every_page(app, client):
-    national()
+def test_filters_by_status_on_every_page(national_app, client):
     token = token_for(HMPPS)
     counts = {}
     for status in ("not_started", "in_progress", "assured"):
@@ -171,8 +161,7 @@ def test_bad_values_are_refused_with_a_message(app, client, query, message):
     assert message in response.json["error"]["message"]
 
 
-def test_a_tampered_cursor_is_refused(app, client):
-    national()
+def test_a_tampered_cursor_is_refused(national_app, client):
     token = token_for(HMPPS)
     link = next_url(get(client, "/api/v1/inspections?limit=2", token))
     cursor = re.search(r"cursor=([^&]+)", link).group(1)

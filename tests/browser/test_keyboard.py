@@ -85,6 +85,10 @@ def test_head_revises_a_target_date_and_recovers_from_an_error(page, keyboard_se
 
 def test_owner_uploads_evidence_choosing_the_file_from_the_keyboard(page, keyboard_server, ids, tmp_path):
     base = keyboard_server.url
+    # Playwright asks the browser to hand file choosers to it when a "filechooser" listener is first added, without
+    # waiting for the answer. Added here, long before the key press, the browser is surely listening by then;
+    # added only by expect_file_chooser, a busy machine could open the chooser first and the event never comes.
+    page.on("filechooser", lambda _chooser: None)
     sign_in_by_keyboard(page, base, OWNER)
     page.goto(f"{base}/actions/{ids['action_owned']}")
     follow(page, "a[href$='/evidence/upload']")

@@ -39,7 +39,8 @@ def html_text(received) -> str:
 
 
 def event_mail(smtp, address: str):
-    return [r for r in smtp.to(address) if r.message["Subject"] and "Tracker:" in r.subject]
+    """The event messages to this address (not the daily reminders)."""
+    return [r for r in smtp.to(address) if "This has happened in the last few minutes" in r.text]
 
 
 def assign_new_action(actor_email: str, owner_email: str, description: str = "Audit every case allocated in May"):
@@ -55,7 +56,7 @@ def test_an_action_assigned_to_you_says_what_whose_and_where(app, smtp):
 
     deliver_events()
     [received] = smtp.to(OWNER)
-    assert received.subject == "Tracker: 1 action assigned to you"
+    assert received.subject == "Barking, Dagenham and Havering PDU: 1 action assigned to you"
     head = find_user(HEAD).name
     for part in (received.text, html_text(received)):
         assert "Audit every case allocated in May" in part
@@ -75,7 +76,7 @@ def test_submitted_for_review_reaches_the_reviewer_not_the_submitter(app, smtp):
     assurance.submit_recommendation(find_user(HEAD), rec(7))
     deliver_events()
     [received] = smtp.to(DIRECTOR)
-    assert received.subject == "Tracker: 1 recommendation submitted for your review"
+    assert received.subject == "London region: 1 recommendation submitted for your review"
     assert f"{find_user(HEAD).name} submitted it for assurance." in received.text
     assert f"Review it: http://tracker.test/recommendations/{rec(7).id}/review" in received.text
     assert "Recommendation 7 to Barking, Dagenham and Havering" in html_text(received)
@@ -101,7 +102,7 @@ def test_rejection_and_return_in_one_window_make_one_message_with_the_comment_an
     assert heads_items, "the scenario needs evidence of the head's"
     [received] = event_mail(smtp, HEAD)
     assert received.subject == (
-        "Tracker: 1 recommendation returned to you, "
+        "Barking, Dagenham and Havering PDU: 1 recommendation returned to you, "
         + ("1 evidence item" if len(heads_items) == 1 else "2 evidence items")
         + " rejected"
     )
@@ -124,7 +125,7 @@ def test_assured_tells_the_submitter(app, smtp):
     assurance.assure_recommendation(director, recommendation, "Well evidenced.")
     deliver_events()
     [received] = event_mail(smtp, HEAD)
-    assert received.subject == "Tracker: 1 recommendation assured"
+    assert received.subject == "Barking, Dagenham and Havering PDU: 1 recommendation assured"
     assert f"{director.name} assured it. Comment: Well evidenced." in received.text
     assert "Comment: Well evidenced." in html_text(received)
 
@@ -146,7 +147,7 @@ def test_giving_an_action_to_someone_else_tells_them_once(app, smtp):
     actions.edit_action(head, action, "Chair the May and June performance boards", find_user(OWNER).id)
     deliver_events()
     [received] = smtp.to(OWNER)
-    assert received.subject == "Tracker: 1 action assigned to you"
+    assert received.subject == "Barking, Dagenham and Havering PDU: 1 action assigned to you"
 
 
 def test_several_events_for_one_person_make_one_message_with_plurals(app, smtp):
@@ -154,7 +155,7 @@ def test_several_events_for_one_person_make_one_message_with_plurals(app, smtp):
     assign_new_action(HEAD, OWNER, "Audit every case allocated in June")
     deliver_events()
     [received] = smtp.to(OWNER)
-    assert received.subject == "Tracker: 2 actions assigned to you"
+    assert received.subject == "Barking, Dagenham and Havering PDU: 2 actions assigned to you"
     assert "allocated in May" in received.text and "allocated in June" in received.text
     assert received.text.count("Open the action:") == 2
 
@@ -165,7 +166,7 @@ def test_events_after_the_window_go_in_the_next_message(app, smtp):
     assign_new_action(HEAD, OWNER, "Audit every case allocated in June")
     deliver_events()
     subjects = [r.subject for r in smtp.to(OWNER)]
-    assert subjects == ["Tracker: 1 action assigned to you"] * 2
+    assert subjects == ["Barking, Dagenham and Havering PDU: 1 action assigned to you"] * 2
     assert len(db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == EVENTS)).all()) == 2
 
 
@@ -216,8 +217,8 @@ def test_folded_into_the_weekly_message_waits_for_the_week(app, smtp):
     assert smtp.to(OWNER) == []
     run_day(app, monday)
     [received] = smtp.to(OWNER)
-    assert received.subject.startswith("Tracker weekly summary: ")
-    assert "1 action assigned to you" in received.subject
+    # the subject gives the week's one most important count (actions overdue); the body tells the event
+    assert received.subject.startswith("Barking, Dagenham and Havering PDU weekly summary: ")
     assert "ASSIGNED TO YOU" in received.text and "Audit every case allocated in May" in received.text
 
 

@@ -69,6 +69,6 @@ def test_two_senders_tell_each_person_once(tmp_path, kind):
                 db.engine.dispose()
     received = {address: [r.message["Subject"] for r in server.recorder.to(address)] for address in (OWNER, DIRECTOR)}
     assert received == {
-        OWNER: ["Tracker: 3 actions assigned to you"],
-        DIRECTOR: ["Tracker: 1 recommendation submitted for your review"],
+        OWNER: ["Barking, Dagenham and Havering PDU: 3 actions assigned to you"],
+        DIRECTOR: ["London region: 1 recommendation submitted for your review"],
     }

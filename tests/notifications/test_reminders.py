@@ -42,20 +42,21 @@ def test_thursday_due_soon_due_today_and_quiet_actions(app, smtp):
 
     assert sorted(r.to[0] for r in smtp.received) == sorted([OWNER, DIRECTOR, HEAD])
     owner = only_one(smtp, OWNER)
-    assert owner.subject == "Tracker: 1 action due in 3 days"
+    assert owner.subject == "Barking, Dagenham and Havering PDU: 1 action due in 3 days"
     assert owner.mail_from == "tracker@example.org"
     assert "Dear Taylor Okafor" in owner.text
     assert "Set a countersigning standard" in owner.text
     assert f"http://tracker.test/actions/{action_id('Set a countersigning')}" in owner.text
 
     director = only_one(smtp, DIRECTOR)
-    assert director.subject == "Tracker: 1 action due today, 1 due in 14 days, 1 to check on recommendations you lead"
+    # the subject names the region and its one most important count; the body lists the rest
+    assert director.subject == "London region: 1 action due today"
     assert "Return quality and performance team staff" in director.text  # due today
     assert "targeted recruitment campaign" in director.text  # due in 14 days
     assert "Review MAPPA arrangements" in director.text  # no update for 30 days
 
     head = only_one(smtp, HEAD)
-    assert head.subject == "Tracker: 1 action to check on recommendations you lead"
+    assert head.subject == "Barking, Dagenham and Havering PDU: 1 action to check on recommendations you lead"
     assert "domestic abuse call-out process" in head.text
     assert "Last progress update: 27 October 2026 (30 days ago)" in head.text
     for nobody in (HMPPS, ADMIN, VIEWER):
@@ -66,8 +67,7 @@ def test_each_item_names_the_recommendation_its_addressee_and_what_to_do(app, sm
     run_day(app, SCENARIO_DAY)
 
     director = only_one(smtp, DIRECTOR).text
-    assert 'Recommendation 11 to London region: "increase quality assurance activity at PDU level."' in director
-    assert "Owner: Priya Shah. Target date 26 November 2026: due today." in director
+    assert "Recommendation 11 to London region. Owner: Priya Shah. Target date 26 November 2026: due today." in director
     assert "Open each link to post a progress update" in director
     assert "Choose how often you get these emails: http://tracker.test/account/notifications" in director
     assert "to action " not in director and "1 actions" not in director
@@ -85,13 +85,13 @@ def test_overdue_repeats_on_the_weekly_day_not_on_the_actions_anniversary(app, s
     """Cap PQiP is 36 days overdue on Friday: under the old cycle it came that day; now on Monday."""
     run_day(app, FRIDAY)
     assert smtp.to(OWNER) == []
-    assert only_one(smtp, DIRECTOR).subject == "Tracker: 1 action overdue"  # its first day overdue
+    assert only_one(smtp, DIRECTOR).subject == "London region: 1 action overdue"  # its first day overdue
     assert not [r for r in smtp.received if "Cap PQiP" in r.text]
     smtp.received.clear()
 
     run_day(app, MONDAY)
     owner = only_one(smtp, OWNER)
-    assert owner.subject == "Tracker: 2 actions overdue"
+    assert owner.subject == "Barking, Dagenham and Havering PDU: 2 actions overdue"
     assert "Cap PQiP learners' caseloads" in owner.text and "overdue by 39 days" in owner.text
 
     director = only_one(smtp, DIRECTOR)
@@ -189,14 +189,16 @@ def test_weekly_choice_gets_exactly_one_message_a_week_escalations_included(app,
     set_preference(DIRECTOR, "weekly")
     run_days(app, SCENARIO_DAY, 12)  # Thursday to the Monday after next
 
-    assert [m.subject.split(":")[0] for m in smtp.to(OWNER)] == ["Tracker weekly summary"] * 2
+    assert [m.subject.split(":")[0] for m in smtp.to(OWNER)] == [
+        "Barking, Dagenham and Havering PDU weekly summary"
+    ] * 2
     director = smtp.to(DIRECTOR)
-    assert [m.subject.split(":")[0] for m in director] == ["Tracker weekly summary"] * 2
+    assert [m.subject.split(":")[0] for m in director] == ["London region weekly summary"] * 2
     first = director[0]
     assert "ESCALATED TO YOU" in first.text and "Cap PQiP learners' caseloads" in first.text
     assert "LONDON REGION THIS WEEK" in first.text
     summary = smtp.to(OWNER)[0]
-    assert summary.subject.startswith("Tracker weekly summary: 2 actions overdue")
+    assert summary.subject == "Barking, Dagenham and Havering PDU weekly summary: 2 actions overdue"
     assert "Set a countersigning standard" in summary.text
 
 

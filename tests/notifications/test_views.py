@@ -21,12 +21,15 @@ def test_admin_sees_the_outbox_and_reads_a_message(app, client, as_user):
     assert text_of(page.h1) == "Outbox"
     rows = page.select("#outbox-messages tbody tr")
     assert len(rows) == 3
-    assert any("Tracker: 1 action due in 3 days" in text_of(row) and OWNER in text_of(row) for row in rows)
+    assert any(
+        "Barking, Dagenham and Havering PDU: 1 action due in 3 days" in text_of(row) and OWNER in text_of(row)
+        for row in rows
+    )
     assert "reminders" in text_of(page.select_one("#job-runs tbody"))
 
     link = next(a for a in page.select("#outbox-messages a") if "due in 3 days" in text_of(a))
     message = soup_of(client.get(link["href"]))
-    assert text_of(message.h1) == "Tracker: 1 action due in 3 days"
+    assert text_of(message.h1) == "Barking, Dagenham and Havering PDU: 1 action due in 3 days"
     assert "Dear Taylor Okafor" in message.select_one("#body-text").get_text()
     html_link = next(a for a in message.select("a") if text_of(a) == "Open the HTML version")
     html = client.get(html_link["href"])
@@ -110,7 +113,7 @@ def test_run_jobs_dry_run_saves_nothing(app):
 
     assert result.exit_code == 0, result.output
     assert "reminders (2026-11-26): would queue 3 of 3 planned" in result.output
-    assert "Tracker: 1 action due in 3 days" in result.output
+    assert "Barking, Dagenham and Havering PDU: 1 action due in 3 days" in result.output
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
     assert db.session.scalar(select(func.count(JobRun.id))) == 0
 

@@ -13,9 +13,9 @@ from tracker.organisations.services import LONDON_PDUS, find_region
 
 
 @pytest.fixture
-def national(app):
-    """A light national load: every PDU, one inspection each, few updates, to keep the test quick."""
-    return load_national(DEMO_TODAY, inspections_per_pdu=1, updates_per_action=1)
+def national(every_pdu_app):
+    """A light national load: every PDU, one inspection each, few updates; loaded once for all these tests."""
+    return every_pdu_app
 
 
 def names(page) -> list[str]:

@@ -6,7 +6,6 @@ JSON values that are not text."""
 import io
 import json
 from functools import partial
-from pathlib import Path
 
 import pytest
 from flask import url_for
@@ -23,7 +22,6 @@ from tracker.auth.services import create_api_token, find_user
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
 
-REPORT = Path(__file__).resolve().parents[1] / "importer" / "fixtures" / "lambeth-2023.html"
 #: field names sent to every endpoint besides those its form shows
 COMMON_FIELDS = [
     "title",
@@ -246,14 +244,8 @@ def form_fields(client, url: str) -> list[str]:
 
 @pytest.fixture
 def prepared(app):
-    """Recommendation 7 submitted for assurance and an import draft waiting, so those forms validate input."""
-    from tracker.assurance.services import submit_recommendation
-    from tracker.importer.drafts import create_draft
-
-    rec7 = db.session.scalar(select(Recommendation).where(Recommendation.number == 7))
-    submit_recommendation(find_user(HEAD), rec7)
-    create_draft(find_user(ADMIN), REPORT.name, REPORT.read_bytes())
-    db.session.commit()
+    """The ids these tests send, on the app tests/robustness/conftest.py prepares: recommendation 7 submitted for
+    assurance and an import draft waiting, so those forms validate input."""
     return record_ids()
 
 

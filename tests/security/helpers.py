@@ -14,12 +14,13 @@ BOOKKEEPING = {"sign_in_attempts", "users", "job_runs"}
 
 
 def snapshot(include_bookkeeping: bool = False) -> dict[str, int]:
-    """Row counts of every table, to show that a refused request changed nothing."""
-    return {
-        table.name: db.session.scalar(select(func.count()).select_from(table))
-        for table in db.metadata.sorted_tables
-        if include_bookkeeping or table.name not in BOOKKEEPING
-    }
+    """Row counts of every table, to show that a refused request changed nothing: one statement with a count per
+    table, so that a test taking hundreds of snapshots does not pay a round trip for each table."""
+    tables = [t for t in db.metadata.sorted_tables if include_bookkeeping or t.name not in BOOKKEEPING]
+    counts = db.session.execute(
+        select(*(select(func.count()).select_from(table).scalar_subquery() for table in tables))
+    ).one()
+    return {table.name: count for table, count in zip(tables, counts, strict=True)}
 
 
 #: never followed by the crawler: they change state on GET-less forms, stream files, or leave the page set

@@ -78,3 +78,17 @@ def test_strict_transport_security_when_cookies_are_secure(app, client, monkeypa
     assert "Strict-Transport-Security" not in client.get("/sign-in").headers
     monkeypatch.setitem(app.config, "SESSION_COOKIE_SECURE", True)
     assert client.get("/sign-in").headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+@pytest.mark.parametrize("asset", ["tracker.css", "govuk-frontend.min.css", "govuk-frontend.min.js"])
+def test_assets_are_kept_by_the_browser_and_revalidated_while_pages_are_not_stored(as_user, asset):
+    """A stylesheet or script holds nothing personal: signed in, the browser may keep it and ask whether it changed
+    (a 304 with no body), instead of fetching every asset again with each page. The page itself is never stored."""
+    client = as_user(HEAD)
+    with client.get(f"/assets/{asset}") as first:
+        assert first.status_code == 200 and first.get_data()
+        assert "no-store" not in first.headers.get("Cache-Control", "")
+        assert first.headers["X-Content-Type-Options"] == "nosniff"
+    with client.get(f"/assets/{asset}", headers={"If-None-Match": first.headers["ETag"]}) as again:
+        assert again.status_code == 304 and again.get_data() == b""
+    assert client.get("/").headers["Cache-Control"] == "no-store"

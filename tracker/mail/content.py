@@ -1,10 +1,9 @@
 """What every email shares: the planned message, links to the app's pages, and rendering both parts."""
 
+import re
 from dataclasses import dataclass
 
 from flask import current_app, render_template
-
-from tracker.templating import pluralise
 
 
 @dataclass(frozen=True)
@@ -62,6 +61,21 @@ class Links:
     def home(self) -> str:
         return f"{self.base}/"
 
+    def your_actions(self) -> str:
+        return f"{self.base}/actions?owner=me"
+
+    def actions_you_lead(self) -> str:
+        return f"{self.base}/actions?mine=recommendations"
+
+    def overdue_actions(self) -> str:
+        return f"{self.base}/actions?overdue=y"
+
+    def reviews(self) -> str:
+        return f"{self.base}/reviews"
+
+    def dashboard(self) -> str:
+        return f"{self.base}/dashboard"
+
 
 #: a recommendation's words are cut to about this many characters, at a word boundary
 WORDS_SHOWN = 140
@@ -79,17 +93,7 @@ def render_parts(template: str, **context) -> tuple[str, str]:
     context.setdefault("links", Links())
     context.setdefault("shorten", shorten)
     context.setdefault("service_name", current_app.config.get("APP_SERVICE_NAME", "tracker"))
-    text = render_template(f"emails/{template}.txt", **context)
+    # sections that are left out leave blank lines behind: one blank line between paragraphs is enough
+    text = re.sub(r"\n{3,}", "\n\n", render_template(f"emails/{template}.txt", **context))
     html = render_template(f"emails/{template}.html", **context)
     return text.strip() + "\n", html
-
-
-def subject_counts(parts: list[tuple[int, str]]) -> str:
-    """Join non-zero counts: [(2, 'overdue'), (1, 'due in 3 days')] → '2 actions overdue, 1 due in 3 days'."""
-    phrases = [(count, phrase) for count, phrase in parts if count]
-    if not phrases:
-        return ""
-    first_count, first_phrase = phrases[0]
-    words = [f"{pluralise(first_count, 'action')} {first_phrase}"]
-    words += [f"{count} {phrase}" for count, phrase in phrases[1:]]
-    return ", ".join(words)

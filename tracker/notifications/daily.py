@@ -10,11 +10,20 @@ from tracker.assurance import services as assurance
 from tracker.auth.models import HMPPS_LEAD, IMMEDIATE, REGIONAL_DIRECTOR, WEEKLY
 from tracker.extensions import db
 from tracker.jobs.models import SKIPPED, SUCCEEDED, JobRun
-from tracker.mail.content import Links, PlannedMessage, Recipient, render_parts, subject_counts
+from tracker.mail.content import Links, PlannedMessage, Recipient, render_parts
 from tracker.mail.models import REMINDERS, WEEKLY_REMINDERS, OutboxMessage
 from tracker.notifications import digests, events, reminders, rules
 from tracker.notifications.reminders import PersonItems
+from tracker.notifications.scope import scope_name
 from tracker.templating import pluralise
+
+#: a reminder is kept under this many words: heads of PDU and owners read one PDU's work, directors and national
+#: leads oversee many; longer lists are cut, with a link to the rest
+WORD_LIMIT = 300
+OVERSEER_WORD_LIMIT = 400
+#: how many items of each list a message shows, and whether its readiness summaries name only the standards near a
+#: boundary, tried in turn until it is within its limit (at 0, each list is a count and a link)
+SHOWN = ((5, False), (3, False), (2, False), (1, False), (0, False), (0, True))
 
 
 def last_run_on(job: str, as_of: date) -> date | None:
@@ -148,46 +157,71 @@ def key_of(person: PersonItems) -> int:
     return person.user.id
 
 
-def message_subject(person: PersonItems, weekly: bool) -> str:
-    """Says what is in the email: 'Tracker: 2 actions overdue, 1 due in 3 days, 1 escalated to you'."""
+def headline(person: PersonItems) -> str:
+    """The one most important count in the message: what is escalated, then overdue, due today, to check, to
+    review, what happened, what falls due soonest, and the summaries."""
     own = person.own
-    soon: dict[int, int] = defaultdict(int)
-    for item in own:
-        if item.days_overdue < 0:
-            soon[-item.days_overdue] += 1
-    parts = [
-        (sum(1 for i in own if i.days_overdue > 0), "overdue"),
-        (sum(1 for i in own if i.days_overdue == 0), "due today"),
+    due_soon = sorted(-i.days_overdue for i in own if i.days_overdue < 0)
+    counts = [
+        (len(person.escalated), "action", "escalated to you"),
+        (sum(1 for i in own if i.days_overdue > 0), "action", "overdue"),
+        (sum(1 for i in own if i.days_overdue == 0), "action", "due today"),
+        (len(person.owned), "action", "to check on recommendations you lead"),
+        (len(person.awaiting), "recommendation", "awaiting your review"),
     ]
-    parts += [(count, "due tomorrow" if days == 1 else f"due in {days} days") for days, count in sorted(soon.items())]
-    parts += [(len(person.owned), "to check on recommendations you lead"), (len(person.escalated), "escalated to you")]
-    words = [subject_counts(parts)] if subject_counts(parts) else []
-    words += events.subject_words(person.events)
-    if person.awaiting:
-        words.append(f"{pluralise(len(person.awaiting), 'recommendation')} awaiting your review")
+    for count, noun, what in counts:
+        if count:
+            return f"{pluralise(count, noun)} {what}"
+    if person.events:
+        return events.subject_words(person.events)[0]
+    if due_soon:
+        days = due_soon[0]
+        return f"{pluralise(due_soon.count(days), 'action')} due " + ("tomorrow" if days == 1 else f"in {days} days")
     if person.readiness:
-        words.append("readiness summary")
+        return "readiness summary"
     if person.closing:
-        words.append("re-inspection closing summary")
-    prefix = "Tracker weekly summary" if weekly else "Tracker"
-    return f"{prefix}: {', '.join(words) or 'nothing needs you this week'}"
+        return "re-inspection closing summary"
+    return "nothing needs you this week"
+
+
+def message_subject(person: PersonItems, weekly: bool) -> str:
+    """Whose work and its most important count: 'Barking, Dagenham and Havering PDU: 2 actions overdue'."""
+    addressees = [item.addressee for section in reminders.SECTIONS for item in getattr(person, section)]
+    scope = scope_name(person.user, addressees)
+    return f"{scope}{' weekly summary' if weekly else ''}: {headline(person)}"
+
+
+def word_limit(user) -> int:
+    """Directors and national leads oversee many PDUs, and may read a little more than everyone else."""
+    return OVERSEER_WORD_LIMIT if user.has_role(REGIONAL_DIRECTOR) or user.has_role(HMPPS_LEAD) else WORD_LIMIT
+
+
+def words_in(text: str) -> int:
+    return len(text.split())
 
 
 def plan_message(person: PersonItems, day: Day, kind: str) -> PlannedMessage:
+    """The message, with each list cut to the most that keeps it within the person's word limit; what is cut is
+    counted, with a link to the rest, and is told again on a later day."""
     weekly = kind == WEEKLY_REMINDERS
     user = person.user
     period = week_key(day.as_of) if weekly else day.as_of.isoformat()
     subject = message_subject(person, weekly)
-    text, html = render_parts(
-        "reminders",
-        person=person,
-        as_of=day.as_of,
-        links=Links(),
-        subject=subject,
-        weekly=weekly,
-        settings=day.settings,
-        user=user,
-    )
+    limit = word_limit(user)
+    for shown, brief in SHOWN:
+        told = person.capped(shown, brief)
+        text, html = render_parts(
+            "reminders",
+            person=told,
+            as_of=day.as_of,
+            links=Links(),
+            subject=subject,
+            weekly=weekly,
+            settings=day.settings,
+            user=user,
+        )
+        if words_in(text) < limit:
+            break
     return PlannedMessage(
         key=f"{kind}:{period}:user:{user.id}",
         kind=kind,
@@ -195,7 +229,7 @@ def plan_message(person: PersonItems, day: Day, kind: str) -> PlannedMessage:
         subject=subject,
         body_text=text,
         body_html=html,
-        action_ids=tuple(person.action_ids()),
+        action_ids=tuple(told.action_ids()),
         event_ids=person.event_ids,
-        recommendation_ids=tuple(getattr(rec, "id", rec) for rec in person.awaiting),
+        recommendation_ids=tuple(getattr(rec, "id", rec) for rec in told.awaiting),
     )

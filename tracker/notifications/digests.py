@@ -18,11 +18,9 @@ from tracker.inspections.models import Inspection
 from tracker.organisations.models import Organisation
 from tracker.readiness.summary import Readiness, readiness_for
 from tracker.recommendations.models import Recommendation
-from tracker.recommendations.status import recommendation_status
+from tracker.recommendations.status import Status, recommendation_status
 
 LONDON = ZoneInfo("Europe/London")
-#: changes listed per PDU in a region's week; the rest are counted
-CHANGES_SHOWN = 10
 
 
 def start_of_day(day: date) -> datetime:
@@ -47,7 +45,6 @@ class PduDigest:
     overdue: int = 0
     #: open actions whose target has moved past the date first agreed
     slipped: int = 0
-    changes: list[AuditEvent] = field(default_factory=list)
     change_count: int = 0
 
 
@@ -69,7 +66,7 @@ def changes_since(since: datetime, inspection_ids: list[int]) -> dict[int, list[
 
 
 def region_week(region_ids: list[int], as_of: date) -> dict[int, list[PduDigest]]:
-    """For each region: its PDUs' recommendations by status, overdue count and the week's changes."""
+    """For each region: its PDUs' recommendations by status, overdue count and how many changes the week saw."""
     if not region_ids:
         return {}
     pdu_region = {
@@ -91,7 +88,6 @@ def region_week(region_ids: list[int], as_of: date) -> dict[int, list[PduDigest]
             digest.slipped += sum(1 for a in recommendation.actions if a.is_slipped)
         events = changes.get(inspection.id, [])
         digest.change_count += len(events)
-        digest.changes += events[:CHANGES_SHOWN]
     return {rid: sorted(pdus.values(), key=lambda d: d.pdu.name) for rid, pdus in regions.items()}
 
 
@@ -107,7 +103,7 @@ def milestones(reinspection_on: date, settings) -> dict[date, int]:
 @dataclass
 class RecommendationReadiness:
     recommendation: Recommendation
-    status: object
+    status: Status
     complete: int
     total: int
     accepted: int
@@ -128,6 +124,15 @@ class ReadinessSummary:
     def behind(self) -> int:
         """How far behind: overdue actions and things still to do."""
         return sum(len(row.overdue) for row in self.rows) + len(self.readiness.must_happen)
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(len(row.overdue) for row in self.rows)
+
+    @property
+    def status_counts(self) -> list[tuple[str, int]]:
+        """[(status label, recommendations)], in the order the statuses first appear."""
+        return list(Counter(row.status.label for row in self.rows).items())
 
     @property
     def projection(self):

@@ -16,6 +16,7 @@ from tracker.db_types import utcnow
 from tracker.extensions import db
 from tracker.mail.content import Links, PlannedMessage, Recipient, render_parts, shorten
 from tracker.mail.models import EVENTS
+from tracker.notifications.scope import scope_name
 from tracker.notifications.sight import Sight
 from tracker.templating import pluralise
 from tracker.work_events.models import (
@@ -154,7 +155,8 @@ def plan_due(now: datetime | None = None) -> list[PlannedMessage]:
 
 def plan_message(user: User, batch: list[NotificationEvent], links: Links) -> PlannedMessage:
     groups = grouped(batch, links)
-    subject = "Tracker: " + ", ".join(subject_words(groups))
+    scope = scope_name(user, [item.addressee for items in groups.values() for item in items])
+    subject = f"{scope}: " + ", ".join(subject_words(groups))
     text, html = render_parts("events", user=user, groups=groups, subject=subject, links=links)
     return PlannedMessage(
         key=f"{EVENTS}:user:{user.id}:{batch[0].id}",

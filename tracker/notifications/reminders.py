@@ -4,8 +4,9 @@ and those escalated to them, each action once, under its most urgent heading.
 Everything is read in a handful of set-based queries and then sorted out in memory, so a run over every
 PDU in the country costs the same number of queries as a run over one."""
 
+import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,8 @@ from tracker.recommendations.models import Recommendation
 from tracker.recommendations.status import COMPLETE
 
 LONDON = ZoneInfo("Europe/London")
+#: an action's page in a link
+ACTION_LINK = re.compile(r"/actions/(\d+)$")
 #: headings of a message, most urgent first: an action goes under the first that applies to the person
 SECTIONS = ("escalated", "own", "owned")
 
@@ -70,8 +73,40 @@ class PersonItems:
     events: dict = field(default_factory=dict)
     event_ids: tuple[int, ...] = ()
 
+    #: in a capped copy, how many of each list were left out: {"own": 2, "region:<id>": 4, "events:<kind>": 1, ...},
+    #: the most it shows of each ("shown") and whether its readiness summaries are brief ("brief")
+    more: dict = field(default_factory=dict)
+
+    def capped(self, shown: int, brief: bool = False) -> "PersonItems":
+        """A copy showing at most `shown` items of each list (two readiness summaries at most, and with `brief`
+        naming only the standards near a boundary), each action once: an action an event already tells of is not
+        listed again. What is left out is counted in `more`."""
+        copy = replace(self, more={"shown": shown, "brief": brief})
+        told = {int(m[1]) for items in self.events.values() for i in items if (m := ACTION_LINK.search(i.link))}
+
+        def cut(name: str, items: list) -> list:
+            copy.more[name] = max(len(items) - shown, 0)
+            return items[:shown]
+
+        for section in SECTIONS:
+            items = [item for item in getattr(self, section) if item.action_id not in told]
+            setattr(copy, section, cut(section, items))
+        copy.awaiting = cut("awaiting", self.awaiting)
+        copy.readiness = self.readiness[: max(min(shown, 2), 1)]
+        copy.more["readiness"] = len(self.readiness) - len(copy.readiness)
+        copy.closing = self.closing[: max(min(shown, 2), 1)]
+        copy.more["closing"] = len(self.closing) - len(copy.closing)
+        copy.events = {kind: cut(f"events:{kind}", items) for kind, items in self.events.items()}
+        # the PDUs with most overdue first: those are what a director would open
+        copy.region = [
+            (region, cut(f"region:{region.id}", sorted(pdus, key=lambda d: (-d.overdue, d.pdu.name))))
+            for region, pdus in self.region
+        ]
+        return copy
+
     def is_empty(self) -> bool:
-        return not any((self.escalated, self.own, self.owned, self.awaiting, self.readiness, self.closing, self.events))
+        shown = (self.escalated, self.own, self.owned, self.awaiting, self.readiness, self.closing, self.events)
+        return not any(shown) and not any(count for name, count in self.more.items() if name not in ("shown", "brief"))
 
     def action_ids(self) -> list[int]:
         return [item.action_id for section in SECTIONS for item in getattr(self, section)]
