@@ -4,6 +4,7 @@
 Usage: .venv/bin/python benchmarks/bench_jobs.py [--database-url URL]   (a PostgreSQL URL is reset first)"""
 
 import argparse
+import sys
 import tempfile
 import time
 from contextlib import contextmanager
@@ -12,8 +13,10 @@ from pathlib import Path
 
 from sqlalchemy import event, func, select
 
-from tracker import create_app
-from tracker.extensions import db
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.scratch import demo_on_scratch  # noqa: E402
+from tracker.extensions import db  # noqa: E402
 
 TODAY = date(2026, 11, 26)
 #: the demo users' password in the scratch database, which is deleted when the run ends
@@ -80,20 +83,7 @@ def main() -> None:
             from tests.conftest import reset_postgres
 
             reset_postgres(url)
-        app = create_app(
-            {
-                "SQLALCHEMY_DATABASE_URI": url,
-                "UPLOAD_PATH": str(Path(scratch) / "uploads"),
-                "DEMO_PASSWORD": PASSWORD,
-                "MAIL_BACKEND": "sink",
-                "TESTING": True,
-            }
-        )
-        with app.app_context():
-            from tracker.demo.services import load_demo
-
-            db.create_all()
-            load_demo(TODAY, password=PASSWORD, quiet=True)
+        with demo_on_scratch(url, Path(scratch), TODAY, PASSWORD):
             print(f"Barking demo: {scale()}")
             time_day(TODAY, "demo, Thursday (reminders, readiness)")
             time_day(MONDAY, "demo, Monday (all jobs)")
@@ -102,8 +92,6 @@ def main() -> None:
             time_day(MONDAY + timedelta(days=7), "national, Monday, dry run", dry_run=True)
             time_day(MONDAY + timedelta(days=7), "national, Monday (all jobs)")
             time_day(MONDAY + timedelta(days=8), "national, Tuesday (reminders, readiness)")
-            db.session.remove()
-            db.engine.dispose()
 
 
 def national_data() -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from tracker import create_app
+from benchmarks.scratch import demo_on_scratch
 from tracker.extensions import db
 
 TODAY = date(2026, 11, 26)
@@ -181,27 +181,12 @@ def simulate_on_scratch(weeks: int, national: dict | None = None) -> dict:
     """The Barking demo (and national data of these sizes, load_national's arguments, if given) on a scratch SQLite
     database, `weeks` of daily runs, and the messages' lengths."""
     with tempfile.TemporaryDirectory() as scratch:
-        app = create_app(
-            {
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(scratch) / 'simulate.sqlite'}",
-                "UPLOAD_PATH": str(Path(scratch) / "uploads"),
-                "DEMO_PASSWORD": PASSWORD,
-                "MAIL_BACKEND": "sink",
-                "TESTING": True,
-            }
-        )
-        with app.app_context():
-            from tracker.demo.services import load_demo
-
-            db.create_all()
-            load_demo(TODAY, password=PASSWORD, quiet=True)
+        with demo_on_scratch(f"sqlite:///{Path(scratch) / 'simulate.sqlite'}", Path(scratch), TODAY, PASSWORD):
             if national is not None:
                 from tracker.demo.national import load_national
 
                 print(load_national(TODAY, **national))
             figures = simulate("National data" if national is not None else "Barking demo, plan untouched", weeks)
-            db.session.remove()
-            db.engine.dispose()
     return figures
 
 
