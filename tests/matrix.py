@@ -85,6 +85,9 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
     ),
     "evidence.download_evidence": ("/evidence/{evidence_file}/download", {"GET": EVERYONE}),
     "evidence.preview_evidence": ("/evidence/{evidence_file}/preview", {"GET": EVERYONE}),
+    "evidence.preview_page": ("/evidence/{evidence_file}/pages/1.png", {"GET": EVERYONE}),
+    # a link is followed, a file downloaded
+    "evidence.open_evidence": ("/evidence/{evidence_file}/open", {"GET": EVERYONE}),
     "api.list_inspections": ("/api/v1/inspections", {"GET": EVERYONE}),
     "api.get_inspection": ("/api/v1/inspections/{inspection}", {"GET": EVERYONE}),
     "api.list_recommendations": ("/api/v1/inspections/{inspection}/recommendations", {"GET": EVERYONE}),

@@ -69,7 +69,15 @@ def remember(*key, caller) -> Markup:
 
 
 def pluralise(count: int, singular: str, plural: str | None = None) -> str:
-    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+    """A count and its noun: "0 actions", "1 action", "2 actions" (`plural` where adding "s" is wrong)."""
+    return f"{count} {one_or_many(count, singular, plural or singular + 's')}"
+
+
+def one_or_many(count: int, one: str, many: str) -> str:
+    """The words that agree with a count, for everything after its noun: `{{ n | one_or_many("is", "are") }}`.
+
+    Every count phrase a page or email shows is written with these two, never with a test of its own."""
+    return one if count == 1 else many
 
 
 def init_app(app: Flask, audiences: dict) -> None:
@@ -95,6 +103,7 @@ def init_app(app: Flask, audiences: dict) -> None:
     app.jinja_env.filters["month"] = format_month
     app.jinja_env.filters["stated_date"] = format_stated_date
     app.jinja_env.globals["pluralise"] = pluralise
+    app.jinja_env.filters["one_or_many"] = one_or_many
     app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in app.view_functions
     app.jinja_env.globals["remember"] = remember
     # the largest file a form takes, as its error message writes it ("10MB")

@@ -1,7 +1,7 @@
 """The API shows the derived status and review state, and lets a token client post progress to an action."""
 
 from tests.api.conftest import responses_match_the_openapi_document  # noqa: F401 (checks every answer)
-from tests.assurance.conftest import rec
+from tests.assurance.conftest import form_data, rec
 from tests.assurance.test_journey import submit
 from tests.conftest import DIRECTOR, HEAD, OWNER, VIEWER
 from tracker.actions.models import ProgressUpdate
@@ -21,6 +21,18 @@ def test_recommendation_json_has_status_and_review_state(client_for):
     listing = client_for(VIEWER).get(f"/api/v1/inspections/{rec(7).inspection_id}/recommendations").get_json()
     by_number = {r["number"]: r for r in listing["recommendations"]}
     assert by_number[1]["review"] == {"state": "not_submitted", "submissions": 0}
+    assert data["review"]["covering_note"] is None
+
+
+def test_the_review_state_carries_the_covering_note(client_for):
+    head = client_for(HEAD)
+    page = head.get(f"/recommendations/{rec(7).id}/submit")
+    head.post(
+        f"/recommendations/{rec(7).id}/submit",
+        data=form_data(page, "main form", covering_note="See page 2 of the plan."),
+    )
+    data = client_for(VIEWER).get(f"/api/v1/recommendations/{rec(7).id}").get_json()
+    assert data["review"]["covering_note"] == "See page 2 of the plan."
 
 
 def test_token_client_posts_a_progress_update(client):

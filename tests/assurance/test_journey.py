@@ -67,7 +67,13 @@ def test_pdu_recommendation_submitted_rejected_returned_resubmitted_assured(clie
         == 302
     )
     page = soup_of(director.get(f"/recommendations/{rec(7).id}/review"))
-    assert "is rejected: return the recommendation" in text_of(page.select_one("#assure-blockers"))
+    blockers = text_of(page.select_one("#assure-blockers"))
+    assert blockers.startswith("You cannot assure the recommendation, because you rejected 1 evidence item:")
+    assert "“Professional boundaries briefing slides”: Slides alone do not show who attended." in blockers
+    # the reasons for returning it start from the rejection's comment, not an empty box
+    assert text_of(page.select_one("#decide-reasons")) == (
+        "“Professional boundaries briefing slides” is rejected: Slides alone do not show who attended."
+    )
     refused = director.post(f"/recommendations/{rec(7).id}/assure", data={"assure-version": rec(7).version_id})
     assert refused.status_code == 422
     assert "cannot be assured yet" in text_of(soup_of(refused).select_one(".govuk-error-summary"))

@@ -34,6 +34,12 @@ def save(director, button="save", **answers):
     return director.post(f"/recommendations/{rec(7).id}/evidence/decisions", data=data)
 
 
+def open_every_item(director) -> None:
+    """Follow each item's link or download it, as the reviewer does before "Accept all remaining"."""
+    for item in rec(7).evidence:
+        assert director.get(f"/evidence/{item.id}/open", follow_redirects=item.kind == "file").status_code in (200, 302)
+
+
 def reviews() -> dict[int, tuple[str, str]]:
     rows = db.session.scalars(
         select(EvidenceReview).where(EvidenceReview.evidence_id.in_([e.id for e in rec(7).evidence]))
@@ -117,6 +123,7 @@ def test_a_rejection_without_a_comment_is_refused_and_what_was_typed_is_kept(app
 def test_accept_all_remaining_saves_the_answers_given_and_accepts_the_rest(app, as_user):
     director = submitted(as_user)
     first, second = rec(7).evidence
+    open_every_item(director)
     response = save(
         director, "accept_remaining", **{f"e{first.id}_decision": "rejected", f"e{first.id}_comment": "Draft only."}
     )
@@ -156,6 +163,7 @@ def test_while_anything_blocks_assurance_only_returning_is_offered(app, as_user)
 
 def test_the_decision_is_one_question_with_the_comment_or_reasons_revealed_under_each_answer(app, as_user):
     director = submitted(as_user)
+    open_every_item(director)
     assert save(director, "accept_remaining").status_code == 302
     page = soup_of(director.get(review_url()))
     form = page.select_one("#decision-form")

@@ -1,5 +1,6 @@
-"""Inline previews: a PDF or an image is shown in the page from a sandboxed response, decided by the file's content,
-never its name, and guarded exactly as the download is."""
+"""Inline previews: an image is shown in the page from a sandboxed response, and a PDF as its first pages drawn on
+the server beside their text, with the PDF itself a link away; decided by the file's content, never its name, and
+guarded exactly as the download is."""
 
 import io
 import struct
@@ -9,7 +10,7 @@ from sqlalchemy import select
 
 from tests.assurance.conftest import rec
 from tests.assurance.test_refusals import other_region_user
-from tests.conftest import DIRECTOR, HEAD, soup_of
+from tests.conftest import DIRECTOR, HEAD, soup_of, text_of
 from tracker.auth.models import HEAD_OF_PDU
 from tracker.demo.services import minimal_pdf
 from tracker.evidence import storage
@@ -81,19 +82,34 @@ def test_someone_from_another_pdu_cannot_preview(app, as_user):
     assert not response.data.startswith(b"%PDF")
 
 
-def test_the_review_page_frames_a_pdf_and_shows_an_image_with_its_title(app, as_user):
+def test_the_review_page_draws_a_pdfs_first_pages_beside_their_text_and_shows_an_image(app, as_user):
     uploaded = upload(as_user(HEAD), rec(7).actions[0], "Photo of the staff noticeboard", "noticeboard.png", tiny_png())
     assert uploaded.status_code == 302
     assert submit(as_user(HEAD), 7).status_code == 302
-    page = soup_of(as_user(DIRECTOR).get(f"/recommendations/{rec(7).id}/review"))
+    director = as_user(DIRECTOR)
+    page = soup_of(director.get(f"/recommendations/{rec(7).id}/review"))
     pdf = pdf_evidence()
-    frame = page.select_one(f"#evidence-{pdf.id} iframe")
-    assert frame["src"] == f"/evidence/{pdf.id}/preview" and frame["title"] == f"Preview of {pdf.title}"
-    assert "Inclusion action plan" in page.select_one(f"#evidence-{pdf.id} .tracker-preview__text").get_text()
+    card = page.select_one(f"#evidence-{pdf.id}")
+    assert card.select("iframe") == []
+    [drawn] = card.select("img.tracker-preview__page")
+    assert drawn["src"] == f"/evidence/{pdf.id}/pages/1.png"
+    assert drawn["alt"] == f"Page 1 of “{pdf.title}”, whose text is shown beside it"
+    image = director.get(drawn["src"])
+    assert image.status_code == 200 and image.mimetype == "image/png" and image.data.startswith(b"\x89PNG")
+    assert struct.unpack(">I", image.data[16:20])[0] == 900  # drawn at twice the width it is shown at
+    # the text is on the page, not folded away
+    text = card.select_one(".tracker-preview__text")
+    assert text.find_parent("details") is None
+    assert text_of(text.select_one("h4")) == "Text of page 1"
+    assert "Inclusion action plan" in text.get_text()
+    opener = card.select_one(".tracker-preview__open a")
+    assert text_of(opener) == f"Open the PDF “{pdf.title}” (opens in new tab)"
+    assert opener["href"] == f"/evidence/{pdf.id}/preview" and opener["target"] == "_blank"
+
     png = db.session.scalar(select(Evidence).where(Evidence.title == "Photo of the staff noticeboard"))
     image = page.select_one(f"#evidence-{png.id} img")
     assert image["alt"] == "Photo of the staff noticeboard" and image["src"] == f"/evidence/{png.id}/preview"
-    shown = as_user(DIRECTOR).get(image["src"])
+    shown = director.get(image["src"])
     assert shown.status_code == 200 and shown.mimetype == "image/png"
     link = next(item for item in rec(7).evidence if item.kind == "link")
     assert page.select_one(f"#evidence-{link.id} .tracker-preview") is None
@@ -135,6 +151,6 @@ def test_a_pdf_is_read_for_its_preview_once_per_content_and_a_missing_file_is_lo
     monkeypatch.setattr(
         storage, "load_file", lambda item: loads.append(item.id) or (None if item is missing else real_load(item))
     )
-    assert previews([missing]) == {}
+    assert previews([missing])[missing.id].problem.startswith("the file cannot be found in storage.")
     monkeypatch.setattr(storage, "load_file", lambda item: real_load(pdf))  # the file put back
     assert "Inclusion action plan" in previews([missing])[missing.id].text

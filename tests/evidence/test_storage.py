@@ -112,7 +112,7 @@ def test_an_interrupted_move_resumes_and_a_damaged_file_stays(app, uploads, use_
     assert db.session.get(EvidenceFile, damaged_id) is None
     outcome = app.test_cli_runner().invoke(tracker_cli, ["move-uploads", "--to", "database"])
     assert outcome.exit_code == 1
-    assert f"1 files not matching their checksum (evidence {damaged_id})" in outcome.output
+    assert f"1 file not matching its checksum (evidence {damaged_id})" in outcome.output
 
 
 def test_download_finds_a_file_in_either_place_while_moving(app, as_user, uploads, use_backend):

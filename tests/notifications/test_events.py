@@ -268,3 +268,47 @@ def test_a_daily_message_that_lost_an_event_meanwhile_is_planned_again_without_i
     assert len(calls) == 2
     [received] = smtp.to(OWNER)
     assert "allocated in June" in received.text and "allocated in May" not in received.text
+
+
+def test_a_review_decided_before_its_notice_goes_is_not_notified(app, smtp):
+    recommendation = rec(7)
+    assurance.submit_recommendation(find_user(HEAD), recommendation)
+    director = find_user(DIRECTOR)
+    for item in recommendation.evidence:
+        assurance.decide_evidence(director, recommendation, item, "accepted", "")
+    assurance.assure_recommendation(director, recommendation, "Well evidenced.")  # within the window
+    deliver_events()
+    assert event_mail(smtp, DIRECTOR) == []
+    assert [r.subject for r in event_mail(smtp, HEAD)] == ["Tracker: 1 recommendation assured"]
+    queued = db.session.scalars(select(OutboxMessage.subject).where(OutboxMessage.kind == EVENTS)).all()
+    assert queued == ["Tracker: 1 recommendation assured"]
+    # dropped, not left waiting to be told later
+    [notice] = db.session.scalars(select(NotificationEvent).where(NotificationEvent.kind == "submitted")).all()
+    assert notice.message_key == "overtaken"
+    deliver_events(timedelta(hours=3))
+    assert event_mail(smtp, DIRECTOR) == []
+
+
+def test_a_submission_withdrawn_then_made_again_is_notified_once_for_the_open_round(app, smtp):
+    head = find_user(HEAD)
+    assurance.submit_recommendation(head, rec(7))
+    assurance.withdraw_submission(head, rec(7))
+    assurance.submit_recommendation(head, rec(7), covering_note="The plan now has its sign-off page.")
+    deliver_events()
+    [received] = event_mail(smtp, DIRECTOR)
+    assert received.subject == "Tracker: 1 recommendation submitted for your review"
+    assert received.text.count("submitted it for assurance.") == 1
+    assert "Covering note: The plan now has its sign-off page." in received.text
+    assert "Covering note: The plan now has its sign-off page." in html_text(received)
+    assert db.session.scalar(select(NotificationEvent).where(NotificationEvent.message_key.is_(None))) is None
+
+
+def test_a_notice_folded_into_the_daily_message_is_left_out_once_the_review_is_over(app, smtp):
+    director = find_user(DIRECTOR)
+    services.set_reminder_preference(director, director.reminder_preference, EVENTS_WITH_REMINDERS)
+    head = find_user(HEAD)
+    assurance.submit_recommendation(head, rec(7))
+    assurance.withdraw_submission(head, rec(7))
+    run_day(app, SCENARIO_DAY + timedelta(days=1))
+    assert not any("SUBMITTED FOR YOUR REVIEW" in r.text for r in smtp.to(DIRECTOR))
+    assert not any("submitted for your review" in r.subject for r in smtp.to(DIRECTOR))

@@ -14,6 +14,7 @@ from tracker.extensions import db
 from tracker.recommendations.locking import ensure_unlocked
 from tracker.recommendations.status import COMPLETE, STATUSES
 from tracker.shared.conflicts import guarded
+from tracker.templating import pluralise
 from tracker.work_events import services as events
 
 ACTION_FIELDS = ("description", "owner_id", "original_target_on", "target_on", "status", "completed_on")
@@ -280,7 +281,7 @@ def can_change_update(user, update: ProgressUpdate) -> bool:
 def _ensure_changeable(actor, update: ProgressUpdate) -> None:
     if not can_change_update(actor, update):
         minutes = int(correction_window().total_seconds() // 60)
-        raise ActionError(f"Only its author can change an update, within {minutes} minutes of posting it")
+        raise ActionError(f"Only its author can change an update, within {pluralise(minutes, 'minute')} of posting it")
 
 
 def correct_update(actor, update: ProgressUpdate, narrative: str) -> ProgressUpdate:

@@ -186,6 +186,7 @@ SCHEMAS = {
             "submissions": {"type": "integer"},
             "submitted_at": DATETIME,
             "submitted_by_id": _nullable("integer"),
+            "covering_note": _nullable("string"),
             "decided_at": DATETIME,
             "decided_by_id": _nullable("integer"),
             "reasons": _nullable("string"),

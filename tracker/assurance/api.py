@@ -31,6 +31,7 @@ def review_json(recommendation) -> dict:
         "submissions": len(recommendation.submissions),
         "submitted_at": iso(submission.submitted_at),
         "submitted_by_id": submission.submitted_by_id,
+        "covering_note": submission.covering_note or None,
         "decided_at": iso(submission.decided_at),
         "decided_by_id": submission.decided_by_id,
         "reasons": submission.decision_reason or None,

@@ -11,6 +11,15 @@ from tracker.whole_numbers import form_id
 
 
 class SubmitForm(FlaskForm):
+    """The last step of "Check your answers": an optional note for the reviewer, then submit."""
+
+    covering_note = TextAreaField(
+        "Covering note for the reviewer (optional)",
+        widget=GovTextArea(),
+        validators=[Length(max=LONG_TEXT)],
+        description="The reviewer sees it beside the evidence: for example, where in a long document to look, "
+        "or why an item is a link rather than a file.",
+    )
     version = HiddenField()
     submit = SubmitField("Submit for assurance", widget=GovSubmitInput())
 

@@ -13,6 +13,7 @@ from tracker.assurance import services
 from tracker.assurance.forms import EvidenceDecisionForm, RecommendationDecisionForm
 from tracker.extensions import db
 from tracker.recommendations.models import REJECTED
+from tracker.templating import one_or_many
 
 
 def current_decision(item, decisions, submission):
@@ -48,6 +49,30 @@ def answers(recommendation, forms, decisions, submission) -> list[tuple]:
         if decision is None or decision.decision != form.decision.data or (rejected and decision.comment != comment):
             result.append((item, form.decision.data, comment, form.version.data))
     return result
+
+
+def titles(items) -> str:
+    """“A”, “B” and “C”"""
+    quoted = [services.quoted(item.title) for item in items]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def not_opened_error(items) -> str:
+    """Why "Accept all remaining" accepted nothing: every item it would have accepted is one not yet opened."""
+    many = len(items)
+    return (
+        f"Open {titles(items)} before accepting {one_or_many(many, 'it', 'them')} with “Accept all remaining”, "
+        f"or choose accept or reject for {one_or_many(many, 'it', 'each')}"
+    )
+
+
+def not_opened_notice(items) -> str:
+    """What "Accept all remaining" left undecided, said after the decisions it saved."""
+    many = len(items)
+    return (
+        f"{titles(items)} {one_or_many(many, 'was', 'were')} not accepted, because you have not opened "
+        f"{one_or_many(many, 'it', 'them')}: open {one_or_many(many, 'it', 'each')}, then decide."
+    )
 
 
 def undecided(recommendation, decisions) -> list:

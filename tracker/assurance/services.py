@@ -5,6 +5,8 @@ Decisions on evidence carry over between rounds: an item accepted once stays acc
 earlier round is set aside (kept on record, no longer counted), so the owner fixes a return by adding evidence.
 """
 
+from dataclasses import dataclass
+
 from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
@@ -15,6 +17,7 @@ from tracker.audit.services import record_event
 from tracker.auth.models import HMPPS_LEAD, REGIONAL_DIRECTOR, RoleAssignment, User
 from tracker.auth.permissions import can_manage_recommendation
 from tracker.db_types import utcnow
+from tracker.evidence import services as evidence_services
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.linked_text import LinkedText
@@ -36,6 +39,7 @@ from tracker.recommendations.models import (
 )
 from tracker.recommendations.status import latest_submission
 from tracker.shared.conflicts import guarded
+from tracker.templating import pluralise
 from tracker.work_events import services as events
 
 
@@ -150,27 +154,56 @@ def unmet_conditions(recommendation, submission: Submission | None = None) -> li
     return missing
 
 
-def submit_recommendation(actor, recommendation, expected_version=None) -> Submission:
+def vouched_for(recommendation) -> list[Evidence]:
+    """The evidence a submission puts forward: every item but those set aside (rejected in an earlier round)."""
+    decisions = latest_decisions(recommendation)
+    return [item for item in recommendation.evidence if not set_aside(item, decisions, None)]
+
+
+def prospective_reviewers(actor, recommendation) -> list[User]:
+    """Who could review the recommendation were `actor` to submit it now: `reviewers`, less the submitter."""
+    return [user for user in reviewers(recommendation, None) if user.id != getattr(actor, "id", None)]
+
+
+def submit_recommendation(actor, recommendation, expected_version=None, covering_note: str = "") -> Submission:
+    """Put the recommendation up for assurance, with the submitter's optional covering note for the reviewer."""
     if not rules.can_submit(actor, recommendation):
         raise AssuranceError("Only the recommendation's owner can submit it for assurance.")
+    covering_note = (covering_note or "").strip()
     with guarded(recommendation, expected_version):
         missing = missing_for_submission(recommendation)
         if missing:
             raise AssuranceError("The recommendation cannot be submitted yet: " + " ".join(missing))
         round_number = len(recommendation.submissions) + 1
+        vouched = vouched_for(recommendation)
         submission = Submission(
-            recommendation=recommendation, submitted_by_id=actor.id, state=SUBMITTED, lead_id=recommendation.lead_id
+            recommendation=recommendation,
+            submitted_by_id=actor.id,
+            state=SUBMITTED,
+            lead_id=recommendation.lead_id,
+            covering_note=covering_note,
         )
         db.session.add(submission)
         _touch(recommendation)
         db.session.flush()
-        evidence_count = len(recommendation.evidence)
         summary = ("Resubmitted" if round_number > 1 else "Submitted") + (
-            f" the recommendation for assurance: {len(recommendation.actions)} actions complete, "
-            f"{evidence_count} evidence items"
+            f" the recommendation for assurance: {pluralise(len(recommendation.actions), 'action')} complete, "
+            f"{pluralise(len(vouched), 'evidence item')}"
         )
-        _audit(actor, recommendation, "submission", submission.id, "submit", summary, round=round_number)
-        events.submitted_for_review(actor, recommendation, reviewers(recommendation, submission))
+        if covering_note:
+            summary += f". Covering note: {covering_note}"
+        _audit(
+            actor,
+            recommendation,
+            "submission",
+            submission.id,
+            "submit",
+            summary,
+            round=round_number,
+            evidence_ids=[item.id for item in vouched],
+            covering_note=covering_note,
+        )
+        events.submitted_for_review(actor, recommendation, reviewers(recommendation, submission), covering_note)
         db.session.commit()
     return submission
 
@@ -260,9 +293,28 @@ def _remaining(actor, recommendation, decisions, skip=()) -> list:
     ]
 
 
+@dataclass
+class Remaining:
+    """The items "Accept all remaining" would decide for this reviewer: those they have opened, and the rest,
+    which it leaves undecided until they open them."""
+
+    opened: list[Evidence]
+    not_opened: list[Evidence]
+
+
+def remaining_for(actor, recommendation, decisions=None, skip=(), opened=None) -> Remaining:
+    """`opened`: evidence_services.opened_by for the reviewer, when the caller has it already."""
+    decisions = latest_decisions(recommendation) if decisions is None else decisions
+    items = _remaining(actor, recommendation, decisions, skip)
+    if opened is None:
+        opened = evidence_services.opened_by(actor, [item.id for item in items])
+    return Remaining([item for item in items if item.id in opened], [item for item in items if item.id not in opened])
+
+
 def decide_evidence_items(actor, recommendation, answers, accept_rest: bool = False) -> list[EvidenceReview]:
     """The reviewer's decisions on several items, as (evidence, decision, comment, expected version), and with
-    `accept_rest` every other item still undecided accepted: one transaction, so all are saved or none."""
+    `accept_rest` every other item still undecided that the reviewer has opened accepted (the rest stay
+    undecided): one transaction, so all are saved or none."""
     submission = _check_reviewer(actor, recommendation, open_submission(recommendation))
     decisions = latest_decisions(recommendation)
     try:
@@ -282,13 +334,33 @@ def decide_evidence_items(actor, recommendation, answers, accept_rest: bool = Fa
                     "",
                     summary_suffix=" (with every remaining item)",
                 )
-                for evidence in _remaining(actor, recommendation, decisions, answered)
+                for evidence in remaining_for(actor, recommendation, decisions, answered).opened
             ]
     except Exception:
         db.session.rollback()
         raise
     db.session.commit()
     return reviews
+
+
+def rejected_this_round(recommendation, submission, decisions=None) -> list[EvidenceReview]:
+    """The reviewer's rejections that stand in this round, in the evidence's order (what a return is about)."""
+    decisions = latest_decisions(recommendation) if decisions is None else decisions
+    return [
+        decisions[item.id]
+        for item in recommendation.evidence
+        if item.id in decisions
+        and decisions[item.id].decision == REJECTED
+        and not set_aside(item, decisions, submission)
+    ]
+
+
+def reasons_from_rejections(recommendation, submission, decisions=None) -> str:
+    """The reasons a return starts from: one line for each rejected item, with the reviewer's comment on it."""
+    return "\n".join(
+        f"{quoted(review.evidence.title)} is rejected: {review.comment}"
+        for review in rejected_this_round(recommendation, submission, decisions)
+    )
 
 
 def blockers_to_assurance(recommendation, submission, decisions=None) -> list[str]:

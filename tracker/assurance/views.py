@@ -30,7 +30,7 @@ from tracker.recommendations.status import action_status, recommendation_status
 from tracker.shared.access import authorise, record_rule, signed_in
 from tracker.shared.conflict_views import conflict_page
 from tracker.shared.conflicts import ConflictError, ConflictRow
-from tracker.templating import add_home_panel
+from tracker.templating import add_home_panel, pluralise
 
 HOME_PANEL = "assurance/_home-panel.html"
 bp.record_once(lambda state: add_home_panel(state.app, HOME_PANEL))
@@ -86,9 +86,15 @@ def submit_recommendation(recommendation_id: int):
         return show(recommendation)
     form = SubmitForm(data={"version": recommendation.version_id})
     missing = services.missing_for_submission(recommendation)
-    if form.validate_on_submit() and not missing:
+    valid = form.validate_on_submit()
+    if valid and not missing:
         try:
-            services.submit_recommendation(current_user, recommendation, expected_version=form.version.data)
+            services.submit_recommendation(
+                current_user,
+                recommendation,
+                expected_version=form.version.data,
+                covering_note=form.covering_note.data or "",
+            )
         except ConflictError:
             return transition_conflict(recommendation, "Submitted for assurance")
         except services.AssuranceError as error:
@@ -96,8 +102,16 @@ def submit_recommendation(recommendation_id: int):
         else:
             flash("Recommendation submitted for assurance.", "success")
             return show(recommendation)
-    status = 422 if form.is_submitted() and missing else 200
-    return render_template("assurance/submit.html", recommendation=recommendation, form=form, missing=missing), status
+    status = 422 if form.is_submitted() and (missing or not valid) else 200
+    return render_template(
+        "assurance/submit.html",
+        recommendation=recommendation,
+        form=form,
+        missing=missing,
+        vouched=services.vouched_for(recommendation),
+        reviewers=services.prospective_reviewers(current_user, recommendation),
+        reviewer_role=rules.reviewer_role(recommendation),
+    ), status
 
 
 def transition_conflict(recommendation, intended: str):
@@ -127,18 +141,29 @@ def review_page(recommendation, evidence_forms=None, decision_form=None, errors=
     submission = services.open_submission(recommendation)
     decisions = services.latest_decisions(recommendation)
     blockers = services.blockers_to_assurance(recommendation, submission, decisions) if submission else []
+    rejected = services.rejected_this_round(recommendation, submission, decisions) if submission else []
+    # a return starts from what the reviewer said of each item rejected, so it is not typed twice
     decision_form = decision_form or RecommendationDecisionForm(
-        formdata=None, prefix="decide", data={"version": recommendation.version_id}
+        formdata=None,
+        prefix="decide",
+        data={
+            "version": recommendation.version_id,
+            "reasons": services.reasons_from_rejections(recommendation, submission, decisions),
+        },
     )
     evidence_forms = evidence_forms or review.item_forms(recommendation, decisions, submission)
     summary = review.ErrorSummary(errors, *evidence_forms.values(), decision_form)
     if blockers:
         summary.move("decide-outcome", "assure-blockers")
+    opened = evidence_services.opened_by(current_user, [item.id for item in recommendation.evidence])
     return render_template(
         "assurance/review.html",
         recommendation=recommendation,
         submission=submission,
         decisions=decisions,
+        rejected=rejected,
+        opened=opened,
+        remaining=services.remaining_for(current_user, recommendation, decisions, opened=opened),
         forms=evidence_forms,
         page_form=EvidenceDecisionsForm(formdata=None),
         decision_form=decision_form,
@@ -200,11 +225,17 @@ def save_evidence_decisions(recommendation_id: int):
     valid = all([page_form.validate_on_submit(), *[form.validate() for form in forms.values()]])
     answers = review.answers(recommendation, forms, decisions, submission)
     accept_rest = bool(page_form.accept_remaining.data)
-    if valid and not answers and not accept_rest:
+    answered = {evidence.id for evidence, *_ in answers}
+    rest = services.remaining_for(current_user, recommendation, decisions, answered) if accept_rest else None
+    if valid and not answers and (rest is None or not rest.opened):
         undecided = review.undecided(recommendation, decisions)
         if not undecided:
             return redirect(review_url(recommendation, "decision"))
-        forms[undecided[0].id].decision.errors = ["Select accept or reject for at least one item"]
+        if rest is not None and rest.not_opened:
+            # "Accept all remaining" with nothing opened: it accepts nothing the reviewer has not looked at
+            forms[rest.not_opened[0].id].decision.errors = [review.not_opened_error(rest.not_opened)]
+        else:
+            forms[undecided[0].id].decision.errors = ["Select accept or reject for at least one item"]
         valid = False
     if not valid:
         return review_page(recommendation, evidence_forms=forms, errors=page_form.errors, status=422)
@@ -218,7 +249,10 @@ def save_evidence_decisions(recommendation_id: int):
     except services.AssuranceError as error:
         flash(str(error), "info")
         return redirect(review_url(recommendation))
-    flash(f"{len(saved)} {'decision' if len(saved) == 1 else 'decisions'} saved.", "success")
+    message = f"{pluralise(len(saved), 'decision')} saved."
+    if rest is not None and rest.not_opened:
+        message += " " + review.not_opened_notice(rest.not_opened)
+    flash(message, "success")
     return redirect(review_url(recommendation, next_undecided(recommendation)))
 
 

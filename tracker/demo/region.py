@@ -21,7 +21,7 @@ from tracker.importer.schema import KeyQuestionData, RecommendationData, ReportE
 from tracker.importer.services import build_inspection, existing_import
 from tracker.inspections.models import RATING_SCORES, Inspection
 from tracker.organisations import services as organisations
-from tracker.recommendations.models import ADDRESSEE_PDU
+from tracker.recommendations.models import ACCEPTED, ADDRESSEE_PDU
 
 REGION_FILE = DATA / "region.toml"
 STANDARDS = (
@@ -182,7 +182,9 @@ def take_through_assurance(inspection: Inspection, spec: dict, users: dict[str, 
         assurance.submit_recommendation(recommendation.lead, recommendation)
         if state == "assured":
             reviewer = users[DIRECTOR if rec_spec["addressee"] == ADDRESSEE_PDU else HMPPS_REVIEWER]
-            assurance.decide_evidence_items(reviewer, recommendation, [], accept_rest=True)
+            # the reviewer decides on each item ("Accept all remaining" accepts only what they have opened)
+            answers = [(item, ACCEPTED, "", None) for item in recommendation.evidence]
+            assurance.decide_evidence_items(reviewer, recommendation, answers)
             assurance.assure_recommendation(reviewer, recommendation)
 
 

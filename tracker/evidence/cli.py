@@ -3,6 +3,7 @@
 import click
 
 from tracker.evidence.storage import move_uploads as move
+from tracker.templating import one_or_many, pluralise
 
 
 def register(group: click.Group) -> None:
@@ -18,11 +19,17 @@ def register(group: click.Group) -> None:
         """Move evidence files into another storage backend, one at a time, each verified by its SHA-256.
         Stopped half-way, running it again carries on. Set [uploads] backend to the same afterwards."""
         result = move(to)
-        click.echo(f"moved {len(result.moved)} files to the {to}; {len(result.already)} were there already")
-        for label, ids in (("missing", result.missing), ("not matching their checksum", result.mismatched)):
+        already = len(result.already)
+        click.echo(
+            f"moved {pluralise(len(result.moved), 'file')} to the {to}; "
+            f"{already} {one_or_many(already, 'was', 'were')} there already"
+        )
+        mismatched = one_or_many(len(result.mismatched), "not matching its checksum", "not matching their checksums")
+        for label, ids in (("missing", result.missing), (mismatched, result.mismatched)):
             if ids:
                 click.echo(
-                    f"{len(ids)} files {label} (evidence {', '.join(map(str, ids))}): left as they are", err=True
+                    f"{pluralise(len(ids), 'file')} {label} (evidence {', '.join(map(str, ids))}): left as they are",
+                    err=True,
                 )
         if result.missing or result.mismatched:
             raise SystemExit(1)

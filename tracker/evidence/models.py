@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db_types import UTCDateTime, text_search_index, utcnow
@@ -17,6 +17,20 @@ if TYPE_CHECKING:
 
 FILE = "file"
 LINK = "link"
+#: what each kind of stored file is called on the pages, by the type its content was checked as
+CONTENT_LABELS = {
+    "application/pdf": "PDF",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel spreadsheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint presentation",
+    "application/vnd.oasis.opendocument.text": "OpenDocument text",
+    "application/vnd.oasis.opendocument.spreadsheet": "OpenDocument spreadsheet",
+    "image/png": "PNG image",
+    "image/jpeg": "JPEG image",
+    "image/gif": "GIF image",
+    "text/csv": "CSV file",
+    "text/plain": "Text file",
+}
 
 
 class Evidence(Model):
@@ -53,6 +67,13 @@ class Evidence(Model):
         back_populates="evidence", cascade="all, delete-orphan", passive_deletes=True
     )
 
+    @property
+    def kind_label(self) -> str:
+        """What the item is, as a page names it: "PDF", "Word document", "Link"."""
+        if self.kind == LINK:
+            return "Link"
+        return CONTENT_LABELS.get(self.content_type or "", "File")
+
 
 class EvidenceFile(Model):
     """An uploaded file's bytes, in the database beside its evidence record (`[uploads] backend = "database"`),
@@ -64,3 +85,17 @@ class EvidenceFile(Model):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
     evidence: Mapped["Evidence"] = relationship(back_populates="stored_file")
+
+
+class EvidenceOpening(Model):
+    """The first time a reviewer opened an evidence item: followed its link, downloaded it or opened its preview.
+    "Accept all remaining" accepts only the items the reviewer has opened; the database removes these with the
+    evidence."""
+
+    __tablename__ = "evidence_openings"
+    __table_args__ = (UniqueConstraint("evidence_id", "user_id", name="uq_evidence_openings_evidence_id_user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

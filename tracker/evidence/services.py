@@ -5,9 +5,12 @@ import hashlib
 import io
 import re
 import secrets
+import threading
 import zipfile
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -16,13 +19,16 @@ from flask import current_app
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
+from tracker import pdfs
 from tracker.audit.services import record_event, snapshot
+from tracker.auth.permissions import holds_reviewer_role
 from tracker.caching.services import fragments
+from tracker.db_types import utcnow
 from tracker.evidence import inflation, storage
-from tracker.evidence.models import FILE, LINK, Evidence
+from tracker.evidence.models import FILE, LINK, Evidence, EvidenceOpening
 from tracker.extensions import db
-from tracker.pdfs import pdf_library_quiet
 from tracker.recommendations.locking import ensure_unlocked
 from tracker.recommendations.models import EvidenceReview
 
@@ -182,8 +188,13 @@ def check_file(filename: str, data: bytes) -> CheckedFile:
 
 #: what a browser may be shown inline: kinds it renders without running anything the file carries
 PREVIEW_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/gif")
-#: how much of a PDF the review page shows as text: its first pages, up to this many characters
+PDF = "application/pdf"
+#: how much of a PDF the review page shows: its first pages drawn as images, and their text up to this many characters
 PREVIEW_PAGES, PREVIEW_CHARACTERS = 2, 4000
+#: said of a file of a kind no page shows inline
+NOT_SHOWN = "only PDFs and images are shown in the page. Download the file to read it."
+#: the most the drawn pages kept in each web worker may take, in bytes
+PAGE_IMAGE_CACHE_BYTES = 32 * 1024 * 1024
 
 
 def preview_type(data: bytes | None) -> str | None:
@@ -194,10 +205,10 @@ def preview_type(data: bytes | None) -> str | None:
 
 def pdf_preview_text(data: bytes | None) -> str:
     """The text of a PDF's first pages, for a preview; empty when it has none or cannot be read."""
-    if data is None or preview_type(data) != "application/pdf":
+    if data is None or preview_type(data) != PDF:
         return ""
     try:
-        with pdf_library_quiet():
+        with pdfs.pdf_library_quiet():
             reader = PdfReader(io.BytesIO(data))
             if reader.is_encrypted and not reader.decrypt(""):
                 return ""
@@ -208,45 +219,162 @@ def pdf_preview_text(data: bytes | None) -> str:
     return text if len(text) <= PREVIEW_CHARACTERS else text[:PREVIEW_CHARACTERS].rstrip() + "…"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Preview:
-    """How a page shows an evidence file inline: an image, or a PDF's frame and the text of its first pages."""
+    """How a page shows an evidence file inline: an image; a PDF's first pages drawn as images beside their text;
+    or, with `problem`, why there is nothing to show (the page says "No preview: " and the problem)."""
 
     mimetype: str
     text: str = ""
+    #: how many of the PDF's first pages are drawn (PREVIEW_PAGES, or fewer in a shorter PDF)
+    pages: int = 0
+    #: how many pages the PDF has in all
+    page_count: int = 0
+    problem: str = ""
 
     @property
     def is_image(self) -> bool:
-        return self.mimetype.startswith("image/")
+        return self.mimetype.startswith("image/") and not self.problem
+
+
+def preview_budget() -> pdfs.Budget:
+    """What reading or drawing one PDF for a preview may take: `[uploads] preview_seconds` and
+    `preview_memory_mb`."""
+    config = current_app.config
+    return pdfs.Budget(
+        float(config.get("UPLOADS_PREVIEW_SECONDS", 10)), int(config.get("UPLOADS_PREVIEW_MEMORY_MB", 512)) * 1024**2
+    )
 
 
 def previews(items) -> dict[int, Preview]:
-    """Previews of the file evidence a browser can show inline, by evidence id. Images are known by the type their
-    content was checked as on upload; a PDF is read, for the text of its first pages, once per worker for each
-    content (kept by its SHA-256, so a file never changes under its key)."""
+    """Previews of the file evidence, by evidence id: an image is known by the type its content was checked as on
+    upload; a PDF is read in a child process held to `preview_budget` for its page count and the text of its first
+    pages, once per worker for each content (kept by its SHA-256, so a file never changes under its key); any
+    other kind says it is not shown."""
     result = {}
     for item in items:
-        if item.kind != FILE or item.content_type not in PREVIEW_TYPES:
+        if item.kind != FILE:
             continue
-        if item.content_type != "application/pdf":
+        if item.content_type not in PREVIEW_TYPES:
+            result[item.id] = Preview(item.content_type or "", problem=NOT_SHOWN)
+        elif item.content_type != PDF:
             result[item.id] = Preview(item.content_type)
-        elif (preview := _pdf_preview(item)) is not None:
-            result[item.id] = preview
+        else:
+            result[item.id] = _pdf_preview(item)
     return result
 
 
-def _pdf_preview(item: Evidence) -> Preview | None:
+def _read_pdf(data: bytes) -> tuple[int, str]:
+    """In the child: the page count (PdfProblem when the PDF cannot be opened) and the first pages' text."""
+    return pdfs.count_pages(data), pdf_preview_text(data)
+
+
+def _pdf_preview(item: Evidence) -> Preview:
     cache = fragments() if item.sha256 and current_app.config.get("CACHE_ENABLED", True) else None
     key = ("pdf-preview", item.sha256)
     if cache is not None and (kept := cache.get(key)) is not None:
         return kept
     data = storage.load_file(item)
-    if data is None or not preview_type(data):
-        return None  # nothing kept: the file may yet be put back
-    preview = Preview("application/pdf", pdf_preview_text(data))
+    if data is None:
+        # nothing kept: the file may yet be put back
+        return Preview(PDF, problem="the file cannot be found in storage. Ask an administrator to restore it.")
+    if preview_type(data) != PDF:
+        return Preview(PDF, problem="the stored file is not a PDF. Download it to see what it holds.")
+    try:
+        page_count, text = pdfs.in_child(_read_pdf, data, budget=preview_budget())
+    except pdfs.PdfProblem as problem:
+        preview = Preview(PDF, problem=f"{problem} Download the file to read it.")
+        if not problem.lasting:
+            return preview  # not kept: it may pass
+    else:
+        preview = Preview(PDF, text=text, pages=min(page_count, PREVIEW_PAGES), page_count=page_count)
     if cache is not None:
         cache.put(key, preview)
     return preview
+
+
+class DrawnPages:
+    """Drawn pages by (file's SHA-256, page), least recently used dropped first once they pass `max_bytes`; safe
+    to share between a worker's threads."""
+
+    def __init__(self, max_bytes: int = PAGE_IMAGE_CACHE_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[tuple[str, int], bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, int]) -> bytes | None:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+            return self._items.get(key)
+
+    def put(self, key: tuple[str, int], image: bytes) -> None:
+        with self._lock:
+            self._size += len(image) - len(self._items.pop(key, b""))
+            self._items[key] = image
+            while self._size > self.max_bytes and self._items:
+                self._size -= len(self._items.popitem(last=False)[1])
+
+
+def drawn_pages() -> DrawnPages | None:
+    if not current_app.config.get("CACHE_ENABLED", True):
+        return None
+    cache = current_app.extensions.get("tracker_drawn_pages")
+    if cache is None:
+        cache = current_app.extensions["tracker_drawn_pages"] = DrawnPages()
+    return cache
+
+
+def page_image(evidence: Evidence, page: int) -> bytes:
+    """One of a PDF's first pages (from 1) as a PNG, drawn in a child process held to `preview_budget` and kept
+    by the file's SHA-256; PdfProblem when there is none to show."""
+    if evidence.content_type != PDF or not 1 <= page <= PREVIEW_PAGES:
+        raise pdfs.PdfProblem(NOT_SHOWN)
+    cache = drawn_pages() if evidence.sha256 else None
+    key = (evidence.sha256 or "", page)
+    if cache is not None and (kept := cache.get(key)) is not None:
+        return kept
+    data = storage.load_file(evidence)
+    if data is None or preview_type(data) != PDF:
+        raise pdfs.PdfProblem("the stored file is not a PDF.", lasting=False)
+    image = pdfs.in_child(pdfs.draw_page, data, page - 1, budget=preview_budget())
+    if cache is not None:
+        cache.put(key, image)
+    return image
+
+
+def note_opened(user, evidence: Evidence) -> None:
+    """The reviewer followed the item's link, downloaded it or opened its preview: recorded the first time, for
+    "Accept all remaining". Anyone else opening it is not recorded."""
+    if not holds_reviewer_role(user, evidence.recommendation):
+        return
+    opened = select(EvidenceOpening.id).where(
+        EvidenceOpening.evidence_id == evidence.id, EvidenceOpening.user_id == user.id
+    )
+    if db.session.scalar(opened) is not None:
+        return
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    # two requests at once (the page's image and a click) may both get here: the database keeps one
+    db.session.execute(
+        insert(EvidenceOpening)
+        .values(evidence_id=evidence.id, user_id=user.id, opened_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["evidence_id", "user_id"])
+    )
+    db.session.commit()
+
+
+def opened_by(user, evidence_ids) -> dict[int, datetime]:
+    """{evidence id: when this person first opened it} for those of the items they have opened, in one query."""
+    ids = list(evidence_ids)
+    if not ids or not getattr(user, "is_authenticated", False):
+        return {}
+    rows = db.session.execute(
+        select(EvidenceOpening.evidence_id, EvidenceOpening.opened_at).where(
+            EvidenceOpening.user_id == user.id, EvidenceOpening.evidence_id.in_(ids)
+        )
+    )
+    return {evidence_id: opened_at for evidence_id, opened_at in rows}
 
 
 def stored_path(evidence: Evidence) -> Path:

@@ -2,7 +2,7 @@
 
 import io
 
-from flask import abort, flash, g, redirect, render_template, send_file, url_for
+from flask import Response, abort, flash, g, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
 from tracker.actions.lookups import action_or_404, recommendation_with_actions_or_404
@@ -10,9 +10,10 @@ from tracker.auth import permissions
 from tracker.evidence import services, storage
 from tracker.evidence.blueprint import bp
 from tracker.evidence.forms import FileEvidenceForm, LinkEvidenceForm, ask_which_action, chosen_action
-from tracker.evidence.models import FILE, Evidence
+from tracker.evidence.models import FILE, LINK, Evidence
 from tracker.extensions import db
 from tracker.forms_confirm import ConfirmForm
+from tracker.pdfs import PdfProblem
 from tracker.recommendations.locking import refuse_if_locked
 from tracker.shared.access import authorise, record_rule, visible_or_404
 
@@ -106,12 +107,18 @@ bp.add_url_rule(
 )
 
 
-def viewable_file(evidence_id: int) -> tuple[Evidence, bytes | None]:
-    """The evidence file and its bytes, once the person is allowed to see it; 404 for a link or no such file."""
+def viewable(evidence_id: int, kind: str | None = FILE) -> Evidence:
+    """The evidence (a file, unless `kind` says otherwise), once the person is allowed to see it; 404 for none."""
     evidence = db.session.get(Evidence, evidence_id)
-    if evidence is None or evidence.kind != FILE:
+    if evidence is None or (kind is not None and evidence.kind != kind):
         abort(404)
     visible_or_404(permissions.can_view_evidence(current_user, evidence))
+    return evidence
+
+
+def viewable_file(evidence_id: int) -> tuple[Evidence, bytes | None]:
+    """The evidence file and its bytes, once the person is allowed to see it; 404 for a link or no such file."""
+    evidence = viewable(evidence_id)
     return evidence, storage.load_file(evidence)
 
 
@@ -121,6 +128,7 @@ def download_evidence(evidence_id: int):
     evidence, data = viewable_file(evidence_id)
     if data is None:
         abort(404)
+    services.note_opened(current_user, evidence)
     return send_file(
         io.BytesIO(data),
         mimetype=evidence.content_type,
@@ -142,6 +150,7 @@ def preview_evidence(evidence_id: int):
     mimetype = services.preview_type(data)
     if data is None or mimetype is None:
         abort(404)
+    services.note_opened(current_user, evidence)
     g.csp_override, g.frame_options = PREVIEW_CSP, "SAMEORIGIN"
     return send_file(
         io.BytesIO(data),
@@ -149,6 +158,35 @@ def preview_evidence(evidence_id: int):
         as_attachment=False,
         download_name=evidence.original_filename or f"evidence-{evidence.id}",
     )
+
+
+@bp.get("/evidence/<int:evidence_id>/pages/<int:page>.png")
+@record_rule
+def preview_page(evidence_id: int, page: int):
+    """One of a PDF's first pages drawn on the server, for browsers that show no PDF in a page; guarded as the
+    download is. Looking at it does not count as opening the item."""
+    evidence = viewable(evidence_id)
+    try:
+        image = services.page_image(evidence, page)
+    except PdfProblem as problem:
+        return Response(f"No preview: {problem}", status=404, mimetype="text/plain")
+    return send_file(io.BytesIO(image), mimetype="image/png", as_attachment=False, download_name=f"page-{page}.png")
+
+
+@bp.get("/evidence/<int:evidence_id>/open")
+@record_rule
+def open_evidence(evidence_id: int):
+    """Follow an evidence link (a file is downloaded), noting that the reviewer opened it."""
+    evidence = viewable(evidence_id, kind=None)
+    if evidence.kind != LINK:
+        target = url_for("evidence.download_evidence", evidence_id=evidence.id)
+    else:
+        try:
+            target = services.check_link(evidence.url or "")
+        except services.EvidenceError:
+            abort(404)  # only a web address is ever followed
+    services.note_opened(current_user, evidence)
+    return redirect(target)
 
 
 @bp.route("/evidence/<int:evidence_id>/remove", methods=["GET", "POST"])

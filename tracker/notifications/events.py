@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select, update
 
 from tracker.auth.models import EVENTS_IMMEDIATE, EVENTS_WITH_REMINDERS, User
 from tracker.db_types import utcnow
@@ -18,6 +18,7 @@ from tracker.mail.content import Links, PlannedMessage, Recipient, render_parts,
 from tracker.mail.models import EVENTS
 from tracker.notifications.scope import scope_name
 from tracker.notifications.sight import Sight
+from tracker.recommendations.models import SUBMITTED, Submission
 from tracker.templating import pluralise
 from tracker.work_events.models import (
     ASSIGNED,
@@ -27,6 +28,7 @@ from tracker.work_events.models import (
     DATE_REQUESTED,
     EVENT_KINDS,
     EVIDENCE_REJECTED,
+    OVERTAKEN,
     RETURNED_TO_YOU,
     SUBMITTED_FOR_REVIEW,
     NotificationEvent,
@@ -107,12 +109,57 @@ def subject_words(groups: dict[str, list[EventItem]]) -> list[str]:
     return words
 
 
+def still_waiting():
+    """A condition on events, false only for a "submitted for your review" whose round no longer waits for review:
+    the recommendation's open submission must be one made before the event (a later round has an event of its
+    own)."""
+    same_round = (
+        select(Submission.id)
+        .where(
+            Submission.recommendation_id == NotificationEvent.recommendation_id,
+            Submission.state == SUBMITTED,
+            Submission.submitted_at <= NotificationEvent.created_at,
+        )
+        .correlate(NotificationEvent)
+    )
+    return or_(NotificationEvent.kind != SUBMITTED_FOR_REVIEW, exists(same_round))
+
+
+def overtaken() -> list[int]:
+    """The untold "submitted for your review" events whose review is over already: decided or withdrawn within the
+    gathering window. A reviewer is not asked to review what was decided meanwhile."""
+    return list(
+        db.session.scalars(
+            select(NotificationEvent.id).where(NotificationEvent.message_key.is_(None), ~still_waiting())
+        )
+    )
+
+
+def drop(event_ids) -> int:
+    """Mark these events as never to be told (OVERTAKEN), those still untold; in the caller's transaction."""
+    if not event_ids:
+        return 0
+    dropped = db.session.execute(
+        update(NotificationEvent)
+        .where(NotificationEvent.id.in_(list(event_ids)), NotificationEvent.message_key.is_(None))
+        .values(message_key=OVERTAKEN)
+        .returning(NotificationEvent.id)
+    )
+    return len(dropped.scalars().all())
+
+
 def unsent(preference: str, user_ids=None) -> dict[int, list[NotificationEvent]]:
-    """Events not yet told, by recipient, for people with this preference (and among these people, if given)."""
+    """Events not yet told, by recipient, for people with this preference (and among these people, if given);
+    a "submitted for your review" whose review is over is left out (`overtaken`)."""
     query = (
         select(NotificationEvent)
         .join(User, User.id == NotificationEvent.recipient_id)
-        .where(NotificationEvent.message_key.is_(None), User.event_preference == preference, User.is_active)
+        .where(
+            NotificationEvent.message_key.is_(None),
+            User.event_preference == preference,
+            User.is_active,
+            still_waiting(),
+        )
         .order_by(NotificationEvent.id)
     )
     if user_ids is not None:

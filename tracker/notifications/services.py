@@ -124,7 +124,16 @@ def queue_reminders(as_of: date, dry_run: bool = False) -> JobOutcome:
 
 def queue_events(now: datetime | None = None) -> list[PlannedMessage]:
     """One message per person whose gathering window has closed; run by the scheduler every few minutes.
-    The key names the person and their first event, so a second worker at once queues nothing."""
+    The key names the person and their first event, so a second worker at once queues nothing. A "submitted for
+    your review" whose review is already over is dropped first, never told (`events.overtaken`)."""
+    overtaken = events.overtaken()
+    db.session.commit()
+    if overtaken:
+        # read, then written in a transaction of its own (SQLite cannot turn a read lock into a write lock while
+        # another process waits to do the same)
+        dropped = events.drop(overtaken)
+        db.session.commit()
+        log.info("Events: %s dropped, the review being over already", pluralise(dropped, "notice"))
     planned = events.plan_due(now)
     db.session.commit()
     queued = outbox.enqueue(planned)

@@ -122,6 +122,8 @@ class Submission(Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     #: the recommendation's lead when it was submitted: independence is judged against the people as they were
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: what the submitter wrote for the reviewer when submitting (optional); the review page shows it
+    covering_note: Mapped[str] = mapped_column(Text, default="")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the reasons for returning it, or the reviewer's comment on assuring it

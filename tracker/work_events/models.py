@@ -26,6 +26,9 @@ EVIDENCE_REJECTED = "evidence_rejected"
 DATE_REQUESTED = "date_requested"
 DATE_AGREEMENT = "date_agreement"
 DATE_DECIDED = "date_decided"
+#: the message key of an event dropped untold because what it would ask of its recipient was over before it went
+#: (a recommendation submitted for review, then decided or withdrawn within the gathering window)
+OVERTAKEN = "overtaken"
 EVENT_KINDS = (
     ASSIGNED,
     SUBMITTED_FOR_REVIEW,
@@ -54,10 +57,12 @@ class NotificationEvent(Model):
     recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id"), index=True)
     action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="SET NULL"))
     evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id", ondelete="SET NULL"))
-    #: the reasons given for a return, or the comment on rejected evidence or on an assurance
+    #: the reasons given for a return, the comment on rejected evidence or on an assurance, or a submission's
+    #: covering note
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    #: the outbox key of the message that told the recipient; empty until then
+    #: the outbox key of the message that told the recipient, or OVERTAKEN for one never to be told; empty until
+    #: then
     message_key: Mapped[str | None] = mapped_column(String(300))
 
     recipient: Mapped["User"] = relationship(foreign_keys=[recipient_id])  # noqa: F821

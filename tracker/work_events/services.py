@@ -45,9 +45,10 @@ def action_assigned(actor, action) -> None:
         record(ASSIGNED, [db.session.get(User, action.owner_id)], actor, action.recommendation, action=action)
 
 
-def submitted_for_review(actor, recommendation, reviewers) -> None:
-    """`reviewers`: everyone who may review the submission (tracker.assurance.services.reviewers)."""
-    record(SUBMITTED_FOR_REVIEW, reviewers, actor, recommendation)
+def submitted_for_review(actor, recommendation, reviewers, covering_note: str = "") -> None:
+    """`reviewers`: everyone who may review the submission (tracker.assurance.services.reviewers); the message
+    tells them the submitter's covering note."""
+    record(SUBMITTED_FOR_REVIEW, reviewers, actor, recommendation, comment=covering_note)
 
 
 def returned(actor, recommendation, submission) -> None:
