@@ -279,9 +279,9 @@ def test_a_review_decided_before_its_notice_goes_is_not_notified(app, smtp):
     assurance.assure_recommendation(director, recommendation, "Well evidenced.")  # within the window
     deliver_events()
     assert event_mail(smtp, DIRECTOR) == []
-    assert [r.subject for r in event_mail(smtp, HEAD)] == ["Tracker: 1 recommendation assured"]
+    assert [r.subject for r in event_mail(smtp, HEAD)] == ["Barking, Dagenham and Havering PDU: 1 recommendation assured"]
     queued = db.session.scalars(select(OutboxMessage.subject).where(OutboxMessage.kind == EVENTS)).all()
-    assert queued == ["Tracker: 1 recommendation assured"]
+    assert queued == ["Barking, Dagenham and Havering PDU: 1 recommendation assured"]
     # dropped, not left waiting to be told later
     [notice] = db.session.scalars(select(NotificationEvent).where(NotificationEvent.kind == "submitted")).all()
     assert notice.message_key == "overtaken"
@@ -296,7 +296,7 @@ def test_a_submission_withdrawn_then_made_again_is_notified_once_for_the_open_ro
     assurance.submit_recommendation(head, rec(7), covering_note="The plan now has its sign-off page.")
     deliver_events()
     [received] = event_mail(smtp, DIRECTOR)
-    assert received.subject == "Tracker: 1 recommendation submitted for your review"
+    assert received.subject == "London region: 1 recommendation submitted for your review"
     assert received.text.count("submitted it for assurance.") == 1
     assert "Covering note: The plan now has its sign-off page." in received.text
     assert "Covering note: The plan now has its sign-off page." in html_text(received)
