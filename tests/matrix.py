@@ -150,6 +150,7 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
     "importer.change_import_recommendation": ("/admin/imports/1/recommendations/1", {"GET": {ADMIN}, "POST": {ADMIN}}),
     "importer.add_import_recommendation": ("/admin/imports/1/recommendations/new", {"GET": {ADMIN}, "POST": {ADMIN}}),
     "importer.discard_import": ("/admin/imports/1/discard", {"POST": {ADMIN}}),
+    "importer.import_done": ("/admin/imports/1/done", {"GET": {ADMIN}}),
     "assurance.review_queue": ("/reviews", {"GET": EVERYONE}),
     "assurance.submit_recommendation": ("/recommendations/{rec_ready}/submit", {"GET": {HEAD}, "POST": {HEAD}}),
     "assurance.review_recommendation": ("/recommendations/{rec_ready}/review", {"GET": {DIRECTOR}}),

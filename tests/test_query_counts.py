@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import time_machine
 from sqlalchemy import select
 
-from tests.conftest import DEMO_TODAY, DIRECTOR, HEAD, HMPPS, OWNER, VIEWER
+from tests.conftest import ADMIN, DEMO_TODAY, DIRECTOR, HEAD, HMPPS, OWNER, VIEWER
 from tests.readiness.conftest import counting_queries
 from tracker.auth.services import create_api_token, find_user
 from tracker.demo.national import load_national
@@ -22,6 +22,7 @@ def pages(inspection_id: int, rec_id: int, action_id: int) -> list[tuple[str, st
         (HMPPS, "/"),
         (OWNER, "/"),
         (VIEWER, "/"),
+        (ADMIN, "/"),
         (DIRECTOR, "/inspections"),
         (HMPPS, "/inspections"),
         (HEAD, f"/inspections/{inspection_id}"),

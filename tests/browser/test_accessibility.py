@@ -23,6 +23,15 @@ pytestmark = pytest.mark.browser
 
 IMPORT_REPORT = Path(__file__).resolve().parents[1] / "importer" / "fixtures" / "lambeth-2023.html"
 
+
+def run_on_report() -> bytes:
+    """The import's report with recommendation 5 run on into a table, as a damaged copy reads."""
+    item = "posts in the PDU</li>"
+    html = IMPORT_REPORT.read_text(encoding="utf-8")
+    assert item in html
+    return html.replace(item, "posts in the PDU. <table><tr><td>Vacancies</td></tr></table></li>").encode()
+
+
 #: pages per role; a trailing "!" means: check it, then submit it empty and check it again showing its errors
 PAGES: dict[str | None, list[str]] = {
     None: [
@@ -209,7 +218,19 @@ def test_import_and_audit_round_pages_pass_axe(axe_page, axe_server):
     axe_page.get_by_label("The PDU's region").check()
     click_and_wait(axe_page, "Continue")
     click_and_wait(axe_page, "Save inspection")
+    assert axe_page.url.endswith("/done"), axe_page.url
+    look(axe_page, "import done, listing the recommendations no one leads")
+    with a_new_page(axe_page):
+        axe_page.locator("#open-inspection").click()
     look(axe_page, "imported inspection")
+    go(axe_page, f"{base}/", look, "administrator's home, listing the recommendations no one leads")
+    go(axe_page, f"{base}/admin/imports/new")
+    axe_page.locator("input[type=file]").set_input_files(
+        {"name": "lambeth-damaged.html", "mimeType": "text/html", "buffer": run_on_report()}
+    )
+    click_and_wait(axe_page, "Upload and check")
+    assert axe_page.locator(".recommendation-fix").count() == 1
+    look(axe_page, "import review with a recommendation to correct")
 
     switch_user(axe_page, base, HEAD)
     go(axe_page, f"{base}/inspections/{ids['inspection']}/audit-rounds/new", look, "new audit round")

@@ -191,9 +191,10 @@ def test_saving_needs_an_owner_for_a_recommendation_to_another_body(admin):
     response = save(admin, url)
     inspection = inspection_for("Lambeth")
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/inspections/{inspection.id}")
-    shown = admin.get(response.headers["Location"])
-    assert "Inspection saved with 9 recommendations." in text_of(soup_of(shown))
+    assert response.headers["Location"].endswith(f"{url}/done")
+    shown = soup_of(admin.get(response.headers["Location"]))
+    assert "Inspection saved with 9 recommendations." in text_of(shown)
+    assert shown.select_one("#open-inspection")["href"] == f"/inspections/{inspection.id}"
     owners = [r.owner_org.display_name for r in inspection.recommendations]
     assert owners[4] == owners[7] == "London region" and owners[0] == "Lambeth PDU"
     assert inspection.recommendations[7].addressee_name == "The Metropolitan Police Service"
@@ -291,14 +292,18 @@ def test_choosing_to_update_the_existing_inspection_changes_it_in_place(admin):
     ).headers["Location"]
     response = save(admin, url, update_existing=True, accept_warnings=True)
     assert response.status_code == 302, error_summary(response)
-    assert response.headers["Location"].endswith(f"/inspections/{existing.id}")
+    assert response.headers["Location"].endswith(f"{url}/done")
+    done = soup_of(admin.get(response.headers["Location"]))
+    assert done.select_one("#saved-as a")["href"] == f"/inspections/{existing.id}"
+    # Barking's recommendations each have their lead already: an update keeps them, so none is listed.
+    assert done.select_one("#no-lead") is None
     db.session.expire_all()
     assert (
         next(r for r in existing.recommendations if r.number == 11).text == "increase quality assurance at PDU level."
     )
     assert db.session.scalar(select(db.func.count()).select_from(Action)) == actions
     assert db.session.scalar(select(db.func.count()).select_from(Inspection)) == inspections
-    assert "Inspection updated from the report: 1 change." in text_of(soup_of(admin.get(f"/inspections/{existing.id}")))
+    assert "Inspection updated from the report: 1 change." in text_of(done)
 
 
 def inspection_text(name: str, index: int) -> str:
@@ -448,6 +453,7 @@ def importer_urls(app) -> list[tuple[str, str]]:
         "importer.change_import_recommendation",
         "importer.add_import_recommendation",
         "importer.discard_import",
+        "importer.import_done",
     }
     return [
         (rule.rule.replace("<int:draft_id>", "{draft}").replace("<int:number>", "1"), method)
@@ -568,3 +574,156 @@ def test_warnings_must_be_ticked_before_saving(admin):
     assert row_counts() == before
     assert save(admin, url, accept_warnings=True).status_code == 302
     assert len(inspection_for("Newham").recommendations) == 13
+
+
+LAMBETH_HTML = report_bytes("lambeth-2023")[0].decode()
+LAMBETH_5 = "fill vacant probation officer and senior probation officer posts in the PDU"
+
+
+def lambeth_with(old: str, new: str) -> bytes:
+    assert old in LAMBETH_HTML
+    return LAMBETH_HTML.replace(old, new).encode()
+
+
+def test_a_recommendation_run_into_the_following_table_is_corrected_here_and_then_saves(admin):
+    damaged = lambeth_with(f"<li>{LAMBETH_5}</li>", f"<li>{LAMBETH_5}. <table><tr><td>Vacancies</td></tr></table></li>")
+    url = upload(admin, "lambeth-damaged.html", damaged, "lambeth-damaged.html").headers["Location"]
+    page = soup_of(admin.get(url))
+    problem = (
+        "Recommendation 5 runs on past the end of its sentence ('…ation officer posts in the PDU. Vacancies…'), "
+        "so a line of the report may be lost after it"
+    )
+    # Nothing tells the administrator to upload another file: the page itself can put it right.
+    assert "Upload the complete report" not in text_of(page.select_one("main"))
+    assert page.select_one("#problem-list") is None
+    assert text_of(page.select_one("#problems h2")) == "Correct recommendation 5 before saving"
+    assert [(text_of(a), a["href"]) for a in page.select("#fixable-list a")] == [(problem, "#recommendation-5")]
+    beside = page.select_one("#recommendation-5")
+    assert [text_of(p) for p in beside.select(".recommendation-problem")] == [f"Error: {problem}"]
+    fix = beside.select_one(".recommendation-fix a")
+    assert (text_of(fix), fix["href"]) == ("Change recommendation 5 here", f"{url}/recommendations/5")
+    assert page.select(".recommendation-problem") == beside.select(".recommendation-problem")
+    assert page.select_one("#review-form") is None
+    assert text_of(page.select_one("#save-after-correcting")) == (
+        "Correct recommendation 5 above, then save the inspection here."
+    )
+
+    assert change(admin, url, "recommendations/5", text=LAMBETH_5).status_code == 302
+    assert change(admin, url, "recommendations/8", owner_kind="region").status_code == 302
+    page = soup_of(admin.get(url))
+    assert page.select_one("#problems") is None and page.select(".recommendation-problem") == []
+    assert page.select_one("#review-form [type=submit]") is not None
+    response = save(admin, url)
+    assert response.status_code == 302, error_summary(response)
+    assert inspection_for("Lambeth").recommendations[4].text == LAMBETH_5
+
+
+def test_recommendations_cut_short_or_without_a_heading_are_corrected_here(admin):
+    damaged = lambeth_with(f"<li>{LAMBETH_5}</li>", "<li>fill vacant probation officer posts in the</li>")
+    damaged = damaged.replace(b"<h3>Lambeth PDU should:</h3>", b"")
+    url = upload(admin, "lambeth-damaged.html", damaged, "lambeth-damaged.html").headers["Location"]
+    page = soup_of(admin.get(url))
+    assert text_of(page.select_one("#problems h2")) == "Correct recommendations 1 to 5 before saving"
+    assert [a["href"] for a in page.select("#fixable-list a")] == [f"#recommendation-{n}" for n in range(1, 6)]
+    assert text_of(page.select_one("#recommendation-1 .recommendation-problem")) == (
+        "Error: Recommendation 1 is not under a heading saying who should act"
+    )
+    assert text_of(page.select_one("#recommendation-5 .recommendation-problem")).startswith(
+        "Error: Recommendation 5 ends '…fill vacant probation officer posts in the', which cannot be the end"
+    )
+    assert [text_of(a) for a in page.select(".recommendation-fix a")] == [
+        f"Change recommendation {n} here" for n in range(1, 6)
+    ]
+    assert change(admin, url, "recommendations/5", text=LAMBETH_5).status_code == 302
+    for number in range(1, 5):
+        moved = change(admin, url, f"recommendations/{number}", addressee_kind="pdu", owner_kind="pdu")
+        assert moved.status_code == 302
+    page = soup_of(admin.get(url))
+    assert page.select_one("#problems") is None
+    assert change(admin, url, "recommendations/8", owner_kind="region").status_code == 302
+    assert save(admin, url).status_code == 302
+    saved = inspection_for("Lambeth").recommendations
+    assert [(r.addressee_name, r.owner_org.display_name) for r in saved[:4]] == [("Lambeth PDU", "Lambeth PDU")] * 4
+    assert saved[4].text == LAMBETH_5
+
+
+def test_what_the_page_cannot_put_right_is_still_refused_beside_what_it_can(admin):
+    damaged = lambeth_with(f"<li>{LAMBETH_5}</li>", f"<li>{LAMBETH_5}. Vacancies by grade</li>")
+    damaged = damaged.replace(b'<ol start="8">', b'<ol start="9">').replace(
+        b'<h3>HM Prison and Probation Service (HMPPS) should:</h3>\n  <ol start="9">',
+        b'<h3>HM Prison and Probation Service (HMPPS) should:</h3>\n  <ol start="10">',
+    )
+    url = upload(admin, "lambeth-damaged.html", damaged, "lambeth-damaged.html").headers["Location"]
+    page = soup_of(admin.get(url))
+    assert text_of(page.select_one("#problems h2")) == "This report cannot be saved"
+    assert [text_of(li) for li in page.select("#problem-list li")] == [
+        "Recommendation numbers are not consecutive from 1: missing 8"
+    ]
+    assert [a["href"] for a in page.select("#fixable-list a")] == ["#recommendation-5"]
+    assert "Upload the complete report" in [text_of(a) for a in page.select("main a")]
+    assert page.select_one("#review-form") is None and page.select_one("#save-after-correcting") is None
+    # Correcting recommendation 5 leaves the missing one: still nothing can be saved.
+    assert change(admin, url, "recommendations/5", text=LAMBETH_5).status_code == 302
+    page = soup_of(admin.get(url))
+    assert page.select_one("#fixable-list") is None
+    assert [text_of(li) for li in page.select("#problem-list li")] == [
+        "Recommendation numbers are not consecutive from 1: missing 8"
+    ]
+    assert page.select_one("#review-form") is None
+
+
+def document_order(page, *selectors: str) -> list[int]:
+    everything = list(page.select_one("main").descendants)
+    return [everything.index(page.select_one(selector)) for selector in selectors]
+
+
+def test_the_confirmation_sits_at_the_top_with_the_warnings_it_confirms(admin):
+    text = BARKING_TEXT.replace("Barking, Dagenham and Havering", "Newham")
+    url = upload(admin, "newham.txt", text.encode(), "newham.txt").headers["Location"]
+    page = soup_of(admin.get(url))
+    warnings = page.select("#warning-list .govuk-warning-text__text")
+    assert len(warnings) == 1 and "Standard 2.4 Implementation and delivery is rated" in text_of(warnings[0])
+    assert text_of(page.select_one("#warnings")) == "1 thing to check against the report"
+    tick = page.select_one("#review-form input[name=accept_warnings]")
+    label = text_of(page.select_one(f"label[for='{tick['id']}']"))
+    assert label == "I have checked each warning above against the report, and what will be saved is right"
+    # Right below the warning, above every section and far above the Save button of the same form.
+    warning_at, tick_at, first_card, save_at = document_order(
+        page, "#warning-list", "input[name=accept_warnings]", "#section-pdu", "#review-form [type=submit]"
+    )
+    assert warning_at < tick_at < first_card < save_at
+    refused = save(admin, url)
+    assert error_summary(refused) == ["Confirm that you have checked each warning against the report"]
+    link = soup_of(refused).select_one(".govuk-error-summary__list a")["href"]
+    assert soup_of(refused).select_one(link)["name"] == "accept_warnings"
+    assert save(admin, url, accept_warnings=True).status_code == 302
+
+
+def test_doubted_recommendations_are_listed_at_the_top_with_the_confirmation(admin):
+    lewisham = admin.get(upload(admin, "lewisham-bromley-2022").headers["Location"])
+    page = soup_of(lewisham)
+    assert [a["href"] for a in page.select("#doubt-list a")] == [f"#recommendation-{n}" for n in range(1, 9)]
+    assert "Recommendation 1 may" not in " ".join(text_of(w) for w in page.select("#warning-list li"))
+    doubts_at, tick_at, first_card = document_order(page, "#doubts-note", "input[name=accept_warnings]", "#section-pdu")
+    assert doubts_at < tick_at < first_card
+
+
+def test_a_clean_report_saves_with_one_press_of_save(admin):
+    url = upload(admin, "newham-2023").headers["Location"]
+    page = soup_of(admin.get(url))
+    assert page.select_one("#no-warnings") is not None
+    assert page.select_one("[name=accept_warnings]") is None and page.select_one("#problems") is None
+    response = admin.post(url, data=form_values(admin.get(url), "review-form"))
+    assert response.status_code == 302, error_summary(response)
+    assert len(inspection_for("Newham").recommendations) == 5
+
+
+def test_an_owner_to_choose_is_asked_at_the_top_with_a_link_to_choose_it(admin):
+    url = upload(admin, "enfield-haringey-2024").headers["Location"]
+    page = soup_of(admin.get(url))
+    asked = page.select_one("#owners-needed")
+    assert [(text_of(a), a["href"]) for a in asked.select("a")] == [
+        ("Change recommendation 11 here", f"{url}/recommendations/11"),
+        ("Change recommendation 12 here", f"{url}/recommendations/12"),
+    ]
+    assert document_order(page, "#owners-needed")[0] < document_order(page, "#section-pdu")[0]

@@ -42,23 +42,41 @@ def warnings_in(extraction: ReportExtraction, rating_bands: Bands | None = None)
     return [message for standard in extraction.standards if (message := _discretion_warning(standard, rating_bands))]
 
 
+def recommendation_problems(extraction: ReportExtraction) -> dict[int, list[str]]:
+    """The "must" findings about one recommendation's own words or heading, by number: no text, a text run on
+    past its sentence or ending where no sentence can end, no heading saying who should act. An administrator can
+    correct each on the review page (the recommendation's text and addressee), unlike a page, a heading or a
+    recommendation missing from the file. The last recommendation's unfinished end is not among them: it is how
+    a file cut short shows, and what was cut after it cannot be seen."""
+    found: dict[int, list[str]] = {}
+    last = max(extraction.recommendations, key=lambda r: r.number, default=None)
+    for recommendation in extraction.recommendations:
+        number = recommendation.number
+        problems = found.setdefault(number, [])
+        if not recommendation.text.strip():
+            problems.append(f"Recommendation {number} has no text")
+        elif run_on := _RUN_ON_RE.search(recommendation.text):
+            problems.append(
+                f"Recommendation {number} runs on past the end of its sentence "
+                f"('…{recommendation.text[max(run_on.start() - 30, 0) : run_on.end() + 30]}…'), so a line of "
+                "the report may be lost after it"
+            )
+        if recommendation is not last:
+            problems += endings.unfinished_problems([recommendation])
+        if not recommendation.addressee_name.strip():
+            problems.append(f"Recommendation {number} is not under a heading saying who should act")
+    return {number: problems for number, problems in found.items() if problems}
+
+
 def _numbering_problems(extraction: ReportExtraction) -> list[str]:
     numbers = sorted({r.number for r in extraction.recommendations})
     problems = []
     missing = sorted(set(range(1, max(numbers, default=0) + 1)) - set(numbers))
     if missing:
         problems.append(f"Recommendation numbers are not consecutive from 1: missing {_listed(missing)}")
-    for recommendation in extraction.recommendations:
-        if not recommendation.text.strip():
-            problems.append(f"Recommendation {recommendation.number} has no text")
-        elif run_on := _RUN_ON_RE.search(recommendation.text):
-            problems.append(
-                f"Recommendation {recommendation.number} runs on past the end of its sentence "
-                f"('…{recommendation.text[max(run_on.start() - 30, 0) : run_on.end() + 30]}…'), so a line of "
-                "the report may be lost after it"
-            )
+    for found in recommendation_problems(extraction).values():
+        problems += found
     last = max(extraction.recommendations, key=lambda r: r.number, default=None)
-    problems += endings.unfinished_problems([r for r in extraction.recommendations if r is not last])
     if last is not None and last.text.strip() and not _SENTENCE_END_RE.search(last.text.strip()):
         problems.append(
             f"The last recommendation ({last.number}) does not end as a sentence, so the report may be "

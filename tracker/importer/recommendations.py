@@ -44,9 +44,10 @@ class _Item:
 def find_recommendations(
     lines: list[str], pdu_name: str | None, problems: list[str], layout: Layout | None = None
 ) -> list[RecommendationData]:
-    """Read the first recommendations section that has numbered items, listing repeats, headings without
-    recommendations and recommendations without a heading as reasons the report cannot be saved, and in `layout`
-    the lines each was printed on (see endings.text_doubts and pages.pdf_findings)."""
+    """Read the first recommendations section that has numbered items, listing repeats and headings without
+    recommendations as reasons the report cannot be saved (a recommendation without a heading is one of
+    completeness.recommendation_problems, as it can be corrected before saving), and in `layout` the lines each was
+    printed on (see endings.text_doubts and pages.pdf_findings)."""
     items: list[_Item] = []
     empty: list[str] = []
     for start in _section_starts(lines):
@@ -135,8 +136,6 @@ def _to_recommendations(items: list[_Item], pdu_name: str | None, problems: list
             problems.append(f"Recommendation {item.number} appears twice")
             continue
         seen.add(item.number)
-        if not item.addressee:
-            problems.append(f"Recommendation {item.number} is not under a heading saying who should act")
         kind = classify_addressee(item.addressee or "", pdu_name)
         recommendations.append(RecommendationData(item.number, item.text(), kind, item.addressee or ""))
     return recommendations

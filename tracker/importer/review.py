@@ -123,6 +123,21 @@ def owners_missing(extraction: ReportExtraction) -> list[RecommendationData]:
     return [r for r in extraction.recommendations if owner_kind_of(r) is None]
 
 
+def fixable_problems(extraction: ReportExtraction) -> dict[int, list[str]]:
+    """The reasons the report cannot be saved that are about one recommendation's own words or heading, by its
+    number: each is corrected on the page (that recommendation's Change page), and goes once it is."""
+    found = completeness.recommendation_problems(extraction)
+    fixable = {number: [p for p in problems if p in extraction.problems] for number, problems in found.items()}
+    return {number: problems for number, problems in fixable.items() if problems}
+
+
+def refusals(extraction: ReportExtraction) -> list[str]:
+    """The reasons the report cannot be saved that no correction on the page can answer: a page, a heading or a
+    recommendation missing from the file, a file cut short, the ratings table missing or misread."""
+    fixable = {problem for problems in fixable_problems(extraction).values() for problem in problems}
+    return [problem for problem in extraction.problems if problem not in fixable]
+
+
 def headings(extraction: ReportExtraction) -> list[tuple[str, str]]:
     """The addressee headings of the report, in its order, each with the kind of addressee it names."""
     found: dict[str, str] = {}

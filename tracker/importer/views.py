@@ -1,12 +1,14 @@
 """Administrators' pages for importing a report: upload it, check what was read section by section ("Check your
-answers"), change any section, then save it or discard it."""
+answers"), change any section, then save it (and see which of its recommendations no one leads yet) or discard
+it."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tracker.extensions import db
-from tracker.importer import drafts, review, services
+from tracker.importer import drafts, leads, review, services
 from tracker.importer.blueprint import bp
+from tracker.importer.endings import listed_numbers
 from tracker.importer.errors import ReportError
 from tracker.importer.forms import (
     AddRecommendationForm,
@@ -21,9 +23,18 @@ from tracker.importer.forms import (
 from tracker.importer.models import ReportImportDraft
 from tracker.importer.owners import default_owner_kind
 from tracker.shared.access import admin_only
+from tracker.templating import add_home_panel
 
 INSPECTION_FIELDS = ("title", "fieldwork_on", "published_on")
 RATING_FIELDS = ("overall_rating", "score", "score_max", "outcomes_percentage")
+HOME_PANEL = "importer/_home-panel.html"
+bp.record_once(lambda state: add_home_panel(state.app, HOME_PANEL))
+
+
+@bp.app_context_processor
+def importer_hooks():
+    """The home panel's list: the recommendations no one leads, for an administrator."""
+    return {"recommendations_without_lead": lambda: leads.home_panel_for(current_user)}
 
 
 def admin_home() -> str:
@@ -94,7 +105,7 @@ def review_import(draft_id: int):
             form.submit.errors = [error.message]
         else:
             flash(saved_message(result), "success")
-            return redirect(url_for("inspections.show_inspection", inspection_id=result.inspection.id))
+            return redirect(url_for("importer.import_done", draft_id=draft.id))
     return render_template(
         "importer/review.html",
         draft=draft,
@@ -104,8 +115,27 @@ def review_import(draft_id: int):
         form=form,
         existing=existing,
         unowned=unowned,
+        fixable=review.fixable_problems(extraction),
+        refusals=review.refusals(extraction),
         headings=review.headings(extraction),
         owner_kind_of=review.owner_kind_of,
+        listed_numbers=listed_numbers,
+    )
+
+
+@bp.get("/admin/imports/<int:draft_id>/done")
+@admin_only
+def import_done(draft_id: int):
+    """What an import saved, and which of its recommendations no one leads yet; an upload not yet saved is still
+    being checked."""
+    draft = db.get_or_404(ReportImportDraft, draft_id)
+    if draft.inspection is None:
+        return redirect(url_for("importer.review_import", draft_id=draft.id))
+    return render_template(
+        "importer/done.html",
+        draft=draft,
+        inspection=draft.inspection,
+        without_lead=leads.without_lead(draft.inspection),
     )
 
 
