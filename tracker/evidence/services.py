@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from sqlalchemy import select
 
-from tracker.audit.services import record_event, snapshot
+from tracker.audit.services import quoted, record_event, snapshot
 from tracker.caching.services import fragments
 from tracker.evidence import inflation, storage
 from tracker.evidence.models import FILE, LINK, Evidence
@@ -255,7 +255,8 @@ def stored_path(evidence: Evidence) -> Path:
 
 
 def _audit(actor, evidence: Evidence) -> None:
-    target = f"action {evidence.action_id}" if evidence.action_id else "the recommendation"
+    # named, not numbered: the history is read by people, who know the action by what it says
+    target = f"the action {quoted(evidence.action.description, 60)}" if evidence.action else "the recommendation"
     record_event(
         actor,
         "evidence",

@@ -49,6 +49,8 @@ class PduDigest:
     slipped: int = 0
     changes: list[AuditEvent] = field(default_factory=list)
     change_count: int = 0
+    #: the report's number for each recommendation the changes were made to, so that a change names its own
+    recommendation_numbers: dict[int, int] = field(default_factory=dict)
 
 
 def changes_since(since: datetime, inspection_ids: list[int]) -> dict[int, list[AuditEvent]]:
@@ -86,6 +88,7 @@ def region_week(region_ids: list[int], as_of: date) -> dict[int, list[PduDigest]
         digest = regions[pdu_region[inspection.pdu_id]].setdefault(inspection.pdu_id, PduDigest(inspection.pdu))
         digest.inspections.append(inspection)
         for recommendation in inspection.recommendations:
+            digest.recommendation_numbers[recommendation.id] = recommendation.number
             digest.by_status[recommendation_status(recommendation, as_of).label] += 1
             digest.overdue += sum(1 for a in recommendation.actions if a.is_overdue(as_of))
             digest.slipped += sum(1 for a in recommendation.actions if a.is_slipped)
