@@ -49,6 +49,7 @@ MATRIX: dict[str, tuple[str, dict[str, set[str]]]] = {
     "recommendations.list_recommendations": ("/recommendations", {"GET": EVERYONE}),
     "recommendations.show_recommendation": ("/recommendations/{rec_pdu}", {"GET": EVERYONE}),
     "recommendations.edit_response": ("/recommendations/{rec_pdu}/response", {"GET": {HEAD}, "POST": {HEAD}}),
+    "recommendations.edit_lead": ("/recommendations/{rec_pdu}/lead", {"GET": {HEAD}, "POST": {HEAD}}),
     "actions.list_actions": ("/actions", {"GET": EVERYONE}),
     "actions.export_actions": ("/actions.csv", {"GET": EVERYONE}),
     "actions.show_action": ("/actions/{action_owned}", {"GET": EVERYONE}),

@@ -55,10 +55,12 @@ def test_head_of_pdu_works_an_action_end_to_end(app, as_user, rec):
     assert "Weekly SPO case review clinic" in text_of(director_page.select_one("#actions-table"))
     history = text_of(director_page.select_one("#history-events"))
     assert "Added action: Weekly SPO case review clinic" in history
+    # each event names the action it was made to, since the history lists every action's
     assert (
-        f"Target date changed from {FIRST.isoformat()} to {LATER.isoformat()}: SPO recruitment delayed the clinic rota"
+        f"Target date of “Weekly SPO case review clinic” changed from {FIRST.isoformat()} to {LATER.isoformat()}: "
+        "SPO recruitment delayed the clinic rota"
     ) in history
-    assert "Posted a progress update, status now In progress" in history
+    assert "Posted a progress update on “Weekly SPO case review clinic”, status now In progress" in history
     assert "Chris Morgan" in history
 
 

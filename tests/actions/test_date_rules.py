@@ -96,7 +96,9 @@ def test_a_slip_is_corrected_freely_until_work_is_recorded(app, as_user, rec):
         assert event.after["target_on"] == meant.isoformat()
     # the correction is in the history the director reads
     history = text_of(soup_of(as_user(DIRECTOR).get(f"/recommendations/{rec}")).select_one("#history-events"))
-    assert f"Target date corrected from {typo.isoformat()} to {meant.isoformat()}" in history
+    assert (
+        f"Target date of “Weekly SPO case review clinic” corrected from {typo.isoformat()} to {meant.isoformat()}"
+    ) in history
 
 
 def test_once_work_is_recorded_a_change_is_a_revision_with_a_reason(app, as_user, rec):

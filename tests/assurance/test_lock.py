@@ -49,6 +49,7 @@ CHANGES = {
     "remove evidence": lambda r, who: evidence.remove_evidence(who, r.evidence[0]),
     "response": lambda r, who: recommendations.set_response(who, r, "partly_agreed", "Changed our mind", None),
     "lead": lambda r, who: recommendations.set_response(who, r, r.response, r.response_rationale, who.id),
+    "lead alone": lambda r, who: recommendations.set_lead(who, r, who.id),
 }
 
 
@@ -88,6 +89,8 @@ PAGES = [
     ("post", "/actions/{action}/delete"),
     ("get", "/recommendations/{rec}/response"),
     ("post", "/recommendations/{rec}/response"),
+    ("get", "/recommendations/{rec}/lead"),
+    ("post", "/recommendations/{rec}/lead"),
     ("get", "/recommendations/{rec}/evidence/link"),
     ("post", "/actions/{action}/evidence/upload"),
     ("get", "/evidence/{evidence}/remove"),

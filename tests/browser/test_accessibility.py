@@ -53,6 +53,7 @@ PAGES: dict[str | None, list[str]] = {
         "/actions/{action_owned}/revise-date!",
         "/actions/{action_owned}/updates/new!",
         "/recommendations/{rec1}/response",
+        "/recommendations/{rec1}/lead",
         "/actions/{action_owned}/evidence/upload!",
         "/actions/{action_owned}/evidence/link!",
         "/recommendations/{rec1}/evidence/upload!",
@@ -99,7 +100,7 @@ PAGES: dict[str | None, list[str]] = {
         "/actions?slipped=y",
     ],
     HMPPS: ["/", "/dashboard", "/reviews", "/recommendations/{rec12}", "/inspections"],
-    VIEWER: ["/", "/inspections", "/inspections/{inspection}", "/recommendations/{rec1}", "/dashboard"],
+    VIEWER: ["/", "/inspections", "/inspections/{inspection}", "/recommendations/{rec1}", "/dashboard", "/actions"],
     ADMIN: [
         "/",
         "/admin",

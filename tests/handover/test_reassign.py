@@ -185,7 +185,8 @@ def test_notifications_waiting_for_the_leaver_go_to_the_new_owner_with_the_work(
 
     queued = notifications.queue_events(now=utcnow() + timedelta(minutes=11))
     [told] = [m for m in queued if m.kind == EVENTS]
-    assert told.recipient.email == HEAD and told.subject == "Barking, Dagenham and Havering PDU: 1 action assigned to you"
+    assert told.recipient.email == HEAD
+    assert told.subject == "Barking, Dagenham and Havering PDU: 1 action assigned to you"
     assert f"/actions/{moved.id}" in told.body_text and moved.description in told.body_text
 
 

@@ -48,7 +48,7 @@ def test_recommendations_grouped_by_addressee_verbatim(inspection_page):
 
 def test_owners_shown_at_each_level(inspection_page):
     owners = [
-        text_of(row.select("td")[2]).split(" Lead:")[0]
+        text_of(row.select("td")[2]).split(" Led by ")[0]
         for row in inspection_page.select("table.recommendations-group tbody tr")
     ]
     assert owners[:7] == ["Barking, Dagenham and Havering PDU"] * 7

@@ -279,9 +279,10 @@ def test_a_review_decided_before_its_notice_goes_is_not_notified(app, smtp):
     assurance.assure_recommendation(director, recommendation, "Well evidenced.")  # within the window
     deliver_events()
     assert event_mail(smtp, DIRECTOR) == []
-    assert [r.subject for r in event_mail(smtp, HEAD)] == ["Barking, Dagenham and Havering PDU: 1 recommendation assured"]
+    assured = "Barking, Dagenham and Havering PDU: 1 recommendation assured"
+    assert [r.subject for r in event_mail(smtp, HEAD)] == [assured]
     queued = db.session.scalars(select(OutboxMessage.subject).where(OutboxMessage.kind == EVENTS)).all()
-    assert queued == ["Barking, Dagenham and Havering PDU: 1 recommendation assured"]
+    assert queued == [assured]
     # dropped, not left waiting to be told later
     [notice] = db.session.scalars(select(NotificationEvent).where(NotificationEvent.kind == "submitted")).all()
     assert notice.message_key == "overtaken"

@@ -123,3 +123,125 @@ def test_head_of_pdu_sees_the_reinspection_countdown(as_user, app):
     assert text_of(countdown).startswith(f"{days} days to the")
     assert countdown.a["href"] == f"/inspections/{inspection.id}/readiness"
     assert soup_of(as_user(OWNER).get("/")).select_one(".tracker-countdown") is None
+
+
+def main_of(client):
+    return soup_of(client.get("/")).select_one("main")
+
+
+def headings(main) -> list[str]:
+    return [text_of(h2) for h2 in main.select("h2")]
+
+
+@time_machine.travel(DEMO_TODAY.isoformat() + " 09:00 +0000", tick=False)
+def test_needs_your_action_comes_first_and_the_account_is_in_the_header(as_user):
+    from tests.conftest import HMPPS
+
+    for email in (HEAD, OWNER, DIRECTOR, HMPPS):
+        page = soup_of(as_user(email).get("/"))
+        main = page.select_one("main")
+        assert headings(main)[0] == "Needs your action", email
+        # the task list comes before the search box and every list of work
+        order = [tag["id"] for tag in main.find_all(id=True)]
+        assert order.index("needs-your-action") < order.index("search-form"), email
+        assert all(
+            order.index("needs-your-action") < order.index(table) for table in order if table.endswith("-actions")
+        )
+        words = text_of(main)
+        assert "Change your password" not in words and "Choose how you get reminder emails" not in words
+        account = page.select_one(".govuk-service-navigation a[href='/account']")
+        assert text_of(account) == "Your account"
+
+
+def test_the_account_page_offers_what_the_home_page_used_to(as_user):
+    rows = soup_of(as_user(VIEWER).get("/account")).select("#account-details .govuk-summary-list__row")
+    changes = {
+        text_of(row.dt): row.select_one(".govuk-summary-list__actions a")["href"]
+        for row in rows
+        if row.select_one(".govuk-summary-list__actions a")
+    }
+    assert changes["Email reminders"] == "/account/notifications"
+    assert changes["Password"] == "/account/password"
+
+
+def test_a_viewer_is_offered_what_they_use_and_nothing_that_cannot_apply(as_user):
+    main = main_of(as_user(VIEWER))
+    words = text_of(main)
+    assert "Needs your action" not in words
+    assert "Your overdue actions" not in words and "recommendations you own" not in words
+    assert headings(main) == ["Inspections", "Recent changes"]
+    inspections = [text_of(row) for row in main.select("#upcoming-inspections tbody tr")]
+    assert any(row.startswith("Barking, Dagenham and Havering PDU") for row in inspections)
+    readiness = main.select_one("#upcoming-inspections tbody tr a[href$='/readiness']")
+    assert text_of(readiness).startswith("See how ready it is")
+    assert main.select_one("#all-inspections a")["href"] == "/inspections"
+    changes = main.select("#recent-changes li")
+    assert 1 <= len(changes) <= 10
+    # each change says who made it and what it was made to, by name
+    first = text_of(changes[0])
+    assert ":" in first and ("Recommendation" in first or "inspection" in first)
+
+
+def test_a_viewer_has_one_list_of_actions_not_tabs_that_cannot_apply(as_user):
+    page = soup_of(as_user(VIEWER).get("/actions"))
+    assert page.select_one("nav[aria-label='Action lists']") is None
+    assert "Your actions" not in text_of(page.select_one("main"))
+    owners = [text_of(option) for option in page.select("select[name=owner] option")]
+    assert "You" not in owners and owners[0] == "Anyone"
+
+
+def test_the_action_tabs_each_person_can_use(as_user):
+    def tabs(email):
+        page = soup_of(as_user(email).get("/actions"))
+        return [text_of(a) for a in page.select("nav[aria-label='Action lists'] a")]
+
+    assert tabs(OWNER) == ["All actions you can see", "Your actions"]
+    assert tabs(HEAD) == ["All actions you can see", "Your actions", "Actions on recommendations you own"]
+    assert tabs(DIRECTOR) == ["All actions you can see", "Your actions", "Actions on recommendations you own"]
+
+
+def test_an_administrator_sees_the_import_and_user_queues(app, as_user):
+    from tests.conftest import ADMIN
+    from tracker.auth.services import create_user, find_user
+    from tracker.extensions import db
+    from tracker.importer.models import ReportImportDraft
+
+    client = as_user(ADMIN)
+    main = main_of(client)
+    words = text_of(main)
+    assert "Your overdue actions" not in words and "recommendations you own" not in words
+    assert text_of(main.select_one("#needs-your-action")) == "No report imports or people are waiting on you."
+    assert "Recent changes" in headings(main) and "Inspections" in headings(main)
+
+    # neither an upload nor a sign-in raises the data version: the page built a moment ago must still show them
+    create_user("new.starter@example.org", "Nia Starter", "x" * 16, [])
+    db.session.add(
+        ReportImportDraft(
+            filename="croydon-report.pdf",
+            extraction={},
+            source_sha256="0" * 64,
+            uploaded_by_id=find_user(ADMIN).id,
+        )
+    )
+    db.session.commit()
+    main = main_of(client)
+    tasks = {item["data-task"]: (text_of(item), item.a["href"]) for item in main.select("#needs-your-action li")}
+    assert tasks["imports-waiting"] == ("Report imports waiting for your review 1", "/#imports-waiting")
+    assert tasks["people-without-role"] == ("People waiting for a role 1", "/admin/users")
+    waiting = main.select_one("#imports-waiting tbody tr")
+    assert text_of(waiting).startswith("croydon-report.pdf")
+    assert waiting.a["href"].startswith("/admin/imports/")
+
+
+def test_recommendations_to_the_region_and_hmpps_are_labelled_by_their_addressee(as_user):
+    from tests.conftest import HMPPS
+
+    def labels(email) -> dict[str, str]:
+        table = soup_of(as_user(email).get("/")).select_one("#my-recommendations")
+        return {text_of(tr.td): text_of(tr.select_one(".govuk-hint")) for tr in table.select("tbody tr")}
+
+    inspection = " (Barking, Dagenham and Havering PDU inspection)"
+    assert labels(DIRECTOR) == {str(n): "London region" + inspection for n in (8, 9, 10, 11)}
+    national = labels(HMPPS)
+    assert national["12"] == national["13"] == "HM Prison and Probation Service" + inspection
+    assert labels(HEAD)["1"] == "Barking, Dagenham and Havering PDU"

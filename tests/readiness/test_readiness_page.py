@@ -97,7 +97,7 @@ def test_chart_tables_agree_with_the_page(as_user, inspection):
     assert rows[0][1:] == ["65%", "68%", "43%"]
     assert rows[1][0] == "Audit 1 (12 November 2026)"
     assert rows[1][1:] == ["75% (15 of 20)", "80% (16 of 20)", "70% (14 of 20)"]
-    assert "question 3 70%" in svg.desc.get_text()
+    assert "Safety 70%" in svg.desc.get_text()
     status_rows = table_rows(page, "chart-status-by-addressee-table")
     by_kind = Counter(r.addressee_kind for r in inspection.recommendations)
     labels = {"PDU": "pdu", "Region": "region", "HMPPS": "hmpps"}

@@ -65,7 +65,8 @@ def test_the_task_list_names_each_kind_of_item_with_a_working_link(as_user, insp
         ),
         (
             "slipped",
-            f"slipped from {long_date(slipped.original_target_on)} to {long_date(slipped.target_on)}",
+            f"to its revised date, {long_date(slipped.target_on)}, "
+            f"slipped from {long_date(slipped.original_target_on)}",
             "Slipped",
             f"/actions/{slipped.id}",
         ),

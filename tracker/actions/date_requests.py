@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tracker.actions.models import APPROVED, AWAITING_AGREEMENT, REFUSED, REQUESTED, Action, DateChangeRequest
 from tracker.actions.services import ActionError, record_revision
-from tracker.audit.services import record_event
+from tracker.audit.services import quoted, record_event
 from tracker.auth.models import REGIONAL_DIRECTOR, RoleAssignment, User
 from tracker.auth.permissions import OWNER_ROLE_FOR_KIND, reviewer_role
 from tracker.date_rules import check_revised_date
@@ -63,6 +63,15 @@ def reviewers_of(action: Action) -> list[User]:
     return _holders(role, recommendation.owner_org.parent_id if role == REGIONAL_DIRECTOR else None)
 
 
+def _named(request: DateChangeRequest) -> str:
+    """The action the request is about, as the summary names it (the recommendation's history lists every action's)."""
+    return quoted(request.action.description, 60)
+
+
+def _date_for(request: DateChangeRequest) -> str:
+    return f"{request.new_on.isoformat()} for {_named(request)}"
+
+
 def _audit(actor, request: DateChangeRequest, verb: str, summary: str, before=None) -> None:
     action = request.action
     record_event(
@@ -113,7 +122,8 @@ def request_new_date(actor, action: Action, new_on: date, reason: str) -> DateCh
         actor,
         request,
         "create",
-        f"Asked to move the target date from {request.current_on.isoformat()} to {new_on.isoformat()}: {reason}",
+        f"Asked to move the target date of {_named(request)} from {request.current_on.isoformat()} to "
+        f"{new_on.isoformat()}: {reason}",
     )
     events.date_requested(actor, request, leads_of(action))
     db.session.commit()
@@ -145,7 +155,7 @@ def _ask_for_agreement(actor, action: Action, new_on: date, reason: str) -> Date
         actor,
         request,
         "create",
-        f"Asked for agreement to move the target date from "
+        f"Asked for agreement to move the target date of {_named(request)} from "
         f"{request.current_on.isoformat()} to {new_on.isoformat()}: {reason}",
     )
     events.date_agreement_needed(actor, request, reviewers_of(action))
@@ -176,7 +186,7 @@ def decide_request(actor, request: DateChangeRequest, approve: bool, comment: st
     told = [request.requested_by]
     if not approve:
         _refuse(actor, request, comment)
-        _audit(actor, request, "refuse", f"Refused the new target date {request.new_on.isoformat()}: {comment}", before)
+        _audit(actor, request, "refuse", f"Refused the new target date {_date_for(request)}: {comment}", before)
     elif needs_agreement(request.action, request.new_on):
         request.state, request.approved_by_id, request.approved_at = AWAITING_AGREEMENT, actor.id, utcnow()
         request.decision_reason = comment
@@ -184,7 +194,7 @@ def decide_request(actor, request: DateChangeRequest, approve: bool, comment: st
             actor,
             request,
             "approve",
-            f"Approved the new target date {request.new_on.isoformat()}, which now needs the reviewer's agreement",
+            f"Approved the new target date {_date_for(request)}, which now needs the reviewer's agreement",
             before,
         )
         events.date_agreement_needed(actor, request, reviewers_of(request.action))
@@ -192,7 +202,7 @@ def decide_request(actor, request: DateChangeRequest, approve: bool, comment: st
         return request
     else:
         _apply(actor, request, comment)
-        _audit(actor, request, "approve", f"Approved the new target date {request.new_on.isoformat()}", before)
+        _audit(actor, request, "approve", f"Approved the new target date {_date_for(request)}", before)
     events.date_decided(actor, request, told)
     db.session.commit()
     return request
@@ -207,14 +217,14 @@ def agree_request(actor, request: DateChangeRequest, agree: bool, comment: str =
     before = {"state": request.state}
     if agree:
         _apply(actor, request, comment)
-        _audit(actor, request, "agree", f"Agreed the new target date {request.new_on.isoformat()}", before)
+        _audit(actor, request, "agree", f"Agreed the new target date {_date_for(request)}", before)
     else:
         _refuse(actor, request, comment)
         _audit(
             actor,
             request,
             "refuse",
-            f"Refused to agree the new target date {request.new_on.isoformat()}: {comment}",
+            f"Refused to agree the new target date {_date_for(request)}: {comment}",
             before,
         )
     events.date_decided(actor, request, [request.requested_by, request.approved_by])

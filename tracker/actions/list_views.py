@@ -37,7 +37,9 @@ CSV_COLUMNS = (
 def filter_form() -> ActionListFilterForm:
     form = ActionListFilterForm(request.args)
     form.organisation.choices = [("", "Any")] + organisation_choices(current_user)
-    form.owner.choices = [("", "Anyone"), ("me", "You")] + lists.owner_choices(current_user)
+    # "You" only for someone who can own an action (or whose address asks for it, so that it still reads)
+    you = [("me", "You")] if request.args.get("owner") == "me" or lists.may_own_actions(current_user) else []
+    form.owner.choices = [("", "Anyone"), *you] + lists.owner_choices(current_user)
     form.validate()
     return form
 
@@ -53,6 +55,20 @@ def heading(filters: lists.ActionFilters) -> str:
     if filters.recommendations_i_own:
         return "Actions on recommendations you own"
     return "Your actions" if filters.owner == "me" else "Actions"
+
+
+def list_tabs(filters: lists.ActionFilters) -> list[tuple[str, dict, bool]]:
+    """(label, address, is this list) of the lists above the filter: every action, then the person's own and those on
+    recommendations they own where either can apply to them; none when only the first would be left."""
+    own = filters.owner == "me" and not filters.recommendations_i_own
+    tabs: list[tuple[str, dict, bool]] = [
+        ("All actions you can see", {}, not filters.owner and not filters.recommendations_i_own)
+    ]
+    if own or lists.may_own_actions(current_user):
+        tabs.append(("Your actions", {"owner": "me"}, own))
+    if filters.recommendations_i_own or lists.may_own_recommendations(current_user):
+        tabs.append(("Actions on recommendations you own", {"mine": "recommendations"}, filters.recommendations_i_own))
+    return tabs if len(tabs) > 1 else []
 
 
 def without(key: str, value: str | None = None) -> str:
@@ -103,7 +119,7 @@ def selected_filters(form: ActionListFilterForm, filters: lists.ActionFilters) -
 
 def recommendation_label(recommendation_id: int) -> str:
     rec = db.session.get(Recommendation, recommendation_id)
-    return f"Recommendation {rec.number}, {rec.inspection.pdu.display_name}" if rec else "Not found"
+    return f"Recommendation {rec.number}, {rec.addressee_label}" if rec else "Not found"
 
 
 @bp.get("/actions")
@@ -126,6 +142,7 @@ def _actions_page() -> CachedPage:
         sort=sort,
         descending=descending,
         heading=heading(filters),
+        tabs=list_tabs(filters),
         on=on,
         selected=selected_filters(form, filters),
         status_of=lambda row: action_status(row, on),

@@ -10,18 +10,36 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from tracker.actions.models import Action, ActionDependency, ActionRules
-from tracker.auth.models import User
+from tracker.auth.models import ACTION_OWNER, HEAD_OF_PDU, HMPPS_LEAD, REGIONAL_DIRECTOR, User
+from tracker.auth.permissions import OWNER_ROLE_FOR_KIND
 from tracker.extensions import db
 from tracker.inspections.lists import current_inspection_condition, organisation_condition, visibility_condition
 from tracker.inspections.models import Inspection
-from tracker.organisations.models import Organisation
-from tracker.recommendations.models import ADDRESSEE_KINDS, Recommendation
+from tracker.organisations.models import PDU, Organisation, display_name_of
+from tracker.recommendations.models import ADDRESSEE_KINDS, Recommendation, addressee_label
 from tracker.recommendations.services import owned_recommendation_condition
 from tracker.recommendations.status import COMPLETE, STATUSES
 from tracker.shared.paging import PAGE_SIZE
 from tracker.whole_numbers import record_id
 
 OPEN = "open"
+#: the roles whose holders are given actions to own; a viewer or an administrator is not
+ACTION_ROLES = (HMPPS_LEAD, REGIONAL_DIRECTOR, HEAD_OF_PDU, ACTION_OWNER)
+
+
+def may_own_actions(user) -> bool:
+    """Whether "your actions" can mean anything to this person: they hold a role that is given actions, or own one
+    all the same."""
+    if any(user.has_role(role) for role in ACTION_ROLES):
+        return True
+    return db.session.scalar(select(Action.id).where(Action.owner_id == user.id).limit(1)) is not None
+
+
+def may_own_recommendations(user) -> bool:
+    """Whether "recommendations you own" can mean anything: they hold an owner's role, or lead one all the same."""
+    if any(user.orgs_with_role(role) for role in OWNER_ROLE_FOR_KIND.values()):
+        return True
+    return db.session.scalar(select(Recommendation.id).where(Recommendation.lead_id == user.id).limit(1)) is not None
 
 
 @dataclass
@@ -65,6 +83,16 @@ class ActionRow(ActionRules):
     inspection_title: str
     pdu_name: str
     completed_on: date | None = None
+    addressee_kind: str = ""
+    addressee_name: str = ""
+    owner_org_name: str = ""
+    owner_org_kind: str = ""
+
+    @property
+    def addressee(self) -> str:
+        """Who the action's recommendation is for (addressee_label): its PDU, or its region, HMPPS or another body."""
+        owner = display_name_of(self.owner_org_name, self.owner_org_kind)
+        return addressee_label(self.addressee_kind, self.addressee_name, owner, display_name_of(self.pdu_name, PDU))
 
 
 @dataclass
@@ -82,6 +110,12 @@ SORTS = ("due", "recommendation", "owner", "status", "pdu")
 def aliases():
     """The inspected PDU and the action's owner, aliased once the mappers are configured (not at import)."""
     return aliased(Organisation, name="pdu_org"), aliased(User, name="action_owner")
+
+
+@cache
+def owner_org_alias():
+    """The organisation owning the action's recommendation, for the rows' addressee."""
+    return aliased(Organisation, name="owner_org")
 
 
 def sort_columns(sort: str) -> tuple:
@@ -177,8 +211,15 @@ def rows_query(user, filters: ActionFilters, on: date, sort: str = "due", descen
             Inspection.title,
             pdu.name,
             Action.completed_on,
+            Recommendation.addressee_kind,
+            Recommendation.addressee_name,
+            owner_org_alias().name,
+            owner_org_alias().kind,
         )
-    ).where(*filter_conditions(user, filters, on))
+    )
+    query = query.join(owner_org_alias(), Recommendation.owner_org_id == owner_org_alias().id).where(
+        *filter_conditions(user, filters, on)
+    )
     return query.order_by(*[column.desc() if descending else column for column in columns])
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import or_, select
 
 from tracker.actions.lists import blocked_condition
 from tracker.actions.models import Action, ActionDependency, ProgressUpdate, TargetDateRevision
-from tracker.audit.services import changed, record_event, snapshot
+from tracker.audit.services import changed, quoted, record_event, snapshot
 from tracker.date_rules import check_revised_date, check_target_date
 from tracker.db_types import today, utcnow
 from tracker.extensions import db
@@ -22,6 +22,11 @@ ACTION_FIELDS = ("description", "owner_id", "original_target_on", "target_on", "
 
 class ActionError(ValueError):
     """A change that the rules refuse; the message is shown to the user."""
+
+
+def named(action: Action) -> str:
+    """How an event's summary names the action, since the recommendation's history lists all its actions' events."""
+    return quoted(action.description, 60)
 
 
 def _audit(actor, action: Action, verb: str, summary: str, before=None, after=None) -> None:
@@ -79,7 +84,7 @@ def _edit_action(actor, action: Action, description: str, owner_id: int | None) 
     db.session.flush()
     old, new = changed(before, snapshot(action, ACTION_FIELDS))
     if new:
-        _audit(actor, action, "update", "Edited the action", before=old, after=new)
+        _audit(actor, action, "update", f"Edited the action {named(action)}", before=old, after=new)
     if "owner_id" in new:
         events.action_assigned(actor, action)
     db.session.commit()
@@ -120,7 +125,7 @@ def record_revision(actor, action: Action, new_on: date, reason: str) -> TargetD
         actor,
         action,
         "revise_date",
-        f"Target date changed from {before['target_on']} to {new_on.isoformat()}: {reason}",
+        f"Target date of {named(action)} changed from {before['target_on']} to {new_on.isoformat()}: {reason}",
         before=before,
         after={"target_on": new_on.isoformat(), "reason": reason},
     )
@@ -150,7 +155,8 @@ def correct_target_date(actor, action: Action, new_on: date, expected_version=No
             actor,
             action,
             "correct_date",
-            f"Target date corrected from {before['target_on']} to {new_on.isoformat()} before work began",
+            f"Target date of {named(action)} corrected from {before['target_on']} to {new_on.isoformat()} "
+            "before work began",
             before=before,
             after={"target_on": new_on.isoformat(), "original_target_on": new_on.isoformat()},
         )
@@ -205,7 +211,7 @@ def _check_dependencies(actor, action: Action, new_status: str | None, override_
         "action",
         action.id,
         "complete_override",
-        f"Marked complete while it waits on {count}: {override_reason}",
+        f"Marked {named(action)} complete while it waits on {count}: {override_reason}",
         before={"unfinished_blocker_ids": [b.id for b in blockers]},
         after={"reason": override_reason},
         recommendation_id=action.recommendation_id,
@@ -248,7 +254,8 @@ def _post_update(
     db.session.add(update)
     db.session.flush()
     old, new = changed(before, snapshot(action, ("status", "completed_on")))
-    summary = "Posted a progress update" + (f", status now {STATUSES[action.status]}" if new else "")
+    status = f", status now {STATUSES[action.status]}" if new else ""
+    summary = f"Posted a progress update on {named(action)}{status}"
     record_event(
         actor,
         "progress_update",

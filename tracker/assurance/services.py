@@ -13,7 +13,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from tracker.actions.models import Action
 from tracker.assurance import rules
-from tracker.audit.services import record_event
+from tracker.audit.services import quoted, record_event
 from tracker.auth.models import HMPPS_LEAD, REGIONAL_DIRECTOR, RoleAssignment, User
 from tracker.auth.permissions import can_manage_recommendation
 from tracker.db_types import utcnow
@@ -45,10 +45,6 @@ from tracker.work_events import services as events
 
 class AssuranceError(ValueError):
     """A step the rules refuse; the message says what to do, for the page or the error summary."""
-
-
-def quoted(text: str, limit: int = 80) -> str:
-    return "“" + (text if len(text) <= limit else text[: limit - 1].rstrip() + "…") + "”"
 
 
 def _audit(actor, recommendation, entity_type: str, entity_id: int, verb: str, summary: str, **details) -> None:

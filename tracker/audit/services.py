@@ -1,5 +1,6 @@
 """Writes audit events in the caller's transaction, so a change and its record commit or fail together."""
 
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -15,6 +16,11 @@ def plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
+
+
+def quoted(text: str, limit: int = 80) -> str:
+    """A name or title in curly quotes, shortened to `limit` characters: how an event's summary names a thing."""
+    return "“" + (text if len(text) <= limit else text[: limit - 1].rstrip() + "…") + "”"
 
 
 def snapshot(record: Any, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -59,6 +65,26 @@ def record_event(
 def events_recorded_in_this_request() -> list[AuditEvent]:
     """The audit events this request has recorded so far: tracker.form_tokens asks whether a form saved something."""
     return g.get("audit_events", []) if has_request_context() else []
+
+
+#: how evidence events named their action before summaries named things: "Added evidence 'X' to action 6"
+_ACTION_BY_NUMBER = re.compile(r"^(Added evidence '.*') to action (\d+)$", re.DOTALL)
+
+
+def numbered_action(event: AuditEvent) -> int | None:
+    """The action an event recorded before summaries named things gives by its database number, if any."""
+    match = _ACTION_BY_NUMBER.match(event.summary)
+    return int(match.group(2)) if match else None
+
+
+def readable_summary(event: AuditEvent, action_names: dict[int, str]) -> str:
+    """The event's summary as a history shows it. An event recorded before summaries named things, which gave the
+    database's number for an action, names the action instead (from `action_names`, id: description)."""
+    match = _ACTION_BY_NUMBER.match(event.summary)
+    if match is None:
+        return event.summary
+    name = action_names.get(int(match.group(2)))
+    return f"{match.group(1)} to " + (f"the action {quoted(name, 60)}" if name else "an action since deleted")
 
 
 def history_for_recommendation(recommendation_id: int) -> list[AuditEvent]:

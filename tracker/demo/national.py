@@ -355,7 +355,7 @@ class _Loader:
                         "recommendation_id": action["recommendation_id"],
                         "action_id": action_id,
                         "kind": LINK,
-                        "title": f"Evidence for action {action_id}",
+                        "title": "Completion note and sign-off sheet",
                         "description": "",
                         "url": f"https://intranet.example.org/evidence/{action_id}",
                         "uploaded_by_id": action["owner_id"],

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import pdfs
-from tracker.audit.services import record_event, snapshot
+from tracker.audit.services import quoted, record_event, snapshot
 from tracker.auth.permissions import holds_reviewer_role
 from tracker.caching.services import fragments
 from tracker.db_types import utcnow
@@ -383,7 +383,8 @@ def stored_path(evidence: Evidence) -> Path:
 
 
 def _audit(actor, evidence: Evidence) -> None:
-    target = f"action {evidence.action_id}" if evidence.action_id else "the recommendation"
+    # named, not numbered: the history is read by people, who know the action by what it says
+    target = f"the action {quoted(evidence.action.description, 60)}" if evidence.action else "the recommendation"
     record_event(
         actor,
         "evidence",

@@ -15,6 +15,15 @@ KINDS = (NATIONAL, REGION, PDU)
 KIND_LABELS = {NATIONAL: "National (HMPPS)", REGION: "Region", PDU: "Probation Delivery Unit"}
 
 
+def display_name_of(name: str, kind: str) -> str:
+    """An organisation's name as pages show it: "Barking, Dagenham and Havering PDU", "London region"."""
+    if kind == PDU:
+        return f"{name} PDU"
+    if kind == REGION:
+        return f"{name} region"
+    return name
+
+
 class Organisation(Model):
     __tablename__ = "organisations"
     __table_args__ = (UniqueConstraint("parent_id", "name", name="uq_organisations_parent_id_name"),)
@@ -43,8 +52,4 @@ class Organisation(Model):
 
     @property
     def display_name(self) -> str:
-        if self.kind == PDU:
-            return f"{self.name} PDU"
-        if self.kind == REGION:
-            return f"{self.name} region"
-        return self.name
+        return display_name_of(self.name, self.kind)

@@ -12,9 +12,9 @@ from sqlalchemy.orm import aliased
 from tracker.extensions import db
 from tracker.inspections.lists import current_inspection_condition, organisation_condition, visibility_condition
 from tracker.inspections.models import Inspection
-from tracker.organisations.models import Organisation
+from tracker.organisations.models import PDU, Organisation, display_name_of
 from tracker.readiness.facts import recommendation_facts
-from tracker.recommendations.models import ADDRESSEE_KINDS, Recommendation
+from tracker.recommendations.models import ADDRESSEE_KINDS, Recommendation, addressee_label
 from tracker.recommendations.services import owned_recommendation_condition
 from tracker.recommendations.status import Status, recommendation_status
 from tracker.shared.paging import PAGE_SIZE
@@ -42,7 +42,16 @@ class RecommendationRow:
     inspection_id: int
     inspection_title: str
     pdu_name: str
+    addressee_name: str = ""
+    owner_name: str = ""
+    owner_kind: str = ""
     status: Status | None = None
+
+    @property
+    def addressee(self) -> str:
+        """Who the recommendation is for (addressee_label): its PDU, or its region, HMPPS or another body."""
+        owner = display_name_of(self.owner_name, self.owner_kind)
+        return addressee_label(self.addressee_kind, self.addressee_name, owner, display_name_of(self.pdu_name, PDU))
 
 
 @dataclass
@@ -85,7 +94,7 @@ def count_recommendations(user, filters: RecommendationFilters, on: date) -> int
 
 def list_recommendations(user, filters: RecommendationFilters, on: date, page: int = 1) -> RecommendationPage:
     found = matching(user, filters, on)
-    pdu = aliased(Organisation)
+    pdu, owner = aliased(Organisation), aliased(Organisation)
     ids = [rec_id for rec_id, _ in found]
     statuses = dict(found)
     rows_query = (
@@ -97,9 +106,13 @@ def list_recommendations(user, filters: RecommendationFilters, on: date, page: i
             Inspection.id,
             Inspection.title,
             pdu.name,
+            Recommendation.addressee_name,
+            owner.name,
+            owner.kind,
         )
         .join(Inspection, Recommendation.inspection_id == Inspection.id)
         .join(pdu, Inspection.pdu_id == pdu.id)
+        .join(owner, Recommendation.owner_org_id == owner.id)
         .where(Recommendation.id.in_(ids))
         .order_by(pdu.name, Inspection.id, Recommendation.number)
     )

@@ -6,7 +6,7 @@ from flask import url_for
 from flask_login import current_user
 
 from tracker.actions.lookups import recommendation_with_actions_or_404
-from tracker.audit.services import history_for_recommendation
+from tracker.audit.services import history_for_recommendation, readable_summary
 from tracker.auth import permissions
 from tracker.caching.pages import CachedPage, main_content, render_cached_page
 from tracker.db_types import today
@@ -28,6 +28,7 @@ def _recommendation_page(recommendation_id: int) -> CachedPage:
     on = today()
     updates = sorted((u for a in recommendation.actions for u in a.updates), key=lambda u: u.created_at, reverse=True)
     unlocked = locked_reason(recommendation) is None
+    action_names = {action.id: action.description for action in recommendation.actions}
     main = main_content(
         "recommendations/_show-main.html",
         recommendation=recommendation,
@@ -36,6 +37,7 @@ def _recommendation_page(recommendation_id: int) -> CachedPage:
         today=on,
         updates=updates,
         history=history_for_recommendation(recommendation.id),
+        describe_event=lambda event: readable_summary(event, action_names),
         can_manage=unlocked and permissions.can_manage_recommendation(current_user, recommendation),
         can_update=lambda action: permissions.can_update_action(current_user, action),
         can_remove=lambda evidence: unlocked and permissions.can_remove_evidence(current_user, evidence),

@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from tracker.caching.pages import CachedPage, main_content, render_cached_page
-from tracker.db_types import today
+from tracker.db_types import today, utcnow
 from tracker.extensions import db
 from tracker.pages import services
 from tracker.pages.blueprint import bp
@@ -16,12 +16,16 @@ from tracker.shared.access import public, signed_in
 @bp.get("/")
 @signed_in
 def home():
-    return render_cached_page(("home",), _home_page)
+    return render_cached_page(("home", services.queue_signature(current_user)), _home_page)
 
 
 def _home_page() -> CachedPage:
+    """What this person uses: first what needs their action, then their work; for a reader (a viewer or an
+    administrator) the latest changes and the inspections coming up."""
     on = today()
     attention = services.attention_for(current_user, on)
+    reader = services.is_reader(current_user)
+    imports = services.waiting_imports() if current_user.is_admin else []
     return CachedPage(
         "Home",
         main_content(
@@ -30,7 +34,11 @@ def _home_page() -> CachedPage:
             home_panels=services.home_panels(),
             recommendation_tasks=services.recommendation_tasks(current_user, on),
             action_tasks=services.action_tasks(current_user, on),
+            admin_tasks=services.admin_tasks(current_user, utcnow(), imports),
+            imports=imports,
             countdowns=services.reinspection_countdowns(current_user, on),
+            changes=services.recent_changes(current_user) if reader else [],
+            upcoming=services.upcoming_inspections(current_user) if reader else None,
             status_of=lambda rec: recommendation_status(rec, on),
         ),
     )

@@ -27,7 +27,7 @@ from tracker.readiness.loading import load_recommendations
 from tracker.recommendations.services import decisions_on
 from tracker.recommendations.status import action_status, recommendation_status
 from tracker.shared.cells import safe_cell
-from tracker.templating import format_date
+from tracker.templating import format_date, format_month
 
 #: (heading, width in characters); date columns hold real dates
 COLUMNS = (
@@ -184,13 +184,21 @@ def action_plan(inspection, on: date, produced_by: str, only: set[int] | None = 
         .where(Organisation.id == inspection.pdu_id)
     ).one()
     return ActionPlan(
-        f"Action plan: {inspection.title}",
+        plan_title(f"{pdu_name} PDU", inspection.published_on),
         f"{pdu_name} PDU",
         f"{region_name} region" if region_name else "",
         on,
         produced_by,
         action_plan_rows(inspection, on, only),
     )
+
+
+def plan_title(pdu: str, published_on: date | None) -> str:
+    """ "Action plan: Barking, Dagenham and Havering PDU inspection, published November 2022". Named by the PDU and
+    the month, not the report's title: that often has a colon of its own ("An inspection of probation services in:
+    …"), which would read as a second heading run on after the first."""
+    published = f", published {format_month(published_on)}" if published_on else ""
+    return f"Action plan: {pdu} inspection{published}"
 
 
 def _text(cell) -> str:

@@ -17,6 +17,7 @@ from tracker.inspections.models import Inspection, Standard
 from tracker.loading import attach
 from tracker.readiness.models import AuditRound, AuditRoundAnswer, AuditRoundStandard
 from tracker.readiness.projection import Bands, StandardInput, percentage
+from tracker.templating import format_date
 
 
 class AuditRoundError(ValueError):
@@ -208,7 +209,7 @@ def record_audit_round(actor, inspection: Inspection, data: AuditRoundInput) -> 
         "audit_round",
         audit_round.id,
         "create",
-        f"Recorded the internal case audit of {data.held_on.isoformat()}",
+        f"Recorded the internal case audit of {format_date(data.held_on)}",
         after=_snapshot(data),
         inspection_id=inspection.id,
     )
@@ -241,7 +242,7 @@ def update_audit_round(actor, audit_round: AuditRound, data: AuditRoundInput, ex
         "audit_round",
         audit_round.id,
         "update",
-        f"Corrected the internal case audit of {data.held_on.isoformat()}",
+        f"Corrected the internal case audit of {format_date(data.held_on)}",
         before=before,
         after=_snapshot(data),
         inspection_id=inspection.id,

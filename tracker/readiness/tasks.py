@@ -209,8 +209,8 @@ def _action_text(action, kind, blockers) -> str:
         )
     if kind == "slipped":
         return (
-            f"Hold the action for recommendation {number} ({owner}) to its revised date: it has slipped from "
-            f"{format_date(action.original_target_on)} to {due}: {action.description}"
+            f"Hold the action for recommendation {number} ({owner}) to its revised date, {due}, slipped from "
+            f"{format_date(action.original_target_on)}: {action.description}"
         )
     return (
         f"Bring forward or justify the action for recommendation {number}, due {due}, after the "

@@ -1,4 +1,4 @@
-"""Form for the service's response to a recommendation and its lead."""
+"""Forms for the service's response to a recommendation, and for the person who leads it."""
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
@@ -24,15 +24,21 @@ class ResponseForm(FlaskForm):
         description="Required when partly agreed or not agreed: which part is not agreed, and why "
         "(commissioning, policy, operational or affordability reasons).",
     )
-    lead_id = SelectField(
-        "Lead",
-        coerce=form_id,
-        widget=GovSelect(),
-        description="The person accountable for delivering this recommendation.",
-    )
     version = HiddenField()
     submit = SubmitField("Save response", widget=GovSubmitInput())
 
     def validate_rationale(self, field):
         if self.response.data in (PARTLY_AGREED, NOT_AGREED) and not (field.data or "").strip():
             raise ValidationError("Explain why the recommendation is not fully agreed")
+
+
+class LeadForm(FlaskForm):
+    lead_id = SelectField(
+        "Person who leads it",
+        coerce=form_id,
+        widget=GovSelect(),
+        description="The person accountable to the owner for delivering this recommendation: someone with a role "
+        "at the owner or at the inspected PDU.",
+    )
+    version = HiddenField()
+    submit = SubmitField("Save", widget=GovSubmitInput())

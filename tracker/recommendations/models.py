@@ -32,6 +32,18 @@ ADDRESSEE_CHOICES = [
     ("other", "Other bodies"),
 ]
 
+
+def addressee_label(kind: str, addressee_name: str, owner_name: str, pdu_name: str) -> str:
+    """Who a recommendation is for, as lists and captions label it: a PDU's own by the PDU; one made to its region,
+    to HMPPS or to another body by that addressee, with the inspection it came from, so that it is never taken for
+    the PDU's ("London region (Barking, Dagenham and Havering PDU inspection)"). `owner_name` and `pdu_name` are the
+    organisations' display names."""
+    if kind == ADDRESSEE_PDU:
+        return pdu_name
+    addressee = addressee_name if kind == ADDRESSEE_OTHER else owner_name
+    return f"{addressee} ({pdu_name} inspection)"
+
+
 AGREED = "agreed"
 PARTLY_AGREED = "partly_agreed"
 NOT_AGREED = "not_agreed"
@@ -106,6 +118,13 @@ class Recommendation(Model):
     @property
     def label(self) -> str:
         return f"Recommendation {self.number}"
+
+    @property
+    def addressee_label(self) -> str:
+        """See addressee_label(): "Barking, Dagenham and Havering PDU", or "London region (… inspection)"."""
+        return addressee_label(
+            self.addressee_kind, self.addressee_name, self.owner_org.display_name, self.inspection.pdu.display_name
+        )
 
 
 class Submission(Model):

@@ -1,4 +1,4 @@
-"""Use cases for recommendations: record the service's response and name its lead; load a recommendation, an
+"""Use cases for recommendations: record the service's response, name its lead; load a recommendation, an
 inspection's recommendations, and the reviewers' decisions on evidence."""
 
 from sqlalchemy import func, or_, select
@@ -53,19 +53,55 @@ def _set_response(
     db.session.flush()
     old, new = changed(before, snapshot(recommendation, RESPONSE_FIELDS))
     if new:
-        record_event(
-            actor,
-            "recommendation",
-            recommendation.id,
-            "update",
-            f"Response set to {RESPONSES[response]}",
-            before=old,
-            after=new,
-            recommendation_id=recommendation.id,
-            inspection_id=recommendation.inspection_id,
-        )
+        said = [f"Response set to {RESPONSES[response]}"] if set(new) - {"lead_id"} else []
+        if "lead_id" in new:
+            said.append(_lead_change(old["lead_id"], new["lead_id"]))
+        _audit_update(actor, recommendation, "; ".join(said), old, new)
     db.session.commit()
     return recommendation
+
+
+def set_lead(actor, recommendation: Recommendation, lead_id: int | None, expected_version=None) -> Recommendation:
+    """Name the person who leads the recommendation for its owner (None: no one yet). Raises ConflictError when
+    `expected_version` (from the form) is not the stored version."""
+    ensure_unlocked(recommendation)
+    with guarded(recommendation, expected_version):
+        before = recommendation.lead_id
+        if before != lead_id:
+            if lead_id is not None and lead_id not in {user.id for user in assignable_users(recommendation)}:
+                raise RecommendationError("Choose someone with a role at the recommendation's owner or its PDU")
+            recommendation.lead_id = lead_id
+            db.session.flush()
+            summary = _lead_change(before, lead_id)
+            _audit_update(actor, recommendation, summary, {"lead_id": before}, {"lead_id": lead_id})
+        db.session.commit()
+        return recommendation
+
+
+def _lead_change(before: int | None, after: int | None) -> str:
+    """The change of lead in words, naming the people."""
+    if after is not None:
+        return f"Made {_name_of(after)} the lead"
+    return f"Removed {_name_of(before)} as the lead" if before is not None else "No lead"
+
+
+def _name_of(user_id: int | None) -> str:
+    user = db.session.get(User, user_id) if user_id is not None else None
+    return user.name if user is not None else "a person no longer recorded"
+
+
+def _audit_update(actor, recommendation: Recommendation, summary: str, before: dict, after: dict) -> None:
+    record_event(
+        actor,
+        "recommendation",
+        recommendation.id,
+        "update",
+        summary,
+        before=before,
+        after=after,
+        recommendation_id=recommendation.id,
+        inspection_id=recommendation.inspection_id,
+    )
 
 
 def assignable_users(recommendation: Recommendation) -> list:

@@ -15,8 +15,8 @@ from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.inspections.lists import visibility_condition
 from tracker.inspections.models import Inspection
-from tracker.organisations.models import Organisation
-from tracker.recommendations.models import Recommendation
+from tracker.organisations.models import Organisation, display_name_of
+from tracker.recommendations.models import Recommendation, addressee_label
 
 #: results shown for each kind; more are counted as "more than"
 PER_KIND = 25
@@ -33,6 +33,8 @@ class Hit:
     recommendation_number: int
     pdu_name: str
     action_id: int | None = None
+    #: who the recommendation is for: its PDU, or its region, HMPPS or another body (addressee_label)
+    addressee: str = ""
     snippet: Markup = field(default_factory=Markup)
 
 
@@ -93,7 +95,7 @@ KINDS = (
 
 
 def _base(key: str, text_column, action_column):
-    pdu = aliased(Organisation)
+    pdu, owner = aliased(Organisation), aliased(Organisation)
     ident = {
         "recommendations": Recommendation.id,
         "actions": Action.id,
@@ -107,6 +109,10 @@ def _base(key: str, text_column, action_column):
         Recommendation.number,
         pdu.name,
         action_column if action_column is not None else literal_column("NULL"),
+        Recommendation.addressee_kind,
+        Recommendation.addressee_name,
+        owner.name,
+        owner.kind,
     ]
     query = select(*columns)
     if key == "actions":
@@ -122,7 +128,9 @@ def _base(key: str, text_column, action_column):
     else:
         query = query.select_from(Recommendation)
     return (
-        query.join(Inspection, Recommendation.inspection_id == Inspection.id).join(pdu, Inspection.pdu_id == pdu.id)
+        query.join(Inspection, Recommendation.inspection_id == Inspection.id)
+        .join(pdu, Inspection.pdu_id == pdu.id)
+        .join(owner, Recommendation.owner_org_id == owner.id)
     ), ident
 
 
@@ -142,11 +150,18 @@ def search(user, query: str) -> Results:
             .order_by(*order)
             .limit(PER_KIND + 1)
         ).all()
-        hits = [Hit(*row) for row in rows[:PER_KIND]]
+        hits = [_hit(*row) for row in rows[:PER_KIND]]
         for hit in hits:
             hit.snippet = highlight(hit.text, words)
         groups.append(Group(key, label, hits, more=len(rows) > PER_KIND))
     return Results(query, words, groups)
+
+
+def _hit(
+    ident, text, recommendation_id, number, pdu_name, action_id, kind, addressee_name, owner_name, owner_kind
+) -> Hit:
+    addressee = addressee_label(kind, addressee_name, display_name_of(owner_name, owner_kind), f"{pdu_name} PDU")
+    return Hit(ident, text, recommendation_id, number, pdu_name, action_id, addressee)
 
 
 def _stem(word: str) -> str:
