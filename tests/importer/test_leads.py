@@ -56,7 +56,7 @@ def test_the_done_page_lists_every_recommendation_no_one_leads_with_links(admin)
     assert text_of(page.select("#no-lead-list li")[4]).endswith("(owned by London region)")
     # The link leads to the recommendation's page, which shows it has no lead yet.
     shown = soup_of(admin.get(links[0][1]))
-    assert "Lead No lead yet" in text_of(shown.select_one("#recommendation-summary"))
+    assert "No one leads it yet" in text_of(shown.select_one("#recommendation-summary #owner"))
     assert page.select_one("#open-inspection")["href"] == f"/inspections/{inspection.id}"
 
 
@@ -80,14 +80,13 @@ def test_the_admin_home_lists_them_until_a_lead_is_named_for_each(admin, client)
     assert rows[3][2] == inspection.recommendations[3].text
     assert rows[0][2].endswith("...") and inspection.recommendations[0].text.startswith(rows[0][2][:-3])
 
-    # The regional director names a lead for recommendation 5 on its response page.
+    # The regional director names a lead for recommendation 5 on its lead page.
     fifth = inspection.recommendations[4]
     director = find_user(DIRECTOR)
     client.post("/sign-out")
     sign_in_as(client, DIRECTOR)
     response = client.post(
-        f"/recommendations/{fifth.id}/response",
-        data={"response": "agreed", "rationale": "", "lead_id": str(director.id), "version": str(fifth.version_id)},
+        f"/recommendations/{fifth.id}/lead", data={"lead_id": str(director.id), "version": str(fifth.version_id)}
     )
     assert response.status_code == 302
     client.post("/sign-out")

@@ -45,7 +45,7 @@ WIDTH, TOP, PLOT_HEIGHT, LEFT, RIGHT, FONT_SIZE = 300, 12, 170, 44, 10, 14
 #: the others, so that a band's name has room between its lines
 LABEL_MARGIN, KEY_QUESTION_PLOT_HEIGHT = 92, 220
 #: band names are smaller than the rest, and set this far clear of anything drawn
-BAND_FONT_SIZE, CLEARANCE = 12, 2
+BAND_FONT_SIZE, CLEARANCE = 12.5, 2
 #: a generous width for a character of the font, as a fraction of its size, to keep text clear of other things
 CHARACTER_WIDTH = 0.6
 #: how far inside the plot the first and last points in time are drawn, so that no marker sits on an axis
