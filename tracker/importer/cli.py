@@ -11,6 +11,7 @@ from tracker.importer import diffing, services
 from tracker.importer.endings import listed_numbers
 from tracker.importer.errors import ReportError
 from tracker.importer.parser import read_upload
+from tracker.templating import pluralise
 
 NOTHING_SAVED = "Nothing was saved."
 
@@ -137,7 +138,8 @@ def report_result(result: services.ImportResult, echo) -> None:
     if result.created:
         echo(
             f"Imported '{inspection.title}' for {inspection.pdu.display_name}: "
-            f"{len(inspection.recommendations)} recommendations, {len(inspection.standards)} standards."
+            f"{pluralise(len(inspection.recommendations), 'recommendation')}, "
+            f"{pluralise(len(inspection.standards), 'standard')}."
         )
     else:
         echo(f"Updated '{inspection.title}': {services.count_changes(result)}.")

@@ -13,6 +13,7 @@ from tracker.importer.models import ReportImportDraft
 from tracker.importer.parser import read_upload
 from tracker.importer.schema import ReportExtraction
 from tracker.organisations.models import PDU, REGION, Organisation
+from tracker.templating import pluralise
 
 
 def create_draft(actor, filename: str, data: bytes) -> ReportImportDraft:
@@ -31,7 +32,7 @@ def create_draft(actor, filename: str, data: bytes) -> ReportImportDraft:
         "report_import_draft",
         draft.id,
         "upload",
-        f"Uploaded '{draft.filename}' for review: {len(extraction.recommendations)} recommendations found",
+        f"Uploaded '{draft.filename}' for review: {pluralise(len(extraction.recommendations), 'recommendation')} found",
         after={"filename": draft.filename, "pdu": extraction.pdu_name},
     )
     db.session.commit()
@@ -109,7 +110,7 @@ def discard_unsaved_drafts(now: datetime | None = None) -> int:
         "report_import_draft",
         None,
         "delete",
-        f"Discarded {len(stale)} uploaded report{'s' if len(stale) != 1 else ''} not saved within {days} days",
+        f"Discarded {pluralise(len(stale), 'uploaded report')} not saved within {pluralise(days, 'day')}",
         before={
             "drafts": [{"id": d.id, "filename": d.filename, "uploaded_at": d.created_at.isoformat()} for d in stale]
         },

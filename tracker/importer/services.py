@@ -16,6 +16,7 @@ from tracker.inspections.models import Inspection, KeyQuestion, Standard
 from tracker.organisations import services as organisations
 from tracker.organisations.models import PDU, REGION, Organisation
 from tracker.recommendations.models import ADDRESSEE_KINDS, Recommendation
+from tracker.templating import pluralise
 
 
 class DuplicateReport(ValueError):
@@ -82,7 +83,7 @@ def build_inspection(extraction, pdu: Organisation, sha256: str | None, actor=No
         "inspection",
         inspection.id,
         "import",
-        f"Imported '{inspection.title}' with {len(inspection.recommendations)} recommendations",
+        f"Imported '{inspection.title}' with {pluralise(len(inspection.recommendations), 'recommendation')}",
         after={"recommendations": len(inspection.recommendations), "standards": len(inspection.standards)},
         inspection_id=inspection.id,
     )

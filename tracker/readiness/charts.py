@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from tracker.readiness.projection import INADEQUATE, Bands, percentage
 from tracker.recommendations.models import ADDRESSEE_KINDS
-from tracker.templating import format_date, format_stated_date
+from tracker.templating import format_date, format_stated_date, pluralise
 
 #: GOV.UK Design System colours
 COLOURS = {
@@ -687,7 +687,7 @@ def actions_over_time_chart(readiness) -> Chart:
         return format_date(day) + (so_far if day == on else "")
 
     description = (
-        f"{len(actions)} actions, at the end of each {period} and today. "
+        f"{pluralise(len(actions), 'action')}, at the end of each {period} and today. "
         + "; ".join(
             f"{when(day)}: {o} due originally, {c} due now, "
             + ("completion not yet known" if d is None else f"{d} completed")

@@ -16,6 +16,7 @@ from tracker.readiness.projection import INADEQUATE, REQUIRES_IMPROVEMENT, Proje
 from tracker.readiness.tasks import Task, action_tasks, assurance_tasks, latest_decisions, rec_task, unfinished_blockers
 from tracker.recommendations.models import Recommendation
 from tracker.recommendations.status import Status, recommendation_status
+from tracker.templating import pluralise
 
 #: how long an internal audit stays a fair picture of practice, when the configuration does not say
 AUDIT_STALE_DAYS = 90
@@ -144,7 +145,9 @@ def _audit_steps(readiness: Readiness) -> list[Task]:
     if (readiness.on - latest.audit_round.held_on).days > stale_after:
         steps.append(
             _readiness_task(
-                f"Run another internal case audit: the last was more than {stale_after} days ago.", "audit", readiness
+                f"Run another internal case audit: the last was more than {pluralise(stale_after, 'day')} ago.",
+                "audit",
+                readiness,
             )
         )
     minimum = services.bands().minimum_cases
